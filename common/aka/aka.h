@@ -1,0 +1,182 @@
+/* IMS/EPS AKA: the public API of common/aka (TS 33.102, TS 35.206,
+ * TS 34.108 §8.1.2, TS 33.220 Annex B, TS 33.401 Annex A.2).
+ *
+ * Everything here is pure computation over octet arrays: no I/O, no
+ * logging. Octet strings are big-endian; SQN is a 48-bit number carried
+ * in a uint64_t. Errors are negative values (AKA_E*), 0 is success. */
+#ifndef AKA_AKA_H
+#define AKA_AKA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AKA_K_LEN 16
+#define AKA_OP_LEN 16
+#define AKA_RAND_LEN 16
+#define AKA_SQN_LEN 6
+#define AKA_AMF_LEN 2
+#define AKA_MAC_LEN 8
+#define AKA_AK_LEN 6
+#define AKA_CK_LEN 16
+#define AKA_IK_LEN 16
+#define AKA_AUTN_LEN 16
+#define AKA_AUTS_LEN 14
+#define AKA_RES_MAX 16
+#define AKA_KASME_LEN 32
+#define AKA_SQN_MAX 0xffffffffffffULL
+
+enum aka_err {
+	AKA_OK = 0,
+	AKA_EINVAL = -1,   /* bad parameter (length, algorithm) */
+	AKA_ECRYPTO = -2,  /* OpenSSL failure */
+	AKA_EMAC = -3,     /* MAC-A or MAC-S did not verify */
+	AKA_ESYNC = -4,    /* SQN not acceptable (TS 33.102 Annex C) */
+	AKA_ERAND = -5,    /* random source failed */
+};
+const char *aka_strerror(int err);
+
+enum aka_algo { AKA_ALGO_MILENAGE = 0, AKA_ALGO_XOR = 1 };
+/* "milenage" / "xor" <-> enum; parse returns -1 when unknown. */
+int aka_algo_parse(const char *s);
+const char *aka_algo_name(enum aka_algo a);
+
+/* A subscriber's long-term keys. For Milenage, opc holds OPc (derive it
+ * from OP once with aka_opc_from_op). XOR ignores opc. res_len is the RES
+ * length to produce: 8 for Milenage (f2 gives 64 bits); 4..16 for XOR. */
+struct aka_keys {
+	enum aka_algo algo;
+	uint8_t k[AKA_K_LEN];
+	uint8_t opc[AKA_OP_LEN];
+	size_t res_len;
+};
+
+/* OPc = OP ⊕ E_K(OP) (TS 35.206 §4.1). */
+int aka_opc_from_op(const uint8_t k[AKA_K_LEN], const uint8_t op[AKA_OP_LEN],
+		    uint8_t opc[AKA_OP_LEN]);
+
+/* All f-function outputs for one (RAND, SQN, AMF). mac_s is f1* over the
+ * given AMF (as TS 35.208 prints it; resync uses AMF 0000 — see aka_auts_*). */
+struct aka_out {
+	uint8_t mac_a[AKA_MAC_LEN];
+	uint8_t mac_s[AKA_MAC_LEN];
+	uint8_t res[AKA_RES_MAX];
+	size_t res_len;
+	uint8_t ck[AKA_CK_LEN];
+	uint8_t ik[AKA_IK_LEN];
+	uint8_t ak[AKA_AK_LEN];
+	uint8_t ak_s[AKA_AK_LEN];
+};
+int aka_compute(const struct aka_keys *keys, const uint8_t rand[AKA_RAND_LEN],
+		const uint8_t sqn[AKA_SQN_LEN], const uint8_t amf[AKA_AMF_LEN],
+		struct aka_out *out);
+
+/* SQN helpers: 48-bit number <-> 6 octets. */
+void aka_sqn_put(uint64_t sqn, uint8_t out[AKA_SQN_LEN]);
+uint64_t aka_sqn_get(const uint8_t in[AKA_SQN_LEN]);
+
+/* Randomness seam (STYLE.md §8): every RAND comes from aka_random(). The
+ * default source is OpenSSL's CSPRNG; tests and the deterministic mode
+ * install their own. fn returns 0 on success. */
+typedef int (*aka_rand_fn)(void *arg, uint8_t *buf, size_t len);
+void aka_set_rand_source(aka_rand_fn fn, void *arg); /* NULL restores the CSPRNG */
+int aka_random(uint8_t *buf, size_t len);
+/* A reproducible source for golden-file runs: a counter-mode stream over
+ * SHA-256(seed). Install with aka_set_rand_source(aka_seeded_rand, &state). */
+struct aka_seeded { uint8_t seed[32]; uint64_t counter; };
+void aka_seeded_init(struct aka_seeded *s, uint64_t seed);
+int aka_seeded_rand(void *arg, uint8_t *buf, size_t len);
+
+/* One authentication vector (network side). */
+struct aka_vector {
+	uint8_t rand[AKA_RAND_LEN];
+	uint8_t autn[AKA_AUTN_LEN];   /* (SQN ⊕ AK) ‖ AMF ‖ MAC-A, TS 33.102 §6.3.2 */
+	uint8_t xres[AKA_RES_MAX];
+	size_t xres_len;
+	uint8_t ck[AKA_CK_LEN];
+	uint8_t ik[AKA_IK_LEN];
+	uint8_t ak[AKA_AK_LEN];
+	uint64_t sqn;
+};
+/* Draws RAND from aka_random(). */
+int aka_vector_make(const struct aka_keys *keys, uint64_t sqn, const uint8_t amf[AKA_AMF_LEN],
+		    struct aka_vector *v);
+/* Same with a given RAND. */
+int aka_vector_make_rand(const struct aka_keys *keys, uint64_t sqn,
+			 const uint8_t amf[AKA_AMF_LEN], const uint8_t rand[AKA_RAND_LEN],
+			 struct aka_vector *v);
+
+/* --- SQN management, TS 33.102 Annex C ------------------------------------
+ * SQN = SEQ ‖ IND, IND the low ind_bits bits. */
+struct aka_sqn_cfg {
+	unsigned ind_bits;  /* 0..8; TS 33.102 C.3.2 suggests 5 */
+	uint64_t delta;     /* Δ: max SEQ jump accepted (C.2.1), e.g. 2^28 */
+	uint64_t age_limit; /* L: max SEQ age relative to SEQ_MS (C.2.2); 0 = off */
+};
+#define AKA_SQN_CFG_DEFAULT { .ind_bits = 5, .delta = 1ULL << 28, .age_limit = 0 }
+#define AKA_IND_MAX 256
+
+/* Network side (C.1.1/C.3): next SQN after `cur` = SEQ+1 with IND kept at
+ * `ind` (cycled by the caller if it wants). */
+uint64_t aka_sqn_next(const struct aka_sqn_cfg *cfg, uint64_t cur, unsigned ind);
+/* After a resync, the HE continues from SQN_MS (TS 33.102 §6.3.5/C.3.4):
+ * returns the SQN_HE to store so the next aka_sqn_next() is fresh. */
+uint64_t aka_sqn_after_resync(const struct aka_sqn_cfg *cfg, uint64_t sqn_ms);
+
+/* USIM side: the array SEQ_MS(i) per IND slot (C.2). */
+struct aka_usim_sqn {
+	struct aka_sqn_cfg cfg;
+	uint64_t seq_ms[AKA_IND_MAX]; /* SEQ of the last accepted SQN per IND */
+};
+void aka_usim_sqn_init(struct aka_usim_sqn *s, const struct aka_sqn_cfg *cfg);
+/* SQN_MS: the highest accepted SQN (what goes into AUTS). */
+uint64_t aka_usim_sqn_ms(const struct aka_usim_sqn *s);
+/* 0 if `sqn` is acceptable (C.2.1, C.2.2), AKA_ESYNC otherwise. Does not
+ * change state; aka_usim_sqn_accept() records it. */
+int aka_usim_sqn_check(const struct aka_usim_sqn *s, uint64_t sqn);
+void aka_usim_sqn_accept(struct aka_usim_sqn *s, uint64_t sqn);
+/* Sets the card so that SQN_MS == sqn (all slots at or below it). */
+void aka_usim_sqn_set(struct aka_usim_sqn *s, uint64_t sqn);
+
+/* USIM AUTN verification (TS 33.102 §6.3.3): AK = f5(RAND), SQN = AUTN⊕AK,
+ * XMAC = f1(SQN, RAND, AMF of AUTN). Returns AKA_OK (res/ck/ik filled and
+ * SQN recorded), AKA_EMAC (nothing else valid), or AKA_ESYNC (auts filled:
+ * (SQN_MS ⊕ AK*) ‖ MAC-S over AMF 0000). sqn is filled in every case past
+ * the MAC check. */
+struct aka_usim_result {
+	uint64_t sqn;
+	uint8_t amf[AKA_AMF_LEN];
+	uint8_t res[AKA_RES_MAX];
+	size_t res_len;
+	uint8_t ck[AKA_CK_LEN];
+	uint8_t ik[AKA_IK_LEN];
+	uint8_t ak[AKA_AK_LEN];
+	uint8_t xmac[AKA_MAC_LEN];
+	uint8_t auts[AKA_AUTS_LEN];
+};
+int aka_usim_authenticate(const struct aka_keys *keys, struct aka_usim_sqn *sqn_state,
+			  const uint8_t rand[AKA_RAND_LEN], const uint8_t autn[AKA_AUTN_LEN],
+			  struct aka_usim_result *out);
+
+/* AUTS = (SQN_MS ⊕ AK*) ‖ MAC-S, MAC-S = f1*(K, SQN_MS, RAND, AMF=0000)
+ * (TS 33.102 §6.3.3). */
+int aka_auts_make(const struct aka_keys *keys, const uint8_t rand[AKA_RAND_LEN],
+		  uint64_t sqn_ms, uint8_t auts[AKA_AUTS_LEN]);
+/* HSS side (§6.3.5): recovers SQN_MS and verifies MAC-S (constant time).
+ * AKA_OK or AKA_EMAC; *sqn_ms is set either way (for diagnostics). */
+int aka_auts_check(const struct aka_keys *keys, const uint8_t rand[AKA_RAND_LEN],
+		   const uint8_t auts[AKA_AUTS_LEN], uint64_t *sqn_ms);
+
+/* --- Key derivation ------------------------------------------------------ */
+/* TS 33.220 Annex B.2: HMAC-SHA-256(key, FC ‖ P0 ‖ L0 ‖ P1 ‖ L1 ...). */
+struct aka_kdf_param { const uint8_t *p; size_t len; };
+int aka_kdf(const uint8_t *key, size_t key_len, uint8_t fc, const struct aka_kdf_param *params,
+	    size_t nparams, uint8_t out[32]);
+/* PLMN identity (SN-id) from MCC "001" and MNC "01"/"001" (TS 24.008
+ * §10.5.1.3 layout). AKA_EINVAL on bad digits. */
+int aka_plmn_encode(const char *mcc, const char *mnc, uint8_t out[3]);
+/* KASME = KDF(CK‖IK, FC=0x10, SN-id, SQN⊕AK) (TS 33.401 A.2). */
+int aka_kasme(const uint8_t ck[AKA_CK_LEN], const uint8_t ik[AKA_IK_LEN], const uint8_t plmn[3],
+	      const uint8_t sqn_xor_ak[AKA_SQN_LEN], uint8_t kasme[AKA_KASME_LEN]);
+
+#endif

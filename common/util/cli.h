@@ -1,0 +1,28 @@
+/* Command-line helpers implementing the contract of DESIGN.md: a bad
+ * argument is one line on stderr naming the argument, then exit 2. */
+#ifndef UTIL_CLI_H
+#define UTIL_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXIT_CHECK_FAILED 1
+#define EXIT_USAGE 2
+
+/* Prints "PROG: message" and exits 2. */
+void cli_usage_error(const char *prog, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* Decodes hex of exactly `len` octets for option `opt`, or exits 2 with
+ * "PROG: --opt: expected N hex octets (2N digits), got ...". */
+void cli_hex_exact(const char *prog, const char *opt, const char *val, uint8_t *out, size_t len);
+
+/* Variable-length hex (min..max octets); returns the length, exits 2 on error. */
+size_t cli_hex_range(const char *prog, const char *opt, const char *val, uint8_t *out,
+		     size_t min, size_t max);
+
+/* Unsigned decimal (or 0x-hex) in [min, max], else exit 2. */
+unsigned long long cli_uint(const char *prog, const char *opt, const char *val,
+			    unsigned long long min, unsigned long long max);
+
+#endif

@@ -1,0 +1,106 @@
+#include "json.h"
+#include "hex.h"
+
+#include <stdlib.h>
+
+void json_write_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		default:
+			if (*p < 0x20)
+				fprintf(fp, "\\u%04x", *p);
+			else
+				fputc(*p, fp);
+		}
+	}
+	fputc('"', fp);
+}
+
+static void key(struct json *j, const char *k)
+{
+	if (j->need_comma[j->depth])
+		fputs(", ", j->fp);
+	j->need_comma[j->depth] = true;
+	if (k) {
+		json_write_string(j->fp, k);
+		fputs(": ", j->fp);
+	}
+}
+
+static void open(struct json *j, const char *k, char c)
+{
+	key(j, k);
+	fputc(c, j->fp);
+	if (j->depth < 15)
+		j->depth++;
+	j->need_comma[j->depth] = false;
+}
+
+static void close_(struct json *j, char c)
+{
+	fputc(c, j->fp);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+void json_begin(struct json *j, FILE *fp)
+{
+	j->fp = fp;
+	j->depth = 0;
+	j->need_comma[0] = false;
+	fputc('{', fp);
+	j->depth = 1;
+	j->need_comma[1] = false;
+}
+
+void json_end(struct json *j)
+{
+	fputs("}\n", j->fp);
+	j->depth = 0;
+}
+
+void json_str(struct json *j, const char *k, const char *v)
+{
+	key(j, k);
+	if (v)
+		json_write_string(j->fp, v);
+	else
+		fputs("null", j->fp);
+}
+
+void json_hex(struct json *j, const char *k, const uint8_t *v, size_t len)
+{
+	char *h = malloc(2 * len + 1);
+
+	if (!h) {
+		json_str(j, k, NULL);
+		return;
+	}
+	hex_encode(v, len, h);
+	json_str(j, k, h);
+	free(h);
+}
+
+void json_int(struct json *j, const char *k, long long v)
+{
+	key(j, k);
+	fprintf(j->fp, "%lld", v);
+}
+
+void json_bool(struct json *j, const char *k, bool v)
+{
+	key(j, k);
+	fputs(v ? "true" : "false", j->fp);
+}
+
+void json_obj_begin(struct json *j, const char *k) { open(j, k, '{'); }
+void json_obj_end(struct json *j) { close_(j, '}'); }
+void json_arr_begin(struct json *j, const char *k) { open(j, k, '['); }
+void json_arr_end(struct json *j) { close_(j, ']'); }
