@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages this project needs (only the missing ones),
+# then configures and builds into build/ (or $BUILD_DIR).
+#   scripts/setup.sh build   packages to build and run the programs
+#   scripts/setup.sh test    plus the real peers and tools the tests use
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_PKGS=(build-essential cmake pkg-config libsofia-sip-ua-dev libssl-dev
+	libsqlite3-dev sqlite3 libsctp-dev libcmocka-dev libpcap-dev)
+# Real peers and tools of the test suite (tshark decodes every byte we send,
+# freeDiameterd and Kamailio are interop peers, clang builds the fuzzers,
+# qemu + busybox run the SCTP tests inside a kernel that has SCTP).
+TEST_PKGS=(tshark libxml2-utils freediameterd kamailio kamailio-ims-modules
+	kamailio-presence-modules clang libclang-rt-14-dev qemu-system-x86
+	busybox-static cpio)
+
+want=("${BUILD_PKGS[@]}")
+[ "${1:-build}" = test ] && want+=("${TEST_PKGS[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "setup: installing ${missing[*]}"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: need root to install packages (or install them yourself)" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+BUILD_DIR=${BUILD_DIR:-build}
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)"
