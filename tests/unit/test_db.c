@@ -1,0 +1,282 @@
+/* Store unit tests (hss/db.c) over temporary database files. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "db.h"
+#include "test_db_util.h"
+#include "util/hex.h"
+
+/* TS 35.208 test set 1 (tests/vectors/milenage.tsv). */
+#define SET1_K "465b5ce8b199b49faa5f0a2ee238a6bc"
+#define SET1_OP "cdc202d5123e20f62b6d676ac72cb318"
+#define SET1_OPC "cd63cb71954a9f4e48a5994e37a02baf"
+
+struct fx {
+	char path[64];
+	struct db *db;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	tmpdb_path(f->path, sizeof(f->path));
+	assert_int_equal(db_open(f->path, &f->db), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	db_close(f->db);
+	tmpdb_remove(f->path);
+	free(f);
+	return 0;
+}
+
+static void make_sub(struct db_sub *s, const char *imsi, const char *impi)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->imsi, sizeof(s->imsi), "%s", imsi);
+	snprintf(s->impi, sizeof(s->impi), "%s", impi);
+	s->keys.algo = AKA_ALGO_MILENAGE;
+	assert_int_equal(hex_decode_exact(SET1_K, s->keys.k, 16), 0);
+	assert_int_equal(hex_decode_exact(SET1_OP, s->op, 16), 0);
+	s->has_op = true;
+	s->amf[0] = 0x80;
+	s->sqn = 0x20;
+}
+
+static void test_add_and_read_back(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s, r;
+	uint8_t opc[16];
+
+	make_sub(&s, "001010000000001", "001010000000001@ims.example");
+	s.has_password = true;
+	snprintf(s.password, sizeof(s.password), "secret");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_true(s.id > 0);
+
+	assert_int_equal(db_sub_by_impi(f->db, "001010000000001@ims.example", &r), 0);
+	assert_int_equal(r.id, s.id);
+	assert_string_equal(r.imsi, "001010000000001");
+	/* OPc derived from OP at add time and cached (TS 35.208 set 1). */
+	assert_int_equal(hex_decode_exact(SET1_OPC, opc, 16), 0);
+	assert_memory_equal(r.keys.opc, opc, 16);
+	assert_true(r.has_op);
+	assert_memory_equal(r.op, s.op, 16);
+	assert_memory_equal(r.keys.k, s.keys.k, 16);
+	assert_int_equal(r.amf[0], 0x80);
+	assert_int_equal(r.sqn, 0x20);
+	assert_int_equal(r.keys.res_len, 8);
+	assert_true(r.has_password);
+	assert_string_equal(r.password, "secret");
+	assert_string_equal(r.auth_scheme, "Digest-AKAv1-MD5");
+
+	assert_int_equal(db_sub_lookup(f->db, "001010000000001", &r), 0);
+	assert_int_equal(r.id, s.id);
+	assert_int_equal(db_sub_lookup(f->db, "nobody@x", &r), -ENOENT);
+	assert_int_equal(db_sub_by_imsi(f->db, "999", &r), -ENOENT);
+}
+
+static void test_opc_given_keeps_no_op(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s, r;
+
+	make_sub(&s, "001010000000002", "two@ims.example");
+	s.has_op = false;
+	assert_int_equal(hex_decode_exact(SET1_OPC, s.keys.opc, 16), 0);
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_sub_by_id(f->db, s.id, &r), 0);
+	assert_false(r.has_op);
+	assert_memory_equal(r.keys.opc, s.keys.opc, 16);
+	assert_false(r.has_password);
+}
+
+static void test_duplicates(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s, t;
+	int64_t id;
+
+	make_sub(&s, "001010000000001", "one@ims.example");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	make_sub(&t, "001010000000001", "other@ims.example");
+	assert_int_equal(db_sub_add(f->db, &t), -EEXIST);
+	make_sub(&t, "001010000000009", "one@ims.example");
+	assert_int_equal(db_sub_add(f->db, &t), -EEXIST);
+
+	assert_int_equal(db_impu_add(f->db, s.id, "sip:one@ims.example", false, 1, NULL, &id), 0);
+	assert_int_equal(db_impu_add(f->db, s.id, "sip:one@ims.example", false, 1, NULL, &id),
+			 -EEXIST);
+}
+
+static void test_sqn(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s, r;
+
+	make_sub(&s, "001010000000001", "one@ims.example");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_sub_set_sqn(f->db, s.id, AKA_SQN_MAX), 0);
+	assert_int_equal(db_sub_by_id(f->db, s.id, &r), 0);
+	assert_int_equal(r.sqn, AKA_SQN_MAX);
+	assert_int_equal(db_sub_set_sqn(f->db, s.id, AKA_SQN_MAX + 1), -EINVAL);
+	assert_int_equal(db_sub_set_sqn(f->db, s.id + 100, 1), -ENOENT);
+}
+
+struct impu_list {
+	int n;
+	char uris[4][DB_ID_MAX];
+	char ifc[4][64];
+};
+
+static int collect(void *arg, const struct db_impu *u)
+{
+	struct impu_list *l = arg;
+
+	snprintf(l->uris[l->n], DB_ID_MAX, "%s", u->uri);
+	snprintf(l->ifc[l->n], 64, "%s", u->ifc_xml ? u->ifc_xml : "");
+	l->n++;
+	return 0;
+}
+
+static void test_impus_and_registration(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s;
+	struct db_impu u;
+	struct impu_list l = {0};
+	int64_t id1, id2;
+
+	make_sub(&s, "001010000000001", "one@ims.example");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_impu_add(f->db, s.id, "sip:one@ims.example", false, 1, NULL, &id1), 0);
+	assert_int_equal(db_impu_add(f->db, s.id, "tel:+15550000001", true, 2, "<x/>", &id2), 0);
+	assert_int_equal(db_impu_foreach(f->db, s.id, collect, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.uris[0], "sip:one@ims.example");
+	assert_string_equal(l.uris[1], "tel:+15550000001");
+	assert_string_equal(l.ifc[1], "<x/>");
+
+	assert_int_equal(db_impu_by_uri(f->db, "tel:+15550000001", &u), 0);
+	assert_int_equal(u.sub_id, s.id);
+	assert_true(u.barred);
+	assert_int_equal(u.irs, 2);
+	assert_int_equal(u.state, DB_REG_NOT_REGISTERED);
+	assert_string_equal(u.scscf_name, "");
+
+	assert_int_equal(db_reg_set(f->db, id1, DB_REG_REGISTERED, "sip:scscf.example:6060",
+				    "scscf.example", "example"), 0);
+	assert_int_equal(db_impu_by_uri(f->db, "sip:one@ims.example", &u), 0);
+	assert_int_equal(u.state, DB_REG_REGISTERED);
+	assert_string_equal(u.scscf_name, "sip:scscf.example:6060");
+	assert_string_equal(u.scscf_host, "scscf.example");
+	assert_string_equal(u.scscf_realm, "example");
+	/* Update in place (upsert), clearing the name. */
+	assert_int_equal(db_reg_set(f->db, id1, DB_REG_NOT_REGISTERED, NULL, NULL, NULL), 0);
+	assert_int_equal(db_impu_by_uri(f->db, "sip:one@ims.example", &u), 0);
+	assert_int_equal(u.state, DB_REG_NOT_REGISTERED);
+	assert_string_equal(u.scscf_name, "");
+
+	/* Deleting the subscriber removes its IMPUs and registrations. */
+	assert_int_equal(db_sub_del(f->db, s.id), 0);
+	assert_int_equal(db_impu_by_uri(f->db, "sip:one@ims.example", &u), -ENOENT);
+	assert_int_equal(db_sub_del(f->db, s.id), -ENOENT);
+}
+
+static void test_rtr_queue(void **state)
+{
+	struct fx *f = *state;
+	struct db_rtr r;
+	int64_t id1, id2;
+
+	assert_int_equal(db_rtr_next_queued(f->db, 0, &r), -ENOENT);
+	assert_int_equal(db_rtr_add(f->db, "one@ims.example", NULL, 0, "bye", &id1), 0);
+	assert_int_equal(db_rtr_add(f->db, "two@ims.example", "sip:two@x", 3, NULL, &id2), 0);
+	assert_int_equal(db_rtr_next_queued(f->db, 0, &r), 0);
+	assert_int_equal(r.id, id1);
+	assert_string_equal(r.impu, "");
+	assert_string_equal(r.reason_info, "bye");
+	assert_int_equal(db_rtr_retry(f->db, id1), 0);
+	assert_int_equal(db_rtr_mark_sent(f->db, id1, "scscf.example", 0x11, 0x22), 0);
+	assert_int_equal(db_rtr_next_queued(f->db, 0, &r), 0);
+	assert_int_equal(r.id, id2);
+	assert_int_equal(r.reason_code, 3);
+	assert_int_equal(db_rtr_next_queued(f->db, id2, &r), -ENOENT);
+
+	assert_int_equal(db_rtr_by_ids(f->db, 0x11, 0x22, &r), 0);
+	assert_int_equal(r.id, id1);
+	assert_int_equal(r.attempts, 2);
+	assert_string_equal(r.state, "sent");
+	assert_int_equal(db_rtr_finish(f->db, id1, true, 2001), 0);
+	assert_int_equal(db_rtr_by_ids(f->db, 0x11, 0x22, &r), -ENOENT);
+	assert_int_equal(db_rtr_get(f->db, id1, &r), 0);
+	assert_string_equal(r.state, "done");
+}
+
+static void test_rollback_and_durability(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s, r;
+
+	make_sub(&s, "001010000000001", "one@ims.example");
+	assert_int_equal(db_txn_begin(f->db), 0);
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_txn_rollback(f->db), 0);
+	assert_int_equal(db_sub_by_impi(f->db, "one@ims.example", &r), -ENOENT);
+
+	assert_int_equal(db_txn_begin(f->db), 0);
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_sub_set_sqn(f->db, s.id, 0x1234), 0);
+	assert_int_equal(db_txn_commit(f->db), 0);
+	db_close(f->db);
+	assert_int_equal(db_open(f->path, &f->db), 0);
+	assert_int_equal(db_sub_by_impi(f->db, "one@ims.example", &r), 0);
+	assert_int_equal(r.sqn, 0x1234);
+}
+
+static int count_subs(void *arg, const struct db_sub *s)
+{
+	(void)s;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_foreach_order(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s;
+	int n = 0;
+
+	make_sub(&s, "001010000000002", "b@x");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	make_sub(&s, "001010000000001", "a@x");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_sub_foreach(f->db, count_subs, &n), 0);
+	assert_int_equal(n, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_add_and_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_opc_given_keeps_no_op, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sqn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_impus_and_registration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rtr_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_and_durability, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreach_order, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
