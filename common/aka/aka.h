@@ -52,6 +52,11 @@ struct aka_keys {
 };
 
 /* OPc = OP ⊕ E_K(OP) (TS 35.206 §4.1). */
+/* The RES length aka_compute() will produce for these keys: res_len 0
+ * picks the algorithm's natural length (MILENAGE 8, XOR 16); 0 is returned
+ * for an unusable res_len (MILENAGE other than 0/8, XOR outside 4..16). */
+size_t aka_res_len(const struct aka_keys *keys);
+
 int aka_opc_from_op(const uint8_t k[AKA_K_LEN], const uint8_t op[AKA_OP_LEN],
 		    uint8_t opc[AKA_OP_LEN]);
 
@@ -113,6 +118,7 @@ struct aka_sqn_cfg {
 	uint64_t delta;     /* Δ: max SEQ jump accepted (C.2.1), e.g. 2^28 */
 	uint64_t age_limit; /* L: max SEQ age relative to SEQ_MS (C.2.2); 0 = off */
 };
+/* (delta 0 is treated as "no Δ limit", like age_limit 0.) */
 #define AKA_SQN_CFG_DEFAULT { .ind_bits = 5, .delta = 1ULL << 28, .age_limit = 0 }
 #define AKA_IND_MAX 256
 
@@ -127,6 +133,7 @@ uint64_t aka_sqn_after_resync(const struct aka_sqn_cfg *cfg, uint64_t sqn_ms);
 struct aka_usim_sqn {
 	struct aka_sqn_cfg cfg;
 	uint64_t seq_ms[AKA_IND_MAX]; /* SEQ of the last accepted SQN per IND */
+	uint64_t sqn_ms;              /* highest accepted SQN (SEQ ‖ IND); added */
 };
 void aka_usim_sqn_init(struct aka_usim_sqn *s, const struct aka_sqn_cfg *cfg);
 /* SQN_MS: the highest accepted SQN (what goes into AUTS). */
@@ -178,5 +185,9 @@ int aka_plmn_encode(const char *mcc, const char *mnc, uint8_t out[3]);
 /* KASME = KDF(CK‖IK, FC=0x10, SN-id, SQN⊕AK) (TS 33.401 A.2). */
 int aka_kasme(const uint8_t ck[AKA_CK_LEN], const uint8_t ik[AKA_IK_LEN], const uint8_t plmn[3],
 	      const uint8_t sqn_xor_ak[AKA_SQN_LEN], uint8_t kasme[AKA_KASME_LEN]);
+
+/* Frees this thread's cached AES context (optional: call before a
+ * worker thread exits; the main thread's is reclaimed at exit). */
+void aka_thread_cleanup(void);
 
 #endif

@@ -1,0 +1,51 @@
+/* USIM side of AKA, TS 33.102 §6.3.3: verify AUTN, then SQN freshness
+ * (Annex C), then answer with RES/CK/IK or with AUTS. */
+#include "aka.h"
+#include "util/ct.h"
+
+#include <string.h>
+
+static const uint8_t zero_sqn[AKA_SQN_LEN];
+
+int aka_usim_authenticate(const struct aka_keys *keys, struct aka_usim_sqn *sqn_state,
+			  const uint8_t rand[AKA_RAND_LEN], const uint8_t autn[AKA_AUTN_LEN],
+			  struct aka_usim_result *out)
+{
+	struct aka_out o;
+	uint8_t sqn_b[AKA_SQN_LEN];
+	int rc;
+
+	if (!keys || !sqn_state || !rand || !autn || !out)
+		return AKA_EINVAL;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->amf, autn + 6, AKA_AMF_LEN);
+	/* AK = f5(K, RAND) does not depend on SQN. */
+	rc = aka_compute(keys, rand, zero_sqn, out->amf, &o);
+	if (rc)
+		return rc;
+	for (int i = 0; i < AKA_SQN_LEN; i++)
+		sqn_b[i] = autn[i] ^ o.ak[i]; /* SQN = (SQN ⊕ AK) ⊕ AK */
+	/* XMAC = f1(K, SQN, RAND, AMF), compared with MAC-A of AUTN. */
+	rc = aka_compute(keys, rand, sqn_b, out->amf, &o);
+	if (rc)
+		return rc;
+	memcpy(out->xmac, o.mac_a, AKA_MAC_LEN);
+	if (!ct_equal(o.mac_a, autn + 8, AKA_MAC_LEN)) {
+		memset(&o, 0, sizeof(o));
+		return AKA_EMAC;
+	}
+	out->sqn = aka_sqn_get(sqn_b);
+	memcpy(out->ak, o.ak, AKA_AK_LEN);
+	if (aka_usim_sqn_check(sqn_state, out->sqn)) {
+		memset(&o, 0, sizeof(o));
+		rc = aka_auts_make(keys, rand, aka_usim_sqn_ms(sqn_state), out->auts);
+		return rc ? rc : AKA_ESYNC;
+	}
+	aka_usim_sqn_accept(sqn_state, out->sqn);
+	memcpy(out->res, o.res, o.res_len);
+	out->res_len = o.res_len;
+	memcpy(out->ck, o.ck, AKA_CK_LEN);
+	memcpy(out->ik, o.ik, AKA_IK_LEN);
+	memset(&o, 0, sizeof(o));
+	return AKA_OK;
+}

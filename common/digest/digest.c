@@ -1,0 +1,177 @@
+/* HTTP Digest (RFC 2617 §3.2.2) with the IMS password sources:
+ * a plain password, RFC 3310 AKAv1 (the RES octets), RFC 4169 AKAv2. */
+#include "digest.h"
+#include "util/hex.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const alg_names[] = { "MD5", "AKAv1-MD5", "AKAv2-MD5" };
+static const char *const qop_names[] = { "", "auth", "auth-int" };
+
+int digest_alg_parse(const char *s)
+{
+	if (!s || !*s)
+		return DIGEST_ALG_MD5; /* RFC 2617 §3.2.1: absent = MD5 */
+	for (int i = 0; i < 3; i++)
+		if (!strcasecmp(s, alg_names[i]))
+			return i;
+	return -1;
+}
+
+const char *digest_alg_name(enum digest_alg a)
+{
+	return (unsigned)a < 3 ? alg_names[a] : "?";
+}
+
+int digest_qop_parse(const char *s)
+{
+	if (!s || !*s)
+		return DIGEST_QOP_NONE;
+	for (int i = 1; i < 3; i++)
+		if (!strcasecmp(s, qop_names[i]))
+			return i;
+	return -1;
+}
+
+const char *digest_qop_name(enum digest_qop q)
+{
+	return (unsigned)q < 3 ? qop_names[q] : "?";
+}
+
+/* RFC 4169 §3: password = base64(PRF(RES ‖ IK ‖ CK, "http-digest-akav2-password")),
+ * PRF = HMAC-MD5 for AKAv2-MD5. */
+int digest_akav2_password(const uint8_t *res, size_t res_len, const uint8_t ik[16],
+			  const uint8_t ck[16], char out[25])
+{
+	static const char label[] = "http-digest-akav2-password";
+	uint8_t key[16 + 32], mac[16];
+	unsigned int maclen = 0;
+
+	if (!res || !ik || !ck || !out || res_len < 1 || res_len > 16)
+		return -1;
+	memcpy(key, res, res_len);
+	memcpy(key + res_len, ik, 16);
+	memcpy(key + res_len + 16, ck, 16);
+	if (!HMAC(EVP_md5(), key, (int)(res_len + 32), (const uint8_t *)label,
+		  sizeof(label) - 1, mac, &maclen) || maclen != 16) {
+		memset(key, 0, sizeof(key));
+		return -1;
+	}
+	memset(key, 0, sizeof(key));
+	b64_encode(mac, sizeof(mac), out);
+	return 0;
+}
+
+int digest_password(enum digest_alg alg, const char *password, const uint8_t *res,
+		    size_t res_len, const uint8_t *ik, const uint8_t *ck, uint8_t *out,
+		    size_t *out_len)
+{
+	char v2[25];
+	size_t n;
+
+	if (!out || !out_len)
+		return -1;
+	switch (alg) {
+	case DIGEST_ALG_MD5:
+		n = password ? strlen(password) : 0;
+		if (!password || n > 64)
+			return -1;
+		memcpy(out, password, n);
+		*out_len = n;
+		return 0;
+	case DIGEST_ALG_AKAV1_MD5:
+		/* RFC 3310 §3.3: RES is the password, as raw octets. */
+		if (!res || res_len < 1 || res_len > 16)
+			return -1;
+		memcpy(out, res, res_len);
+		*out_len = res_len;
+		return 0;
+	case DIGEST_ALG_AKAV2_MD5:
+		if (digest_akav2_password(res, res_len, ik, ck, v2))
+			return -1;
+		memcpy(out, v2, 24);
+		*out_len = 24;
+		return 0;
+	}
+	return -1;
+}
+
+/* MD5 over parts joined by ':' (NULL-terminated list of {ptr, len}). */
+struct part { const void *p; size_t len; };
+
+static int md5_join(const struct part *parts, size_t n, char hex[DIGEST_HEX_LEN])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	uint8_t md[16];
+	unsigned int mdlen = 0;
+	int ok = c && EVP_DigestInit_ex(c, EVP_md5(), NULL);
+
+	for (size_t i = 0; ok && i < n; i++) {
+		if (i)
+			ok = EVP_DigestUpdate(c, ":", 1);
+		if (ok && parts[i].len)
+			ok = EVP_DigestUpdate(c, parts[i].p, parts[i].len);
+	}
+	ok = ok && EVP_DigestFinal_ex(c, md, &mdlen) && mdlen == 16;
+	EVP_MD_CTX_free(c);
+	if (ok)
+		hex_encode(md, 16, hex);
+	return ok ? 0 : -1;
+}
+
+#define S(x) { (x), strlen(x) }
+
+static int digest_calc(const struct digest_input *in, const char *method,
+		       const uint8_t *password, size_t pw_len, struct digest_result *out)
+{
+	char hbody[DIGEST_HEX_LEN];
+
+	if (!in || !out || !in->username || !in->realm || !in->nonce || !in->uri || !method ||
+	    (!password && pw_len) || (unsigned)in->qop > DIGEST_QOP_AUTH_INT)
+		return -1;
+	if (in->qop != DIGEST_QOP_NONE && (!in->nc || !in->cnonce))
+		return -1;
+	/* HA1 = MD5(username ":" realm ":" password) (§3.2.2.2) */
+	struct part a1[] = { S(in->username), S(in->realm), { password, pw_len } };
+	if (md5_join(a1, 3, out->ha1))
+		return -1;
+	/* HA2 = MD5(method ":" uri [":" MD5hex(entity-body)]) (§3.2.2.3) */
+	struct part a2[] = { S(method), S(in->uri), { hbody, 32 } };
+	if (in->qop == DIGEST_QOP_AUTH_INT) {
+		struct part body[] = { { in->body, in->body ? in->body_len : 0 } };
+		if (md5_join(body, 1, hbody))
+			return -1;
+	}
+	if (md5_join(a2, in->qop == DIGEST_QOP_AUTH_INT ? 3 : 2, out->ha2))
+		return -1;
+	/* response (§3.2.2.1) */
+	if (in->qop == DIGEST_QOP_NONE) {
+		struct part r[] = { { out->ha1, 32 }, S(in->nonce), { out->ha2, 32 } };
+		return md5_join(r, 3, out->response);
+	}
+	const char *qop = digest_qop_name(in->qop);
+	struct part r[] = { { out->ha1, 32 }, S(in->nonce), S(in->nc), S(in->cnonce), S(qop),
+			    { out->ha2, 32 } };
+	return md5_join(r, 6, out->response);
+}
+
+int digest_compute(const struct digest_input *in, const uint8_t *password, size_t pw_len,
+		   struct digest_result *out)
+{
+	return digest_calc(in, in ? in->method : NULL, password, pw_len, out);
+}
+
+/* rspauth (§3.2.3): A2 = ":" digest-uri (empty method), same otherwise. */
+int digest_rspauth(const struct digest_input *in, const uint8_t *password, size_t pw_len,
+		   char out[DIGEST_HEX_LEN])
+{
+	struct digest_result r;
+
+	if (!out || digest_calc(in, "", password, pw_len, &r))
+		return -1;
+	memcpy(out, r.response, DIGEST_HEX_LEN);
+	return 0;
+}
