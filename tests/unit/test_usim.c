@@ -1,0 +1,191 @@
+/* ue-sim USIM model: AUTN checks against network-side vectors built from
+ * TS 35.208 test set 1, the deliberate faults, resync AUTS and the
+ * --usim-state file. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aka/aka.h"
+#include "usim.h"
+#include "util/hex.h"
+
+/* TS 35.208 §4.3 test set 1 */
+#define SET1_K "465b5ce8b199b49faa5f0a2ee238a6bc"
+#define SET1_OP "cdc202d5123e20f62b6d676ac72cb318"
+#define SET1_OPC "cd63cb71954a9f4e48a5994e37a02baf"
+#define SET1_RAND "23553cbe9637a89d218ae64dae47bf35"
+#define SET1_RES "a54211d5e3ba50bf"
+#define SET1_CK "b40ba9a3c58b2a05bbf0d987b21bf8cb"
+#define SET1_IK "f769bcd751044604127672711c6d3441"
+#define SET1_SQN 0xff9bb4d0b607ull
+
+static void set1_cfg(struct usim_cfg *c, bool use_op)
+{
+	usim_cfg_default(c);
+	assert_int_equal(hex_decode_exact(SET1_K, c->k, 16), 0);
+	assert_int_equal(hex_decode_exact(use_op ? SET1_OP : SET1_OPC, c->op, 16), 0);
+	c->op_is_opc = !use_op;
+	c->amf[0] = 0xb9, c->amf[1] = 0xb9;
+	c->sqn_set = true;
+	c->sqn_ms = SET1_SQN - 32; /* one SEQ below the set's SQN, same IND */
+}
+
+/* Network side: the vector the HSS would send for set 1. */
+static void set1_vector(struct aka_vector *v, uint64_t sqn)
+{
+	struct aka_keys keys = { .algo = AKA_ALGO_MILENAGE, .res_len = 8 };
+	uint8_t rand[16], amf[2] = { 0xb9, 0xb9 };
+
+	hex_decode_exact(SET1_K, keys.k, 16);
+	hex_decode_exact(SET1_OPC, keys.opc, 16);
+	hex_decode_exact(SET1_RAND, rand, 16);
+	assert_int_equal(aka_vector_make_rand(&keys, sqn, amf, rand, v), AKA_OK);
+}
+
+static void assert_hex(const uint8_t *v, size_t len, const char *want)
+{
+	char got[65];
+
+	hex_encode(v, len, got);
+	assert_string_equal(got, want);
+}
+
+static void test_set1_ok_with_op_and_opc(void **state)
+{
+	(void)state;
+	for (int use_op = 0; use_op <= 1; use_op++) {
+		struct usim_cfg c;
+		struct usim u;
+		struct aka_vector v;
+		struct aka_usim_result r;
+
+		set1_cfg(&c, use_op);
+		assert_int_equal(usim_init(&u, &c), AKA_OK);
+		assert_hex(u.keys.opc, 16, SET1_OPC);
+		set1_vector(&v, SET1_SQN);
+		assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_OK);
+		assert_int_equal(r.sqn, SET1_SQN);
+		assert_int_equal(r.res_len, 8);
+		assert_hex(r.res, 8, SET1_RES);
+		assert_hex(r.ck, 16, SET1_CK);
+		assert_hex(r.ik, 16, SET1_IK);
+		assert_int_equal(aka_usim_sqn_ms(&u.sqn), SET1_SQN);
+	}
+}
+
+static void test_faults_give_mac_failure(void **state)
+{
+	static const unsigned faults[] = { USIM_FAULT_WRONG_K, USIM_FAULT_OPC_AS_OP };
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct usim_cfg c;
+		struct usim u;
+		struct aka_vector v;
+		struct aka_usim_result r;
+
+		set1_cfg(&c, false);
+		c.faults = faults[i];
+		assert_int_equal(usim_init(&u, &c), AKA_OK);
+		set1_vector(&v, SET1_SQN);
+		assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_EMAC);
+		assert_int_equal(aka_usim_sqn_ms(&u.sqn), SET1_SQN - 32); /* unchanged */
+	}
+	/* OP typed where OPc was meant: the card uses OP as OPc */
+	struct usim_cfg c;
+	struct usim u;
+	set1_cfg(&c, true);
+	c.faults = USIM_FAULT_OP_AS_OPC;
+	assert_int_equal(usim_init(&u, &c), AKA_OK);
+	assert_hex(u.keys.opc, 16, SET1_OP);
+	assert_int_equal(usim_fault_parse("wrong-k"), USIM_FAULT_WRONG_K);
+	assert_int_equal(usim_fault_parse("nope"), -1);
+}
+
+/* Replay of the same AUTN is a sync failure; the AUTS carries SQN_MS and
+ * verifies on the HSS side (TS 33.102 §6.3.5). */
+static void test_replay_gives_auts(void **state)
+{
+	struct usim_cfg c;
+	struct usim u;
+	struct aka_vector v;
+	struct aka_usim_result r;
+	struct aka_keys hss = { .algo = AKA_ALGO_MILENAGE, .res_len = 8 };
+	uint64_t sqn_ms = 0;
+
+	(void)state;
+	set1_cfg(&c, false);
+	assert_int_equal(usim_init(&u, &c), AKA_OK);
+	set1_vector(&v, SET1_SQN);
+	assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_OK);
+	assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_ESYNC);
+	hex_decode_exact(SET1_K, hss.k, 16);
+	hex_decode_exact(SET1_OPC, hss.opc, 16);
+	assert_int_equal(aka_auts_check(&hss, v.rand, r.auts, &sqn_ms), AKA_OK);
+	assert_int_equal(sqn_ms, SET1_SQN);
+}
+
+/* A card far ahead of the HSS (SQN ahead fault): sync failure. */
+static void test_card_ahead(void **state)
+{
+	struct usim_cfg c;
+	struct usim u;
+	struct aka_vector v;
+	struct aka_usim_result r;
+
+	(void)state;
+	set1_cfg(&c, false);
+	c.sqn_ms = SET1_SQN + (1000 << 5);
+	assert_int_equal(usim_init(&u, &c), AKA_OK);
+	set1_vector(&v, SET1_SQN);
+	assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_ESYNC);
+}
+
+static void test_state_file_round_trip(void **state)
+{
+	char path[] = "/tmp/test_usim_stateXXXXXX";
+	int fd = mkstemp(path);
+	struct usim_cfg c;
+	struct usim u, u2;
+	struct aka_vector v;
+	struct aka_usim_result r;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	set1_cfg(&c, false);
+	c.state_path = path;
+	assert_int_equal(usim_init(&u, &c), AKA_OK); /* no file yet */
+	set1_vector(&v, SET1_SQN);
+	assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_OK);
+	/* A new run of the card: SQN_MS comes back from the file. */
+	c.sqn_set = false;
+	assert_int_equal(usim_init(&u2, &c), AKA_OK);
+	assert_int_equal(aka_usim_sqn_ms(&u2.sqn), SET1_SQN);
+	assert_int_equal(usim_authenticate(&u2, v.rand, v.autn, &r), AKA_ESYNC);
+	/* garbage in the file is an error, not a silent reset */
+	FILE *fp = fopen(path, "w");
+	fputs("seq banana\n", fp);
+	fclose(fp);
+	assert_int_equal(usim_init(&u2, &c), USIM_ESTATE);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set1_ok_with_op_and_opc),
+		cmocka_unit_test(test_faults_give_mac_failure),
+		cmocka_unit_test(test_replay_gives_auts),
+		cmocka_unit_test(test_card_ahead),
+		cmocka_unit_test(test_state_file_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

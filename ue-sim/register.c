@@ -1,0 +1,197 @@
+/* `ue-sim register` (see register.h). */
+#include "register.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+#include "uac.h"
+#include "ue_cli.h"
+#include "util/cli.h"
+#include "util/json.h"
+#include "util/log.h"
+
+enum { OPT_EXPLAIN = OPT_UE_LAST + 1, OPT_JSON, OPT_HOLD, OPT_DEREG, OPT_TIMEOUT, OPT_HELP };
+
+struct reg_opts {
+	struct ue_cli ue;
+	bool explain, json, dereg;
+	unsigned hold_s, timeout_ms;
+};
+
+static const char reg_help[] =
+	"usage: ue-sim register --registrar sip:IP:PORT --impi S --impu URI --realm REALM\n"
+	"                       --k HEX (--op|--opc) HEX [options]\n"
+	"Registers one UE: REGISTER, 401 with an AKA nonce, REGISTER with the digest\n"
+	"answer, 200 OK (resync and stale challenges are answered automatically).\n"
+	"Options:\n%s"
+	"  --explain                 print the flow as a ladder with every derived value\n"
+	"  --json                    print {status, reason, service_route, associated_uris, ...}\n"
+	"  --hold S                  stay registered S seconds (refresh before expiry), then de-register\n"
+	"  --deregister              de-register right after the 200 OK\n"
+	"  --timeout MS              give up on a step after MS (default 40000)\n"
+	"Exit: 0 on 200 OK, 1 otherwise (reason on stderr), 2 on bad usage.\n";
+
+static void reg_parse(int argc, char **argv, struct reg_opts *o)
+{
+	struct option opts[UE_CLI_NOPTS + 8];
+	static const struct option own[] = {
+		{ "explain", no_argument, NULL, OPT_EXPLAIN }, { "json", no_argument, NULL, OPT_JSON },
+		{ "hold", required_argument, NULL, OPT_HOLD },
+		{ "deregister", no_argument, NULL, OPT_DEREG },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, OPT_HELP }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memcpy(opts, ue_cli_options, UE_CLI_NOPTS * sizeof(opts[0]));
+	memcpy(opts + UE_CLI_NOPTS, own, sizeof(own));
+	ue_cli_init(&o->ue);
+	o->timeout_ms = 40000;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ue_cli_option(&o->ue, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_EXPLAIN: o->explain = true; break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_DEREG: o->dereg = true; break;
+		case OPT_HOLD: o->hold_s = (unsigned)cli_uint(UE_PROG, "--hold", optarg, 0, 86400); break;
+		case OPT_TIMEOUT:
+			o->timeout_ms = (unsigned)cli_uint(UE_PROG, "--timeout", optarg, 1, 3600000);
+			break;
+		case OPT_HELP: printf(reg_help, ue_cli_help); exit(0);
+		default:
+			cli_usage_error(UE_PROG, "%s: unknown or incomplete option",
+					argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		cli_usage_error(UE_PROG, "%s: unexpected argument", argv[optind]);
+	ue_cli_finish(&o->ue, true);
+}
+
+/* URIs of a header value, split at commas outside <...>. */
+static void json_uri_list(struct json *j, const char *key, const char *v)
+{
+	char item[1024];
+	size_t n = 0;
+	int depth = 0;
+
+	json_arr_begin(j, key);
+	for (const char *p = v;; p++) {
+		if (*p == '<')
+			depth++;
+		else if (*p == '>')
+			depth--;
+		if (*p == '\0' || (*p == ',' && depth <= 0)) {
+			while (n && item[n - 1] == ' ')
+				n--;
+			item[n] = '\0';
+			if (n)
+				json_str(j, NULL, item);
+			n = 0;
+			if (!*p)
+				break;
+			continue;
+		}
+		if ((n || *p != ' ') && n + 1 < sizeof(item))
+			item[n++] = *p;
+	}
+	json_arr_end(j);
+}
+
+static const char *reg_reason(const struct ue *ue)
+{
+	static char buf[160];
+
+	if (ue->error)
+		return ue->error;
+	if (ue->status >= 200 && ue->status < 300)
+		return "registered";
+	snprintf(buf, sizeof(buf), "%d %s", ue->status, ue->resp ? ue->resp->phrase : "");
+	if (ue->ans.kind == UE_ANS_MAC_FAILURE && ue->have_chal)
+		snprintf(buf, sizeof(buf), "%d %s (the USIM found a MAC failure: wrong K/OP(c)?)",
+			 ue->status, ue->resp ? ue->resp->phrase : "");
+	return buf;
+}
+
+static void reg_report(const struct reg_opts *o, const struct ue *ue, int rc)
+{
+	if (o->json) {
+		struct json j;
+		json_begin(&j, stdout);
+		json_int(&j, "status", ue->status);
+		json_str(&j, "reason", reg_reason(ue));
+		json_uri_list(&j, "service_route", ue->service_route);
+		json_uri_list(&j, "associated_uris", ue->associated_uris);
+		json_int(&j, "expires", ue->granted_expires);
+		json_int(&j, "challenges", ue->challenges);
+		json_end(&j);
+	} else if (rc == 0) {
+		printf("registered: %d, expires %d\n", ue->status, ue->granted_expires);
+		printf("Service-Route: %s\nP-Associated-URI: %s\n", ue->service_route,
+		       ue->associated_uris);
+	}
+	if (rc != 0)
+		fprintf(stderr, "ue-sim: registration failed: %s\n", reg_reason(ue));
+}
+
+/* --hold: refresh at half the granted expiry (TS 24.229 §5.1.1.4.1 asks
+ * for 600 s before expiry or half the time when shorter), then leave. */
+static int reg_hold(const struct reg_opts *o, struct ue *ue)
+{
+	uint64_t end = uac_now_ns() + (uint64_t)o->hold_s * 1000000000ull;
+
+	while (uac_now_ns() < end) {
+		unsigned exp = ue->granted_expires > 0 ? (unsigned)ue->granted_expires : ue->cfg.expires;
+		unsigned wait_ms = exp > 1200 ? (exp - 600) * 1000 : exp * 500;
+		uint64_t left_ms = (end - uac_now_ns()) / 1000000ull;
+		if (wait_ms >= left_ms) {
+			uac_sleep(ue->uac, (unsigned)left_ms);
+			break;
+		}
+		uac_sleep(ue->uac, wait_ms);
+		if (ue_step_sync(ue, UE_STEP_REREGISTER, NULL, o->timeout_ms) < 0 || ue->status != 200)
+			return -1;
+		if (!o->json)
+			printf("refreshed: %d, expires %d\n", ue->status, ue->granted_expires);
+	}
+	return 0;
+}
+
+int register_main(int argc, char **argv)
+{
+	static struct reg_opts o;
+	static struct uac uac;
+	static struct ue ue;
+	struct ue_step_opts so = { .auto_answer = true, .expires = -1, .max_challenges = 3 };
+	int rc = -1;
+
+	reg_parse(argc, argv, &o);
+	log_keys_enabled = o.explain;
+	if (uac_open(&uac, o.ue.bind, o.ue.seed) < 0) {
+		fprintf(stderr, "ue-sim: cannot open SIP on %s\n", o.ue.bind);
+		return 1;
+	}
+	if (ue_init(&ue, &uac, &o.ue.cfg, true) == 0) {
+		if (o.explain)
+			explain_attach(&ue, stdout);
+		if (ue_step_sync(&ue, UE_STEP_REGISTER, &so, o.timeout_ms) == 0 && ue.status == 200)
+			rc = 0;
+	}
+	reg_report(&o, &ue, rc);
+	if (rc == 0 && (o.hold_s || o.dereg)) {
+		if (o.hold_s && reg_hold(&o, &ue) < 0)
+			rc = -1;
+		if (ue_step_sync(&ue, UE_STEP_DEREGISTER, &so, o.timeout_ms) < 0 || ue.status != 200)
+			rc = -1;
+		if (!o.json)
+			printf("de-registered: %d\n", ue.status);
+	}
+	ue_fini(&ue);
+	uac_close(&uac);
+	return rc == 0 ? 0 : 1;
+}

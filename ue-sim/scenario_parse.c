@@ -1,0 +1,466 @@
+/* Scenario file parser (format: scenarios/README.md).
+ *
+ * Line oriented: '#' starts a comment, the first word is the directive,
+ * the rest are its words; `expect header NAME contains TEXT` keeps TEXT as
+ * the rest of the line. Every error names file:line. */
+#include "scenario.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aka/aka.h"
+#include "util/hex.h"
+
+#define MAXW 24
+
+struct pctx {
+	struct scenario *s;
+	const char *name;
+	int line;
+	char *err;
+	size_t errsz;
+	char *w[MAXW];       /* words */
+	const char *rest[MAXW]; /* the original text from word i to the end */
+	int nw;
+};
+
+__attribute__((format(printf, 2, 3))) static int perr(struct pctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(c->err, c->errsz, "%s:%d: ", c->name, c->line);
+
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < c->errsz)
+		vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *scn_op_name(enum scn_op op)
+{
+	static const char *const n[] = { "register", "answer", "reregister", "deregister", "query",
+					 "wait", "expect status", "expect header", "expect usim",
+					 "expect challenges", "expect sqn-increased",
+					 "expect algorithm" };
+	return (unsigned)op < sizeof(n) / sizeof(n[0]) ? n[op] : "?";
+}
+
+static char *pool_dup(struct pctx *c, const char *v)
+{
+	struct scenario *s = c->s;
+	size_t n = strlen(v) + 1;
+	char *p;
+
+	if (s->pool_used + n > sizeof(s->pool))
+		return NULL;
+	p = s->pool + s->pool_used;
+	memcpy(p, v, n);
+	s->pool_used += n;
+	return p;
+}
+
+/* ---- ue KEY VALUE ------------------------------------------------------- */
+
+static int ue_hex(struct pctx *c, const char *key, const char *v, uint8_t *out, size_t len)
+{
+	if (hex_decode_exact(v, out, len) < 0)
+		return perr(c, "ue %s: expected %zu hex octets, got '%s'", key, len, v);
+	return 0;
+}
+
+static int ue_str(struct pctx *c, const char **dst, const char *v)
+{
+	if (!(*dst = pool_dup(c, v)))
+		return perr(c, "scenario too large");
+	return 0;
+}
+
+static int parse_ue_keys(struct pctx *c, const char *key, const char *v)
+{
+	struct usim_cfg *u = &c->s->ue.usim;
+	uint8_t sqn[6];
+	int x;
+
+	if (!strcmp(key, "k"))
+		return c->s->have_k = true, ue_hex(c, key, v, u->k, 16);
+	if (!strcmp(key, "op") || !strcmp(key, "opc")) {
+		u->op_is_opc = !strcmp(key, "opc");
+		c->s->have_op = true;
+		return ue_hex(c, key, v, u->op, 16);
+	}
+	if (!strcmp(key, "amf"))
+		return ue_hex(c, key, v, u->amf, 2);
+	if (!strcmp(key, "sqn")) {
+		if (ue_hex(c, key, v, sqn, 6) < 0)
+			return -1;
+		u->sqn_ms = aka_sqn_get(sqn);
+		u->sqn_set = true;
+		return 0;
+	}
+	if (!strcmp(key, "algo")) {
+		if ((x = aka_algo_parse(v)) < 0)
+			return perr(c, "ue algo: expected milenage or xor, got '%s'", v);
+		u->algo = (enum aka_algo)x;
+		return 0;
+	}
+	if (!strcmp(key, "res-len")) {
+		x = atoi(v);
+		if (x < 4 || x > 16)
+			return perr(c, "ue res-len: expected 4..16, got '%s'", v);
+		u->res_len = (size_t)x;
+		return 0;
+	}
+	if (!strcmp(key, "fault")) {
+		if ((x = usim_fault_parse(v)) < 0)
+			return perr(c, "ue fault: unknown fault '%s' (wrong-k, op-as-opc, opc-as-op)", v);
+		u->faults |= (unsigned)x;
+		return 0;
+	}
+	return 1; /* not a key setting */
+}
+
+static int parse_ue(struct pctx *c)
+{
+	struct ue_cfg *ue = &c->s->ue;
+	const char *key, *v;
+	int x;
+
+	if (c->nw != 3)
+		return perr(c, "expected 'ue KEY VALUE'");
+	key = c->w[1], v = c->w[2];
+	if ((x = parse_ue_keys(c, key, v)) <= 0)
+		return x;
+	if (!strcmp(key, "impi")) return ue_str(c, &ue->impi, v);
+	if (!strcmp(key, "impu")) return ue_str(c, &ue->impu, v);
+	if (!strcmp(key, "realm")) return ue_str(c, &ue->realm, v);
+	if (!strcmp(key, "auth-realm")) return ue_str(c, &ue->auth_realm, v);
+	if (!strcmp(key, "password")) return ue_str(c, &ue->password, v);
+	if (!strcmp(key, "alg")) {
+		if ((x = digest_alg_parse(v)) < 0)
+			return perr(c, "ue alg: expected AKAv1-MD5, AKAv2-MD5 or MD5, got '%s'", v);
+		ue->alg = (enum digest_alg)x;
+		return 0;
+	}
+	if (!strcmp(key, "qop")) {
+		if ((x = digest_qop_parse(v)) <= 0)
+			return perr(c, "ue qop: expected auth or auth-int, got '%s'", v);
+		ue->qop = (enum digest_qop)x;
+		return 0;
+	}
+	if (!strcmp(key, "expires") || !strcmp(key, "answer-delay")) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 0 || n > 86400000)
+			return perr(c, "ue %s: expected a number, got '%s'", key, v);
+		*(!strcmp(key, "expires") ? &ue->expires : &ue->answer_delay_ms) = (unsigned)n;
+		return 0;
+	}
+	return perr(c, "ue: unknown setting '%s'", key);
+}
+
+/* ---- steps -------------------------------------------------------------- */
+
+static struct scn_step *new_step(struct pctx *c, enum scn_op op)
+{
+	struct scn_step *st;
+
+	if (c->s->nsteps >= SCN_MAX_STEPS) {
+		perr(c, "more than %d steps", SCN_MAX_STEPS);
+		return NULL;
+	}
+	st = &c->s->steps[c->s->nsteps++];
+	memset(st, 0, sizeof(*st));
+	st->op = op;
+	st->line = c->line;
+	st->expires = -1;
+	return st;
+}
+
+/* register|answer|reregister|deregister|query [auto|single] [corrupt] [expires=N] */
+static int parse_request(struct pctx *c, enum scn_op op)
+{
+	struct scn_step *st = new_step(c, op);
+
+	if (!st)
+		return -1;
+	/* refresh, de-register and query answer new challenges by default */
+	st->auto_answer = op == SCN_REREGISTER || op == SCN_DEREGISTER || op == SCN_QUERY;
+	for (int i = 1; i < c->nw; i++) {
+		const char *w = c->w[i];
+		if (!strcmp(w, "auto"))
+			st->auto_answer = true;
+		else if (!strcmp(w, "single"))
+			st->auto_answer = false;
+		else if (!strcmp(w, "corrupt"))
+			st->corrupt = true;
+		else if (!strncmp(w, "expires=", 8) && w[8]) {
+			char *end;
+			long n = strtol(w + 8, &end, 10);
+			if (*end || n < 0)
+				return perr(c, "%s: bad expires '%s'", c->w[0], w + 8);
+			st->expires = (int)n;
+		} else
+			return perr(c, "%s: unknown option '%s' (auto, single, corrupt, expires=N)",
+				    c->w[0], w);
+	}
+	return 0;
+}
+
+static int parse_wait(struct pctx *c)
+{
+	struct scn_step *st;
+	char *end;
+	long ms;
+
+	if (c->nw != 2)
+		return perr(c, "expected 'wait MILLISECONDS'");
+	ms = strtol(c->w[1], &end, 10);
+	if (*end || ms < 0 || ms > 600000)
+		return perr(c, "wait: expected milliseconds (0..600000), got '%s'", c->w[1]);
+	if (!(st = new_step(c, SCN_WAIT)))
+		return -1;
+	st->ms = (unsigned)ms;
+	return 0;
+}
+
+/* "200" or "4xx" */
+static int parse_status_word(struct pctx *c, const char *w, int *out)
+{
+	if (strlen(w) == 3 && w[0] >= '1' && w[0] <= '6' && !strcasecmp(w + 1, "xx")) {
+		*out = -(w[0] - '0');
+		return 0;
+	}
+	char *end;
+	long v = strtol(w, &end, 10);
+	if (*end || v < 100 || v > 699)
+		return perr(c, "expect status: expected a code (200) or a class (4xx), got '%s'", w);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_expect_header(struct pctx *c, struct scn_step *st)
+{
+	static const char *const cmps[] = { "contains", "is", "absent", "present" };
+	int i;
+
+	if (c->nw < 4)
+		return perr(c, "expected 'expect header NAME contains|is|absent|present [TEXT]'");
+	snprintf(st->name, sizeof(st->name), "%s", c->w[2]);
+	for (i = 0; i < 4; i++)
+		if (!strcmp(c->w[3], cmps[i]))
+			break;
+	if (i == 4)
+		return perr(c, "expect header: unknown test '%s' (contains, is, absent, present)", c->w[3]);
+	st->cmp = (enum scn_cmp)i;
+	if ((st->cmp == SCN_CMP_CONTAINS || st->cmp == SCN_CMP_IS) != (c->nw > 4))
+		return perr(c, "expect header %s: %s", c->w[3],
+			    c->nw > 4 ? "takes no text" : "needs a text");
+	if (c->nw > 4 && snprintf(st->text, sizeof(st->text), "%s", c->rest[4]) >= (int)sizeof(st->text))
+		return perr(c, "expect header: text too long");
+	return 0;
+}
+
+static int parse_expect(struct pctx *c)
+{
+	static const struct { const char *name; int rc; } usim[] = {
+		{ "ok", AKA_OK }, { "mac-failure", AKA_EMAC }, { "sync-failure", AKA_ESYNC },
+	};
+	struct scn_step *st;
+	const char *what = c->nw > 1 ? c->w[1] : "";
+
+	if (!strcmp(what, "status")) {
+		if (c->nw < 3 || c->nw - 2 > SCN_MAX_STATUS)
+			return perr(c, "expected 'expect status CODE...' (1..%d codes)", SCN_MAX_STATUS);
+		if (!(st = new_step(c, SCN_EXPECT_STATUS)))
+			return -1;
+		for (int i = 2; i < c->nw; i++)
+			if (parse_status_word(c, c->w[i], &st->status[st->nstatus++]) < 0)
+				return -1;
+		return 0;
+	}
+	if (!strcmp(what, "header"))
+		return (st = new_step(c, SCN_EXPECT_HEADER)) ? parse_expect_header(c, st) : -1;
+	if (!strcmp(what, "usim") && c->nw == 3) {
+		for (size_t i = 0; i < sizeof(usim) / sizeof(usim[0]); i++)
+			if (!strcmp(c->w[2], usim[i].name)) {
+				if (!(st = new_step(c, SCN_EXPECT_USIM)))
+					return -1;
+				st->number = usim[i].rc;
+				return 0;
+			}
+		return perr(c, "expect usim: expected ok, mac-failure or sync-failure, got '%s'", c->w[2]);
+	}
+	if (!strcmp(what, "challenges") && c->nw == 3) {
+		if (!(st = new_step(c, SCN_EXPECT_CHALLENGES)))
+			return -1;
+		st->number = atoi(c->w[2]);
+		return 0;
+	}
+	if (!strcmp(what, "algorithm") && c->nw == 3) {
+		int a = digest_alg_parse(c->w[2]);
+		if (a < 0)
+			return perr(c, "expect algorithm: unknown '%s'", c->w[2]);
+		if (!(st = new_step(c, SCN_EXPECT_ALG)))
+			return -1;
+		st->number = a;
+		return 0;
+	}
+	if (!strcmp(what, "sqn-increased") && c->nw == 2)
+		return new_step(c, SCN_EXPECT_SQN_UP) ? 0 : -1;
+	return perr(c, "expect: unknown form (status, header, usim, challenges, algorithm, sqn-increased)");
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+static int keep_line(struct pctx *c, char **arr, size_t *n, const char *what)
+{
+	if (c->nw < 2)
+		return perr(c, "%s: needs arguments", what);
+	if (*n >= SCN_MAX_LINES)
+		return perr(c, "more than %d %s lines", SCN_MAX_LINES, what);
+	if (!(arr[*n] = pool_dup(c, c->rest[1])))
+		return perr(c, "scenario too large");
+	(*n)++;
+	return 0;
+}
+
+static int parse_directive(struct pctx *c)
+{
+	static const struct { const char *name; enum scn_op op; } req[] = {
+		{ "register", SCN_REGISTER }, { "answer", SCN_ANSWER },
+		{ "reregister", SCN_REREGISTER }, { "deregister", SCN_DEREGISTER },
+		{ "query", SCN_QUERY },
+	};
+	const char *d = c->w[0];
+
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++)
+		if (!strcmp(d, req[i].name))
+			return parse_request(c, req[i].op);
+	if (!strcmp(d, "scenario")) {
+		if (c->nw < 2)
+			return perr(c, "scenario: needs a title");
+		snprintf(c->s->title, sizeof(c->s->title), "%s", c->rest[1]);
+		return 0;
+	}
+	if (!strcmp(d, "ue"))
+		return parse_ue(c);
+	if (!strcmp(d, "hss-ctl"))
+		return keep_line(c, c->s->hss, &c->s->nhss, "hss-ctl");
+	if (!strcmp(d, "network"))
+		return keep_line(c, c->s->network, &c->s->nnetwork, "network");
+	if (!strcmp(d, "wait"))
+		return parse_wait(c);
+	if (!strcmp(d, "expect"))
+		return parse_expect(c);
+	return perr(c, "unknown directive '%s'", d);
+}
+
+/* Splits `line` (modified) into words; rest[i] points into `orig`. */
+static int split_line(struct pctx *c, char *line, const char *orig)
+{
+	char *p = line;
+
+	c->nw = 0;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (c->nw >= MAXW)
+			return perr(c, "too many words (max %d)", MAXW);
+		c->rest[c->nw] = orig + (p - line);
+		c->w[c->nw++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return 0;
+}
+
+static int scenario_check(struct pctx *c)
+{
+	const struct ue_cfg *ue = &c->s->ue;
+
+	c->line = 0;
+	if (!ue->impi || !ue->impu || !ue->realm)
+		return perr(c, "the UE needs 'ue impi', 'ue impu' and 'ue realm'");
+	if (ue->alg == DIGEST_ALG_MD5 ? !ue->password : (!c->s->have_k || !c->s->have_op))
+		return perr(c, ue->alg == DIGEST_ALG_MD5 ? "alg MD5 needs 'ue password'"
+							 : "AKA needs 'ue k' and 'ue op' or 'ue opc'");
+	if (!c->s->nsteps)
+		return perr(c, "no steps");
+	if (!c->s->title[0])
+		snprintf(c->s->title, sizeof(c->s->title), "%s", c->name);
+	return 0;
+}
+
+int scenario_parse_string(const char *name, const char *text, struct scenario *s, char *err,
+			  size_t errsz)
+{
+	struct pctx c = { .s = s, .name = name, .err = err, .errsz = errsz };
+	char line[2048], orig[2048];
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->path, sizeof(s->path), "%s", name);
+	ue_cfg_default(&s->ue);
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char *hash;
+
+		c.line++;
+		if (n >= sizeof(line))
+			return perr(&c, "line too long");
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (e ? 1 : 0);
+		if ((hash = strchr(line, '#')))
+			*hash = '\0';
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		n = strlen(line);
+		while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		memcpy(orig, line, n + 1);
+		if (split_line(&c, line, orig) < 0)
+			return -1;
+		if (c.nw && parse_directive(&c) < 0)
+			return -1;
+	}
+	return scenario_check(&c);
+}
+
+int scenario_parse_file(const char *path, struct scenario *s, char *err, size_t errsz)
+{
+	FILE *fp = fopen(path, "r");
+	char *text;
+	long len;
+	int rc;
+
+	if (!fp) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fseek(fp, 0, SEEK_END) != 0 || (len = ftell(fp)) < 0 || len > 1 << 20 ||
+	    fseek(fp, 0, SEEK_SET) != 0) {
+		fclose(fp);
+		snprintf(err, errsz, "%s: unreadable or larger than 1 MiB", path);
+		return -1;
+	}
+	text = malloc((size_t)len + 1);
+	if (!text || fread(text, 1, (size_t)len, fp) != (size_t)len) {
+		free(text);
+		fclose(fp);
+		snprintf(err, errsz, "%s: read error", path);
+		return -1;
+	}
+	text[len] = '\0';
+	fclose(fp);
+	rc = scenario_parse_string(path, text, s, err, errsz);
+	free(text);
+	return rc;
+}

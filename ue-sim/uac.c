@@ -1,0 +1,485 @@
+/* SIP UAC on Sofia-SIP nta (see ../shared/reference/sofia-sip.md: nta, not
+ * nua; a NO_DIALOG leg per UE with the Call-ID passed on every request;
+ * IP literals for the next hop; destroy the orq only after reading it).
+ *
+ * Step machine of one UE:
+ *   start(step) -> send REGISTER -> final response
+ *       401 and auto_answer and < max_challenges -> [answer delay] -> answer
+ *       otherwise -> done()                                            */
+#include "uac.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/sip_tag.h>
+#include <openssl/rand.h>
+
+uint64_t uac_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* splitmix64: tiny, good enough for identifiers; never used for keys. */
+static uint64_t prng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void uac_random_hex(struct uac *a, char *buf, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	uint64_t r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i % 16 == 0)
+			r = prng_next(&a->prng);
+		buf[i] = hx[r & 15];
+		r >>= 4;
+	}
+	buf[n] = '\0';
+}
+
+int uac_open(struct uac *a, const char *bind, long long seed)
+{
+	sip_contact_t const *m;
+
+	memset(a, 0, sizeof(*a));
+	a->seeded = seed >= 0;
+	if (a->seeded)
+		a->prng = (uint64_t)seed;
+	else if (RAND_bytes((unsigned char *)&a->prng, sizeof(a->prng)) != 1)
+		return -1;
+	su_init();
+	su_home_init(a->home);
+	a->root = su_root_create(NULL);
+	if (!a->root)
+		return -1;
+	a->agent = nta_agent_create(a->root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0),
+				    TAG_END());
+	if (!a->agent)
+		return -1;
+	m = nta_agent_contact(a->agent);
+	snprintf(a->host, sizeof(a->host), "%s", m->m_url->url_host);
+	a->port = m->m_url->url_port ? (unsigned)atoi(m->m_url->url_port) : 5060;
+	return 0;
+}
+
+void uac_close(struct uac *a)
+{
+	if (a->agent)
+		nta_agent_destroy(a->agent);
+	if (a->root)
+		su_root_destroy(a->root);
+	su_home_deinit(a->home);
+	su_deinit();
+	memset(a, 0, sizeof(*a));
+}
+
+const char *ue_step_name(enum ue_step s)
+{
+	static const char *const names[] = { "register", "answer", "reregister",
+					     "deregister", "query" };
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+int ue_init(struct ue *ue, struct uac *a, const struct ue_cfg *cfg, bool keep_headers)
+{
+	char from[600], to[600], tag[17], cid[33];
+	const char *at = strchr(cfg->impi, '@');
+	int user_len = at ? (int)(at - cfg->impi) : (int)strlen(cfg->impi);
+
+	memset(ue, 0, sizeof(*ue));
+	ue->uac = a;
+	ue->cfg = *cfg;
+	ue->granted_expires = -1;
+	if (usim_init(&ue->usim, &cfg->usim) < 0) {
+		ue->error = "USIM: cannot initialise (keys or --usim-state file)";
+		return -1;
+	}
+	uac_random_hex(a, cid, 32);
+	uac_random_hex(a, tag, 16);
+	snprintf(ue->call_id, sizeof(ue->call_id), "%s@%s", cid, a->host);
+	snprintf(ue->from_tag, sizeof(ue->from_tag), "%s", tag);
+	snprintf(ue->uri, sizeof(ue->uri), "sip:%s", cfg->realm);
+	snprintf(ue->contact, sizeof(ue->contact), "<sip:%.*s@%s:%u>", user_len, cfg->impi,
+		 a->host, a->port);
+	snprintf(from, sizeof(from), "<%s>;tag=%s", cfg->impu, tag);
+	snprintf(to, sizeof(to), "<%s>", cfg->impu);
+	ue->leg = nta_leg_tcreate(a->agent, NULL, NULL, SIPTAG_FROM_STR(from), SIPTAG_TO_STR(to),
+				  NTATAG_NO_DIALOG(1), TAG_END());
+	if (!ue->leg) {
+		ue->error = "nta: cannot create leg";
+		return -1;
+	}
+	if (keep_headers) {
+		ue->resp = calloc(1, sizeof(*ue->resp));
+		if (!ue->resp)
+			return -1;
+	}
+	return 0;
+}
+
+void ue_fini(struct ue *ue)
+{
+	if (ue->orq)
+		nta_outgoing_destroy(ue->orq);
+	if (ue->timer)
+		su_timer_destroy(ue->timer);
+	if (ue->leg)
+		nta_leg_destroy(ue->leg);
+	free(ue->resp);
+	memset(ue, 0, sizeof(*ue));
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+static const char *hdr_name(msg_header_t const *h)
+{
+	if (h->sh_class->hc_hash == sip_unknown_hash)
+		return h->sh_unknown->un_name;
+	return h->sh_class->hc_name;
+}
+
+/* Copies every named header of the response into r (scenario asserts). */
+static void resp_keep(struct ue_resp *r, msg_t *msg)
+{
+	size_t used = 0;
+
+	r->nhdr = 0;
+	for (msg_header_t *h = msg ? *msg_chain_head(msg) : NULL; h; h = h->sh_succ) {
+		const char *name = hdr_name(h);
+		size_t nlen;
+		issize_t vlen;
+
+		if (!name || !name[0] || r->nhdr >= UE_HDRS_MAX)
+			continue;
+		nlen = strlen(name) + 1;
+		if (used + nlen + 2 > sizeof(r->buf))
+			break;
+		memcpy(r->buf + used, name, nlen);
+		vlen = msg_header_field_e(r->buf + used + nlen, (isize_t)(sizeof(r->buf) - used - nlen),
+					  h, 0);
+		if (vlen < 0 || used + nlen + (size_t)vlen + 1 > sizeof(r->buf))
+			break;
+		r->buf[used + nlen + (size_t)vlen] = '\0';
+		r->hdr[r->nhdr].name = r->buf + used;
+		r->hdr[r->nhdr].value = r->buf + used + nlen;
+		r->nhdr++;
+		used += nlen + (size_t)vlen + 1;
+	}
+}
+
+int ue_resp_header(const struct ue_resp *r, const char *name, char *out, size_t outsz)
+{
+	size_t used = 0;
+	int found = 0;
+
+	if (outsz)
+		out[0] = '\0';
+	for (size_t i = 0; r && i < r->nhdr; i++) {
+		if (strcasecmp(r->hdr[i].name, name) != 0)
+			continue;
+		int n = snprintf(out + used, outsz - used, "%s%s", found ? ", " : "", r->hdr[i].value);
+		if (n > 0)
+			used = used + (size_t)n < outsz ? used + (size_t)n : outsz - 1;
+		found++;
+	}
+	return found;
+}
+
+/* Appends each header of a chain (Service-Route, P-Associated-URI). */
+static void join_field(char *out, size_t outsz, msg_header_t const *h, const char *unk_name)
+{
+	size_t used = strlen(out);
+
+	for (; h; h = h->sh_next) {
+		if (unk_name && strcasecmp(h->sh_unknown->un_name, unk_name) != 0)
+			continue;
+		if (used && used + 2 < outsz)
+			used += (size_t)snprintf(out + used, outsz - used, ", ");
+		if (used + 1 >= outsz)
+			break;
+		issize_t n = msg_header_field_e(out + used, (isize_t)(outsz - used), h, 0);
+		if (n < 0 || used + (size_t)n >= outsz)
+			break;
+		used += (size_t)n;
+		out[used] = '\0';
+	}
+}
+
+static void resp_record_200(struct ue *ue, sip_t const *sip)
+{
+	ue->service_route[0] = ue->associated_uris[0] = '\0';
+	join_field(ue->service_route, sizeof(ue->service_route),
+		   (msg_header_t const *)sip->sip_service_route, NULL);
+	join_field(ue->associated_uris, sizeof(ue->associated_uris),
+		   (msg_header_t const *)sip->sip_unknown, "P-Associated-URI");
+	ue->granted_expires = -1;
+	for (sip_contact_t const *m = sip->sip_contact; m; m = m->m_next)
+		if (m->m_expires)
+			ue->granted_expires = atoi(m->m_expires);
+	if (ue->granted_expires < 0 && sip->sip_expires)
+		ue->granted_expires = (int)sip->sip_expires->ex_delta;
+}
+
+static void resp_record_401(struct ue *ue, sip_t const *sip)
+{
+	char buf[UE_AUTH_HDR_MAX];
+	issize_t n;
+
+	ue->have_chal = false;
+	if (!sip->sip_www_authenticate)
+		return;
+	n = msg_header_field_e(buf, sizeof(buf), (msg_header_t const *)sip->sip_www_authenticate, 0);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return;
+	buf[n] = '\0';
+	if (ue_challenge_parse(buf, &ue->chal) == 0) {
+		ue->have_chal = true;
+		ue->answered = false;
+		ue->nc = 0;
+	}
+}
+
+static void ue_finish(struct ue *ue)
+{
+	ue->t_final = uac_now_ns();
+	if (ue->done)
+		ue->done(ue, ue->done_arg);
+}
+
+static int ue_send_answer(struct ue *ue);
+
+static void on_answer_timer(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct ue *ue = (struct ue *)arg;
+
+	(void)m, (void)t;
+	if (ue_send_answer(ue) < 0)
+		ue_finish(ue);
+}
+
+/* 401 in an auto step: answer now or after --answer-delay. */
+static void ue_continue(struct ue *ue)
+{
+	if (!ue->cfg.answer_delay_ms) {
+		if (ue_send_answer(ue) < 0)
+			ue_finish(ue);
+		return;
+	}
+	if (!ue->timer)
+		ue->timer = su_timer_create(su_root_task(ue->uac->root), ue->cfg.answer_delay_ms);
+	if (!ue->timer || su_timer_set(ue->timer, on_answer_timer, (su_timer_arg_t *)ue) < 0) {
+		ue->error = "cannot arm the answer-delay timer";
+		ue_finish(ue);
+	}
+}
+
+static int on_resp(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip)
+{
+	struct ue *ue = (struct ue *)magic;
+	int status = sip && sip->sip_status ? sip->sip_status->st_status : nta_outgoing_status(orq);
+	bool again;
+
+	if (status < 200)
+		return 0;
+	if (!ue->t_first_resp)
+		ue->t_first_resp = uac_now_ns();
+	ue->status = status;
+	if (ue->resp) {
+		msg_t *msg = nta_outgoing_getresponse(orq);
+		ue->resp->status = status;
+		snprintf(ue->resp->phrase, sizeof(ue->resp->phrase), "%s",
+			 sip && sip->sip_status ? sip->sip_status->st_phrase : "(local)");
+		resp_keep(ue->resp, msg);
+		if (msg)
+			msg_destroy(msg);
+	}
+	if (sip && status == 401)
+		resp_record_401(ue, sip);
+	else if (sip && status >= 200 && status < 300)
+		resp_record_200(ue, sip);
+	if (ue->obs.response && ue->resp)
+		ue->obs.response(ue, ue->resp);
+	nta_outgoing_destroy(orq);
+	ue->orq = NULL;
+	if (status == 401)
+		ue->challenges++;
+	again = status == 401 && ue->opts.auto_answer && ue->have_chal &&
+		ue->challenges <= ue->opts.max_challenges;
+	if (again)
+		ue_continue(ue);
+	else
+		ue_finish(ue);
+	return 0;
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+static int ue_expires(const struct ue *ue)
+{
+	if (ue->step == UE_STEP_DEREGISTER)
+		return 0;
+	return ue->opts.expires >= 0 ? ue->opts.expires : (int)ue->cfg.expires;
+}
+
+/* One REGISTER on the UE's leg with the given Authorization value. */
+static int ue_send_register(struct ue *ue, const char *authz, const char *what,
+			    const struct ue_answer *ans)
+{
+	struct uac *a = ue->uac;
+	char contact[480], expires[16], branch[40];
+	bool with_contact = ue->step != UE_STEP_QUERY;
+	int exp = ue_expires(ue);
+
+	snprintf(contact, sizeof(contact), "%s;expires=%d", ue->contact, exp);
+	snprintf(expires, sizeof(expires), "%d", exp);
+	if (a->seeded) {
+		memcpy(branch, "z9hG4bK", 7);
+		uac_random_hex(a, branch + 7, 16);
+	}
+	if (ue->obs.request)
+		ue->obs.request(ue, what, authz, ans);
+	ue->orq = nta_outgoing_tcreate(
+		ue->leg, on_resp, (nta_outgoing_magic_t *)ue, URL_STRING_MAKE(ue->cfg.registrar),
+		SIP_METHOD_REGISTER, URL_STRING_MAKE(ue->uri), SIPTAG_CALL_ID_STR(ue->call_id),
+		TAG_IF(with_contact, SIPTAG_CONTACT_STR(contact)),
+		TAG_IF(with_contact, SIPTAG_EXPIRES_STR(expires)),
+		SIPTAG_SUPPORTED_STR("path"), SIPTAG_AUTHORIZATION_STR(authz),
+		TAG_IF(a->seeded, NTATAG_BRANCH_KEY(branch)), TAG_END());
+	if (!ue->orq) {
+		ue->error = "nta: cannot send REGISTER (bad --registrar?)";
+		return -1;
+	}
+	return 0;
+}
+
+/* Answer the last challenge: a fresh one through the USIM, an already
+ * answered one (refresh, de-register) with nc+1 and the same RES. */
+static int ue_send_answer(struct ue *ue)
+{
+	char cnonce[17];
+	struct ue_answer_req req = {
+		.method = "REGISTER", .uri = ue->uri, .cnonce = cnonce,
+		.corrupt_res = ue->opts.corrupt_res,
+	};
+	int rc;
+
+	uac_random_hex(ue->uac, cnonce, 16);
+	req.nc = ++ue->nc;
+	if (!ue->answered)
+		rc = ue_auth_answer(&ue->cfg, &ue->usim, &ue->chal, &req, &ue->ans);
+	else
+		rc = ue_auth_reanswer(&ue->cfg, &ue->chal, &req, &ue->ans, &ue->ans);
+	ue->opts.corrupt_res = false;
+	if (rc < 0) {
+		ue->error = rc == UE_E_ALG    ? "the challenge's algorithm is not the UE's --alg"
+			    : rc == UE_E_NONCE ? "the nonce is not base64(RAND||AUTN)"
+					       : "cannot compute the digest answer";
+		return -1;
+	}
+	ue->answered = ue->ans.kind == UE_ANS_RES || ue->ans.kind == UE_ANS_PASSWORD;
+	return ue_send_register(ue, ue->ans.header, "answer", &ue->ans);
+}
+
+static int ue_send_initial(struct ue *ue)
+{
+	char authz[UE_AUTH_HDR_MAX];
+
+	if (ue_auth_initial(&ue->cfg, ue->uri, authz, sizeof(authz)) < 0) {
+		ue->error = "identities too long";
+		return -1;
+	}
+	return ue_send_register(ue, authz, "initial", NULL);
+}
+
+int ue_start(struct ue *ue, enum ue_step step, const struct ue_step_opts *opts,
+	     ue_done_fn done, void *arg)
+{
+	static const struct ue_step_opts defaults = { .expires = -1, .max_challenges = 3 };
+
+	ue->step = step;
+	ue->opts = opts ? *opts : defaults;
+	if (!ue->opts.max_challenges)
+		ue->opts.max_challenges = 3;
+	ue->done = done;
+	ue->done_arg = arg;
+	ue->challenges = 0;
+	ue->error = NULL;
+	ue->status = 0;
+	ue->t_step = uac_now_ns();
+	ue->t_first_resp = ue->t_final = 0;
+	switch (step) {
+	case UE_STEP_REGISTER:
+		ue->have_chal = ue->answered = false;
+		return ue_send_initial(ue);
+	case UE_STEP_ANSWER:
+		if (!ue->have_chal) {
+			ue->error = "no challenge to answer";
+			return -1;
+		}
+		return ue_send_answer(ue);
+	default: /* refresh, de-register, query: credentials of the last nonce */
+		if (ue->have_chal && ue->answered)
+			return ue_send_answer(ue);
+		return ue_send_initial(ue);
+	}
+}
+
+/* ---- synchronous use (register command, scenarios) ---------------------- */
+
+static void sync_done(struct ue *ue, void *arg)
+{
+	(void)ue;
+	*(bool *)arg = true;
+}
+
+int ue_step_sync(struct ue *ue, enum ue_step step, const struct ue_step_opts *opts,
+		 unsigned timeout_ms)
+{
+	bool done = false;
+	uint64_t deadline = uac_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+
+	if (ue_start(ue, step, opts, sync_done, &done) < 0)
+		return -1;
+	while (!done) {
+		if (uac_now_ns() > deadline) {
+			if (ue->orq) {
+				nta_outgoing_destroy(ue->orq);
+				ue->orq = NULL;
+			}
+			if (ue->timer)
+				su_timer_reset(ue->timer);
+			ue->error = "timed out waiting for a final response";
+			ue->status = 0;
+			return -1;
+		}
+		su_root_step(ue->uac->root, 20);
+	}
+	return ue->error ? -1 : 0;
+}
+
+void uac_sleep(struct uac *a, unsigned ms)
+{
+	uint64_t end = uac_now_ns() + (uint64_t)ms * 1000000ull;
+
+	for (uint64_t now = uac_now_ns(); now < end; now = uac_now_ns()) {
+		uint64_t left = (end - now) / 1000000ull;
+		su_root_step(a->root, left > 50 ? 50 : (su_duration_t)left + 1);
+	}
+}

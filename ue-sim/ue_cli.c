@@ -1,0 +1,162 @@
+/* Shared ue-sim options (see ue_cli.h). */
+#include "ue_cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cli.h"
+
+const struct option ue_cli_options[] = {
+	{ "registrar", required_argument, NULL, OPT_REGISTRAR },
+	{ "impi", required_argument, NULL, OPT_IMPI },
+	{ "impu", required_argument, NULL, OPT_IMPU },
+	{ "realm", required_argument, NULL, OPT_REALM },
+	{ "k", required_argument, NULL, OPT_K },
+	{ "op", required_argument, NULL, OPT_OP },
+	{ "opc", required_argument, NULL, OPT_OPC },
+	{ "amf", required_argument, NULL, OPT_AMF },
+	{ "alg", required_argument, NULL, OPT_ALG },
+	{ "password", required_argument, NULL, OPT_PASSWORD },
+	{ "qop", required_argument, NULL, OPT_QOP },
+	{ "algo", required_argument, NULL, OPT_ALGO },
+	{ "res-len", required_argument, NULL, OPT_RES_LEN },
+	{ "sqn", required_argument, NULL, OPT_SQN },
+	{ "usim-state", required_argument, NULL, OPT_USIM_STATE },
+	{ "fault", required_argument, NULL, OPT_FAULT },
+	{ "auth-realm", required_argument, NULL, OPT_AUTH_REALM },
+	{ "expires", required_argument, NULL, OPT_EXPIRES },
+	{ "answer-delay", required_argument, NULL, OPT_ANSWER_DELAY },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ NULL, 0, NULL, 0 },
+};
+
+const char ue_cli_help[] =
+	"  --registrar sip:IP:PORT   next hop (the S-CSCF), an IP literal; add ;transport=tcp for TCP\n"
+	"  --impi S                  private identity (Authorization username)\n"
+	"  --impu URI                public identity (From/To)\n"
+	"  --realm REALM             home realm (Request-URI sip:REALM, digest realm)\n"
+	"  --k HEX                   subscriber key K (16 octets)\n"
+	"  --op HEX | --opc HEX      operator key OP, or the derived OPc (16 octets)\n"
+	"  --amf HEX                 AMF the card expects (2 octets, default 8000)\n"
+	"  --alg A                   AKAv1-MD5 (default) | AKAv2-MD5 | MD5\n"
+	"  --password S              SIP digest password (--alg MD5)\n"
+	"  --qop auth|auth-int       preferred qop when the challenge offers both (default auth)\n"
+	"  --algo milenage|xor       USIM algorithm (default milenage)\n"
+	"  --res-len N               RES length for xor (4..16, default 8)\n"
+	"  --sqn HEX                 start the card at SQN_MS (6 octets)\n"
+	"  --usim-state FILE         keep the card's SQN array in FILE across runs\n"
+	"  --fault F                 wrong-k | op-as-opc | opc-as-op (repeatable)\n"
+	"  --auth-realm REALM        realm to put in Authorization (fault: wrong realm)\n"
+	"  --expires N               Contact expires asked for (default 600)\n"
+	"  --answer-delay MS         wait MS before answering a 401 (Kamailio needs ~50)\n"
+	"  --bind sip:IP:PORT        local SIP address (default sip:127.0.0.1:0)\n"
+	"  --seed N                  deterministic Call-ID, tags, branches and cnonces\n";
+
+void ue_cli_init(struct ue_cli *c)
+{
+	memset(c, 0, sizeof(*c));
+	ue_cfg_default(&c->cfg);
+	c->bind = "sip:127.0.0.1:0";
+	c->seed = -1;
+}
+
+static int ue_cli_keys(struct ue_cli *c, int opt, const char *val)
+{
+	struct usim_cfg *u = &c->cfg.usim;
+	int f;
+
+	switch (opt) {
+	case OPT_K: cli_hex_exact(UE_PROG, "--k", val, u->k, 16); c->have_k = true; return 1;
+	case OPT_OP:
+	case OPT_OPC:
+		cli_hex_exact(UE_PROG, opt == OPT_OP ? "--op" : "--opc", val, u->op, 16);
+		u->op_is_opc = opt == OPT_OPC;
+		c->have_op = true;
+		return 1;
+	case OPT_AMF: cli_hex_exact(UE_PROG, "--amf", val, u->amf, 2); return 1;
+	case OPT_ALGO:
+		if ((f = aka_algo_parse(val)) < 0)
+			cli_usage_error(UE_PROG, "--algo: expected milenage or xor, got '%s'", val);
+		u->algo = (enum aka_algo)f;
+		return 1;
+	case OPT_RES_LEN: u->res_len = cli_uint(UE_PROG, "--res-len", val, 4, 16); return 1;
+	case OPT_SQN: {
+		uint8_t s[6];
+		cli_hex_exact(UE_PROG, "--sqn", val, s, 6);
+		u->sqn_ms = aka_sqn_get(s);
+		u->sqn_set = true;
+		return 1;
+	}
+	case OPT_USIM_STATE: u->state_path = val; return 1;
+	case OPT_FAULT:
+		if ((f = usim_fault_parse(val)) < 0)
+			cli_usage_error(UE_PROG, "--fault: unknown fault '%s'", val);
+		u->faults |= (unsigned)f;
+		return 1;
+	}
+	return 0;
+}
+
+int ue_cli_option(struct ue_cli *c, int opt, const char *val)
+{
+	int v;
+
+	if (ue_cli_keys(c, opt, val))
+		return 1;
+	switch (opt) {
+	case OPT_REGISTRAR:
+		if (strncmp(val, "sip:", 4) != 0)
+			cli_usage_error(UE_PROG, "--registrar: expected sip:IP:PORT, got '%s'", val);
+		c->cfg.registrar = val;
+		return 1;
+	case OPT_IMPI: c->cfg.impi = val; return 1;
+	case OPT_IMPU: c->cfg.impu = val; return 1;
+	case OPT_REALM: c->cfg.realm = val; return 1;
+	case OPT_PASSWORD: c->cfg.password = val; return 1;
+	case OPT_AUTH_REALM: c->cfg.auth_realm = val; return 1;
+	case OPT_ALG:
+		if ((v = digest_alg_parse(val)) < 0 || !val[0])
+			cli_usage_error(UE_PROG, "--alg: expected AKAv1-MD5, AKAv2-MD5 or MD5, got '%s'", val);
+		c->cfg.alg = (enum digest_alg)v;
+		return 1;
+	case OPT_QOP:
+		if ((v = digest_qop_parse(val)) <= 0)
+			cli_usage_error(UE_PROG, "--qop: expected auth or auth-int, got '%s'", val);
+		c->cfg.qop = (enum digest_qop)v;
+		return 1;
+	case OPT_EXPIRES: c->cfg.expires = (unsigned)cli_uint(UE_PROG, "--expires", val, 0, 1u << 31); return 1;
+	case OPT_ANSWER_DELAY:
+		c->cfg.answer_delay_ms = (unsigned)cli_uint(UE_PROG, "--answer-delay", val, 0, 60000);
+		return 1;
+	case OPT_BIND:
+		if (strncmp(val, "sip:", 4) != 0)
+			cli_usage_error(UE_PROG, "--bind: expected sip:IP:PORT, got '%s'", val);
+		c->bind = val;
+		return 1;
+	case OPT_SEED: c->seed = (long long)cli_uint(UE_PROG, "--seed", val, 0, 1ull << 62); return 1;
+	}
+	return 0;
+}
+
+void ue_cli_finish(struct ue_cli *c, bool need_ids)
+{
+	if (!c->cfg.registrar)
+		cli_usage_error(UE_PROG, "--registrar: missing (sip:IP:PORT)");
+	if (need_ids && !c->cfg.impi)
+		cli_usage_error(UE_PROG, "--impi: missing");
+	if (need_ids && !c->cfg.impu)
+		cli_usage_error(UE_PROG, "--impu: missing");
+	if (!c->cfg.realm)
+		cli_usage_error(UE_PROG, "--realm: missing");
+	if (c->cfg.alg == DIGEST_ALG_MD5) {
+		if (!c->cfg.password && need_ids)
+			cli_usage_error(UE_PROG, "--password: required with --alg MD5");
+		return;
+	}
+	if (!c->have_k && need_ids)
+		cli_usage_error(UE_PROG, "--k: missing (AKA needs the subscriber key)");
+	if (!c->have_op && need_ids && c->cfg.usim.algo == AKA_ALGO_MILENAGE)
+		cli_usage_error(UE_PROG, "--op or --opc: missing (Milenage needs one)");
+}
