@@ -8,10 +8,18 @@
 
 static EVP_CIPHER *aes_cipher;
 static pthread_once_t aes_once = PTHREAD_ONCE_INIT;
+static pthread_key_t aes_key; /* frees a worker thread's context at exit */
 static _Thread_local struct aes128 aes_tls;
+
+static void aes_thread_exit(void *ctx)
+{
+	EVP_CIPHER_CTX_free(ctx);
+	aes_tls.ctx = NULL;
+}
 
 static void aes_fetch(void)
 {
+	pthread_key_create(&aes_key, aes_thread_exit);
 	/* Fetching resolves the provider implementation; doing it per call
 	 * would cost more than the encryption itself. Lives until exit. */
 	aes_cipher = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
@@ -34,6 +42,7 @@ static int aes_ctx_init(void)
 		return AKA_ECRYPTO;
 	}
 	aes_tls.ctx = c;
+	pthread_setspecific(aes_key, c);
 	return 0;
 }
 
@@ -60,6 +69,8 @@ int aes128_encrypt(struct aes128 *a, const uint8_t *in, uint8_t *out, size_t nbl
 
 void aes128_thread_cleanup(void)
 {
+	if (aes_tls.ctx)
+		pthread_setspecific(aes_key, NULL);
 	EVP_CIPHER_CTX_free(aes_tls.ctx);
 	aes_tls.ctx = NULL;
 }

@@ -186,8 +186,8 @@ int aka_plmn_encode(const char *mcc, const char *mnc, uint8_t out[3]);
 int aka_kasme(const uint8_t ck[AKA_CK_LEN], const uint8_t ik[AKA_IK_LEN], const uint8_t plmn[3],
 	      const uint8_t sqn_xor_ak[AKA_SQN_LEN], uint8_t kasme[AKA_KASME_LEN]);
 
-/* Frees this thread's cached AES context (optional: call before a
- * worker thread exits; the main thread's is reclaimed at exit). */
+/* Frees this thread's cached AES context now (optional: worker threads
+ * free theirs at exit automatically; the main thread's lives to exit). */
 void aka_thread_cleanup(void);
 
 #endif
