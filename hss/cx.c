@@ -1,0 +1,675 @@
+/* Cx (TS 29.228 procedures, TS 29.229 messages): MAR, UAR, SAR and LIR as
+ * pure handlers, request + store -> answer (hss/app.h). The RTR side is in
+ * cx_rtr.c; the XML of User-Data in user_data.c.
+ *
+ * Every handler has the same shape: parse the few AVPs it needs, compute
+ * an outcome (0, a 3GPP success code, or a CX_E_* error — cx.h) in small
+ * steps, then write the answer once: the common head with the outcome
+ * mapped in cx_put_result(), then the command's own AVPs on success.
+ *
+ * SQN: MAR advances the subscriber's SQN in the store inside the core's
+ * loop-turn transaction; the core sends the answer only after the commit
+ * (group commit, see the design note in db.c). */
+#include "cx.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "user_data.h"
+#include "util/hex.h"
+#include "util/log.h"
+
+#define V3 DIAM_VENDOR_3GPP
+/* Upper bound for SIP-Number-Auth-Items whatever the configuration says. */
+#define CX_VECTORS_MAX 32
+#define CX_USER_DATA_MAX 16384
+/* Auth-Session-State NO_STATE_MAINTAINED (RFC 6733 §8.11): Cx is stateless. */
+#define NO_STATE_MAINTAINED 1
+
+/* ---- outcome -> answer ------------------------------------------------------ */
+const char *cx_outcome_name(int outcome)
+{
+	switch (outcome) {
+	case 0: return "DIAMETER_SUCCESS";
+	case CX_FIRST_REGISTRATION: return "DIAMETER_FIRST_REGISTRATION";
+	case CX_SUBSEQUENT_REGISTRATION: return "DIAMETER_SUBSEQUENT_REGISTRATION";
+	case CX_UNREGISTERED_SERVICE: return "DIAMETER_UNREGISTERED_SERVICE";
+	case CX_SUCCESS_SERVER_NAME_NOT_STORED: return "DIAMETER_SUCCESS_SERVER_NAME_NOT_STORED";
+	case CX_E_USER_UNKNOWN: return "DIAMETER_ERROR_USER_UNKNOWN";
+	case CX_E_IDENTITIES: return "DIAMETER_ERROR_IDENTITIES_DONT_MATCH";
+	case CX_E_NOT_REGISTERED: return "DIAMETER_ERROR_IDENTITY_NOT_REGISTERED";
+	case CX_E_SCHEME: return "DIAMETER_ERROR_AUTH_SCHEME_NOT_SUPPORTED";
+	case CX_E_ASSIGNMENT: return "DIAMETER_ERROR_IN_ASSIGNMENT_TYPE";
+	case CX_E_TOO_MUCH_DATA: return "DIAMETER_ERROR_TOO_MUCH_DATA";
+	case CX_E_AUTH_REJECTED: return "DIAMETER_AUTHENTICATION_REJECTED";
+	case CX_E_BARRED: return "DIAMETER_AUTHORIZATION_REJECTED";
+	case CX_E_INVALID: return "DIAMETER_INVALID_AVP_VALUE";
+	default: return "DIAMETER_UNABLE_TO_COMPLY";
+	}
+}
+
+/* The one switch from outcomes to result AVPs. */
+void cx_put_result(struct diam_wr *w, int outcome)
+{
+	switch (outcome) {
+	case 0: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_SUCCESS); break;
+	case CX_E_USER_UNKNOWN: diam_put_exp_result(w, V3, CX_ERROR_USER_UNKNOWN); break;
+	case CX_E_IDENTITIES: diam_put_exp_result(w, V3, CX_ERROR_IDENTITIES_DONT_MATCH); break;
+	case CX_E_NOT_REGISTERED:
+		diam_put_exp_result(w, V3, CX_ERROR_IDENTITY_NOT_REGISTERED);
+		break;
+	case CX_E_SCHEME: diam_put_exp_result(w, V3, CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED); break;
+	case CX_E_ASSIGNMENT: diam_put_exp_result(w, V3, CX_ERROR_IN_ASSIGNMENT_TYPE); break;
+	case CX_E_TOO_MUCH_DATA: diam_put_exp_result(w, V3, CX_ERROR_TOO_MUCH_DATA); break;
+	case CX_E_AUTH_REJECTED:
+		diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_AUTHENTICATION_REJECTED);
+		break;
+	case CX_E_BARRED: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_AUTHORIZATION_REJECTED); break;
+	case CX_E_INVALID: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_INVALID_AVP_VALUE); break;
+	default:
+		if (outcome > 0)
+			diam_put_exp_result(w, V3, (uint32_t)outcome);
+		else
+			diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_UNABLE_TO_COMPLY);
+	}
+}
+
+/* TS 29.229 §6.1 common answer head: < Session-Id > { Vendor-Specific-
+ * Application-Id } [ Result-Code ] [ Experimental-Result ]
+ * { Auth-Session-State } { Origin-Host } { Origin-Realm }. */
+static void answer_head(const struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w,
+			int outcome)
+{
+	diam_answer_begin(w, req);
+	diam_put_vendor_app(w, V3, DIAM_APP_CX);
+	cx_put_result(w, outcome);
+	diam_put_u32(w, AVP_AUTH_SESSION_STATE, 0, NO_STATE_MAINTAINED);
+	diam_put_str(w, AVP_ORIGIN_HOST, 0, ctx->id.origin_host);
+	diam_put_str(w, AVP_ORIGIN_REALM, 0, ctx->id.origin_realm);
+}
+
+static int answer_finish(struct diam_wr *w, const char *cmd, int outcome, const char *who)
+{
+	ssize_t n = diam_wr_finish(w);
+
+	LOGD(LOG_DIAM, "%s %s -> %s", cmd, who, cx_outcome_name(outcome));
+	return n < 0 ? (int)n : 0;
+}
+
+/* ---- request helpers ---------------------------------------------------------- */
+/* A string AVP at top level into buf ("" when absent). CX_E_INVALID when it
+ * does not fit or holds a NUL. */
+static int req_str(const struct diam_msg *m, uint32_t code, uint32_t vendor, char *buf, size_t sz)
+{
+	int ret = diam_msg_str(m, code, vendor, buf, sz);
+
+	if (ret == DIAM_ENOENT) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return ret ? CX_E_INVALID : 0;
+}
+
+static void echo_avp(struct diam_wr *w, const struct diam_msg *req, uint32_t code, uint32_t vendor)
+{
+	struct diam_avp a;
+
+	if (diam_msg_find(req, code, vendor, &a) == 0)
+		diam_put_raw_avp(w, &a);
+}
+
+/* The requester's identity, recorded with the S-CSCF name so that an RTR
+ * can later be addressed (Destination-Host/-Realm) to that S-CSCF. */
+struct origin {
+	char host[DB_ID_MAX], realm[DB_ID_MAX];
+};
+
+static void req_origin(const struct hss_ctx *ctx, const struct diam_msg *req, struct origin *o)
+{
+	if (req_str(req, AVP_ORIGIN_HOST, 0, o->host, sizeof(o->host)) || !o->host[0])
+		snprintf(o->host, sizeof(o->host), "%s", ctx->peer_host ? ctx->peer_host : "");
+	if (req_str(req, AVP_ORIGIN_REALM, 0, o->realm, sizeof(o->realm)))
+		o->realm[0] = '\0';
+}
+
+/* Resolves IMPI and/or IMPU ("" = not given) to the subscriber and IMPU.
+ * TS 29.228 §6.1.1.1/6.3.1: unknown -> 5001, not associated -> 5002.
+ * Without an IMPU, *u is the subscriber's first IMPU. */
+static int first_impu(void *arg, const struct db_impu *u)
+{
+	*(struct db_impu *)arg = *u;
+	((struct db_impu *)arg)->ifc_xml = NULL;
+	return 1;
+}
+
+static int identify(struct db *db, const char *impi, const char *impu, struct db_sub *s,
+		    struct db_impu *u)
+{
+	int ret;
+
+	if (!*impi && !*impu)
+		return CX_E_USER_UNKNOWN;
+	if (*impu) {
+		ret = db_impu_by_uri(db, impu, u);
+		if (ret)
+			return ret == -ENOENT ? CX_E_USER_UNKNOWN : -EIO;
+	}
+	ret = *impi ? db_sub_by_impi(db, impi, s) : db_sub_by_id(db, u->sub_id, s);
+	if (ret)
+		return ret == -ENOENT ? CX_E_USER_UNKNOWN : -EIO;
+	if (*impu && u->sub_id != s->id)
+		return CX_E_IDENTITIES;
+	if (!*impu && db_impu_foreach(db, s->id, first_impu, u) != 1)
+		return CX_E_USER_UNKNOWN;
+	return 0;
+}
+
+/* ---- MAR / MAA (TS 29.228 §6.3, TS 29.229 §6.1.7-6.1.8) ------------------------ */
+enum scheme_kind { SCHEME_AKA, SCHEME_DIGEST };
+
+struct mar_req {
+	char impi[DB_ID_MAX], impu[DB_ID_MAX], server[DB_ID_MAX];
+	char scheme[DB_SCHEME_MAX + 16];
+	uint32_t n;
+	const uint8_t *authz; /* SIP-Authorization of the item: RAND ‖ AUTS */
+	size_t authz_len;
+};
+
+static int mar_parse(const struct diam_msg *req, struct mar_req *m)
+{
+	struct diam_avp item, a;
+	int ret = req_str(req, AVP_USER_NAME, 0, m->impi, sizeof(m->impi));
+
+	if (!ret)
+		ret = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, m->impu, sizeof(m->impu));
+	if (!ret)
+		ret = req_str(req, AVP_CX_SERVER_NAME, V3, m->server, sizeof(m->server));
+	if (ret)
+		return ret;
+	if (diam_msg_u32(req, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, &m->n))
+		m->n = 1;
+	if (diam_msg_find(req, AVP_CX_SIP_AUTH_DATA_ITEM, V3, &item))
+		return 0; /* no item: scheme "Unknown" */
+	if (diam_group_find(&item, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, &a) == 0 &&
+	    diam_avp_str(&a, m->scheme, sizeof(m->scheme)))
+		return CX_E_SCHEME;
+	if (diam_group_find(&item, AVP_CX_SIP_AUTHORIZATION, V3, &a) == 0) {
+		m->authz = a.data;
+		m->authz_len = a.len;
+	}
+	return 0;
+}
+
+/* TS 29.228 §6.3.1: "Unknown" (or no scheme) means the subscriber's own;
+ * AKAv2 uses the same vector as AKAv1 (RFC 4169 changes only the UE's and
+ * S-CSCF's password derivation); SIP Digest needs a password. */
+static int mar_scheme(const struct db_sub *s, const char *asked, const char **name,
+		      enum scheme_kind *kind)
+{
+	static const struct { const char *name; enum scheme_kind kind; } tab[] = {
+		{CX_SCHEME_AKAV1, SCHEME_AKA},
+		{CX_SCHEME_AKAV2, SCHEME_AKA},
+		{CX_SCHEME_DIGEST, SCHEME_DIGEST},
+	};
+	const char *want = !*asked || !strcmp(asked, CX_SCHEME_UNKNOWN) ? s->auth_scheme : asked;
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		if (strcmp(want, tab[i].name))
+			continue;
+		if (tab[i].kind == SCHEME_DIGEST && !s->has_password)
+			return CX_E_SCHEME;
+		*name = tab[i].name;
+		*kind = tab[i].kind;
+		return 0;
+	}
+	return CX_E_SCHEME;
+}
+
+static const struct aka_sqn_cfg sqn_cfg = AKA_SQN_CFG_DEFAULT;
+
+/* Resync (TS 33.102 §6.3.5): SIP-Authorization = RAND ‖ AUTS. A good
+ * MAC-S moves SQN_HE up to SQN_MS so the next vector is fresh; SQN_HE
+ * never moves down, so no SQN is ever handed out twice. A bad MAC-S
+ * leaves the SQN untouched. */
+static int mar_resync(struct db_sub *s, const uint8_t *authz, size_t len)
+{
+	uint64_t sqn_ms, he;
+
+	if (len != AKA_RAND_LEN + AKA_AUTS_LEN)
+		return CX_E_INVALID;
+	if (aka_auts_check(&s->keys, authz, authz + AKA_RAND_LEN, &sqn_ms) != AKA_OK)
+		return CX_E_AUTH_REJECTED;
+	he = aka_sqn_after_resync(&sqn_cfg, sqn_ms);
+	LOGI(LOG_AUC, "resync %s: SQN_MS %012llx, SQN_HE %012llx", s->impi,
+	     (unsigned long long)sqn_ms, (unsigned long long)s->sqn);
+	if (he > s->sqn)
+		s->sqn = he;
+	return 0;
+}
+
+/* n distinct vectors, each with its own SQN (SEQ+1, IND cycling through
+ * the 2^5 slots of TS 33.102 C.3.2 so vectors used out of order are still
+ * fresh) and its own RAND; the final SQN is written to the store. */
+static int mar_vectors(struct db *db, struct db_sub *s, unsigned n, struct aka_vector *v)
+{
+	uint64_t sqn = s->sqn, mask = (1u << sqn_cfg.ind_bits) - 1;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t next = aka_sqn_next(&sqn_cfg, sqn, (unsigned)((sqn + 1) & mask));
+		if (next <= sqn)
+			return -ERANGE; /* SEQ exhausted: never wrap (C.2.2) */
+		sqn = next;
+		if (aka_vector_make(&s->keys, sqn, s->amf, &v[i]) != AKA_OK)
+			return -EIO;
+	}
+	if (db_sub_set_sqn(db, s->id, sqn))
+		return -EIO;
+	s->sqn = sqn;
+	return 0;
+}
+
+/* TS 29.228 §6.3.1: the HSS stores the S-CSCF name (with the Origin-Host
+ * and -Realm we need for RTR) when it differs; the registration state is
+ * not changed by authentication. */
+static int record_server(struct db *db, const struct db_impu *u, const char *server,
+			 const struct origin *o)
+{
+	if (!*server || (!strcmp(u->scscf_name, server) && !strcmp(u->scscf_host, o->host)))
+		return 0;
+	return db_reg_set(db, u->id, u->state, server, o->host, o->realm) ? -EIO : 0;
+}
+
+static void put_aka_item(struct diam_wr *w, unsigned i, const char *scheme,
+			 const struct aka_vector *v)
+{
+	uint8_t rand_autn[AKA_RAND_LEN + AKA_AUTN_LEN];
+
+	memcpy(rand_autn, v->rand, AKA_RAND_LEN);
+	memcpy(rand_autn + AKA_RAND_LEN, v->autn, AKA_AUTN_LEN);
+	diam_group_begin(w, AVP_CX_SIP_AUTH_DATA_ITEM, V3);
+	diam_put_u32(w, AVP_CX_SIP_ITEM_NUMBER, V3, i);
+	diam_put_str(w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, scheme);
+	diam_put_octets(w, AVP_CX_SIP_AUTHENTICATE, V3, rand_autn, sizeof(rand_autn));
+	diam_put_octets(w, AVP_CX_SIP_AUTHORIZATION, V3, v->xres, v->xres_len);
+	diam_put_octets(w, AVP_CX_CONFIDENTIALITY_KEY, V3, v->ck, AKA_CK_LEN);
+	diam_put_octets(w, AVP_CX_INTEGRITY_KEY, V3, v->ik, AKA_IK_LEN);
+	diam_group_end(w);
+}
+
+/* SIP Digest (TS 29.229 §6.3.36): HA1 = MD5(IMPI ":" realm ":" password)
+ * (RFC 2617 §3.2.2.2); the realm is the IMPI's domain. */
+static int put_digest_item(struct diam_wr *w, const struct hss_ctx *ctx, const struct db_sub *s)
+{
+	const char *at = strchr(s->impi, '@');
+	const char *realm = at && at[1] ? at + 1 : ctx->id.origin_realm;
+	char a1[DB_ID_MAX * 2 + DB_PASSWORD_MAX + 4], ha1[33];
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	int n = snprintf(a1, sizeof(a1), "%s:%s:%s", s->impi, realm, s->password);
+
+	if (n < 0 || (size_t)n >= sizeof(a1) ||
+	    !EVP_Digest(a1, (size_t)n, md, &mdlen, EVP_md5(), NULL))
+		return -EIO;
+	hex_encode(md, 16, ha1);
+	diam_group_begin(w, AVP_CX_SIP_AUTH_DATA_ITEM, V3);
+	diam_put_u32(w, AVP_CX_SIP_ITEM_NUMBER, V3, 1);
+	diam_put_str(w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, CX_SCHEME_DIGEST);
+	diam_group_begin(w, AVP_CX_SIP_DIGEST_AUTHENTICATE, V3);
+	diam_put_str(w, AVP_DIGEST_REALM, 0, realm);
+	diam_put_str(w, AVP_DIGEST_ALGORITHM, 0, "MD5");
+	diam_put_str(w, AVP_DIGEST_QOP, 0, "auth");
+	diam_put_str(w, AVP_DIGEST_HA1, 0, ha1);
+	diam_group_end(w);
+	diam_group_end(w);
+	return 0;
+}
+
+static unsigned mar_count(const struct hss_ctx *ctx, uint32_t asked)
+{
+	unsigned cap = ctx->max_vectors ? ctx->max_vectors : 1;
+
+	if (cap > CX_VECTORS_MAX)
+		cap = CX_VECTORS_MAX;
+	return asked < 1 ? 1 : asked > cap ? cap : asked;
+}
+
+static int cx_mar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w)
+{
+	struct mar_req m = {0};
+	struct db_sub s;
+	struct db_impu u;
+	struct origin o;
+	struct aka_vector v[CX_VECTORS_MAX];
+	const char *scheme = NULL;
+	enum scheme_kind kind = SCHEME_AKA;
+	unsigned n = 0;
+	int out = mar_parse(req, &m);
+
+	req_origin(ctx, req, &o);
+	if (!out)
+		out = identify(ctx->db, m.impi, m.impu, &s, &u);
+	if (!out)
+		out = mar_scheme(&s, m.scheme, &scheme, &kind);
+	if (!out && kind == SCHEME_AKA && m.authz)
+		out = mar_resync(&s, m.authz, m.authz_len);
+	if (!out)
+		out = record_server(ctx->db, &u, m.server, &o);
+	if (!out && kind == SCHEME_AKA) {
+		n = mar_count(ctx, m.n);
+		out = mar_vectors(ctx->db, &s, n, v);
+	}
+	if (!out && kind == SCHEME_DIGEST)
+		n = 1;
+
+	answer_head(ctx, req, w, out);
+	/* Kamailio reads the identities from the answer, errors included. */
+	echo_avp(w, req, AVP_USER_NAME, 0);
+	echo_avp(w, req, AVP_CX_PUBLIC_IDENTITY, V3);
+	if (!out) {
+		diam_put_u32(w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, n);
+		if (kind == SCHEME_AKA)
+			for (unsigned i = 0; i < n; i++)
+				put_aka_item(w, i + 1, scheme, &v[i]);
+		else if (put_digest_item(w, ctx, &s))
+			return -EIO;
+	}
+	return answer_finish(w, "MAR", out, m.impi);
+}
+
+/* ---- UAR / UAA (TS 29.228 §6.1.1, TS 29.229 §6.1.1-6.1.2) ----------------------- */
+enum { UAT_REGISTRATION = 0, UAT_DE_REGISTRATION = 1, UAT_REGISTRATION_AND_CAPABILITIES = 2 };
+
+static int not_barred(void *arg, const struct db_impu *u)
+{
+	(void)arg;
+	return u->barred ? 0 : 1;
+}
+
+/* §6.1.1.1: if every IMPU of the subscription is barred, the
+ * registration is not authorised. */
+static int uar_barring(struct db *db, const struct db_sub *s, const struct db_impu *u)
+{
+	if (!u->barred)
+		return 0;
+	return db_impu_foreach(db, s->id, not_barred, NULL) == 1 ? 0 : CX_E_BARRED;
+}
+
+/* §6.1.1.1 step 4: the answer depends on the authorisation type and the
+ * IMPU's state. *name gets the S-CSCF to return ("" = send capabilities). */
+static int uar_decide(const struct db_impu *u, uint32_t type, const char **name)
+{
+	bool assigned = u->state != DB_REG_NOT_REGISTERED && u->scscf_name[0];
+
+	*name = "";
+	switch (type) {
+	case UAT_DE_REGISTRATION:
+		if (!assigned)
+			return CX_E_NOT_REGISTERED;
+		*name = u->scscf_name;
+		return 0;
+	case UAT_REGISTRATION_AND_CAPABILITIES:
+		return CX_FIRST_REGISTRATION; /* the I-CSCF wants to pick anew */
+	case UAT_REGISTRATION:
+		*name = u->scscf_name;
+		if (u->state == DB_REG_REGISTERED)
+			return CX_SUBSEQUENT_REGISTRATION;
+		if (u->state == DB_REG_UNREGISTERED)
+			return CX_UNREGISTERED_SERVICE;
+		return CX_FIRST_REGISTRATION; /* name stored (auth pending) or capabilities */
+	default:
+		return CX_E_INVALID;
+	}
+}
+
+static void put_server(struct diam_wr *w, const char *name)
+{
+	if (*name) {
+		diam_put_str(w, AVP_CX_SERVER_NAME, V3, name);
+		return;
+	}
+	/* No S-CSCF assigned: empty Server-Capabilities (every S-CSCF qualifies;
+	 * capabilities are not provisioned in this HSS). */
+	diam_group_begin(w, AVP_CX_SERVER_CAPABILITIES, V3);
+	diam_group_end(w);
+}
+
+static int cx_uar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w)
+{
+	char impi[DB_ID_MAX], impu[DB_ID_MAX];
+	const char *name = "";
+	uint32_t type = UAT_REGISTRATION;
+	struct db_sub s;
+	struct db_impu u;
+	int out = req_str(req, AVP_USER_NAME, 0, impi, sizeof(impi));
+
+	if (!out)
+		out = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, impu, sizeof(impu));
+	diam_msg_u32(req, AVP_CX_USER_AUTHORIZATION_TYPE, V3, &type);
+	if (!out)
+		out = !*impi || !*impu ? CX_E_USER_UNKNOWN : identify(ctx->db, impi, impu, &s, &u);
+	/* Visited-Network-Identifier: roaming is allowed everywhere here. */
+	if (!out)
+		out = uar_barring(ctx->db, &s, &u);
+	if (!out)
+		out = uar_decide(&u, type, &name);
+
+	answer_head(ctx, req, w, out);
+	if (out >= 0)
+		put_server(w, name);
+	return answer_finish(w, "UAR", out, impu);
+}
+
+/* ---- SAR / SAA (TS 29.228 §6.1.2, TS 29.229 §6.1.3-6.1.4) ------------------------ */
+struct sar_req {
+	char impi[DB_ID_MAX], impu[DB_ID_MAX], server[DB_ID_MAX];
+	uint32_t type, udaa;
+};
+
+static int sar_parse(const struct diam_msg *req, struct sar_req *r)
+{
+	int ret = req_str(req, AVP_USER_NAME, 0, r->impi, sizeof(r->impi));
+
+	if (!ret)
+		ret = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, r->impu, sizeof(r->impu));
+	if (!ret)
+		ret = req_str(req, AVP_CX_SERVER_NAME, V3, r->server, sizeof(r->server));
+	if (!ret && diam_msg_u32(req, AVP_CX_SERVER_ASSIGNMENT_TYPE, V3, &r->type))
+		ret = CX_E_INVALID;
+	if (diam_msg_u32(req, AVP_CX_USER_DATA_ALREADY_AVAILABLE, V3, &r->udaa))
+		r->udaa = 0;
+	return ret;
+}
+
+/* What a Server-Assignment-Type does (§6.1.2.1), as a table. */
+enum sat_state { KEEP, TO_REGISTERED, TO_UNREGISTERED, TO_NOT_REGISTERED, PENDING_RESET };
+static const struct sat_rule {
+	enum sat_state to;
+	bool keep_name;   /* deregistration keeps the S-CSCF name */
+	bool user_data;   /* the SAA may carry User-Data ... */
+	bool data_always; /* ... even when User-Data-Already-Available says 1 */
+} sat_rules[] = {
+	[CX_SAT_NO_ASSIGNMENT] = {KEEP, true, true, true},
+	[CX_SAT_REGISTRATION] = {TO_REGISTERED, true, true, false},
+	[CX_SAT_RE_REGISTRATION] = {TO_REGISTERED, true, true, false},
+	[CX_SAT_UNREGISTERED_USER] = {TO_UNREGISTERED, true, true, true},
+	[CX_SAT_TIMEOUT_DEREGISTRATION] = {TO_NOT_REGISTERED, false, false, false},
+	[CX_SAT_USER_DEREGISTRATION] = {TO_NOT_REGISTERED, false, false, false},
+	[CX_SAT_TIMEOUT_DEREGISTRATION_STORE_SERVER_NAME] = {TO_NOT_REGISTERED, true, false, false},
+	[CX_SAT_USER_DEREGISTRATION_STORE_SERVER_NAME] = {TO_NOT_REGISTERED, true, false, false},
+	[CX_SAT_ADMINISTRATIVE_DEREGISTRATION] = {TO_NOT_REGISTERED, false, false, false},
+	[CX_SAT_AUTHENTICATION_FAILURE] = {PENDING_RESET, false, false, false},
+	[CX_SAT_AUTHENTICATION_TIMEOUT] = {PENDING_RESET, false, false, false},
+	[CX_SAT_DEREGISTRATION_TOO_MUCH_DATA] = {TO_NOT_REGISTERED, false, false, false},
+};
+#define SAT_COUNT (sizeof(sat_rules) / sizeof(sat_rules[0]))
+
+/* Applies the state change; deregistration without a Public-Identity
+ * covers every IMPU of the IMPI, otherwise the implicit set (§6.5). */
+static int sar_apply(struct db *db, const struct sar_req *r, const struct sat_rule *rule,
+		     const struct db_sub *s, const struct db_impu *u, const struct origin *o)
+{
+	int irs = *r->impu ? u->irs : -1;
+
+	switch (rule->to) {
+	case KEEP:
+		return 0;
+	case TO_REGISTERED:
+		return cx_set_registration(db, s->id, u->irs, DB_REG_REGISTERED, r->server, o->host,
+					   o->realm);
+	case TO_UNREGISTERED:
+		return cx_set_registration(db, s->id, u->irs, DB_REG_UNREGISTERED, r->server,
+					   o->host, o->realm);
+	case TO_NOT_REGISTERED:
+		if (rule->keep_name)
+			return cx_set_registration(db, s->id, irs, DB_REG_NOT_REGISTERED, r->server,
+						   o->host, o->realm);
+		return cx_set_registration(db, s->id, irs, DB_REG_NOT_REGISTERED, NULL, NULL, NULL);
+	case PENDING_RESET:
+		/* §6.1.2.1: a failed first authentication drops the stored name;
+		 * a registered user stays registered. */
+		if (u->state != DB_REG_NOT_REGISTERED)
+			return 0;
+		return db_reg_set(db, u->id, DB_REG_NOT_REGISTERED, NULL, NULL, NULL) ? -EIO : 0;
+	}
+	return 0;
+}
+
+/* §6.1.2.1: NO_ASSIGNMENT from an S-CSCF other than the stored one is
+ * refused with DIAMETER_UNABLE_TO_COMPLY. */
+static int sar_check(const struct sar_req *r, const struct db_impu *u)
+{
+	if (r->type >= SAT_COUNT)
+		return CX_E_ASSIGNMENT;
+	if (r->type == CX_SAT_NO_ASSIGNMENT && u->scscf_name[0] && strcmp(u->scscf_name, r->server))
+		return CX_E_SERVER;
+	return 0;
+}
+
+static int cx_sar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w)
+{
+	char xml[CX_USER_DATA_MAX];
+	struct sar_req r = {0};
+	struct db_sub s;
+	struct db_impu u;
+	struct origin o;
+	size_t xml_len = 0;
+	bool with_data = false;
+	int out = sar_parse(req, &r);
+
+	req_origin(ctx, req, &o);
+	if (!out)
+		out = identify(ctx->db, r.impi, r.impu, &s, &u);
+	if (!out)
+		out = sar_check(&r, &u);
+	if (!out) {
+		const struct sat_rule *rule = &sat_rules[r.type];
+		with_data = rule->user_data && (rule->data_always || r.udaa == 0);
+		/* Build the XML first: a too large profile must not change state. */
+		if (with_data) {
+			int ret = user_data_build(ctx->db, &s, &u, xml, sizeof(xml), &xml_len);
+			out = ret == -ENOSPC ? CX_E_TOO_MUCH_DATA : ret ? -EIO : 0;
+		}
+		if (!out)
+			out = sar_apply(ctx->db, &r, rule, &s, &u, &o) ? -EIO : 0;
+	}
+
+	answer_head(ctx, req, w, out);
+	if (!out) {
+		diam_put_str(w, AVP_USER_NAME, 0, s.impi);
+		if (with_data)
+			diam_put_octets(w, AVP_CX_USER_DATA, V3, xml, xml_len);
+	}
+	return answer_finish(w, "SAR", out, *r.impu ? r.impu : r.impi);
+}
+
+/* ---- LIR / LIA (TS 29.228 §6.1.4, TS 29.229 §6.1.5-6.1.6) ------------------------- */
+/* §6.1.4.1: registered (or unregistered with an S-CSCF kept for
+ * unregistered services) -> DIAMETER_SUCCESS + Server-Name; not registered
+ * but with services for the unregistered state (an iFC is provisioned)
+ * -> DIAMETER_UNREGISTERED_SERVICE; otherwise IDENTITY_NOT_REGISTERED. */
+struct ifc_probe {
+	const char *uri;
+	bool has_ifc;
+};
+
+static int probe_ifc(void *arg, const struct db_impu *u)
+{
+	struct ifc_probe *p = arg;
+
+	if (!strcmp(u->uri, p->uri))
+		p->has_ifc = u->ifc_xml && *u->ifc_xml;
+	return 0;
+}
+
+static int lir_decide(struct db *db, const struct db_impu *u, const char **name)
+{
+	struct ifc_probe p = {u->uri, false};
+
+	*name = u->scscf_name;
+	if (u->state != DB_REG_NOT_REGISTERED && u->scscf_name[0])
+		return 0;
+	if (db_impu_foreach(db, u->sub_id, probe_ifc, &p))
+		return -EIO;
+	return p.has_ifc ? (int)CX_UNREGISTERED_SERVICE : CX_E_NOT_REGISTERED;
+}
+
+static int cx_lir(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w)
+{
+	char impu[DB_ID_MAX];
+	const char *name = "";
+	struct db_impu u;
+	int out = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, impu, sizeof(impu));
+
+	if (!out && !*impu)
+		out = CX_E_USER_UNKNOWN;
+	if (!out) {
+		int ret = db_impu_by_uri(ctx->db, impu, &u);
+		out = ret == -ENOENT ? CX_E_USER_UNKNOWN : ret ? -EIO : 0;
+	}
+	if (!out)
+		out = lir_decide(ctx->db, &u, &name);
+
+	answer_head(ctx, req, w, out);
+	if (out >= 0)
+		put_server(w, name);
+	return answer_finish(w, "LIR", out, impu);
+}
+
+/* ---- shared ----------------------------------------------------------------------- */
+struct set_ids {
+	int irs;
+	int n;
+	int64_t id[64];
+};
+
+static int collect_set(void *arg, const struct db_impu *u)
+{
+	struct set_ids *x = arg;
+
+	if ((x->irs < 0 || u->irs == x->irs) && x->n < (int)(sizeof(x->id) / sizeof(x->id[0])))
+		x->id[x->n++] = u->id;
+	return 0;
+}
+
+int cx_set_registration(struct db *db, int64_t sub_id, int irs, enum db_reg_state state,
+			const char *name, const char *host, const char *realm)
+{
+	struct set_ids x = {.irs = irs};
+
+	/* Collect first: no writes to registration while its SELECT runs. */
+	if (db_impu_foreach(db, sub_id, collect_set, &x))
+		return -EIO;
+	for (int i = 0; i < x.n; i++)
+		if (db_reg_set(db, x.id[i], state, name, host, realm))
+			return -EIO;
+	return 0;
+}
+
+const struct hss_route cx_routes[] = {
+	{DIAM_APP_CX, DIAM_CMD_UA, cx_uar, "UAR"},
+	{DIAM_APP_CX, DIAM_CMD_SA, cx_sar, "SAR"},
+	{DIAM_APP_CX, DIAM_CMD_LI, cx_lir, "LIR"},
+	{DIAM_APP_CX, DIAM_CMD_MA, cx_mar, "MAR"},
+	{0, 0, NULL, NULL},
+};
