@@ -8,6 +8,7 @@
  *       otherwise -> done()                                            */
 #include "uac.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_log.h>
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_tag.h>
@@ -54,6 +56,11 @@ void uac_random_hex(struct uac *a, char *buf, size_t n)
 	buf[n] = '\0';
 }
 
+static void sofia_drop(void *stream, char const *fmt, va_list ap)
+{
+	(void)stream, (void)fmt, (void)ap;
+}
+
 int uac_open(struct uac *a, const char *bind, long long seed)
 {
 	sip_contact_t const *m;
@@ -65,6 +72,9 @@ int uac_open(struct uac *a, const char *bind, long long seed)
 	else if (RAND_bytes((unsigned char *)&a->prng, sizeof(a->prng)) != 1)
 		return -1;
 	su_init();
+	/* Sofia's own diagnostics (ICMP errors, ...) only on request. */
+	if (!getenv("UE_SIM_SOFIA_LOG"))
+		su_log_redirect(NULL, sofia_drop, NULL);
 	su_home_init(a->home);
 	a->root = su_root_create(NULL);
 	if (!a->root)
