@@ -1,0 +1,218 @@
+/* Base protocol message builders (RFC 6733 §5.3-§5.4, §7.2) and CER/CEA
+ * application matching. Each builder is a short sequence of puts; the
+ * sticky writer error is checked once in diam_wr_finish(). */
+#include "base.h"
+
+#include <string.h>
+
+#include "codes.h"
+
+static void put_identity(struct diam_wr *w, const struct diam_local *l)
+{
+	diam_put_str(w, AVP_ORIGIN_HOST, 0, l->origin_host);
+	diam_put_str(w, AVP_ORIGIN_REALM, 0, l->origin_realm);
+}
+
+/* §5.3.1: the capability AVPs shared by CER and CEA. */
+static void put_capabilities(struct diam_wr *w, const struct diam_local *l,
+			     const struct diam_host_ip *ip)
+{
+	bool vendor3gpp = false;
+
+	if (ip && ip->len)
+		diam_put_addr(w, AVP_HOST_IP_ADDRESS, 0, ip->family, ip->addr, ip->len);
+	diam_put_u32(w, AVP_VENDOR_ID, 0, l->vendor_id);
+	diam_put_str(w, AVP_PRODUCT_NAME, 0, l->product_name ? l->product_name : "hssd");
+	if (l->origin_state_id)
+		diam_put_u32(w, AVP_ORIGIN_STATE_ID, 0, l->origin_state_id);
+	for (size_t i = 0; i < l->napps; i++)
+		if (l->apps[i].vendor == DIAM_VENDOR_3GPP)
+			vendor3gpp = true;
+	if (vendor3gpp)
+		diam_put_u32(w, AVP_SUPPORTED_VENDOR_ID, 0, DIAM_VENDOR_3GPP);
+	for (size_t i = 0; i < l->napps; i++) {
+		if (l->apps[i].vendor)
+			diam_put_vendor_app(w, l->apps[i].vendor, l->apps[i].app_id);
+		else
+			diam_put_u32(w, AVP_AUTH_APPLICATION_ID, 0, l->apps[i].app_id);
+	}
+	if (l->firmware_revision)
+		diam_put_u32(w, AVP_FIRMWARE_REVISION, 0, l->firmware_revision);
+}
+
+ssize_t diam_build_cer(uint8_t *buf, size_t cap, const struct diam_local *l,
+		       const struct diam_host_ip *ip, uint32_t hbh, uint32_t e2e)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_CE, DIAM_APP_BASE, hbh, e2e);
+	put_identity(&w, l);
+	put_capabilities(&w, l, ip);
+	return diam_wr_finish(&w);
+}
+
+ssize_t diam_build_cea(uint8_t *buf, size_t cap, const struct diam_msg *cer,
+		       const struct diam_local *l, const struct diam_host_ip *ip,
+		       uint32_t result, const char *error_message)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_answer_begin(&w, cer);
+	if (result >= 3000 && result < 4000)
+		w.buf[4] |= DIAM_FLAG_E;
+	diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
+	put_identity(&w, l);
+	put_capabilities(&w, l, ip);
+	if (error_message)
+		diam_put_str(&w, AVP_ERROR_MESSAGE, 0, error_message);
+	return diam_wr_finish(&w);
+}
+
+ssize_t diam_build_dwr(uint8_t *buf, size_t cap, const struct diam_local *l, uint32_t hbh,
+		       uint32_t e2e)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_DW, DIAM_APP_BASE, hbh, e2e);
+	put_identity(&w, l);
+	if (l->origin_state_id)
+		diam_put_u32(&w, AVP_ORIGIN_STATE_ID, 0, l->origin_state_id);
+	return diam_wr_finish(&w);
+}
+
+ssize_t diam_build_dwa(uint8_t *buf, size_t cap, const struct diam_msg *dwr,
+		       const struct diam_local *l, uint32_t result)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_answer_begin(&w, dwr);
+	diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
+	put_identity(&w, l);
+	if (l->origin_state_id)
+		diam_put_u32(&w, AVP_ORIGIN_STATE_ID, 0, l->origin_state_id);
+	return diam_wr_finish(&w);
+}
+
+ssize_t diam_build_dpr(uint8_t *buf, size_t cap, const struct diam_local *l, int32_t cause,
+		       uint32_t hbh, uint32_t e2e)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_DP, DIAM_APP_BASE, hbh, e2e);
+	put_identity(&w, l);
+	diam_put_i32(&w, AVP_DISCONNECT_CAUSE, 0, cause);
+	return diam_wr_finish(&w);
+}
+
+ssize_t diam_build_dpa(uint8_t *buf, size_t cap, const struct diam_msg *dpr,
+		       const struct diam_local *l, uint32_t result)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_answer_begin(&w, dpr);
+	diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
+	put_identity(&w, l);
+	return diam_wr_finish(&w);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, size_t req_len,
+				const struct diam_local *l, const struct diam_verdict *v)
+{
+	struct diam_wr w;
+	struct diam_msg m;
+	uint32_t code, app;
+	uint8_t flags;
+
+	if (req_len < DIAM_HDR_LEN)
+		return DIAM_ESHORT;
+	code = rd32(req + 4) & 0xffffff;
+	app = rd32(req + 8);
+	flags = (req[4] & DIAM_FLAG_P) | (v->e_bit ? DIAM_FLAG_E : 0);
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, flags, code, app, rd32(req + 12), rd32(req + 16));
+	/* Session-Id only when the request's framing is intact (§7.2). */
+	if (!v->close && diam_msg_parse(req, req_len, &m) != DIAM_ELENGTH) {
+		struct diam_avp sid;
+
+		if (diam_msg_find(&m, AVP_SESSION_ID, 0, &sid) == 0)
+			diam_put_raw_avp(&w, &sid);
+	}
+	if (!v->e_bit && (app == DIAM_APP_CX || app == DIAM_APP_S6A))
+		diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, l->origin_host);
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, l->origin_realm);
+	diam_put_u32(&w, AVP_RESULT_CODE, 0, v->result_code);
+	if (v->why[0])
+		diam_put_str(&w, AVP_ERROR_MESSAGE, 0, v->why);
+	if (v->has_failed) {
+		diam_group_begin(&w, AVP_FAILED_AVP, 0);
+		diam_put_raw_avp(&w, &v->failed);
+		diam_group_end(&w);
+	}
+	return diam_wr_finish(&w);
+}
+
+static int match_app(const struct diam_local *l, uint32_t vendor, uint32_t app, uint32_t *mask,
+		     bool *relay)
+{
+	int n = 0;
+
+	if (app == DIAM_APP_RELAY) {
+		*relay = true;
+		return 0;
+	}
+	for (size_t i = 0; i < l->napps && i < 32; i++) {
+		/* A bare Auth-Application-Id matches by id: Kamailio accepts
+		 * "Auth-Application-Id + Supported-Vendor-Id" too. */
+		if (l->apps[i].app_id == app && (vendor == 0 || l->apps[i].vendor == vendor)) {
+			if (!(*mask & (1u << i)))
+				n++;
+			*mask |= 1u << i;
+		}
+	}
+	return n;
+}
+
+int diam_common_apps(const struct diam_msg *ce, const struct diam_local *l, uint32_t *mask,
+		     bool *relay)
+{
+	struct diam_iter it, git;
+	struct diam_avp a, g;
+	uint32_t v, vendor, app;
+	int n = 0;
+
+	*mask = 0;
+	*relay = false;
+	diam_iter_msg(&it, ce);
+	while (diam_iter_next(&it, &a) == 1) {
+		if (a.vendor != 0)
+			continue;
+		if (a.code == AVP_AUTH_APPLICATION_ID && diam_avp_u32(&a, &v) == 0) {
+			n += match_app(l, 0, v, mask, relay);
+		} else if (a.code == AVP_VENDOR_SPECIFIC_APPLICATION_ID) {
+			vendor = 0;
+			app = 0;
+			diam_iter_group(&git, &a);
+			while (diam_iter_next(&git, &g) == 1) {
+				if (g.code == AVP_VENDOR_ID && g.vendor == 0)
+					diam_avp_u32(&g, &vendor);
+				else if (g.code == AVP_AUTH_APPLICATION_ID && g.vendor == 0)
+					diam_avp_u32(&g, &app);
+			}
+			if (app)
+				n += match_app(l, vendor, app, mask, relay);
+		}
+	}
+	return n + (*relay ? 1 : 0);
+}

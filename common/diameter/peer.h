@@ -1,0 +1,93 @@
+/* The RFC 6733 peer state machine (§5.6), without sockets: bytes in,
+ * actions out. Messages to send go through a callback, so the same code
+ * runs under hssd's epoll loop, Sofia-SIP's su_root (scscf-stub) and a
+ * unit test. Time is passed in (milliseconds, any monotonic origin).
+ *
+ * Responder (hssd):  accepted → WAIT_CER → (CER ok: CEA 2001) → OPEN
+ *   CER from a host not allowed → CEA 3010 + close; no common app → 5010.
+ * Initiator (a client): connect → CER sent → WAIT_CEA → (CEA 2001) → OPEN.
+ * OPEN: DWR→DWA, DPR→DPA + close, application messages delivered; after
+ *   Tw of silence a DWR is sent, and if no answer arrives within another
+ *   Tw the connection is closed (RFC 3539 §3.4).
+ * disconnect(): DPR sent → CLOSING → DPA (or dpa_wait_ms) → close.
+ * No election (§5.6.4): a responder-only daemon never races its peers. */
+#ifndef DIAMETER_PEER_H
+#define DIAMETER_PEER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base.h"
+#include "validate.h"
+
+enum diam_peer_state {
+	DIAM_PS_CLOSED,
+	DIAM_PS_WAIT_CER,
+	DIAM_PS_WAIT_CEA,
+	DIAM_PS_OPEN,
+	DIAM_PS_CLOSING,
+};
+const char *diam_peer_state_name(enum diam_peer_state s);
+
+struct diam_peer_cfg {
+	const struct diam_local *local;
+	const char *const *allowed; /* Origin-Hosts allowed to connect (borrowed) */
+	size_t nallowed;
+	bool accept_any;            /* labs: any Origin-Host */
+	unsigned tw_ms;             /* watchdog Tw; 0 → 30000 (RFC 3539 default) */
+	unsigned dpa_wait_ms;       /* wait for DPA after our DPR; 0 → 2000 */
+};
+
+/* Sends one complete message; 0 or negative errno. */
+typedef int (*diam_send_fn)(void *arg, const uint8_t *buf, size_t len);
+
+struct diam_peer {
+	enum diam_peer_state state;
+	const struct diam_peer_cfg *cfg;
+	diam_send_fn send;
+	void *send_arg;
+	struct diam_host_ip local_ip;   /* advertised in CER/CEA Host-IP-Address */
+	char host[256];                 /* peer's Origin-Host once known */
+	char realm[256];
+	uint32_t peer_state_id;         /* peer's Origin-State-Id (0 = none sent) */
+	uint32_t app_mask;              /* bit i: cfg->local->apps[i] in common */
+	bool relay;                     /* peer advertised Relay */
+	uint64_t last_rx_ms;
+	uint64_t state_since_ms;
+	bool dwr_pending;
+	uint64_t dwr_sent_ms;
+	uint32_t dpr_hbh;
+	char why[400];                  /* last notable event, for the log */
+};
+
+enum diam_peer_act {
+	DIAM_PA_NONE = 0, /* handled here (base protocol, or an error answered) */
+	DIAM_PA_DELIVER,  /* an application message: the caller handles it */
+	DIAM_PA_OPENED,   /* just reached OPEN */
+	DIAM_PA_CLOSE,    /* close the transport after flushing what was sent */
+};
+
+void diam_peer_init(struct diam_peer *p, const struct diam_peer_cfg *cfg, diam_send_fn send,
+		    void *send_arg);
+/* Responder: a connection was accepted. */
+void diam_peer_accepted(struct diam_peer *p, const struct diam_host_ip *local_ip, uint64_t now);
+/* Initiator: the transport connected; sends CER. 0 or negative. */
+int diam_peer_connected(struct diam_peer *p, const struct diam_host_ip *local_ip, uint64_t now);
+/* One complete received message (framing is the transport's job). */
+enum diam_peer_act diam_peer_rx(struct diam_peer *p, const uint8_t *buf, size_t len,
+				uint64_t now);
+/* Timers: call at least every second; returns NONE or CLOSE. */
+enum diam_peer_act diam_peer_tick(struct diam_peer *p, uint64_t now);
+/* Milliseconds until the next timer event (for poll timeouts). */
+uint64_t diam_peer_next_timer(const struct diam_peer *p, uint64_t now);
+/* Graceful close: DPR (cause per §5.4.3) → CLOSING. Returns CLOSE when
+ * the peer was not OPEN (nothing to say goodbye to), else NONE. */
+enum diam_peer_act diam_peer_disconnect(struct diam_peer *p, int32_t cause, uint64_t now);
+/* The transport went away (peer closed, error): → CLOSED. */
+void diam_peer_lost(struct diam_peer *p, const char *why);
+
+/* True when host may connect under cfg (case-insensitive, §4.3 FQDN). */
+bool diam_peer_allowed(const struct diam_peer_cfg *cfg, const char *host);
+
+#endif
