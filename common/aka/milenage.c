@@ -5,21 +5,24 @@
 
 #include <string.h>
 
-/* rn in octets (all rotations are whole octets) and the last octet of cn. */
-static const uint8_t rot_octets[5] = { 8, 0, 4, 8, 12 };
-static const uint8_t c_last[5] = { 0x00, 0x01, 0x02, 0x04, 0x08 };
+/* rn in octets (64, 0, 32, 64, 96 bits; all whole octets) and the last
+ * octet of cn (c1 = 0, c2..c5 = 1, 2, 4, 8 in the last bit positions).
+ * rot(x, r), the cyclic left rotation by r octets, is read from x ‖ x at
+ * offset r. */
+enum { R1 = 8, R2 = 0, R3 = 4, R4 = 8, R5 = 12 };
+enum { C1 = 0x00, C2 = 0x01, C3 = 0x02, C4 = 0x04, C5 = 0x08 };
 
+/* 128-bit XOR as two 64-bit words (memcpy keeps it alias- and
+ * alignment-safe; compilers turn it into plain loads/stores). */
 static void xor16(uint8_t *out, const uint8_t *a, const uint8_t *b)
 {
-	for (int i = 0; i < 16; i++)
-		out[i] = a[i] ^ b[i];
-}
+	uint64_t x[2], y[2];
 
-/* rot(x, r): cyclic left rotation by r octets (TS 35.206 §4.1). */
-static void rot_left(uint8_t out[16], const uint8_t in[16], unsigned r)
-{
-	for (unsigned i = 0; i < 16; i++)
-		out[i] = in[(i + r) % 16];
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	x[0] ^= y[0];
+	x[1] ^= y[1];
+	memcpy(out, x, 16);
 }
 
 int milenage_opc(const uint8_t k[16], const uint8_t op[16], uint8_t opc[16])
@@ -34,23 +37,29 @@ int milenage_opc(const uint8_t k[16], const uint8_t op[16], uint8_t opc[16])
 	return 0;
 }
 
-/* The five kernel inputs once TEMP is known. */
+/* The five kernel inputs once TEMP is known. The rotations are written
+ * out with constant r so every copy has a fixed size and offset. */
 static void milenage_inputs(const struct milenage_trace *t, const uint8_t opc[16],
 			    uint8_t in[5][16])
 {
-	uint8_t x[16], r[16];
+	uint8_t x[32];
 
 	/* OUT1 input: TEMP ⊕ rot(IN1 ⊕ OPc, r1) ⊕ c1 */
 	xor16(x, t->in1, opc);
-	rot_left(r, x, rot_octets[0]);
-	xor16(in[0], t->temp, r);
-	in[0][15] ^= c_last[0];
+	memcpy(x + 16, x, 16);
+	xor16(in[0], t->temp, x + R1);
+	in[0][15] ^= C1;
 	/* OUTn input, n = 2..5: rot(TEMP ⊕ OPc, rn) ⊕ cn */
 	xor16(x, t->temp, opc);
-	for (int n = 1; n < 5; n++) {
-		rot_left(in[n], x, rot_octets[n]);
-		in[n][15] ^= c_last[n];
-	}
+	memcpy(x + 16, x, 16);
+	memcpy(in[1], x + R2, 16);
+	memcpy(in[2], x + R3, 16);
+	memcpy(in[3], x + R4, 16);
+	memcpy(in[4], x + R5, 16);
+	in[1][15] ^= C2;
+	in[2][15] ^= C3;
+	in[3][15] ^= C4;
+	in[4][15] ^= C5;
 }
 
 int milenage_trace(const uint8_t k[16], const uint8_t opc[16], const uint8_t rand[16],
@@ -75,9 +84,13 @@ int milenage_trace(const uint8_t k[16], const uint8_t opc[16], const uint8_t ran
 	milenage_inputs(t, opc, in);
 	if (aes128_encrypt(a, &in[0][0], &t->out[0][0], 5))
 		return AKA_ECRYPTO;
-	/* OUTn = E_K(...) ⊕ OPc */
-	for (int n = 0; n < 5; n++)
-		xor16(t->out[n], t->out[n], opc);
+	/* OUTn = E_K(...) ⊕ OPc (unrolled: gcc turns the loop into a slow
+	 * variable-length copy) */
+	xor16(t->out[0], t->out[0], opc);
+	xor16(t->out[1], t->out[1], opc);
+	xor16(t->out[2], t->out[2], opc);
+	xor16(t->out[3], t->out[3], opc);
+	xor16(t->out[4], t->out[4], opc);
 	return 0;
 }
 
