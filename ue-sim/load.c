@@ -1,3 +1,358 @@
-#include "register.h"
+/* `ue-sim load` (see load.h).
+ *
+ * Design: one su_root, one nta agent, one `struct ue` per user. A 10 ms
+ * tick adds rate tokens and starts registrations while fewer than
+ * `concurrency` are in flight; a user is never in flight twice. Every
+ * registration is a full AKA flow (the S-CSCF challenges every REGISTER),
+ * so each costs one MAR and one SAR at the HSS. */
+#include "load.h"
+
+#include <getopt.h>
 #include <stdio.h>
-int load_main(int argc, char **argv) { (void)argc; (void)argv; fprintf(stderr, "ue-sim: load: not implemented yet\n"); return 1; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "register.h"
+#include "uac.h"
+#include "ue_cli.h"
+#include "util/cli.h"
+#include "util/json.h"
+
+#define TICK_MS 10
+#define MAX_CAUSES 16
+
+struct load_opts {
+	struct ue_cli ue;
+	unsigned long count;        /* --count N generated users */
+	const char *users_csv;
+	const char *imsi_base;      /* first IMSI of --count users */
+	double rate;                /* registrations started per second, 0 = unpaced */
+	unsigned concurrency;
+	double duration;            /* seconds; 0 = each user once */
+	unsigned timeout_ms;
+	bool json;
+};
+
+struct load {
+	struct load_opts *o;
+	struct uac uac;
+	struct ue *ues;
+	char (*ids)[2][128];        /* generated impi/impu storage */
+	size_t nues, next, inflight;
+	uint64_t t0, t_end_start;   /* start, end of the start window (ns) */
+	double tokens;
+	unsigned long started, ok, failed;
+	bool stopping;
+	struct lat_series l401, l200, ltotal;
+	struct { char cause[64]; unsigned long n; } causes[MAX_CAUSES];
+	size_t ncauses;
+	su_timer_t *tick;
+	uint64_t last_progress;
+	bool *busy;
+};
+
+static void count_cause(struct load *L, const char *cause)
+{
+	for (size_t i = 0; i < L->ncauses; i++)
+		if (!strcmp(L->causes[i].cause, cause)) {
+			L->causes[i].n++;
+			return;
+		}
+	if (L->ncauses < MAX_CAUSES) {
+		snprintf(L->causes[L->ncauses].cause, sizeof(L->causes[0].cause), "%s", cause);
+		L->causes[L->ncauses++].n = 1;
+	}
+}
+
+static void load_kick(struct load *L);
+
+static void on_done(struct ue *ue, void *arg)
+{
+	struct load *L = arg;
+	size_t idx = (size_t)(ue - L->ues);
+	char cause[64];
+
+	L->busy[idx] = false;
+	L->inflight--;
+	if (ue->status == 200 && !ue->error) {
+		L->ok++;
+		if (ue->t_first_resp)
+			lat_add(&L->l401, ue->t_first_resp - ue->t_step);
+		lat_add(&L->l200, ue->t_final - ue->t_first_resp);
+		lat_add(&L->ltotal, ue->t_final - ue->t_step);
+	} else {
+		L->failed++;
+		if (ue->error)
+			snprintf(cause, sizeof(cause), "local: %.50s", ue->error);
+		else
+			snprintf(cause, sizeof(cause), "%d%s", ue->status,
+				 ue->status == 401 ? " (challenged again)" : ue->status == 408 ? " (timeout)" : "");
+		count_cause(L, cause);
+	}
+	load_kick(L);
+}
+
+/* Starts registrations while tokens, concurrency and users allow. */
+static void load_kick(struct load *L)
+{
+	static const struct ue_step_opts so = { .auto_answer = true, .expires = -1, .max_challenges = 3 };
+	uint64_t now = uac_now_ns();
+
+	if (!L->stopping && (L->o->duration > 0 ? now >= L->t_end_start
+						: L->started >= L->nues))
+		L->stopping = true;
+	while (!L->stopping && L->inflight < L->o->concurrency && (L->o->rate <= 0 || L->tokens >= 1)) {
+		size_t tries = 0;
+		while (L->busy[L->next] && tries++ < L->nues)
+			L->next = (L->next + 1) % L->nues;
+		if (L->busy[L->next])
+			break;
+		struct ue *ue = &L->ues[L->next];
+		L->busy[L->next] = true;
+		L->next = (L->next + 1) % L->nues;
+		L->inflight++;
+		L->started++;
+		if (L->o->rate > 0)
+			L->tokens -= 1;
+		if (ue_start(ue, UE_STEP_REGISTER, &so, on_done, L) < 0)
+			on_done(ue, L);
+		if (L->o->duration <= 0 && L->started >= L->nues)
+			L->stopping = true;
+	}
+	if (L->stopping && L->inflight == 0)
+		su_root_break(L->uac.root);
+}
+
+static void progress(struct load *L, bool final)
+{
+	double t = (double)(uac_now_ns() - L->t0) / 1e9;
+
+	fprintf(stderr, "\r[%6.1fs] started %lu  ok %lu  failed %lu  in flight %zu  %.0f reg/s   %s",
+		t, L->started, L->ok, L->failed, L->inflight, t > 0 ? (double)L->ok / t : 0.0,
+		final ? "\n" : "");
+}
+
+static void on_tick(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct load *L = (struct load *)arg;
+	uint64_t now = uac_now_ns();
+
+	(void)m, (void)t;
+	if (L->o->rate > 0) {
+		L->tokens += L->o->rate * TICK_MS / 1000.0;
+		if (L->tokens > L->o->rate) /* at most one second of burst */
+			L->tokens = L->o->rate;
+	}
+	/* give up on stuck transactions: nta's own timer F ends them (32 s) */
+	load_kick(L);
+	if (now - L->last_progress >= 1000000000ull) {
+		L->last_progress = now;
+		progress(L, false);
+	}
+}
+
+/* --count: IMSI base+i, IMPI IMSI@realm, IMPU sip:IMSI@realm, shared keys
+ * (provision them with hss-ctl import; docs/ue-sim.md shows how). */
+static int load_users_generated(struct load *L)
+{
+	struct load_opts *o = L->o;
+	unsigned long long base = strtoull(o->imsi_base, NULL, 10);
+	size_t width = strlen(o->imsi_base);
+
+	L->ids = calloc(L->nues, sizeof(*L->ids));
+	if (!L->ids)
+		return -1;
+	for (size_t i = 0; i < L->nues; i++) {
+		struct ue_cfg c = o->ue.cfg;
+		snprintf(L->ids[i][0], 128, "%0*llu@%s", (int)width, base + i, c.realm);
+		snprintf(L->ids[i][1], 128, "sip:%0*llu@%s", (int)width, base + i, c.realm);
+		c.impi = L->ids[i][0];
+		c.impu = L->ids[i][1];
+		if (ue_init(&L->ues[i], &L->uac, &c, false) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int load_users_csv(struct load *L, struct load_user *u)
+{
+	for (size_t i = 0; i < L->nues; i++) {
+		struct ue_cfg c = L->o->ue.cfg;
+		c.impi = u[i].impi;
+		c.impu = u[i].impu;
+		memcpy(c.usim.k, u[i].k, 16);
+		if (u[i].op_is_opc >= 0) {
+			memcpy(c.usim.op, u[i].op, 16);
+			c.usim.op_is_opc = u[i].op_is_opc;
+		}
+		if (u[i].have_amf)
+			memcpy(c.usim.amf, u[i].amf, 2);
+		if (ue_init(&L->ues[i], &L->uac, &c, false) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void report(struct load *L)
+{
+	double secs = (double)(uac_now_ns() - L->t0) / 1e9;
+	struct { const char *name; struct lat_series *s; } steps[] = {
+		{ "register_401", &L->l401 }, { "answer_200", &L->l200 }, { "total", &L->ltotal },
+	};
+
+	if (L->o->json) {
+		struct json j;
+		json_begin(&j, stdout);
+		json_int(&j, "registrations", (long long)L->ok);
+		json_int(&j, "failed", (long long)L->failed);
+		json_int(&j, "duration_ms", (long long)(secs * 1000));
+		json_int(&j, "per_second", (long long)(secs > 0 ? (double)L->ok / secs : 0));
+		json_obj_begin(&j, "latency_us");
+		for (size_t i = 0; i < 3; i++) {
+			json_obj_begin(&j, steps[i].name);
+			json_int(&j, "p50", lat_percentile(steps[i].s, 0.50));
+			json_int(&j, "p99", lat_percentile(steps[i].s, 0.99));
+			json_obj_end(&j);
+		}
+		json_obj_end(&j);
+		json_obj_begin(&j, "failures");
+		for (size_t i = 0; i < L->ncauses; i++)
+			json_int(&j, L->causes[i].cause, (long long)L->causes[i].n);
+		json_obj_end(&j);
+		json_end(&j);
+		return;
+	}
+	printf("registrations: %lu ok, %lu failed in %.2f s = %.0f registrations/s\n", L->ok,
+	       L->failed, secs, secs > 0 ? (double)L->ok / secs : 0.0);
+	printf("latency (ms)         p50      p99\n");
+	for (size_t i = 0; i < 3; i++)
+		printf("  %-14s %8.2f %8.2f\n",
+		       i == 0 ? "REGISTER->401" : i == 1 ? "answer->200" : "total",
+		       lat_percentile(steps[i].s, 0.50) / 1000.0, lat_percentile(steps[i].s, 0.99) / 1000.0);
+	for (size_t i = 0; i < L->ncauses; i++)
+		printf("failure %-30s %lu\n", L->causes[i].cause, L->causes[i].n);
+}
+
+static const char load_help[] =
+	"usage: ue-sim load (--count N [--imsi-base DIGITS] | --users CSV) --registrar sip:IP:PORT\n"
+	"                   --realm REALM [--k HEX (--op|--opc) HEX] [--rate R] [--concurrency C]\n"
+	"                   [--duration S] [--json]\n"
+	"Full AKA registrations (REGISTER/401/REGISTER/200) from many UEs.\n"
+	"  --count N             N users: IMSI = imsi-base + i, IMPI IMSI@realm, IMPU sip:IMSI@realm,\n"
+	"                        all with the --k/--op(c) keys\n"
+	"  --imsi-base DIGITS    first IMSI (default 001010000100000)\n"
+	"  --users CSV           users from a CSV with the hss-ctl import header\n"
+	"                        (impi, impu, k, op|opc, amf used; others ignored)\n"
+	"  --rate R              registrations started per second (default 0 = as fast as allowed)\n"
+	"  --concurrency C       registrations in flight (default 64)\n"
+	"  --duration S          keep registering for S seconds (default: each user once)\n"
+	"  --timeout MS          (unused by the load loop; nta's timer F ends stuck requests)\n"
+	"  --json                final report as JSON\n"
+	"UE options:\n%s"
+	"Exit: 0 when every registration succeeded, 1 otherwise, 2 bad usage.\n";
+
+static void load_parse(int argc, char **argv, struct load_opts *o)
+{
+	enum { O_COUNT = OPT_UE_LAST + 1, O_USERS, O_BASE, O_RATE, O_CONC, O_DUR, O_TIMEOUT, O_JSON, O_HELP };
+	static const struct option own[] = {
+		{ "count", required_argument, NULL, O_COUNT }, { "users", required_argument, NULL, O_USERS },
+		{ "imsi-base", required_argument, NULL, O_BASE }, { "rate", required_argument, NULL, O_RATE },
+		{ "concurrency", required_argument, NULL, O_CONC },
+		{ "duration", required_argument, NULL, O_DUR },
+		{ "timeout", required_argument, NULL, O_TIMEOUT }, { "json", no_argument, NULL, O_JSON },
+		{ "help", no_argument, NULL, O_HELP }, { NULL, 0, NULL, 0 },
+	};
+	struct option opts[UE_CLI_NOPTS + 12];
+	int c;
+
+	memcpy(opts, ue_cli_options, UE_CLI_NOPTS * sizeof(opts[0]));
+	memcpy(opts + UE_CLI_NOPTS, own, sizeof(own));
+	ue_cli_init(&o->ue);
+	o->imsi_base = "001010000100000";
+	o->concurrency = 64;
+	o->timeout_ms = 32000;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ue_cli_option(&o->ue, c, optarg))
+			continue;
+		switch (c) {
+		case O_COUNT: o->count = cli_uint(UE_PROG, "--count", optarg, 1, 10000000); break;
+		case O_USERS: o->users_csv = optarg; break;
+		case O_BASE:
+			if (!optarg[0] || strspn(optarg, "0123456789") != strlen(optarg) || strlen(optarg) > 15)
+				cli_usage_error(UE_PROG, "--imsi-base: expected up to 15 digits, got '%s'", optarg);
+			o->imsi_base = optarg;
+			break;
+		case O_RATE: o->rate = (double)cli_uint(UE_PROG, "--rate", optarg, 0, 10000000); break;
+		case O_CONC: o->concurrency = (unsigned)cli_uint(UE_PROG, "--concurrency", optarg, 1, 1000000); break;
+		case O_DUR: o->duration = (double)cli_uint(UE_PROG, "--duration", optarg, 1, 86400); break;
+		case O_TIMEOUT: o->timeout_ms = (unsigned)cli_uint(UE_PROG, "--timeout", optarg, 1, 600000); break;
+		case O_JSON: o->json = true; break;
+		case O_HELP: printf(load_help, ue_cli_help); exit(0);
+		default: cli_usage_error(UE_PROG, "%s: unknown or incomplete option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		cli_usage_error(UE_PROG, "%s: unexpected argument", argv[optind]);
+	if (!o->count == !o->users_csv)
+		cli_usage_error(UE_PROG, "--count or --users: exactly one is needed");
+	ue_cli_finish(&o->ue, false);
+	if (o->count && o->ue.cfg.alg != DIGEST_ALG_MD5 && (!o->ue.have_k || !o->ue.have_op))
+		cli_usage_error(UE_PROG, "--k and --op/--opc: needed for --count users");
+	if (o->count && o->ue.cfg.alg == DIGEST_ALG_MD5 && !o->ue.cfg.password)
+		cli_usage_error(UE_PROG, "--password: needed for --count users with --alg MD5");
+}
+
+int load_main(int argc, char **argv)
+{
+	static struct load_opts o;
+	static struct load L;
+	struct load_user *users = NULL;
+	char err[512];
+	long n;
+	int rc = 1;
+
+	load_parse(argc, argv, &o);
+	L.o = &o;
+	n = o.users_csv ? load_users_read(o.users_csv, &users, err, sizeof(err)) : (long)o.count;
+	if (n < 0 || (o.users_csv && n == 0)) {
+		fprintf(stderr, "ue-sim: --users: %s\n", n < 0 ? err : "no users in the file");
+		return 2;
+	}
+	L.nues = (size_t)n;
+	L.ues = calloc(L.nues, sizeof(*L.ues));
+	L.busy = calloc(L.nues, sizeof(*L.busy));
+	if (!L.ues || !L.busy || uac_open(&L.uac, o.ue.bind, o.ue.seed) < 0) {
+		fprintf(stderr, "ue-sim: cannot set up %zu UEs on %s\n", L.nues, o.ue.bind);
+		goto out;
+	}
+	if ((users ? load_users_csv(&L, users) : load_users_generated(&L)) < 0) {
+		fprintf(stderr, "ue-sim: cannot create the UEs\n");
+		goto out;
+	}
+	L.t0 = L.last_progress = uac_now_ns();
+	L.t_end_start = L.t0 + (uint64_t)(o.duration * 1e9);
+	L.tokens = o.rate > 0 ? 1 : 0;
+	L.tick = su_timer_create(su_root_task(L.uac.root), TICK_MS);
+	su_timer_set_interval(L.tick, on_tick, (su_timer_arg_t *)&L, TICK_MS);
+	load_kick(&L);
+	if (!(L.stopping && L.inflight == 0))
+		su_root_run(L.uac.root);
+	progress(&L, true);
+	report(&L);
+	rc = L.failed == 0 && L.ok > 0 ? 0 : 1;
+out:
+	if (L.tick)
+		su_timer_destroy(L.tick);
+	for (size_t i = 0; L.ues && i < L.nues; i++)
+		if (L.ues[i].uac)
+			ue_fini(&L.ues[i]);
+	if (L.uac.root)
+		uac_close(&L.uac);
+	free(L.ues);
+	free(L.busy);
+	free(L.ids);
+	load_users_free(users, n > 0 ? n : 0);
+	lat_free(&L.l401), lat_free(&L.l200), lat_free(&L.ltotal);
+	return rc;
+}

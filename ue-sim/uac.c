@@ -1,6 +1,6 @@
 /* SIP UAC on Sofia-SIP nta (see ../shared/reference/sofia-sip.md: nta, not
- * nua; a NO_DIALOG leg per UE with the Call-ID passed on every request;
- * IP literals for the next hop; destroy the orq only after reading it).
+ * nua; a leg per UE carrying its Call-ID, From and To; IP literals for the
+ * next hop; destroy the orq only after reading it).
  *
  * Step machine of one UE:
  *   start(step) -> send REGISTER -> final response
@@ -130,8 +130,10 @@ int ue_init(struct ue *ue, struct uac *a, const struct ue_cfg *cfg, bool keep_he
 		 a->host, a->port);
 	snprintf(from, sizeof(from), "<%s>;tag=%s", cfg->impu, tag);
 	snprintf(to, sizeof(to), "<%s>", cfg->impu);
-	ue->leg = nta_leg_tcreate(a->agent, NULL, NULL, SIPTAG_FROM_STR(from), SIPTAG_TO_STR(to),
-				  NTATAG_NO_DIALOG(1), TAG_END());
+	/* A dialog-style leg per UE (nta allows one NO_DIALOG default leg per
+	 * agent): it carries the UE's Call-ID, From and To, and counts CSeq. */
+	ue->leg = nta_leg_tcreate(a->agent, NULL, NULL, SIPTAG_CALL_ID_STR(ue->call_id),
+				  SIPTAG_FROM_STR(from), SIPTAG_TO_STR(to), TAG_END());
 	if (!ue->leg) {
 		ue->error = "nta: cannot create leg";
 		return -1;
