@@ -191,7 +191,8 @@ static inline void golden_write(const char *path, const uint8_t *b, size_t n)
 
 static inline void golden_check(const char *name, const uint8_t *b, size_t n)
 {
-	char path[512], line[256];
+	char path[512];
+	static char line[65536]; /* "#" lines hold whole decoded AVPs */
 	static uint8_t want[65536];
 	size_t len = 0;
 	FILE *fp;
