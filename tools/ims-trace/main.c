@@ -1,0 +1,199 @@
+/* ims-trace: explain IMS registrations in a capture ("why 403?").
+ * Exit: 0 every attempt consistent, 1 a mismatch found, 2 bad usage or an
+ * unreadable capture. */
+#include "keydb.h"
+#include "pair.h"
+#include "pcap_in.h"
+#include "report.h"
+#include "tcp_reasm.h"
+#include "trace.h"
+#include "verdict.h"
+
+#include "util/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *prog = "ims-trace";
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: ims-trace [options] CAPTURE.pcap|.pcapng\n"
+		"Explains every IMS registration attempt in a capture: the message ladder,\n"
+		"the AKA/digest checks, and whether the network's answer was right.\n\n"
+		"keys (optional; without them only the MAA's XRES can be used):\n"
+		"  --k HEX              subscriber key K (16 octets)\n"
+		"  --op HEX | --opc HEX operator key as OP or as OPc (16 octets)\n"
+		"  --amf HEX            the subscriber's AMF (2 octets), compared with AUTN's\n"
+		"  --algo milenage|xor  AKA algorithm (default milenage)\n"
+		"  --res-len N          RES length for xor (4..16, default 8)\n"
+		"  --password S         SIP Digest password for algorithm=MD5\n"
+		"  --db FILE            hss-ctl database: keys looked up by IMPI\n"
+		"selection and decoding:\n"
+		"  --impi S             report only attempts of this IMPI\n"
+		"  --sip-port N         treat this port as SIP even when content detection fails\n"
+		"  --diameter-port N    Diameter port (default 3868)\n"
+		"  --json               one JSON object instead of the text report\n"
+		"  -h, --help           this text\n"
+		"exit status: 0 all attempts consistent, 1 mismatch found, 2 usage/unreadable capture\n");
+}
+
+struct opts {
+	struct trace_opts t;
+	struct keysrc ks;
+	bool have_k, have_op, json;
+	const char *db, *impi, *capture;
+};
+
+enum { O_K = 256, O_OP, O_OPC, O_AMF, O_ALGO, O_RESLEN, O_PASSWORD, O_DB, O_IMPI, O_SIPPORT,
+       O_DIAMPORT, O_JSON };
+
+static void parse_key_opt(struct opts *o, int c, const char *arg)
+{
+	struct trace_keys *k = &o->ks.cli;
+
+	switch (c) {
+	case O_K: cli_hex_exact(prog, "--k", arg, k->k, 16); o->have_k = true; break;
+	case O_OP: case O_OPC:
+		if (o->have_op)
+			cli_usage_error(prog, "--op/--opc: give only one of them");
+		cli_hex_exact(prog, c == O_OP ? "--op" : "--opc", arg, k->op, 16);
+		k->is_opc = c == O_OPC;
+		o->have_op = true;
+		break;
+	case O_AMF: cli_hex_exact(prog, "--amf", arg, k->amf, 2); k->have_amf = true; break;
+	case O_ALGO: {
+		int a = aka_algo_parse(arg);
+		if (a < 0)
+			cli_usage_error(prog, "--algo: expected milenage or xor, got \"%s\"", arg);
+		k->algo = (enum aka_algo)a;
+		break;
+	}
+	case O_RESLEN: k->res_len = (size_t)cli_uint(prog, "--res-len", arg, 4, 16); break;
+	case O_PASSWORD:
+		if (strlen(arg) >= sizeof(k->password))
+			cli_usage_error(prog, "--password: longer than %zu characters",
+					sizeof(k->password) - 1);
+		snprintf(k->password, sizeof(k->password), "%s", arg);
+		k->have_password = true;
+		break;
+	}
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "k", 1, 0, O_K }, { "op", 1, 0, O_OP }, { "opc", 1, 0, O_OPC },
+		{ "amf", 1, 0, O_AMF }, { "algo", 1, 0, O_ALGO }, { "res-len", 1, 0, O_RESLEN },
+		{ "password", 1, 0, O_PASSWORD }, { "db", 1, 0, O_DB }, { "impi", 1, 0, O_IMPI },
+		{ "sip-port", 1, 0, O_SIPPORT }, { "diameter-port", 1, 0, O_DIAMPORT },
+		{ "json", 0, 0, O_JSON }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->t.diameter_port = 3868;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); exit(0);
+		case O_DB: o->db = optarg; break;
+		case O_IMPI: o->impi = optarg; break;
+		case O_SIPPORT: o->t.sip_port = (int)cli_uint(prog, "--sip-port", optarg, 1, 65535); break;
+		case O_DIAMPORT:
+			o->t.diameter_port = (int)cli_uint(prog, "--diameter-port", optarg, 1, 65535);
+			break;
+		case O_JSON: o->json = true; break;
+		case '?':
+			cli_usage_error(prog, "%s: unknown option or missing value",
+					argv[optind - 1] ? argv[optind - 1] : "?");
+		default: parse_key_opt(o, c, optarg);
+		}
+	}
+	if (optind != argc - 1)
+		cli_usage_error(prog, "CAPTURE: expected exactly one capture file (see --help)");
+	o->capture = argv[optind];
+	if (o->have_k != (o->have_op || o->ks.cli.algo == AKA_ALGO_XOR))
+		cli_usage_error(prog, "--k: needs --op or --opc (and those need --k)");
+	o->ks.have_cli = o->have_k;
+	if (o->ks.have_cli)
+		snprintf(o->ks.cli.source, sizeof(o->ks.cli.source), "--k/%s",
+			 o->ks.cli.algo == AKA_ALGO_XOR ? "xor" : o->ks.cli.is_opc ? "--opc" : "--op");
+	else if (o->ks.cli.have_password) {
+		o->ks.have_cli = true; /* MD5 with a password only */
+		snprintf(o->ks.cli.source, sizeof(o->ks.cli.source), "--password");
+	}
+}
+
+static int analyse(struct opts *o, struct trace_ctx *c, const char *read_err)
+{
+	struct pairing p;
+	int rc = 0;
+
+	if (pair_run(c, &p)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 2;
+	}
+	struct verdict *v = calloc(p.n ? p.n : 1, sizeof(*v));
+	bool *shown = calloc(p.n ? p.n : 1, sizeof(bool));
+	if (!v || !shown) {
+		pair_free(&p);
+		free(v);
+		free(shown);
+		return 2;
+	}
+	for (size_t k = 0; k < p.n; k++) {
+		shown[k] = !o->impi || !strcmp(o->impi, p.a[k].impi);
+		if (shown[k])
+			verdict_run(c, &p.a[k], keysrc_lookup, &o->ks, &v[k]);
+		if (shown[k] && v[k].kind == VK_MISMATCH)
+			rc = 1;
+	}
+	if (o->ks.err[0])
+		trace_note(c, "%s", o->ks.err);
+	struct report_in r = { o->capture, c, &p, v, shown, read_err };
+	if (o->json)
+		report_json(stdout, &r);
+	else
+		report_text(stdout, &r);
+	memset(v, 0, p.n * sizeof(*v));
+	free(v);
+	free(shown);
+	pair_free(&p);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct trace_ctx c;
+	char err[512] = "";
+
+	parse_args(argc, argv, &o);
+	if (o.db && keydb_open(&o.ks, o.db))
+		cli_usage_error(prog, "%s", o.ks.err);
+	FILE *fp = fopen(o.capture, "rb");
+	if (!fp) {
+		fprintf(stderr, "%s: %s: cannot open: %m\n", prog, o.capture);
+		return 2;
+	}
+	trace_init(&c, &o.t);
+	int rc = pcap_in_read(&c, fp, err, sizeof(err));
+	if (rc == PCAP_IN_EOPEN || rc == PCAP_IN_ELINK) {
+		fprintf(stderr, "%s: %s: %s\n", prog, o.capture, err);
+		trace_free(&c);
+		keydb_close(&o.ks);
+		return 2;
+	}
+	tcp_finish(&c);
+	int arc = analyse(&o, &c, rc ? err : NULL);
+	if (rc) /* mid-file error: what was read is reported, but the capture is bad */
+		fprintf(stderr, "%s: %s: %s\n", prog, o.capture, err);
+	trace_free(&c);
+	keydb_close(&o.ks);
+	memset(&o, 0, sizeof(o));
+	return rc ? 2 : arc;
+}

@@ -1,0 +1,416 @@
+#include "pair.h"
+#include "diam_in.h"
+#include "sip_msg.h"
+
+#include "diameter/codes.h"
+#include "digest/auth_header.h"
+#include "digest/digest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PAIR_LOOKBACK 20000  /* how far back a response looks for its request */
+
+const char *pair_authz(const struct sip_msg *s)
+{
+	const char *v = sip_hdr(s, "Authorization");
+	return v ? v : sip_hdr(s, "Proxy-Authorization");
+}
+
+const char *pair_challenge(const struct sip_msg *s)
+{
+	const char *v = sip_hdr(s, "WWW-Authenticate");
+	return v ? v : sip_hdr(s, "Proxy-Authenticate");
+}
+
+static bool is_register_msg(const struct sip_msg *s)
+{
+	uint32_t n;
+	char meth[32];
+
+	if (s->request)
+		return !strcasecmp(s->method, "REGISTER");
+	return sip_cseq(s, &n, meth, sizeof(meth)) == 0 && !strcasecmp(meth, "REGISTER");
+}
+
+/* The identity of a message for duplicate detection: a copy has the same
+ * Call-ID, CSeq and start line (Via differs between hops). */
+static void dup_key(const struct trace_event *e, char *buf, size_t sz)
+{
+	const struct sip_msg *s = e->sip;
+	const char *cid = sip_hdr(s, "Call-ID");
+	const char *cseq = sip_hdr(s, "CSeq");
+
+	if (s->request)
+		snprintf(buf, sz, "Q|%s|%s|%s", cid ? cid : "", cseq ? cseq : "", s->method);
+	else
+		snprintf(buf, sz, "S|%s|%s|%d", cid ? cid : "", cseq ? cseq : "", s->status);
+}
+
+struct keyed { char *key; size_t idx; };
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int r = strcmp(x->key, y->key);
+	return r ? r : (x->idx < y->idx ? -1 : x->idx > y->idx);
+}
+
+/* copy_of[i] = index of the first occurrence of event i's message, or i. */
+static int mark_copies(struct trace_ctx *c, int *copy_of)
+{
+	struct keyed *k = calloc(c->nev ? c->nev : 1, sizeof(*k));
+	size_t n = 0;
+	int rc = 0;
+
+	if (!k)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->nev; i++) {
+		copy_of[i] = (int)i;
+		if (c->ev[i].kind != EV_SIP)
+			continue;
+		char buf[1024];
+		dup_key(&c->ev[i], buf, sizeof(buf));
+		if (!(k[n].key = strdup(buf))) {
+			rc = -ENOMEM;
+			break;
+		}
+		k[n++].idx = i;
+	}
+	if (!rc) {
+		qsort(k, n, sizeof(*k), keyed_cmp);
+		for (size_t i = 1; i < n; i++)
+			if (!strcmp(k[i].key, k[i - 1].key)) {
+				copy_of[k[i].idx] = copy_of[k[i - 1].idx];
+				c->ev[k[i].idx].retrans = true;
+			}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(k[i].key);
+	free(k);
+	return rc;
+}
+
+static bool same_hdr(const struct sip_msg *a, const struct sip_msg *b, const char *h)
+{
+	const char *x = sip_hdr(a, h), *y = sip_hdr(b, h);
+	return x && y && !strcmp(x, y);
+}
+
+/* The REGISTER request a response answers: same Call-ID and CSeq. */
+static int find_request(const struct trace_ctx *c, size_t resp)
+{
+	const struct sip_msg *r = c->ev[resp].sip;
+	size_t lo = resp > PAIR_LOOKBACK ? resp - PAIR_LOOKBACK : 0;
+
+	for (size_t i = resp; i-- > lo;) {
+		const struct trace_event *e = &c->ev[i];
+		if (e->kind == EV_SIP && e->sip->request && !e->retrans &&
+		    !strcasecmp(e->sip->method, "REGISTER") && same_hdr(e->sip, r, "Call-ID") &&
+		    same_hdr(e->sip, r, "CSeq"))
+			return (int)i;
+	}
+	return -1;
+}
+
+static bool get_param(const char *hv, const char *name, char *out, size_t sz)
+{
+	struct auth_header *h;
+	bool ok = false;
+
+	if (!hv || !(h = malloc(sizeof(*h))))
+		return false;
+	if (auth_header_parse(hv, strlen(hv), h) == AUTH_OK) {
+		const char *v = auth_param_get(h, name);
+		if (v) {
+			snprintf(out, sz, "%s", v);
+			ok = true;
+		}
+	}
+	free(h);
+	return ok;
+}
+
+/* Credentials = a non-empty response or an auts (RFC 3310 §3.4); the
+ * initial IMS REGISTER carries username with response="" (TS 24.229
+ * §5.1.1.2.1) and counts as none. */
+static bool has_credentials(const struct sip_msg *s)
+{
+	char v[256];
+	const char *a = pair_authz(s);
+
+	return a && ((get_param(a, "response", v, sizeof(v)) && v[0]) ||
+		     get_param(a, "auts", v, sizeof(v)));
+}
+
+static struct attempt *attempt_new(struct pairing *p)
+{
+	struct attempt *n = realloc(p->a, (p->n + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	p->a = n;
+	struct attempt *a = &p->a[p->n++];
+	memset(a, 0, sizeof(*a));
+	a->req = a->chal = a->chal_ckik = a->auth = a->final = -1;
+	a->mar = a->maa = a->resync_mar = a->resync_maa = a->vec = -1;
+	return a;
+}
+
+static void fill_identity(struct attempt *a, const struct sip_msg *s)
+{
+	const char *cid = sip_hdr(s, "Call-ID");
+	if (cid && !a->call_id[0])
+		snprintf(a->call_id, sizeof(a->call_id), "%s", cid);
+	if (!a->impi[0])
+		get_param(pair_authz(s), "username", a->impi, sizeof(a->impi));
+}
+
+/* Finds the attempt that `auth` answers: same nonce, else the newest open
+ * attempt of the same Call-ID (nonce echoed wrongly). */
+static int attempt_for_answer(struct pairing *p, const struct sip_msg *s)
+{
+	char nonce[256] = "";
+	const char *cid = sip_hdr(s, "Call-ID");
+
+	get_param(pair_authz(s), "nonce", nonce, sizeof(nonce));
+	for (size_t i = p->n; i-- > 0;)
+		if (p->a[i].auth < 0 && p->a[i].chal >= 0 && nonce[0] &&
+		    !strcmp(p->a[i].nonce, nonce))
+			return (int)i;
+	for (size_t i = p->n; i-- > 0;)
+		if (p->a[i].auth < 0 && p->a[i].chal >= 0 && cid && !strcmp(p->a[i].call_id, cid))
+			return (int)i;
+	return -1;
+}
+
+static void set_attempt(struct trace_ctx *c, const int *copy_of, int ev, int idx)
+{
+	if (ev < 0)
+		return;
+	c->ev[ev].attempt = idx;
+	for (size_t i = 0; i < c->nev; i++)
+		if (copy_of[i] == ev)
+			c->ev[i].attempt = idx;
+}
+
+/* SIP side: requests, challenges, answers, final responses. */
+static int pair_sip(struct trace_ctx *c, struct pairing *p, const int *copy_of)
+{
+	for (size_t i = 0; i < c->nev; i++) {
+		struct trace_event *e = &c->ev[i];
+		if (e->kind != EV_SIP || e->retrans || !is_register_msg(e->sip) ||
+		    e->sip->request || e->sip->status < 200)
+			continue;
+		int req = find_request(c, i);
+		if (req < 0)
+			continue;
+		const struct sip_msg *rq = c->ev[req].sip;
+		int s = e->sip->status;
+		int ai = has_credentials(rq) ? attempt_for_answer(p, rq) : -1;
+		if (ai >= 0 && p->a[ai].auth < 0) {
+			p->a[ai].auth = req;
+			p->a[ai].final = (int)i;
+			fill_identity(&p->a[ai], rq);
+		}
+		if ((s == 401 || s == 407) && pair_challenge(e->sip)) {
+			struct attempt *a = attempt_new(p);
+			if (!a)
+				return -ENOMEM;
+			a->req = req;
+			a->chal = (int)i;
+			fill_identity(a, rq);
+			get_param(pair_challenge(e->sip), "nonce", a->nonce, sizeof(a->nonce));
+		} else if (ai < 0) {
+			/* answered without (our) challenge: re-REGISTER with a
+			 * known nonce, a direct 403/404/5xx, or a capture that
+			 * missed the 401 */
+			struct attempt *a = attempt_new(p);
+			if (!a)
+				return -ENOMEM;
+			a->no_challenge = !has_credentials(rq);
+			if (has_credentials(rq)) {
+				a->auth = req;
+				a->nonce_from_auth = true;
+				get_param(pair_authz(rq), "nonce", a->nonce, sizeof(a->nonce));
+			} else
+				a->req = req;
+			a->final = (int)i;
+			fill_identity(a, rq);
+		}
+	}
+	for (size_t k = 0; k < p->n; k++) {
+		struct attempt *a = &p->a[k];
+		set_attempt(c, copy_of, a->req, (int)k);
+		set_attempt(c, copy_of, a->chal, (int)k);
+		set_attempt(c, copy_of, a->auth, (int)k);
+		if (a->final != a->chal || a->chal < 0)
+			set_attempt(c, copy_of, a->final, (int)k);
+	}
+	return 0;
+}
+
+/* Among the copies of the challenge, the one that still has ck/ik (the
+ * S-CSCF's, before the P-CSCF strips them, TS 33.203 §7.1). */
+static void pick_ckik(struct trace_ctx *c, struct pairing *p, const int *copy_of)
+{
+	char v[64];
+
+	for (size_t k = 0; k < p->n; k++) {
+		struct attempt *a = &p->a[k];
+		if (a->chal < 0)
+			continue;
+		for (size_t i = 0; i < c->nev; i++)
+			if (copy_of[i] == a->chal &&
+			    get_param(pair_challenge(c->ev[i].sip), "ck", v, sizeof(v))) {
+				a->chal_ckik = (int)i;
+				break;
+			}
+	}
+}
+
+static bool nonce_rand(const char *nonce, uint8_t rand[16])
+{
+	struct nonce_parts np;
+
+	if (!nonce[0] || nonce_decode(nonce, strlen(nonce), &np) != NONCE_OK)
+		return false;
+	memcpy(rand, np.rand, 16);
+	return true;
+}
+
+static bool is_auth_cmd(const struct diam_info *d)
+{
+	return d->code == DIAM_CMD_MA || d->code == DIAM_CMD_AI;
+}
+
+/* Diameter answer for request i: same hop-by-hop and end-to-end. */
+static int find_answer(const struct trace_ctx *c, size_t req)
+{
+	const struct diam_info *q = c->ev[req].diam;
+
+	for (size_t i = req + 1; i < c->nev; i++) {
+		const struct diam_info *d = c->ev[i].diam;
+		if (c->ev[i].kind == EV_DIAM && !d->request && d->hbh == q->hbh &&
+		    d->e2e == q->e2e && d->code == q->code)
+			return (int)i;
+	}
+	return -1;
+}
+
+static double ev_ts(const struct trace_ctx *c, int i)
+{
+	return i >= 0 ? c->ev[i].m.ts : 0;
+}
+
+/* A MAR/MAA without a vector of ours (error answer): the attempt of the
+ * same IMPI whose REGISTER came before it and whose answer after. */
+static int attempt_by_impi(const struct trace_ctx *c, const struct pairing *p,
+			   const struct diam_info *q, double ts)
+{
+	for (size_t k = 0; k < p->n; k++) {
+		const struct attempt *a = &p->a[k];
+		int first = a->req >= 0 ? a->req : a->auth;
+		int last = a->chal >= 0 ? a->chal : a->final;
+		if (a->mar >= 0 || strcasecmp(a->impi, q->user_name) || first < 0)
+			continue;
+		if (ts >= ev_ts(c, first) && (last < 0 || ts <= ev_ts(c, last)))
+			return (int)k;
+	}
+	return -1;
+}
+
+static void pair_diam_one(struct trace_ctx *c, struct pairing *p, size_t i)
+{
+	const struct diam_info *q = c->ev[i].diam;
+	int ans = find_answer(c, i);
+	const struct diam_info *d = ans >= 0 ? c->ev[ans].diam : NULL;
+	bool used = false;
+	uint8_t r[16];
+
+	for (size_t k = 0; k < p->n; k++) {
+		struct attempt *a = &p->a[k];
+		if (!nonce_rand(a->nonce, r))
+			continue;
+		for (size_t v = 0; d && v < d->nvec && a->maa < 0; v++)
+			if (d->vec[v].has_rand && !memcmp(d->vec[v].rand, r, 16)) {
+				a->mar = (int)i;
+				a->maa = ans;
+				a->vec = (int)v;
+				used = true;
+			}
+		if (q->has_resync && !memcmp(q->resync, r, 16) && a->resync_mar < 0) {
+			a->resync_mar = (int)i;
+			a->resync_maa = ans;
+			used = true;
+		}
+	}
+	if (!used) {
+		int k = attempt_by_impi(c, p, q, c->ev[i].m.ts);
+		if (k >= 0) {
+			p->a[k].mar = (int)i;
+			p->a[k].maa = ans;
+			used = true;
+		}
+	}
+	if (used) {
+		c->ev[i].attempt = 0; /* marked; exact owner shown per attempt */
+		if (ans >= 0)
+			c->ev[ans].attempt = 0;
+	}
+}
+
+static void note_unpaired(struct trace_ctx *c, struct pairing *p)
+{
+	for (size_t i = 0; i < c->nev; i++) {
+		const struct trace_event *e = &c->ev[i];
+		bool reg = e->kind == EV_SIP ? is_register_msg(e->sip) : is_auth_cmd(e->diam);
+		if (e->kind == EV_SIP && !is_register_msg(e->sip))
+			p->other_sip++;
+		if (e->kind == EV_DIAM && !is_auth_cmd(e->diam))
+			p->other_diam++;
+		if (e->kind == EV_SIP && !e->sip->request && e->sip->status < 200)
+			continue; /* provisional: not part of the pairing */
+		if (!reg || e->attempt >= 0)
+			continue;
+		if (p->nunpaired < sizeof(p->unpaired) / sizeof(p->unpaired[0]))
+			p->unpaired[p->nunpaired++] = (int)i;
+		p->unpaired_total++;
+	}
+}
+
+int pair_run(struct trace_ctx *c, struct pairing *p)
+{
+	int *copy_of = calloc(c->nev ? c->nev : 1, sizeof(int));
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (!copy_of)
+		return -ENOMEM;
+	rc = mark_copies(c, copy_of);
+	if (!rc)
+		rc = pair_sip(c, p, copy_of);
+	if (!rc) {
+		pick_ckik(c, p, copy_of);
+		for (size_t i = 0; i < c->nev; i++)
+			if (c->ev[i].kind == EV_DIAM && c->ev[i].diam->request &&
+			    is_auth_cmd(c->ev[i].diam))
+				pair_diam_one(c, p, i);
+		/* IMPI from the MAR when the UE never said it */
+		for (size_t k = 0; k < p->n; k++)
+			if (!p->a[k].impi[0] && p->a[k].mar >= 0)
+				snprintf(p->a[k].impi, sizeof(p->a[k].impi), "%s",
+					 c->ev[p->a[k].mar].diam->user_name);
+		note_unpaired(c, p);
+	}
+	free(copy_of);
+	return rc;
+}
+
+void pair_free(struct pairing *p)
+{
+	free(p->a);
+	memset(p, 0, sizeof(*p));
+}
