@@ -70,7 +70,7 @@ wait_file() {
 wait_grep() {
 	local i
 	for ((i = 0; i < $3 * 20; i++)); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		grep -Eq -e "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done
 	return 1
@@ -164,7 +164,7 @@ run_scenario() {
 	sip_port=$(cat "$WORK/sip.port")
 	# Let the Cx connection open (CER/CEA) before the first REGISTER.
 	[ "$hss_uri" = "tcp://127.0.0.1:$HSS_PORT" ] &&
-		wait_grep "$OUT/logs/$name.scscf.log" 'CEA|open|[Cc]onnected' 5
+		wait_grep "$OUT/logs/$name.scscf.log" '-> OPEN|CEA' 5
 	if [ -n "$HAVE_DUMPCAP" ]; then
 		dumpcap -q -i lo -f "port $sip_port or port $HSS_PORT" -w "$OUT/pcap/$name.pcap" \
 			>"$OUT/logs/$name.dumpcap.log" 2>&1 &
