@@ -148,8 +148,10 @@ ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, si
 		if (diam_msg_find(&m, AVP_SESSION_ID, 0, &sid) == 0)
 			diam_put_raw_avp(&w, &sid);
 	}
-	if (!v->e_bit && (app == DIAM_APP_CX || app == DIAM_APP_S6A))
+	if (!v->e_bit && (app == DIAM_APP_CX || app == DIAM_APP_S6A)) {
+		diam_put_vendor_app(&w, DIAM_VENDOR_3GPP, app);
 		diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
+	}
 	diam_put_str(&w, AVP_ORIGIN_HOST, 0, l->origin_host);
 	diam_put_str(&w, AVP_ORIGIN_REALM, 0, l->origin_realm);
 	diam_put_u32(&w, AVP_RESULT_CODE, 0, v->result_code);

@@ -62,7 +62,8 @@ ssize_t diam_build_dpa(uint8_t *buf, size_t cap, const struct diam_msg *dpr,
  * Result-Code, Error-Message and Failed-AVP). `req` may have failed
  * parsing: only its first 20 octets (header) are needed, plus the
  * Session-Id when the AVPs are readable. For Cx/S6a answers the
- * Auth-Session-State (1) is added so the answer keeps its command's shape. */
+ * Vendor-Specific-Application-Id and Auth-Session-State (1) are added so
+ * the answer keeps its command's shape. */
 ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, size_t req_len,
 				const struct diam_local *l, const struct diam_verdict *v);
 

@@ -148,6 +148,7 @@ static enum diam_peer_act reject(struct diam_peer *p, const uint8_t *buf, size_t
 	ssize_t n;
 
 	snprintf(p->why, sizeof(p->why), "rejected with %u: %s", v->result_code, v->why);
+	p->rejected = v->result_code;
 	if (len < DIAM_HDR_LEN || !(buf[4] & DIAM_FLAG_R))
 		return v->close ? DIAM_PA_CLOSE : DIAM_PA_NONE; /* never answer an answer */
 	n = diam_build_error_answer(out, sizeof(out), buf, len, p->cfg->local, v);

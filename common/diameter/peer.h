@@ -58,6 +58,8 @@ struct diam_peer {
 	bool dwr_pending;
 	uint64_t dwr_sent_ms;
 	uint32_t dpr_hbh;
+	uint32_t rejected;              /* Result-Code of the last request answered
+	                                 * by the validator (caller clears it) */
 	char why[400];                  /* last notable event, for the log */
 };
 
