@@ -1,0 +1,63 @@
+/* aka-tool internals: option parsing, key arguments and the output
+ * writer shared by the subcommands (one file per subcommand). */
+#ifndef AKA_TOOL_H
+#define AKA_TOOL_H
+
+#include "aka/aka.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROG "aka-tool"
+
+/* --- options -------------------------------------------------------------
+ * A table per subcommand: "--name" takes a value into *val, or is a flag
+ * (val NULL, flag set). --help/-h prints help and exits 0; anything unknown,
+ * repeated or missing its value is a usage error (exit 2). */
+struct opt {
+	const char *name;
+	const char **val;
+	bool *flag;
+};
+/* Parses argv[first..argc); positional words go to pos[] (at most npos;
+ * *got receives the count). */
+void opts_parse(int argc, char **argv, int first, const struct opt *tab, const char **pos,
+		int npos, int *got, const char *help);
+/* Exits 2 naming `name` when val is NULL. */
+const char *need(const char *val, const char *name);
+
+/* --- keys ----------------------------------------------------------------
+ * --k, --op|--opc, --algo milenage|xor, --res-len N into aka_keys. For
+ * MILENAGE exactly one of --op/--opc is required; XOR takes neither. */
+struct key_args {
+	const char *k, *op, *opc, *algo, *res_len;
+};
+#define KEY_OPTS(ka)                                                            \
+	{ "--k", &(ka).k, NULL }, { "--op", &(ka).op, NULL }, { "--opc", &(ka).opc, NULL }, \
+	{ "--algo", &(ka).algo, NULL }, { "--res-len", &(ka).res_len, NULL }
+void keys_from_args(const struct key_args *ka, struct aka_keys *keys);
+bool keys_given(const struct key_args *ka);
+
+/* Hex argument helpers (exit 2 naming the option). */
+void hex_arg(const char *opt, const char *val, uint8_t *out, size_t len);
+uint64_t sqn_arg(const char *opt, const char *val); /* 12 hex digits */
+
+/* --- output --------------------------------------------------------------
+ * Either "Label    value" lines or one JSON object with the given keys. */
+void out_begin(bool json);
+void out_end(void);
+void out_hex(const char *key, const char *label, const uint8_t *v, size_t len);
+void out_str(const char *key, const char *label, const char *v);
+void out_bool(const char *key, const char *label, bool v);
+
+/* --- subcommands ---------------------------------------------------------- */
+int cmd_milenage(int argc, char **argv);
+int cmd_xor(int argc, char **argv);
+int cmd_nonce(int argc, char **argv);
+int cmd_auts(int argc, char **argv);
+int cmd_digest(int argc, char **argv);
+int cmd_kasme(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+#endif
