@@ -134,15 +134,16 @@ static bool get_param(const char *hv, const char *name, char *out, size_t sz)
 	return ok;
 }
 
-/* Credentials = a non-empty response or an auts (RFC 3310 §3.4); the
- * initial IMS REGISTER carries username with response="" (TS 24.229
- * §5.1.1.2.1) and counts as none. */
+/* An answer to a challenge echoes a nonce (with a response, an empty
+ * response after a MAC failure, or auts, RFC 3310 §3.4); the initial IMS
+ * REGISTER carries username with nonce="" (TS 24.229 §5.1.1.2.1) and
+ * counts as no credentials. */
 static bool has_credentials(const struct sip_msg *s)
 {
 	char v[256];
 	const char *a = pair_authz(s);
 
-	return a && ((get_param(a, "response", v, sizeof(v)) && v[0]) ||
+	return a && ((get_param(a, "nonce", v, sizeof(v)) && v[0]) ||
 		     get_param(a, "auts", v, sizeof(v)));
 }
 

@@ -51,7 +51,9 @@ struct vctx {
 	size_t xres_len;
 	char exp_src[64];
 	bool ue_wrong;                    /* a field or the response was wrong */
+	bool answer_checked;              /* response or auts actually verified */
 	char cause[VERDICT_TEXT];         /* first cause, for the sentence */
+	char ue_cause[VERDICT_TEXT];      /* first fault in the UE's answer */
 	char hint[VERDICT_TEXT];          /* appended after " — " */
 };
 
@@ -72,10 +74,15 @@ static struct vcheck *add(struct vctx *x, const char *name, enum check_state st,
 	va_start(ap, fmt);
 	vsnprintf(k->detail, sizeof(k->detail), fmt, ap);
 	va_end(ap);
+	static const char *const ue_side[] = { "username", "realm", "uri", "nonce",
+					       "algorithm", "qop", "response", "auts" };
 	if (st == CHK_FAIL && !v->first_diff[0]) {
 		snprintf(v->first_diff, sizeof(v->first_diff), "%s", name);
 		snprintf(x->cause, sizeof(x->cause), "%s", k->detail);
 	}
+	for (size_t i = 0; st == CHK_FAIL && !x->ue_cause[0] && i < 8; i++)
+		if (!strcmp(name, ue_side[i]))
+			snprintf(x->ue_cause, sizeof(x->ue_cause), "%s", k->detail);
 	return k;
 }
 
@@ -155,8 +162,7 @@ static void check_mac(struct vctx *x)
 	char s[96];
 
 	aka_variant(x, 0);
-	if (!x->var_mac[0])
-		aka_variant(x, 1);
+	aka_variant(x, 1); /* also when 0 verifies: explains a UE's RES */
 	v->key_variant = x->var_mac[0] ? 0 : x->var_mac[1] ? 1 : -1;
 	if (v->key_variant >= 0) {
 		v->have_sqn = true;
@@ -171,9 +177,12 @@ static void check_mac(struct vctx *x)
 		    variant_desc(x, 1), x->keys.source, s);
 		snprintf(x->hint, sizeof(x->hint), "MAC-A verified only with %s",
 			 variant_desc(x, 1));
-	} else
+	} else {
 		add(x, "MAC-A", CHK_FAIL, "does not verify with the keys of %s (nor with OP and OPc "
 		    "swapped): the card and the network disagree on K/OP/OPc", x->keys.source);
+		snprintf(x->hint, sizeof(x->hint), "MAC-A does not verify with the keys of %s: the "
+			 "network holds another K/OPc", x->keys.source);
+	}
 	if (x->keys.have_amf && memcmp(x->keys.amf, x->np.autn + 6, 2))
 		add(x, "AMF", CHK_INFO, "AUTN carries AMF %02x%02x, %s says %02x%02x",
 		    x->np.autn[6], x->np.autn[7], x->keys.source, x->keys.amf[0], x->keys.amf[1]);
@@ -444,6 +453,7 @@ static void check_response(struct vctx *x)
 	}
 	if (password_for(x->alg, x, x->xres, x->xres_len, x->ik, x->ck, pw, &pwl) &&
 	    response_is(x, pw, pwl, -1, false)) {
+		x->answer_checked = true;
 		add(x, "response", CHK_OK, "HA1/HA2/response recomputed with %s (%s) match",
 		    x->alg == DIGEST_ALG_MD5 ? "the password" : x->exp_src,
 		    digest_alg_name((enum digest_alg)x->alg));
@@ -526,6 +536,7 @@ static void check_auts(struct vctx *x, const char *auts_b64)
 	int rc = aka_auts_check(k, x->np.rand, auts, &v->sqn_ms);
 	v->have_sqn_ms = true;
 	v->mac_s_ok = rc == AKA_OK;
+	x->answer_checked = true;
 	char ms[96];
 	sqn_text(v->sqn_ms, ms, sizeof(ms));
 	if (!v->mac_s_ok) {
@@ -555,14 +566,6 @@ static bool any_fail(const struct verdict *v)
 	return false;
 }
 
-static bool any_skip(const struct verdict *v)
-{
-	for (size_t i = 0; i < v->nchk; i++)
-		if (v->chk[i].st == CHK_SKIP)
-			return true;
-	return false;
-}
-
 static const char *status_text(int s)
 {
 	switch (s) {
@@ -586,7 +589,7 @@ static void sentence(struct vctx *x)
 	bool reject = v->status == 401 || v->status == 403 || v->status == 407;
 	bool ok2xx = v->status >= 200 && v->status < 300;
 	bool expect_ok = !x->ue_wrong && !any_fail(v);
-	bool verified = !any_skip(v) || x->ue_wrong;
+	bool verified = x->answer_checked || x->ue_wrong;
 
 	if (!s) {
 		snprintf(st, sizeof(st), "%d", v->status);
@@ -605,13 +608,14 @@ static void sentence(struct vctx *x)
 	} else if (ok2xx || reject) {
 		v->have_right = verified;
 		v->right = ok2xx ? expect_ok : !expect_ok;
-		const char *why = x->cause[0] ? x->cause : expect_ok ?
-			"RES, digest and keys are consistent" : "the answer was wrong";
+		const char *why = x->ue_cause[0] ? x->ue_cause : x->cause[0] ? x->cause : !expect_ok ?
+			"the answer was wrong" : x->have_keys ? "RES, digest and keys are consistent" :
+			"the response matches the MAA's XRES (no keys: MAC-A and SQN not checked)";
 		if (!verified && !x->cause[0])
 			why = "not verifiable without keys or MAA";
 		snprintf(v->sentence, sizeof(v->sentence), "%s was %s: %s%s%s", s,
 			 !verified ? "not checked" : v->right ? "correct" : "wrong", why,
-			 x->hint[0] ? " — " : "", x->hint);
+			 x->hint[0] && x->ue_cause[0] ? " — " : "", x->ue_cause[0] ? x->hint : "");
 		if (verified && !v->right && expect_ok)
 			strncat(v->sentence, " (the UE's answer was right; suspect the S-CSCF/HSS)",
 				sizeof(v->sentence) - strlen(v->sentence) - 1);

@@ -451,8 +451,9 @@ static void emit(struct emitter *e, size_t n)
 static void tcp_seg(struct emitter *e, struct stream *s, struct stream *peer, uint8_t flags,
 		    const uint8_t *p, size_t n)
 {
-	emit(e, build_tcp(e->pkt, sizeof(e->pkt), &s->src, &s->dst, s->seq, peer->seq, flags,
-			  p, n, NULL));
+	uint32_t ack = flags == 0x02 ? 0 : peer->seq; /* a bare SYN acks nothing */
+	emit(e, build_tcp(e->pkt, sizeof(e->pkt), &s->src, &s->dst, s->seq, ack, flags, p, n,
+			  NULL));
 	s->seq += (uint32_t)n + ((flags & 0x03) ? 1 : 0); /* SYN and FIN count */
 }
 
