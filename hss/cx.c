@@ -148,21 +148,22 @@ static int identify(struct db *db, const char *impi, const char *impu, struct db
 {
 	int ret;
 
-	if (!*impi && !*impu)
-		return CX_E_USER_UNKNOWN;
-	if (*impu) {
-		ret = db_impu_by_uri(db, impu, u);
+	if (!*impu) {
+		if (!*impi)
+			return CX_E_USER_UNKNOWN;
+		ret = db_sub_by_impi(db, impi, s);
 		if (ret)
 			return ret == -ENOENT ? CX_E_USER_UNKNOWN : -EIO;
+		return db_impu_foreach(db, s->id, first_impu, u) == 1 ? 0 : CX_E_USER_UNKNOWN;
 	}
-	ret = *impi ? db_sub_by_impi(db, impi, s) : db_sub_by_id(db, u->sub_id, s);
+	ret = db_ident_by_impu(db, impu, s, u);
 	if (ret)
 		return ret == -ENOENT ? CX_E_USER_UNKNOWN : -EIO;
-	if (*impu && u->sub_id != s->id)
-		return CX_E_IDENTITIES;
-	if (!*impu && db_impu_foreach(db, s->id, first_impu, u) != 1)
-		return CX_E_USER_UNKNOWN;
-	return 0;
+	if (!*impi || !strcmp(s->impi, impi))
+		return 0;
+	/* The IMPU belongs to another IMPI: 5002 if this IMPI exists at all. */
+	ret = db_sub_by_impi(db, impi, s);
+	return ret == -ENOENT ? CX_E_USER_UNKNOWN : ret ? -EIO : CX_E_IDENTITIES;
 }
 
 /* ---- MAR / MAA (TS 29.228 §6.3, TS 29.229 §6.1.7-6.1.8) ------------------------ */

@@ -52,6 +52,7 @@ enum db_stmt {
 	DB_IMPU_INSERT,
 	DB_IMPU_BY_URI,
 	DB_IMPU_BY_SUB,
+	DB_IDENT_BY_URI,
 	DB_REG_SET,
 	DB_RTR_INSERT,
 	DB_RTR_NEXT,
@@ -63,27 +64,34 @@ enum db_stmt {
 	DB_STMT_COUNT
 };
 
-#define SUB_COLS "id, imsi, impi, algo, k, op, opc, amf, sqn, res_len, password, auth_scheme"
-#define IMPU_COLS                                                                   \
+#define SUB_COLS                                                                      \
+	"s.id, s.imsi, s.impi, s.algo, s.k, s.op, s.opc, s.amf, s.sqn, s.res_len, s.password, " \
+	"s.auth_scheme"
+#define SUB_NCOLS 12
+#define IMPU_SEL                                                                    \
 	"i.id, i.subscriber_id, i.uri, i.barred, i.irs, i.ifc_xml, coalesce(r.state, 0), " \
-	"r.scscf_name, r.scscf_host, r.scscf_realm FROM impu i "                       \
-	"LEFT JOIN registration r ON r.impu_id = i.id"
+	"r.scscf_name, r.scscf_host, r.scscf_realm"
+#define IMPU_FROM "impu i LEFT JOIN registration r ON r.impu_id = i.id"
+#define IMPU_COLS IMPU_SEL " FROM " IMPU_FROM
 #define RTR_COLS "id, impi, impu, reason_code, reason_info, state, attempts, hbh, e2e"
 
 static const char *const stmt_sql[DB_STMT_COUNT] = {
 	[DB_SUB_INSERT] = "INSERT INTO subscriber (imsi, impi, algo, k, op, opc, amf, sqn, "
 			  "res_len, password, auth_scheme) VALUES ($imsi, $impi, $algo, $k, "
 			  "$op, $opc, $amf, $sqn, $res_len, $password, $scheme)",
-	[DB_SUB_BY_IMPI] = "SELECT " SUB_COLS " FROM subscriber WHERE impi = $impi",
-	[DB_SUB_BY_IMSI] = "SELECT " SUB_COLS " FROM subscriber WHERE imsi = $imsi",
-	[DB_SUB_BY_ID] = "SELECT " SUB_COLS " FROM subscriber WHERE id = $id",
-	[DB_SUB_ALL] = "SELECT " SUB_COLS " FROM subscriber ORDER BY imsi",
+	[DB_SUB_BY_IMPI] = "SELECT " SUB_COLS " FROM subscriber s WHERE s.impi = $impi",
+	[DB_SUB_BY_IMSI] = "SELECT " SUB_COLS " FROM subscriber s WHERE s.imsi = $imsi",
+	[DB_SUB_BY_ID] = "SELECT " SUB_COLS " FROM subscriber s WHERE s.id = $id",
+	[DB_SUB_ALL] = "SELECT " SUB_COLS " FROM subscriber s ORDER BY s.imsi",
 	[DB_SUB_DEL] = "DELETE FROM subscriber WHERE id = $id",
 	[DB_SUB_SET_SQN] = "UPDATE subscriber SET sqn = $sqn WHERE id = $id",
 	[DB_IMPU_INSERT] = "INSERT INTO impu (subscriber_id, uri, barred, irs, ifc_xml) "
 			   "VALUES ($sub, $uri, $barred, $irs, $ifc)",
 	[DB_IMPU_BY_URI] = "SELECT " IMPU_COLS " WHERE i.uri = $uri",
 	[DB_IMPU_BY_SUB] = "SELECT " IMPU_COLS " WHERE i.subscriber_id = $sub ORDER BY i.id",
+	/* The hot path of every Cx request: subscriber and IMPU in one step. */
+	[DB_IDENT_BY_URI] = "SELECT " SUB_COLS ", " IMPU_SEL " FROM " IMPU_FROM
+			    " JOIN subscriber s ON s.id = i.subscriber_id WHERE i.uri = $uri",
 	[DB_REG_SET] = "INSERT INTO registration (impu_id, state, scscf_name, scscf_host, "
 		       "scscf_realm, updated) VALUES ($impu, $state, $name, $host, $realm, $now) "
 		       "ON CONFLICT (impu_id) DO UPDATE SET state = excluded.state, "
@@ -187,8 +195,12 @@ static void bind_i64(sqlite3_stmt *st, const char *name, int64_t v)
 static void col_text(sqlite3_stmt *st, int col, char *out, size_t outsz)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
 
-	snprintf(out, outsz, "%s", t ? (const char *)t : "");
+	if (n >= outsz)
+		n = outsz - 1; /* columns are bounded by the writers; never overrun */
+	memcpy(out, t ? (const char *)t : "", n);
+	out[n] = '\0';
 }
 
 static int col_blob(sqlite3_stmt *st, int col, uint8_t *out, size_t len)
@@ -370,8 +382,13 @@ int db_open(const char *path, struct db **out)
 	*out = NULL;
 	if (!db)
 		return -ENOMEM;
-	if (sqlite3_open_v2(path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	/* No global memory statistics: they cost a mutex per malloc. Only
+	 * possible before SQLite initialises; later calls fail harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* NOMUTEX: a connection is used by one thread only (hssd is one loop). */
+	if (sqlite3_open_v2(path, &db->conn,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		snprintf(open_errmsg, sizeof(open_errmsg), "%s: %s", path,
 			 db->conn ? sqlite3_errmsg(db->conn) : "cannot open");
 		db_close(db);
@@ -395,6 +412,11 @@ void db_close(struct db *db)
 		sqlite3_finalize(db->stmt[i]);
 	sqlite3_close(db->conn);
 	free(db);
+}
+
+struct sqlite3 *db_sqlite(struct db *db)
+{
+	return db->conn;
 }
 
 int db_txn_begin(struct db *db)
@@ -558,19 +580,20 @@ const char *db_reg_state_name(enum db_reg_state s)
 	return "?";
 }
 
-static void row_to_impu(sqlite3_stmt *st, struct db_impu *u)
+/* IMPU_SEL columns starting at column b. */
+static void row_to_impu(sqlite3_stmt *st, int b, struct db_impu *u)
 {
 	memset(u, 0, sizeof(*u));
-	u->id = sqlite3_column_int64(st, 0);
-	u->sub_id = sqlite3_column_int64(st, 1);
-	col_text(st, 2, u->uri, sizeof(u->uri));
-	u->barred = sqlite3_column_int(st, 3) != 0;
-	u->irs = sqlite3_column_int(st, 4);
-	u->ifc_xml = (const char *)sqlite3_column_text(st, 5);
-	u->state = (enum db_reg_state)sqlite3_column_int(st, 6);
-	col_text(st, 7, u->scscf_name, sizeof(u->scscf_name));
-	col_text(st, 8, u->scscf_host, sizeof(u->scscf_host));
-	col_text(st, 9, u->scscf_realm, sizeof(u->scscf_realm));
+	u->id = sqlite3_column_int64(st, b);
+	u->sub_id = sqlite3_column_int64(st, b + 1);
+	col_text(st, b + 2, u->uri, sizeof(u->uri));
+	u->barred = sqlite3_column_int(st, b + 3) != 0;
+	u->irs = sqlite3_column_int(st, b + 4);
+	u->ifc_xml = (const char *)sqlite3_column_text(st, b + 5);
+	u->state = (enum db_reg_state)sqlite3_column_int(st, b + 6);
+	col_text(st, b + 7, u->scscf_name, sizeof(u->scscf_name));
+	col_text(st, b + 8, u->scscf_host, sizeof(u->scscf_host));
+	col_text(st, b + 9, u->scscf_realm, sizeof(u->scscf_realm));
 }
 
 int db_impu_add(struct db *db, int64_t sub_id, const char *uri, bool barred, int irs,
@@ -598,11 +621,29 @@ int db_impu_by_uri(struct db *db, const char *uri, struct db_impu *out)
 	bind_text(st, "$uri", uri);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		row_to_impu(st, out);
+		row_to_impu(st, 0, out);
 		out->ifc_xml = NULL; /* would dangle after the reset */
 		ret = 0;
 	} else if (rc != SQLITE_DONE) {
 		ret = db_fail(db, rc, "IMPU lookup");
+	}
+	stmt_done(st);
+	return ret;
+}
+
+int db_ident_by_impu(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u)
+{
+	sqlite3_stmt *st = stmt_get(db, DB_IDENT_BY_URI);
+	int rc, ret = -ENOENT;
+
+	bind_text(st, "$uri", uri);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ret = row_to_sub(st, s);
+		row_to_impu(st, SUB_NCOLS, u);
+		u->ifc_xml = NULL;
+	} else if (rc != SQLITE_DONE) {
+		ret = db_fail(db, rc, "identity lookup");
 	}
 	stmt_done(st);
 	return ret;
@@ -616,7 +657,7 @@ int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)
 
 	bind_i64(st, "$sub", sub_id);
 	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_to_impu(st, &u);
+		row_to_impu(st, 0, &u);
 		ret = fn(arg, &u);
 	}
 	if (!ret && rc != SQLITE_DONE)

@@ -19,7 +19,7 @@
 struct db;
 
 /* The schema version this program writes (hss/schema.sql). */
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Opens (creating if needed) and upgrades the database at path; *out is
  * owned by the caller (db_close). On -EPROTONOSUPPORT the file was left
@@ -41,6 +41,11 @@ int db_txn_rollback(struct db *db);
  * the SQL of step `version` (1..DB_SCHEMA_VERSION) in buf, for tests
  * that build an old database. 0, -ENOENT or -ENOSPC. */
 int db_schema_step(int version, char *buf, size_t bufsz);
+
+/* The underlying SQLite connection, for store modules that keep their
+ * own statements (hss/db_apn.c). Borrowed; valid until db_close(). */
+struct sqlite3;
+struct sqlite3 *db_sqlite(struct db *db);
 
 /* ---- Subscribers ---------------------------------------------------- */
 #define DB_IMSI_MAX 16      /* 15 digits + NUL */
@@ -106,6 +111,9 @@ struct db_impu {
 int db_impu_add(struct db *db, int64_t sub_id, const char *uri, bool barred, int irs,
 		const char *ifc_xml, int64_t *id);
 int db_impu_by_uri(struct db *db, const char *uri, struct db_impu *out);
+/* The IMPU and its subscriber in one lookup (the Cx hot path); ifc_xml is
+ * NULL. -ENOENT when the IMPU is unknown. */
+int db_ident_by_impu(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u);
 /* Every IMPU of a subscriber, in insertion order, with ifc_xml. */
 typedef int (*db_impu_fn)(void *arg, const struct db_impu *u);
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg);
