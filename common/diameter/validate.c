@@ -40,7 +40,9 @@ static const char *avp_name(uint32_t code, uint32_t vendor)
 }
 
 /* Minimal payload for a type (§7.5: "zero filled payload of the minimum
- * required length for the payload data type"). */
+ * required length for the payload data type"). Strings get one zero octet
+ * rather than none: Wireshark flags an empty value as an expert warning,
+ * and our answers must decode cleanly. */
 static size_t min_payload(uint32_t code, uint32_t vendor)
 {
 	const struct diam_dict_avp *d = diam_dict_avp(code, vendor);
@@ -51,7 +53,8 @@ static size_t min_payload(uint32_t code, uint32_t vendor)
 	case DT_I32: case DT_U32: case DT_F32: case DT_ENUM: case DT_TIME: return 4;
 	case DT_I64: case DT_U64: case DT_F64: return 8;
 	case DT_ADDRESS: return 6;
-	default: return 0;
+	case DT_GROUPED: return 0;
+	default: return 1;
 	}
 }
 

@@ -121,7 +121,7 @@ static void test_avp_level(void **state)
 	assert_int_equal(v.failed.code, AVP_CX_PUBLIC_IDENTITY);
 	assert_int_equal(v.failed.vendor, V3);
 	assert_int_equal(v.failed.flags, DIAM_AVP_V | DIAM_AVP_M);
-	assert_int_equal(v.failed.raw_len, 12);
+	assert_int_equal(v.failed.raw_len, 13); /* header + one zero octet */
 	assert_non_null(strstr(v.why, "Public-Identity"));
 
 	n = mar(b, sizeof(b), F_TWO_UNAME);
@@ -168,8 +168,8 @@ static void test_avp_length(void **state)
 	b[20 + 7] = 7; /* < 8 */
 	assert_int_equal(run(b, (size_t)n, &v), DIAM_INVALID_AVP_LENGTH);
 	assert_int_equal(v.failed.code, AVP_SESSION_ID);
-	assert_int_equal(v.failed.raw_len, 8);            /* header + empty payload */
-	assert_int_equal(v.failed.raw[7], 8);             /* rewritten: well formed */
+	assert_int_equal(v.failed.raw_len, 9);            /* header + one zero octet */
+	assert_int_equal(v.failed.raw[7], 9);             /* rewritten: well formed */
 	b[20 + 6] = 0x7f; /* overrun */
 	assert_int_equal(run(b, (size_t)n, &v), DIAM_INVALID_AVP_LENGTH);
 	b[20 + 6] = 0; b[20 + 7] = 22;
