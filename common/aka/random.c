@@ -5,35 +5,45 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 static aka_rand_fn rand_fn;
 static void *rand_arg;
 
 /* OpenSSL 3.0's RAND_bytes costs ~1.3 µs per call here whatever the size
  * (DRBG locking and reseed checks), more than a whole MILENAGE vector. So
- * each thread draws 1 KiB at a time and hands it out in order; the pool
- * is tied to the process id so a forked child never replays its parent's
- * bytes. The bytes are CSPRNG output either way. */
-#define POOL_SIZE 1024
+ * each thread draws 4 KiB at a time and hands it out in order. A forked
+ * child empties its copy of the pool (pthread_atfork) so it never replays
+ * its parent's bytes; getpid() per call would cost a system call. The
+ * bytes are CSPRNG output either way. */
+#define POOL_SIZE 4096
 static _Thread_local struct {
 	uint8_t buf[POOL_SIZE];
 	size_t used;
-	pid_t pid;
 } pool = { .used = POOL_SIZE };
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void pool_forget(void)
+{
+	memset(pool.buf, 0, sizeof(pool.buf));
+	pool.used = POOL_SIZE;
+}
+
+static void pool_init(void)
+{
+	pthread_atfork(NULL, NULL, pool_forget);
+}
 
 static int csprng(uint8_t *buf, size_t len)
 {
-	pid_t pid = getpid();
-
 	if (len > POOL_SIZE / 4)
 		return len > 0x7fffffff || RAND_bytes(buf, (int)len) != 1 ? AKA_ERAND : 0;
-	if (pool.pid != pid || POOL_SIZE - pool.used < len) {
+	if (POOL_SIZE - pool.used < len) {
+		pthread_once(&pool_once, pool_init);
 		if (RAND_bytes(pool.buf, POOL_SIZE) != 1)
 			return AKA_ERAND;
 		pool.used = 0;
-		pool.pid = pid;
 	}
 	memcpy(buf, pool.buf + pool.used, len);
 	memset(pool.buf + pool.used, 0, len); /* hand out each byte once */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "aka/aka.h"
 #include "util/hex.h"
@@ -173,6 +175,32 @@ static void test_rand_seam(void **state)
 	assert_memory_not_equal(a, b, 16);
 }
 
+/* The CSPRNG pool must not hand a forked child the parent's next bytes. */
+static void test_csprng_fork(void **state)
+{
+	uint8_t a[16], b[16];
+	int fd[2], st = 0;
+	pid_t pid;
+
+	(void)state;
+	aka_set_rand_source(NULL, NULL);
+	assert_int_equal(aka_random(a, 16), 0); /* pool filled */
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		uint8_t c[16];
+		_exit(aka_random(c, 16) || write(fd[1], c, 16) != 16);
+	}
+	assert_int_equal(aka_random(a, 16), 0);
+	assert_int_equal(read(fd[0], b, 16), 16);
+	waitpid(pid, &st, 0);
+	assert_int_equal(st, 0);
+	assert_memory_not_equal(a, b, 16);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_auts_uses_dummy_amf),
 		cmocka_unit_test(test_usim_flow),
 		cmocka_unit_test(test_rand_seam),
+		cmocka_unit_test(test_csprng_fork),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
