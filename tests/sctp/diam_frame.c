@@ -137,11 +137,13 @@ int df_parse(const uint8_t *p, size_t n, struct df_msg *m)
 	return 0;
 }
 
-/* Walks one AVP list level; calls back per AVP. Returns -1 if malformed. */
-static long walk(const uint8_t *p, size_t len, uint32_t code, uint32_t vendor,
+/* Walks one AVP list level: the length of the `nth` AVP (code, vendor) or
+ * -1; counts matches into *count. -1 as well when the list is malformed. */
+static long walk(const uint8_t *p, size_t len, uint32_t code, uint32_t vendor, int nth,
 		 const uint8_t **data, int *count)
 {
 	long found = -1;
+	int seen = 0;
 	while (len > 0) {
 		if (len < 8)
 			return -1;
@@ -153,7 +155,7 @@ static long walk(const uint8_t *p, size_t len, uint32_t code, uint32_t vendor,
 		if (hl == 12)
 			v = get_be(p + 8, 4);
 		if (c == code && v == vendor) {
-			if (found < 0) {
+			if (seen++ == nth) {
 				found = (long)(l - hl);
 				if (data)
 					*data = p + hl;
@@ -172,7 +174,13 @@ static long walk(const uint8_t *p, size_t len, uint32_t code, uint32_t vendor,
 long df_find(const uint8_t *avps, size_t len, uint32_t code, uint32_t vendor,
 	     const uint8_t **data)
 {
-	return walk(avps, len, code, vendor, data, NULL);
+	return walk(avps, len, code, vendor, 0, data, NULL);
+}
+
+long df_find_nth(const uint8_t *avps, size_t len, uint32_t code, uint32_t vendor, int n,
+		 const uint8_t **data)
+{
+	return walk(avps, len, code, vendor, n, data, NULL);
 }
 
 long long df_find_u32(const uint8_t *avps, size_t len, uint32_t code, uint32_t vendor)
@@ -186,7 +194,7 @@ long long df_find_u32(const uint8_t *avps, size_t len, uint32_t code, uint32_t v
 int df_count(const uint8_t *avps, size_t len, uint32_t code, uint32_t vendor)
 {
 	int n = 0;
-	if (walk(avps, len, code, vendor, NULL, &n) < 0 && n == 0)
+	if (walk(avps, len, code, vendor, -1, NULL, &n) < 0 && n == 0)
 		return 0;
 	return n;
 }

@@ -53,6 +53,9 @@ int df_parse(const uint8_t *p, size_t n, struct df_msg *m);
  * -1 when absent/malformed. `*data` borrows from the list. */
 long df_find(const uint8_t *avps, size_t len, uint32_t code, uint32_t vendor,
 	     const uint8_t **data);
+/* The n-th (0-based) AVP (code, vendor); as df_find. */
+long df_find_nth(const uint8_t *avps, size_t len, uint32_t code, uint32_t vendor, int n,
+		 const uint8_t **data);
 /* Unsigned32 AVP value, or -1 if absent or not 4 octets. */
 long long df_find_u32(const uint8_t *avps, size_t len, uint32_t code, uint32_t vendor);
 /* Counts the AVPs (code, vendor) at this level. */

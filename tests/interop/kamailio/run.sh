@@ -11,8 +11,8 @@
 #      sends the 401 before it stores the vector) must end in 200 OK, with
 #      the IMPU in P-Associated-URI: MAR/MAA + SAR/SAA against hssd;
 #   4. a tshark capture of the Cx session, decoded as Diameter, must hold
-#      MAA and SAA with Result-Code 2001 and no malformed packet or Diameter
-#      expert warning/error.
+#      MAA and SAA with Result-Code 2001, every byte decodable, no malformed
+#      packet and no Diameter expert item (note, warning or error).
 # cdp resolves the HSS "FQDN" itself; an IP literal (127.0.0.1) works, so the
 # test needs no /etc/hosts entry and changes nothing on the machine.
 #
@@ -104,11 +104,24 @@ wait_for() { # seconds command...
 	return 1
 }
 
+"$HSSCTL" --db "$WORK/hss.db" add --imsi "$IMSI" --impi "$IMPI" --impu "$IMPU" --impu "$IMPU_TEL" \
+	--k "$K" --op "$OP" >"$WORK/hss-ctl.log" 2>&1 ||
+	{ bad "hss-ctl add"; cat "$WORK/hss-ctl.log"; exit 1; }
+# Port 0: hssd binds a free port and writes it to --port-file.
+"$HSSD" --db "$WORK/hss.db" --listen "tcp://127.0.0.1:0" --port-file "$WORK/hssd.port" \
+	--origin-host "$HSS_HOST" --realm "$REALM" --peer "$SCSCF_HOST" --log-level debug \
+	>"$WORK/hssd.log" 2>&1 &
+HSSD_PID=$!
+PIDS+=($HSSD_PID)
+wait_for 10 test -s "$WORK/hssd.port" || { bad "hssd wrote no --port-file"; cat "$WORK/hssd.log"; exit 1; }
+HSS_PORT="$(cat "$WORK/hssd.port")"
+wait_for 10 listening "$HSS_PORT" || { bad "hssd did not listen on $HSS_PORT"; cat "$WORK/hssd.log"; exit 1; }
+
+# Kamailio cannot report a port it picked: choose free ones (UDP+TCP).
 SIP_PORT="$(free_port)"
-HSS_PORT="$(free_port)"
 CDP_PORT="$(free_port)"
-# free_port runs in a subshell: keep the three distinct by hand.
-while [ "$HSS_PORT" = "$SIP_PORT" ]; do HSS_PORT="$(free_port)"; done
+# free_port runs in a subshell: keep the ports distinct by hand.
+while [ "$SIP_PORT" = "$HSS_PORT" ]; do SIP_PORT="$(free_port)"; done
 while [ "$CDP_PORT" = "$SIP_PORT" ] || [ "$CDP_PORT" = "$HSS_PORT" ]; do CDP_PORT="$(free_port)"; done
 echo "# kamailio sip:127.0.0.1:$SIP_PORT (cdp on $CDP_PORT), hssd on 127.0.0.1:$HSS_PORT, work dir $WORK"
 
@@ -122,9 +135,10 @@ if ! kamailio -c -f "$WORK/kamailio.cfg" >"$WORK/kamailio-check.log" 2>&1; then
 	bad "kamailio -c rejects the generated config"; cat "$WORK/kamailio-check.log"; exit 1
 fi
 
+# Capture Cx and SIP before Kamailio starts, so the CER is in it.
 CAP=""
 if command -v tshark >/dev/null; then
-	tshark -i lo -f "tcp port $HSS_PORT" -w "$WORK/cx.pcapng" >"$WORK/tshark.log" 2>&1 &
+	tshark -i lo -f "tcp port $HSS_PORT or port $SIP_PORT" -w "$WORK/cx.pcapng" >"$WORK/tshark.log" 2>&1 &
 	TSHARK_PID=$!
 	PIDS+=($TSHARK_PID)
 	if wait_for 10 grep -q "Capturing on" "$WORK/tshark.log"; then
@@ -133,15 +147,6 @@ if command -v tshark >/dev/null; then
 		echo "# note: tshark cannot capture on lo here; no capture checks"
 	fi
 fi
-
-"$HSSCTL" --db "$WORK/hss.db" add --imsi "$IMSI" --impi "$IMPI" --impu "$IMPU" --impu "$IMPU_TEL" \
-	--k "$K" --op "$OP" >"$WORK/hss-ctl.log" 2>&1 ||
-	{ bad "hss-ctl add"; cat "$WORK/hss-ctl.log"; exit 1; }
-"$HSSD" --db "$WORK/hss.db" --listen "tcp://127.0.0.1:$HSS_PORT" --origin-host "$HSS_HOST" \
-	--realm "$REALM" --peer "$SCSCF_HOST" --log-level debug >"$WORK/hssd.log" 2>&1 &
-HSSD_PID=$!
-PIDS+=($HSSD_PID)
-wait_for 10 listening "$HSS_PORT" || { bad "hssd did not listen on $HSS_PORT"; cat "$WORK/hssd.log"; exit 1; }
 
 # -DD: no daemon, main process in the foreground; -E: log to stderr.
 setsid kamailio -f "$WORK/kamailio.cfg" -DD -E -m 64 -M 8 -Y "$WORK" -P "$WORK/kamailio.pid" \
@@ -176,10 +181,15 @@ if [ -n "$UESIM" ] && [ "$FAILS" -eq 0 ]; then
 	else
 		bad "ue-sim register exit $rc"; cat "$WORK/ue-sim.log"
 	fi
-	if grep -q "\"$IMPU_TEL\"\\|$IMPU_TEL" "$WORK/ue-sim.json"; then
-		ok "P-Associated-URI carries the implicit set ($IMPU_TEL)"
+	if grep -q "service_route\": *\[[^]]*@$SCSCF_HOST:$SIP_PORT" "$WORK/ue-sim.json"; then
+		ok "Service-Route points at this S-CSCF ($SCSCF_HOST:$SIP_PORT)"
 	else
-		bad "P-Associated-URI lacks $IMPU_TEL"
+		bad "Service-Route does not name $SCSCF_HOST:$SIP_PORT"
+	fi
+	if grep -q "\"associated_uris\": *\[\"<$IMPU>\", *\"<$IMPU_TEL>\"\]" "$WORK/ue-sim.json"; then
+		ok "P-Associated-URI is the implicit set: <$IMPU>, <$IMPU_TEL>"
+	else
+		bad "P-Associated-URI is not exactly <$IMPU>, <$IMPU_TEL>"
 	fi
 elif [ -z "$UESIM" ]; then
 	echo "# NOTE: ue-sim not given: registration through Kamailio NOT tested"
@@ -210,14 +220,24 @@ check_capture() {
 		fi
 	done
 	local n
-	n="$(tshark -r "$CAP" -d "$d" -Y '_ws.malformed' 2>/dev/null | wc -l)"
-	[ "$n" -eq 0 ] && ok "no malformed packet" || bad "$n malformed packet(s)"
-	tshark -r "$CAP" -d "$d" -q -z expert,warn >"$WORK/expert.txt" 2>/dev/null
-	if grep -Eq '^ +[0-9]+ +[A-Za-z ]+ +DIAMETER +' "$WORK/expert.txt"; then
-		bad "Diameter expert warnings/errors:"; grep -E ' DIAMETER ' "$WORK/expert.txt"
+	n="$(tshark -r "$CAP" -d "$d" -Y "tcp.port == $HSS_PORT && _ws.malformed" 2>/dev/null | wc -l)"
+	[ "$n" -eq 0 ] && ok "no malformed Diameter packet" || bad "$n malformed Diameter packet(s)"
+	# Bytes the dissector cannot even start on show as "Continuation".
+	n="$(tshark -2 -r "$CAP" -d "$d" -Y "tcp.port == $HSS_PORT && tcp.len > 0 && !diameter.cmd.code && !tcp.reassembled_in" 2>/dev/null | wc -l)"
+	[ "$n" -eq 0 ] && ok "every Cx TCP payload decodes as Diameter" ||
+		bad "$n Cx TCP segment(s) not decodable as Diameter"
+	# Expert items in what hssd sent fail the test; the peer's are shown.
+	local rows='^ +[0-9]+ +[a-z ]+ +diameter +'
+	tshark -r "$CAP" -d "$d" -q -z "expert,note,tcp.srcport==$HSS_PORT" \
+		>"$WORK/expert.txt" 2>/dev/null
+	if grep -Eiq "$rows" "$WORK/expert.txt"; then
+		bad "Diameter expert items in hssd's messages:"; grep -Ei "$rows" "$WORK/expert.txt"
 	else
-		ok "no Diameter expert warning or error"
+		ok "no Diameter expert item (note, warning or error) in hssd's messages"
 	fi
+	tshark -r "$CAP" -d "$d" -q -z "expert,note,tcp.dstport==$HSS_PORT" \
+		>"$WORK/expert-peer.txt" 2>/dev/null
+	grep -Ei "$rows" "$WORK/expert-peer.txt" | sed 's/^ */# peer expert item (not ours): /'
 }
 [ -n "$CAP" ] && check_capture
 
