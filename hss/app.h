@@ -55,6 +55,12 @@ void cx_tick(struct hss_ctx *ctx);
 /* Called by the core with an answer to a request an application sent. */
 void cx_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans);
 
+/* Provided by hss/s6a.c and hss/s6a_out.c: S6a (TS 29.272) AIR, ULR, PUR;
+ * the tick sends queued CLR/IDR, the answer hook closes them on CLA/IDA. */
+extern const struct hss_route s6a_routes[];
+void s6a_tick(struct hss_ctx *ctx);
+void s6a_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans);
+
 /* Core services for applications (implemented in the core). */
 /* Sends a request to the connected peer whose Origin-Host is `host`.
  * 0 sent, -ENOTCONN no such open peer, -ENOSPC/-EIO on failure. */

@@ -71,4 +71,66 @@ CREATE TABLE rtr_queue (
 );
 CREATE INDEX rtr_by_state ON rtr_queue(state);
 
--- (S6a will add its APN/subscription-data tables as version 3.)
+-- @version 3: S6a (TS 29.272) EPS subscription data: APN profiles and
+-- their assignment, per-subscriber EPS settings and serving MME, and the
+-- queue of HSS-initiated S6a requests (CLR, IDR). Owned by hss/db_apn.c.
+
+-- An APN profile (one APN-Configuration, TS 29.272 7.3.35): QoS per
+-- TS 29.212 5.3.17 (QCI) and 5.3.32 (ARP), APN-AMBR in bit/s.
+CREATE TABLE apn (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE,           -- Service-Selection, e.g. internet, ims
+	pdn_type INTEGER NOT NULL DEFAULT 0 CHECK (pdn_type BETWEEN 0 AND 3), -- v4/v6/v4v6/v4_OR_v6
+	qci INTEGER NOT NULL DEFAULT 9 CHECK (qci BETWEEN 1 AND 254),
+	arp_priority INTEGER NOT NULL DEFAULT 8 CHECK (arp_priority BETWEEN 1 AND 15),
+	preempt_cap INTEGER NOT NULL DEFAULT 1 CHECK (preempt_cap IN (0, 1)),   -- 0 ENABLED, 1 DISABLED
+	preempt_vuln INTEGER NOT NULL DEFAULT 0 CHECK (preempt_vuln IN (0, 1)), -- 0 ENABLED, 1 DISABLED
+	ambr_ul INTEGER NOT NULL DEFAULT 50000000 CHECK (ambr_ul BETWEEN 0 AND 4294967295),
+	ambr_dl INTEGER NOT NULL DEFAULT 100000000 CHECK (ambr_dl BETWEEN 0 AND 4294967295)
+);
+
+-- A subscriber's APNs: Context-Identifier unique per subscriber, at most
+-- one default (APN-Configuration-Profile's Context-Identifier).
+CREATE TABLE subscriber_apn (
+	subscriber_id INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
+	apn_id INTEGER NOT NULL REFERENCES apn(id),
+	context_id INTEGER NOT NULL CHECK (context_id BETWEEN 1 AND 4294967295),
+	is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+	static_ip TEXT,                      -- Served-Party-IP-Address; NULL = dynamic
+	PRIMARY KEY (subscriber_id, apn_id),
+	UNIQUE (subscriber_id, context_id)
+);
+
+-- Per-subscriber EPS settings and S6a location state; no row = defaults.
+CREATE TABLE eps_subscription (
+	subscriber_id INTEGER PRIMARY KEY REFERENCES subscriber(id) ON DELETE CASCADE,
+	msisdn TEXT CHECK (msisdn IS NULL OR (length(msisdn) BETWEEN 1 AND 15 AND msisdn NOT GLOB '*[^0-9]*')),
+	ambr_ul INTEGER NOT NULL DEFAULT 50000000 CHECK (ambr_ul BETWEEN 0 AND 4294967295),
+	ambr_dl INTEGER NOT NULL DEFAULT 100000000 CHECK (ambr_dl BETWEEN 0 AND 4294967295),
+	access_restriction INTEGER NOT NULL DEFAULT 0 CHECK (access_restriction BETWEEN 0 AND 4294967295),
+	network_access_mode INTEGER NOT NULL DEFAULT 2 CHECK (network_access_mode IN (0, 2)),
+	subscriber_status INTEGER NOT NULL DEFAULT 0 CHECK (subscriber_status IN (0, 1)),
+	mme_host TEXT,                       -- Origin-Host of the serving MME (ULR)
+	mme_realm TEXT,
+	purged INTEGER NOT NULL DEFAULT 0 CHECK (purged IN (0, 1)), -- "UE purged in MME" (PUR)
+	updated INTEGER NOT NULL DEFAULT 0
+);
+
+-- HSS-initiated S6a requests: CLR (a ULR from a new MME) and IDR (hss-ctl
+-- changed the APN profile), sent by hssd (s6a_tick), closed by the answer.
+CREATE TABLE s6a_queue (
+	id INTEGER PRIMARY KEY,
+	kind TEXT NOT NULL CHECK (kind IN ('CLR', 'IDR')),
+	imsi TEXT NOT NULL,
+	host TEXT,                           -- Destination-Host (the MME); NULL: serving MME at send time
+	realm TEXT,
+	cancel_type INTEGER NOT NULL DEFAULT 0, -- CLR Cancellation-Type
+	state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'done', 'failed')),
+	attempts INTEGER NOT NULL DEFAULT 0,
+	hbh INTEGER,
+	e2e INTEGER,
+	result INTEGER,
+	created INTEGER NOT NULL,
+	updated INTEGER NOT NULL
+);
+CREATE INDEX s6a_queue_by_state ON s6a_queue(state);

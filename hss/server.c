@@ -84,7 +84,7 @@ struct hss_server {
 };
 
 /* The applications served: one route table each (hss/app.h). */
-static const struct hss_route *const route_tables[] = { cx_routes };
+static const struct hss_route *const route_tables[] = { cx_routes, s6a_routes };
 
 static uint64_t now_us(void)
 {
@@ -384,7 +384,7 @@ static void on_answer(struct hss_server *s, struct pconn *pc, const struct diam_
 {
 	struct hss_ctx ctx = s->ctx;
 
-	if (m->hdr.app_id != DIAM_APP_CX) {
+	if (m->hdr.app_id != DIAM_APP_CX && m->hdr.app_id != DIAM_APP_S6A) {
 		LOGD(LOG_DIAM, "answer cmd=%u app=%u from %s ignored", m->hdr.code, m->hdr.app_id,
 		     pc->peer.host);
 		return;
@@ -392,7 +392,10 @@ static void on_answer(struct hss_server *s, struct pconn *pc, const struct diam_
 	if (txn_begin(s) < 0)
 		return;
 	ctx.peer_host = pc->peer.host;
-	cx_on_answer(&ctx, m);
+	if (m->hdr.app_id == DIAM_APP_S6A)
+		s6a_on_answer(&ctx, m);
+	else
+		cx_on_answer(&ctx, m);
 }
 
 static void process_input(struct hss_server *s, struct pconn *pc, uint64_t now_ms, uint64_t t0)
@@ -548,8 +551,10 @@ static void tick(struct hss_server *s, uint64_t now_ms)
 	for (struct pconn *pc = s->conns; pc; pc = pc->next)
 		if (!pc->dead && diam_peer_tick(&pc->peer, now_ms) == DIAM_PA_CLOSE)
 			pc->dead = true;
-	if (!s->stopping && txn_begin(s) == 0)
+	if (!s->stopping && txn_begin(s) == 0) {
 		cx_tick(&ctx);
+		s6a_tick(&ctx);
+	}
 }
 
 static void begin_stop(struct hss_server *s, uint64_t now_ms)

@@ -126,6 +126,7 @@ static const struct diam_dict_avp avps[] = {
 	A(500, 13019, MUSTNOT, OCTETS, "Line-Identifier"),
 	/* TS 29.329 / 29.212 / 29.214 / 29.061 AVPs used by S6a. */
 	A(701, V3, MUST, OCTETS, "MSISDN"),
+	A(848, V3, MUST, ADDRESS, "Served-Party-IP-Address"), /* TS 32.299, S6a static IP */
 	A(13, V3, MAY, UTF8, "3GPP-Charging-Characteristics"),
 	A(1028, V3, MUST, ENUM, "QoS-Class-Identifier"),
 	A(1032, V3, MUSTNOT, ENUM, "RAT-Type"),
@@ -423,6 +424,7 @@ const char *diam_exp_result_name(uint32_t code)
 		{ 5008, "DIAMETER_ERROR_TOO_MUCH_DATA" },
 		{ 5009, "DIAMETER_ERROR_NOT_SUPPORTED_USER_DATA" },
 		{ 5420, "DIAMETER_ERROR_UNKNOWN_EPS_SUBSCRIPTION" },
+		{ 5421, "DIAMETER_ERROR_RAT_NOT_ALLOWED" },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].c == code)
