@@ -9,9 +9,13 @@
 #      Cx the way cdp needs (Vendor-Specific-Application-Id);
 #   3. `ue-sim register` through Kamailio (with an answer delay: ims_auth
 #      sends the 401 before it stores the vector) must end in 200 OK, with
-#      the IMPU in P-Associated-URI: MAR/MAA + SAR/SAA against hssd;
+#      Service-Route naming this S-CSCF and P-Associated-URI exactly the
+#      implicit set: MAR/MAA + SAR/SAA against hssd. Then a card whose SQN
+#      is far ahead (AUTS -> resync MAR -> 200 OK) and an unknown user (403);
 #   4. a tshark capture of the Cx session, decoded as Diameter, must hold
-#      MAA and SAA with Result-Code 2001, every byte decodable, no malformed
+#      MAA and SAA with Result-Code 2001 and what Kamailio needs in them (the
+#      vector with CK/IK, echoed identities, User-Data), the resync MAR, the
+#      5001 answer with echoed identities; every byte decodable, no malformed
 #      packet and no Diameter expert item (note, warning or error).
 # cdp resolves the HSS "FQDN" itself; an IP literal (127.0.0.1) works, so the
 # test needs no /etc/hosts entry and changes nothing on the machine.
@@ -191,6 +195,32 @@ if [ -n "$UESIM" ] && [ "$FAILS" -eq 0 ]; then
 	else
 		bad "P-Associated-URI is not exactly <$IMPU>, <$IMPU_TEL>"
 	fi
+	# Resync: the card starts far ahead of the HSS, rejects the first AUTN
+	# with AUTS; Kamailio sends the resync MAR (RAND||AUTS), hssd re-bases
+	# the SQN (TS 33.102 Annex C) and the second challenge succeeds.
+	"$UESIM" register --registrar "sip:127.0.0.1:$SIP_PORT" --impi "$IMPI" --impu "$IMPU" \
+		--realm "$REALM" --k "$K" --op "$OP" --sqn 000000400000 --answer-delay 100 --json \
+		>"$WORK/ue-sim-resync.json" 2>"$WORK/ue-sim-resync.log"
+	rc=$?
+	echo "# ue-sim (resync): $(cat "$WORK/ue-sim-resync.json")"
+	if [ $rc -eq 0 ] && grep -q '"status": *200' "$WORK/ue-sim-resync.json" &&
+	   grep -q '"challenges": *2' "$WORK/ue-sim-resync.json"; then
+		ok "resync through Kamailio: AUTS, resync MAR, second challenge, 200 OK"
+	else
+		bad "resync through Kamailio (ue-sim exit $rc)"; cat "$WORK/ue-sim-resync.log"
+	fi
+	# Unknown user: hssd answers Experimental-Result 5001 (echoing the
+	# identities); Kamailio turns that into 403.
+	"$UESIM" register --registrar "sip:127.0.0.1:$SIP_PORT" --impi "001019999999999@$REALM" \
+		--impu "sip:001019999999999@$REALM" --realm "$REALM" --k "$K" --op "$OP" \
+		--answer-delay 100 --json >"$WORK/ue-sim-unknown.json" 2>"$WORK/ue-sim-unknown.log"
+	rc=$?
+	echo "# ue-sim (unknown user): $(cat "$WORK/ue-sim-unknown.json")"
+	if [ $rc -eq 1 ] && grep -q '"status": *403' "$WORK/ue-sim-unknown.json"; then
+		ok "unknown user through Kamailio: 403"
+	else
+		bad "unknown user: expected exit 1 with 403 (ue-sim exit $rc)"; cat "$WORK/ue-sim-unknown.log"
+	fi
 elif [ -z "$UESIM" ]; then
 	echo "# NOTE: ue-sim not given: registration through Kamailio NOT tested"
 fi
@@ -219,6 +249,20 @@ check_capture() {
 			bad "capture: no $2 with Result-Code 2001"
 		fi
 	done
+	# What Kamailio needs inside the answers (kamailio-interop.md), and the
+	# resync MAR it sends.
+	has() { [ "$(tshark -r "$CAP" -d "$d" -Y "$2" 2>/dev/null | wc -l)" -gt 0 ] && ok "capture: $1" || bad "capture: no $1"; }
+	local maa='diameter.cmd.code == 303 && diameter.flags.request == 0'
+	has "MAA 2001 with RAND||AUTN (32), CK, IK, User-Name, Public-Identity" \
+		"$maa && diameter.Result-Code == 2001 && len(diameter.3GPP-SIP-Authenticate) == 32 && diameter.Confidentiality-Key && diameter.Integrity-Key && diameter.User-Name && diameter.Public-Identity && diameter.3GPP-SIP-Number-Auth-Items >= 1"
+	has "SAA 2001 with User-Data" \
+		"diameter.cmd.code == 301 && diameter.flags.request == 0 && diameter.Result-Code == 2001 && diameter.Cx-User-Data"
+	if [ -n "$UESIM" ]; then
+		has "resync MAR with SIP-Authorization = RAND||AUTS (30 octets)" \
+			"diameter.cmd.code == 303 && diameter.flags.request == 1 && len(diameter.3GPP-SIP-Authorization) == 30"
+		has "MAA Experimental-Result 5001 echoing User-Name and Public-Identity" \
+			"$maa && diameter.Experimental-Result-Code == 5001 && diameter.User-Name && diameter.Public-Identity"
+	fi
 	local n
 	n="$(tshark -r "$CAP" -d "$d" -Y "tcp.port == $HSS_PORT && _ws.malformed" 2>/dev/null | wc -l)"
 	[ "$n" -eq 0 ] && ok "no malformed Diameter packet" || bad "$n malformed Diameter packet(s)"
