@@ -1,0 +1,294 @@
+/* ims-trace: SIP reader (compact forms, folding, several messages per
+ * stream buffer), ESP-NULL trailer, TCP reassembly out of order, and the
+ * verdict pipeline on a registration built from TS 35.208 test set 1
+ * (K 465b5ce8…, RAND 23553cbe…, SQN ff9bb4d0b607, AMF b9b9 → MAC-A
+ * 4a9ffac354dfafb3, RES a54211d5e3ba50bf, AK aa689c648370). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "esp.h"
+#include "pair.h"
+#include "sip_msg.h"
+#include "tcp_reasm.h"
+#include "trace.h"
+#include "verdict.h"
+
+#include "digest/digest.h"
+#include "util/hex.h"
+
+#define K1 "465b5ce8b199b49faa5f0a2ee238a6bc"
+#define OP1 "cdc202d5123e20f62b6d676ac72cb318"
+#define OPC1 "cd63cb71954a9f4e48a5994e37a02baf"
+#define RAND1 "23553cbe9637a89d218ae64dae47bf35"
+#define AUTN1 "55f328b43577b9b94a9ffac354dfafb3" /* (SQN ⊕ AK) ‖ AMF ‖ MAC-A */
+#define RES1 "a54211d5e3ba50bf"
+#define REALM "ims.mnc001.mcc001.3gppnetwork.org"
+#define IMPI "001010000000001@" REALM
+
+static void test_sip_compact_folding(void **state)
+{
+	static const char msg[] =
+		"REGISTER sip:" REALM " SIP/2.0\r\n"
+		"v: SIP/2.0/TCP 10.0.0.1;branch=z9hG4bK1\r\n"
+		"i: abc@host\r\n"
+		"CSeq: 7 REGISTER\r\n"
+		"Authorization: Digest username=\"u\",\r\n  realm=\"r\"\r\n"
+		"l: 4\r\n\r\nBODYSIP/2.0 200 OK\r\nCall-ID: x\r\nContent-Length: 0\r\n\r\n"
+		"SIP/2.0 100 Trying\r\nContent-Length: 5\r\n\r\nab";
+	struct sip_msg *m;
+	size_t used, off = 0;
+	uint32_t n;
+	char meth[16];
+
+	(void)state;
+	assert_int_equal(sip_msg_parse((const uint8_t *)msg, strlen(msg), true, &m, &used), 1);
+	assert_true(m->request);
+	assert_string_equal(m->method, "REGISTER");
+	assert_string_equal(m->ruri, "sip:" REALM);
+	assert_string_equal(sip_hdr(m, "Call-ID"), "abc@host");
+	assert_string_equal(sip_hdr(m, "via"), "SIP/2.0/TCP 10.0.0.1;branch=z9hG4bK1");
+	/* folding: CR LF become spaces, the continuation's indent stays */
+	assert_string_equal(sip_hdr(m, "Authorization"), "Digest username=\"u\",    realm=\"r\"");
+	assert_int_equal(sip_cseq(m, &n, meth, sizeof(meth)), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(m->body_len, 4);
+	assert_memory_equal(m->body, "BODY", 4);
+	off += used;
+	sip_msg_free(m);
+	assert_int_equal(sip_msg_parse((const uint8_t *)msg + off, strlen(msg) - off, true, &m,
+				       &used), 1);
+	assert_int_equal(m->status, 200);
+	assert_string_equal(m->reason, "OK");
+	off += used;
+	sip_msg_free(m);
+	/* the third message is short of its body: a stream waits */
+	assert_int_equal(sip_msg_parse((const uint8_t *)msg + off, strlen(msg) - off, true, &m,
+				       &used), SIP_NEED_MORE);
+	/* as a datagram it is taken, flagged truncated */
+	assert_int_equal(sip_msg_parse((const uint8_t *)msg + off, strlen(msg) - off, false, &m,
+				       &used), 1);
+	assert_true(m->body_truncated);
+	sip_msg_free(m);
+	assert_int_equal(sip_msg_parse((const uint8_t *)"\x01\x00\x00\x14", 4, false, &m, &used),
+			 SIP_ENOTSIP);
+}
+
+static void test_sip_params(void **state)
+{
+	char v[64];
+
+	(void)state;
+	assert_true(sip_hdr_param("<sip:a@b;lr>;tag=xyz;expires=5", "tag", v, sizeof(v)));
+	assert_string_equal(v, "xyz");
+	assert_false(sip_hdr_param("<sip:a@b;lr>;tag=xyz", "lr", v, sizeof(v)));
+	assert_true(sip_uri_userhost("\"A\" <sip:alice@example.com:5060;transport=tcp>", v,
+				     sizeof(v)));
+	assert_string_equal(v, "alice@example.com");
+}
+
+static void test_esp_trailer(void **state)
+{
+	/* UDP header (len 10) + 2 payload octets, pad 1 2, pad len 2, NH 17 */
+	uint8_t p[] = { 0x13, 0xc4, 0x13, 0xc4, 0x00, 0x0a, 0x00, 0x00, 'h', 'i', 1, 2, 2, 17 };
+	int nh = 0;
+
+	(void)state;
+	assert_int_equal(esp_null_trailer(p, sizeof(p), &nh), 10);
+	assert_int_equal(nh, 17);
+	p[11] = 3; /* padding must be 1, 2, ... (RFC 4303 §2.4) */
+	assert_int_equal(esp_null_trailer(p, sizeof(p), &nh), -1);
+	assert_int_equal(esp_icv_len("hmac-sha-1-96"), 12);
+	assert_int_equal(esp_icv_len("HMAC-MD5-96"), 12);
+	assert_int_equal(esp_icv_len("des-cbc"), -1);
+}
+
+static struct trace_meta meta(uint16_t sport, uint16_t dport, unsigned frame)
+{
+	struct trace_meta m;
+
+	memset(&m, 0, sizeof(m));
+	m.src.af = m.dst.af = 4;
+	m.src.ip[0] = 10;
+	m.dst.ip[0] = 10;
+	m.dst.ip[3] = 1;
+	m.src.port = sport;
+	m.dst.port = dport;
+	m.tr = TT_TCP;
+	m.frame = frame;
+	return m;
+}
+
+static void test_tcp_out_of_order(void **state)
+{
+	static const char a[] = "OPTIONS sip:x SIP/2.0\r\nCall-ID: 1\r\nContent-Length: 0\r\n\r\n";
+	static const char b[] = "OPTIONS sip:y SIP/2.0\r\nCall-ID: 2\r\nl: 0\r\n\r\n";
+	char all[256];
+	struct trace_ctx c;
+	struct trace_opts o = { 0, 3868 };
+	struct trace_meta m = meta(40000, 5060, 1);
+	size_t la = strlen(a), n;
+
+	(void)state;
+	n = (size_t)snprintf(all, sizeof(all), "%s%s", a, b);
+	trace_init(&c, &o);
+	tcp_input(&c, &m, 999, TCP_SYN, NULL, 0);
+	/* second half first, then a retransmitted overlap, then the start */
+	tcp_input(&c, &m, 1000 + 30, 0x18, (const uint8_t *)all + 30, n - 30);
+	assert_int_equal(c.nev, 0);
+	tcp_input(&c, &m, 1000 + 10, 0x18, (const uint8_t *)all + 10, 30);
+	tcp_input(&c, &m, 1000, 0x18, (const uint8_t *)all, 12);
+	assert_int_equal(c.nev, 2);
+	assert_string_equal(sip_hdr(c.ev[0].sip, "Call-ID"), "1");
+	assert_string_equal(sip_hdr(c.ev[1].sip, "Call-ID"), "2");
+	assert_int_equal(c.ev[0].sip->wire_len, la);
+	tcp_finish(&c);
+	assert_int_equal(c.tcp_gaps, 0);
+	trace_free(&c);
+}
+
+/* --- verdict on TS 35.208 set 1 ------------------------------------------ */
+
+static void add_sip(struct trace_ctx *c, const char *text, unsigned frame)
+{
+	struct sip_msg *s;
+	size_t used;
+	struct trace_meta m = meta(5060, 5060, frame);
+
+	m.tr = TT_UDP;
+	m.ts = frame / 100.0;
+	assert_int_equal(sip_msg_parse((const uint8_t *)text, strlen(text), false, &s, &used), 1);
+	trace_add_sip(c, &m, s);
+}
+
+static void registration(struct trace_ctx *c, const char *res_hex, const char *realm,
+			 int status)
+{
+	uint8_t rand[16], autn[16], res[8];
+	char nonce[64], buf[1400];
+	struct digest_result r;
+
+	hex_decode_exact(RAND1, rand, 16);
+	hex_decode_exact(AUTN1, autn, 16);
+	hex_decode_exact(res_hex, res, 8);
+	nonce_encode(rand, autn, NULL, 0, nonce, sizeof(nonce));
+	struct digest_input in = { .username = IMPI, .realm = realm, .nonce = nonce,
+				   .uri = "sip:" REALM, .method = "REGISTER",
+				   .qop = DIGEST_QOP_AUTH, .nc = "00000001", .cnonce = "cn" };
+	assert_int_equal(digest_compute(&in, res, 8, &r), 0);
+	add_sip(c, "REGISTER sip:" REALM " SIP/2.0\r\nCall-ID: t1\r\nCSeq: 1 REGISTER\r\n"
+		"Authorization: Digest username=\"" IMPI "\", realm=\"" REALM "\", nonce=\"\", "
+		"uri=\"sip:" REALM "\", response=\"\"\r\nContent-Length: 0\r\n\r\n", 1);
+	snprintf(buf, sizeof(buf), "SIP/2.0 401 Unauthorized\r\nCall-ID: t1\r\nCSeq: 1 REGISTER\r\n"
+		 "WWW-Authenticate: Digest realm=\"" REALM "\", nonce=\"%s\", algorithm=AKAv1-MD5, "
+		 "qop=\"auth,auth-int\"\r\nContent-Length: 0\r\n\r\n", nonce);
+	add_sip(c, buf, 2);
+	snprintf(buf, sizeof(buf), "REGISTER sip:" REALM " SIP/2.0\r\nCall-ID: t1\r\n"
+		 "CSeq: 2 REGISTER\r\nAuthorization: Digest username=\"" IMPI "\", realm=\"%s\", "
+		 "nonce=\"%s\", uri=\"sip:" REALM "\", response=\"%s\", algorithm=AKAv1-MD5, "
+		 "qop=auth, nc=00000001, cnonce=\"cn\"\r\nContent-Length: 0\r\n\r\n", realm, nonce,
+		 r.response);
+	add_sip(c, buf, 3);
+	snprintf(buf, sizeof(buf), "SIP/2.0 %d X\r\nCall-ID: t1\r\nCSeq: 2 REGISTER\r\n"
+		 "Content-Length: 0\r\n\r\n", status);
+	add_sip(c, buf, 4);
+}
+
+struct keyarg { const char *op; bool is_opc; };
+
+static int lookup(void *arg, const char *impi, struct trace_keys *out)
+{
+	const struct keyarg *ka = arg;
+
+	assert_string_equal(impi, IMPI);
+	memset(out, 0, sizeof(*out));
+	out->algo = AKA_ALGO_MILENAGE;
+	hex_decode_exact(K1, out->k, 16);
+	hex_decode_exact(ka->op, out->op, 16);
+	out->is_opc = ka->is_opc;
+	snprintf(out->source, sizeof(out->source), "test");
+	return 1;
+}
+
+static void run_verdict(const char *res, const char *realm, int status, struct keyarg *ka,
+			struct verdict *v)
+{
+	struct trace_ctx c;
+	struct trace_opts o = { 0, 3868 };
+	struct pairing p;
+
+	trace_init(&c, &o);
+	registration(&c, res, realm, status);
+	assert_int_equal(pair_run(&c, &p), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.a[0].chal, 1);
+	assert_int_equal(p.a[0].auth, 2);
+	assert_int_equal(p.a[0].final, 3);
+	assert_int_equal(verdict_run(&c, &p.a[0], lookup, ka, v), 0);
+	pair_free(&p);
+	trace_free(&c);
+}
+
+static void test_verdict_set1(void **state)
+{
+	struct keyarg op = { OP1, false }, opc = { OPC1, true };
+	struct verdict v;
+
+	(void)state;
+	run_verdict(RES1, REALM, 200, &op, &v);
+	assert_int_equal(v.kind, VK_CONSISTENT);
+	assert_int_equal(v.key_variant, 0);
+	assert_true(v.have_sqn);
+	assert_int_equal(v.sqn, 0xff9bb4d0b607ULL);
+	assert_non_null(strstr(v.sentence, "200 OK was correct"));
+	run_verdict(RES1, REALM, 200, &opc, &v);
+	assert_int_equal(v.kind, VK_CONSISTENT);
+	/* the network answered 403 to a right answer: wrong */
+	run_verdict(RES1, REALM, 403, &opc, &v);
+	assert_int_equal(v.kind, VK_MISMATCH);
+	assert_true(v.have_right);
+	assert_false(v.right);
+	/* realm differs: named first */
+	run_verdict(RES1, "other.realm", 403, &opc, &v);
+	assert_string_equal(v.first_diff, "realm");
+	assert_true(v.right);
+	/* a RES of set 3's card */
+	run_verdict("8011c48c0c214ed2", REALM, 403, &opc, &v);
+	assert_string_equal(v.first_diff, "response");
+	assert_non_null(strstr(v.sentence, "403 was correct: the UE answered with RES of another K"));
+}
+
+static void test_verdict_op_opc_swap(void **state)
+{
+	struct keyarg op_as_opc = { OP1, true };  /* OP given where OPc was meant */
+	struct keyarg opc_as_op = { OPC1, false }; /* and vice versa */
+	struct verdict v;
+
+	(void)state;
+	run_verdict(RES1, REALM, 200, &op_as_opc, &v);
+	assert_int_equal(v.key_variant, 1);
+	assert_int_equal(v.sqn, 0xff9bb4d0b607ULL);
+	assert_string_equal(v.first_diff, "MAC-A");
+	assert_non_null(strstr(v.chk[0].detail, "the OPc value treated as OP"));
+	run_verdict(RES1, REALM, 200, &opc_as_op, &v);
+	assert_int_equal(v.key_variant, 1);
+	assert_non_null(strstr(v.chk[0].detail, "the OP value treated as OPc"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sip_compact_folding),
+		cmocka_unit_test(test_sip_params),
+		cmocka_unit_test(test_esp_trailer),
+		cmocka_unit_test(test_tcp_out_of_order),
+		cmocka_unit_test(test_verdict_set1),
+		cmocka_unit_test(test_verdict_op_opc_swap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
