@@ -1,0 +1,111 @@
+/* scscf-stub command line (DESIGN.md contract): -c FILE is read first, then
+ * every flag overrides the file. Flags map onto config keys, so a flag and
+ * its key can never disagree. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "util/cli.h"
+
+#define PROG "scscf-stub"
+
+static const char usage[] =
+	"usage: scscf-stub [-c FILE] [-n] [--sip sip:IP:PORT ...] [--hss tcp://IP:PORT]\n"
+	"       [--origin-host FQDN] [--realm REALM] [--name sip:URI] [--hss-host FQDN]\n"
+	"       [--hss-realm REALM] [--scheme AKAv1-MD5|AKAv2-MD5|MD5]\n"
+	"       [--challenge every|initial] [--qop auth|auth-int|auth,auth-int]\n"
+	"       [--nonce-ttl S] [--hss-timeout MS] [--state-file FILE] [--port-file FILE]\n"
+	"       [--log-level error|warn|notice|info|debug] [--log-file FILE] [--log-keys]\n"
+	"       [--sofia-log]\n"
+	"\n"
+	"An IMS S-CSCF stub: answers SIP REGISTER with IMS AKA (or SIP Digest)\n"
+	"challenges fetched from an HSS over Diameter Cx. See docs/scscf-stub.md.\n"
+	"  -c FILE          INI config (keys as in scscf.conf.example)\n"
+	"  -n               check the config, print the effective config, exit\n"
+	"  --sip URI        listen URI (repeatable; port 0 picks a free port)\n"
+	"  --port-file FILE write the bound SIP port there once listening\n";
+
+/* Long options: `key` is the config key the flag sets (NULL = special). */
+struct flag {
+	const char *opt;
+	const char *key;
+	int has_arg;
+};
+
+static const struct flag flags[] = {
+	{ "sip", "sip", 1 },               { "hss", "hss", 1 },
+	{ "origin-host", "origin_host", 1 }, { "realm", "realm", 1 },
+	{ "name", "name", 1 },             { "hss-host", "hss_host", 1 },
+	{ "hss-realm", "hss_realm", 1 },   { "scheme", "scheme", 1 },
+	{ "challenge", "challenge", 1 },   { "qop", "qop", 1 },
+	{ "nonce-ttl", "nonce_ttl", 1 },   { "hss-timeout", "hss_timeout", 1 },
+	{ "state-file", "state_file", 1 }, { "port-file", "port_file", 1 },
+	{ "log-level", "log_level", 1 },   { "log-file", "log_file", 1 },
+	{ "log-keys", "log_keys", 0 },     { "sofia-log", "sofia_log", 0 },
+	{ "help", NULL, 0 },
+};
+#define NFLAGS (sizeof(flags) / sizeof(flags[0]))
+
+static void build_longopts(struct option *lo)
+{
+	for (size_t i = 0; i < NFLAGS; i++)
+		lo[i] = (struct option){ .name = flags[i].opt,
+					 .has_arg = flags[i].has_arg ? required_argument
+								     : no_argument,
+					 .val = 256 + (int)i };
+	lo[NFLAGS] = (struct option){ 0 };
+}
+
+static void load_file_first(struct scscf_config *c, int argc, char **argv)
+{
+	char err[512];
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c"))
+			continue;
+		if (i + 1 >= argc)
+			cli_usage_error(PROG, "-c: missing FILE");
+		if (scscf_config_load(c, argv[i + 1], err, sizeof(err))) {
+			fprintf(stderr, "%s: %s\n", PROG, err);
+			exit(EXIT_CHECK_FAILED);
+		}
+	}
+}
+
+void scscf_config_from_args(struct scscf_config *c, int argc, char **argv)
+{
+	struct option lo[NFLAGS + 1];
+	bool sip_flag_seen = false;
+	char err[512];
+	int opt;
+
+	build_longopts(lo);
+	load_file_first(c, argc, argv);
+	optind = 1;
+	opterr = 0; /* our own one-line message below */
+	while ((opt = getopt_long(argc, argv, "c:nh", lo, NULL)) != -1) {
+		if (opt == 'c')
+			continue;
+		if (opt == 'n') {
+			c->check_only = true;
+			continue;
+		}
+		if (opt == 'h' || (opt >= 256 && !flags[opt - 256].key)) {
+			fputs(usage, stdout);
+			exit(0);
+		}
+		if (opt < 256)
+			cli_usage_error(PROG, "unknown argument '%s'", argv[optind - 1]);
+		const struct flag *f = &flags[opt - 256];
+		if (!strcmp(f->key, "sip") && !sip_flag_seen) {
+			sip_flag_seen = true; /* flags replace the file's list */
+			c->n_sip = 0;
+		}
+		if (scscf_config_set(c, f->key, f->has_arg ? optarg : "yes", err, sizeof(err)))
+			cli_usage_error(PROG, "--%s: %s", f->opt, err);
+	}
+	if (optind < argc)
+		cli_usage_error(PROG, "unexpected argument '%s'", argv[optind]);
+}

@@ -1,0 +1,228 @@
+/* Registration bindings (see bindings.h): a chained hash on the IMPU. */
+#include "bindings.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/json.h"
+
+#define NBUCKETS 1024
+
+struct bstore {
+	struct binding_rec *b[NBUCKETS];
+	size_t count;
+};
+
+static size_t hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h % NBUCKETS;
+}
+
+struct bstore *bstore_new(void)
+{
+	return calloc(1, sizeof(struct bstore));
+}
+
+void bstore_free(struct bstore *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < NBUCKETS; i++)
+		for (struct binding_rec *r = s->b[i], *n; r; r = n) {
+			n = r->next;
+			free(r);
+		}
+	free(s);
+}
+
+static struct binding_rec **slot(struct bstore *s, const char *impu)
+{
+	struct binding_rec **pp = &s->b[hash(impu)];
+
+	while (*pp && strcmp((*pp)->impu, impu))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+struct binding_rec *bind_find(struct bstore *s, const char *impu)
+{
+	return *slot(s, impu);
+}
+
+struct binding_rec *bind_get(struct bstore *s, const char *impu, const char *impi)
+{
+	struct binding_rec **pp = slot(s, impu), *r = *pp;
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return NULL;
+		*pp = r;
+		s->count++;
+	}
+	snprintf(r->impu, sizeof(r->impu), "%s", impu);
+	snprintf(r->impi, sizeof(r->impi), "%s", impi);
+	return r;
+}
+
+void bind_del(struct bstore *s, const char *impu)
+{
+	struct binding_rec **pp = slot(s, impu), *r = *pp;
+
+	if (!r)
+		return;
+	*pp = r->next;
+	free(r);
+	s->count--;
+}
+
+size_t bind_del_impi(struct bstore *s, const char *impi)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		struct binding_rec **pp = &s->b[i];
+		while (*pp) {
+			struct binding_rec *r = *pp;
+			if (!strcmp(r->impi, impi)) {
+				*pp = r->next;
+				free(r);
+				n++;
+			} else {
+				pp = &r->next;
+			}
+		}
+	}
+	s->count -= n;
+	return n;
+}
+
+int bind_set_contact(struct binding_rec *r, const char *uri, const char *params,
+		     unsigned expires_s, uint64_t now_ms)
+{
+	size_t i;
+
+	if (strlen(uri) >= BIND_URI_MAX || strlen(params) >= BIND_URI_MAX)
+		return -EINVAL;
+	for (i = 0; i < r->n && strcmp(r->c[i].uri, uri); i++)
+		;
+	if (expires_s == 0) {
+		if (i < r->n) /* RFC 3261 §10.3 step 7: expires 0 removes it */
+			r->c[i] = r->c[--r->n];
+		return 0;
+	}
+	if (i == r->n) {
+		if (r->n == BIND_MAX_CONTACTS)
+			return -ENOSPC;
+		r->n++;
+	}
+	snprintf(r->c[i].uri, BIND_URI_MAX, "%s", uri);
+	snprintf(r->c[i].params, BIND_URI_MAX, "%s", params);
+	r->c[i].expires_ms = now_ms + (uint64_t)expires_s * 1000;
+	return 0;
+}
+
+void bind_clear_contacts(struct binding_rec *r)
+{
+	r->n = 0;
+}
+
+bool bind_prune(struct binding_rec *r, uint64_t now_ms)
+{
+	for (size_t i = 0; i < r->n;) {
+		if (r->c[i].expires_ms <= now_ms)
+			r->c[i] = r->c[--r->n];
+		else
+			i++;
+	}
+	return r->n == 0;
+}
+
+static unsigned remaining_s(uint64_t expires_ms, uint64_t now_ms)
+{
+	return expires_ms > now_ms ? (unsigned)((expires_ms - now_ms + 999) / 1000) : 0;
+}
+
+int bind_format_contacts(const struct binding_rec *r, uint64_t now_ms, char *out, size_t outsz)
+{
+	size_t len = 0;
+
+	if (outsz)
+		out[0] = '\0';
+	for (size_t i = 0; r && i < r->n; i++) {
+		int n = snprintf(out + len, outsz - len, "%s<%s>%s;expires=%u", i ? ", " : "",
+				 r->c[i].uri, r->c[i].params,
+				 remaining_s(r->c[i].expires_ms, now_ms));
+		if (n < 0 || (size_t)n >= outsz - len)
+			return -ENOSPC;
+		len += (size_t)n;
+	}
+	return (int)len;
+}
+
+size_t bind_expire(struct bstore *s, uint64_t now_ms,
+		   void (*gone)(void *arg, const struct binding_rec *r), void *arg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		struct binding_rec **pp = &s->b[i];
+		while (*pp) {
+			struct binding_rec *r = *pp;
+			if (bind_prune(r, now_ms)) {
+				if (gone)
+					gone(arg, r);
+				*pp = r->next;
+				free(r);
+				n++;
+			} else {
+				pp = &r->next;
+			}
+		}
+	}
+	s->count -= n;
+	return n;
+}
+
+size_t bind_count(const struct bstore *s)
+{
+	return s->count;
+}
+
+static void dump_rec(struct json *j, const struct binding_rec *r, uint64_t now_ms)
+{
+	json_obj_begin(j, NULL);
+	json_str(j, "impu", r->impu);
+	json_str(j, "impi", r->impi);
+	json_str(j, "associated_uris", r->assoc);
+	json_str(j, "path", r->path);
+	json_arr_begin(j, "contacts");
+	for (size_t i = 0; i < r->n; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "uri", r->c[i].uri);
+		json_str(j, "params", r->c[i].params);
+		json_int(j, "expires", remaining_s(r->c[i].expires_ms, now_ms));
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void bind_dump_json(const struct bstore *s, uint64_t now_ms, FILE *fp)
+{
+	struct json j;
+
+	json_begin(&j, fp);
+	json_int(&j, "count", (long long)s->count);
+	json_arr_begin(&j, "bindings");
+	for (size_t i = 0; i < NBUCKETS; i++)
+		for (const struct binding_rec *r = s->b[i]; r; r = r->next)
+			dump_rec(&j, r, now_ms);
+	json_arr_end(&j);
+	json_end(&j);
+}

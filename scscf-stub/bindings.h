@@ -1,0 +1,67 @@
+/* Registration bindings (RFC 3261 §10.3, TS 24.229 §5.4.1.2.2): per
+ * registered IMPU, its IMPI, the contacts with their expiry, the Path to
+ * echo and the implicit set (P-Associated-URI) learnt from the SAA.
+ * In memory only; a JSON dump serves SIGUSR1 / --state-file. Time is
+ * passed in (monotonic ms). The store owns everything it returns; record
+ * pointers stay valid until bind_del, bind_del_impi or bind_expire. */
+#ifndef SCSCF_BINDINGS_H
+#define SCSCF_BINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define BIND_URI_MAX 512
+#define BIND_MAX_CONTACTS 16
+
+struct binding_contact {
+	char uri[BIND_URI_MAX];     /* the URI inside <> */
+	char params[BIND_URI_MAX];  /* ";+sip.instance=…" without expires */
+	uint64_t expires_ms;
+};
+
+struct binding_rec {
+	char impu[256];
+	char impi[256];
+	char assoc[2048];           /* P-Associated-URI value */
+	char path[1024];            /* Path of the last REGISTER */
+	struct binding_contact c[BIND_MAX_CONTACTS];
+	size_t n;
+	struct binding_rec *next;
+};
+
+struct bstore;
+struct bstore *bstore_new(void);
+void bstore_free(struct bstore *s);
+
+struct binding_rec *bind_find(struct bstore *s, const char *impu);
+/* Finds or creates (NULL on ENOMEM). */
+struct binding_rec *bind_get(struct bstore *s, const char *impu, const char *impi);
+void bind_del(struct bstore *s, const char *impu);
+/* Drops every record of an IMPI (RTR). Returns how many. */
+size_t bind_del_impi(struct bstore *s, const char *impi);
+
+/* Adds/refreshes a contact, or removes it when expires_s == 0.
+ * -ENOSPC when BIND_MAX_CONTACTS are in use, -EINVAL on a too long URI. */
+int bind_set_contact(struct binding_rec *r, const char *uri, const char *params,
+		     unsigned expires_s, uint64_t now_ms);
+void bind_clear_contacts(struct binding_rec *r);
+/* Drops expired contacts of r; true when none is left. */
+bool bind_prune(struct binding_rec *r, uint64_t now_ms);
+
+/* Contact header value "<uri>params;expires=N, …"; "" when none. */
+int bind_format_contacts(const struct binding_rec *r, uint64_t now_ms, char *out,
+			 size_t outsz);
+
+/* Removes records whose contacts have all expired, calling gone() first
+ * for each (to send SAR TIMEOUT_DEREGISTRATION). Returns how many. */
+size_t bind_expire(struct bstore *s, uint64_t now_ms,
+		   void (*gone)(void *arg, const struct binding_rec *r), void *arg);
+
+size_t bind_count(const struct bstore *s);
+/* {"bindings":[{"impu":…,"impi":…,"associated_uris":…,"path":…,
+ *   "contacts":[{"uri":…,"params":…,"expires":N}]}]} */
+void bind_dump_json(const struct bstore *s, uint64_t now_ms, FILE *fp);
+
+#endif

@@ -1,0 +1,291 @@
+/* scscf-stub configuration (see config.h). Every key has one row in
+ * `keys[]`: the same table serves the INI file, the flags and -n output. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/cli.h"
+#include "util/ini.h"
+#include "util/log.h"
+
+#define PROG "scscf-stub"
+
+void scscf_config_defaults(struct scscf_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->sip[0], SCSCF_STR, "sip:127.0.0.1:5060");
+	c->n_sip = 1;
+	snprintf(c->hss, SCSCF_STR, "tcp://127.0.0.1:3868");
+	snprintf(c->origin_host, SCSCF_STR, "scscf.ims.mnc001.mcc001.3gppnetwork.org");
+	snprintf(c->realm, SCSCF_STR, "ims.mnc001.mcc001.3gppnetwork.org");
+	snprintf(c->name, SCSCF_STR, "sip:scscf.ims.mnc001.mcc001.3gppnetwork.org:6060");
+	c->scheme = DIGEST_ALG_AKAV1_MD5;
+	c->challenge = SCSCF_CHALLENGE_EVERY;
+	snprintf(c->qop, sizeof(c->qop), "auth,auth-int");
+	c->nonce_ttl = 30;
+	c->hss_timeout_ms = 3000;
+	c->watchdog_s = 30;
+	c->reconnect_max_s = 30;
+	c->default_expires = 600;
+	c->min_expires = 60;
+	c->max_expires = 3600;
+	c->retry_after = 5;
+	c->log_level = LOG_LVL_INFO;
+}
+
+const char *scscf_challenge_name(enum scscf_challenge ch)
+{
+	return ch == SCSCF_CHALLENGE_INITIAL ? "initial" : "every";
+}
+
+static int set_str(char *dst, size_t dstsz, const char *v, char *err, size_t errsz)
+{
+	if (strlen(v) >= dstsz) {
+		snprintf(err, errsz, "value too long");
+		return -1;
+	}
+	snprintf(dst, dstsz, "%s", v);
+	return 0;
+}
+
+static int set_uint(unsigned *dst, const char *v, unsigned min, unsigned max, char *err,
+		    size_t errsz)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (!*v || *end || n < min || n > max) {
+		snprintf(err, errsz, "'%s' is not a number in %u..%u", v, min, max);
+		return -1;
+	}
+	*dst = (unsigned)n;
+	return 0;
+}
+
+static int set_sip(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	if (strncasecmp(v, "sip:", 4)) {
+		snprintf(err, errsz, "'%s' is not a sip: URI", v);
+		return -1;
+	}
+	if (c->n_sip >= SCSCF_MAX_SIP) {
+		snprintf(err, errsz, "more than %d listen URIs", SCSCF_MAX_SIP);
+		return -1;
+	}
+	return set_str(c->sip[c->n_sip++], SCSCF_STR, v, err, errsz);
+}
+
+static int set_scheme(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	int a = digest_alg_parse(v);
+
+	if (a < 0 || !*v) {
+		snprintf(err, errsz, "unknown scheme '%s' (AKAv1-MD5, AKAv2-MD5, MD5)", v);
+		return -1;
+	}
+	c->scheme = (enum digest_alg)a;
+	return 0;
+}
+
+static int set_challenge(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	if (!strcasecmp(v, "every"))
+		c->challenge = SCSCF_CHALLENGE_EVERY;
+	else if (!strcasecmp(v, "initial"))
+		c->challenge = SCSCF_CHALLENGE_INITIAL;
+	else {
+		snprintf(err, errsz, "'%s' is not every|initial", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_qop(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	if (strcmp(v, "auth") && strcmp(v, "auth-int") && strcmp(v, "auth,auth-int") &&
+	    strcmp(v, "auth-int,auth")) {
+		snprintf(err, errsz, "'%s' is not auth, auth-int or auth,auth-int", v);
+		return -1;
+	}
+	return set_str(c->qop, sizeof(c->qop), v, err, errsz);
+}
+
+static int set_bool(bool *dst, const char *v, char *err, size_t errsz)
+{
+	int b = ini_bool(v);
+
+	if (b < 0) {
+		snprintf(err, errsz, "'%s' is not a boolean", v);
+		return -1;
+	}
+	*dst = b;
+	return 0;
+}
+
+static int set_level(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	int l = log_level_parse(v);
+
+	if (l < 0) {
+		snprintf(err, errsz, "unknown log level '%s'", v);
+		return -1;
+	}
+	c->log_level = l;
+	return 0;
+}
+
+int scscf_config_set(struct scscf_config *c, const char *key, const char *v, char *err,
+		     size_t errsz)
+{
+#define STR(k, f) if (!strcmp(key, k)) return set_str(c->f, sizeof(c->f), v, err, errsz)
+#define UINT(k, f, lo, hi) if (!strcmp(key, k)) return set_uint(&c->f, v, lo, hi, err, errsz)
+	if (!strcmp(key, "sip"))
+		return set_sip(c, v, err, errsz);
+	STR("hss", hss);
+	STR("origin_host", origin_host);
+	STR("realm", realm);
+	STR("name", name);
+	STR("hss_host", hss_host);
+	STR("hss_realm", hss_realm);
+	STR("state_file", state_file);
+	STR("port_file", port_file);
+	STR("log_file", log_file);
+	UINT("nonce_ttl", nonce_ttl, 1, 86400);
+	UINT("hss_timeout", hss_timeout_ms, 10, 600000);
+	UINT("watchdog", watchdog_s, 6, 3600);
+	UINT("reconnect_max", reconnect_max_s, 1, 3600);
+	UINT("default_expires", default_expires, 1, 86400 * 7);
+	UINT("min_expires", min_expires, 1, 86400 * 7);
+	UINT("max_expires", max_expires, 1, 86400 * 7);
+	UINT("retry_after", retry_after, 0, 3600);
+	if (!strcmp(key, "scheme"))
+		return set_scheme(c, v, err, errsz);
+	if (!strcmp(key, "challenge"))
+		return set_challenge(c, v, err, errsz);
+	if (!strcmp(key, "qop"))
+		return set_qop(c, v, err, errsz);
+	if (!strcmp(key, "log_level"))
+		return set_level(c, v, err, errsz);
+	if (!strcmp(key, "log_keys"))
+		return set_bool(&c->log_keys, v, err, errsz);
+	if (!strcmp(key, "sofia_log"))
+		return set_bool(&c->sofia_log, v, err, errsz);
+#undef STR
+#undef UINT
+	snprintf(err, errsz, "unknown key '%s'", key);
+	return -1;
+}
+
+struct load_ctx {
+	struct scscf_config *c;
+	bool sip_seen; /* the first `sip =` replaces the default */
+};
+
+static int ini_cb_fn(void *arg, const char *section, const char *key, const char *value,
+		     char *err, size_t errsz)
+{
+	struct load_ctx *lc = arg;
+
+	if (*section && strcmp(section, "scscf")) {
+		snprintf(err, errsz, "unknown section [%s] (only [scscf])", section);
+		return -1;
+	}
+	if (!strcmp(key, "sip") && !lc->sip_seen) {
+		lc->sip_seen = true;
+		lc->c->n_sip = 0;
+	}
+	return scscf_config_set(lc->c, key, value, err, errsz);
+}
+
+int scscf_config_load(struct scscf_config *c, const char *path, char *err, size_t errsz)
+{
+	struct load_ctx lc = { .c = c };
+
+	snprintf(c->conf_path, sizeof(c->conf_path), "%s", path);
+	return ini_parse_file(path, ini_cb_fn, &lc, err, errsz);
+}
+
+int scscf_parse_hss_uri(const char *uri, char *host, size_t hostsz, unsigned *port)
+{
+	const char *p, *colon, *end;
+	char *e;
+	unsigned long n;
+
+	if (strncasecmp(uri, "tcp://", 6))
+		return -1;
+	p = uri + 6;
+	if (*p == '[') {
+		end = strchr(p, ']');
+		if (!end || end[1] != ':')
+			return -1;
+		p++;
+		colon = end + 1;
+	} else {
+		colon = strrchr(p, ':');
+		if (!colon)
+			return -1;
+		end = colon;
+	}
+	if ((size_t)(end - p) >= hostsz || end == p)
+		return -1;
+	memcpy(host, p, (size_t)(end - p));
+	host[end - p] = '\0';
+	n = strtoul(colon + 1, &e, 10);
+	if (!colon[1] || *e || n == 0 || n > 65535)
+		return -1;
+	*port = (unsigned)n;
+	return 0;
+}
+
+int scscf_config_validate(const struct scscf_config *c, char *err, size_t errsz)
+{
+	char host[128];
+	unsigned port;
+
+	if (scscf_parse_hss_uri(c->hss, host, sizeof(host), &port)) {
+		snprintf(err, errsz, "hss: '%s' is not tcp://IP:PORT", c->hss);
+		return -1;
+	}
+	if (strncasecmp(c->name, "sip:", 4) && strncasecmp(c->name, "sips:", 5)) {
+		snprintf(err, errsz, "name: '%s' is not a SIP URI", c->name);
+		return -1;
+	}
+	if (!*c->origin_host || !*c->realm) {
+		snprintf(err, errsz, "origin_host and realm must not be empty");
+		return -1;
+	}
+	if (c->min_expires > c->max_expires || c->default_expires > c->max_expires) {
+		snprintf(err, errsz, "need min_expires <= default_expires <= max_expires");
+		return -1;
+	}
+	if (c->n_sip == 0) {
+		snprintf(err, errsz, "no sip listen URI");
+		return -1;
+	}
+	return 0;
+}
+
+void scscf_config_print(const struct scscf_config *c, FILE *fp)
+{
+	fprintf(fp, "[scscf]\n");
+	for (unsigned i = 0; i < c->n_sip; i++)
+		fprintf(fp, "sip = %s\n", c->sip[i]);
+	fprintf(fp, "hss = %s\norigin_host = %s\nrealm = %s\nname = %s\n", c->hss,
+		c->origin_host, c->realm, c->name);
+	fprintf(fp, "hss_host = %s\nhss_realm = %s\n", c->hss_host,
+		*c->hss_realm ? c->hss_realm : c->realm);
+	fprintf(fp, "scheme = %s\nchallenge = %s\nqop = %s\n", digest_alg_name(c->scheme),
+		scscf_challenge_name(c->challenge), c->qop);
+	fprintf(fp, "nonce_ttl = %u\nhss_timeout = %u\nwatchdog = %u\nreconnect_max = %u\n",
+		c->nonce_ttl, c->hss_timeout_ms, c->watchdog_s, c->reconnect_max_s);
+	fprintf(fp, "default_expires = %u\nmin_expires = %u\nmax_expires = %u\n",
+		c->default_expires, c->min_expires, c->max_expires);
+	fprintf(fp, "retry_after = %u\nstate_file = %s\nport_file = %s\nlog_file = %s\n",
+		c->retry_after, c->state_file, c->port_file, c->log_file);
+	fprintf(fp, "log_level = %s\nlog_keys = %s\nsofia_log = %s\n",
+		log_level_name((enum log_level)c->log_level), c->log_keys ? "yes" : "no",
+		c->sofia_log ? "yes" : "no");
+}

@@ -1,0 +1,69 @@
+/* scscf-stub configuration: defaults, the INI file (same style as hssd,
+ * see scscf.conf.example) and command-line overrides (DESIGN.md contract).
+ * Pure: no sockets, so `scscf-stub -n` and unit tests use it directly. */
+#ifndef SCSCF_CONFIG_H
+#define SCSCF_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "digest/digest.h"
+
+#define SCSCF_MAX_SIP 8
+#define SCSCF_STR 256
+
+enum scscf_challenge { SCSCF_CHALLENGE_EVERY = 0, SCSCF_CHALLENGE_INITIAL };
+
+struct scscf_config {
+	char sip[SCSCF_MAX_SIP][SCSCF_STR]; /* listen URIs, sip:IP:PORT[;transport=] */
+	unsigned n_sip;
+	char hss[SCSCF_STR];          /* tcp://IP:PORT */
+	char origin_host[SCSCF_STR];  /* our Diameter identity */
+	char realm[SCSCF_STR];        /* Origin-Realm and the digest realm */
+	char name[SCSCF_STR];         /* our SIP URI: Server-Name, Service-Route */
+	char hss_host[SCSCF_STR];     /* Destination-Host; empty = none */
+	char hss_realm[SCSCF_STR];    /* Destination-Realm; empty = realm */
+	enum digest_alg scheme;
+	enum scscf_challenge challenge;
+	char qop[32];                 /* offered qop list: "auth,auth-int" */
+	unsigned nonce_ttl;           /* s, lifetime of a vector/nonce */
+	unsigned hss_timeout_ms;      /* per MAR/SAR */
+	unsigned watchdog_s;          /* Tw (RFC 3539 §3.4.1) */
+	unsigned reconnect_max_s;     /* back-off ceiling */
+	unsigned default_expires, min_expires, max_expires; /* s */
+	unsigned retry_after;         /* s, in 500 answers when the HSS is gone */
+	char state_file[SCSCF_STR];
+	char port_file[SCSCF_STR];
+	char log_file[SCSCF_STR];
+	int log_level;                /* enum log_level */
+	bool log_keys;
+	bool sofia_log;
+	char conf_path[SCSCF_STR];
+	bool check_only;              /* -n */
+};
+
+void scscf_config_defaults(struct scscf_config *c);
+
+/* Applies one key=value (from the file or a flag). 0, or -1 with err. */
+int scscf_config_set(struct scscf_config *c, const char *key, const char *value, char *err,
+		     size_t errsz);
+
+/* Reads an INI file; errors are "file:line: reason". 0 or -1. */
+int scscf_config_load(struct scscf_config *c, const char *path, char *err, size_t errsz);
+
+/* Cross-field checks after loading (URIs well-formed, ranges). 0 or -1. */
+int scscf_config_validate(const struct scscf_config *c, char *err, size_t errsz);
+
+/* The effective configuration in INI form (for -n). */
+void scscf_config_print(const struct scscf_config *c, FILE *fp);
+
+/* Splits "tcp://IP:PORT" (IPv4 or [IPv6]); 0 or -1. */
+int scscf_parse_hss_uri(const char *uri, char *host, size_t hostsz, unsigned *port);
+
+const char *scscf_challenge_name(enum scscf_challenge c);
+
+/* Command line: fills c (reading -c FILE first, flags override). Exits 2
+ * through cli_usage_error on a bad argument, 0 after --help. */
+void scscf_config_from_args(struct scscf_config *c, int argc, char **argv);
+
+#endif

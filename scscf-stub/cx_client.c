@@ -1,0 +1,516 @@
+/* Cx client: one TCP connection to the HSS in the su_root loop (see the
+ * design note in cx_client.h). Framing uses diam_frame_len; message
+ * content is built and parsed by cx_msg.c. */
+#include "cx_client.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "diameter/codes.h"
+#include "util/log.h"
+
+#define TICK_MS 100
+#define CONNECT_TIMEOUT_MS 5000
+#define BACKOFF_MIN_MS 500
+
+enum cx_state { CX_IDLE, CX_CONNECTING, CX_WAIT_CEA, CX_OPEN };
+static const char *const state_names[] = { "IDLE", "CONNECTING", "WAIT_CEA", "OPEN" };
+
+struct pending {
+	uint32_t hbh;
+	uint64_t deadline;
+	cx_answer_fn fn;
+	void *arg;
+	struct pending *next;
+};
+
+struct cx_client {
+	su_root_t *root;
+	struct cx_client_cfg cfg;
+	enum cx_state state;
+	int fd;
+	int widx;                 /* su_root registration index, 0 = none */
+	su_wait_t wait;
+	su_timer_t *tick;
+	uint64_t state_deadline;  /* CONNECTING/WAIT_CEA give-up time */
+	uint64_t reconnect_at;
+	unsigned backoff_ms;
+	uint64_t last_rx;
+	uint64_t dwr_sent;        /* 0 = no DWR outstanding */
+	bool warned;              /* this outage was logged already */
+	uint8_t *rbuf;
+	size_t rlen, rcap;
+	uint8_t *wbuf;
+	size_t wlen, wcap;
+	struct pending *pending;
+	cx_request_fn req_fn;
+	void *req_arg;
+};
+
+static void set_state(struct cx_client *c, enum cx_state s)
+{
+	if (c->state != s)
+		LOGD(LOG_DIAM, "Cx peer %s:%u: %s -> %s", c->cfg.host, c->cfg.port,
+		     state_names[c->state], state_names[s]);
+	c->state = s;
+}
+
+/* Fails pending requests matching (all when hbh_only is false). */
+static void fail_all(struct cx_client *c, int status)
+{
+	struct pending *p = c->pending;
+
+	c->pending = NULL;
+	while (p) {
+		struct pending *n = p->next;
+		p->fn(p->arg, status, NULL);
+		free(p);
+		p = n;
+	}
+}
+
+static void close_conn(struct cx_client *c, const char *why)
+{
+	/* Warn once per outage, not at every reconnect attempt. */
+	if (c->state == CX_OPEN || !c->warned)
+		LOGW(LOG_DIAM, "Cx peer %s:%u: connection %s: %s", c->cfg.host, c->cfg.port,
+		     c->state == CX_OPEN ? "lost" : "failed", why);
+	else
+		LOGD(LOG_DIAM, "Cx peer %s:%u: %s", c->cfg.host, c->cfg.port, why);
+	c->warned = true;
+	if (c->widx > 0)
+		su_root_deregister(c->root, c->widx);
+	c->widx = 0;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->rlen = c->wlen = 0;
+	c->dwr_sent = 0;
+	set_state(c, CX_IDLE);
+	c->reconnect_at = mono_ms() + c->backoff_ms;
+	c->backoff_ms = c->backoff_ms * 2 > c->cfg.reconnect_max_s * 1000u
+				? c->cfg.reconnect_max_s * 1000u
+				: c->backoff_ms * 2;
+	fail_all(c, -ECONNRESET);
+}
+
+static int grow(uint8_t **buf, size_t *cap, size_t need)
+{
+	size_t n = *cap ? *cap : 4096;
+	uint8_t *p;
+
+	while (n < need)
+		n *= 2;
+	if (n == *cap)
+		return 0;
+	p = realloc(*buf, n);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
+static void update_mask(struct cx_client *c)
+{
+	int ev = SU_WAIT_IN | SU_WAIT_HUP;
+
+	if (c->wlen || c->state == CX_CONNECTING)
+		ev |= SU_WAIT_OUT;
+	if (c->widx > 0)
+		su_root_eventmask(c->root, c->widx, c->fd, ev);
+}
+
+static int flush(struct cx_client *c)
+{
+	while (c->wlen) {
+		ssize_t n = send(c->fd, c->wbuf, c->wlen, MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0)
+			return -errno;
+		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
+		c->wlen -= (size_t)n;
+	}
+	update_mask(c);
+	return 0;
+}
+
+static int send_bytes(struct cx_client *c, const uint8_t *buf, size_t len)
+{
+	if (c->fd < 0)
+		return -ENOTCONN;
+	if (grow(&c->wbuf, &c->wcap, c->wlen + len))
+		return -ENOMEM;
+	memcpy(c->wbuf + c->wlen, buf, len);
+	c->wlen += len;
+	return flush(c);
+}
+
+static void send_cer(struct cx_client *c)
+{
+	uint8_t buf[1024], ip[16] = { 0 };
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	uint16_t fam = 1;
+	size_t iplen = 4;
+	ssize_t n;
+
+	if (!getsockname(c->fd, (struct sockaddr *)&ss, &sl)) {
+		if (ss.ss_family == AF_INET6) {
+			fam = 2, iplen = 16;
+			memcpy(ip, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+		} else {
+			memcpy(ip, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+		}
+	}
+	n = cx_build_cer(buf, sizeof(buf), &c->cfg.id, diam_next_hbh(), diam_next_e2e(), fam, ip,
+			 iplen);
+	if (n < 0 || send_bytes(c, buf, (size_t)n)) {
+		close_conn(c, "cannot send CER");
+		return;
+	}
+	set_state(c, CX_WAIT_CEA);
+	c->state_deadline = mono_ms() + CONNECT_TIMEOUT_MS;
+}
+
+static void answer_base(struct cx_client *c, const struct diam_msg *m, uint32_t result)
+{
+	uint8_t buf[512];
+	ssize_t n = cx_build_base_answer(buf, sizeof(buf), &c->cfg.id, m, result);
+
+	if (n > 0) {
+		if (result >= 3000 && result < 4000)
+			buf[4] |= DIAM_FLAG_E;
+		send_bytes(c, buf, (size_t)n);
+	}
+}
+
+static void handle_request(struct cx_client *c, const struct diam_msg *m)
+{
+	uint8_t *buf;
+	ssize_t n = -1;
+
+	switch (m->hdr.code) {
+	case DIAM_CMD_DW:
+		answer_base(c, m, DIAM_SUCCESS);
+		return;
+	case DIAM_CMD_DP: /* RFC 6733 §5.4: answer, then the peer closes */
+		answer_base(c, m, DIAM_SUCCESS);
+		return;
+	default:
+		break;
+	}
+	if (m->hdr.app_id == DIAM_APP_CX && c->req_fn && (buf = malloc(4096))) {
+		n = c->req_fn(c->req_arg, m, buf, 4096);
+		if (n > 0)
+			send_bytes(c, buf, (size_t)n);
+		free(buf);
+	}
+	if (n < 0)
+		answer_base(c, m, DIAM_COMMAND_UNSUPPORTED);
+}
+
+static void handle_cea(struct cx_client *c, const struct diam_msg *m)
+{
+	struct cx_result r;
+
+	if (cx_get_result(m, &r) || !cx_result_ok(&r)) {
+		LOGE(LOG_DIAM, "CEA from %s:%u refused us (Result-Code %u)", c->cfg.host,
+		     c->cfg.port, r.code);
+		close_conn(c, "CEA not successful");
+		return;
+	}
+	set_state(c, CX_OPEN);
+	LOGN(LOG_DIAM, "Cx peer %s:%u: open (CEA %u)", c->cfg.host, c->cfg.port, r.code);
+	c->backoff_ms = BACKOFF_MIN_MS;
+	c->warned = false;
+}
+
+static void handle_answer(struct cx_client *c, const struct diam_msg *m)
+{
+	struct pending **pp = &c->pending, *p;
+
+	if (m->hdr.code == DIAM_CMD_CE) {
+		if (c->state == CX_WAIT_CEA)
+			handle_cea(c, m);
+		return;
+	}
+	if (m->hdr.code == DIAM_CMD_DW) {
+		c->dwr_sent = 0;
+		return;
+	}
+	while (*pp && (*pp)->hbh != m->hdr.hbh)
+		pp = &(*pp)->next;
+	if (!(p = *pp)) {
+		LOGW(LOG_DIAM, "answer with unknown hop-by-hop 0x%08x dropped (late?)", m->hdr.hbh);
+		return;
+	}
+	*pp = p->next;
+	p->fn(p->arg, 0, m);
+	free(p);
+}
+
+/* Returns false if the connection was closed while handling. */
+static bool handle_frame(struct cx_client *c, const uint8_t *buf, size_t len)
+{
+	struct diam_msg m;
+	int rc = diam_msg_parse(buf, len, &m);
+
+	if (rc) {
+		close_conn(c, diam_strerror(rc));
+		return false;
+	}
+	c->last_rx = mono_ms();
+	if (m.hdr.flags & DIAM_FLAG_R)
+		handle_request(c, &m);
+	else
+		handle_answer(c, &m);
+	return c->fd >= 0;
+}
+
+static void on_readable(struct cx_client *c)
+{
+	ssize_t n, flen;
+
+	if (grow(&c->rbuf, &c->rcap, c->rlen + 4096)) {
+		close_conn(c, "out of memory");
+		return;
+	}
+	n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		close_conn(c, n == 0 ? "peer closed" : strerror(errno));
+		return;
+	}
+	if (n < 0)
+		return;
+	c->rlen += (size_t)n;
+	while ((flen = diam_frame_len(c->rbuf, c->rlen)) > 0 && (size_t)flen <= c->rlen) {
+		if (!handle_frame(c, c->rbuf, (size_t)flen))
+			return;
+		memmove(c->rbuf, c->rbuf + flen, c->rlen - (size_t)flen);
+		c->rlen -= (size_t)flen;
+	}
+	if (flen < 0)
+		close_conn(c, "bad Diameter framing");
+	else if (flen > 0 && grow(&c->rbuf, &c->rcap, (size_t)flen))
+		close_conn(c, "out of memory");
+}
+
+static int on_socket(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
+{
+	struct cx_client *c = arg;
+	int ev = su_wait_events(w, c->fd), err = 0;
+	socklen_t el = sizeof(err);
+
+	(void)magic;
+	if (c->state == CX_CONNECTING && (ev & (SU_WAIT_OUT | SU_WAIT_HUP | SU_WAIT_ERR))) {
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el) || err) {
+			close_conn(c, err ? strerror(err) : "connect failed");
+			return 0;
+		}
+		send_cer(c);
+		return 0;
+	}
+	if (ev & SU_WAIT_IN)
+		on_readable(c);
+	else if (ev & (SU_WAIT_HUP | SU_WAIT_ERR))
+		close_conn(c, "hang-up");
+	if (c->fd >= 0 && (ev & SU_WAIT_OUT) && flush(c))
+		close_conn(c, "send failed");
+	return 0;
+}
+
+static int parse_addr(const char *host, unsigned port, struct sockaddr_storage *ss,
+		      socklen_t *sl)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*sl = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*sl = sizeof(*s6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void start_connect(struct cx_client *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int one = 1;
+
+	if (parse_addr(c->cfg.host, c->cfg.port, &ss, &sl))
+		return;
+	c->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		close_conn(c, strerror(errno));
+		return;
+	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	set_state(c, CX_CONNECTING);
+	c->state_deadline = mono_ms() + CONNECT_TIMEOUT_MS;
+	if (connect(c->fd, (struct sockaddr *)&ss, sl) && errno != EINPROGRESS) {
+		close_conn(c, strerror(errno));
+		return;
+	}
+	su_wait_create(&c->wait, c->fd, SU_WAIT_OUT | SU_WAIT_IN | SU_WAIT_HUP);
+	c->widx = su_root_register(c->root, &c->wait, on_socket, c, su_pri_normal);
+	if (c->widx <= 0)
+		close_conn(c, "su_root_register failed");
+}
+
+static void expire_pending(struct cx_client *c, uint64_t now)
+{
+	struct pending **pp = &c->pending;
+
+	while (*pp) {
+		struct pending *p = *pp;
+		if (p->deadline > now) {
+			pp = &p->next;
+			continue;
+		}
+		*pp = p->next;
+		LOGW(LOG_DIAM, "no answer to hop-by-hop 0x%08x within %u ms", p->hbh,
+		     c->cfg.timeout_ms);
+		p->fn(p->arg, -ETIMEDOUT, NULL);
+		free(p);
+	}
+}
+
+/* RFC 3539 §3.4.1: DWR after Tw of silence; a second Tw without any
+ * traffic means the peer is gone. */
+static void watchdog(struct cx_client *c, uint64_t now)
+{
+	uint64_t tw = (uint64_t)c->cfg.watchdog_s * 1000u;
+	uint8_t buf[512];
+	ssize_t n;
+
+	if (c->dwr_sent && now - c->dwr_sent >= tw) {
+		close_conn(c, "watchdog: no DWA");
+		return;
+	}
+	if (c->dwr_sent || now - c->last_rx < tw)
+		return;
+	n = cx_build_dwr(buf, sizeof(buf), &c->cfg.id, diam_next_hbh(), diam_next_e2e());
+	if (n > 0 && !send_bytes(c, buf, (size_t)n))
+		c->dwr_sent = now;
+}
+
+static void on_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct cx_client *c = arg;
+	uint64_t now = mono_ms();
+
+	(void)magic, (void)t;
+	expire_pending(c, now);
+	if (c->state == CX_IDLE && now >= c->reconnect_at)
+		start_connect(c);
+	else if ((c->state == CX_CONNECTING || c->state == CX_WAIT_CEA) &&
+		 now >= c->state_deadline)
+		close_conn(c, "no CEA in time");
+	else if (c->state == CX_OPEN)
+		watchdog(c, now);
+}
+
+struct cx_client *cx_client_new(su_root_t *root, const struct cx_client_cfg *cfg)
+{
+	struct cx_client *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->root = root;
+	c->cfg = *cfg;
+	c->fd = -1;
+	c->backoff_ms = BACKOFF_MIN_MS;
+	c->tick = su_timer_create(su_root_task(root), TICK_MS);
+	if (!c->tick) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cx_client_on_request(struct cx_client *c, cx_request_fn fn, void *arg)
+{
+	c->req_fn = fn;
+	c->req_arg = arg;
+}
+
+int cx_client_start(struct cx_client *c)
+{
+	c->reconnect_at = 0;
+	start_connect(c);
+	return su_timer_run(c->tick, on_tick, c); /* periodic, TICK_MS */
+}
+
+bool cx_client_is_open(const struct cx_client *c)
+{
+	return c->state == CX_OPEN;
+}
+
+int cx_client_request(struct cx_client *c, const uint8_t *buf, size_t len, cx_answer_fn fn,
+		      void *arg)
+{
+	struct diam_msg m;
+	struct pending *p;
+	int rc;
+
+	if (c->state != CX_OPEN)
+		return -ENOTCONN;
+	if (diam_msg_parse(buf, len, &m))
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	rc = send_bytes(c, buf, len);
+	if (rc) {
+		free(p);
+		close_conn(c, "send failed");
+		return -ENOTCONN;
+	}
+	*p = (struct pending){ .hbh = m.hdr.hbh, .fn = fn, .arg = arg,
+			       .deadline = mono_ms() + c->cfg.timeout_ms, .next = c->pending };
+	c->pending = p;
+	return 0;
+}
+
+void cx_client_free(struct cx_client *c)
+{
+	uint8_t buf[512];
+	ssize_t n;
+
+	if (!c)
+		return;
+	if (c->state == CX_OPEN) {
+		n = cx_build_dpr(buf, sizeof(buf), &c->cfg.id, diam_next_hbh(), diam_next_e2e());
+		if (n > 0)
+			send_bytes(c, buf, (size_t)n); /* best effort, no wait for DPA */
+	}
+	fail_all(c, -ECANCELED);
+	if (c->widx > 0)
+		su_root_deregister(c->root, c->widx);
+	if (c->fd >= 0)
+		close(c->fd);
+	su_timer_destroy(c->tick);
+	free(c->rbuf);
+	free(c->wbuf);
+	free(c);
+}

@@ -1,0 +1,314 @@
+/* Cx message builders and parsers (see cx_msg.h). Builders follow the
+ * command ABNF of TS 29.229 §6.1 / RFC 6733 §5 line by line; the writer's
+ * sticky error is checked once by diam_wr_finish (STYLE.md §5). */
+#include "cx_msg.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diameter/codes.h"
+#include "util/hex.h"
+
+#define V3GPP DIAM_VENDOR_3GPP
+
+static void put_origin(struct diam_wr *w, const struct cx_ident *id)
+{
+	diam_put_str(w, AVP_ORIGIN_HOST, 0, id->origin_host);
+	diam_put_str(w, AVP_ORIGIN_REALM, 0, id->origin_realm);
+}
+
+/* RFC 6733 §5.3.1: CER advertising Cx the way 3GPP peers expect it. */
+ssize_t cx_build_cer(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
+		     uint32_t e2e, uint16_t ip_family, const uint8_t *ip, size_t ip_len)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_CE, DIAM_APP_BASE, hbh, e2e);
+	put_origin(&w, id);
+	diam_put_addr(&w, AVP_HOST_IP_ADDRESS, 0, ip_family, ip, ip_len);
+	diam_put_u32(&w, AVP_VENDOR_ID, 0, V3GPP);
+	diam_put_str(&w, AVP_PRODUCT_NAME, 0, "scscf-stub");
+	diam_put_u32(&w, AVP_ORIGIN_STATE_ID, 0, id->origin_state_id);
+	diam_put_u32(&w, AVP_SUPPORTED_VENDOR_ID, 0, V3GPP);
+	diam_put_vendor_app(&w, V3GPP, DIAM_APP_CX);
+	return diam_wr_finish(&w);
+}
+
+ssize_t cx_build_dwr(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
+		     uint32_t e2e)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_DW, DIAM_APP_BASE, hbh, e2e);
+	put_origin(&w, id);
+	diam_put_u32(&w, AVP_ORIGIN_STATE_ID, 0, id->origin_state_id);
+	return diam_wr_finish(&w);
+}
+
+ssize_t cx_build_dpr(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
+		     uint32_t e2e)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_DP, DIAM_APP_BASE, hbh, e2e);
+	put_origin(&w, id);
+	diam_put_u32(&w, AVP_DISCONNECT_CAUSE, 0, 0 /* REBOOTING */);
+	return diam_wr_finish(&w);
+}
+
+ssize_t cx_build_base_answer(uint8_t *buf, size_t cap, const struct cx_ident *id,
+			     const struct diam_msg *req, uint32_t result)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_answer_begin(&w, req);
+	diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
+	put_origin(&w, id);
+	return diam_wr_finish(&w);
+}
+
+/* TS 29.229 §6.1.10 RTA. */
+ssize_t cx_build_rta(uint8_t *buf, size_t cap, const struct cx_ident *id,
+		     const struct diam_msg *req, uint32_t result)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_answer_begin(&w, req);
+	diam_put_vendor_app(&w, V3GPP, DIAM_APP_CX);
+	diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
+	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1 /* NO_STATE_MAINTAINED */);
+	put_origin(&w, id);
+	return diam_wr_finish(&w);
+}
+
+/* Common head of a Cx request (TS 29.229 §6.1). */
+static void put_cx_head(struct diam_wr *w, const struct cx_ident *id, const char *session,
+			uint32_t cmd, uint32_t hbh, uint32_t e2e)
+{
+	diam_put_hdr(w, DIAM_FLAG_R | DIAM_FLAG_P, cmd, DIAM_APP_CX, hbh, e2e);
+	diam_put_str(w, AVP_SESSION_ID, 0, session);
+	diam_put_vendor_app(w, V3GPP, DIAM_APP_CX);
+	diam_put_u32(w, AVP_AUTH_SESSION_STATE, 0, 1 /* NO_STATE_MAINTAINED */);
+	put_origin(w, id);
+	if (id->dest_host && *id->dest_host)
+		diam_put_str(w, AVP_DESTINATION_HOST, 0, id->dest_host);
+	diam_put_str(w, AVP_DESTINATION_REALM, 0, id->dest_realm);
+}
+
+ssize_t cx_build_mar(uint8_t *buf, size_t cap, const struct cx_ident *id, const char *session,
+		     uint32_t hbh, uint32_t e2e, const char *impi, const char *impu,
+		     const char *scheme, const uint8_t *sip_authorization, size_t auth_len)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	put_cx_head(&w, id, session, DIAM_CMD_MA, hbh, e2e);
+	diam_put_str(&w, AVP_USER_NAME, 0, impi);
+	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3GPP, impu);
+	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3GPP, 1);
+	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, V3GPP);
+	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3GPP, scheme);
+	if (sip_authorization) /* resync: RAND ‖ AUTS (TS 29.228 §6.3.1) */
+		diam_put_octets(&w, AVP_CX_SIP_AUTHORIZATION, V3GPP, sip_authorization,
+				auth_len);
+	diam_group_end(&w);
+	diam_put_str(&w, AVP_CX_SERVER_NAME, V3GPP, id->server_name);
+	return diam_wr_finish(&w);
+}
+
+ssize_t cx_build_sar(uint8_t *buf, size_t cap, const struct cx_ident *id, const char *session,
+		     uint32_t hbh, uint32_t e2e, const char *impi, const char *impu,
+		     uint32_t sat, uint32_t udaa)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	put_cx_head(&w, id, session, DIAM_CMD_SA, hbh, e2e);
+	diam_put_str(&w, AVP_USER_NAME, 0, impi);
+	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3GPP, impu);
+	diam_put_str(&w, AVP_CX_SERVER_NAME, V3GPP, id->server_name);
+	diam_put_u32(&w, AVP_CX_SERVER_ASSIGNMENT_TYPE, V3GPP, sat);
+	diam_put_u32(&w, AVP_CX_USER_DATA_ALREADY_AVAILABLE, V3GPP, udaa);
+	return diam_wr_finish(&w);
+}
+
+int cx_get_result(const struct diam_msg *m, struct cx_result *r)
+{
+	struct diam_avp er, c;
+	uint32_t v;
+
+	*r = (struct cx_result){ 0 };
+	if (!diam_msg_u32(m, AVP_RESULT_CODE, 0, &v)) {
+		r->code = v;
+		return 0;
+	}
+	if (diam_msg_find(m, AVP_EXPERIMENTAL_RESULT, 0, &er))
+		return DIAM_ENOENT;
+	if (diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &c) || diam_avp_u32(&c, &v))
+		return DIAM_ENOENT;
+	r->code = v;
+	r->experimental = true;
+	return 0;
+}
+
+bool cx_result_ok(const struct cx_result *r)
+{
+	return r->code >= 2000 && r->code < 3000;
+}
+
+/* Digest-HA1 (RFC 4590 §5.4, sent as hex text) inside SIP-Digest-Authenticate. */
+static void parse_digest_auth(const struct diam_avp *item, struct cx_maa *out)
+{
+	struct diam_avp sda, ha1;
+	char tmp[65];
+
+	if (diam_group_find(item, AVP_CX_SIP_DIGEST_AUTHENTICATE, DIAM_VENDOR_3GPP, &sda) ||
+	    diam_group_find(&sda, AVP_DIGEST_HA1, 0, &ha1))
+		return;
+	if (ha1.len == 32 && !diam_avp_str(&ha1, tmp, sizeof(tmp))) {
+		for (int i = 0; i < 32; i++)
+			tmp[i] = (char)((tmp[i] >= 'A' && tmp[i] <= 'F') ? tmp[i] + 32 : tmp[i]);
+		if (strspn(tmp, "0123456789abcdef") == 32) {
+			memcpy(out->ha1, tmp, 33);
+			out->have_ha1 = true;
+		}
+	} else if (ha1.len == 16) { /* some HSSes send the 16 raw octets */
+		hex_encode(ha1.data, 16, out->ha1);
+		out->have_ha1 = true;
+	}
+}
+
+static void copy_octets(const struct diam_avp *a, uint8_t *dst, size_t cap, size_t *len)
+{
+	*len = a->len <= cap ? a->len : 0;
+	if (*len)
+		memcpy(dst, a->data, *len);
+}
+
+static void parse_auth_item(const struct diam_avp *item, struct cx_maa *out)
+{
+	struct diam_avp a;
+	size_t n;
+
+	if (!diam_group_find(item, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP, &a))
+		diam_avp_str(&a, out->scheme, sizeof(out->scheme));
+	if (!diam_group_find(item, AVP_CX_SIP_AUTHENTICATE, DIAM_VENDOR_3GPP, &a))
+		copy_octets(&a, out->authenticate, sizeof(out->authenticate),
+			    &out->authenticate_len);
+	if (!diam_group_find(item, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, &a))
+		copy_octets(&a, out->authorization, sizeof(out->authorization),
+			    &out->authorization_len);
+	if (!diam_group_find(item, AVP_CX_CONFIDENTIALITY_KEY, DIAM_VENDOR_3GPP, &a)) {
+		copy_octets(&a, out->ck, 16, &n);
+		out->have_ck = n == 16;
+	}
+	if (!diam_group_find(item, AVP_CX_INTEGRITY_KEY, DIAM_VENDOR_3GPP, &a)) {
+		copy_octets(&a, out->ik, 16, &n);
+		out->have_ik = n == 16;
+	}
+	parse_digest_auth(item, out);
+}
+
+int cx_parse_maa(const struct diam_msg *m, struct cx_maa *out)
+{
+	struct diam_iter it;
+	struct diam_avp a, best = { 0 }, num;
+	uint32_t best_no = UINT32_MAX, no;
+	bool found = false;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	cx_get_result(m, &out->res);
+	diam_iter_msg(&it, m);
+	while ((rc = diam_iter_next(&it, &a)) == 1) {
+		if (a.code != AVP_CX_SIP_AUTH_DATA_ITEM || a.vendor != DIAM_VENDOR_3GPP)
+			continue;
+		no = UINT32_MAX - 1;
+		if (!diam_group_find(&a, AVP_CX_SIP_ITEM_NUMBER, DIAM_VENDOR_3GPP, &num))
+			diam_avp_u32(&num, &no);
+		if (!found || no < best_no) {
+			best = a;
+			best_no = no;
+			found = true;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (found)
+		parse_auth_item(&best, out);
+	return 0;
+}
+
+int cx_user_data_identities(const char *xml, size_t len, char *out, size_t outsz)
+{
+	static const char open_tag[] = "<Identity>", close_tag[] = "</Identity>";
+	const char *p = xml, *end = xml + len;
+	size_t used = 0;
+	int count = 0;
+
+	if (outsz)
+		out[0] = '\0';
+	while ((p = memmem(p, (size_t)(end - p), open_tag, sizeof(open_tag) - 1))) {
+		const char *v = p + sizeof(open_tag) - 1, *e;
+		e = memmem(v, (size_t)(end - v), close_tag, sizeof(close_tag) - 1);
+		if (!e)
+			break;
+		while (v < e && (*v == ' ' || *v == '\n' || *v == '\r' || *v == '\t'))
+			v++;
+		size_t l = (size_t)(e - v);
+		while (l && (v[l - 1] == ' ' || v[l - 1] == '\n' || v[l - 1] == '\r'))
+			l--;
+		int n = snprintf(out + used, outsz - used, "%s<%.*s>", count ? ", " : "", (int)l, v);
+		if (n < 0 || (size_t)n >= outsz - used) {
+			out[used] = '\0';
+			break;
+		}
+		used += (size_t)n;
+		count++;
+		p = e + sizeof(close_tag) - 1;
+	}
+	return count;
+}
+
+int cx_parse_saa(const struct diam_msg *m, struct cx_saa *out)
+{
+	struct diam_avp ud;
+
+	memset(out, 0, sizeof(*out));
+	cx_get_result(m, &out->res);
+	if (!diam_msg_find(m, AVP_CX_USER_DATA, DIAM_VENDOR_3GPP, &ud)) {
+		out->have_user_data = true;
+		cx_user_data_identities((const char *)ud.data, ud.len, out->assoc,
+					sizeof(out->assoc));
+	}
+	return 0;
+}
+
+int cx_parse_rtr(const struct diam_msg *m, struct cx_rtr *out)
+{
+	struct diam_iter it;
+	struct diam_avp a, c;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = diam_msg_str(m, AVP_USER_NAME, 0, out->impi, sizeof(out->impi));
+	if (rc)
+		return rc;
+	diam_iter_msg(&it, m);
+	while ((rc = diam_iter_next(&it, &a)) == 1) {
+		if (a.code == AVP_CX_PUBLIC_IDENTITY && a.vendor == DIAM_VENDOR_3GPP &&
+		    out->n_impu < CX_RTR_MAX_IMPU &&
+		    !diam_avp_str(&a, out->impu[out->n_impu], sizeof(out->impu[0])))
+			out->n_impu++;
+		if (a.code == AVP_CX_DEREGISTRATION_REASON && a.vendor == DIAM_VENDOR_3GPP &&
+		    !diam_group_find(&a, AVP_CX_REASON_CODE, DIAM_VENDOR_3GPP, &c))
+			diam_avp_u32(&c, &out->reason);
+	}
+	return rc < 0 ? rc : 0;
+}

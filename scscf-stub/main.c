@@ -1,0 +1,251 @@
+/* scscf-stub: an IMS S-CSCF stub — Sofia-SIP registrar + Cx client in one
+ * su_root loop (DESIGN.md). Signal handlers only set flags (STYLE.md §2);
+ * a 100 ms timer in the su_root loop acts on them. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sofia-sip/su.h>
+#include <sofia-sip/su_wait.h>
+
+#include "clock.h"
+#include "config.h"
+#include "cx_client.h"
+#include "registrar.h"
+#include "sip_io.h"
+#include "util/cli.h"
+#include "util/log.h"
+
+static volatile sig_atomic_t got_term, got_usr1, got_hup;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Writes path atomically (tmp + rename) so readers never see half a file. */
+static int write_file(const char *path, void (*fn)(void *, FILE *), void *arg)
+{
+	char tmp[SCSCF_STR + 8];
+	FILE *fp;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fp = fopen(tmp, "w");
+	if (!fp)
+		return -errno;
+	fn(arg, fp);
+	if (fclose(fp))
+		return -errno;
+	return rename(tmp, path) ? -errno : 0;
+}
+
+static void dump_bindings(void *arg, FILE *fp)
+{
+	bind_dump_json(registrar_bindings(arg), mono_ms(), fp);
+}
+
+static void dump_state(const struct scscf_config *cfg, struct registrar *reg)
+{
+	int rc;
+
+	if (!*cfg->state_file) {
+		dump_bindings(reg, stderr);
+		return;
+	}
+	rc = write_file(cfg->state_file, dump_bindings, reg);
+	if (rc)
+		LOGE(LOG_MAIN, "state file %s: %s", cfg->state_file, strerror(-rc));
+	else
+		LOGI(LOG_MAIN, "bindings written to %s", cfg->state_file);
+}
+
+static void write_port(void *arg, FILE *fp)
+{
+	fprintf(fp, "%u\n", *(unsigned *)arg);
+}
+
+static int cx_send(void *arg, const uint8_t *buf, size_t len,
+		   void (*fn)(void *, int, const struct diam_msg *), void *fnarg)
+{
+	return cx_client_request(arg, buf, len, fn, fnarg);
+}
+
+static ssize_t on_cx_request(void *arg, const struct diam_msg *req, uint8_t *buf, size_t cap)
+{
+	return registrar_on_rtr(arg, req, buf, cap);
+}
+
+static int setup_logging(const struct scscf_config *cfg)
+{
+	log_set_level((enum log_level)cfg->log_level);
+	log_keys_enabled = cfg->log_keys;
+	sip_io_sofia_logging(cfg->sofia_log);
+	if (*cfg->log_file && log_open(cfg->log_file)) {
+		fprintf(stderr, "scscf-stub: cannot open log file %s\n", cfg->log_file);
+		return -1;
+	}
+	return 0;
+}
+
+static void cx_cfg_from(const struct scscf_config *cfg, struct cx_client_cfg *cc)
+{
+	memset(cc, 0, sizeof(*cc));
+	scscf_parse_hss_uri(cfg->hss, cc->host, sizeof(cc->host), &cc->port);
+	cc->id = (struct cx_ident){ .origin_host = cfg->origin_host, .origin_realm = cfg->realm,
+				    .dest_realm = *cfg->hss_realm ? cfg->hss_realm : cfg->realm,
+				    .dest_host = cfg->hss_host, .server_name = cfg->name,
+				    .origin_state_id = (uint32_t)time(NULL) };
+	cc->timeout_ms = cfg->hss_timeout_ms;
+	cc->watchdog_s = cfg->watchdog_s;
+	cc->reconnect_max_s = cfg->reconnect_max_s;
+}
+
+/* Host part of each sip:HOST:PORT listen URI: a digest-uri may name it. */
+static void add_local_hosts(struct registrar *reg, const struct scscf_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->n_sip; i++) {
+		char h[SCSCF_STR];
+		const char *p = cfg->sip[i] + 4;
+		size_t l = *p == '[' ? strcspn(p, "]") + 1 : strcspn(p, ":;");
+		snprintf(h, sizeof(h), "%.*s", (int)l, p);
+		registrar_add_local_host(reg, h);
+	}
+}
+
+struct loop {
+	su_root_t *root;
+	const struct scscf_config *cfg;
+	struct registrar *reg;
+	uint64_t next_tick;
+};
+
+/* Every 100 ms: act on the signal flags, and once a second let the
+ * registrar expire nonces and bindings. (su_timer_set_interval fired only
+ * once in Sofia 1.12.11 here; su_timer_run repeats reliably.) */
+static void on_loop_timer(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct loop *l = arg;
+
+	(void)m, (void)t;
+	if (got_term) {
+		su_root_break(l->root);
+		return;
+	}
+	if (got_usr1) {
+		got_usr1 = 0;
+		dump_state(l->cfg, l->reg);
+	}
+	if (got_hup) {
+		got_hup = 0;
+		log_reopen();
+	}
+	if (mono_ms() >= l->next_tick) {
+		registrar_tick(l->reg);
+		l->next_tick = mono_ms() + 1000;
+	}
+}
+
+static int run(su_root_t *root, const struct scscf_config *cfg, struct registrar *reg)
+{
+	struct loop l = { .root = root, .cfg = cfg, .reg = reg, .next_tick = mono_ms() + 1000 };
+	su_timer_t *t = su_timer_create(su_root_task(root), 100);
+
+	if (!t || su_timer_run(t, on_loop_timer, &l)) {
+		LOGE(LOG_MAIN, "cannot start the loop timer");
+		su_timer_destroy(t);
+		return -1;
+	}
+	su_root_run(root);
+	su_timer_destroy(t);
+	return 0;
+}
+
+static int serve(const struct scscf_config *cfg)
+{
+	struct cx_client_cfg cc;
+	struct sip_io *io = NULL;
+	struct cx_client *cx = NULL;
+	struct registrar *reg = NULL;
+	su_root_t *root;
+	unsigned port;
+	int rc = EXIT_CHECK_FAILED;
+
+	su_init();
+	root = su_root_create(NULL);
+	if (!root)
+		goto out;
+	cx_cfg_from(cfg, &cc);
+	io = sip_io_new(root, cfg);
+	cx = cx_client_new(root, &cc);
+	if (!io || !cx)
+		goto out;
+	struct reg_ops ops = { .cx_send = cx_send, .reply = sip_io_reply, .arg = NULL };
+	ops.arg = cx; /* cx_send's arg; reply ignores its arg */
+	reg = registrar_new(cfg, &ops);
+	if (!reg)
+		goto out;
+	add_local_hosts(reg, cfg);
+	sip_io_set_registrar(io, reg);
+	cx_client_on_request(cx, on_cx_request, reg);
+	port = sip_io_port(io);
+	LOGN(LOG_MAIN, "scscf-stub listening on %s (port %u), HSS %s, realm %s, scheme %s",
+	     cfg->sip[0], port, cfg->hss, cfg->realm, digest_alg_name(cfg->scheme));
+	if (*cfg->port_file && write_file(cfg->port_file, write_port, &port))
+		LOGE(LOG_MAIN, "cannot write port file %s", cfg->port_file);
+	cx_client_start(cx);
+	if (run(root, cfg, reg) == 0)
+		rc = 0;
+	LOGN(LOG_MAIN, "shutting down");
+	if (*cfg->state_file)
+		dump_state(cfg, reg);
+out:
+	cx_client_free(cx); /* pending REGISTERs get their 500 here */
+	sip_io_free(io);
+	registrar_free(reg);
+	if (root)
+		su_root_destroy(root);
+	su_deinit();
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct scscf_config cfg;
+	char err[512];
+
+	scscf_config_defaults(&cfg);
+	scscf_config_from_args(&cfg, argc, argv);
+	if (scscf_config_validate(&cfg, err, sizeof(err))) {
+		fprintf(stderr, "scscf-stub: %s%s%s\n", *cfg.conf_path ? cfg.conf_path : "",
+			*cfg.conf_path ? ": " : "", err);
+		return cfg.check_only ? EXIT_CHECK_FAILED : EXIT_USAGE;
+	}
+	if (cfg.check_only) {
+		scscf_config_print(&cfg, stdout);
+		return 0;
+	}
+	if (setup_logging(&cfg))
+		return EXIT_CHECK_FAILED;
+	install_signals();
+	return serve(&cfg);
+}

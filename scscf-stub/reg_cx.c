@@ -1,0 +1,309 @@
+/* REGISTER handling, the HSS side: MAR/MAA -> 401, SAR/SAA -> 200, the
+ * timeout de-registration and RTR (TS 29.228 §6.1-6.3, TS 24.229 §5.4.1). */
+#include "registrar_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "challenge.h"
+#include "diameter/codes.h"
+#include "util/log.h"
+
+#define CX_BUF 2048
+
+static const char *scheme_of(enum digest_alg a)
+{
+	return a == DIGEST_ALG_AKAV2_MD5 ? CX_SCHEME_AKAV2
+	       : a == DIGEST_ALG_MD5	 ? CX_SCHEME_DIGEST
+					 : CX_SCHEME_AKAV1;
+}
+
+/* The MAA may name another scheme than asked (the subscriber's own). */
+static enum digest_alg alg_of_scheme(const char *s, enum digest_alg dflt)
+{
+	if (!strcasecmp(s, CX_SCHEME_AKAV1))
+		return DIGEST_ALG_AKAV1_MD5;
+	if (!strcasecmp(s, CX_SCHEME_AKAV2))
+		return DIGEST_ALG_AKAV2_MD5;
+	if (!strcasecmp(s, CX_SCHEME_DIGEST))
+		return DIGEST_ALG_MD5;
+	return dflt;
+}
+
+static void fail(struct registrar *r, struct reg_txn *t, int status, const char *phrase,
+		 unsigned retry_after, const char *why)
+{
+	struct reg_reply rep = { .status = status, .phrase = phrase, .retry_after = retry_after };
+
+	reg_finish(r, t->handle, t->impi, t->impu, t->start_ms, &rep, why);
+}
+
+void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,
+		      const struct cx_result *res, const char *what)
+{
+	char why[128];
+
+	if (status == -ETIMEDOUT) {
+		snprintf(why, sizeof(why), "%s: HSS did not answer in time", what);
+		fail(r, t, 504, "Server Time-out", 0, why);
+		return;
+	}
+	if (status < 0) {
+		snprintf(why, sizeof(why), "%s: HSS unreachable (%s)", what, strerror(-status));
+		fail(r, t, 500, "Server Internal Error", r->cfg->retry_after, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "%s: %s %u", what, res->experimental ? "Experimental-Result"
+								       : "Result-Code",
+		 res->code);
+	/* TS 29.229 §6.2 errors about the user -> 403, like Kamailio. */
+	if ((res->experimental && res->code >= 5000 && res->code < 6000) ||
+	    res->code == DIAM_AUTHENTICATION_REJECTED || res->code == DIAM_AUTHORIZATION_REJECTED)
+		fail(r, t, 403, "Forbidden", 0, why);
+	else
+		fail(r, t, 500, "Server Internal Error", r->cfg->retry_after, why);
+}
+
+static int send_req(struct registrar *r, struct reg_txn *t, const uint8_t *buf, ssize_t n,
+		    void (*fn)(void *, int, const struct diam_msg *))
+{
+	int rc = n < 0 ? (int)n : r->ops.cx_send(r->ops.arg, buf, (size_t)n, fn, t);
+
+	if (rc == 0)
+		r->pending++;
+	return rc;
+}
+
+/* Vector from the MAA -> stored entry + 401. */
+static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const struct cx_maa *m)
+{
+	struct vec_entry v = { 0 };
+	struct challenge_params cp;
+	char www[1024];
+	enum digest_alg alg = alg_of_scheme(m->scheme, t->alg);
+	bool aka = alg != DIGEST_ALG_MD5;
+	int n;
+
+	if (aka ? m->authenticate_len < 32 || m->authorization_len < 4 ||
+			  (alg == DIGEST_ALG_AKAV2_MD5 && !(m->have_ck && m->have_ik))
+		: !m->have_ha1) {
+		fail(r, t, 500, "Server Internal Error", r->cfg->retry_after,
+		     "MAA without a usable vector");
+		return;
+	}
+	n = aka ? challenge_nonce(m->authenticate, m->authenticate_len, v.nonce, sizeof(v.nonce))
+		: challenge_nonce(NULL, 0, v.nonce, sizeof(v.nonce));
+	if (n < 0) {
+		fail(r, t, 500, "Server Internal Error", 0, "cannot build nonce");
+		return;
+	}
+	snprintf(v.impi, sizeof(v.impi), "%s", t->impi);
+	snprintf(v.impu, sizeof(v.impu), "%s", t->impu);
+	v.alg = alg;
+	memcpy(v.xres, m->authorization, m->authorization_len);
+	v.xres_len = m->authorization_len;
+	memcpy(v.ck, m->ck, 16);
+	memcpy(v.ik, m->ik, 16);
+	memcpy(v.ha1, m->ha1, sizeof(v.ha1));
+	v.expires_ms = r->ops.now_ms() + (uint64_t)r->cfg->nonce_ttl * 1000u;
+	cp = (struct challenge_params){ .realm = r->cfg->realm, .nonce = v.nonce, .alg = alg,
+					.qop = r->cfg->qop, .stale = t->stale,
+					.ck = aka && m->have_ck && m->have_ik ? m->ck : NULL,
+					.ik = aka && m->have_ck && m->have_ik ? m->ik : NULL };
+	if (challenge_build(&cp, www, sizeof(www)) < 0 || vstore_put(r->vs, &v)) {
+		fail(r, t, 500, "Server Internal Error", 0, "cannot store the challenge");
+		memset(&v, 0, sizeof(v));
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	struct reg_reply rep = { .status = 401, .phrase = "Unauthorized", .www_authenticate = www };
+	reg_finish(r, t->handle, t->impi, t->impu, t->start_ms, &rep,
+		   t->resync ? "challenge after resync" : t->stale ? "challenge, stale nonce"
+								   : "challenge");
+}
+
+static void on_maa(void *arg, int status, const struct diam_msg *ans)
+{
+	struct reg_txn *t = arg;
+	struct registrar *r = t->reg;
+	struct cx_maa m;
+
+	r->pending--;
+	if (status == 0 && cx_parse_maa(ans, &m))
+		status = -EPROTO;
+	if (status || !cx_result_ok(&m.res))
+		reg_diam_failure(r, t, status, status ? NULL : &m.res, "MAR");
+	else
+		challenge_from_maa(r, t, &m);
+	memset(&m, 0, sizeof(m));
+	reg_txn_free(t);
+}
+
+void reg_start_mar(struct registrar *r, struct reg_txn *t, const uint8_t *rand_auts)
+{
+	uint8_t buf[CX_BUF];
+	char sid[256];
+	ssize_t n;
+	int rc;
+
+	diam_session_id(r->cfg->origin_host, sid, sizeof(sid));
+	n = cx_build_mar(buf, sizeof(buf), &r->id, sid, diam_next_hbh(), diam_next_e2e(), t->impi,
+			 t->impu, scheme_of(t->alg), rand_auts, rand_auts ? 30 : 0);
+	rc = send_req(r, t, buf, n, on_maa);
+	if (rc) {
+		reg_diam_failure(r, t, rc == -ENOTCONN ? -ENOTCONN : -EIO, NULL, "MAR");
+		reg_txn_free(t);
+	}
+}
+
+void reg_reply_200(struct registrar *r, void *handle, const char *impi, const char *impu,
+		   uint64_t start_ms, const struct binding_rec *rec, const char *why)
+{
+	char contact[BIND_MAX_CONTACTS * (2 * BIND_URI_MAX + 32)];
+	struct reg_reply rep = { .status = 200, .phrase = "OK" };
+
+	if (rec && rec->n && bind_format_contacts(rec, r->ops.now_ms(), contact,
+						  sizeof(contact)) > 0) {
+		rep.contact = contact;
+		rep.service_route = r->service_route;
+		rep.p_associated_uri = *rec->assoc ? rec->assoc : NULL;
+		rep.path = *rec->path ? rec->path : NULL;
+	}
+	reg_finish(r, handle, impi, impu, start_ms, &rep, why);
+}
+
+/* SAA success: apply the contacts and answer 200. */
+static void registered(struct registrar *r, struct reg_txn *t, const struct cx_saa *s)
+{
+	uint64_t now = r->ops.now_ms();
+	struct binding_rec *rec;
+
+	if (t->sat == CX_SAT_USER_DEREGISTRATION) {
+		bind_del(r->bs, t->impu);
+		vstore_del_impi(r->vs, t->impi); /* next REGISTER starts afresh */
+		reg_reply_200(r, t->handle, t->impi, t->impu, t->start_ms, NULL,
+			      "de-registered");
+		return;
+	}
+	rec = bind_get(r->bs, t->impu, t->impi);
+	if (!rec) {
+		fail(r, t, 500, "Server Internal Error", 0, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < t->n_contacts; i++)
+		if (bind_set_contact(rec, t->contacts[i].uri, t->contacts[i].params,
+				     (unsigned)t->contacts[i].expires, now))
+			LOGW(LOG_SIP, "impu=%s: contact %s not stored (limit %d)", t->impu,
+			     t->contacts[i].uri, BIND_MAX_CONTACTS);
+	if (s->assoc[0])
+		snprintf(rec->assoc, sizeof(rec->assoc), "%s", s->assoc);
+	else if (!rec->assoc[0])
+		snprintf(rec->assoc, sizeof(rec->assoc), "<%s>", t->impu);
+	snprintf(rec->path, sizeof(rec->path), "%s", t->path);
+	reg_reply_200(r, t->handle, t->impi, t->impu, t->start_ms, rec,
+		      t->sat == CX_SAT_REGISTRATION ? "registered" : "re-registered");
+}
+
+static void on_saa(void *arg, int status, const struct diam_msg *ans)
+{
+	struct reg_txn *t = arg;
+	struct registrar *r = t->reg;
+	struct cx_saa *s = malloc(sizeof(*s));
+
+	r->pending--;
+	if (!t->handle) { /* background SAR (timeout de-registration) */
+		LOGI(LOG_DIAM, "SAR TIMEOUT_DEREGISTRATION impi=%s impu=%s: %s", t->impi, t->impu,
+		     status ? strerror(-status) : "answered");
+	} else if (!s) {
+		fail(r, t, 500, "Server Internal Error", 0, "out of memory");
+	} else {
+		if (status == 0 && cx_parse_saa(ans, s))
+			status = -EPROTO;
+		if (status || !cx_result_ok(&s->res)) {
+			if (t->sat == CX_SAT_USER_DEREGISTRATION)
+				bind_del(r->bs, t->impu); /* gone here, whatever the HSS says */
+			reg_diam_failure(r, t, status, status ? NULL : &s->res, "SAR");
+		} else {
+			registered(r, t, s);
+		}
+	}
+	free(s);
+	reg_txn_free(t);
+}
+
+void reg_start_sar(struct registrar *r, struct reg_txn *t)
+{
+	uint8_t buf[CX_BUF];
+	char sid[256];
+	ssize_t n;
+	int rc;
+
+	diam_session_id(r->cfg->origin_host, sid, sizeof(sid));
+	/* User-Data-Already-Available: only a first registration needs it. */
+	n = cx_build_sar(buf, sizeof(buf), &r->id, sid, diam_next_hbh(), diam_next_e2e(), t->impi,
+			 t->impu, t->sat, t->sat == CX_SAT_REGISTRATION ? 0 : 1);
+	rc = send_req(r, t, buf, n, on_saa);
+	if (rc) {
+		if (t->handle)
+			reg_diam_failure(r, t, rc == -ENOTCONN ? -ENOTCONN : -EIO, NULL, "SAR");
+		else
+			LOGW(LOG_DIAM, "SAR for impu=%s not sent: %s", t->impu, strerror(-rc));
+		reg_txn_free(t);
+	}
+}
+
+/* A binding ran out: tell the HSS (TS 29.228 §6.1.2, TIMEOUT_DEREGISTRATION). */
+static void binding_gone(void *arg, const struct binding_rec *b)
+{
+	struct registrar *r = arg;
+	struct reg_txn *t = calloc(1, sizeof(*t));
+
+	LOGI(LOG_SIP, "binding expired impi=%s impu=%s", b->impi, b->impu);
+	if (!t)
+		return;
+	t->reg = r;
+	t->kind = TXN_SAR;
+	t->start_ms = r->ops.now_ms();
+	t->sat = CX_SAT_TIMEOUT_DEREGISTRATION;
+	snprintf(t->impi, sizeof(t->impi), "%s", b->impi);
+	snprintf(t->impu, sizeof(t->impu), "%s", b->impu);
+	reg_start_sar(r, t);
+}
+
+void registrar_tick(struct registrar *r)
+{
+	uint64_t now = r->ops.now_ms();
+
+	/* Keep expired nonces a while longer so a late answer reads "stale". */
+	vstore_expire(r->vs, now, 5 * 60 * 1000u);
+	bind_expire(r->bs, now, binding_gone, r);
+	r->last_tick = now;
+}
+
+ssize_t registrar_on_rtr(struct registrar *r, const struct diam_msg *req, uint8_t *buf,
+			 size_t cap)
+{
+	struct cx_rtr rtr;
+	size_t n;
+
+	if (req->hdr.code != DIAM_CMD_RT)
+		return -1;
+	if (cx_parse_rtr(req, &rtr)) {
+		LOGW(LOG_DIAM, "RTR without User-Name");
+		return cx_build_rta(buf, cap, &r->id, req, DIAM_MISSING_AVP);
+	}
+	/* TS 29.228 §6.1.3: drop the listed IMPUs, or all of the IMPI's. */
+	n = bind_del_impi(r->bs, rtr.impi);
+	for (size_t i = 0; i < rtr.n_impu; i++)
+		if (bind_find(r->bs, rtr.impu[i])) {
+			bind_del(r->bs, rtr.impu[i]);
+			n++;
+		}
+	vstore_del_impi(r->vs, rtr.impi);
+	LOGI(LOG_DIAM, "RTR impi=%s reason=%u: %zu binding record(s) dropped -> RTA 2001",
+	     rtr.impi, rtr.reason, n);
+	return cx_build_rta(buf, cap, &r->id, req, DIAM_SUCCESS);
+}

@@ -1,0 +1,390 @@
+/* REGISTER handling, the SIP side (see registrar.h): what to do with one
+ * request, decided before any Diameter is sent. reg_cx.c continues when
+ * the HSS answers. */
+#include "registrar_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "challenge.h"
+#include "clock.h"
+#include "digest/auth_header.h"
+#include "util/hex.h"
+#include "util/log.h"
+
+static uint64_t default_now(void)
+{
+	return mono_ms();
+}
+
+struct registrar *registrar_new(const struct scscf_config *cfg, const struct reg_ops *ops)
+{
+	struct registrar *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->cfg = cfg;
+	r->ops = *ops;
+	if (!r->ops.now_ms)
+		r->ops.now_ms = default_now;
+	r->vs = vstore_new(4096);
+	r->bs = bstore_new();
+	if (!r->vs || !r->bs) {
+		registrar_free(r);
+		return NULL;
+	}
+	r->id = (struct cx_ident){
+		.origin_host = cfg->origin_host,
+		.origin_realm = cfg->realm,
+		.dest_realm = *cfg->hss_realm ? cfg->hss_realm : cfg->realm,
+		.dest_host = cfg->hss_host,
+		.server_name = cfg->name,
+		.origin_state_id = (uint32_t)time(NULL),
+	};
+	/* TS 24.229 §5.4.1.2.2: Service-Route names this S-CSCF, loose routing. */
+	snprintf(r->service_route, sizeof(r->service_route), "<%s;lr>", cfg->name);
+	return r;
+}
+
+void registrar_free(struct registrar *r)
+{
+	if (!r)
+		return;
+	vstore_free(r->vs);
+	bstore_free(r->bs);
+	for (size_t i = 0; i < r->n_local; i++)
+		free(r->local_hosts[i]);
+	free(r);
+}
+
+void registrar_add_local_host(struct registrar *r, const char *host)
+{
+	if (r->n_local < REG_MAX_LOCAL)
+		r->local_hosts[r->n_local++] = strdup(host);
+}
+
+struct bstore *registrar_bindings(struct registrar *r) { return r->bs; }
+struct vstore *registrar_vectors(struct registrar *r) { return r->vs; }
+size_t registrar_pending(const struct registrar *r) { return r->pending; }
+
+void reg_finish(struct registrar *r, void *handle, const char *impi, const char *impu,
+		uint64_t start_ms, struct reg_reply *rep, const char *why)
+{
+	uint64_t now = r->ops.now_ms();
+
+	if (handle)
+		r->ops.reply(r->ops.arg, handle, rep);
+	/* One line per transaction (issue 4 §6): identities, outcome, time;
+	 * never key material. */
+	log_msg(LOG_SIP, rep->status >= 500 ? LOG_LVL_WARN : LOG_LVL_INFO,
+		"REGISTER impi=%s impu=%s -> %d %s (%s) in %llu ms", impi && *impi ? impi : "-",
+		impu && *impu ? impu : "-", rep->status, rep->phrase, why,
+		(unsigned long long)(now - start_ms));
+}
+
+static void simple(struct registrar *r, const struct reg_request *q, const char *impi,
+		   uint64_t start, int status, const char *phrase, const char *why)
+{
+	struct reg_reply rep = { .status = status, .phrase = phrase };
+
+	reg_finish(r, q->handle, impi, q->impu, start, &rep, why);
+}
+
+void reg_txn_free(struct reg_txn *t)
+{
+	if (!t)
+		return;
+	free(t->contacts);
+	free(t);
+}
+
+static struct reg_txn *txn_new(struct registrar *r, const struct reg_request *q,
+			       const char *impi, uint64_t start)
+{
+	struct reg_txn *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->reg = r;
+	t->handle = q->handle;
+	t->start_ms = start;
+	snprintf(t->impi, sizeof(t->impi), "%s", impi);
+	snprintf(t->impu, sizeof(t->impu), "%s", q->impu);
+	snprintf(t->path, sizeof(t->path), "%s", q->path ? q->path : "");
+	return t;
+}
+
+/* IMPI when the REGISTER carries none: user@host of the To URI, as
+ * TS 24.229 §5.4.1.2.1 and Kamailio derive it. NULL for tel: URIs. */
+static const char *derive_impi(const char *impu, char *buf, size_t bufsz)
+{
+	const char *p;
+	size_t l;
+
+	if (!strncasecmp(impu, "sip:", 4))
+		p = impu + 4;
+	else if (!strncasecmp(impu, "sips:", 5))
+		p = impu + 5;
+	else
+		return NULL;
+	l = strcspn(p, ";?>");
+	if (!memchr(p, '@', l) || l >= bufsz)
+		return NULL;
+	memcpy(buf, p, l);
+	buf[l] = '\0';
+	return buf;
+}
+
+static void challenge_new(struct registrar *r, const struct reg_request *q, const char *impi,
+			  uint64_t start, enum digest_alg alg, bool stale, const uint8_t *ra)
+{
+	struct reg_txn *t = txn_new(r, q, impi, start);
+
+	if (!t) {
+		simple(r, q, impi, start, 500, "Server Internal Error", "out of memory");
+		return;
+	}
+	t->kind = TXN_MAR;
+	t->alg = alg;
+	t->stale = stale;
+	t->resync = ra != NULL;
+	reg_start_mar(r, t, ra);
+}
+
+/* RFC 3310 §3.4 resync: auts = base64 of 14 octets (some UEs send hex). */
+static int decode_auts(const char *s, uint8_t auts[14])
+{
+	if (b64_decode(s, strlen(s), auts, 14) == 14)
+		return 0;
+	return hex_decode_exact(s, auts, 14);
+}
+
+static void handle_resync(struct registrar *r, const struct reg_request *q,
+			  const struct auth_header *h, const char *impi, struct vec_entry *v,
+			  uint64_t start)
+{
+	uint8_t ra[30];
+	struct nonce_parts np;
+	const char *nonce = auth_param_get(h, "nonce");
+	enum digest_alg alg = v->alg;
+
+	if (decode_auts(auth_param_get(h, "auts"), ra + 16)) {
+		simple(r, q, impi, start, 400, "Bad Request", "auts is not 14 octets");
+		return;
+	}
+	if (nonce_decode(nonce, strlen(nonce), &np)) {
+		simple(r, q, impi, start, 400, "Bad Request", "nonce not decodable for resync");
+		return;
+	}
+	memcpy(ra, np.rand, 16); /* TS 29.228 §6.3: RAND of the failed challenge */
+	vstore_del(r->vs, nonce);
+	challenge_new(r, q, impi, start, alg, false, ra);
+}
+
+/* Contact expiry (RFC 3261 §10.3 step 6) resolved and clamped; -1 means
+ * "too brief" (423). */
+static int contact_expires(const struct registrar *r, const struct reg_request *q,
+			   const struct reg_contact *c)
+{
+	long e = c->expires >= 0 ? c->expires : q->expires >= 0 ? q->expires
+							      : (long)r->cfg->default_expires;
+
+	if (e > 0 && e < (long)r->cfg->min_expires)
+		return -1;
+	return e > (long)r->cfg->max_expires ? (int)r->cfg->max_expires : (int)e;
+}
+
+/* Would the AOR have no contact left after this request? */
+static bool leaves_nothing(const struct binding_rec *rec, const struct reg_contact *c,
+			   size_t n)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (c[i].expires > 0)
+			return false;
+	for (size_t j = 0; rec && j < rec->n; j++) {
+		bool removed = false;
+		for (size_t i = 0; i < n && !removed; i++)
+			removed = !strcmp(rec->c[j].uri, c[i].uri);
+		left += !removed;
+	}
+	return left == 0;
+}
+
+/* Authenticated: query, register, refresh or de-register. */
+static void do_register(struct registrar *r, const struct reg_request *q, const char *impi,
+			uint64_t start)
+{
+	struct binding_rec *rec = bind_find(r->bs, q->impu);
+	struct reg_txn *t;
+
+	if (rec)
+		bind_prune(rec, r->ops.now_ms());
+	if (!q->n_contacts && !q->star) { /* RFC 3261 §10.3 step 6: a query */
+		reg_reply_200(r, q->handle, impi, q->impu, start, rec, "query");
+		return;
+	}
+	t = txn_new(r, q, impi, start);
+	if (!t || (q->n_contacts && !(t->contacts = calloc(q->n_contacts, sizeof(*t->contacts))))) {
+		reg_txn_free(t);
+		simple(r, q, impi, start, 500, "Server Internal Error", "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < q->n_contacts; i++) {
+		t->contacts[i] = q->contacts[i];
+		t->contacts[i].expires = contact_expires(r, q, &q->contacts[i]);
+		if (t->contacts[i].expires < 0) {
+			struct reg_reply rep = { .status = 423, .phrase = "Interval Too Brief",
+						 .min_expires = r->cfg->min_expires };
+			reg_txn_free(t);
+			reg_finish(r, q->handle, impi, q->impu, start, &rep, "expires too short");
+			return;
+		}
+	}
+	t->n_contacts = q->n_contacts;
+	t->kind = TXN_SAR;
+	if (q->star || leaves_nothing(rec, t->contacts, t->n_contacts))
+		t->sat = CX_SAT_USER_DEREGISTRATION;
+	else
+		t->sat = rec && rec->n ? CX_SAT_RE_REGISTRATION : CX_SAT_REGISTRATION;
+	reg_start_sar(r, t);
+}
+
+/* The checks of challenge_check failed: 400 for a broken header, 403 for
+ * a wrong one (issue 4 §3: wrong response -> 403, no SAR). */
+static void check_failed(struct registrar *r, const struct reg_request *q, const char *impi,
+			 uint64_t start, int rc, const char *nonce)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "digest: %s", chk_strerror(rc));
+	if (rc == CHK_EMISSING || rc == CHK_ENC) {
+		simple(r, q, impi, start, 400, "Bad Request", why);
+		return;
+	}
+	if (rc == CHK_ERESPONSE) /* TS 33.203 §6.1.2: a failed vector is not reused */
+		vstore_del(r->vs, nonce);
+	simple(r, q, impi, start, 403, "Forbidden", why);
+}
+
+static void handle_credentials(struct registrar *r, const struct reg_request *q,
+			       const struct auth_header *h, const char *impi, uint64_t start)
+{
+	const char *nonce = auth_param_get(h, "nonce");
+	const char *resp = auth_param_get(h, "response");
+	uint64_t now = r->ops.now_ms();
+	struct vec_entry *v = vstore_get(r->vs, nonce, now);
+	struct check_input ci;
+	bool was_used;
+	int rc;
+
+	if (!v) { /* RFC 2617 §3.2.1: unknown/expired nonce -> stale=true */
+		challenge_new(r, q, impi, start, r->cfg->scheme, true, NULL);
+		return;
+	}
+	if (auth_param_get(h, "auts")) {
+		handle_resync(r, q, h, impi, v, start);
+		return;
+	}
+	if (!resp || !*resp) { /* TS 33.203 §6.1.2: the UE rejected AUTN */
+		vstore_del(r->vs, nonce);
+		simple(r, q, impi, start, 403, "Forbidden", "empty response: UE MAC failure");
+		return;
+	}
+	if (strcmp(v->impu, q->impu)) {
+		simple(r, q, impi, start, 403, "Forbidden", "IMPU differs from the challenged one");
+		return;
+	}
+	ci = (struct check_input){
+		.h = h, .method = "REGISTER", .request_uri = q->request_uri,
+		.body = q->body, .body_len = q->body_len, .realm = r->cfg->realm,
+		.qop_offered = r->cfg->qop,
+		.local_hosts = (const char *const *)r->local_hosts, .n_local_hosts = r->n_local,
+	};
+	was_used = v->consumed;
+	rc = challenge_check(&ci, v);
+	if (rc) {
+		check_failed(r, q, impi, start, rc, nonce);
+		return;
+	}
+	if (was_used && r->cfg->challenge == SCSCF_CHALLENGE_EVERY) {
+		challenge_new(r, q, impi, start, v->alg, false, NULL);
+		return;
+	}
+	v->consumed = true;
+	do_register(r, q, impi, start);
+}
+
+/* Input checks that need no HSS: 400/403 with a reason, else 0. */
+static int precheck(struct registrar *r, const struct reg_request *q, struct auth_header *h,
+		    bool *have_auth, uint64_t start)
+{
+	int rc;
+
+	*have_auth = false;
+	if (!q->impu || !q->call_id) {
+		simple(r, q, NULL, start, 400, "Bad Request", "missing To, From or Call-ID");
+		return -1;
+	}
+	if (q->auth_malformed) {
+		simple(r, q, NULL, start, 400, "Bad Request", "malformed Authorization");
+		return -1;
+	}
+	if (q->star && (q->n_contacts || q->expires != 0)) {
+		simple(r, q, NULL, start, 400, "Bad Request", "Contact: * needs Expires: 0");
+		return -1;
+	}
+	if (!q->auth)
+		return 0;
+	rc = auth_header_parse(q->auth, q->auth_len, h);
+	if (rc || strcasecmp(h->scheme, "Digest")) {
+		char why[96];
+		snprintf(why, sizeof(why), "Authorization: %s",
+			 rc ? auth_strerror(rc) : "scheme is not Digest");
+		simple(r, q, NULL, start, 400, "Bad Request", why);
+		return -1;
+	}
+	*have_auth = true;
+	return 0;
+}
+
+void registrar_handle(struct registrar *r, const struct reg_request *q)
+{
+	uint64_t start = r->ops.now_ms();
+	struct auth_header *h = malloc(sizeof(*h));
+	const char *impi = NULL, *realm, *nonce;
+	char ibuf[256];
+	bool have_auth;
+
+	if (!h) {
+		simple(r, q, NULL, start, 500, "Server Internal Error", "out of memory");
+		return;
+	}
+	if (precheck(r, q, h, &have_auth, start))
+		goto out;
+	if (have_auth) {
+		impi = auth_param_get(h, "username");
+		realm = auth_param_get(h, "realm");
+		if (realm && *realm && strcasecmp(realm, r->cfg->realm)) {
+			simple(r, q, impi, start, 403, "Forbidden", "realm mismatch");
+			goto out;
+		}
+	}
+	if (!impi || !*impi)
+		impi = derive_impi(q->impu, ibuf, sizeof(ibuf));
+	if (!impi) {
+		simple(r, q, NULL, start, 403, "Forbidden", "no private identity");
+		goto out;
+	}
+	nonce = have_auth ? auth_param_get(h, "nonce") : NULL;
+	if (!nonce || !*nonce) /* initial REGISTER (TS 24.229 §5.4.1.2.1) */
+		challenge_new(r, q, impi, start, r->cfg->scheme, false, NULL);
+	else
+		handle_credentials(r, q, h, impi, start);
+out:
+	free(h);
+}

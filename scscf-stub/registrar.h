@@ -1,0 +1,99 @@
+/* REGISTER handling of the S-CSCF (TS 24.229 §5.4.1, RFC 3261 §10.3):
+ * authentication with vectors from the HSS (MAR/MAA), registration
+ * (SAR/SAA), bindings, de-registration, RTR.
+ *
+ * Independent of Sofia: the SIP glue (sip_io.c) fills a reg_request from
+ * the parsed message and sends the reg_reply it gets back; Diameter goes
+ * through reg_ops, so unit tests run the whole flow with a fake HSS.
+ *
+ * Decisions (docs/scscf-stub.md has the full table):
+ *  - MAA/SAA Experimental-Result 5001 (user unknown), 5002, 5006 and
+ *    Result-Code 4001/5003 -> 403 Forbidden (as Kamailio's S-CSCF; a 404
+ *    would tell a scanner which IMPIs exist).
+ *  - HSS not connected / connection lost / other Diameter errors -> 500
+ *    with Retry-After; no answer within hss_timeout -> 504. */
+#ifndef SCSCF_REGISTRAR_H
+#define SCSCF_REGISTRAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bindings.h"
+#include "config.h"
+#include "cx_msg.h"
+#include "vectors.h"
+
+struct reg_contact {
+	char uri[BIND_URI_MAX];
+	char params[BIND_URI_MAX]; /* without expires */
+	int expires;               /* contact's expires param, -1 if none */
+};
+
+/* One REGISTER, as the glue extracted it. Strings are borrowed for the
+ * duration of registrar_handle(); the registrar copies what it keeps. */
+struct reg_request {
+	void *handle;             /* the glue's transaction (nta_incoming_t) */
+	const char *impu;         /* To URI, NULL if missing */
+	const char *call_id;      /* NULL if missing */
+	const char *request_uri;
+	const char *auth;         /* Authorization value "Digest …", NULL if none */
+	size_t auth_len;
+	bool auth_malformed;      /* the SIP parser already rejected it */
+	const struct reg_contact *contacts;
+	size_t n_contacts;
+	bool star;                /* Contact: * */
+	int expires;              /* Expires header, -1 if none */
+	const char *path;         /* Path values joined with ", ", NULL if none */
+	const uint8_t *body;
+	size_t body_len;
+};
+
+struct reg_reply {
+	int status;
+	const char *phrase;
+	const char *www_authenticate;
+	const char *contact;
+	const char *service_route;
+	const char *p_associated_uri;
+	const char *path;
+	unsigned retry_after;     /* 0 = no header */
+	unsigned min_expires;     /* 423 */
+};
+
+struct reg_ops {
+	/* Sends a Cx request; same contract as cx_client_request. */
+	int (*cx_send)(void *arg, const uint8_t *buf, size_t len,
+		       void (*fn)(void *fnarg, int status, const struct diam_msg *ans),
+		       void *fnarg);
+	/* Sends the final SIP response for req->handle (strings borrowed for
+	 * the call). */
+	void (*reply)(void *arg, void *handle, const struct reg_reply *r);
+	void *arg;
+	uint64_t (*now_ms)(void);
+};
+
+struct registrar;
+
+struct registrar *registrar_new(const struct scscf_config *cfg, const struct reg_ops *ops);
+void registrar_free(struct registrar *r);
+
+/* Hosts (our listen IPs) a digest-uri may name; copied. */
+void registrar_add_local_host(struct registrar *r, const char *host);
+
+/* Handles one REGISTER: replies at once or after the HSS answers. */
+void registrar_handle(struct registrar *r, const struct reg_request *req);
+
+/* Once a second: expire nonces and bindings (SAR TIMEOUT_DEREGISTRATION). */
+void registrar_tick(struct registrar *r);
+
+/* An RTR from the HSS: drops bindings, writes the RTA. Length or < 0. */
+ssize_t registrar_on_rtr(struct registrar *r, const struct diam_msg *req, uint8_t *buf,
+			 size_t cap);
+
+struct bstore *registrar_bindings(struct registrar *r);
+struct vstore *registrar_vectors(struct registrar *r);
+/* Pending (waiting for the HSS) transactions. */
+size_t registrar_pending(const struct registrar *r);
+
+#endif

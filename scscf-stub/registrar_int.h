@@ -1,0 +1,56 @@
+/* Internals shared by registrar.c (SIP side) and reg_cx.c (HSS side). */
+#ifndef SCSCF_REGISTRAR_INT_H
+#define SCSCF_REGISTRAR_INT_H
+
+#include "registrar.h"
+
+#define REG_MAX_LOCAL 8
+
+struct registrar {
+	const struct scscf_config *cfg;
+	struct reg_ops ops;
+	struct vstore *vs;
+	struct bstore *bs;
+	struct cx_ident id;
+	char service_route[SCSCF_STR + 8];
+	char *local_hosts[REG_MAX_LOCAL];
+	size_t n_local;
+	size_t pending;
+	uint64_t last_tick;
+};
+
+enum txn_kind { TXN_MAR, TXN_SAR };
+
+/* A REGISTER waiting for the HSS, or (handle == NULL) a background SAR. */
+struct reg_txn {
+	struct registrar *reg;
+	enum txn_kind kind;
+	void *handle;
+	uint64_t start_ms;
+	char impi[256], impu[256];
+	char path[1024];
+	/* MAR */
+	enum digest_alg alg;
+	bool stale, resync;
+	/* SAR */
+	uint32_t sat;
+	struct reg_contact *contacts; /* owned, n_contacts, expiries resolved */
+	size_t n_contacts;
+};
+
+/* Sends the reply and writes the one log line of the transaction. */
+void reg_finish(struct registrar *r, void *handle, const char *impi, const char *impu,
+		uint64_t start_ms, struct reg_reply *rep, const char *why);
+void reg_txn_free(struct reg_txn *t);
+
+/* reg_cx.c */
+void reg_start_mar(struct registrar *r, struct reg_txn *t, const uint8_t *rand_auts);
+void reg_start_sar(struct registrar *r, struct reg_txn *t);
+/* Diameter failure -> SIP status (+ Retry-After). */
+void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,
+		      const struct cx_result *res, const char *what);
+/* Final 200 for a registration, query or de-registration. */
+void reg_reply_200(struct registrar *r, void *handle, const char *impi, const char *impu,
+		   uint64_t start_ms, const struct binding_rec *rec, const char *why);
+
+#endif

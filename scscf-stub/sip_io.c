@@ -1,0 +1,296 @@
+/* Sofia-SIP nta glue (see sip_io.h). Everything Sofia-specific lives
+ * here; the registrar sees plain strings. */
+#define NTA_LEG_MAGIC_T void
+#define NTA_AGENT_MAGIC_T void
+#define NTA_INCOMING_MAGIC_T void
+
+#include "sip_io.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sofia-sip/nta.h>
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_log.h>
+#include <sofia-sip/url.h>
+
+#include "digest/auth_header.h"
+#include "util/log.h"
+
+#define SIP_MAX_MSG 65536 /* larger messages are refused by nta */
+
+struct sip_io {
+	su_home_t home[1];
+	nta_agent_t *agent;
+	nta_leg_t *leg;
+	struct registrar *reg;
+	const struct scscf_config *cfg;
+};
+
+static void sofia_to_log(void *stream, char const *fmt, va_list ap)
+{
+	char line[1024];
+
+	(void)stream;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	if (*line)
+		LOGI(LOG_SIP, "sofia: %s", line);
+}
+
+static void sofia_drop(void *stream, char const *fmt, va_list ap)
+{
+	(void)stream, (void)fmt, (void)ap;
+}
+
+void sip_io_sofia_logging(bool on)
+{
+	su_log_redirect(NULL, on ? sofia_to_log : sofia_drop, NULL);
+}
+
+/* AOR of a To URI: sip:user@host[:port] without parameters (the IMPU as
+ * the HSS knows it). tel: URIs are kept whole. */
+static char *aor_of(su_home_t *home, const url_t *u)
+{
+	char *s = url_as_string(home, u);
+
+	if (s && (u->url_type == url_sip || u->url_type == url_sips))
+		s[strcspn(s, ";?")] = '\0';
+	return s;
+}
+
+/* "Digest p1, p2, …" back from Sofia's parsed form (values keep their
+ * quotes), for the Authorization with our realm (else the first). */
+static char *auth_value(su_home_t *home, const sip_t *sip, const char *realm, size_t *len)
+{
+	const sip_authorization_t *a = sip->sip_authorization, *pick = a;
+	char qrealm[300], *s;
+	size_t n;
+
+	snprintf(qrealm, sizeof(qrealm), "\"%s\"", realm);
+	for (; a; a = a->au_next) {
+		const char *r = msg_params_find(a->au_params, "realm=");
+		if (r && (!strcasecmp(r, qrealm) || !strcasecmp(r, realm))) {
+			pick = a;
+			break;
+		}
+	}
+	if (!pick)
+		return NULL;
+	n = strlen(pick->au_scheme) + 2;
+	for (int i = 0; pick->au_params && pick->au_params[i]; i++)
+		n += strlen(pick->au_params[i]) + 2;
+	s = su_alloc(home, n);
+	if (!s)
+		return NULL;
+	strcpy(s, pick->au_scheme);
+	for (int i = 0; pick->au_params && pick->au_params[i]; i++) {
+		strcat(s, i ? ", " : " ");
+		strcat(s, pick->au_params[i]);
+	}
+	*len = strlen(s);
+	return s;
+}
+
+static bool auth_broken(const sip_t *sip)
+{
+	for (const msg_error_t *e = sip->sip_error; e; e = e->er_next)
+		if (e->er_name && !strcasecmp(e->er_name, "Authorization"))
+			return true;
+	return false;
+}
+
+/* ";a=b;c" from a parameter list, skipping expires. */
+static void join_params(const msg_param_t *params, char *out, size_t outsz)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; params && params[i]; i++) {
+		if (!strncasecmp(params[i], "expires=", 8))
+			continue;
+		int n = snprintf(out + used, outsz - used, ";%s", params[i]);
+		if (n < 0 || (size_t)n >= outsz - used) {
+			out[used] = '\0';
+			return;
+		}
+		used += (size_t)n;
+	}
+}
+
+static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact *out,
+			   size_t max, bool *star)
+{
+	size_t n = 0;
+
+	*star = false;
+	for (const sip_contact_t *m = sip->sip_contact; m; m = m->m_next) {
+		if (m->m_url->url_type == url_any) {
+			*star = true;
+			continue;
+		}
+		if (n == max)
+			break;
+		char *u = url_as_string(home, m->m_url);
+		snprintf(out[n].uri, sizeof(out[n].uri), "%s", u ? u : "");
+		join_params(m->m_params, out[n].params, sizeof(out[n].params));
+		out[n].expires = m->m_expires ? (int)strtoul(m->m_expires, NULL, 10) : -1;
+		n++;
+	}
+	return n;
+}
+
+static char *get_path(su_home_t *home, const sip_t *sip)
+{
+	char *s = NULL, params[BIND_URI_MAX];
+
+	for (const sip_path_t *p = sip->sip_path; p; p = p->r_next) {
+		char *u = url_as_string(home, p->r_url);
+		join_params(p->r_params, params, sizeof(params));
+		s = s ? su_sprintf(home, "%s, <%s>%s", s, u, params)
+		      : su_sprintf(home, "<%s>%s", u, params);
+	}
+	return s;
+}
+
+static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t *sip)
+{
+	su_home_t home[1] = { SU_HOME_INIT(home) };
+	struct reg_contact *contacts = calloc(BIND_MAX_CONTACTS, sizeof(*contacts));
+	struct reg_request q = { .handle = irq, .expires = -1 };
+
+	if (!contacts) {
+		nta_incoming_treply(irq, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
+		nta_incoming_destroy(irq);
+		return;
+	}
+	/* RFC 3261 §17.2.1: a provisional now makes nta absorb retransmissions
+	 * while we wait for the HSS. */
+	nta_incoming_treply(irq, SIP_100_TRYING, TAG_END());
+	q.impu = sip->sip_to ? aor_of(home, sip->sip_to->a_url) : NULL;
+	q.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : NULL;
+	q.request_uri = url_as_string(home, sip->sip_request->rq_url);
+	q.auth = auth_value(home, sip, io->cfg->realm, &q.auth_len);
+	q.auth_malformed = auth_broken(sip);
+	q.n_contacts = get_contacts(home, sip, contacts, BIND_MAX_CONTACTS, &q.star);
+	q.contacts = contacts;
+	q.expires = sip->sip_expires ? (int)sip->sip_expires->ex_delta : -1;
+	q.path = get_path(home, sip);
+	if (sip->sip_payload) {
+		q.body = (const uint8_t *)sip->sip_payload->pl_data;
+		q.body_len = sip->sip_payload->pl_len;
+	}
+	if (!sip->sip_from && q.call_id)
+		q.call_id = NULL; /* reported as missing headers: 400 */
+	registrar_handle(io->reg, &q);
+	free(contacts);
+	su_home_deinit(home);
+}
+
+static int on_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
+		      const sip_t *sip)
+{
+	struct sip_io *io = magic;
+
+	(void)leg;
+	if (!sip || !sip->sip_request)
+		return 400;
+	switch (sip->sip_request->rq_method) {
+	case sip_method_register:
+		handle_register(io, irq, sip);
+		return 0;
+	case sip_method_ack:
+		nta_incoming_destroy(irq);
+		return 0;
+	case sip_method_options:
+		nta_incoming_treply(irq, SIP_200_OK, SIPTAG_ALLOW_STR("REGISTER, OPTIONS"),
+				    TAG_END());
+		break;
+	default:
+		LOGI(LOG_SIP, "%s refused: 405 (only REGISTER)", sip->sip_request->rq_method_name);
+		nta_incoming_treply(irq, SIP_405_METHOD_NOT_ALLOWED,
+				    SIPTAG_ALLOW_STR("REGISTER, OPTIONS"), TAG_END());
+		break;
+	}
+	nta_incoming_destroy(irq);
+	return 0;
+}
+
+void sip_io_reply(void *arg, void *handle, const struct reg_reply *r)
+{
+	nta_incoming_t *irq = handle;
+	char pau[2200], ra[16], me[16];
+
+	(void)arg;
+	snprintf(pau, sizeof(pau), "P-Associated-URI: %s",
+		 r->p_associated_uri ? r->p_associated_uri : "");
+	snprintf(ra, sizeof(ra), "%u", r->retry_after);
+	snprintf(me, sizeof(me), "%u", r->min_expires);
+	nta_incoming_treply(irq, r->status, r->phrase,
+			    TAG_IF(r->www_authenticate,
+				   SIPTAG_WWW_AUTHENTICATE_STR(r->www_authenticate)),
+			    TAG_IF(r->contact, SIPTAG_CONTACT_STR(r->contact)),
+			    TAG_IF(r->path, SIPTAG_PATH_STR(r->path)),
+			    TAG_IF(r->service_route, SIPTAG_SERVICE_ROUTE_STR(r->service_route)),
+			    TAG_IF(r->p_associated_uri, SIPTAG_HEADER_STR(pau)),
+			    TAG_IF(r->retry_after, SIPTAG_RETRY_AFTER_STR(ra)),
+			    TAG_IF(r->min_expires, SIPTAG_MIN_EXPIRES_STR(me)), TAG_END());
+	nta_incoming_destroy(irq);
+}
+
+struct sip_io *sip_io_new(su_root_t *root, const struct scscf_config *cfg)
+{
+	struct sip_io *io = calloc(1, sizeof(*io));
+
+	if (!io)
+		return NULL;
+	su_home_init(io->home);
+	io->cfg = cfg;
+	io->agent = nta_agent_create(root, URL_STRING_MAKE(cfg->sip[0]), NULL, NULL,
+				     NTATAG_UA(0), NTATAG_MAXSIZE(SIP_MAX_MSG), TAG_END());
+	if (!io->agent) {
+		LOGE(LOG_SIP, "cannot listen on %s", cfg->sip[0]);
+		goto fail;
+	}
+	for (unsigned i = 1; i < cfg->n_sip; i++)
+		if (nta_agent_add_tport(io->agent, URL_STRING_MAKE(cfg->sip[i]), TAG_END())) {
+			LOGE(LOG_SIP, "cannot listen on %s", cfg->sip[i]);
+			goto fail;
+		}
+	io->leg = nta_leg_tcreate(io->agent, on_request, io, NTATAG_NO_DIALOG(1), TAG_END());
+	if (!io->leg)
+		goto fail;
+	return io;
+fail:
+	sip_io_free(io);
+	return NULL;
+}
+
+void sip_io_set_registrar(struct sip_io *io, struct registrar *reg)
+{
+	io->reg = reg;
+}
+
+unsigned sip_io_port(const struct sip_io *io)
+{
+	const sip_contact_t *m = nta_agent_contact(io->agent);
+
+	return m && m->m_url->url_port ? (unsigned)strtoul(m->m_url->url_port, NULL, 10) : 0;
+}
+
+void sip_io_free(struct sip_io *io)
+{
+	if (!io)
+		return;
+	if (io->leg)
+		nta_leg_destroy(io->leg);
+	if (io->agent)
+		nta_agent_destroy(io->agent);
+	su_home_deinit(io->home);
+	free(io);
+}

@@ -1,0 +1,160 @@
+/* Nonce-keyed vector store (see vectors.h): a chained hash table. */
+#include "vectors.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vstore {
+	struct vec_entry **b;
+	size_t nb, count;
+};
+
+/* FNV-1a: nonces are random already, any spread will do. */
+static size_t hash(const char *s, size_t nb)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h % nb;
+}
+
+struct vstore *vstore_new(size_t buckets)
+{
+	struct vstore *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->nb = buckets ? buckets : 1024;
+	s->b = calloc(s->nb, sizeof(*s->b));
+	if (!s->b) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void wipe_free(struct vec_entry *e)
+{
+	/* XRES/CK/IK/HA1 are secrets: do not leave them in freed memory. */
+	memset(e, 0, sizeof(*e));
+	free(e);
+}
+
+void vstore_free(struct vstore *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nb; i++)
+		for (struct vec_entry *e = s->b[i], *n; e; e = n) {
+			n = e->next;
+			wipe_free(e);
+		}
+	free(s->b);
+	free(s);
+}
+
+static struct vec_entry **find_slot(struct vstore *s, const char *nonce)
+{
+	struct vec_entry **pp = &s->b[hash(nonce, s->nb)];
+
+	while (*pp && strcmp((*pp)->nonce, nonce))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+int vstore_put(struct vstore *s, const struct vec_entry *e)
+{
+	struct vec_entry **pp = find_slot(s, e->nonce), *n;
+
+	if (*pp) {
+		n = (*pp)->next;
+		**pp = *e;
+		(*pp)->next = n;
+		return 0;
+	}
+	n = malloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *e;
+	n->next = NULL;
+	*pp = n;
+	s->count++;
+	return 0;
+}
+
+struct vec_entry *vstore_get(struct vstore *s, const char *nonce, uint64_t now_ms)
+{
+	struct vec_entry *e = *find_slot(s, nonce);
+
+	return e && e->expires_ms > now_ms ? e : NULL;
+}
+
+bool vstore_is_expired(struct vstore *s, const char *nonce, uint64_t now_ms)
+{
+	struct vec_entry *e = *find_slot(s, nonce);
+
+	return e && e->expires_ms <= now_ms;
+}
+
+void vstore_del(struct vstore *s, const char *nonce)
+{
+	struct vec_entry **pp = find_slot(s, nonce), *e = *pp;
+
+	if (!e)
+		return;
+	*pp = e->next;
+	wipe_free(e);
+	s->count--;
+}
+
+/* Unlinks every entry for which drop() is true. */
+static size_t sweep(struct vstore *s, bool (*drop)(const struct vec_entry *, const void *),
+		    const void *arg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nb; i++) {
+		struct vec_entry **pp = &s->b[i];
+		while (*pp) {
+			struct vec_entry *e = *pp;
+			if (drop(e, arg)) {
+				*pp = e->next;
+				wipe_free(e);
+				n++;
+			} else {
+				pp = &e->next;
+			}
+		}
+	}
+	s->count -= n;
+	return n;
+}
+
+static bool is_impi(const struct vec_entry *e, const void *arg)
+{
+	return !strcmp(e->impi, arg);
+}
+
+void vstore_del_impi(struct vstore *s, const char *impi)
+{
+	sweep(s, is_impi, impi);
+}
+
+static bool is_old(const struct vec_entry *e, const void *arg)
+{
+	return e->expires_ms <= *(const uint64_t *)arg;
+}
+
+size_t vstore_expire(struct vstore *s, uint64_t now_ms, uint64_t grace_ms)
+{
+	uint64_t limit = now_ms > grace_ms ? now_ms - grace_ms : 0;
+
+	return sweep(s, is_old, &limit);
+}
+
+size_t vstore_count(const struct vstore *s)
+{
+	return s->count;
+}

@@ -1,0 +1,57 @@
+/* Issued challenges, keyed by nonce (RFC 2617 §3.2.1: the nonce names the
+ * challenge). Each entry keeps what the response check needs: the scheme,
+ * the digest password source (XRES/CK/IK for AKA, HA1 for SIP Digest), the
+ * identities it was issued for, an expiry and the last nonce-count seen
+ * (RFC 2617 §3.2.2: a repeated nc is a replay).
+ *
+ * Time is passed in (monotonic milliseconds) so tests need no clock. The
+ * store owns its entries; pointers returned stay valid until the next
+ * vstore_put/vstore_del/vstore_expire. */
+#ifndef SCSCF_VECTORS_H
+#define SCSCF_VECTORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "digest/digest.h"
+
+#define VEC_NONCE_MAX 192
+#define VEC_ID_MAX 256
+
+struct vec_entry {
+	char nonce[VEC_NONCE_MAX];
+	char impi[VEC_ID_MAX];
+	char impu[VEC_ID_MAX];
+	enum digest_alg alg;
+	uint8_t xres[16];
+	size_t xres_len;
+	uint8_t ck[16], ik[16];
+	char ha1[DIGEST_HEX_LEN];   /* SIP Digest: HA1 from the HSS, hex */
+	uint64_t expires_ms;        /* monotonic */
+	uint32_t last_nc;           /* 0 = not used yet */
+	bool consumed;              /* a registration succeeded with it */
+	struct vec_entry *next;     /* hash chain */
+};
+
+struct vstore;
+
+struct vstore *vstore_new(size_t buckets);
+void vstore_free(struct vstore *s);
+
+/* Copies e in (replacing an entry with the same nonce). 0 or -ENOMEM. */
+int vstore_put(struct vstore *s, const struct vec_entry *e);
+/* The entry for nonce, or NULL (also NULL once expired at now_ms: the
+ * caller then answers stale=true). */
+struct vec_entry *vstore_get(struct vstore *s, const char *nonce, uint64_t now_ms);
+/* Present but expired? (to tell "stale" from "never issued" in logs) */
+bool vstore_is_expired(struct vstore *s, const char *nonce, uint64_t now_ms);
+void vstore_del(struct vstore *s, const char *nonce);
+/* Drops all entries of an IMPI (RTR, de-registration). */
+void vstore_del_impi(struct vstore *s, const char *impi);
+/* Frees expired entries; returns how many. Called from a timer. Entries
+ * stay a grace period past expiry so a late answer reads as stale. */
+size_t vstore_expire(struct vstore *s, uint64_t now_ms, uint64_t grace_ms);
+size_t vstore_count(const struct vstore *s);
+
+#endif
