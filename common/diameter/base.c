@@ -145,7 +145,9 @@ ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, si
 	if (!v->close && diam_msg_parse(req, req_len, &m) != DIAM_ELENGTH) {
 		struct diam_avp sid;
 
-		if (diam_msg_find(&m, AVP_SESSION_ID, 0, &sid) == 0)
+		/* Never echo a Session-Id that is itself broken. */
+		if (diam_msg_find(&m, AVP_SESSION_ID, 0, &sid) == 0 && !(sid.flags & 0x1f) &&
+		    diam_utf8_valid(sid.data, sid.len))
 			diam_put_raw_avp(&w, &sid);
 	}
 	if (!v->e_bit && (app == DIAM_APP_CX || app == DIAM_APP_S6A)) {

@@ -183,8 +183,12 @@ static enum diam_peer_act on_base(struct diam_peer *p, const struct diam_msg *m,
 		return send_or_close(p, buf, diam_build_dwa(buf, sizeof(buf), m, p->cfg->local,
 							     DIAM_SUCCESS), DIAM_PA_NONE);
 	case DIAM_CMD_DP:
-		if (!req)
-			return p->state == DIAM_PS_CLOSING ? DIAM_PA_CLOSE : DIAM_PA_NONE;
+		if (!req) {
+			if (p->state != DIAM_PS_CLOSING)
+				return DIAM_PA_NONE;
+			snprintf(p->why, sizeof(p->why), "DPA from '%s'", p->host);
+			return DIAM_PA_CLOSE;
+		}
 		snprintf(p->why, sizeof(p->why), "DPR from '%s'", p->host);
 		send_or_close(p, buf, diam_build_dpa(buf, sizeof(buf), m, p->cfg->local,
 						     DIAM_SUCCESS), DIAM_PA_CLOSE);

@@ -90,7 +90,7 @@ static void set_failed(struct diam_verdict *v, const struct diam_avp *a)
 	v->has_failed = true;
 }
 
-static bool utf8_ok(const uint8_t *s, size_t n)
+bool diam_utf8_valid(const uint8_t *s, size_t n)
 {
 	size_t i = 0;
 
@@ -124,9 +124,9 @@ static bool value_ok(enum diam_type t, const struct diam_avp *a)
 			return a->len == 18;
 		return true;
 	case DT_IDENTITY:
-		return a->len > 0 && !memchr(a->data, 0, a->len) && utf8_ok(a->data, a->len);
+		return a->len > 0 && !memchr(a->data, 0, a->len) && diam_utf8_valid(a->data, a->len);
 	case DT_UTF8: case DT_URI:
-		return utf8_ok(a->data, a->len);
+		return diam_utf8_valid(a->data, a->len);
 	default:
 		return true;
 	}

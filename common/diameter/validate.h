@@ -38,4 +38,8 @@ struct diam_verdict {
  *  5008 AVP that must not be present  5009 AVP present too many times. */
 int diam_validate(const uint8_t *buf, size_t len, unsigned flags, struct diam_verdict *v);
 
+/* RFC 3629 well-formed UTF-8 (no overlongs of 2 octets, no stray
+ * continuation octets); the check behind UTF8String values. */
+bool diam_utf8_valid(const uint8_t *s, size_t n);
+
 #endif
