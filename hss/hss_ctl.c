@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl_apn.h"
 #include "db.h"
 #include "util/cli.h"
 #include "util/hex.h"
@@ -219,6 +220,7 @@ static void show_text(struct ctl *c, const struct db_sub *s, bool keys)
 	printf("password:  %s\n", !s->has_password ? "(none)" : keys ? s->password : "(set, hidden)");
 	printf("scheme:    %s\n", s->auth_scheme);
 	db_impu_foreach(c->db, s->id, show_impu, &x);
+	ctl_eps_show_text(c->db, s);
 }
 
 static void show_json(struct ctl *c, struct json *j, const struct db_sub *s, bool keys)
@@ -247,6 +249,7 @@ static void show_json(struct ctl *c, struct json *j, const struct db_sub *s, boo
 	json_arr_begin(j, "impus");
 	db_impu_foreach(c->db, s->id, show_impu, &x);
 	json_arr_end(j);
+	ctl_eps_show_json(c->db, j, s);
 }
 
 static const struct option view_opts[] = {
@@ -504,6 +507,17 @@ static int cmd_rtr(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* S6a: APN profiles and EPS settings live in ctl_apn.c. */
+static int cmd_apn(struct ctl *c, int argc, char **argv)
+{
+	return ctl_apn_cmd(c->db_path, &c->db, argc, argv);
+}
+
+static int cmd_set_eps(struct ctl *c, int argc, char **argv)
+{
+	return ctl_set_eps_cmd(c->db_path, &c->db, argc, argv);
+}
+
 /* ---- main ----------------------------------------------------------------- */
 static const struct cmd cmds[] = {
 	{"add", cmd_add,
@@ -517,6 +531,8 @@ static const struct cmd cmds[] = {
 	{"add-impu", cmd_add_impu, "add-impu IMPI|IMSI URI [--barred] [--irs N] [--ifc-file FILE]"},
 	{"import", cmd_import, "import CSV  (header: " CTL_CSV_HEADER "; '-' = stdin)"},
 	{"rtr", cmd_rtr, "rtr IMPI|IMSI|IMPU [--reason 0..3] [--info TEXT]"},
+	{"apn", cmd_apn, CTL_APN_USAGE},
+	{"set-eps", cmd_set_eps, CTL_SET_EPS_USAGE},
 };
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
