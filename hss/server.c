@@ -242,18 +242,20 @@ static void accept_all(struct hss_server *s, const struct listener *l, uint64_t 
 	}
 }
 
-/* A peer that reconnects (Kamailio closes without DPR, then sends a new
- * CER) replaces its older connection. */
+/* Several connections from one Origin-Host are allowed (load generators
+ * open many; Kamailio reconnects before we notice the old socket is gone,
+ * and the watchdog reaps that one). hss_core_send_request() picks the
+ * newest open one: connections are kept newest first. */
 static void on_opened(struct hss_server *s, struct pconn *pc)
 {
-	LOGN(LOG_DIAM, "peer %s (%s): %s, Origin-State-Id %u", pc->peer.host, pc->addr,
-	     pc->peer.why, pc->peer.peer_state_id);
-	for (struct pconn *o = s->conns; o; o = o->next) {
-		if (o == pc || o->dead || strcasecmp(o->peer.host, pc->peer.host))
-			continue;
-		snprintf(o->peer.why, sizeof(o->peer.why), "replaced by a new connection");
-		o->dead = true;
-	}
+	int others = 0;
+
+	for (struct pconn *o = s->conns; o; o = o->next)
+		if (o != pc && !o->dead && o->peer.state == DIAM_PS_OPEN &&
+		    !strcasecmp(o->peer.host, pc->peer.host))
+			others++;
+	LOGN(LOG_DIAM, "peer %s (%s): %s, Origin-State-Id %u%s", pc->peer.host, pc->addr,
+	     pc->peer.why, pc->peer.peer_state_id, others ? " (another connection is open)" : "");
 }
 
 /* ---- Transactions and dispatch ----------------------------------------- */
