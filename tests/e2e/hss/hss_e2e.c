@@ -829,10 +829,42 @@ static int case_tshark(void)
 	return 0;
 }
 
+/* The command line: -n prints the effective config (golden), a bad
+ * option exits 2 naming it, a bad file exits 1 with file:line. */
+static int run_status(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int case_cli(void)
+{
+	char cmd[1400], conf[300];
+	FILE *fp;
+
+	snprintf(cmd, sizeof(cmd), "'%s' -n -c '%s/hss/hssd.conf.example' | diff - '%s/hssd/check.txt'",
+		 hssd_path, SOURCE_DIR, GOLDEN_DIR);
+	CHECK(run_status(cmd) == 0, "hssd -n output differs from the golden file");
+	snprintf(cmd, sizeof(cmd), "'%s' --listen udp://x 2>'%s/err'; test $? -eq 2 && grep -q -- --listen '%s/err'",
+		 hssd_path, dir, dir);
+	CHECK(run_status(cmd) == 0, "a bad --listen must exit 2 naming the option");
+	snprintf(conf, sizeof(conf), "%s/bad.conf", dir);
+	fp = fopen(conf, "w");
+	CHECK(fp, "write %s", conf);
+	fputs("[hssd]\norigin-host = h\nnonsense = 1\n", fp);
+	fclose(fp);
+	snprintf(cmd, sizeof(cmd), "'%s' -n -c '%s' 2>'%s/err'; test $? -eq 1 && grep -q 'bad.conf:3:' '%s/err'",
+		 hssd_path, conf, dir, dir);
+	CHECK(run_status(cmd) == 0, "a bad config line must exit 1 with file:line");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
 } cases[] = {
+	{ "cli", case_cli },
 	{ "cer", case_cer },           { "unknown_peer", case_unknown_peer },
 	{ "malformed", case_malformed }, { "dpr", case_dpr },
 	{ "sigterm", case_sigterm },   { "watchdog", case_watchdog },

@@ -1,0 +1,113 @@
+/* hssd configuration: the commented example loads and prints back as the
+ * golden effective config (what `hssd -n -c hss/hssd.conf.example`
+ * prints), and every error names file:line. UPDATE_GOLDEN=1 rewrites. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static void golden(const char *name, const char *got)
+{
+	char path[512], want[8192];
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/hssd/%s", GOLDEN_DIR, name);
+	if (getenv("UPDATE_GOLDEN")) {
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		fputs(got, fp);
+		fclose(fp);
+	}
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	n = fread(want, 1, sizeof(want) - 1, fp);
+	fclose(fp);
+	want[n] = '\0';
+	assert_string_equal(got, want);
+}
+
+static void test_example(void **state)
+{
+	struct hss_config c;
+	char err[512], out[8192], path[512];
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/../../hss/hssd.conf.example", GOLDEN_DIR);
+	hss_config_defaults(&c);
+	assert_int_equal(hss_config_load(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(hss_config_check(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.origin_host, "hss.ims.mnc001.mcc001.3gppnetwork.org");
+	assert_int_equal(c.nlisten, 1);
+	assert_int_equal(c.listen[0].port, 3868);
+	assert_int_equal(c.npeers, 1);
+	assert_int_equal(c.watchdog_s, 30);
+	assert_int_equal(c.max_vectors, 5);
+	fp = fmemopen(out, sizeof(out), "w");
+	hss_config_print(&c, fp);
+	fclose(fp);
+	golden("check.txt", out);
+}
+
+static int load_text(const char *text, struct hss_config *c, char *err, size_t errsz)
+{
+	char path[] = "/tmp/test_hss_config.XXXXXX";
+	int fd = mkstemp(path), rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	hss_config_defaults(c);
+	rc = hss_config_load(c, path, err, errsz);
+	/* Messages name the file: strip the random part for comparison. */
+	if (rc < 0 && !strncmp(err, path, strlen(path)))
+		memmove(err, err + strlen(path), strlen(err + strlen(path)) + 1);
+	unlink(path);
+	return rc;
+}
+
+static void test_errors(void **state)
+{
+	struct hss_config c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(load_text("[hssd]\nrealm = r\nbogus = 1\n", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, ":3: unknown key 'bogus' in [hssd]");
+	assert_int_equal(load_text("[log]\nrealm = r\n", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, ":2: key 'realm' belongs in section [hssd]");
+	assert_int_equal(load_text("[diameter]\n\nlisten = udp://1.2.3.4:1\n", &c, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, ":3: expected tcp://IP:PORT or sctp://IP:PORT, got 'udp://1.2.3.4:1'");
+	assert_int_equal(load_text("[diameter]\nwatchdog = 2\n", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, ":2: expected a number in 6..3600, got '2'");
+	assert_int_equal(load_text("[hssd]\nmax-vectors = 33\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(load_text("[log]\nlevel = loud\n", &c, err, sizeof(err)), -1);
+	assert_int_equal(load_text("[diameter]\nlisten = sctp://[::1]:0\nlisten = tcp://127.0.0.1\n",
+				   &c, err, sizeof(err)), 0);
+	assert_int_equal(c.listen[0].proto, DIAM_PROTO_SCTP);
+	assert_string_equal(c.listen[0].host, "::1");
+	assert_int_equal(c.listen[0].port, 0);
+	assert_int_equal(c.listen[1].port, 3868);
+	/* Required keys. */
+	assert_int_equal(hss_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "origin-host"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
