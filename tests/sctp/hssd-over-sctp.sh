@@ -36,12 +36,24 @@ guest() {
 		kill -TERM "$pid"
 		i=0
 		while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -0 "$pid" 2>/dev/null && { echo "FAIL - hssd ignored SIGTERM"; kill -9 "$pid"; rc=1; }
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "FAIL - hssd ignored SIGTERM"
+			kill -9 "$pid"
+			rc=1
+		fi
+		wait "$pid"
+		hrc=$?
+		# Issue 3 §6: SIGTERM is a clean exit (under ASan: also leak-free).
+		if [ $hrc -eq 0 ]; then
+			echo "ok   - hssd exits 0 on SIGTERM"
+		else
+			echo "FAIL - hssd exit status $hrc after SIGTERM"
+			rc=1
+		fi
 	else
 		echo "FAIL - hssd is not running at the end of the session"
 		rc=1
 	fi
-	wait "$pid" 2>/dev/null
 	if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
 		echo "# --- hssd log ---"
 		tail -40 "$log"

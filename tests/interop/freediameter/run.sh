@@ -137,8 +137,15 @@ fi
 sleep 0.5
 kill -0 "$HSSD_PID" 2>/dev/null && ok "hssd still running after the peer left" ||
 	bad "hssd died during the session"
+# Issue 3 §6: SIGTERM means a clean exit, status 0 (leak-free under ASan).
 kill -TERM "$HSSD_PID"
-wait_for 10 sh -c "! kill -0 $HSSD_PID 2>/dev/null" || bad "hssd did not exit on SIGTERM"
+if wait_for 10 sh -c "! kill -0 $HSSD_PID 2>/dev/null"; then
+	wait "$HSSD_PID"
+	hrc=$?
+	[ $hrc -eq 0 ] && ok "hssd exits 0 on SIGTERM" || bad "hssd exit status $hrc after SIGTERM"
+else
+	bad "hssd did not exit within 10 s of SIGTERM"
+fi
 [ -n "$CAP" ] && { kill -INT "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; }
 
 # --- the capture -----------------------------------------------------------

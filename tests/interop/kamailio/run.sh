@@ -229,7 +229,15 @@ kill -TERM "$KAM_PID" 2>/dev/null
 wait_for 10 sh -c "! kill -0 $KAM_PID 2>/dev/null" || echo "# note: kamailio slow to stop"
 kill -0 "$HSSD_PID" 2>/dev/null && ok "hssd survived Kamailio closing the connection (no DPR)" ||
 	bad "hssd died"
+# Issue 3 §6: SIGTERM means a clean exit, status 0 (leak-free under ASan).
 kill -TERM "$HSSD_PID"
+if wait_for 10 sh -c "! kill -0 $HSSD_PID 2>/dev/null"; then
+	wait "$HSSD_PID"
+	hrc=$?
+	[ $hrc -eq 0 ] && ok "hssd exits 0 on SIGTERM" || bad "hssd exit status $hrc after SIGTERM"
+else
+	bad "hssd did not exit within 10 s of SIGTERM"
+fi
 [ -n "$CAP" ] && { sleep 0.3; kill -INT "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; }
 
 check_capture() {
