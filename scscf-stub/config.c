@@ -184,20 +184,36 @@ struct load_ctx {
 	bool sip_seen; /* the first `sip =` replaces the default */
 };
 
+/* Sections group keys for the reader; every key is unique across them.
+ * Keys may be written with '-' or '_' (hssd.conf uses '-'); in [log]
+ * "level", "file" and "keys" stand for log-level, log-file, log-keys. */
+static const char *const sections[] = { "", "scscf", "sip", "diameter", "hss", "registrar",
+					"log" };
+
 static int ini_cb_fn(void *arg, const char *section, const char *key, const char *value,
 		     char *err, size_t errsz)
 {
 	struct load_ctx *lc = arg;
+	char k[64];
+	size_t i;
 
-	if (*section && strcmp(section, "scscf")) {
-		snprintf(err, errsz, "unknown section [%s] (only [scscf])", section);
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!strcmp(section, sections[i]))
+			break;
+	if (i == sizeof(sections) / sizeof(sections[0])) {
+		snprintf(err, errsz, "unknown section [%s]", section);
 		return -1;
 	}
-	if (!strcmp(key, "sip") && !lc->sip_seen) {
+	snprintf(k, sizeof(k), "%s%s",
+		 !strcmp(section, "log") && strncmp(key, "log", 3) ? "log_" : "", key);
+	for (char *p = k; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (!strcmp(k, "sip") && !lc->sip_seen) {
 		lc->sip_seen = true;
 		lc->c->n_sip = 0;
 	}
-	return scscf_config_set(lc->c, key, value, err, errsz);
+	return scscf_config_set(lc->c, k, value, err, errsz);
 }
 
 int scscf_config_load(struct scscf_config *c, const char *path, char *err, size_t errsz)
