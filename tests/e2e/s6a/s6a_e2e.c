@@ -1,0 +1,669 @@
+/* End-to-end S6a test: two C "MMEs" against a real hssd on a free loopback
+ * port with a temporary store provisioned by hss-ctl exactly as
+ * docs/hss-s6a.md shows (demo subscriber, APNs internet and ims).
+ *
+ *   s6a_e2e --hssd PATH --hss-ctl PATH (flow|tshark)
+ *
+ * flow:   CER advertising S6a (CEA must advertise it too), AIR with two
+ *         E-UTRAN vectors checked with common/aka (MAC-A, XRES, AMF
+ *         separation bit, KASME recomputed), unknown IMSI 5001, bad PLMN
+ *         5004 + Failed-AVP, ULR (Subscription-Data with both APNs), PUR,
+ *         a second MME's ULR -> CLR (MME_UPDATE_PROCEDURE) to the first,
+ *         `hss-ctl apn add ims --update` -> IDR to the serving MME, DPR.
+ * tshark: the same flow captured by dumpcap; tshark -V must show the
+ *         APN-Configuration-Profile with both APNs and nothing malformed or
+ *         flagged at expert level warning or above.
+ *
+ * Exit 0 pass, 1 fail, 77 skipped (reason printed). hssd and dumpcap are
+ * killed on every exit path (atexit + a 60 s alarm). */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "aka/aka.h"
+#include "diameter/diam.h"
+#include "util/ct.h"
+#include "util/hex.h"
+
+#define V3 DIAM_VENDOR_3GPP
+#define HSS_HOST "hss.epc.test"
+#define REALM "epc.test"
+#define MME1 "mme1.epc.test"
+#define MME2 "mme2.epc.test"
+#define IMSI "001010000000001"
+#define K_HEX "465b5ce8b199b49faa5f0a2ee238a6bc" /* TS 35.208 test set 1 */
+#define OPC_HEX "cd63cb71954a9f4e48a5994e37a02baf"
+#define MAX_MSG (64 * 1024)
+/* S6a AVPs used here beyond diameter/codes.h (TS 29.272 §7.3). */
+#define AVP_PUA_FLAGS 1442u
+#define AVP_APN_CONFIGURATION_PROFILE 1429u
+#define AVP_APN_CONFIGURATION 1430u
+#define AVP_CONTEXT_IDENTIFIER 1423u
+#define AVP_EPS_QOS 1431u
+#define AVP_QCI 1028u
+#define AVP_ARP 1034u
+#define AVP_PRIORITY_LEVEL 1046u
+#define AVP_RAT_TYPE 1032u
+
+static const char *hssd_path, *ctl_path;
+static char dir[256];
+static pid_t hssd_pid = -1, cap_pid = -1;
+static uint16_t port;
+static const uint8_t plmn[3] = {0x00, 0xf1, 0x10}; /* MCC 001, MNC 01 */
+
+#define FAIL(...)                                                        \
+	do {                                                             \
+		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
+		fprintf(stderr, __VA_ARGS__);                            \
+		fputc('\n', stderr);                                     \
+		return 1;                                                \
+	} while (0)
+#define CHECK(cond, ...)                                                 \
+	do {                                                             \
+		if (!(cond))                                             \
+			FAIL(__VA_ARGS__);                               \
+	} while (0)
+
+/* ---- processes ---------------------------------------------------------------- */
+static void stop_child(pid_t *pid, int sig)
+{
+	int st;
+
+	if (*pid <= 0)
+		return;
+	kill(*pid, sig);
+	for (int i = 0; i < 30 && waitpid(*pid, &st, WNOHANG) == 0; i++)
+		usleep(100000);
+	if (waitpid(*pid, &st, WNOHANG) == 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, &st, 0);
+	}
+	*pid = -1;
+}
+
+static void cleanup(void)
+{
+	char cmd[300];
+
+	stop_child(&cap_pid, SIGTERM);
+	stop_child(&hssd_pid, SIGKILL);
+	if (dir[0] && !getenv("S6A_E2E_KEEP")) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cleanup of %s failed\n", dir);
+	}
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (hssd_pid > 0)
+		kill(hssd_pid, SIGKILL);
+	if (cap_pid > 0)
+		kill(cap_pid, SIGKILL);
+	_exit(1);
+}
+
+/* Runs `hss-ctl --db DIR/hss.db ARGS`, output into DIR/ctl.log (appended). */
+static int ctl(const char *args)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s/hss.db' %s >>'%s/ctl.log' 2>&1", ctl_path, dir,
+		 args, dir);
+	if (system(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "cat '%s/ctl.log' >&2", dir);
+		if (system(cmd) != 0)
+			perror("cat");
+		FAIL("hss-ctl %s failed", args);
+	}
+	return 0;
+}
+
+/* The demo provisioning of docs/hss-s6a.md. */
+static int provision(void)
+{
+	return ctl("add --imsi " IMSI " --impi " IMSI "@ims.mnc001.mcc001.3gppnetwork.org "
+		   "--impu sip:" IMSI "@ims.mnc001.mcc001.3gppnetwork.org --k " K_HEX
+		   " --opc " OPC_HEX) ||
+	       ctl("apn add internet --pdn-type ipv4v6 --qci 9 --arp-priority 8") ||
+	       ctl("apn add ims --pdn-type ipv4v6 --qci 5 --arp-priority 1") ||
+	       ctl("apn assign " IMSI " internet --default") ||
+	       ctl("apn assign " IMSI " ims") ||
+	       ctl("set-eps " IMSI " --msisdn 15550000001 --ambr-ul 50000000 --ambr-dl 100000000");
+}
+
+static int start_hssd(void)
+{
+	char pf[300], db[300], lf[300], buf[32];
+	FILE *fp;
+
+	snprintf(pf, sizeof(pf), "%s/port", dir);
+	snprintf(db, sizeof(db), "%s/hss.db", dir);
+	snprintf(lf, sizeof(lf), "%s/hssd.log", dir);
+	hssd_pid = fork();
+	if (hssd_pid == 0) {
+		execl(hssd_path, hssd_path, "--db", db, "--listen", "tcp://127.0.0.1:0",
+		      "--port-file", pf, "--origin-host", HSS_HOST, "--realm", REALM, "--peer",
+		      MME1, "--peer", MME2, "--log-level", "debug", "--log-file", lf, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100; i++) {
+		fp = fopen(pf, "r");
+		if (fp) {
+			bool ok = fgets(buf, sizeof(buf), fp) != NULL;
+
+			fclose(fp);
+			if (ok) {
+				port = (uint16_t)atoi(buf);
+				return 0;
+			}
+		}
+		usleep(50000);
+	}
+	FAIL("hssd did not write its port file");
+}
+
+/* ---- client --------------------------------------------------------------------- */
+struct mme {
+	const char *host;
+	int fd;
+	uint8_t buf[MAX_MSG * 2];
+	size_t len;
+};
+
+static int send_all(struct mme *c, const uint8_t *b, ssize_t n)
+{
+	CHECK(n > 0, "request did not build");
+	while (n > 0) {
+		ssize_t w = send(c->fd, b, (size_t)n, MSG_NOSIGNAL);
+
+		CHECK(w > 0, "send: %s", strerror(errno));
+		b += w;
+		n -= w;
+	}
+	return 0;
+}
+
+/* Next message: its length, 0 on EOF, -1 on timeout. */
+static ssize_t recv_msg(struct mme *c, uint8_t *out, int timeout_ms)
+{
+	for (;;) {
+		ssize_t n = diam_frame_len(c->buf, c->len);
+		struct pollfd p = {.fd = c->fd, .events = POLLIN};
+
+		if (n < 0)
+			return -1;
+		if (n > 0 && (size_t)n <= c->len) {
+			memcpy(out, c->buf, (size_t)n);
+			memmove(c->buf, c->buf + n, c->len - (size_t)n);
+			c->len -= (size_t)n;
+			return n;
+		}
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return -1;
+		n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+		if (n <= 0)
+			return 0;
+		c->len += (size_t)n;
+	}
+}
+
+/* Result-Code, or Experimental-Result-Code + 100000; -1 on nothing. */
+static long result_of(const struct diam_msg *m)
+{
+	struct diam_avp er, code;
+	uint32_t rc;
+
+	if (diam_msg_u32(m, AVP_RESULT_CODE, 0, &rc) == 0)
+		return rc;
+	if (diam_msg_find(m, AVP_EXPERIMENTAL_RESULT, 0, &er) == 0 &&
+	    diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &code) == 0 &&
+	    diam_avp_u32(&code, &rc) == 0)
+		return 100000 + (long)rc;
+	return 0;
+}
+
+static long recv_answer(struct mme *c, uint8_t *b, struct diam_msg *m)
+{
+	ssize_t n = recv_msg(c, b, 5000);
+
+	if (n <= 0 || diam_msg_parse(b, (size_t)n, m) != 0 || (m->hdr.flags & DIAM_FLAG_R))
+		return -1;
+	return result_of(m);
+}
+
+/* CER advertising S6a as a Vendor-Specific-Application-Id; the CEA must
+ * be 2001 and advertise {10415, 16777251} too. */
+static int mme_open(struct mme *c, const char *host)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	const uint8_t ip[4] = {127, 0, 0, 1};
+	uint8_t b[MAX_MSG];
+	struct diam_wr w;
+	struct diam_msg m;
+	struct diam_iter it;
+	struct diam_avp a, x;
+	uint32_t v;
+	bool s6a = false;
+	int one = 1;
+
+	c->host = host;
+	c->len = 0;
+	c->fd = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(c->fd >= 0 && connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
+	      "connect to hssd port %u: %s", port, strerror(errno));
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	diam_wr_init(&w, b, sizeof(b));
+	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_CE, 0, diam_next_hbh(), diam_next_e2e());
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, host);
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
+	diam_put_addr(&w, AVP_HOST_IP_ADDRESS, 0, 1, ip, 4);
+	diam_put_u32(&w, AVP_VENDOR_ID, 0, V3);
+	diam_put_str(&w, AVP_PRODUCT_NAME, 0, "s6a_e2e");
+	diam_put_u32(&w, AVP_SUPPORTED_VENDOR_ID, 0, V3);
+	diam_put_vendor_app(&w, V3, DIAM_APP_S6A);
+	if (send_all(c, b, diam_wr_finish(&w)))
+		return 1;
+	CHECK(recv_answer(c, b, &m) == 2001, "CEA to %s is not 2001", host);
+	diam_iter_msg(&it, &m);
+	while (diam_iter_next(&it, &a) == 1)
+		if (a.code == AVP_VENDOR_SPECIFIC_APPLICATION_ID &&
+		    diam_group_find(&a, AVP_AUTH_APPLICATION_ID, 0, &x) == 0 &&
+		    diam_avp_u32(&x, &v) == 0 && v == DIAM_APP_S6A &&
+		    diam_group_find(&a, AVP_VENDOR_ID, 0, &x) == 0 && diam_avp_u32(&x, &v) == 0 &&
+		    v == V3)
+			s6a = true;
+	CHECK(s6a, "CEA does not advertise Vendor-Specific-Application-Id {10415, S6a}");
+	return 0;
+}
+
+static void req_head(struct diam_wr *w, uint8_t *b, const struct mme *c, uint32_t cmd,
+		     const char *imsi)
+{
+	char sid[128];
+
+	diam_session_id(c->host, sid, sizeof(sid));
+	diam_wr_init(w, b, MAX_MSG);
+	diam_put_hdr(w, DIAM_FLAG_R | DIAM_FLAG_P, cmd, DIAM_APP_S6A, diam_next_hbh(),
+		     diam_next_e2e());
+	diam_put_str(w, AVP_SESSION_ID, 0, sid);
+	diam_put_vendor_app(w, V3, DIAM_APP_S6A);
+	diam_put_u32(w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(w, AVP_ORIGIN_HOST, 0, c->host);
+	diam_put_str(w, AVP_ORIGIN_REALM, 0, REALM);
+	diam_put_str(w, AVP_DESTINATION_HOST, 0, HSS_HOST);
+	diam_put_str(w, AVP_DESTINATION_REALM, 0, REALM);
+	diam_put_str(w, AVP_USER_NAME, 0, imsi);
+}
+
+static ssize_t build_air(uint8_t *b, const struct mme *c, const char *imsi, unsigned n,
+			 const uint8_t *p)
+{
+	struct diam_wr w;
+
+	req_head(&w, b, c, DIAM_CMD_AI, imsi);
+	diam_group_begin(&w, AVP_S6A_REQ_EUTRAN_AUTH_INFO, V3);
+	diam_put_u32(&w, AVP_S6A_NUMBER_OF_REQUESTED_VECTORS, V3, n);
+	diam_put_u32(&w, AVP_S6A_IMMEDIATE_RESPONSE_PREFERRED, V3, 0);
+	diam_group_end(&w);
+	diam_put_octets(&w, AVP_S6A_VISITED_PLMN_ID, V3, p, 3);
+	return diam_wr_finish(&w);
+}
+
+static ssize_t build_ulr(uint8_t *b, const struct mme *c, uint32_t flags)
+{
+	struct diam_wr w;
+
+	req_head(&w, b, c, DIAM_CMD_UL, IMSI);
+	diam_put_u32(&w, AVP_RAT_TYPE, V3, 1004); /* EUTRAN */
+	diam_put_u32(&w, AVP_S6A_ULR_FLAGS, V3, flags);
+	diam_put_octets(&w, AVP_S6A_VISITED_PLMN_ID, V3, plmn, 3);
+	return diam_wr_finish(&w);
+}
+
+/* ---- checks ------------------------------------------------------------------- */
+static struct aka_keys keys;
+
+static int setup_keys(void)
+{
+	keys.algo = AKA_ALGO_MILENAGE;
+	keys.res_len = 8;
+	CHECK(hex_decode_exact(K_HEX, keys.k, 16) == 0 && hex_decode_exact(OPC_HEX, keys.opc, 16) == 0,
+	      "bad test keys");
+	return 0;
+}
+
+/* One E-UTRAN-Vector: MAC-A, XRES, AMF separation bit, KASME (A.2). */
+static int check_vector(const struct diam_avp *v, uint64_t *last)
+{
+	struct diam_avp r, x, n, k;
+	struct aka_out o;
+	uint8_t sqn[6], zero[6] = {0}, kasme[32];
+	uint64_t s;
+
+	CHECK(diam_group_find(v, AVP_S6A_RAND, V3, &r) == 0 && r.len == 16, "RAND");
+	CHECK(diam_group_find(v, AVP_S6A_XRES, V3, &x) == 0, "XRES");
+	CHECK(diam_group_find(v, AVP_S6A_AUTN, V3, &n) == 0 && n.len == 16, "AUTN");
+	CHECK(diam_group_find(v, AVP_S6A_KASME, V3, &k) == 0 && k.len == 32, "KASME");
+	CHECK(n.data[6] & 0x80, "AMF separation bit not set (TS 33.401 §6.1.1)");
+	CHECK(aka_compute(&keys, r.data, zero, n.data + 6, &o) == 0, "aka_compute");
+	for (int i = 0; i < 6; i++)
+		sqn[i] = n.data[i] ^ o.ak[i];
+	CHECK(aka_compute(&keys, r.data, sqn, n.data + 6, &o) == 0, "aka_compute");
+	CHECK(ct_equal(o.mac_a, n.data + 8, 8), "MAC-A does not verify");
+	CHECK(x.len == o.res_len && ct_equal(o.res, x.data, x.len), "XRES mismatch");
+	CHECK(aka_kasme(o.ck, o.ik, plmn, n.data, kasme) == 0 && ct_equal(kasme, k.data, 32),
+	      "KASME mismatch");
+	s = aka_sqn_get(sqn);
+	CHECK(s > *last, "SQN not increasing");
+	*last = s;
+	return 0;
+}
+
+static int do_air(struct mme *c, unsigned want, uint64_t *last)
+{
+	uint8_t b[MAX_MSG];
+	struct diam_msg m;
+	struct diam_avp info, v;
+	struct diam_iter it;
+	unsigned got = 0;
+
+	if (send_all(c, b, build_air(b, c, IMSI, want, plmn)))
+		return 1;
+	CHECK(recv_answer(c, b, &m) == 2001, "AIA is not 2001");
+	CHECK(diam_msg_find(&m, AVP_S6A_AUTHENTICATION_INFO, V3, &info) == 0, "no Authentication-Info");
+	diam_iter_group(&it, &info);
+	while (diam_iter_next(&it, &v) == 1)
+		if (v.code == AVP_S6A_EUTRAN_VECTOR && !check_vector(&v, last))
+			got++;
+	CHECK(got == want, "%u good E-UTRAN vectors, expected %u", got, want);
+	return 0;
+}
+
+static int air_errors(struct mme *c)
+{
+	static const uint8_t bad[3] = {0xab, 0xf1, 0x10};
+	uint8_t b[MAX_MSG];
+	struct diam_msg m;
+	struct diam_avp fa, a;
+
+	if (send_all(c, b, build_air(b, c, "001019999999999", 1, plmn)))
+		return 1;
+	CHECK(recv_answer(c, b, &m) == 105001, "unknown IMSI: not Experimental-Result 5001");
+	if (send_all(c, b, build_air(b, c, IMSI, 1, bad)))
+		return 1;
+	CHECK(recv_answer(c, b, &m) == 5004, "bad Visited-PLMN-Id: not 5004");
+	CHECK(diam_msg_find(&m, AVP_FAILED_AVP, 0, &fa) == 0 &&
+	      diam_group_find(&fa, AVP_S6A_VISITED_PLMN_ID, V3, &a) == 0 && a.len == 3 &&
+	      !memcmp(a.data, bad, 3), "5004 without the Visited-PLMN-Id in Failed-AVP");
+	return 0;
+}
+
+/* Subscription-Data: internet (default, QCI 9) and ims (QCI 5). */
+static int check_apns(const struct diam_msg *m, uint32_t ims_prio)
+{
+	struct diam_avp sd, prof, c, a, q, arp;
+	struct diam_iter it;
+	uint32_t def = 0, ctx, qci, prio;
+	char name[64];
+	int seen = 0;
+
+	CHECK(diam_msg_find(m, AVP_S6A_SUBSCRIPTION_DATA, V3, &sd) == 0, "no Subscription-Data");
+	CHECK(diam_group_find(&sd, AVP_APN_CONFIGURATION_PROFILE, V3, &prof) == 0,
+	      "no APN-Configuration-Profile");
+	CHECK(diam_group_find(&prof, AVP_CONTEXT_IDENTIFIER, V3, &a) == 0 && diam_avp_u32(&a, &def) == 0,
+	      "no default Context-Identifier");
+	diam_iter_group(&it, &prof);
+	while (diam_iter_next(&it, &c) == 1) {
+		if (c.code != AVP_APN_CONFIGURATION)
+			continue;
+		CHECK(diam_group_find(&c, AVP_SERVICE_SELECTION, 0, &a) == 0 &&
+		      diam_avp_str(&a, name, sizeof(name)) == 0, "no Service-Selection");
+		CHECK(diam_group_find(&c, AVP_CONTEXT_IDENTIFIER, V3, &a) == 0 &&
+		      diam_avp_u32(&a, &ctx) == 0, "no Context-Identifier");
+		CHECK(diam_group_find(&c, AVP_EPS_QOS, V3, &q) == 0 &&
+		      diam_group_find(&q, AVP_QCI, V3, &a) == 0 && diam_avp_u32(&a, &qci) == 0 &&
+		      diam_group_find(&q, AVP_ARP, V3, &arp) == 0 &&
+		      diam_group_find(&arp, AVP_PRIORITY_LEVEL, V3, &a) == 0 &&
+		      diam_avp_u32(&a, &prio) == 0, "no EPS-Subscribed-QoS-Profile");
+		if (!strcmp(name, "internet")) {
+			CHECK(qci == 9 && ctx == def, "internet: QCI %u, default %u", qci, ctx == def);
+			seen |= 1;
+		} else if (!strcmp(name, "ims")) {
+			CHECK(qci == 5 && prio == ims_prio && ctx != def, "ims: QCI %u ARP %u", qci, prio);
+			seen |= 2;
+		}
+	}
+	CHECK(seen == 3, "APN-Configuration-Profile lacks internet or ims");
+	return 0;
+}
+
+static int do_ulr(struct mme *c, uint32_t flags)
+{
+	uint8_t b[MAX_MSG];
+	struct diam_msg m;
+	uint32_t ula;
+
+	if (send_all(c, b, build_ulr(b, c, flags)))
+		return 1;
+	CHECK(recv_answer(c, b, &m) == 2001, "ULA to %s is not 2001", c->host);
+	CHECK(diam_msg_u32(&m, AVP_S6A_ULA_FLAGS, V3, &ula) == 0, "no ULA-Flags");
+	return check_apns(&m, 1);
+}
+
+static int do_pur(struct mme *c)
+{
+	uint8_t b[MAX_MSG];
+	struct diam_wr w;
+	struct diam_msg m;
+	uint32_t f = 0;
+
+	req_head(&w, b, c, DIAM_CMD_PU, IMSI);
+	if (send_all(c, b, diam_wr_finish(&w)))
+		return 1;
+	CHECK(recv_answer(c, b, &m) == 2001, "PUA is not 2001");
+	CHECK(diam_msg_u32(&m, AVP_PUA_FLAGS, V3, &f) == 0 && f == 1, "PUA-Flags %u, not Freeze-M-TMSI", f);
+	return 0;
+}
+
+/* Waits for an HSS-initiated request of cmd, answers it with 2001. */
+static int expect_request(struct mme *c, uint32_t cmd, struct diam_msg *m, uint8_t *b)
+{
+	uint8_t a[MAX_MSG];
+	struct diam_wr w;
+	ssize_t n = recv_msg(c, b, 5000);
+
+	CHECK(n > 0 && diam_msg_parse(b, (size_t)n, m) == 0, "%s got no request", c->host);
+	CHECK((m->hdr.flags & DIAM_FLAG_R) && m->hdr.code == cmd && m->hdr.app_id == DIAM_APP_S6A,
+	      "%s: expected S6a request %u, got %u", c->host, cmd, m->hdr.code);
+	diam_wr_init(&w, a, sizeof(a));
+	diam_answer_begin(&w, m);
+	diam_put_vendor_app(&w, V3, DIAM_APP_S6A);
+	diam_put_u32(&w, AVP_RESULT_CODE, 0, 2001);
+	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, c->host);
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
+	return send_all(c, a, diam_wr_finish(&w));
+}
+
+static int handover_clr(struct mme *m1, struct mme *m2)
+{
+	uint8_t b[MAX_MSG];
+	struct diam_msg m;
+	uint32_t ct = 99;
+	char s[64];
+
+	if (do_ulr(m2, 1u << 1))
+		return 1;
+	if (expect_request(m1, DIAM_CMD_CL, &m, b))
+		return 1;
+	CHECK(diam_msg_str(&m, AVP_USER_NAME, 0, s, sizeof(s)) == 0 && !strcmp(s, IMSI),
+	      "CLR User-Name");
+	CHECK(diam_msg_str(&m, AVP_DESTINATION_HOST, 0, s, sizeof(s)) == 0 && !strcmp(s, MME1),
+	      "CLR Destination-Host");
+	CHECK(diam_msg_u32(&m, AVP_S6A_CANCELLATION_TYPE, V3, &ct) == 0 && ct == 0,
+	      "Cancellation-Type %u, not MME_UPDATE_PROCEDURE", ct);
+	return 0;
+}
+
+/* An APN profile change while MME2 serves the user: IDR within seconds. */
+static int profile_idr(struct mme *m2)
+{
+	uint8_t b[MAX_MSG];
+	struct diam_msg m;
+
+	if (ctl("apn add ims --update --arp-priority 2"))
+		return 1;
+	if (expect_request(m2, DIAM_CMD_ID, &m, b))
+		return 1;
+	return check_apns(&m, 2);
+}
+
+static int dpr(struct mme *c)
+{
+	uint8_t b[MAX_MSG];
+	struct diam_wr w;
+	struct diam_msg m;
+
+	diam_wr_init(&w, b, sizeof(b));
+	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_DP, 0, diam_next_hbh(), diam_next_e2e());
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, c->host);
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
+	diam_put_i32(&w, AVP_DISCONNECT_CAUSE, 0, 0);
+	if (send_all(c, b, diam_wr_finish(&w)))
+		return 1;
+	CHECK(recv_answer(c, b, &m) == 2001, "DPA is not 2001");
+	close(c->fd);
+	return 0;
+}
+
+static int flow(void)
+{
+	static struct mme m1, m2;
+	uint64_t last = 0;
+
+	if (mme_open(&m1, MME1) || do_air(&m1, 2, &last) || air_errors(&m1) ||
+	    do_ulr(&m1, (1u << 1) | (1u << 5)) || do_pur(&m1) || do_ulr(&m1, 1u << 1) ||
+	    mme_open(&m2, MME2) || do_air(&m2, 1, &last) || handover_clr(&m1, &m2) ||
+	    profile_idr(&m2) || dpr(&m1) || dpr(&m2))
+		return 1;
+	return 0;
+}
+
+/* ---- tshark --------------------------------------------------------------------- */
+static int run(const char *cmd, char *out, size_t outsz)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!p)
+		return -1;
+	while (n + 1 < outsz && fgets(out + n, (int)(outsz - n), p))
+		n += strlen(out + n);
+	return pclose(p);
+}
+
+static int case_tshark(void)
+{
+	static char out[1 << 20];
+	char pcap[300], filt[200], cmd[1024];
+
+	if (system("command -v tshark >/dev/null && command -v dumpcap >/dev/null") != 0) {
+		printf("skipped: tshark/dumpcap not installed\n");
+		return 77;
+	}
+	snprintf(pcap, sizeof(pcap), "%s/s6a.pcap", dir);
+	snprintf(filt, sizeof(filt), "tcp port %u", port);
+	cap_pid = fork();
+	if (cap_pid == 0) {
+		int nul = open("/dev/null", O_WRONLY);
+
+		dup2(nul, 1);
+		dup2(nul, 2);
+		execlp("dumpcap", "dumpcap", "-q", "-i", "lo", "-f", filt, "-w", pcap, NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 50 && access(pcap, F_OK) != 0; i++)
+		usleep(100000);
+	usleep(500000);
+	if (access(pcap, F_OK) != 0) {
+		printf("skipped: dumpcap cannot capture on lo here\n");
+		return 77;
+	}
+	if (flow())
+		return 1;
+	usleep(500000);
+	stop_child(&cap_pid, SIGTERM);
+	/* The whole decode: both APNs inside an APN-Configuration-Profile. */
+	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -d tcp.port==%u,diameter -V -Y "
+		 "'diameter.cmd.code == 316 && diameter.flags.request == 0' 2>/dev/null", pcap, port);
+	run(cmd, out, sizeof(out));
+	CHECK(strstr(out, "APN-Configuration-Profile"), "tshark shows no APN-Configuration-Profile");
+	CHECK(strstr(out, "Service-Selection: internet"), "tshark shows no APN internet:\n%.4000s", out);
+	CHECK(strstr(out, "Service-Selection: ims"), "tshark shows no APN ims");
+	/* Nothing hssd sent is malformed or an expert warning/error, except the
+	 * 5004 answer: its Failed-AVP echoes the deliberately bad
+	 * Visited-PLMN-Id (RFC 6733 §7.5), which Wireshark rightly flags. */
+	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -d tcp.port==%u,diameter -Y 'tcp.srcport == %u "
+		 "&& (_ws.malformed || _ws.expert.severity >= warning) && "
+		 "!(diameter.Result-Code == 5004)' 2>/dev/null", pcap, port, port);
+	run(cmd, out, sizeof(out));
+	CHECK(out[0] == '\0', "tshark reports malformed packets or expert warnings:\n%s", out);
+	/* Every S6a message of the flow was decoded as such. */
+	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -d tcp.port==%u,diameter -Y "
+		 "'diameter.applicationId == 16777251' 2>/dev/null | wc -l", pcap, port);
+	run(cmd, out, sizeof(out));
+	CHECK(atoi(out) >= 16, "tshark decoded only %d S6a messages", atoi(out));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *which = NULL;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--hssd") && i + 1 < argc)
+			hssd_path = argv[++i];
+		else if (!strcmp(argv[i], "--hss-ctl") && i + 1 < argc)
+			ctl_path = argv[++i];
+		else
+			which = argv[i];
+	}
+	if (!hssd_path || !which || (strcmp(which, "flow") && strcmp(which, "tshark"))) {
+		fprintf(stderr, "usage: s6a_e2e --hssd PATH --hss-ctl PATH (flow|tshark)\n");
+		return 2;
+	}
+	if (!ctl_path) {
+		printf("skipped: hss-ctl not built\n");
+		return 77;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/s6a-e2e-XXXXXX");
+	if (!mkdtemp(dir))
+		return perror("mkdtemp"), 1;
+	atexit(cleanup);
+	signal(SIGALRM, on_alarm);
+	alarm(60);
+	if (setup_keys() || provision() || start_hssd())
+		return 1;
+	rc = !strcmp(which, "flow") ? flow() : case_tshark();
+	if (rc == 0)
+		printf("ok: s6a %s\n", which);
+	else if (rc == 1)
+		fprintf(stderr, "hssd log: %s/hssd.log (S6A_E2E_KEEP=1 keeps it)\n", dir);
+	return rc;
+}
