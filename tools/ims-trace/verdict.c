@@ -304,7 +304,9 @@ static void check_fields(struct vctx *x)
 	if (ch && aalg && strcasecmp(aalg, calg ? calg : "MD5"))
 		add(x, "algorithm", CHK_FAIL, "algorithm %s answers a %s challenge", aalg,
 		    calg ? calg : "MD5");
-	const char *cq = param(ch, "qop"), *q = param(az, "qop");
+	const char *resp = param(az, "response");
+	bool rejected = (!resp || !resp[0]) && !param(az, "auts"); /* no qop then */
+	const char *cq = rejected ? NULL : param(ch, "qop"), *q = param(az, "qop");
 	const char *nc = param(az, "nc"), *cn = param(az, "cnonce");
 	if (q && cq && !strcasestr(cq, q))
 		add(x, "qop", CHK_FAIL, "qop=%s was not offered (\"%s\")", q, cq);
@@ -437,8 +439,15 @@ static void check_response(struct vctx *x)
 	const char *r = param(x->az, "response");
 
 	if (!r || !r[0]) {
-		add(x, "response", CHK_FAIL, "the UE sent no response (it rejected the challenge, "
-		    "e.g. MAC failure on the card, TS 24.229 §5.1.1.5.3)");
+		/* TS 24.229 §5.1.1.5.3: after a MAC failure the UE answers with an
+		 * empty response */
+		if (x->v->key_variant == 0)
+			add(x, "response", CHK_FAIL, "the UE rejected the challenge (empty response): "
+			    "its card found MAC-A wrong although it verifies with %s — the card holds "
+			    "another K/OP/OPc", x->keys.source);
+		else
+			add(x, "response", CHK_FAIL, "the UE rejected the challenge (empty response, "
+			    "a MAC failure on the card, TS 24.229 §5.1.1.5.3)");
 		x->ue_wrong = true;
 		return;
 	}
@@ -629,6 +638,31 @@ static void sentence(struct vctx *x)
 									 : VK_UNVERIFIED;
 }
 
+/* TS 24.229 §5.1.1.2.1: the initial REGISTER's Authorization names the
+ * home network domain — the Request-URI's — as realm. */
+static bool initial_realm(struct vctx *x)
+{
+	struct verdict *v = x->v;
+	const struct sip_msg *rq = x->a->req >= 0 ? x->c->ev[x->a->req].sip : NULL;
+	struct auth_header *h = rq ? parse_hdr(pair_authz(rq)) : NULL;
+	const char *realm = h ? auth_param_get(h, "realm") : NULL;
+	char home[256] = "";
+	bool bad;
+
+	if (rq && rq->ruri)
+		sip_uri_userhost(rq->ruri, home, sizeof(home));
+	bad = realm && home[0] && strcasecmp(realm, home);
+	if (bad) {
+		add(x, "realm", CHK_FAIL, "the REGISTER's Authorization names realm \"%s\", not the "
+		    "home domain \"%s\" of its Request-URI", realm, home);
+		snprintf(v->sentence, sizeof(v->sentence), "%d was %s: %s", v->status,
+			 v->status >= 400 ? "correct" : "questionable", x->cause);
+		v->kind = VK_MISMATCH;
+	}
+	free(h);
+	return bad;
+}
+
 /* A REGISTER answered without a challenge (or the 401 not captured). */
 static void no_challenge(struct vctx *x)
 {
@@ -646,6 +680,8 @@ static void no_challenge(struct vctx *x)
 		v->kind = VK_MISMATCH;
 		return;
 	}
+	if (initial_realm(x))
+		return;
 	snprintf(v->sentence, sizeof(v->sentence), "REGISTER answered %d without an AKA "
 		 "challenge in the capture: nothing to verify", v->status);
 	v->kind = VK_UNVERIFIED;

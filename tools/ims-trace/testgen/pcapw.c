@@ -236,7 +236,8 @@ size_t build_udp(uint8_t *out, size_t cap, const struct endpoint *s, const struc
 	put16(seg + 2, d->port);
 	put16(seg + 4, (uint16_t)(n + 8));
 	put16(seg + 6, 0);
-	memcpy(seg + 8, pl, n);
+	if (n)
+		memcpy(seg + 8, pl, n);
 	uint16_t c = l4_csum(s, d, 17, seg, n + 8);
 	put16(seg + 6, c ? c : 0xffff);
 	return finish(out, cap, s, d, 17, seg, n + 8, esp);
@@ -258,7 +259,8 @@ size_t build_tcp(uint8_t *out, size_t cap, const struct endpoint *s, const struc
 	seg[12] = 5 << 4;
 	seg[13] = flags;
 	put16(seg + 14, 65535);
-	memcpy(seg + 20, pl, n);
+	if (n)
+		memcpy(seg + 20, pl, n);
 	put16(seg + 16, l4_csum(s, d, 6, seg, n + 20));
 	return finish(out, cap, s, d, 6, seg, n + 20, esp);
 }
