@@ -261,11 +261,11 @@ check_capture() {
 	# resync MAR it sends.
 	has() { [ "$(tshark -r "$CAP" -d "$d" -Y "$2" 2>/dev/null | wc -l)" -gt 0 ] && ok "capture: $1" || bad "capture: no $1"; }
 	local maa='diameter.cmd.code == 303 && diameter.flags.request == 0'
-	has "MAA 2001 with RAND||AUTN (32), CK, IK, User-Name, Public-Identity" \
-		"$maa && diameter.Result-Code == 2001 && len(diameter.3GPP-SIP-Authenticate) == 32 && diameter.Confidentiality-Key && diameter.Integrity-Key && diameter.User-Name && diameter.Public-Identity && diameter.3GPP-SIP-Number-Auth-Items >= 1"
-	has "SAA 2001 with User-Data" \
-		"diameter.cmd.code == 301 && diameter.flags.request == 0 && diameter.Result-Code == 2001 && diameter.Cx-User-Data"
 	if [ -n "$UESIM" ]; then
+		has "MAA 2001 with RAND||AUTN (32), CK, IK, User-Name, Public-Identity" \
+			"$maa && diameter.Result-Code == 2001 && len(diameter.3GPP-SIP-Authenticate) == 32 && diameter.Confidentiality-Key && diameter.Integrity-Key && diameter.User-Name && diameter.Public-Identity && diameter.3GPP-SIP-Number-Auth-Items >= 1"
+		has "SAA 2001 with User-Data" \
+			"diameter.cmd.code == 301 && diameter.flags.request == 0 && diameter.Result-Code == 2001 && diameter.Cx-User-Data"
 		has "resync MAR with SIP-Authorization = RAND||AUTS (30 octets)" \
 			"diameter.cmd.code == 303 && diameter.flags.request == 1 && len(diameter.3GPP-SIP-Authorization) == 30"
 		has "MAA Experimental-Result 5001 echoing User-Name and Public-Identity" \
