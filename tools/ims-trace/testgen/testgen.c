@@ -43,6 +43,8 @@ struct hss {            /* the network's view of the subscriber */
 
 struct ue_cfg {
 	const char *impi, *impu, *ue_ip, *realm_ue;  /* realm_ue: what the UE puts in */
+	const char *uri_ue, *nc_ue;  /* digest uri and nc the UE sends */
+	bool mangle_nonce;  /* the UE echoes the nonce with one character changed */
 	uint16_t ue_port;
 	const char *alg;    /* AKAv1-MD5 / AKAv2-MD5 */
 	const char *qop;    /* auth / auth-int */
@@ -289,9 +291,9 @@ static bool digest_of(const struct ue_cfg *u, const char *realm, const char *non
 		      const char *cnonce, const uint8_t *pw, size_t pwl, char out[33])
 {
 	struct digest_input in = {
-		.username = u->impi, .realm = realm, .nonce = nonce, .uri = "sip:" REALM,
+		.username = u->impi, .realm = realm, .nonce = nonce, .uri = u->uri_ue,
 		.method = "REGISTER", .qop = (enum digest_qop)digest_qop_parse(u->qop),
-		.nc = "00000001", .cnonce = cnonce,
+		.nc = u->nc_ue, .cnonce = cnonce,
 		.body = u->body ? (const uint8_t *)body_text : NULL,
 		.body_len = u->body ? strlen(body_text) : 0,
 	};
@@ -317,10 +319,10 @@ static void authz_text(const struct ue_cfg *u, const char *nonce, const char *cn
 
 	if (auts)
 		snprintf(a, sizeof(a), "%sauts=\"%s\"", sep, auts);
-	snprintf(out, sz, "Digest username=\"%s\"%srealm=\"%s\"%snonce=\"%s\"%suri=\"sip:%s\"%s"
-		 "response=\"%s\"%salgorithm=%s%sqop=%s%snc=00000001%scnonce=\"%s\"%s",
-		 u->impi, sep, u->realm_ue, sep, nonce, sep, REALM, sep, resp, sep, u->alg, sep,
-		 u->qop, sep, sep, cnonce, a);
+	snprintf(out, sz, "Digest username=\"%s\"%srealm=\"%s\"%snonce=\"%s\"%suri=\"%s\"%s"
+		 "response=\"%s\"%salgorithm=%s%sqop=%s%snc=%s%scnonce=\"%s\"%s",
+		 u->impi, sep, u->realm_ue, sep, nonce, sep, u->uri_ue, sep, resp, sep, u->alg, sep,
+		 u->qop, sep, u->nc_ue, sep, cnonce, a);
 }
 
 static void challenge_401(struct queue *q, const struct ue_cfg *u, unsigned cseq,
@@ -377,13 +379,17 @@ static void ue_flow(struct queue *q, struct ue_cfg *u, const struct flow_opts *f
 		nonce_encode(v.rand, v.autn, NULL, 0, nonce, sizeof(nonce));
 		challenge_401(q, u, cseq, fo, nonce, &v);
 		int r = card_run(&u->card, v.rand, v.autn, &o, auts);
+		char echo[64];
+		snprintf(echo, sizeof(echo), "%s", nonce);
+		if (u->mangle_nonce) /* a UE that lost a character of the nonce */
+			echo[3] = echo[3] == 'A' ? 'B' : 'A';
 		snprintf(cnonce, sizeof(cnonce), "c%04x%02u", u->n * 0x111, cseq);
 		size_t pwl = 0;
 		cseq++;
 		if (r == 2) {
 			b64_encode(auts, 14, auts_b64);
-			digest_of(u, u->realm_ue, nonce, cnonce, pw, 0, resp); /* empty password */
-			authz_text(u, nonce, cnonce, resp, auts_b64, authz, sizeof(authz));
+			digest_of(u, u->realm_ue, echo, cnonce, pw, 0, resp); /* empty password */
+			authz_text(u, echo, cnonce, resp, auts_b64, authz, sizeof(authz));
 			register_msg(q, u, cseq, authz, fo->esp, fo->enc);
 			memcpy(rs, v.rand, 16);
 			memcpy(rs + 16, auts, 14);
@@ -393,9 +399,9 @@ static void ue_flow(struct queue *q, struct ue_cfg *u, const struct flow_opts *f
 		resp[0] = '\0';
 		if (r == 0 || u->card.answer_on_mac_fail) {
 			pw_of(u->alg, o.res, o.res_len, o.ik, o.ck, pw, &pwl);
-			digest_of(u, u->realm_ue, nonce, cnonce, pw, pwl, resp);
+			digest_of(u, u->realm_ue, echo, cnonce, pw, pwl, resp);
 		}
-		authz_text(u, nonce, cnonce, resp, NULL, authz, sizeof(authz));
+		authz_text(u, echo, cnonce, resp, NULL, authz, sizeof(authz));
 		register_msg(q, u, cseq, authz, fo->esp, fo->enc);
 		if (resp[0] && scscf_accepts(u, nonce, cnonce, &v, resp)) {
 			char extra[512];
@@ -422,7 +428,7 @@ struct stream {          /* one TCP direction */
 struct scen {
 	const char *file;
 	int link;
-	bool ng, v6, tcp, esp, enc;
+	bool ng, v6, tcp, esp, enc, sctp;  /* sctp: Cx over SCTP (PPID 46) */
 	size_t seg;          /* TCP segment size for SIP */
 	struct ue_cfg ue[4];
 	int nue;
@@ -506,7 +512,13 @@ static void emit_sip_udp(struct emitter *e, const struct item *it, int ue)
 
 static void emit_item(struct emitter *e, const struct item *it, int ue)
 {
-	if (it->diam) {
+	if (it->diam && e->s->sctp) {
+		static uint32_t tsn = 100;
+		const struct endpoint *src = it->to_hss ? &e->scscf_d : &e->hss;
+		const struct endpoint *dst = it->to_hss ? &e->hss : &e->scscf_d;
+		emit(e, build_sctp_data(e->pkt, sizeof(e->pkt), src, dst, tsn++, 46, it->data,
+					it->len));
+	} else if (it->diam) {
 		struct stream *s = it->to_hss ? &e->d_up : &e->d_down;
 		struct stream *peer = it->to_hss ? &e->d_down : &e->d_up;
 		stream_put(s, it, ue);
@@ -583,7 +595,8 @@ static int run_scen(const char *dir, struct scen *s)
 		ue_flow(&q[i], &s->ue[i], &fo);
 	}
 	endpoints(&e);
-	tcp_open(&e, &e.d_up, &e.d_down);
+	if (!s->sctp)
+		tcp_open(&e, &e.d_up, &e.d_down);
 	if (s->tcp)
 		tcp_open(&e, &e.up, &e.down);
 	size_t pos[4] = { 0 };
@@ -642,6 +655,8 @@ static struct ue_cfg ue_default(int n)
 	u.ue_ip = ip[n];
 	u.ue_port = 5060;
 	u.realm_ue = REALM;
+	u.uri_ue = "sip:" REALM;
+	u.nc_ue = "00000001";
 	u.alg = "AKAv1-MD5";
 	u.qop = "auth";
 	u.n = n;
@@ -674,7 +689,7 @@ static void v6_addr(struct ue_cfg *u, int n)
 
 static int all_scenarios(const char *dir)
 {
-	struct scen s[16];
+	struct scen s[20];
 	int n = 0;
 
 	s[n++] = base("good.pcap", LINK_ETHERNET);
@@ -724,6 +739,13 @@ static int all_scenarios(const char *dir)
 	s[n].ue[1] = ue_default(2);
 	v6_addr(&s[n].ue[1], 2);
 	s[n++].ue[1].card.sqn_ms = 0x20ull * 40;
+	s[n] = base("wrong_uri_sctp.pcap", LINK_ETHERNET);
+	s[n].sctp = true;
+	s[n++].ue[0].uri_ue = "sip:pcscf.visited.example.net";
+	s[n] = base("bad_nonce_echo.pcap", LINK_ETHERNET);
+	s[n++].ue[0].mangle_nonce = true;
+	s[n] = base("bad_nc.pcap", LINK_ETHERNET);
+	s[n++].ue[0].nc_ue = "1";
 	for (int i = 0; i < n; i++)
 		if (run_scen(dir, &s[i]))
 			return 1;
