@@ -81,7 +81,21 @@ void bind_del(struct bstore *s, const char *impu)
 	s->count--;
 }
 
-size_t bind_del_impi(struct bstore *s, const char *impi)
+/* Does r belong to impi and (impu NULL, or impu is r's IMPU or in its
+ * implicit set)? */
+static bool rec_matches(const struct binding_rec *r, const char *impi, const char *impu)
+{
+	char br[300];
+
+	if (strcmp(r->impi, impi))
+		return false;
+	if (!impu || !strcmp(r->impu, impu))
+		return true;
+	snprintf(br, sizeof(br), "<%s>", impu);
+	return strstr(r->assoc, br) != NULL;
+}
+
+size_t bind_del_matching(struct bstore *s, const char *impi, const char *impu)
 {
 	size_t n = 0;
 
@@ -89,7 +103,7 @@ size_t bind_del_impi(struct bstore *s, const char *impi)
 		struct binding_rec **pp = &s->b[i];
 		while (*pp) {
 			struct binding_rec *r = *pp;
-			if (!strcmp(r->impi, impi)) {
+			if (rec_matches(r, impi, impu)) {
 				*pp = r->next;
 				free(r);
 				n++;
@@ -100,6 +114,11 @@ size_t bind_del_impi(struct bstore *s, const char *impi)
 	}
 	s->count -= n;
 	return n;
+}
+
+size_t bind_del_impi(struct bstore *s, const char *impi)
+{
+	return bind_del_matching(s, impi, NULL);
 }
 
 int bind_set_contact(struct binding_rec *r, const char *uri, const char *params,

@@ -41,6 +41,9 @@ struct binding_rec *bind_get(struct bstore *s, const char *impu, const char *imp
 void bind_del(struct bstore *s, const char *impu);
 /* Drops every record of an IMPI (RTR). Returns how many. */
 size_t bind_del_impi(struct bstore *s, const char *impi);
+/* Drops the IMPI's records whose IMPU is `impu` or has it in its implicit
+ * set (TS 24.229 §5.4.1.5: the whole set goes together). */
+size_t bind_del_matching(struct bstore *s, const char *impi, const char *impu);
 
 /* Adds/refreshes a contact, or removes it when expires_s == 0.
  * -ENOSPC when BIND_MAX_CONTACTS are in use, -EINVAL on a too long URI. */

@@ -295,13 +295,12 @@ ssize_t registrar_on_rtr(struct registrar *r, const struct diam_msg *req, uint8_
 		LOGW(LOG_DIAM, "RTR without User-Name");
 		return cx_build_rta(buf, cap, &r->id, req, DIAM_MISSING_AVP);
 	}
-	/* TS 29.228 §6.1.3: drop the listed IMPUs, or all of the IMPI's. */
-	n = bind_del_impi(r->bs, rtr.impi);
+	/* TS 29.228 §6.1.3: the listed IMPUs, or without any, all of the IMPI's. */
+	n = 0;
 	for (size_t i = 0; i < rtr.n_impu; i++)
-		if (bind_find(r->bs, rtr.impu[i])) {
-			bind_del(r->bs, rtr.impu[i]);
-			n++;
-		}
+		n += bind_del_matching(r->bs, rtr.impi, rtr.impu[i]);
+	if (!rtr.n_impu)
+		n = bind_del_impi(r->bs, rtr.impi);
 	vstore_del_impi(r->vs, rtr.impi);
 	LOGI(LOG_DIAM, "RTR impi=%s reason=%u: %zu binding record(s) dropped -> RTA 2001",
 	     rtr.impi, rtr.reason, n);
