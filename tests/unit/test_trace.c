@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "esp.h"
+#include "ip.h"
 #include "pair.h"
 #include "sip_msg.h"
 #include "tcp_reasm.h"
@@ -152,6 +153,44 @@ static void test_tcp_out_of_order(void **state)
 	trace_free(&c);
 }
 
+/* IPv6 with a Destination Options header before UDP (RFC 8200 §4.6), and
+ * an IPv4 fragment (MF set) that is counted, not read. */
+static void test_ip_ext_and_fragments(void **state)
+{
+	static const char sip[] = "OPTIONS sip:x SIP/2.0\r\nCall-ID: v6\r\nl: 0\r\n\r\n";
+	uint8_t p[200] = { 0 };
+	size_t sl = strlen(sip), ul = 8 + sl;
+	struct trace_ctx c;
+	struct trace_opts o = { 0, 3868 };
+
+	(void)state;
+	p[0] = 0x60;
+	p[4] = (uint8_t)((8 + ul) >> 8);
+	p[5] = (uint8_t)(8 + ul);
+	p[6] = 60;               /* next: Destination Options */
+	p[8] = 0x20;             /* 2000::/16 source */
+	p[39] = 1;
+	p[40] = 17;              /* options header: next UDP, length 0 (8 octets) */
+	p[42] = 1;               /* PadN, 4 octets */
+	p[43] = 4;
+	p[48] = 0x13; p[49] = 0xc4; p[50] = 0x13; p[51] = 0xc4; /* 5060 -> 5060 */
+	p[52] = (uint8_t)(ul >> 8);
+	p[53] = (uint8_t)ul;
+	memcpy(p + 56, sip, sl);
+	trace_init(&c, &o);
+	ip_input(&c, p, 56 + sl, 0);
+	assert_int_equal(c.nev, 1);
+	assert_int_equal(c.ev[0].m.src.af, 6);
+	assert_int_equal(c.ev[0].m.dst.port, 5060);
+	assert_string_equal(sip_hdr(c.ev[0].sip, "Call-ID"), "v6");
+	uint8_t f[48] = { 0x45, 0, 0, 48, 0, 1, 0x20, 0, 64, 17 }; /* MF, offset 0 */
+	ip_input(&c, f, sizeof(f), 0);
+	assert_int_equal(c.ip_fragments, 1);
+	assert_int_equal(c.nev, 1);
+	assert_int_equal(c.nnotes, 1);
+	trace_free(&c);
+}
+
 /* --- verdict on TS 35.208 set 1 ------------------------------------------ */
 
 static void add_sip(struct trace_ctx *c, const char *text, unsigned frame)
@@ -287,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_sip_params),
 		cmocka_unit_test(test_esp_trailer),
 		cmocka_unit_test(test_tcp_out_of_order),
+		cmocka_unit_test(test_ip_ext_and_fragments),
 		cmocka_unit_test(test_verdict_set1),
 		cmocka_unit_test(test_verdict_op_opc_swap),
 	};
