@@ -1,0 +1,403 @@
+/* scscf-stub registrar flows without sockets: a fake HSS answers the MAR
+ * and SAR the registrar sends (TS 29.229 message layouts), the fake SIP
+ * side records the replies. Vector: digest-example.tsv EX1 (TS 35.208
+ * set 1), whose UE response is known. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "diameter/codes.h"
+#include "diameter/diam.h"
+#include "registrar.h"
+#include "util/hex.h"
+
+#define REALM "ims.mnc001.mcc001.3gppnetwork.org"
+#define IMPI "001010000000001@" REALM
+#define IMPU "sip:001010000000001@" REALM
+#define NONCE "I1U8vpY3qJ0hiuZNrke/NVXzKLQ1d7m5Sp/6w1Tfr7M="
+#define EX1_AUTH                                                                  \
+	"Digest username=\"" IMPI "\", realm=\"" REALM "\", nonce=\"" NONCE "\", " \
+	"uri=\"sip:" REALM "\", response=\"402ab8df9f3a4d63a9f47c2f90e02938\", "  \
+	"qop=auth, nc=00000001, cnonce=\"0a4f113b\", algorithm=AKAv1-MD5"
+
+static const char *const USER_DATA =
+	"<?xml version=\"1.0\"?><IMSSubscription><PrivateID>" IMPI "</PrivateID>"
+	"<ServiceProfile><PublicIdentity><BarringIndication>0</BarringIndication>"
+	"<Identity>" IMPU "</Identity></PublicIdentity><PublicIdentity>"
+	"<Identity>tel:+15550000001</Identity></PublicIdentity></ServiceProfile>"
+	"</IMSSubscription>";
+
+/* ---- fakes --------------------------------------------------------------- */
+struct sent {
+	uint8_t buf[4096];
+	size_t len;
+	void (*fn)(void *, int, const struct diam_msg *);
+	void *arg;
+};
+static struct sent sent[16];
+static size_t nsent;
+static int send_rc;
+
+struct got {
+	int status;
+	char www[1024], contact[2048], sr[256], pau[1024], path[256];
+	unsigned retry_after;
+};
+static struct got got;
+static int nreplies;
+static uint64_t now_val = 1000000;
+
+static int fake_send(void *arg, const uint8_t *buf, size_t len,
+		     void (*fn)(void *, int, const struct diam_msg *), void *fnarg)
+{
+	(void)arg;
+	if (send_rc)
+		return send_rc;
+	assert_true(nsent < 16 && len <= sizeof(sent[0].buf));
+	memcpy(sent[nsent].buf, buf, len);
+	sent[nsent].len = len;
+	sent[nsent].fn = fn;
+	sent[nsent].arg = fnarg;
+	nsent++;
+	return 0;
+}
+
+#define CP(dst, src) snprintf(dst, sizeof(dst), "%s", (src) ? (src) : "")
+static void fake_reply(void *arg, void *handle, const struct reg_reply *r)
+{
+	(void)arg, (void)handle;
+	memset(&got, 0, sizeof(got));
+	got.status = r->status;
+	CP(got.www, r->www_authenticate);
+	CP(got.contact, r->contact);
+	CP(got.sr, r->service_route);
+	CP(got.pau, r->p_associated_uri);
+	CP(got.path, r->path);
+	got.retry_after = r->retry_after;
+	nreplies++;
+}
+
+static uint64_t fake_now(void)
+{
+	return now_val;
+}
+
+static struct scscf_config cfg;
+static struct registrar *reg;
+
+static int setup(void **state)
+{
+	struct reg_ops ops = { .cx_send = fake_send, .reply = fake_reply, .now_ms = fake_now };
+
+	(void)state;
+	scscf_config_defaults(&cfg);
+	nsent = 0;
+	send_rc = 0;
+	nreplies = 0;
+	reg = registrar_new(&cfg, &ops);
+	return reg ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	registrar_free(reg);
+	return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+static struct reg_contact contact = { .uri = "sip:ue@192.0.2.1:5060", .params = ";+g.3gpp.smsip",
+				      .expires = -1 };
+
+static void send_register(const char *auth, int expires, bool with_contact)
+{
+	struct reg_request q = {
+		.handle = (void *)1, .impu = IMPU, .call_id = "c1@ue",
+		.request_uri = "sip:" REALM, .auth = auth, .auth_len = auth ? strlen(auth) : 0,
+		.contacts = &contact, .n_contacts = with_contact ? 1 : 0, .expires = expires,
+		.path = "<sip:pcscf.example;lr>",
+	};
+	registrar_handle(reg, &q);
+}
+
+static void last_req(struct diam_msg *m)
+{
+	assert_true(nsent > 0);
+	assert_int_equal(diam_msg_parse(sent[nsent - 1].buf, sent[nsent - 1].len, m), 0);
+}
+
+static uint32_t req_u32(uint32_t code)
+{
+	struct diam_msg m;
+	uint32_t v = 0;
+
+	last_req(&m);
+	assert_int_equal(diam_msg_u32(&m, code, DIAM_VENDOR_3GPP, &v), 0);
+	return v;
+}
+
+/* Answers the last request: result (Result-Code, or Experimental when
+ * exp), plus the EX1 vector for an MAA or User-Data for an SAA. */
+static void answer(uint32_t result, bool exp, bool with_payload)
+{
+	struct diam_msg req, ans;
+	struct diam_wr w;
+	uint8_t buf[4096], ra[32], xres[8], ck[16], ik[16];
+	ssize_t n;
+
+	last_req(&req);
+	diam_wr_init(&w, buf, sizeof(buf));
+	diam_answer_begin(&w, &req);
+	diam_put_vendor_app(&w, DIAM_VENDOR_3GPP, DIAM_APP_CX);
+	if (exp)
+		diam_put_exp_result(&w, DIAM_VENDOR_3GPP, result);
+	else
+		diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
+	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, "hss." REALM);
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
+	if (with_payload && req.hdr.code == DIAM_CMD_MA) {
+		assert_int_equal(b64_decode(NONCE, strlen(NONCE), ra, 32), 32);
+		hex_decode_exact("a54211d5e3ba50bf", xres, 8);
+		hex_decode_exact("b40ba9a3c58b2a05bbf0d987b21bf8cb", ck, 16);
+		hex_decode_exact("f769bcd751044604127672711c6d3441", ik, 16);
+		diam_put_str(&w, AVP_USER_NAME, 0, IMPI);
+		diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, DIAM_VENDOR_3GPP, 1);
+		diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP);
+		diam_put_u32(&w, AVP_CX_SIP_ITEM_NUMBER, DIAM_VENDOR_3GPP, 1);
+		diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP,
+			     CX_SCHEME_AKAV1);
+		diam_put_octets(&w, AVP_CX_SIP_AUTHENTICATE, DIAM_VENDOR_3GPP, ra, 32);
+		diam_put_octets(&w, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, xres, 8);
+		diam_put_octets(&w, AVP_CX_CONFIDENTIALITY_KEY, DIAM_VENDOR_3GPP, ck, 16);
+		diam_put_octets(&w, AVP_CX_INTEGRITY_KEY, DIAM_VENDOR_3GPP, ik, 16);
+		diam_group_end(&w);
+	}
+	if (with_payload && req.hdr.code == DIAM_CMD_SA)
+		diam_put_octets(&w, AVP_CX_USER_DATA, DIAM_VENDOR_3GPP, USER_DATA,
+				strlen(USER_DATA));
+	n = diam_wr_finish(&w);
+	assert_true(n > 0);
+	assert_int_equal(diam_msg_parse(buf, (size_t)n, &ans), 0);
+	sent[nsent - 1].fn(sent[nsent - 1].arg, 0, &ans);
+}
+
+/* Initial REGISTER -> MAR -> MAA(EX1) -> 401. */
+static void challenge_ex1(void)
+{
+	struct diam_msg m;
+	struct diam_avp item, sch;
+	char s[256];
+
+	send_register("Digest username=\"" IMPI "\", realm=\"" REALM "\", nonce=\"\", "
+		      "uri=\"sip:" REALM "\", response=\"\"", 600, true);
+	last_req(&m);
+	assert_int_equal(m.hdr.code, DIAM_CMD_MA);
+	assert_int_equal(diam_msg_str(&m, AVP_USER_NAME, 0, s, sizeof(s)), 0);
+	assert_string_equal(s, IMPI);
+	assert_int_equal(diam_msg_str(&m, AVP_CX_PUBLIC_IDENTITY, DIAM_VENDOR_3GPP, s, sizeof(s)), 0);
+	assert_string_equal(s, IMPU);
+	assert_int_equal(diam_msg_find(&m, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP, &item), 0);
+	assert_int_equal(diam_group_find(&item, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP,
+					 &sch), 0);
+	assert_int_equal(diam_avp_str(&sch, s, sizeof(s)), 0);
+	assert_string_equal(s, CX_SCHEME_AKAV1);
+	assert_int_equal(registrar_pending(reg), 1);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(registrar_pending(reg), 0);
+	assert_int_equal(got.status, 401);
+	assert_string_equal(got.www, "Digest realm=\"" REALM "\", nonce=\"" NONCE "\", "
+				     "algorithm=AKAv1-MD5, qop=\"auth,auth-int\", "
+				     "ck=\"b40ba9a3c58b2a05bbf0d987b21bf8cb\", "
+				     "ik=\"f769bcd751044604127672711c6d3441\"");
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+static void test_register_flow(void **state)
+{
+	(void)state;
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(nsent, 2);
+	assert_int_equal(req_u32(AVP_CX_SERVER_ASSIGNMENT_TYPE), CX_SAT_REGISTRATION);
+	assert_int_equal(req_u32(AVP_CX_USER_DATA_ALREADY_AVAILABLE), 0);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 200);
+	assert_string_equal(got.contact, "<sip:ue@192.0.2.1:5060>;+g.3gpp.smsip;expires=600");
+	assert_string_equal(got.sr, "<sip:scscf.ims.mnc001.mcc001.3gppnetwork.org:6060;lr>");
+	assert_string_equal(got.pau, "<" IMPU ">, <tel:+15550000001>");
+	assert_string_equal(got.path, "<sip:pcscf.example;lr>");
+	assert_int_equal(bind_count(registrar_bindings(reg)), 1);
+
+	/* The same credentials again: nc replayed -> 403, nothing sent. */
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(got.status, 403);
+	assert_int_equal(nsent, 2);
+
+	/* A query (no Contact) after a fresh challenge: bindings, no SAR. */
+	challenge_ex1();
+	now_val += 10000;
+	send_register(EX1_AUTH, 600, false);
+	assert_int_equal(got.status, 200);
+	assert_int_equal(nsent, 3);
+	assert_string_equal(got.contact, "<sip:ue@192.0.2.1:5060>;+g.3gpp.smsip;expires=590");
+
+	/* Expires: 0 -> SAR USER_DEREGISTRATION -> 200 without Contact. */
+	challenge_ex1();
+	send_register(EX1_AUTH, 0, true);
+	assert_int_equal(req_u32(AVP_CX_SERVER_ASSIGNMENT_TYPE), CX_SAT_USER_DEREGISTRATION);
+	answer(DIAM_SUCCESS, false, false);
+	assert_int_equal(got.status, 200);
+	assert_string_equal(got.contact, "");
+	assert_int_equal(bind_count(registrar_bindings(reg)), 0);
+}
+
+static void test_wrong_response_no_sar(void **state)
+{
+	char bad[sizeof(EX1_AUTH)];
+
+	(void)state;
+	challenge_ex1();
+	snprintf(bad, sizeof(bad), "%s", EX1_AUTH);
+	*strstr(bad, "402ab8df") = '5';
+	send_register(bad, 600, true);
+	assert_int_equal(got.status, 403);
+	assert_int_equal(nsent, 1);
+	/* The vector is gone: the right answer now gets a stale 401. */
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(nsent, 2);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 401);
+	assert_non_null(strstr(got.www, "stale=true"));
+}
+
+static void test_hss_failures(void **state)
+{
+	(void)state;
+	send_register(NULL, 600, true);
+	sent[0].fn(sent[0].arg, -ETIMEDOUT, NULL);
+	assert_int_equal(got.status, 504);
+	send_register(NULL, 600, true);
+	sent[1].fn(sent[1].arg, -ECONNRESET, NULL);
+	assert_int_equal(got.status, 500);
+	assert_int_equal(got.retry_after, cfg.retry_after);
+	send_rc = -ENOTCONN;
+	send_register(NULL, 600, true);
+	assert_int_equal(got.status, 500);
+	send_rc = 0;
+	send_register(NULL, 600, true);
+	answer(CX_ERROR_USER_UNKNOWN, true, false);
+	assert_int_equal(got.status, 403);
+	send_register(NULL, 600, true);
+	answer(DIAM_UNABLE_TO_COMPLY, false, false);
+	assert_int_equal(got.status, 500);
+	send_register(NULL, 600, true);
+	answer(DIAM_SUCCESS, false, false); /* success without a vector */
+	assert_int_equal(got.status, 500);
+	assert_int_equal(registrar_pending(reg), 0);
+}
+
+static void test_resync_mar(void **state)
+{
+	struct diam_msg m;
+	struct diam_avp item, az;
+	uint8_t auts[14] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
+	char b64[32], a[1024];
+
+	(void)state;
+	challenge_ex1();
+	b64_encode(auts, 14, b64);
+	snprintf(a, sizeof(a), "Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"sip:%s\", "
+		 "response=\"\", auts=\"%s\"", IMPI, REALM, NONCE, REALM, b64);
+	send_register(a, 600, true);
+	last_req(&m);
+	assert_int_equal(m.hdr.code, DIAM_CMD_MA);
+	assert_int_equal(diam_msg_find(&m, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP, &item), 0);
+	assert_int_equal(diam_group_find(&item, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, &az), 0);
+	assert_int_equal(az.len, 30);
+	uint8_t rand[16];
+	hex_decode_exact("23553cbe9637a89d218ae64dae47bf35", rand, 16);
+	assert_memory_equal(az.data, rand, 16);
+	assert_memory_equal(az.data + 16, auts, 14);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 401);
+	assert_null(strstr(got.www, "stale"));
+}
+
+static void test_bad_input(void **state)
+{
+	struct reg_request q = { .handle = (void *)1, .impu = IMPU, .request_uri = "sip:" REALM,
+				 .expires = -1 };
+
+	(void)state;
+	registrar_handle(reg, &q); /* no Call-ID */
+	assert_int_equal(got.status, 400);
+	q.call_id = "x";
+	q.auth = "Digest username=\"unterminated";
+	q.auth_len = strlen(q.auth);
+	registrar_handle(reg, &q);
+	assert_int_equal(got.status, 400);
+	q.auth = "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==";
+	q.auth_len = strlen(q.auth);
+	registrar_handle(reg, &q);
+	assert_int_equal(got.status, 400);
+	q.auth = "Digest username=\"" IMPI "\", realm=\"evil.example\", nonce=\"\", response=\"\"";
+	q.auth_len = strlen(q.auth);
+	registrar_handle(reg, &q);
+	assert_int_equal(got.status, 403);
+	q.auth = NULL;
+	q.star = true;
+	q.expires = 5;
+	registrar_handle(reg, &q);
+	assert_int_equal(got.status, 400);
+	q.star = false;
+	q.impu = "tel:+15550000001"; /* no IMPI to derive */
+	registrar_handle(reg, &q);
+	assert_int_equal(got.status, 403);
+	assert_int_equal(nsent, 0);
+	assert_int_equal(nreplies, 6);
+}
+
+/* A binding that runs out -> SAR TIMEOUT_DEREGISTRATION, record gone. */
+static void test_binding_timeout(void **state)
+{
+	(void)state;
+	contact.expires = 60;
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	contact.expires = -1;
+	assert_int_equal(got.status, 200);
+	assert_non_null(strstr(got.contact, ";expires=60"));
+	now_val += 59000;
+	registrar_tick(reg);
+	assert_int_equal(nsent, 2);
+	now_val += 1000;
+	registrar_tick(reg);
+	assert_int_equal(nsent, 3);
+	assert_int_equal(req_u32(AVP_CX_SERVER_ASSIGNMENT_TYPE), CX_SAT_TIMEOUT_DEREGISTRATION);
+	assert_int_equal(bind_count(registrar_bindings(reg)), 0);
+	answer(DIAM_SUCCESS, false, false);
+	assert_int_equal(registrar_pending(reg), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_register_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_response_no_sar, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hss_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resync_mar, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_binding_timeout, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
