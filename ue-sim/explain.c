@@ -28,7 +28,6 @@ static void explain_card(const struct ue *ue)
 	xhex("K", u->keys.k, AKA_K_LEN, "(shown because of --explain)");
 	if (u->keys.algo == AKA_ALGO_MILENAGE)
 		xhex("OPc", u->keys.opc, AKA_OP_LEN, "OP ⊕ E_K(OP), TS 35.206 §4.1");
-	fprintf(xfp, "  │\n");
 }
 
 /* What the USIM did with the nonce (TS 33.102 §6.3.3). */
@@ -39,7 +38,7 @@ static void explain_aka(const struct ue *ue, const struct ue_answer *a)
 	fprintf(xfp, "  │ nonce = base64(RAND ‖ AUTN)            RFC 3310 §3.2\n");
 	xhex("RAND", a->nonce.rand, 16, NULL);
 	xhex("AUTN", autn, 16, "(SQN⊕AK ‖ AMF ‖ MAC-A, TS 33.102 §6.3.2)");
-	xhex("SQN⊕AK", autn, 6, NULL);
+	xhex("SQN^AK", autn, 6, NULL);
 	xhex("AMF", autn + 6, 2, NULL);
 	xhex("MAC-A", autn + 8, 8, NULL);
 	xhex("AK", a->usim.ak, 6, "f5(K, RAND)");
@@ -98,7 +97,7 @@ void explain_request(struct ue *ue, const char *what, const char *authz, const s
 		explain_aka(ue, a);
 	if (a && strcmp(what, "answer") == 0)
 		explain_digest(ue, a);
-	fprintf(xfp, "  │\n  ├── REGISTER %s  (%s%s) ──────────────────────────▶ S-CSCF\n", ue->uri,
+	fprintf(xfp, "  │\n  ├──── REGISTER %s  (%s%s) ────▶ S-CSCF\n", ue->uri,
 		what, ue->step == UE_STEP_DEREGISTER ? ", Expires: 0" : "");
 	fprintf(xfp, "  │     Authorization: %s\n", authz);
 }
@@ -110,8 +109,7 @@ void explain_response(struct ue *ue, const struct ue_resp *r)
 	char val[2048];
 
 	(void)ue;
-	fprintf(xfp, "  │\n  ◀── %d %s ─────────────────────────────────────────── S-CSCF\n",
-		r->status, r->phrase);
+	fprintf(xfp, "  │\n  ◀──── %d %s ──── S-CSCF\n", r->status, r->phrase);
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
 		if (ue_resp_header(r, shown[i], val, sizeof(val)) > 0)
 			fprintf(xfp, "  │     %s: %s\n", shown[i], val);

@@ -133,7 +133,8 @@ int ue_init(struct ue *ue, struct uac *a, const struct ue_cfg *cfg, bool keep_he
 	/* A dialog-style leg per UE (nta allows one NO_DIALOG default leg per
 	 * agent): it carries the UE's Call-ID, From and To, and counts CSeq. */
 	ue->leg = nta_leg_tcreate(a->agent, NULL, NULL, SIPTAG_CALL_ID_STR(ue->call_id),
-				  SIPTAG_FROM_STR(from), SIPTAG_TO_STR(to), TAG_END());
+				  SIPTAG_FROM_STR(from), SIPTAG_TO_STR(to),
+				  TAG_IF(a->seeded, SIPTAG_CSEQ_STR("1 REGISTER")), TAG_END());
 	if (!ue->leg) {
 		ue->error = "nta: cannot create leg";
 		return -1;
@@ -167,6 +168,21 @@ static const char *hdr_name(msg_header_t const *h)
 	return h->sh_class->hc_name;
 }
 
+/* The value of one header. Unknown headers (P-Associated-URI has no class
+ * in Sofia) keep their raw value; msg_header_field_e would repeat the name. */
+static issize_t hdr_value(char *buf, size_t size, msg_header_t const *h)
+{
+	if (h->sh_class->hc_hash == sip_unknown_hash) {
+		const char *v = h->sh_unknown->un_value ? h->sh_unknown->un_value : "";
+		size_t n = strlen(v);
+		if (n >= size)
+			return -1;
+		memcpy(buf, v, n + 1);
+		return (issize_t)n;
+	}
+	return msg_header_field_e(buf, (isize_t)size, h, 0);
+}
+
 /* Copies every named header of the response into r (scenario asserts). */
 static void resp_keep(struct ue_resp *r, msg_t *msg)
 {
@@ -184,8 +200,7 @@ static void resp_keep(struct ue_resp *r, msg_t *msg)
 		if (used + nlen + 2 > sizeof(r->buf))
 			break;
 		memcpy(r->buf + used, name, nlen);
-		vlen = msg_header_field_e(r->buf + used + nlen, (isize_t)(sizeof(r->buf) - used - nlen),
-					  h, 0);
+		vlen = hdr_value(r->buf + used + nlen, sizeof(r->buf) - used - nlen, h);
 		if (vlen < 0 || used + nlen + (size_t)vlen + 1 > sizeof(r->buf))
 			break;
 		r->buf[used + nlen + (size_t)vlen] = '\0';
@@ -226,7 +241,7 @@ static void join_field(char *out, size_t outsz, msg_header_t const *h, const cha
 			used += (size_t)snprintf(out + used, outsz - used, ", ");
 		if (used + 1 >= outsz)
 			break;
-		issize_t n = msg_header_field_e(out + used, (isize_t)(outsz - used), h, 0);
+		issize_t n = hdr_value(out + used, outsz - used, h);
 		if (n < 0 || used + (size_t)n >= outsz)
 			break;
 		used += (size_t)n;

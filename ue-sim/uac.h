@@ -11,7 +11,7 @@
 #include <sofia-sip/nta.h>
 #include <sofia-sip/su_wait.h>
 
-#include "challenge.h"
+#include "ue_auth.h"
 #include "ue.h"
 #include "usim.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "aka/aka.h"
-#include "challenge.h"
+#include "ue_auth.h"
 #include "digest/auth_header.h"
 #include "util/hex.h"
 

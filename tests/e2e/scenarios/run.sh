@@ -94,19 +94,6 @@ stop() {
 mkdir -p "$OUT/pcap" "$OUT/logs"
 rm -f "$OUT"/pcap/*.pcap "$OUT"/logs/*
 
-# ---- hssd ------------------------------------------------------------------
-DB=$WORK/hss.sqlite
-"$BIN/hss-ctl" --db "$DB" list >/dev/null 2>&1 || true
-"$BIN/hssd" --db "$DB" --listen tcp://127.0.0.1:0 --port-file "$WORK/hss.port" \
-	--origin-host "$HSS_HOST" --realm "$REALM" --accept-any-peer --seed "$SEED" \
-	--log-level info >"$OUT/logs/hssd.log" 2>&1 &
-PIDS+=($!)
-HSSD_PID=$!
-if ! wait_file "$WORK/hss.port" 10; then
-	echo "hssd did not start (see $OUT/logs/hssd.log):"; tail -5 "$OUT/logs/hssd.log"
-	echo "0 passed, 1 failed"; exit 1
-fi
-HSS_PORT=$(cat "$WORK/hss.port")
 HAVE_DUMPCAP=
 command -v dumpcap >/dev/null 2>&1 && HAVE_DUMPCAP=1
 
@@ -122,14 +109,34 @@ normalise_sip() {
 	sed -E -e 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g' \
 		-e 's/;rport=[0-9]+/;rport=PORT/g' \
 		-e 's/(To: [^;]*;tag=)[A-Za-z0-9.-]+/\1TAG/' \
-		-e '/^(send|recv) [0-9]+ bytes/d' -e 's/\r$//'
+		-e '/^(sent|recv) [0-9]+ bytes/d' -e '/^dump started at/d' -e 's/\r$//'
+}
+
+# A fresh hssd (own SQLite file, --seed) per scenario: scenarios do not
+# share SQN state or the seeded RAND stream, so each golden file holds
+# whether it runs alone (--only) or with the others.
+start_hssd() {
+	local name=$1
+	DB=$WORK/$name.sqlite
+	rm -f "$WORK/hss.port"
+	"$BIN/hssd" --db "$DB" --listen tcp://127.0.0.1:0 --port-file "$WORK/hss.port" \
+		--origin-host "$HSS_HOST" --realm "$REALM" --accept-any-peer --seed "$SEED" \
+		--log-level info >"$OUT/logs/$name.hssd.log" 2>&1 &
+	HSSD_PID=$!
+	PIDS+=($HSSD_PID)
+	if ! wait_file "$WORK/hss.port" 10; then
+		echo "FAIL  $name: hssd did not start"; tail -3 "$OUT/logs/$name.hssd.log"
+		return 1
+	fi
+	HSS_PORT=$(cat "$WORK/hss.port")
 }
 
 run_scenario() {
-	local f=$1 name conf sip_port hss_uri line key val rc cap_pid=
+	local f=$1 name conf sip_port hss_uri= line key val rc cap_pid=
 	name=$(basename "$f" .scn)
 	conf=$WORK/$name.conf
-	hss_uri=tcp://127.0.0.1:$HSS_PORT
+	# provision first: hss-ctl creates the database hssd then opens
+	DB=$WORK/$name.sqlite
 	{
 		echo "[scscf]"
 		echo "log_level = info"
@@ -150,6 +157,8 @@ run_scenario() {
 			return 1
 		fi
 	done < <(lines_of hss-ctl "$f")
+	start_hssd "$name" || { stop "$HSSD_PID"; return 1; }
+	[ -n "$hss_uri" ] || hss_uri=tcp://127.0.0.1:$HSS_PORT
 	rm -f "$WORK/sip.port"
 	"$BIN/scscf-stub" -c "$conf" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
 		--hss "$hss_uri" --origin-host "$SCSCF_HOST" --realm "$REALM" \
@@ -158,8 +167,14 @@ run_scenario() {
 	local stub_pid=$!
 	PIDS+=($stub_pid)
 	if ! wait_file "$WORK/sip.port" 10; then
+		stop $stub_pid; stop "$HSSD_PID"
+		# A `network` setting this scscf-stub does not have yet: skip, say why.
+		if grep -q "unknown key" "$OUT/logs/$name.scscf.log"; then
+			echo "SKIP  $name: scscf-stub has no such setting: $(grep -o "unknown key.*" "$OUT/logs/$name.scscf.log" | head -1)"
+			return 77
+		fi
 		echo "FAIL  $name: scscf-stub did not start"; tail -3 "$OUT/logs/$name.scscf.log"
-		stop $stub_pid; return 1
+		return 1
 	fi
 	sip_port=$(cat "$WORK/sip.port")
 	# Let the Cx connection open (CER/CEA) before the first REGISTER.
@@ -170,12 +185,15 @@ run_scenario() {
 			>"$OUT/logs/$name.dumpcap.log" 2>&1 &
 		cap_pid=$!
 		PIDS+=($cap_pid)
-		wait_grep "$OUT/logs/$name.dumpcap.log" 'Capturing|File:' 3 || sleep 0.3
+		# the file appears once the capture runs; give it a moment more
+		wait_file "$OUT/pcap/$name.pcap" 5
+		sleep 0.3
 	fi
 	TPORT_DUMP=$WORK/$name.dump "$BIN/ue-sim" run "$f" --registrar "sip:127.0.0.1:$sip_port" \
 		--seed "$SEED" --junit "$WORK/$name.xml" >"$OUT/logs/$name.ue-sim.log" 2>&1
 	rc=$?
 	stop $stub_pid
+	stop "$HSSD_PID"
 	[ -n "$cap_pid" ] && { sleep 0.2; stop $cap_pid; }
 	grep -E '^(PASS|FAIL|      )' "$OUT/logs/$name.ue-sim.log"
 	[ $rc -eq 0 ] || return 1
@@ -183,35 +201,63 @@ run_scenario() {
 	return 0
 }
 
-# Deterministic mode: compare the normalised SIP trace with the golden
-# file when one exists (UPDATE_GOLDEN=1 writes it).
-check_golden() {
-	local name=$1 g
-	[ -n "$GOLDEN" ] && [ -f "$WORK/$name.dump" ] || return 0
-	g=$GOLDEN/$name.sip
-	normalise_sip <"$WORK/$name.dump" >"$OUT/logs/$name.sip"
+# The Cx messages of the capture as the fields that carry the protocol
+# content (command, R bit, result codes, identities, scheme, RAND‖AUTN,
+# XRES, CK, IK, SAR type). Left out because they change from run to run:
+# Session-Id, hop-by-hop/end-to-end ids, Origin-State-Id, and DWR/DWA and
+# DPR/DPA (watchdog timing and who shuts down first vary).
+diameter_fields() {
+	tshark -r "$1" -d "tcp.port==$HSS_PORT,diameter" -Y 'diameter && diameter.cmd.code != 280 && diameter.cmd.code != 282' \
+		-T fields -E separator='|' -e diameter.cmd.code -e diameter.flags.request \
+		-e diameter.Result-Code -e diameter.Experimental-Result-Code -e diameter.User-Name \
+		-e diameter.Public-Identity -e diameter.3GPP-SIP-Number-Auth-Items \
+		-e diameter.3GPP-SIP-Authentication-Scheme -e diameter.3GPP-SIP-Authenticate \
+		-e diameter.3GPP-SIP-Authorization -e diameter.Confidentiality-Key \
+		-e diameter.Integrity-Key -e diameter.Server-Assignment-Type 2>/dev/null
+}
+
+# golden_cmp NAME KIND: compare OUT/logs/NAME.KIND with GOLDEN/NAME.KIND
+# (UPDATE_GOLDEN=1 writes it; no golden file = nothing to compare).
+golden_cmp() {
+	local got=$OUT/logs/$1.$2 g=$GOLDEN/$1.$2
 	if [ -n "${UPDATE_GOLDEN:-}" ]; then
-		mkdir -p "$GOLDEN" && cp "$OUT/logs/$name.sip" "$g"
+		mkdir -p "$GOLDEN" && cp "$got" "$g"
 		return 0
 	fi
 	[ -f "$g" ] || return 0
-	if ! diff -u "$g" "$OUT/logs/$name.sip" >"$OUT/logs/$name.golden.diff"; then
-		echo "      golden mismatch: $g (diff in $OUT/logs/$name.golden.diff)"
-		head -20 "$OUT/logs/$name.golden.diff" | sed 's/^/      /'
+	if ! diff -u "$g" "$got" >"$OUT/logs/$1.$2.diff"; then
+		echo "      golden mismatch: $g (diff in $OUT/logs/$1.$2.diff)"
+		head -20 "$OUT/logs/$1.$2.diff" | sed 's/^/      /'
 		return 1
 	fi
 }
 
-passed=0 failed=0
-FAILED_NAMES=()
+# Deterministic mode (ue-sim --seed, hssd --seed): the normalised SIP trace
+# and, when tshark and a capture exist, the Cx fields, against golden files.
+check_golden() {
+	local name=$1 rc=0
+	[ -n "$GOLDEN" ] && [ -f "$WORK/$name.dump" ] || return 0
+	normalise_sip <"$WORK/$name.dump" >"$OUT/logs/$name.sip"
+	golden_cmp "$name" sip || rc=1
+	if [ -s "$OUT/pcap/$name.pcap" ] && command -v tshark >/dev/null 2>&1; then
+		diameter_fields "$OUT/pcap/$name.pcap" >"$OUT/logs/$name.cx"
+		golden_cmp "$name" cx || rc=1
+	fi
+	return $rc
+}
+
+passed=0 failed=0 skipped=0
+FAILED_NAMES=() SKIPPED_NAMES=()
 for f in "$SCN_DIR"/*.scn; do
 	name=$(basename "$f" .scn)
 	if [ ${#ONLY[@]} -gt 0 ] && [[ ! " ${ONLY[*]} " == *" $name "* ]]; then continue; fi
-	if ! kill -0 "$HSSD_PID" 2>/dev/null; then
-		echo "hssd died (see $OUT/logs/hssd.log)"; tail -5 "$OUT/logs/hssd.log"
-	fi
-	if run_scenario "$f"; then
+	run_scenario "$f"
+	rc=$?
+	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
+	elif [ $rc -eq 77 ]; then
+		skipped=$((skipped + 1)); SKIPPED_NAMES+=("$name")
+		printf '<testsuite>\n  <testcase classname="scenarios" name="%s.scn" time="0"><skipped message="scscf-stub lacks a network setting of this scenario (logs/%s.scscf.log)"/></testcase>\n</testsuite>\n' "$name" "$name" >"$WORK/$name.xml"
 	else
 		failed=$((failed + 1)); FAILED_NAMES+=("$name")
 		# a failure before ue-sim ran leaves no JUnit entry: write one
@@ -225,13 +271,14 @@ done
 
 {
 	echo '<?xml version="1.0" encoding="UTF-8"?>'
-	echo "<testsuite name=\"e2e scenarios\" tests=\"$((passed + failed))\" failures=\"$failed\" errors=\"0\">"
+	echo "<testsuite name=\"e2e scenarios\" tests=\"$((passed + failed + skipped))\" failures=\"$failed\" skipped=\"$skipped\" errors=\"0\">"
 	for x in "$WORK"/*.xml; do
 		[ -f "$x" ] && sed -e '/^<?xml/d' -e '/<testsuite/d' -e '/<\/testsuite>/d' "$x"
 	done
 	echo '</testsuite>'
 } >"$OUT/junit.xml"
-echo "JUnit: $OUT/junit.xml  logs: $OUT/logs  pcaps: ${HAVE_DUMPCAP:+$OUT/pcap}${HAVE_DUMPCAP:-(dumpcap not installed)}"
+echo "JUnit: $OUT/junit.xml  logs: $OUT/logs  pcaps: $([ -n "$HAVE_DUMPCAP" ] && echo "$OUT/pcap" || echo "none (dumpcap not installed)")"
 [ $failed -eq 0 ] || echo "failed: ${FAILED_NAMES[*]}"
+[ $skipped -eq 0 ] || echo "skipped (not counted below): ${SKIPPED_NAMES[*]}"
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -7,7 +7,7 @@
  *   sync failure  -> auts = base64(AUTS), response over an empty password
  *                    (RFC 3310 §3.4);
  *   MAC failure   -> response="" and no RES (TS 24.229 §5.1.1.5.3). */
-#include "challenge.h"
+#include "ue_auth.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* Answering a SIP digest challenge as an IMS UE — pure functions, no
  * sockets: parse WWW-Authenticate, check AUTN on the USIM, build the
  * Authorization value (TS 24.229 §5.1.1.2 and §5.1.1.5, RFC 3310, RFC 4169). */
-#ifndef UE_CHALLENGE_H
-#define UE_CHALLENGE_H
+#ifndef UE_UE_AUTH_H
+#define UE_UE_AUTH_H
 
 #include <stdbool.h>
 #include <stddef.h>
