@@ -187,14 +187,10 @@ static int attempt_for_answer(struct pairing *p, const struct sip_msg *s)
 	return -1;
 }
 
-static void set_attempt(struct trace_ctx *c, const int *copy_of, int ev, int idx)
+static void set_attempt(struct trace_ctx *c, int ev, int idx)
 {
-	if (ev < 0)
-		return;
-	c->ev[ev].attempt = idx;
-	for (size_t i = 0; i < c->nev; i++)
-		if (copy_of[i] == ev)
-			c->ev[i].attempt = idx;
+	if (ev >= 0)
+		c->ev[ev].attempt = idx;
 }
 
 /* SIP side: requests, challenges, answers, final responses. */
@@ -244,12 +240,16 @@ static int pair_sip(struct trace_ctx *c, struct pairing *p, const int *copy_of)
 	}
 	for (size_t k = 0; k < p->n; k++) {
 		struct attempt *a = &p->a[k];
-		set_attempt(c, copy_of, a->req, (int)k);
-		set_attempt(c, copy_of, a->chal, (int)k);
-		set_attempt(c, copy_of, a->auth, (int)k);
+		set_attempt(c, a->req, (int)k);
+		set_attempt(c, a->chal, (int)k);
+		set_attempt(c, a->auth, (int)k);
 		if (a->final != a->chal || a->chal < 0)
-			set_attempt(c, copy_of, a->final, (int)k);
+			set_attempt(c, a->final, (int)k);
 	}
+	/* copies follow their first occurrence (copy_of points backwards) */
+	for (size_t i = 0; i < c->nev; i++)
+		if (copy_of[i] != (int)i)
+			c->ev[i].attempt = c->ev[copy_of[i]].attempt;
 	return 0;
 }
 
@@ -259,16 +259,13 @@ static void pick_ckik(struct trace_ctx *c, struct pairing *p, const int *copy_of
 {
 	char v[64];
 
-	for (size_t k = 0; k < p->n; k++) {
-		struct attempt *a = &p->a[k];
-		if (a->chal < 0)
+	for (size_t i = 0; i < c->nev; i++) {
+		int k = c->ev[i].attempt;
+		if (c->ev[i].kind != EV_SIP || k < 0 || p->a[k].chal != copy_of[i] ||
+		    p->a[k].chal_ckik >= 0)
 			continue;
-		for (size_t i = 0; i < c->nev; i++)
-			if (copy_of[i] == a->chal &&
-			    get_param(pair_challenge(c->ev[i].sip), "ck", v, sizeof(v))) {
-				a->chal_ckik = (int)i;
-				break;
-			}
+		if (get_param(pair_challenge(c->ev[i].sip), "ck", v, sizeof(v)))
+			p->a[k].chal_ckik = (int)i;
 	}
 }
 
@@ -292,7 +289,9 @@ static int find_answer(const struct trace_ctx *c, size_t req)
 {
 	const struct diam_info *q = c->ev[req].diam;
 
-	for (size_t i = req + 1; i < c->nev; i++) {
+	size_t hi = c->nev - req > PAIR_LOOKBACK ? req + PAIR_LOOKBACK : c->nev;
+
+	for (size_t i = req + 1; i < hi; i++) {
 		const struct diam_info *d = c->ev[i].diam;
 		if (c->ev[i].kind == EV_DIAM && !d->request && d->hbh == q->hbh &&
 		    d->e2e == q->e2e && d->code == q->code)
@@ -333,8 +332,9 @@ static void pair_diam_one(struct trace_ctx *c, struct pairing *p, size_t i)
 
 	for (size_t k = 0; k < p->n; k++) {
 		struct attempt *a = &p->a[k];
-		if (!nonce_rand(a->nonce, r))
+		if (!a->has_rand)
 			continue;
+		memcpy(r, a->rand, 16);
 		for (size_t v = 0; d && v < d->nvec && a->maa < 0; v++)
 			if (d->vec[v].has_rand && !memcmp(d->vec[v].rand, r, 16)) {
 				a->mar = (int)i;
@@ -395,6 +395,8 @@ int pair_run(struct trace_ctx *c, struct pairing *p)
 		rc = pair_sip(c, p, copy_of);
 	if (!rc) {
 		pick_ckik(c, p, copy_of);
+		for (size_t k = 0; k < p->n; k++)
+			p->a[k].has_rand = nonce_rand(p->a[k].nonce, p->a[k].rand);
 		for (size_t i = 0; i < c->nev; i++)
 			if (c->ev[i].kind == EV_DIAM && c->ev[i].diam->request &&
 			    is_auth_cmd(c->ev[i].diam))

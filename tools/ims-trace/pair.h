@@ -31,6 +31,8 @@ struct attempt {
 	char impi[256];
 	char nonce[256];     /* from the challenge, else echoed by the UE */
 	bool nonce_from_auth;
+	uint8_t rand[16];    /* the nonce's RAND, when it decodes */
+	bool has_rand;
 	bool no_challenge;   /* REGISTER answered without a 401 */
 };
 
