@@ -8,7 +8,9 @@
 # runs `hssd-over-sctp.sh --guest` natively or inside the VM — after the
 # harness self-test when --selftest is given, so one boot runs all SCTP tests.
 #   hssd-over-sctp.sh --hssd PATH --hss-ctl PATH --client PATH [--cache DIR]
-#                     [--selftest PATH] [--probe 'CMD']
+#                     [--selftest PATH] [--e2e PATH] [--probe 'CMD']
+# --e2e adds the core e2e client's SCTP case (tests/e2e/hss: `hss_e2e ... sctp`,
+# MAR rounds with SQN checks) to the same boot.
 # (--probe CMD exits 0 when the host kernel has SCTP.)
 # Guest side: --guest (uses $SCTP_TEST_DATA/hss.db; hssd and sctp-cx-client
 # on PATH). POSIX sh: the VM has only busybox.
@@ -63,7 +65,7 @@ guest() {
 }
 
 host() {
-	hssd="" ctl="" client="" cache="$PWD/sctp-qemu-cache" probe="" selftest=""
+	hssd="" ctl="" client="" cache="$PWD/sctp-qemu-cache" probe="" selftest="" e2e=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--hssd) hssd="$2"; shift 2 ;;
@@ -72,6 +74,7 @@ host() {
 		--cache) cache="$2"; shift 2 ;;
 		--probe) probe="$2"; shift 2 ;;
 		--selftest) selftest="$2"; shift 2 ;;
+		--e2e) e2e="$2"; shift 2 ;;
 		*) echo "hssd-over-sctp.sh: unknown argument '$1'" >&2; exit 2 ;;
 		esac
 	done
@@ -85,14 +88,17 @@ host() {
 		{ echo "FAIL - hss-ctl add"; cat "$data/hss-ctl.log"; exit 1; }
 	rm -f "$data/hss-ctl.log"
 	here=$(cd "$(dirname "$0")" && pwd)
-	if [ -n "$selftest" ]; then
-		set -- --bin "$selftest" -- sctp-selftest
-	else
-		set -- --
+	# Test commands run with the --bin programs on PATH, in the VM or not.
+	set -- "hssd-over-sctp.sh --guest"
+	[ -n "$selftest" ] && set -- --bin "$selftest" -- sctp-selftest "$@"
+	[ -n "$selftest" ] || set -- -- "$@"
+	if [ -n "$e2e" ]; then
+		set -- --bin "$e2e" "$@" \
+			'hss_e2e --hssd "$(command -v hssd)" --hss-ctl "$(command -v hss-ctl)" sctp'
 	fi
 	"$here/run-in-qemu.sh" --cache "$cache" --timeout 90 ${probe:+--probe "$probe"} \
-		--bin "$hssd" --bin "$client" --bin "$here/hssd-over-sctp.sh" --data "$data" \
-		"$@" "hssd-over-sctp.sh --guest"
+		--bin "$hssd" --bin "$ctl" --bin "$client" --bin "$here/hssd-over-sctp.sh" \
+		--data "$data" "$@"
 }
 
 if [ "${1:-}" = "--guest" ]; then
