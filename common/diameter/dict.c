@@ -3,6 +3,7 @@
  * on the hot path (every diam_put_*) are binary searches. */
 #include "dict.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,7 +198,7 @@ static const struct diam_dict_avp avps[] = {
 #define N_AVPS (sizeof(avps) / sizeof(avps[0]))
 
 static const struct diam_dict_avp *sorted[N_AVPS];
-static int sorted_ready;
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
 
 static int cmp_key(uint32_t c1, uint32_t v1, uint32_t c2, uint32_t v2)
 {
@@ -221,15 +222,13 @@ static void build_index(void)
 	for (size_t i = 0; i < N_AVPS; i++)
 		sorted[i] = &avps[i];
 	qsort(sorted, N_AVPS, sizeof(sorted[0]), cmp_avp);
-	sorted_ready = 1;
 }
 
 const struct diam_dict_avp *diam_dict_avp(uint32_t code, uint32_t vendor)
 {
 	size_t lo = 0, hi = N_AVPS;
 
-	if (!sorted_ready)
-		build_index();
+	pthread_once(&sorted_once, build_index); /* safe for threaded users too */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		int c = cmp_key(code, vendor, sorted[mid]->code, sorted[mid]->vendor);
