@@ -23,6 +23,7 @@
 #define ANSWER_ROOM (128u * 1024) /* reserved per answer: SAA User-Data fits */
 #define STOP_WAIT_MS 2000
 #define TICK_MS 1000
+#define MAX_BACKLOG (32u << 20) /* unsent octets before a peer is dropped */
 
 enum { TAG_LISTENER, TAG_CONN };
 
@@ -168,6 +169,11 @@ static void flush_conn(struct hss_server *s, struct pconn *pc)
 		if (!pc->dead)
 			LOGN(LOG_DIAM, "peer %s (%s): write failed: %s", pc->peer.host, pc->addr,
 			     strerror((int)-left));
+		pc->dead = true;
+		return;
+	}
+	if ((size_t)left > MAX_BACKLOG) {
+		snprintf(pc->peer.why, sizeof(pc->peer.why), "peer does not read its answers");
 		pc->dead = true;
 		return;
 	}
