@@ -293,8 +293,12 @@ static int find_answer(const struct trace_ctx *c, size_t req)
 
 	for (size_t i = req + 1; i < hi; i++) {
 		const struct diam_info *d = c->ev[i].diam;
+		/* RFC 6733 §6.2: same hop-by-hop/end-to-end; the Session-Id is
+		 * echoed too, so a different one means another request */
 		if (c->ev[i].kind == EV_DIAM && !d->request && d->hbh == q->hbh &&
-		    d->e2e == q->e2e && d->code == q->code)
+		    d->e2e == q->e2e && d->code == q->code &&
+		    (!q->session_id[0] || !d->session_id[0] ||
+		     !strcmp(q->session_id, d->session_id)))
 			return (int)i;
 	}
 	return -1;

@@ -1,5 +1,6 @@
 #include "report.h"
 #include "diam_in.h"
+#include "sip_msg.h"
 
 #include "util/json.h"
 
@@ -27,6 +28,25 @@ static void json_messages(struct json *j, const struct report_in *r, size_t k)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
+
+/* RFC 3329 negotiation as seen on the wire (first of each header). */
+static void json_security(struct json *j, const struct report_in *r, size_t k)
+{
+	static const char *const hs[] = { "Security-Client", "Security-Server", "Security-Verify" };
+	static const char *const keys[] = { "client", "server", "verify" };
+	int evs[64];
+	size_t n = report_attempt_events(r->c, r->p, k, evs, 64);
+
+	json_obj_begin(j, "security");
+	for (size_t h = 0; h < 3; h++) {
+		const char *v = NULL;
+		for (size_t i = 0; i < n && !v; i++)
+			if (r->c->ev[evs[i]].kind == EV_SIP)
+				v = sip_hdr(r->c->ev[evs[i]].sip, hs[h]);
+		json_str(j, keys[h], v);
+	}
+	json_obj_end(j);
 }
 
 static void json_verdict(struct json *j, const struct verdict *v)
@@ -111,6 +131,7 @@ void report_json(FILE *fp, const struct report_in *r)
 		json_str(&j, "impi", r->p->a[k].impi[0] ? r->p->a[k].impi : NULL);
 		json_str(&j, "call_id", r->p->a[k].call_id[0] ? r->p->a[k].call_id : NULL);
 		json_verdict(&j, &r->v[k]);
+		json_security(&j, r, k);
 		json_messages(&j, r, k);
 		json_obj_end(&j);
 	}
