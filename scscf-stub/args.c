@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "scscf_config.h"
 #include "util/cli.h"
 
 #define PROG "scscf-stub"

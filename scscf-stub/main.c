@@ -12,7 +12,7 @@
 #include <sofia-sip/su_wait.h>
 
 #include "clock.h"
-#include "config.h"
+#include "scscf_config.h"
 #include "cx_client.h"
 #include "registrar.h"
 #include "sip_io.h"

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include "bindings.h"
-#include "config.h"
+#include "scscf_config.h"
 #include "cx_msg.h"
 #include "vectors.h"
 

@@ -6,7 +6,7 @@
 
 #include <sofia-sip/su_wait.h>
 
-#include "config.h"
+#include "scscf_config.h"
 #include "registrar.h"
 
 struct sip_io;

@@ -1,6 +1,6 @@
 /* scscf-stub configuration (see config.h). Every key has one row in
  * `keys[]`: the same table serves the INI file, the flags and -n output. */
-#include "config.h"
+#include "scscf_config.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -205,7 +205,11 @@ static int ini_cb_fn(void *arg, const char *section, const char *key, const char
 		return -1;
 	}
 	snprintf(k, sizeof(k), "%s%s",
-		 !strcmp(section, "log") && strncmp(key, "log", 3) ? "log_" : "", key);
+		 !strcmp(section, "log") && (!strcmp(key, "level") || !strcmp(key, "file") ||
+					     !strcmp(key, "keys"))
+			 ? "log_"
+			 : "",
+		 key);
 	for (char *p = k; *p; p++)
 		if (*p == '-')
 			*p = '_';

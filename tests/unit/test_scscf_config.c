@@ -1,0 +1,134 @@
+/* scscf-stub configuration: the commented example loads to the defaults,
+ * -n output loads back to the same config, errors name file:line, and the
+ * Diameter side's TCP URI parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "scscf_config.h"
+#include "util/log.h"
+
+#define EXAMPLE VECTORS_DIR "/../../scscf-stub/scscf.conf.example"
+
+static void test_example_is_defaults(void **state)
+{
+	struct scscf_config a, b;
+	char err[256];
+
+	(void)state;
+	scscf_config_defaults(&a);
+	scscf_config_defaults(&b);
+	assert_int_equal(scscf_config_load(&b, EXAMPLE, err, sizeof(err)), 0);
+	assert_int_equal(scscf_config_validate(&b, err, sizeof(err)), 0);
+	memset(b.conf_path, 0, sizeof(b.conf_path));
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_string_equal(b.sip[0], "sip:127.0.0.1:5060");
+	assert_int_equal(b.scheme, DIGEST_ALG_AKAV1_MD5);
+	assert_int_equal(b.challenge, SCSCF_CHALLENGE_EVERY);
+}
+
+static void write_tmp(const char *text, char *path)
+{
+	int fd;
+
+	strcpy(path, "/tmp/scscf-conf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void test_print_round_trip(void **state)
+{
+	struct scscf_config a, b;
+	char path[64], err[256], *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	(void)state;
+	scscf_config_defaults(&a);
+	assert_int_equal(scscf_config_set(&a, "scheme", "AKAv2-MD5", err, sizeof(err)), 0);
+	assert_int_equal(scscf_config_set(&a, "challenge", "initial", err, sizeof(err)), 0);
+	a.n_sip = 0;
+	assert_int_equal(scscf_config_set(&a, "sip", "sip:127.0.0.1:0;transport=udp", err,
+					  sizeof(err)), 0);
+	assert_int_equal(scscf_config_set(&a, "sip", "sip:[::1]:5070", err, sizeof(err)), 0);
+	assert_int_equal(scscf_config_set(&a, "hss_timeout", "1500", err, sizeof(err)), 0);
+	a.log_level = LOG_LVL_DEBUG;
+	/* -n prints the effective Destination-Realm (ours when unset). */
+	snprintf(a.hss_realm, sizeof(a.hss_realm), "%s", a.realm);
+	scscf_config_print(&a, fp);
+	fclose(fp);
+	write_tmp(text, path);
+	scscf_config_defaults(&b);
+	assert_int_equal(scscf_config_load(&b, path, err, sizeof(err)), 0);
+	unlink(path);
+	free(text);
+	memset(b.conf_path, 0, sizeof(b.conf_path));
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
+static void test_errors_name_line(void **state)
+{
+	static const struct { const char *text, *want; } cases[] = {
+		{ "[sip]\nsip = sip:1.2.3.4:5\n\nsip = mailto:x\n", ":4: 'mailto:x' is not a sip: URI" },
+		{ "[registrar]\nscheme = SHA-256\n", ":2: unknown scheme 'SHA-256'" },
+		{ "[registrar]\nnonce-ttl = 0\n", ":2: '0' is not a number in 1..86400" },
+		{ "[bogus]\nx = 1\n", ":2: unknown section [bogus]" },
+		{ "[log]\nlevel = loud\n", ":2: unknown log level 'loud'" },
+		{ "colour = blue\n", ":1: unknown key 'colour'" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct scscf_config c;
+		char path[64], err[256];
+
+		scscf_config_defaults(&c);
+		write_tmp(cases[i].text, path);
+		assert_int_equal(scscf_config_load(&c, path, err, sizeof(err)), -1);
+		unlink(path);
+		assert_non_null(strstr(err, path));
+		if (!strstr(err, cases[i].want))
+			fail_msg("got '%s', want '%s'", err, cases[i].want);
+	}
+}
+
+static void test_validate_and_hss_uri(void **state)
+{
+	struct scscf_config c;
+	char err[256], host[64];
+	unsigned port;
+
+	(void)state;
+	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1:3868", host, sizeof(host), &port), 0);
+	assert_string_equal(host, "127.0.0.1");
+	assert_int_equal(port, 3868);
+	assert_int_equal(scscf_parse_hss_uri("tcp://[::1]:3869", host, sizeof(host), &port), 0);
+	assert_string_equal(host, "::1");
+	assert_int_equal(port, 3869);
+	assert_int_equal(scscf_parse_hss_uri("sctp://127.0.0.1:3868", host, sizeof(host), &port), -1);
+	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1:0", host, sizeof(host), &port), -1);
+	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1", host, sizeof(host), &port), -1);
+	scscf_config_defaults(&c);
+	c.min_expires = 7200;
+	assert_int_equal(scscf_config_validate(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "min_expires"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example_is_defaults),
+		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_errors_name_line),
+		cmocka_unit_test(test_validate_and_hss_uri),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
