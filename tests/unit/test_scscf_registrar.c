@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "scscf_config.h"
 #include "diameter/codes.h"
 #include "diameter/diam.h"
 #include "registrar.h"
