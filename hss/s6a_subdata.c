@@ -105,6 +105,10 @@ int s6a_put_subscription_data(struct diam_wr *w, struct db *db, const struct db_
 	if (e->msisdn[0] && (n = s6a_tbcd_encode(e->msisdn, tbcd, sizeof(tbcd))) > 0)
 		diam_put_octets(w, S6A_AVP_MSISDN, V3, tbcd, (size_t)n);
 	diam_put_u32(w, S6A_AVP_NETWORK_ACCESS_MODE, V3, (uint32_t)e->network_access_mode);
+	/* §7.3.29: OPERATOR_DETERMINED_BARRING comes with the barring
+	 * categories; bit 0 = All Packet Oriented Services Barred (§7.3.30). */
+	if (e->subscriber_status == DB_SUB_STATUS_ODB)
+		diam_put_u32(w, S6A_AVP_OPERATOR_DETERMINED_BARRING, V3, 1);
 	diam_put_u32(w, S6A_AVP_ACCESS_RESTRICTION_DATA, V3, e->access_restriction);
 	put_ambr(w, e->ambr_ul, e->ambr_dl);
 	diam_group_begin(w, S6A_AVP_APN_CONFIGURATION_PROFILE, V3);

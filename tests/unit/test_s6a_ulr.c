@@ -424,6 +424,24 @@ static void test_ulr_static_ip(void **state)
 	assert_memory_equal(addr, "\x0a\x2d\x00\x07", 4);
 }
 
+/* Operator-determined barring: Subscriber-Status 1 with the barring
+ * categories (bit 0, all packet oriented services). */
+static void test_ulr_odb(void **state)
+{
+	struct s6f *f = *state;
+	struct db_eps e;
+	struct diam_avp sd;
+
+	assert_int_equal(db_eps_get(f->db, f->demo_id, &e), 0);
+	e.subscriber_status = DB_SUB_STATUS_ODB;
+	assert_int_equal(db_eps_set_profile(f->db, f->demo_id, &e), 0);
+	ulr(f, MME1, DEMO_IMSI, S6A_ULR_S6A_INDICATOR);
+	s6_assert_result(&f->msg, false, DIAM_SUCCESS);
+	assert_int_equal(diam_msg_find(&f->msg, AVP_S6A_SUBSCRIPTION_DATA, V3, &sd), 0);
+	assert_int_equal(s6_group_u32(&sd, S6A_AVP_SUBSCRIBER_STATUS, V3), 1);
+	assert_int_equal(s6_group_u32(&sd, S6A_AVP_OPERATOR_DETERMINED_BARRING, V3), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +456,7 @@ int main(void)
 		T(test_idr),
 		T(test_apn_assignment),
 		T(test_ulr_static_ip),
+		T(test_ulr_odb),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
