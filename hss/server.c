@@ -388,11 +388,16 @@ static void on_request(struct hss_server *s, struct pconn *pc, const struct diam
 	run_handler(s, pc, r, m, t0);
 }
 
+/* An answer to a request an application sent (RTR, CLR, IDR): back to
+ * that application, inside the turn's transaction. */
 static void on_answer(struct hss_server *s, struct pconn *pc, const struct diam_msg *m)
 {
 	struct hss_ctx ctx = s->ctx;
+	void (*hook)(struct hss_ctx *, const struct diam_msg *) =
+		m->hdr.app_id == DIAM_APP_CX ? cx_on_answer
+		: m->hdr.app_id == DIAM_APP_S6A ? s6a_on_answer : NULL;
 
-	if (m->hdr.app_id != DIAM_APP_CX && m->hdr.app_id != DIAM_APP_S6A) {
+	if (!hook) {
 		LOGD(LOG_DIAM, "answer cmd=%u app=%u from %s ignored", m->hdr.code, m->hdr.app_id,
 		     pc->peer.host);
 		return;
@@ -400,10 +405,7 @@ static void on_answer(struct hss_server *s, struct pconn *pc, const struct diam_
 	if (txn_begin(s) < 0)
 		return;
 	ctx.peer_host = pc->peer.host;
-	if (m->hdr.app_id == DIAM_APP_S6A)
-		s6a_on_answer(&ctx, m);
-	else
-		cx_on_answer(&ctx, m);
+	hook(&ctx, m);
 }
 
 static void process_input(struct hss_server *s, struct pconn *pc, uint64_t now_ms, uint64_t t0)

@@ -836,6 +836,92 @@ static int case_tshark(void)
 
 static int run_status(const char *cmd);
 
+/* S6a through the same core: an MME's AIR for two E-UTRAN vectors, each
+ * re-derived with common/aka (MAC-A, XRES, KASME per TS 33.401 A.2). */
+static ssize_t build_air(uint8_t *b, unsigned nvec)
+{
+	struct diam_wr w;
+	char sid[128];
+	static const uint8_t plmn[3] = { 0x00, 0xf1, 0x10 }; /* MCC 001 MNC 01 */
+
+	diam_session_id("mme.e2e.test", sid, sizeof(sid));
+	diam_wr_init(&w, b, MAX_MSG);
+	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_AI, DIAM_APP_S6A, diam_next_hbh(),
+		     diam_next_e2e());
+	diam_put_str(&w, AVP_SESSION_ID, 0, sid);
+	diam_put_vendor_app(&w, V3, DIAM_APP_S6A);
+	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, SCSCF);
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
+	diam_put_str(&w, AVP_DESTINATION_REALM, 0, REALM);
+	diam_put_str(&w, AVP_USER_NAME, 0, "001010000000001");
+	diam_group_begin(&w, AVP_S6A_REQ_EUTRAN_AUTH_INFO, V3);
+	diam_put_u32(&w, AVP_S6A_NUMBER_OF_REQUESTED_VECTORS, V3, nvec);
+	diam_group_end(&w);
+	diam_put_octets(&w, AVP_S6A_VISITED_PLMN_ID, V3, plmn, 3);
+	return diam_wr_finish(&w);
+}
+
+static int check_eutran(const struct diam_avp *v, uint64_t *last)
+{
+	static const uint8_t plmn[3] = { 0x00, 0xf1, 0x10 };
+	struct diam_avp r, a, x, k;
+	struct aka_out o;
+	uint8_t sqn_b[6], zero[6] = { 0 }, kasme[32];
+	uint64_t sqn;
+
+	CHECK(diam_group_find(v, AVP_S6A_RAND, V3, &r) == 0 && r.len == 16, "RAND");
+	CHECK(diam_group_find(v, AVP_S6A_AUTN, V3, &a) == 0 && a.len == 16, "AUTN");
+	CHECK(diam_group_find(v, AVP_S6A_XRES, V3, &x) == 0, "XRES");
+	CHECK(diam_group_find(v, AVP_S6A_KASME, V3, &k) == 0 && k.len == 32, "KASME");
+	CHECK(aka_compute(&keys, r.data, zero, a.data + 6, &o) == 0, "aka_compute");
+	for (int i = 0; i < 6; i++)
+		sqn_b[i] = a.data[i] ^ o.ak[i];
+	CHECK(aka_compute(&keys, r.data, sqn_b, a.data + 6, &o) == 0, "aka_compute");
+	CHECK(ct_equal(o.mac_a, a.data + 8, 8), "MAC-A");
+	CHECK(x.len == o.res_len && ct_equal(o.res, x.data, x.len), "XRES");
+	CHECK(a.data[6] & 0x80, "AMF separation bit not set (TS 33.401 §6.1.1)");
+	CHECK(aka_kasme(o.ck, o.ik, plmn, a.data, kasme) == 0 && ct_equal(kasme, k.data, 32),
+	      "KASME");
+	sqn = aka_sqn_get(sqn_b);
+	CHECK(sqn > *last, "SQN not increasing");
+	*last = sqn;
+	return 0;
+}
+
+static int case_air(void)
+{
+	struct client c;
+	uint8_t b[MAX_MSG];
+	struct diam_msg m;
+	struct diam_avp info, v;
+	struct diam_iter it;
+	uint64_t last = 0;
+	unsigned nv = 0;
+	int rc = provision();
+
+	if (rc)
+		return rc;
+	if (setup_keys() || start_hssd(NULL) || cl_open(&c))
+		return 1;
+	cl_send(&c, b, (size_t)build_cer(b, SCSCF, V3, DIAM_APP_S6A));
+	CHECK(recv_answer(&c, b, &m) == 2001, "CER for S6a not accepted");
+	cl_send(&c, b, (size_t)build_air(b, 2));
+	CHECK(recv_answer(&c, b, &m) == 2001, "AIA not 2001");
+	CHECK(m.hdr.code == DIAM_CMD_AI && m.hdr.app_id == DIAM_APP_S6A, "not an AIA");
+	CHECK(diam_msg_find(&m, AVP_S6A_AUTHENTICATION_INFO, V3, &info) == 0, "no Authentication-Info");
+	diam_iter_group(&it, &info);
+	while (diam_iter_next(&it, &v) == 1)
+		if (v.code == AVP_S6A_EUTRAN_VECTOR && v.vendor == V3) {
+			if (check_eutran(&v, &last))
+				return 1;
+			nv++;
+		}
+	CHECK(nv == 2, "%u E-UTRAN vectors, expected 2", nv);
+	cl_close(&c);
+	return 0;
+}
+
 /* The same MAR flow over SCTP (one-to-one sockets), where the kernel has
  * SCTP; tests/sctp runs it under qemu elsewhere. */
 static int case_sctp(void)
@@ -918,7 +1004,7 @@ static const struct {
 	int (*fn)(void);
 } cases[] = {
 	{ "cli", case_cli },           { "sctp", case_sctp },
-	{ "sighup", case_sighup },
+	{ "sighup", case_sighup },     { "air", case_air },
 	{ "cer", case_cer },           { "unknown_peer", case_unknown_peer },
 	{ "malformed", case_malformed }, { "dpr", case_dpr },
 	{ "sigterm", case_sigterm },   { "watchdog", case_watchdog },
