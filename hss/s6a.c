@@ -359,10 +359,10 @@ static int s6a_ulr(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_
 	return answer_finish(w, "ULR", out, r.imsi);
 }
 
-/* ---- PUR / PUA (§5.2.6.1, §7.2.13-7.2.14) ------------------------------------------ */
+/* ---- PUR / PUA (§5.2.1.3, §7.2.13-7.2.14) ------------------------------------------ */
 /* The subscription data is kept. When the purging MME is the registered
  * one, the HSS sets "UE purged in MME" and answers Freeze-M-TMSI; a purge
- * from another node changes nothing (§5.2.6.1.3). */
+ * from another node changes nothing (§5.2.1.3.3). */
 static int s6a_pur(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w)
 {
 	char imsi[DB_IMSI_MAX], host[DB_ID_MAX];
