@@ -277,8 +277,9 @@ void registrar_tick(struct registrar *r)
 {
 	uint64_t now = r->ops.now_ms();
 
-	/* Keep expired nonces a while longer so a late answer reads "stale". */
-	vstore_expire(r->vs, now, 5 * 60 * 1000u);
+	/* Keep expired nonces a minute longer (a late answer still reads
+	 * "stale" in the log) but not more: under load they add up. */
+	vstore_expire(r->vs, now, 60 * 1000u);
 	bind_expire(r->bs, now, binding_gone, r);
 	r->last_tick = now;
 }

@@ -286,6 +286,11 @@ static void handle_credentials(struct registrar *r, const struct reg_request *q,
 		challenge_new(r, q, impi, start, r->cfg->scheme, true, NULL);
 		return;
 	}
+	/* Only the IMPI a vector was issued for may resync or drop it. */
+	if (strcmp(v->impi, impi)) {
+		simple(r, q, impi, start, 403, "Forbidden", "digest: username mismatch");
+		return;
+	}
 	if (auth_param_get(h, "auts")) {
 		handle_resync(r, q, h, impi, v, start);
 		return;
