@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Load benchmark: full AKA registrations/s through scscf-stub + hssd, all on
+# this machine (issue 5 §9). Provisions USERS subscribers into a temp SQLite
+# with hss-ctl import, starts hssd and scscf-stub on free loopback ports,
+# runs `ue-sim load` RUNS times for DURATION seconds and prints each report
+# and the median registrations/s. Everything started here is stopped on exit.
+#   usage: bench/load/run.sh [BIN_DIR]   env: USERS=5000 DURATION=5 RUNS=3 CONC=64 RATE=0
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${1:-$ROOT/build/bin}
+USERS=${USERS:-5000} DURATION=${DURATION:-5} RUNS=${RUNS:-3} CONC=${CONC:-64} RATE=${RATE:-0}
+REALM=ims.mnc001.mcc001.3gppnetwork.org
+for p in hssd hss-ctl scscf-stub ue-sim; do
+	[ -x "$BIN/$p" ] || { echo "bench/load: $BIN/$p not built" >&2; exit 2; }
+done
+WORK=$(mktemp -d /tmp/bench-load.XXXXXX)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+wait_file() { local i; for ((i = 0; i < 200; i++)); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+
+{
+	echo "imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme"
+	for ((i = 0; i < USERS; i++)); do
+		imsi=$(printf "0010100002%05d" "$i")
+		echo "$imsi,$imsi@$REALM,sip:$imsi@$REALM,465b5ce8b199b49faa5f0a2ee238a6bc,,cd63cb71954a9f4e48a5994e37a02baf,8000,,,,"
+	done
+} >"$WORK/users.csv"
+"$BIN/hss-ctl" --db "$WORK/hss.sqlite" import "$WORK/users.csv" >/dev/null || exit 1
+"$BIN/hssd" --db "$WORK/hss.sqlite" --listen tcp://127.0.0.1:0 --port-file "$WORK/hss.port" \
+	--origin-host hss.$REALM --realm $REALM --accept-any-peer --log-level warn >"$WORK/hssd.log" 2>&1 &
+PIDS+=($!)
+wait_file "$WORK/hss.port" || { echo "hssd did not start"; exit 1; }
+"$BIN/scscf-stub" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
+	--hss tcp://127.0.0.1:$(cat "$WORK/hss.port") --origin-host scscf.$REALM --realm $REALM \
+	--name sip:scscf.$REALM --hss-host hss.$REALM --hss-realm $REALM --log-level warn \
+	>"$WORK/scscf.log" 2>&1 &
+PIDS+=($!)
+wait_file "$WORK/sip.port" || { echo "scscf-stub did not start"; exit 1; }
+sleep 0.5 # Cx CER/CEA
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load avg $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $USERS users, concurrency $CONC, rate ${RATE} (0 = unpaced), $DURATION s x $RUNS runs, UDP"
+rates=()
+for ((r = 1; r <= RUNS; r++)); do
+	"$BIN/ue-sim" load --users "$WORK/users.csv" --registrar "sip:127.0.0.1:$(cat "$WORK/sip.port")" \
+		--realm $REALM --concurrency "$CONC" --rate "$RATE" --duration "$DURATION" \
+		2>/dev/null | tee "$WORK/run$r.txt"
+	rates+=("$(sed -n 's/.*= \([0-9]*\) registrations\/s/\1/p' "$WORK/run$r.txt")")
+done
+median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+echo "median: $median full AKA registrations/s (runs: ${rates[*]})"
