@@ -249,6 +249,14 @@ static void join_field(char *out, size_t outsz, msg_header_t const *h, const cha
 	}
 }
 
+static bool contact_is_ours(const struct ue *ue, sip_contact_t const *m)
+{
+	const url_t *u = m->m_url;
+	unsigned port = u->url_port ? (unsigned)atoi(u->url_port) : 5060;
+
+	return u->url_host && !strcmp(u->url_host, ue->uac->host) && port == ue->uac->port;
+}
+
 static void resp_record_200(struct ue *ue, sip_t const *sip)
 {
 	ue->service_route[0] = ue->associated_uris[0] = '\0';
@@ -257,8 +265,9 @@ static void resp_record_200(struct ue *ue, sip_t const *sip)
 	join_field(ue->associated_uris, sizeof(ue->associated_uris),
 		   (msg_header_t const *)sip->sip_unknown, "P-Associated-URI");
 	ue->granted_expires = -1;
+	/* The 200 lists every binding of the AOR: take the expiry of ours. */
 	for (sip_contact_t const *m = sip->sip_contact; m; m = m->m_next)
-		if (m->m_expires)
+		if (m->m_expires && contact_is_ours(ue, m))
 			ue->granted_expires = atoi(m->m_expires);
 	if (ue->granted_expires < 0 && sip->sip_expires)
 		ue->granted_expires = (int)sip->sip_expires->ex_delta;
