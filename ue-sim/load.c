@@ -29,7 +29,6 @@ struct load_opts {
 	double rate;                /* registrations started per second, 0 = unpaced */
 	unsigned concurrency;
 	double duration;            /* seconds; 0 = each user once */
-	unsigned timeout_ms;
 	bool json;
 };
 
@@ -143,7 +142,7 @@ static void on_tick(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg)
 		if (L->tokens > L->o->rate) /* at most one second of burst */
 			L->tokens = L->o->rate;
 	}
-	/* give up on stuck transactions: nta's own timer F ends them (32 s) */
+	/* no own timeout: nta's timer F ends a stuck transaction (32 s) */
 	load_kick(L);
 	if (now - L->last_progress >= 1000000000ull) {
 		L->last_progress = now;
@@ -246,20 +245,20 @@ static const char load_help[] =
 	"  --rate R              registrations started per second (default 0 = as fast as allowed)\n"
 	"  --concurrency C       registrations in flight (default 64)\n"
 	"  --duration S          keep registering for S seconds (default: each user once)\n"
-	"  --timeout MS          (unused by the load loop; nta's timer F ends stuck requests)\n"
+
 	"  --json                final report as JSON\n"
 	"UE options:\n%s"
 	"Exit: 0 when every registration succeeded, 1 otherwise, 2 bad usage.\n";
 
 static void load_parse(int argc, char **argv, struct load_opts *o)
 {
-	enum { O_COUNT = OPT_UE_LAST + 1, O_USERS, O_BASE, O_RATE, O_CONC, O_DUR, O_TIMEOUT, O_JSON, O_HELP };
+	enum { O_COUNT = OPT_UE_LAST + 1, O_USERS, O_BASE, O_RATE, O_CONC, O_DUR, O_JSON, O_HELP };
 	static const struct option own[] = {
 		{ "count", required_argument, NULL, O_COUNT }, { "users", required_argument, NULL, O_USERS },
 		{ "imsi-base", required_argument, NULL, O_BASE }, { "rate", required_argument, NULL, O_RATE },
 		{ "concurrency", required_argument, NULL, O_CONC },
 		{ "duration", required_argument, NULL, O_DUR },
-		{ "timeout", required_argument, NULL, O_TIMEOUT }, { "json", no_argument, NULL, O_JSON },
+		{ "json", no_argument, NULL, O_JSON },
 		{ "help", no_argument, NULL, O_HELP }, { NULL, 0, NULL, 0 },
 	};
 	struct option opts[UE_CLI_NOPTS + 12];
@@ -270,7 +269,6 @@ static void load_parse(int argc, char **argv, struct load_opts *o)
 	ue_cli_init(&o->ue);
 	o->imsi_base = "001010000100000";
 	o->concurrency = 64;
-	o->timeout_ms = 32000;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ue_cli_option(&o->ue, c, optarg))
@@ -286,7 +284,6 @@ static void load_parse(int argc, char **argv, struct load_opts *o)
 		case O_RATE: o->rate = (double)cli_uint(UE_PROG, "--rate", optarg, 0, 10000000); break;
 		case O_CONC: o->concurrency = (unsigned)cli_uint(UE_PROG, "--concurrency", optarg, 1, 1000000); break;
 		case O_DUR: o->duration = (double)cli_uint(UE_PROG, "--duration", optarg, 1, 86400); break;
-		case O_TIMEOUT: o->timeout_ms = (unsigned)cli_uint(UE_PROG, "--timeout", optarg, 1, 600000); break;
 		case O_JSON: o->json = true; break;
 		case O_HELP: printf(load_help, ue_cli_help); exit(0);
 		default: cli_usage_error(UE_PROG, "%s: unknown or incomplete option", argv[optind - 1]);
