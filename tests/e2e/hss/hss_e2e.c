@@ -922,6 +922,63 @@ static int case_air(void)
 	return 0;
 }
 
+/* The store is locked by someone else: hssd cannot open its transaction,
+ * answers 5012 (no vector without a durable SQN) and keeps serving once
+ * the lock is gone. The lock is held by python3's sqlite3 module. */
+static int case_store_busy(void)
+{
+	struct client c;
+	uint8_t seen[256][16], b[MAX_MSG];
+	struct diam_msg m;
+	size_t nseen = 0;
+	uint64_t last = 0;
+	char cmd[700], ready[300];
+	pid_t locker;
+	int rc = provision();
+
+	if (rc)
+		return rc;
+	if (system("python3 -c 'import sqlite3' 2>/dev/null") != 0) {
+		printf("skipped: python3 with sqlite3 is needed to lock the store\n");
+		return 77;
+	}
+	if (setup_keys() || start_hssd(NULL) || open_peer(&c))
+		return 1;
+	if (mar_round(&c, 1, 1, &last, seen, &nseen))
+		return 1;
+	snprintf(ready, sizeof(ready), "%s/locked", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "import sqlite3, time\n"
+		 "c = sqlite3.connect('%s/hss.db', isolation_level=None)\n"
+		 "c.execute('BEGIN IMMEDIATE')\n"
+		 "open('%s', 'w').close()\n"
+		 "time.sleep(7)\n", dir, ready);
+	locker = fork();
+	if (locker == 0) {
+		execlp("python3", "python3", "-c", cmd, NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 50 && access(ready, F_OK) != 0; i++)
+		usleep(100000);
+	CHECK(access(ready, F_OK) == 0, "python3 did not lock the store");
+	cl_send(&c, b, (size_t)build_mar(b, IMPI, 1, NULL, M_NONE));
+	rc = (int)cl_recv(&c, b, MAX_MSG, 9000);
+	CHECK(rc > 0 && diam_msg_parse(b, (size_t)rc, &m) == 0, "no answer while locked");
+	{
+		uint32_t code = 0;
+
+		CHECK(diam_msg_u32(&m, AVP_RESULT_CODE, 0, &code) == 0 && code == 5012,
+		      "locked store: got %u, expected 5012", code);
+		CHECK(diam_msg_find(&m, AVP_CX_SIP_AUTH_DATA_ITEM, V3, &(struct diam_avp){ 0 }) ==
+		      DIAM_ENOENT, "a vector left without a durable SQN");
+	}
+	waitpid(locker, NULL, 0);
+	if (mar_round(&c, 1, 1, &last, seen, &nseen))
+		return 1;
+	cl_close(&c);
+	return 0;
+}
+
 /* The same MAR flow over SCTP (one-to-one sockets), where the kernel has
  * SCTP; tests/sctp runs it under qemu elsewhere. */
 static int case_sctp(void)
@@ -1005,6 +1062,7 @@ static const struct {
 } cases[] = {
 	{ "cli", case_cli },           { "sctp", case_sctp },
 	{ "sighup", case_sighup },     { "air", case_air },
+	{ "store_busy", case_store_busy },
 	{ "cer", case_cer },           { "unknown_peer", case_unknown_peer },
 	{ "malformed", case_malformed }, { "dpr", case_dpr },
 	{ "sigterm", case_sigterm },   { "watchdog", case_watchdog },
