@@ -606,7 +606,11 @@ static void sentence(struct vctx *x)
 	}
 	if (v->resync && v->mac_s_ok)
 		expect_ok = false; /* a resync is always answered by a new challenge */
-	if (!v->status) {
+	if (!v->status && !x->auth && x->c->esp_encrypted) {
+		snprintf(v->sentence, sizeof(v->sentence), "no answer to the challenge is readable: "
+			 "the UE's next messages went into encrypted ESP (see notes)%s%s",
+			 x->cause[0] ? "; " : "", x->cause);
+	} else if (!v->status) {
 		snprintf(v->sentence, sizeof(v->sentence), "no final response in the capture%s%s",
 			 x->cause[0] ? ": " : "", x->cause);
 	} else if (v->resync && v->mac_s_ok && v->status == 401 && !x->ue_wrong) {
