@@ -100,6 +100,7 @@ static void parse_cli(int argc, char **argv, struct cli *c)
 	int o;
 
 	memset(c, 0, sizeof(*c));
+	opterr = 0; /* one line of ours, not getopt's as well */
 	while ((o = getopt_long(argc, argv, "c:nh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c': c->config = optarg; break;
