@@ -69,12 +69,21 @@ PORT=$(cat "$T/port")
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
 echo "# kernel $(uname -r), store on $(df -T "$T" | awk 'NR==2 {print $2" ("$1")"}'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $USERS users, $CONNS connection(s) x $WINDOW in flight, $RUNS runs of $DUR s"
+# hssd's CPU time (user+system) per answer: a figure that a busy shared box
+# distorts far less than the rate (clock ticks from /proc/PID/stat).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$HSSD_PID/stat"; }
+HZ=$(getconf CLK_TCK)
 FAIL=0
 r=1
 while [ $r -le "$RUNS" ]; do
+	c0=$(cpu_ticks)
 	"$BIN/diam-load" --port "$PORT" --connections "$CONNS" --window "$WINDOW" \
 		--users "$USERS" --duration "$DUR" --warmup 0.5 $JSON >"$T/run$r" || FAIL=1
+	c1=$(cpu_ticks)
 	if [ -n "$JSON" ]; then cat "$T/run$r"; else sed "s/^/run $r: /" "$T/run$r"; fi
+	n=$(sed -n 's/.*"answers": \([0-9]*\).*/\1/p; s/.*, \([0-9]*\) answered).*/\1/p' "$T/run$r")
+	[ -n "$n" ] && [ "$n" -gt 0 ] &&
+		echo "# run $r: hssd CPU $(( (c1 - c0) * 1000000 / HZ / n )) us per answer ($(( (c1 - c0) * 1000 / HZ )) ms)"
 	r=$((r + 1))
 done
 
