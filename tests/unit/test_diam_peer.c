@@ -301,6 +301,48 @@ static void test_app_messages(void **state)
 	assert_int_equal(result_of(2), 5011);
 }
 
+/* Initiator side (what scscf-stub uses): CER out, CEA in. */
+static void test_initiator(void **state)
+{
+	struct diam_peer p;
+	struct diam_msg cer;
+	struct diam_wr w;
+	uint8_t b[512];
+	uint32_t rc;
+	ssize_t n;
+
+	(void)state;
+	nsent = 0;
+	diam_peer_init(&p, &cfg, capture, NULL);
+	assert_int_equal(diam_peer_connected(&p, NULL, 0), 0);
+	assert_int_equal(p.state, DIAM_PS_WAIT_CEA);
+	assert_int_equal(diam_msg_parse(sent[0], sent_len[0], &cer), 0);
+	assert_int_equal(cer.hdr.code, DIAM_CMD_CE);
+	assert_int_equal(cer.hdr.flags, DIAM_FLAG_R);
+	assert_int_equal(diam_msg_count(&cer, AVP_VENDOR_SPECIFIC_APPLICATION_ID, 0), 1);
+	for (rc = 2001; rc <= 5010; rc += 3009) {
+		diam_wr_init(&w, b, sizeof(b));
+		diam_answer_begin(&w, &cer);
+		diam_put_u32(&w, AVP_RESULT_CODE, 0, rc);
+		diam_put_str(&w, AVP_ORIGIN_HOST, 0, "hss.peer.test");
+		diam_put_str(&w, AVP_ORIGIN_REALM, 0, "peer.test");
+		diam_put_u32(&w, AVP_VENDOR_ID, 0, 0);
+		diam_put_str(&w, AVP_PRODUCT_NAME, 0, "x");
+		diam_put_vendor_app(&w, V3, DIAM_APP_CX);
+		n = diam_wr_finish(&w);
+		if (rc != 2001) {
+			diam_peer_init(&p, &cfg, capture, NULL);
+			diam_peer_connected(&p, NULL, 0);
+		}
+		assert_int_equal(diam_peer_rx(&p, b, (size_t)n, 10),
+				 rc == 2001 ? DIAM_PA_OPENED : DIAM_PA_CLOSE);
+	}
+	/* No CEA within Tw. */
+	diam_peer_init(&p, &cfg, capture, NULL);
+	diam_peer_connected(&p, NULL, 0);
+	assert_int_equal(diam_peer_tick(&p, 30000), DIAM_PA_CLOSE);
+}
+
 static void test_conn_framing(void **state)
 {
 	struct diam_conn c;
@@ -356,7 +398,7 @@ int main(void)
 		cmocka_unit_test(test_accept_any),  cmocka_unit_test(test_before_cer),
 		cmocka_unit_test(test_dwr_dpr),     cmocka_unit_test(test_watchdog),
 		cmocka_unit_test(test_disconnect),  cmocka_unit_test(test_app_messages),
-		cmocka_unit_test(test_conn_framing),
+		cmocka_unit_test(test_initiator),   cmocka_unit_test(test_conn_framing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
