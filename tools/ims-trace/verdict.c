@@ -718,7 +718,7 @@ static void run_checks(struct vctx *x, trace_key_lookup lookup, void *arg)
 		add(x, "algorithm", CHK_SKIP, "algorithm %s is not one ims-trace can check", v->alg);
 		return;
 	}
-	if (lookup && x->a->impi[0] && lookup(arg, x->a->impi, &x->keys) == 1) {
+	if (lookup && lookup(arg, x->a->impi, &x->keys) == 1) { /* "" = IMPI unknown */
 		x->have_keys = true;
 		snprintf(v->keys_source, sizeof(v->keys_source), "%s", x->keys.source);
 	}
