@@ -205,7 +205,8 @@ EOF
 build_initrd() {
 	local root="$1" out="$2"
 	mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,mods,tests,data,etc}
-	cp /bin/busybox "$root/bin/busybox"
+	# busybox-static has no libraries; a dynamic busybox brings its own.
+	copy_with_libs "$root" /bin/busybox || { say "FAIL: cannot copy busybox"; exit 1; }
 	cp "$CACHE"/kernel/mods/*.ko "$root/mods/"
 	for b in "${BINS[@]}"; do copy_with_libs "$root" "$b" || { say "FAIL: cannot copy $b"; exit 1; }; done
 	[ -n "$DATA" ] && cp -a "$DATA/." "$root/data/"
