@@ -389,6 +389,54 @@ static void test_binding_timeout(void **state)
 	assert_int_equal(registrar_pending(reg), 0);
 }
 
+/* RTR (TS 29.228 §6.1.3) naming only the tel: IMPU drops the binding of
+ * its implicit set (registered as the sip: IMPU) and answers 2001. */
+static void test_rtr(void **state)
+{
+	struct diam_wr w;
+	struct diam_msg req, rta;
+	uint8_t buf[1024], out[1024];
+	uint32_t rc = 0;
+	ssize_t n;
+
+	(void)state;
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(bind_count(registrar_bindings(reg)), 1);
+	diam_wr_init(&w, buf, sizeof(buf));
+	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_RT, DIAM_APP_CX, 7, 8);
+	diam_put_str(&w, AVP_SESSION_ID, 0, "hss;1;2");
+	diam_put_vendor_app(&w, DIAM_VENDOR_3GPP, DIAM_APP_CX);
+	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, "hss." REALM);
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
+	diam_put_str(&w, AVP_DESTINATION_HOST, 0, cfg.origin_host);
+	diam_put_str(&w, AVP_DESTINATION_REALM, 0, REALM);
+	diam_put_str(&w, AVP_USER_NAME, 0, IMPI);
+	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, DIAM_VENDOR_3GPP, "tel:+15550000002");
+	n = diam_wr_finish(&w);
+	assert_true(n > 0);
+	assert_int_equal(diam_msg_parse(buf, (size_t)n, &req), 0);
+	/* An IMPU outside the set: nothing dropped, still 2001. */
+	n = registrar_on_rtr(reg, &req, out, sizeof(out));
+	assert_true(n > 0);
+	assert_int_equal(bind_count(registrar_bindings(reg)), 1);
+	/* The tel: IMPU of the set. */
+	char *tel = memmem(buf, sizeof(buf), "tel:+15550000002", 16);
+	assert_non_null(tel);
+	tel[15] = '1';
+	n = registrar_on_rtr(reg, &req, out, sizeof(out));
+	assert_true(n > 0);
+	assert_int_equal(bind_count(registrar_bindings(reg)), 0);
+	assert_int_equal(diam_msg_parse(out, (size_t)n, &rta), 0);
+	assert_int_equal(rta.hdr.code, DIAM_CMD_RT);
+	assert_int_equal(rta.hdr.flags & DIAM_FLAG_R, 0);
+	assert_int_equal(rta.hdr.hbh, 7);
+	assert_int_equal(diam_msg_u32(&rta, AVP_RESULT_CODE, 0, &rc), 0);
+	assert_int_equal(rc, DIAM_SUCCESS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +446,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_resync_mar, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_binding_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rtr, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

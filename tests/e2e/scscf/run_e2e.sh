@@ -120,7 +120,7 @@ client "$AKA1_PORT" 1 bad-input --alg AKAv1-MD5
 echo "== resync with a real AUTS"
 client "$AKA1_PORT" 4 resync --alg AKAv1-MD5 --usim-sqn 0x100000
 echo "== AKAv2-MD5"
-client "$AKA2_PORT" 2 register --alg AKAv2-MD5
+client "$AKA2_PORT" 2 register --alg AKAv2-MD5 --fold
 echo "== MD5 (SIP Digest, HA1 from the HSS)"
 client "$MD5_PORT" 3 register --alg MD5 --password secret-md5
 echo "== RTR from the HSS drops the bindings"

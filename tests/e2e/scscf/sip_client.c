@@ -39,6 +39,7 @@ struct ue {
 	const char *qop_pref;     /* "auth" or "auth-int" */
 	const char *digest_uri;
 	int timeout_ms;
+	bool fold;
 };
 
 struct resp {
@@ -184,10 +185,14 @@ static void answer(struct ue *u, const struct chal *c, const uint8_t *pw, size_t
 	digest_compute(&in, pw, pwlen, &res);
 	if (mangle)
 		res.response[0] = res.response[0] == '0' ? '1' : '0';
-	/* Parameters in an unusual order, algorithm quoted: as some UEs do. */
+	/* Parameters in an unusual order, algorithm quoted: as some UEs do.
+	 * With --fold: upper-case names and the header folded over lines
+	 * (RFC 3261 §7.3.1 LWS). */
 	snprintf(out, outsz,
-		 "Digest uri=\"%s\", username=\"%s\", realm=\"%s\", nonce=\"%s\", "
-		 "qop=%s, nc=%s, cnonce=\"%s\", response=\"%s\", algorithm=\"%s\"%s%s%s",
+		 u->fold ? "Digest URI=\"%s\",\r\n USERNAME=\"%s\", Realm=\"%s\",\r\n\tNonce=\"%s\", "
+			   "QOP=%s, NC=%s, CNonce=\"%s\", Response=\"%s\", Algorithm=\"%s\"%s%s%s"
+			 : "Digest uri=\"%s\", username=\"%s\", realm=\"%s\", nonce=\"%s\", "
+			   "qop=%s, nc=%s, cnonce=\"%s\", response=\"%s\", algorithm=\"%s\"%s%s%s",
 		 u->digest_uri, u->impi, u->realm, c->nonce, qop, ncs, cnonce, res.response,
 		 c->alg, auts ? ", auts=\"" : "", auts ? auts : "", auts ? "\"" : "");
 }
@@ -432,7 +437,7 @@ int main(int argc, char **argv)
 		{ "server", 1, 0, 's' }, { "impi", 1, 0, 'i' },   { "impu", 1, 0, 'u' },
 		{ "realm", 1, 0, 'r' },	 { "k", 1, 0, 'k' },	  { "opc", 1, 0, 'o' },
 		{ "alg", 1, 0, 'a' },	 { "password", 1, 0, 'p' }, { "qop", 1, 0, 'q' },
-		{ "uri", 1, 0, 'U' },	 { "usim-sqn", 1, 0, 'S' }, { "timeout", 1, 0, 't' },
+		{ "uri", 1, 0, 'U' },	 { "fold", 0, 0, 'F' },	 { "usim-sqn", 1, 0, 'S' }, { "timeout", 1, 0, 't' },
 		{ 0 },
 	};
 	struct ue u = { .alg = DIGEST_ALG_AKAV1_MD5, .qop_pref = "auth", .timeout_ms = 8000 };
@@ -454,6 +459,7 @@ int main(int argc, char **argv)
 		case 'p': u.password = optarg; break;
 		case 'q': u.qop_pref = optarg; break;
 		case 'U': u.digest_uri = optarg; break;
+		case 'F': u.fold = true; break;
 		case 'S': usim_sqn = strtoull(optarg, NULL, 0); break;
 		case 't': u.timeout_ms = atoi(optarg); break;
 		default: usage_exit("bad argument");
