@@ -1,19 +1,20 @@
 /* sqn_check: the verdict of the crash-durability test (run.sh here).
  *
- *   sqn_check --k HEX --opc HEX --stored FILE BEFORE AFTER
+ *   sqn_check --k HEX --opc HEX PHASE1 --stored S1 [PHASE2 --stored S2 ...] PHASEn
  *
- * BEFORE and AFTER hold the vectors diam-load received before hssd was
- * killed with SIGKILL and after it was restarted on the same store, one
- * "IMPI RAND AUTN" (hex) per line; FILE holds "IMPI SQN" (hex) per
- * subscriber as stored right after the restart (hss-ctl list).
+ * Each PHASE file holds the vectors diam-load received from one life of
+ * hssd, one "IMPI RAND AUTN" (hex) per line; every phase but the last ended
+ * with hssd killed by SIGKILL, and the --stored file after it holds
+ * "IMPI SQN" (hex) per subscriber as read from the store right after hssd
+ * was restarted on it (hss-ctl list).
  *
  * Every SQN is recovered from its AUTN the way a USIM does (TS 33.102
  * §6.3.3): AK = f5(K, RAND), SQN = (SQN ⊕ AK) ⊕ AK, and MAC-A = f1(K, SQN,
  * RAND, AMF) must verify, which proves the recovery. Then, per IMPI:
- *   - no SQN appears twice in BEFORE ∪ AFTER (no SQN ever issued twice);
- *   - every SQN in BEFORE is ≤ the stored SQN (each SQN we received was on
- *     disk: TS 33.102 C.1.1 requires SQN_HE to cover every SQN sent);
- *   - every SQN in AFTER is above every SQN in BEFORE.
+ *   - no SQN appears twice in all phases (no SQN ever issued twice);
+ *   - every SQN received in a phase is ≤ the SQN stored after its crash
+ *     (each SQN that left hssd was on disk: SQN_HE covers it, C.1.1);
+ *   - every SQN of a phase is above every SQN of the earlier phases.
  * Exit 0 all hold, 1 a check failed (each failure printed), 2 bad usage. */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -30,6 +31,8 @@
 #define PROG "sqn_check"
 #define IMPI_MAX 128
 #define MAX_REPORTS 10
+#define MAX_PHASES 8
+#define USAGE "usage: " PROG " --k HEX --opc HEX PHASE --stored FILE [PHASE --stored FILE ...] PHASE"
 
 struct vec {
 	char impi[IMPI_MAX];
@@ -152,93 +155,113 @@ static const struct stored *find_stored(const struct stored *s, size_t n, const 
 	return NULL;
 }
 
-/* Checks one IMPI's run v[0..n) (sorted by SQN). */
-static void check_user(const struct vec *v, size_t n, const struct stored *st,
+struct phase {
+	const char *path;
+	struct stored *st; /* SQNs stored after this phase's crash; NULL for the last */
+	size_t nst, count;
+};
+
+/* Checks one IMPI's vectors v[0..n) (sorted by SQN) over np phases. */
+static void check_user(const struct vec *v, size_t n, const struct phase *ph, int np,
 		       unsigned long long *lost)
 {
-	uint64_t max_before = 0, min_after = UINT64_MAX;
-	bool any_before = false;
+	uint64_t max[MAX_PHASES] = { 0 }, min[MAX_PHASES], earlier = 0;
+	bool any[MAX_PHASES] = { false }, any_earlier = false;
+	const char *impi = v[0].impi;
 
+	for (int p = 0; p < np; p++)
+		min[p] = UINT64_MAX;
 	for (size_t i = 0; i < n; i++) {
+		int p = v[i].phase;
+
 		if (i && v[i].sqn == v[i - 1].sqn)
-			fail(v[i].impi, "SQN %012llx issued twice", (unsigned long long)v[i].sqn);
-		if (v[i].phase == 0) {
-			any_before = true;
-			max_before = v[i].sqn > max_before ? v[i].sqn : max_before;
-		} else if (v[i].sqn < min_after) {
-			min_after = v[i].sqn;
+			fail(impi, "SQN %012llx issued twice", (unsigned long long)v[i].sqn);
+		any[p] = true;
+		max[p] = v[i].sqn > max[p] ? v[i].sqn : max[p];
+		min[p] = v[i].sqn < min[p] ? v[i].sqn : min[p];
+	}
+	for (int p = 0; p < np; p++) {
+		const struct stored *st = ph[p].st ? find_stored(ph[p].st, ph[p].nst, impi) : NULL;
+
+		if (any[p] && any_earlier && min[p] <= earlier)
+			fail(impi, "phase %d: SQN %012llx is not above %012llx from before the crash",
+			     p + 1, (unsigned long long)min[p], (unsigned long long)earlier);
+		if (any[p] && ph[p].st && !st)
+			fail(impi, "phase %d: no stored SQN for this IMPI", p + 1);
+		else if (any[p] && st && max[p] > st->sqn)
+			fail(impi, "phase %d: SQN %012llx was received but after the restart the "
+			     "store holds %012llx (not durable)", p + 1,
+			     (unsigned long long)max[p], (unsigned long long)st->sqn);
+		else if (any[p] && st) /* SEQ steps (5 IND bits) committed, never received */
+			*lost += (st->sqn >> 5) - (max[p] >> 5);
+		if (any[p]) {
+			earlier = max[p] > earlier ? max[p] : earlier;
+			any_earlier = true;
 		}
 	}
-	if (!any_before)
-		return;
-	if (!st) {
-		fail(v[0].impi, "no stored SQN for this IMPI");
-		return;
-	}
-	if (max_before > st->sqn)
-		fail(v[0].impi, "SQN %012llx was received but the store holds only %012llx (not durable)",
-		     (unsigned long long)max_before, (unsigned long long)st->sqn);
-	else /* SEQ steps (SQN = SEQ ‖ IND, 5 IND bits) committed but never received */
-		*lost += (st->sqn >> 5) - (max_before >> 5);
-	if (min_after != UINT64_MAX && min_after <= max_before)
-		fail(v[0].impi, "after the restart SQN %012llx, not above %012llx from before",
-		     (unsigned long long)min_after, (unsigned long long)max_before);
 }
 
 int main(int argc, char **argv)
 {
-	const char *stored_path = NULL, *files[2] = { NULL, NULL };
+	struct phase ph[MAX_PHASES] = { { 0 } };
 	struct vec *v = NULL;
-	struct stored *st = NULL;
-	size_t n = 0, cap = 0, nst = 0, nfiles = 0, counts[2] = { 0, 0 }, users = 0;
+	size_t n = 0, cap = 0, users = 0;
 	unsigned long long lost = 0;
+	int np = 0;
 
 	keys.algo = AKA_ALGO_MILENAGE;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "--help")) {
-			puts("usage: " PROG " --k HEX --opc HEX --stored FILE BEFORE AFTER");
+			puts(USAGE);
 			return 0;
 		} else if (val && !strcmp(a, "--k")) {
 			cli_hex_exact(PROG, a, val, keys.k, 16), i++;
 		} else if (val && !strcmp(a, "--opc")) {
 			cli_hex_exact(PROG, a, val, keys.opc, 16), i++;
-		} else if (val && !strcmp(a, "--stored")) {
-			stored_path = val, i++;
-		} else if (a[0] != '-' && nfiles < 2) {
-			files[nfiles++] = a;
+		} else if (val && !strcmp(a, "--stored") && np && !ph[np - 1].st) {
+			if (load_stored(val, &ph[np - 1].st, &ph[np - 1].nst) < 0)
+				return 1;
+			i++;
+		} else if (a[0] != '-' && np < MAX_PHASES) {
+			ph[np++].path = a;
 		} else {
-			cli_usage_error(PROG, "%s: unknown option or missing value", a);
+			cli_usage_error(PROG, "%s: unexpected here (see --help)", a);
 		}
 	}
-	if (!stored_path || nfiles != 2)
-		cli_usage_error(PROG, "--stored FILE, BEFORE and AFTER are required");
-	for (int p = 0; p < 2; p++) {
+	if (np < 2 || ph[np - 1].st)
+		cli_usage_error(PROG, "need PHASE --stored FILE ... PHASE (at least two phases)");
+	for (int p = 0; p < np; p++) {
 		size_t n0 = n;
 
-		if (load_vectors(files[p], p, &v, &n, &cap) < 0)
+		if (!ph[p].st && p < np - 1)
+			cli_usage_error(PROG, "%s: --stored FILE must follow each phase but the last",
+					ph[p].path);
+		if (load_vectors(ph[p].path, p, &v, &n, &cap) < 0)
 			return 1;
-		counts[p] = n - n0;
+		ph[p].count = n - n0;
 	}
-	if (load_stored(stored_path, &st, &nst) < 0)
-		return 1;
 	qsort(v, n, sizeof(*v), cmp_vec);
 	for (size_t i = 0, j; i < n; i = j) {
 		for (j = i + 1; j < n && !strcmp(v[j].impi, v[i].impi); j++)
 			;
-		check_user(v + i, j - i, find_stored(st, nst, v[i].impi), &lost);
+		check_user(v + i, j - i, ph, np, &lost);
 		users++;
 	}
-	if (!counts[0] || !counts[1]) {
-		printf("FAIL: %zu vectors before the kill, %zu after the restart: both must be > 0\n",
-		       counts[0], counts[1]);
-		failures++;
+	printf("vectors per phase:");
+	for (int p = 0; p < np; p++) {
+		printf(" %zu", ph[p].count);
+		if (!ph[p].count) {
+			printf(" (FAIL: empty)");
+			failures++;
+		}
 	}
-	printf("%s: %zu vectors before the kill, %zu after the restart, %zu users; "
-	       "%llu SQNs committed but never received (answers lost with the process)\n",
-	       failures ? "FAIL" : "ok", counts[0], counts[1], users, lost);
+	printf("\n%s: %zu vectors, %zu users, %d crashes; %llu SQNs committed but never "
+	       "received (answers lost with the process)\n",
+	       failures ? "FAIL" : "ok", n, users, np - 1, lost);
 	free(v);
-	free(st);
+	for (int p = 0; p < np; p++)
+		free(ph[p].st);
 	return failures ? 1 : 0;
 }
