@@ -168,8 +168,11 @@ static void parse_digest_auth(const struct diam_avp *item, struct cx_maa *out)
 	struct diam_avp sda, ha1;
 	char tmp[65];
 
-	if (diam_group_find(item, AVP_CX_SIP_DIGEST_AUTHENTICATE, DIAM_VENDOR_3GPP, &sda) ||
-	    diam_group_find(&sda, AVP_DIGEST_HA1, 0, &ha1))
+	if (diam_group_find(item, AVP_CX_SIP_DIGEST_AUTHENTICATE, DIAM_VENDOR_3GPP, &sda))
+		return;
+	if (!diam_group_find(&sda, AVP_DIGEST_REALM, 0, &ha1))
+		diam_avp_str(&ha1, out->digest_realm, sizeof(out->digest_realm));
+	if (diam_group_find(&sda, AVP_DIGEST_HA1, 0, &ha1))
 		return;
 	if (ha1.len == 32 && !diam_avp_str(&ha1, tmp, sizeof(tmp))) {
 		for (int i = 0; i < 32; i++)

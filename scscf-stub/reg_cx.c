@@ -94,6 +94,13 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 		     "MAA without a usable vector");
 		return;
 	}
+	/* HA1 is bound to its realm: ours must be the one it was made for. */
+	if (!aka && m->digest_realm[0] && strcasecmp(m->digest_realm, r->cfg->realm)) {
+		LOGE(LOG_SIP, "impi=%s: HSS Digest-Realm '%s' differs from our realm '%s'",
+		     t->impi, m->digest_realm, r->cfg->realm);
+		fail(r, t, 500, "Server Internal Error", 0, "Digest-Realm mismatch");
+		return;
+	}
 	n = aka ? challenge_nonce(m->authenticate, m->authenticate_len, v.nonce, sizeof(v.nonce))
 		: challenge_nonce(NULL, 0, v.nonce, sizeof(v.nonce));
 	if (n < 0) {
