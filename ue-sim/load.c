@@ -6,6 +6,7 @@
  * registration is a full AKA flow (the S-CSCF challenges every REGISTER),
  * so each costs one MAR and one SAR at the HSS. */
 #include "load.h"
+#include "lean_uac.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -30,18 +31,20 @@ struct load_opts {
 	unsigned concurrency;
 	double duration;            /* seconds; 0 = each user once */
 	bool json;
+	bool nta;                   /* --stack nta: the full UAC instead of the lean one */
 };
 
 struct load {
 	struct load_opts *o;
 	struct uac uac;
+	struct lean *lean;
 	struct ue *ues;
 	char (*ids)[2][128];        /* generated impi/impu storage */
 	size_t nues, next, inflight;
 	uint64_t t0, t_end_start;   /* start, end of the start window (ns) */
 	double tokens;
 	unsigned long started, ok, failed;
-	bool stopping;
+	bool stopping, finished;
 	struct lat_series l401, l200, ltotal;
 	struct { char cause[64]; unsigned long n; } causes[MAX_CAUSES];
 	size_t ncauses;
@@ -65,36 +68,57 @@ static void count_cause(struct load *L, const char *cause)
 
 static void load_kick(struct load *L);
 
-static void on_done(struct ue *ue, void *arg)
+static void account(struct load *L, size_t idx, int status, const char *error, uint64_t t_start,
+		    uint64_t t_first, uint64_t t_final)
 {
-	struct load *L = arg;
-	size_t idx = (size_t)(ue - L->ues);
 	char cause[64];
 
 	L->busy[idx] = false;
 	L->inflight--;
-	if (ue->status == 200 && !ue->error) {
+	if (status == 200 && !error) {
 		L->ok++;
-		if (ue->t_first_resp)
-			lat_add(&L->l401, ue->t_first_resp - ue->t_step);
-		lat_add(&L->l200, ue->t_final - ue->t_first_resp);
-		lat_add(&L->ltotal, ue->t_final - ue->t_step);
+		if (t_first)
+			lat_add(&L->l401, t_first - t_start);
+		lat_add(&L->l200, t_final - (t_first ? t_first : t_start));
+		lat_add(&L->ltotal, t_final - t_start);
 	} else {
 		L->failed++;
-		if (ue->error)
-			snprintf(cause, sizeof(cause), "local: %.50s", ue->error);
+		if (error)
+			snprintf(cause, sizeof(cause), "local: %.50s", error);
 		else
-			snprintf(cause, sizeof(cause), "%d%s", ue->status,
-				 ue->status == 401 ? " (challenged again)" : ue->status == 408 ? " (timeout)" : "");
+			snprintf(cause, sizeof(cause), "%d%s", status,
+				 status == 401 ? " (challenged again)" : status == 408 ? " (timeout)" : "");
 		count_cause(L, cause);
 	}
 	load_kick(L);
 }
 
+static void on_done(struct ue *ue, void *arg)
+{
+	struct load *L = arg;
+
+	account(L, (size_t)(ue - L->ues), ue->status, ue->error, ue->t_step, ue->t_first_resp,
+		ue->t_final);
+}
+
+static void on_lean_done(void *arg, size_t idx, int status, const char *error, uint64_t t_start,
+			 uint64_t t_first, uint64_t t_final)
+{
+	account(arg, idx, status, error, t_start, t_first, t_final);
+}
+
+static int start_user(struct load *L, size_t idx)
+{
+	static const struct ue_step_opts so = { .auto_answer = true, .expires = -1, .max_challenges = 3 };
+
+	if (L->lean)
+		return lean_start(L->lean, idx);
+	return ue_start(&L->ues[idx], UE_STEP_REGISTER, &so, on_done, L);
+}
+
 /* Starts registrations while tokens, concurrency and users allow. */
 static void load_kick(struct load *L)
 {
-	static const struct ue_step_opts so = { .auto_answer = true, .expires = -1, .max_challenges = 3 };
 	uint64_t now = uac_now_ns();
 
 	if (!L->stopping && (L->o->duration > 0 ? now >= L->t_end_start
@@ -106,20 +130,23 @@ static void load_kick(struct load *L)
 			L->next = (L->next + 1) % L->nues;
 		if (L->busy[L->next])
 			break;
-		struct ue *ue = &L->ues[L->next];
-		L->busy[L->next] = true;
+		size_t idx = L->next;
+		L->busy[idx] = true;
 		L->next = (L->next + 1) % L->nues;
 		L->inflight++;
 		L->started++;
 		if (L->o->rate > 0)
 			L->tokens -= 1;
-		if (ue_start(ue, UE_STEP_REGISTER, &so, on_done, L) < 0)
-			on_done(ue, L);
+		if (start_user(L, idx) < 0)
+			account(L, idx, 0, L->lean ? "cannot send" : L->ues[idx].error, now, 0, now);
 		if (L->o->duration <= 0 && L->started >= L->nues)
 			L->stopping = true;
 	}
-	if (L->stopping && L->inflight == 0)
-		su_root_break(L->uac.root);
+	if (L->stopping && L->inflight == 0 && !L->finished) {
+		L->finished = true;
+		if (!L->lean)
+			su_root_break(L->uac.root);
+	}
 }
 
 static void progress(struct load *L, bool final)
@@ -131,12 +158,10 @@ static void progress(struct load *L, bool final)
 		final ? "\n" : "");
 }
 
-static void on_tick(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg)
+static void load_tick(struct load *L)
 {
-	struct load *L = (struct load *)arg;
 	uint64_t now = uac_now_ns();
 
-	(void)m, (void)t;
 	if (L->o->rate > 0) {
 		L->tokens += L->o->rate * TICK_MS / 1000.0;
 		if (L->tokens > L->o->rate) /* at most one second of burst */
@@ -148,6 +173,35 @@ static void on_tick(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg)
 		L->last_progress = now;
 		progress(L, false);
 	}
+}
+
+static void on_tick(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg)
+{
+	(void)m, (void)t;
+	load_tick((struct load *)arg);
+}
+
+/* The lean engine's loop: poll the socket, tick every TICK_MS. */
+static void lean_run(struct load *L)
+{
+	uint64_t next_tick = uac_now_ns();
+
+	while (!L->finished) {
+		uint64_t now = uac_now_ns();
+		if (now >= next_tick) {
+			next_tick = now + TICK_MS * 1000000ull;
+			load_tick(L);
+			continue;
+		}
+		lean_poll(L->lean, (int)((next_tick - now) / 1000000ull) + 1);
+	}
+}
+
+static int init_user(struct load *L, size_t idx, const struct ue_cfg *c)
+{
+	if (L->lean)
+		return lean_user_init(L->lean, idx, c);
+	return ue_init(&L->ues[idx], &L->uac, c, false);
 }
 
 /* --count: IMSI base+i, IMPI IMSI@realm, IMPU sip:IMSI@realm, shared keys
@@ -167,7 +221,7 @@ static int load_users_generated(struct load *L)
 		snprintf(L->ids[i][1], 128, "sip:%0*llu@%s", (int)width, base + i, c.realm);
 		c.impi = L->ids[i][0];
 		c.impu = L->ids[i][1];
-		if (ue_init(&L->ues[i], &L->uac, &c, false) < 0)
+		if (init_user(L, i, &c) < 0)
 			return -1;
 	}
 	return 0;
@@ -186,7 +240,7 @@ static int load_users_csv(struct load *L, struct load_user *u)
 		}
 		if (u[i].have_amf)
 			memcpy(c.usim.amf, u[i].amf, 2);
-		if (ue_init(&L->ues[i], &L->uac, &c, false) < 0)
+		if (init_user(L, i, &c) < 0)
 			return -1;
 	}
 	return 0;
@@ -247,18 +301,21 @@ static const char load_help[] =
 	"  --duration S          keep registering for S seconds (default: each user once)\n"
 
 	"  --json                final report as JSON\n"
+	"  --stack lean|nta      lean (default): a minimal UDP REGISTER client with the same\n"
+	"                        USIM/digest code, so the generator costs little; nta: the full\n"
+	"                        Sofia-SIP UAC of `register` (used for non-UDP transports)\n"
 	"UE options:\n%s"
 	"Exit: 0 when every registration succeeded, 1 otherwise, 2 bad usage.\n";
 
 static void load_parse(int argc, char **argv, struct load_opts *o)
 {
-	enum { O_COUNT = OPT_UE_LAST + 1, O_USERS, O_BASE, O_RATE, O_CONC, O_DUR, O_JSON, O_HELP };
+	enum { O_COUNT = OPT_UE_LAST + 1, O_USERS, O_BASE, O_RATE, O_CONC, O_DUR, O_JSON, O_STACK, O_HELP };
 	static const struct option own[] = {
 		{ "count", required_argument, NULL, O_COUNT }, { "users", required_argument, NULL, O_USERS },
 		{ "imsi-base", required_argument, NULL, O_BASE }, { "rate", required_argument, NULL, O_RATE },
 		{ "concurrency", required_argument, NULL, O_CONC },
 		{ "duration", required_argument, NULL, O_DUR },
-		{ "json", no_argument, NULL, O_JSON },
+		{ "json", no_argument, NULL, O_JSON }, { "stack", required_argument, NULL, O_STACK },
 		{ "help", no_argument, NULL, O_HELP }, { NULL, 0, NULL, 0 },
 	};
 	struct option opts[UE_CLI_NOPTS + 12];
@@ -285,6 +342,11 @@ static void load_parse(int argc, char **argv, struct load_opts *o)
 		case O_CONC: o->concurrency = (unsigned)cli_uint(UE_PROG, "--concurrency", optarg, 1, 1000000); break;
 		case O_DUR: o->duration = (double)cli_uint(UE_PROG, "--duration", optarg, 1, 86400); break;
 		case O_JSON: o->json = true; break;
+		case O_STACK:
+			if (strcmp(optarg, "lean") && strcmp(optarg, "nta"))
+				cli_usage_error(UE_PROG, "--stack: expected lean or nta, got '%s'", optarg);
+			o->nta = !strcmp(optarg, "nta");
+			break;
 		case O_HELP: printf(load_help, ue_cli_help); exit(0);
 		default: cli_usage_error(UE_PROG, "%s: unknown or incomplete option", argv[optind - 1]);
 		}
@@ -294,6 +356,9 @@ static void load_parse(int argc, char **argv, struct load_opts *o)
 	if (!o->count == !o->users_csv)
 		cli_usage_error(UE_PROG, "--count or --users: exactly one is needed");
 	ue_cli_finish(&o->ue, false);
+	/* the lean client speaks UDP only; anything else goes through nta */
+	if (strstr(o->ue.cfg.registrar, "transport=") && !strstr(o->ue.cfg.registrar, "transport=udp"))
+		o->nta = true;
 	if (o->count && o->ue.cfg.alg != DIGEST_ALG_MD5 && (!o->ue.have_k || !o->ue.have_op))
 		cli_usage_error(UE_PROG, "--k and --op/--opc: needed for --count users");
 	if (o->count && o->ue.cfg.alg == DIGEST_ALG_MD5 && !o->ue.cfg.password)
@@ -317,9 +382,12 @@ int load_main(int argc, char **argv)
 		return 2;
 	}
 	L.nues = (size_t)n;
-	L.ues = calloc(L.nues, sizeof(*L.ues));
 	L.busy = calloc(L.nues, sizeof(*L.busy));
-	if (!L.ues || !L.busy || uac_open(&L.uac, o.ue.bind, o.ue.seed) < 0) {
+	if (!o.nta)
+		L.lean = lean_open(o.ue.bind, o.ue.cfg.registrar, L.nues, o.ue.seed, on_lean_done, &L);
+	else if ((L.ues = calloc(L.nues, sizeof(*L.ues))) && uac_open(&L.uac, o.ue.bind, o.ue.seed) < 0)
+		L.uac.root = NULL;
+	if (!L.busy || (o.nta ? !L.uac.root : !L.lean)) {
 		fprintf(stderr, "ue-sim: cannot set up %zu UEs on %s\n", L.nues, o.ue.bind);
 		goto out;
 	}
@@ -330,11 +398,16 @@ int load_main(int argc, char **argv)
 	L.t0 = L.last_progress = uac_now_ns();
 	L.t_end_start = L.t0 + (uint64_t)(o.duration * 1e9);
 	L.tokens = o.rate > 0 ? 1 : 0;
-	L.tick = su_timer_create(su_root_task(L.uac.root), TICK_MS);
-	su_timer_set_interval(L.tick, on_tick, (su_timer_arg_t *)&L, TICK_MS);
-	load_kick(&L);
-	if (!(L.stopping && L.inflight == 0))
-		su_root_run(L.uac.root);
+	if (L.lean) {
+		load_kick(&L);
+		lean_run(&L);
+	} else {
+		L.tick = su_timer_create(su_root_task(L.uac.root), TICK_MS);
+		su_timer_set_interval(L.tick, on_tick, (su_timer_arg_t *)&L, TICK_MS);
+		load_kick(&L);
+		if (!L.finished)
+			su_root_run(L.uac.root);
+	}
 	progress(&L, true);
 	report(&L);
 	rc = L.failed == 0 && L.ok > 0 ? 0 : 1;
@@ -346,6 +419,7 @@ out:
 			ue_fini(&L.ues[i]);
 	if (L.uac.root)
 		uac_close(&L.uac);
+	lean_close(L.lean);
 	free(L.ues);
 	free(L.busy);
 	free(L.ids);
