@@ -1,6 +1,6 @@
 /* The AVP and command dictionary (see dict.h). The AVP table is written in
- * spec order for reading; a sorted index is built on first use so lookups
- * on the hot path (every diam_put_*) are binary searches. */
+ * spec order for reading; a hash index is built on first use so lookups
+ * on the hot path (every diam_put_*) cost about one probe. */
 #include "dict.h"
 
 #include <pthread.h>
@@ -197,49 +197,37 @@ static const struct diam_dict_avp avps[] = {
 };
 #define N_AVPS (sizeof(avps) / sizeof(avps[0]))
 
-static const struct diam_dict_avp *sorted[N_AVPS];
-static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+/* Open-addressing hash of (code, vendor): every diam_put_* and every
+ * validated AVP looks here, so it is one multiply and usually one probe. */
+#define HASH_SLOTS 1024 /* power of two, > 4 × N_AVPS */
+static const struct diam_dict_avp *slots[HASH_SLOTS];
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
-static int cmp_key(uint32_t c1, uint32_t v1, uint32_t c2, uint32_t v2)
+static unsigned hash_key(uint32_t code, uint32_t vendor)
 {
-	if (v1 != v2)
-		return v1 < v2 ? -1 : 1;
-	if (c1 != c2)
-		return c1 < c2 ? -1 : 1;
-	return 0;
-}
-
-static int cmp_avp(const void *a, const void *b)
-{
-	const struct diam_dict_avp *x = *(const struct diam_dict_avp *const *)a;
-	const struct diam_dict_avp *y = *(const struct diam_dict_avp *const *)b;
-
-	return cmp_key(x->code, x->vendor, y->code, y->vendor);
+	return ((code * 2654435761u) ^ (vendor * 40503u)) & (HASH_SLOTS - 1);
 }
 
 static void build_index(void)
 {
-	for (size_t i = 0; i < N_AVPS; i++)
-		sorted[i] = &avps[i];
-	qsort(sorted, N_AVPS, sizeof(sorted[0]), cmp_avp);
+	_Static_assert(N_AVPS * 4 < HASH_SLOTS, "dictionary hash too small");
+	for (size_t i = 0; i < N_AVPS; i++) {
+		unsigned h = hash_key(avps[i].code, avps[i].vendor);
+
+		while (slots[h])
+			h = (h + 1) & (HASH_SLOTS - 1);
+		slots[h] = &avps[i];
+	}
 }
 
 const struct diam_dict_avp *diam_dict_avp(uint32_t code, uint32_t vendor)
 {
-	size_t lo = 0, hi = N_AVPS;
+	unsigned h = hash_key(code, vendor);
 
-	pthread_once(&sorted_once, build_index); /* safe for threaded users too */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = cmp_key(code, vendor, sorted[mid]->code, sorted[mid]->vendor);
-
-		if (c == 0)
-			return sorted[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	pthread_once(&index_once, build_index); /* safe for threaded users too */
+	for (; slots[h]; h = (h + 1) & (HASH_SLOTS - 1))
+		if (slots[h]->code == code && slots[h]->vendor == vendor)
+			return slots[h];
 	return NULL;
 }
 
