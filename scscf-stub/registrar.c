@@ -247,8 +247,14 @@ static void do_register(struct registrar *r, const struct reg_request *q, const 
 	}
 	t->n_contacts = q->n_contacts;
 	t->kind = TXN_SAR;
-	if (q->star || leaves_nothing(rec, t->contacts, t->n_contacts))
+	if (q->star || leaves_nothing(rec, t->contacts, t->n_contacts)) {
+		if (!rec || !rec->n) { /* nothing registered: nothing to tell the HSS */
+			reg_txn_free(t);
+			reg_reply_200(r, q->handle, impi, q->impu, start, NULL, "not registered");
+			return;
+		}
 		t->sat = CX_SAT_USER_DEREGISTRATION;
+	}
 	else
 		t->sat = rec && rec->n ? CX_SAT_RE_REGISTRATION : CX_SAT_REGISTRATION;
 	reg_start_sar(r, t);
@@ -335,6 +341,11 @@ static int precheck(struct registrar *r, const struct reg_request *q, struct aut
 		simple(r, q, NULL, start, 400, "Bad Request", "missing To, From or Call-ID");
 		return -1;
 	}
+	if (q->oversized || strlen(q->impu) >= sizeof(((struct reg_txn *)0)->impu) ||
+	    (q->path && strlen(q->path) >= sizeof(((struct reg_txn *)0)->path))) {
+		simple(r, q, NULL, start, 400, "Bad Request", "header too long or too many contacts");
+		return -1;
+	}
 	if (q->auth_malformed) {
 		simple(r, q, NULL, start, 400, "Bad Request", "malformed Authorization");
 		return -1;
@@ -378,6 +389,10 @@ void registrar_handle(struct registrar *r, const struct reg_request *q)
 			simple(r, q, impi, start, 403, "Forbidden", "realm mismatch");
 			goto out;
 		}
+	}
+	if (impi && strlen(impi) >= sizeof(ibuf)) {
+		simple(r, q, NULL, start, 400, "Bad Request", "username too long");
+		goto out;
 	}
 	if (!impi || !*impi)
 		impi = derive_impi(q->impu, ibuf, sizeof(ibuf));

@@ -40,6 +40,7 @@ struct reg_request {
 	const char *auth;         /* Authorization value "Digest …", NULL if none */
 	size_t auth_len;
 	bool auth_malformed;      /* the SIP parser already rejected it */
+	bool oversized;           /* a Contact/Path too long or too many contacts */
 	const struct reg_contact *contacts;
 	size_t n_contacts;
 	bool star;                /* Contact: * */

@@ -105,8 +105,8 @@ static bool auth_broken(const sip_t *sip)
 	return false;
 }
 
-/* ";a=b;c" from a parameter list, skipping expires. */
-static void join_params(const msg_param_t *params, char *out, size_t outsz)
+/* ";a=b;c" from a parameter list, skipping expires; -1 if cut short. */
+static int join_params(const msg_param_t *params, char *out, size_t outsz)
 {
 	size_t used = 0;
 
@@ -117,14 +117,17 @@ static void join_params(const msg_param_t *params, char *out, size_t outsz)
 		int n = snprintf(out + used, outsz - used, ";%s", params[i]);
 		if (n < 0 || (size_t)n >= outsz - used) {
 			out[used] = '\0';
-			return;
+			return -1;
 		}
 		used += (size_t)n;
 	}
+	return 0;
 }
 
+/* Contacts into out[max]; *too_long when one does not fit or there are
+ * more than max (the registrar answers 400 rather than store a cut URI). */
 static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact *out,
-			   size_t max, bool *star)
+			   size_t max, bool *star, bool *too_long)
 {
 	size_t n = 0;
 
@@ -134,11 +137,15 @@ static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact
 			*star = true;
 			continue;
 		}
-		if (n == max)
+		if (n == max) {
+			*too_long = true;
 			break;
+		}
 		char *u = url_as_string(home, m->m_url);
+		if (!u || strlen(u) >= sizeof(out[n].uri) ||
+		    join_params(m->m_params, out[n].params, sizeof(out[n].params)))
+			*too_long = true;
 		snprintf(out[n].uri, sizeof(out[n].uri), "%s", u ? u : "");
-		join_params(m->m_params, out[n].params, sizeof(out[n].params));
 		out[n].expires = m->m_expires ? (int)strtoul(m->m_expires, NULL, 10) : -1;
 		n++;
 	}
@@ -177,7 +184,7 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 	q.request_uri = url_as_string(home, sip->sip_request->rq_url);
 	q.auth = auth_value(home, sip, io->cfg->realm, &q.auth_len);
 	q.auth_malformed = auth_broken(sip);
-	q.n_contacts = get_contacts(home, sip, contacts, BIND_MAX_CONTACTS, &q.star);
+	q.n_contacts = get_contacts(home, sip, contacts, BIND_MAX_CONTACTS, &q.star, &q.oversized);
 	q.contacts = contacts;
 	q.expires = sip->sip_expires ? (int)sip->sip_expires->ex_delta : -1;
 	q.path = get_path(home, sip);

@@ -362,8 +362,12 @@ static void test_bad_input(void **state)
 	q.impu = "tel:+15550000001"; /* no IMPI to derive */
 	registrar_handle(reg, &q);
 	assert_int_equal(got.status, 403);
+	q.impu = IMPU;
+	q.oversized = true; /* the glue found a Contact longer than we store */
+	registrar_handle(reg, &q);
+	assert_int_equal(got.status, 400);
 	assert_int_equal(nsent, 0);
-	assert_int_equal(nreplies, 6);
+	assert_int_equal(nreplies, 7);
 }
 
 /* A binding that runs out -> SAR TIMEOUT_DEREGISTRATION, record gone. */

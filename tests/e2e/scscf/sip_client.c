@@ -394,6 +394,9 @@ static void sc_bad_input(struct ue *u)
 		 "uri=\"sip:x\", response=\"\", junk=\"%s\"", u->impi, u->realm, big);
 	do_register(u, auth, 600, NULL, &r);
 	step(r.status == 400, "oversized Authorization -> %d (want 400)", r.status);
+	snprintf(auth, sizeof(auth), "Contact: <sip:%.*s@127.0.0.1>\r\n", 600, big);
+	do_register(u, NULL, 600, auth, &r);
+	step(r.status == 400, "oversized Contact -> %d (want 400)", r.status);
 	snprintf(auth, sizeof(auth), "Digest username=\"%s\", realm=\"%s\", "
 		 "nonce=\"bm90LWEtbm9uY2Utd2UtaXNzdWVk\", uri=\"sip:%s\", response="
 		 "\"0123456789abcdef0123456789abcdef\", qop=auth, nc=00000001, cnonce=\"1\"",
