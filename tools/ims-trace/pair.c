@@ -193,6 +193,21 @@ static void set_attempt(struct trace_ctx *c, int ev, int idx)
 		c->ev[ev].attempt = idx;
 }
 
+/* A new attempt opened by the challenge at event i (its request: req). */
+static struct attempt *add_challenge(struct pairing *p, const struct trace_event *e, int req,
+				     size_t i)
+{
+	struct attempt *a = attempt_new(p);
+
+	if (!a)
+		return NULL;
+	a->req = req;
+	a->chal = (int)i;
+	fill_identity(a, e->sip);
+	get_param(pair_challenge(e->sip), "nonce", a->nonce, sizeof(a->nonce));
+	return a;
+}
+
 /* SIP side: requests, challenges, answers, final responses. */
 static int pair_sip(struct trace_ctx *c, struct pairing *p, const int *copy_of)
 {
@@ -202,10 +217,14 @@ static int pair_sip(struct trace_ctx *c, struct pairing *p, const int *copy_of)
 		    e->sip->request || e->sip->status < 200)
 			continue;
 		int req = find_request(c, i);
-		if (req < 0)
-			continue;
-		const struct sip_msg *rq = c->ev[req].sip;
 		int s = e->sip->status;
+		if (req < 0) {
+			/* capture started after the REGISTER: keep the challenge */
+			if ((s == 401 || s == 407) && pair_challenge(e->sip) && !add_challenge(p, e, -1, i))
+				return -ENOMEM;
+			continue;
+		}
+		const struct sip_msg *rq = c->ev[req].sip;
 		int ai = has_credentials(rq) ? attempt_for_answer(p, rq) : -1;
 		if (ai >= 0 && p->a[ai].auth < 0) {
 			p->a[ai].auth = req;
@@ -213,13 +232,10 @@ static int pair_sip(struct trace_ctx *c, struct pairing *p, const int *copy_of)
 			fill_identity(&p->a[ai], rq);
 		}
 		if ((s == 401 || s == 407) && pair_challenge(e->sip)) {
-			struct attempt *a = attempt_new(p);
+			struct attempt *a = add_challenge(p, e, req, i);
 			if (!a)
 				return -ENOMEM;
-			a->req = req;
-			a->chal = (int)i;
 			fill_identity(a, rq);
-			get_param(pair_challenge(e->sip), "nonce", a->nonce, sizeof(a->nonce));
 		} else if (ai < 0) {
 			/* answered without (our) challenge: re-REGISTER with a
 			 * known nonce, a direct 403/404/5xx, or a capture that
@@ -360,10 +376,27 @@ static void pair_diam_one(struct trace_ctx *c, struct pairing *p, size_t i)
 			used = true;
 		}
 	}
-	if (used) {
-		c->ev[i].attempt = 0; /* marked; exact owner shown per attempt */
+	if (used) { /* marked as paired; each attempt lists its own indices */
+		c->ev[i].attempt = 0;
 		if (ans >= 0)
 			c->ev[ans].attempt = 0;
+	}
+}
+
+/* An MAA/AIA whose request is not in the capture: paired by RAND alone. */
+static void pair_orphan_answer(struct trace_ctx *c, struct pairing *p, size_t i)
+{
+	const struct diam_info *d = c->ev[i].diam;
+
+	for (size_t k = 0; k < p->n; k++) {
+		struct attempt *a = &p->a[k];
+		for (size_t v = 0; a->has_rand && a->maa < 0 && v < d->nvec; v++)
+			if (d->vec[v].has_rand && !memcmp(d->vec[v].rand, a->rand, 16)) {
+				a->maa = (int)i;
+				a->vec = (int)v;
+				c->ev[i].attempt = (int)k;
+				return;
+			}
 	}
 }
 
@@ -405,6 +438,10 @@ int pair_run(struct trace_ctx *c, struct pairing *p)
 			if (c->ev[i].kind == EV_DIAM && c->ev[i].diam->request &&
 			    is_auth_cmd(c->ev[i].diam))
 				pair_diam_one(c, p, i);
+		for (size_t i = 0; i < c->nev; i++)
+			if (c->ev[i].kind == EV_DIAM && !c->ev[i].diam->request &&
+			    is_auth_cmd(c->ev[i].diam) && c->ev[i].attempt < 0)
+				pair_orphan_answer(c, p, i);
 		/* IMPI from the MAR when the UE never said it */
 		for (size_t k = 0; k < p->n; k++)
 			if (!p->a[k].impi[0] && p->a[k].mar >= 0)

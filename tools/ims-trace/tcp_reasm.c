@@ -136,6 +136,28 @@ static size_t consume_sip(struct trace_ctx *c, struct tcp_flow *f, const struct 
 	}
 }
 
+/* A plausible Diameter header at p: version 1, sane length, reserved
+ * flags clear, a command code of the base, Cx or S6a applications. */
+static bool diam_header_at(const uint8_t *p, size_t left)
+{
+	if (left < 20 || !diam_looks_like(p, left))
+		return false;
+	uint32_t code = (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+	return code == DIAM_CMD_CE || code == DIAM_CMD_DW || code == DIAM_CMD_DP ||
+	       (code >= DIAM_CMD_UA && code <= DIAM_CMD_PP) ||
+	       (code >= DIAM_CMD_UL && code <= DIAM_CMD_NO);
+}
+
+/* Out of step (capture joined mid-message, or a hole): the next offset
+ * that looks like a message start, or f->len. */
+static size_t diam_resync(const struct tcp_flow *f, size_t from)
+{
+	for (size_t i = from + 1; i + 20 <= f->len; i++)
+		if (diam_header_at(f->buf + i, f->len - i))
+			return i;
+	return f->len;
+}
+
 static size_t consume_diam(struct trace_ctx *c, struct tcp_flow *f, const struct trace_meta *m)
 {
 	size_t off = 0;
@@ -144,14 +166,14 @@ static size_t consume_diam(struct trace_ctx *c, struct tcp_flow *f, const struct
 		ssize_t fl = diam_frame_len(f->buf + off, f->len - off);
 		if (fl == 0 || (fl > 0 && (size_t)fl > f->len - off))
 			return off;
-		struct diam_info *d = malloc(sizeof(*d));
-		if (fl < 0 || !d || diam_info_parse(f->buf + off, (size_t)fl, d) < 0) {
+		struct diam_info *d = fl > 0 ? malloc(sizeof(*d)) : NULL;
+		if (!d || diam_info_parse(f->buf + off, (size_t)fl, d) < 0) {
 			free(d);
 			c->diam_bad++;
-			trace_note(c, "Diameter stream out of step near frame %u: rest of that "
-				   "connection ignored", m->frame);
-			f->kind = FLOW_OTHER;
-			return f->len;
+			trace_note(c, "Diameter stream out of step near frame %u: skipped to the next "
+				   "message header", m->frame);
+			off = diam_resync(f, off);
+			continue;
 		}
 		if (d->malformed) {
 			c->diam_bad++;

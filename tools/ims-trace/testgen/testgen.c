@@ -752,8 +752,9 @@ static int all_scenarios(const char *dir)
 	return 0;
 }
 
-/* truncated.pcap: good.pcap cut inside a record; corrupt.pcap: a record
- * header claiming more than the snaplen. */
+/* truncated.pcap: good.pcap cut inside a record; joined_late.pcap: good.pcap
+ * from inside the MAR on; corrupt.pcap: a record header claiming more than
+ * the snaplen. */
 static int broken_files(const char *dir)
 {
 	char in[512], out[512];
@@ -770,13 +771,26 @@ static int broken_files(const char *dir)
 		return 1;
 	fwrite(buf, 1, n * 2 / 3, f);
 	fclose(f);
+	/* joined_late.pcap: the capture starts inside the MAR (records 6..) */
+	snprintf(out, sizeof(out), "%s/joined_late.pcap", dir);
+	if (!(f = fopen(out, "wb")))
+		return 1;
+	size_t off = 24;
+	for (int rec = 0; rec < 5 && off + 16 <= n; rec++) {
+		uint32_t cl;
+		memcpy(&cl, buf + off + 8, 4); /* little-endian, as written */
+		off += 16 + cl;
+	}
+	fwrite(buf, 1, 24, f);
+	fwrite(buf + off, 1, n - off, f);
+	fclose(f);
 	snprintf(out, sizeof(out), "%s/corrupt.pcap", dir);
 	if (!(f = fopen(out, "wb")))
 		return 1;
 	memset(buf + 24 + 8, 0xff, 8); /* caplen/len of the first record: 4 GiB */
 	fwrite(buf, 1, n < 600 ? n : 600, f);
 	fclose(f);
-	printf("wrote truncated.pcap, corrupt.pcap\n");
+	printf("wrote truncated.pcap, joined_late.pcap, corrupt.pcap\n");
 	return 0;
 }
 
