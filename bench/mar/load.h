@@ -24,11 +24,16 @@ struct req_type {
 	const char *name;    /* "mar" */
 	uint32_t app_id;     /* advertised in the CER as Vendor-Specific-Application-Id */
 	uint32_t vendor_id;
-	/* Writes one complete request for user index `user` (0..users-1). */
-	void (*build)(struct diam_wr *w, const struct load_cfg *c, unsigned user, uint32_t hbh,
-		      uint32_t e2e);
-	/* Called for each 2001 answer when --dump is set (may be NULL). */
-	void (*dump)(FILE *fp, const struct load_cfg *c, unsigned user, const struct diam_msg *ans);
+	/* Writes one complete request for user index `user` (0..users-1).
+	 * Everything user-specific must come from load_imsi(): the loop
+	 * sends copies of one built request with the IMSI digits, Session-Id
+	 * and ids patched in (template.c), after checking that this gives
+	 * byte for byte what build() gives. */
+	void (*build)(struct diam_wr *w, const struct load_cfg *c, unsigned user, const char *sid,
+		      uint32_t hbh, uint32_t e2e);
+	/* Called for each 2001 answer when --dump is set (may be NULL);
+	 * returns -1 when the answer is not for `user` (a bad answer). */
+	int (*dump)(FILE *fp, const struct load_cfg *c, unsigned user, const struct diam_msg *ans);
 };
 
 const struct req_type *req_type_find(const char *name);
@@ -51,6 +56,24 @@ struct load_cfg {
 
 /* "<imsi>" for user index u (zero-padded to the base's width). */
 void load_imsi(const struct load_cfg *c, unsigned u, char *out, size_t outsz);
+
+/* A built request turned into a template (template.c): copies of it with
+ * patched IMSI digits, Session-Id counter (10 digits) and ids. */
+#define TMPL_MAX_IMSI 8
+struct req_tmpl {
+	uint8_t buf[4096];
+	size_t len;
+	size_t imsi_off[TMPL_MAX_IMSI];
+	unsigned nimsi;
+	size_t sid_off;  /* first of the 10 counter digits of the Session-Id */
+	char sid_prefix[200];
+	bool ok;         /* false: build every request with c->req->build */
+};
+#define TMPL_SID_FMT "%s%010u"
+void tmpl_init(struct req_tmpl *t, const struct load_cfg *c);
+/* Writes the request for `user` into out (room for t->len); returns t->len. */
+size_t tmpl_emit(const struct req_tmpl *t, const struct load_cfg *c, uint8_t *out, unsigned user,
+		 uint32_t sid_lo, uint32_t hbh, uint32_t e2e);
 
 /* Result counters and latency samples (stats.c). */
 struct load_stats {

@@ -40,6 +40,8 @@ struct run {
 	const struct load_cfg *c;
 	struct load_stats *s;
 	struct lconn *lc;
+	struct req_tmpl tmpl;
+	uint32_t next_sid;
 	unsigned next_user;
 	uint64_t t_warm, t_end; /* measured window [t_warm, t_end) in ns */
 	bool sending;
@@ -253,11 +255,19 @@ static int top_up(struct run *r, struct lconn *l)
 			break; /* an old request still holds this slot: wait for it */
 		if (grow(&l->wbuf, &l->wcap, l->wlen + REQ_ROOM) < 0)
 			return -ENOMEM;
-		diam_wr_init(&w, l->wbuf + l->wlen, l->wcap - l->wlen);
-		c->req->build(&w, c, r->next_user, l->next_hbh, diam_next_e2e());
-		rc = put_msg(l, &w);
-		if (rc < 0)
-			return rc;
+		if (r->tmpl.ok) {
+			l->wlen += tmpl_emit(&r->tmpl, c, l->wbuf + l->wlen, r->next_user,
+					     r->next_sid++, l->next_hbh, diam_next_e2e());
+		} else {
+			char sid[sizeof(r->tmpl.sid_prefix) + 12];
+
+			snprintf(sid, sizeof(sid), TMPL_SID_FMT, r->tmpl.sid_prefix, r->next_sid++);
+			diam_wr_init(&w, l->wbuf + l->wlen, l->wcap - l->wlen);
+			c->req->build(&w, c, r->next_user, sid, l->next_hbh, diam_next_e2e());
+			rc = put_msg(l, &w);
+			if (rc < 0)
+				return rc;
+		}
 		*sl = (struct slot){ .hbh = l->next_hbh, .user = r->next_user, .t_ns = t, .used = true };
 		l->next_hbh++;
 		l->inflight++;
@@ -300,8 +310,9 @@ static void on_answer(struct run *r, struct lconn *l, const struct diam_msg *m, 
 		stats_latency(r->s, (uint32_t)((t - sl->t_ns) / 1000));
 	code = answer_code(m);
 	stats_result(r->s, code);
-	if (code == DIAM_SUCCESS && r->c->dump && r->c->req->dump)
-		r->c->req->dump(r->c->dump, r->c, sl->user, m);
+	if (code == DIAM_SUCCESS && r->c->dump && r->c->req->dump &&
+	    r->c->req->dump(r->c->dump, r->c, sl->user, m) < 0)
+		r->s->bad_answers++;
 }
 
 static void conn_lost(struct run *r, struct lconn *l)
@@ -381,6 +392,11 @@ int load_run(const struct load_cfg *c, struct load_stats *s)
 	struct pollfd *p = calloc(c->conns, sizeof(*p));
 	uint64_t t0, t_stop, drain_end;
 	int rc = 0;
+
+	tmpl_init(&r.tmpl, c);
+	if (!r.tmpl.ok)
+		fprintf(stderr, "diam-load: note: request template check failed, building each "
+				"request (slower)\n");
 
 	r.lc = calloc(c->conns, sizeof(*r.lc));
 	if (!p || !r.lc) {

@@ -16,15 +16,14 @@ void load_imsi(const struct load_cfg *c, unsigned u, char *out, size_t outsz)
 }
 
 /* ---- Cx MAR (TS 29.229 §6.1.8): what an S-CSCF sends for a REGISTER -- */
-static void mar_build(struct diam_wr *w, const struct load_cfg *c, unsigned user, uint32_t hbh,
-		      uint32_t e2e)
+static void mar_build(struct diam_wr *w, const struct load_cfg *c, unsigned user, const char *sid,
+		      uint32_t hbh, uint32_t e2e)
 {
-	char imsi[24], impi[128], impu[140], sid[128];
+	char imsi[24], impi[128], impu[140];
 
 	load_imsi(c, user, imsi, sizeof(imsi));
 	snprintf(impi, sizeof(impi), "%s@%s", imsi, c->domain);
 	snprintf(impu, sizeof(impu), "sip:%s@%s", imsi, c->domain);
-	diam_session_id(c->origin_host, sid, sizeof(sid));
 	diam_put_hdr(w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_MA, DIAM_APP_CX, hbh, e2e);
 	diam_put_str(w, AVP_SESSION_ID, 0, sid);
 	diam_put_vendor_app(w, V3, DIAM_APP_CX);
@@ -42,14 +41,18 @@ static void mar_build(struct diam_wr *w, const struct load_cfg *c, unsigned user
 }
 
 /* One line per vector: "IMPI RAND AUTN" in hex (for the durability test,
- * which recovers each SQN from AUTN with common/aka). */
-static void mar_dump(FILE *fp, const struct load_cfg *c, unsigned user, const struct diam_msg *ans)
+ * which recovers each SQN from AUTN with common/aka). The IMPI is the one
+ * we asked for, and the answer must echo it (TS 29.229 §6.1.8). */
+static int mar_dump(FILE *fp, const struct load_cfg *c, unsigned user, const struct diam_msg *ans)
 {
 	struct diam_iter it;
 	struct diam_avp item, a;
-	char imsi[24], hex[2 * 32 + 1];
+	char imsi[24], hex[2 * 32 + 1], want[128], got[128];
 
 	load_imsi(c, user, imsi, sizeof(imsi));
+	snprintf(want, sizeof(want), "%s@%s", imsi, c->domain);
+	if (diam_msg_str(ans, AVP_USER_NAME, 0, got, sizeof(got)) != 0 || strcmp(got, want))
+		return -1;
 	diam_iter_msg(&it, ans);
 	while (diam_iter_next(&it, &item) == 1) {
 		if (item.code != AVP_CX_SIP_AUTH_DATA_ITEM || item.vendor != V3)
@@ -61,6 +64,7 @@ static void mar_dump(FILE *fp, const struct load_cfg *c, unsigned user, const st
 		hex_encode(a.data + 16, 16, hex);
 		fprintf(fp, "%s\n", hex);
 	}
+	return 0;
 }
 
 static const struct req_type req_types[] = {
