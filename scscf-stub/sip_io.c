@@ -48,9 +48,30 @@ static void sofia_drop(void *stream, char const *fmt, va_list ap)
 	(void)stream, (void)fmt, (void)ap;
 }
 
+/* Exported by libsofia-sip-ua but not declared in its headers. */
+extern su_log_t nta_log[];
+
+/* With Sofia's log off, keep one line for each request nta refuses itself
+ * (missing To/From/Call-ID/CSeq, unparsable headers: it answers 400 before
+ * our callback runs): "nta: REGISTER (1) is Bad Request". */
+static void nta_refusals_only(void *stream, char const *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)stream;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	if (!strncmp(line, "nta: ", 5) && strstr(line, ") is "))
+		LOGI(LOG_SIP, "refused by the SIP parser: %s", line + 5);
+}
+
 void sip_io_sofia_logging(bool on)
 {
 	su_log_redirect(NULL, on ? sofia_to_log : sofia_drop, NULL);
+	if (!on) {
+		su_log_set_level(nta_log, 5); /* the refusal lines are level 5 */
+		su_log_redirect(nta_log, nta_refusals_only, NULL);
+	}
 }
 
 /* AOR of a To URI: sip:user@host[:port] without parameters (the IMPU as

@@ -151,6 +151,7 @@ echo "== HSS too slow (hssd stopped) -> 504"
 kill -STOP "$HSS_PID"
 client "$AKA1_PORT" 1 hss-down --timeout 5000
 kill -CONT "$HSS_PID"
+check "log line for the request Sofia refused itself" grep -q "refused by the SIP parser" "$T/AKA1.log"
 check "no key material in the stub logs" sh -c "! grep -qi -e 'xres' -e ' ck=' -e ' ik=' '$T/AKA1.log'"
 
 if [ -n "$CAP_PID" ]; then

@@ -382,6 +382,14 @@ static void sc_bad_input(struct ue *u)
 	char auth[8192], big[5000];
 	struct resp r;
 
+	char raw[1024];
+	snprintf(raw, sizeof(raw), "REGISTER sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%u;"
+		 "branch=z9hG4bKnocallid%d\r\nFrom: <%s>;tag=1\r\nTo: <%s>\r\n"
+		 "CSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n",
+		 u->realm, u->lport, rand(), u->impu, u->impu);
+	send_raw(u, raw);
+	recv_final(u, &r, u->timeout_ms);
+	step(r.status == 400, "REGISTER without Call-ID -> %d (want 400)", r.status);
 	do_register(u, "Digest username=\"x, realm=", 600, NULL, &r);
 	step(r.status == 400, "malformed Authorization -> %d (want 400)", r.status);
 	snprintf(auth, sizeof(auth), "Digest username=\"%s\", realm=\"other.example\", "
