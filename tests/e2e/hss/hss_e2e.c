@@ -751,6 +751,8 @@ static int case_unknown_user(void)
 	return 0;
 }
 
+static ssize_t build_air(uint8_t *b, unsigned nvec);
+
 /* Captures a whole session and lets tshark judge every packet. */
 static int run_tshark(const char *pcap, const char *filter, char *out, size_t outsz)
 {
@@ -812,6 +814,8 @@ static int case_tshark(void)
 	recv_answer(&c, b, &m);
 	cl_send(&c, b, (size_t)build_mar(b, IMPI, 1, NULL, M_NO_IMPU)); /* 5005 + Failed-AVP */
 	recv_answer(&c, b, &m);
+	cl_send(&c, b, (size_t)build_air(b, 2)); /* S6a AIA with E-UTRAN vectors */
+	CHECK(recv_answer(&c, b, &m) == 2001, "AIA in the captured session");
 	cl_send(&c, b, (size_t)build_base(b, DIAM_CMD_DW, false));
 	recv_answer(&c, b, &m);
 	cl_send(&c, b, (size_t)build_base(b, DIAM_CMD_DP, true));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpus from a real session: runs the e2e tshark case
 # (CER/CEA, MAR/MAA with 1 and 3 vectors, an unknown user, a 5005 with
-# Failed-AVP, DWR/DWA, DPR/DPA), then stores every TCP payload of the
+# Failed-AVP, S6a AIR/AIA, DWR/DWA, DPR/DPA), then stores every TCP payload of the
 # capture as one seed file named after its SHA-1.
 #   tests/fuzz/diameter/make_corpus.sh [BUILD_DIR]     (default build)
 set -euo pipefail
