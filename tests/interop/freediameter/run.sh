@@ -107,7 +107,7 @@ if command -v tshark >/dev/null; then
 	tshark -i lo -f "tcp port $HSS_PORT" -w "$WORK/session.pcapng" >"$WORK/tshark.log" 2>&1 &
 	TSHARK_PID=$!
 	PIDS+=($TSHARK_PID)
-	if wait_for 10 grep -q "Capturing on" "$WORK/tshark.log"; then
+	if wait_for 10 grep -qs "Capturing on" "$WORK/tshark.log"; then
 		CAP="$WORK/session.pcapng"
 	else
 		echo "# note: tshark cannot capture on lo here; checking logs only"
