@@ -16,6 +16,7 @@
 #include "scscf_config.h"
 #include "diameter/codes.h"
 #include "diameter/diam.h"
+#include "digest/digest.h"
 #include "registrar.h"
 #include "util/hex.h"
 
@@ -441,6 +442,70 @@ static void test_rtr(void **state)
 	assert_int_equal(rc, DIAM_SUCCESS);
 }
 
+/* A nonce past nonce-ttl -> new MAR, 401 with stale=true. */
+static void test_stale_nonce(void **state)
+{
+	(void)state;
+	challenge_ex1();
+	now_val += (uint64_t)cfg.nonce_ttl * 1000u;
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(nsent, 2);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 401);
+	assert_non_null(strstr(got.www, ", stale=true"));
+}
+
+/* EX1's answer with nonce-count nc (RES as the AKAv1 password). */
+static void ex1_auth_nc(unsigned nc, char *out, size_t outsz)
+{
+	uint8_t res[8];
+	char ncs[9];
+	struct digest_result dr;
+	struct digest_input in = { .username = IMPI, .realm = REALM, .nonce = NONCE,
+				   .uri = "sip:" REALM, .method = "REGISTER",
+				   .qop = DIGEST_QOP_AUTH, .nc = ncs, .cnonce = "0a4f113b" };
+
+	snprintf(ncs, sizeof(ncs), "%08x", nc);
+	hex_decode_exact("a54211d5e3ba50bf", res, 8);
+	assert_int_equal(digest_compute(&in, res, 8, &dr), 0);
+	snprintf(out, outsz, "Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", "
+		 "uri=\"sip:%s\", response=\"%s\", qop=auth, nc=%s, cnonce=\"0a4f113b\"",
+		 IMPI, REALM, NONCE, REALM, dr.response, ncs);
+}
+
+/* challenge=initial: the nonce stays good with a rising nc, no new MAR;
+ * challenge=every: the same credentials get a fresh 401. */
+static void test_challenge_policy(void **state)
+{
+	char a[1024];
+
+	(void)state;
+	cfg.challenge = SCSCF_CHALLENGE_INITIAL;
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 200);
+	ex1_auth_nc(2, a, sizeof(a));
+	send_register(a, 600, true);
+	assert_int_equal(nsent, 3); /* SAR, no MAR */
+	assert_int_equal(req_u32(AVP_CX_SERVER_ASSIGNMENT_TYPE), CX_SAT_RE_REGISTRATION);
+	answer(DIAM_SUCCESS, false, false); /* no User-Data: the set is kept */
+	assert_int_equal(got.status, 200);
+	assert_string_equal(got.pau, "<" IMPU ">, <tel:+15550000001>");
+	cfg.challenge = SCSCF_CHALLENGE_EVERY;
+	ex1_auth_nc(3, a, sizeof(a));
+	send_register(a, 600, true);
+	assert_int_equal(nsent, 4);
+	{
+		struct diam_msg m;
+		last_req(&m);
+		assert_int_equal(m.hdr.code, DIAM_CMD_MA);
+	}
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 401);
+	assert_null(strstr(got.www, "stale"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +516,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_binding_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_nonce, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_challenge_policy, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
