@@ -186,8 +186,13 @@ run_scenario() {
 		cap_pid=$!
 		PIDS+=($cap_pid)
 		# the file appears once the capture runs; give it a moment more
-		wait_file "$OUT/pcap/$name.pcap" 5
-		sleep 0.3
+		if wait_file "$OUT/pcap/$name.pcap" 5; then
+			sleep 0.3
+		else
+			echo "      note: dumpcap cannot capture here, no pcaps from now on:" \
+				"$(head -c 200 "$OUT/logs/$name.dumpcap.log")"
+			stop $cap_pid; cap_pid=; HAVE_DUMPCAP=
+		fi
 	fi
 	TPORT_DUMP=$WORK/$name.dump "$BIN/ue-sim" run "$f" --registrar "sip:127.0.0.1:$sip_port" \
 		--seed "$SEED" --junit "$WORK/$name.xml" >"$OUT/logs/$name.ue-sim.log" 2>&1
