@@ -25,12 +25,21 @@ OP=cdc202d5123e20f62b6d676ac72cb318
 CLIENT_HOST=sctp-client.$REALM
 
 guest() {
-	port=$(awk 'BEGIN { srand(); print int(20000 + rand() * 40000) }')
-	log=/tmp/hssd-sctp.$$.log
-	hssd --db "$SCTP_TEST_DATA/hss.db" --listen "sctp://127.0.0.1:$port" \
+	log=/tmp/hssd-sctp.$$.log pf=/tmp/hssd-sctp.$$.port
+	# Port 0: hssd binds a free port and writes it to --port-file.
+	hssd --db "$SCTP_TEST_DATA/hss.db" --listen "sctp://127.0.0.1:0" --port-file "$pf" \
 		--origin-host "hss.$REALM" --realm "$REALM" --peer "$CLIENT_HOST" \
 		--log-level debug >"$log" 2>&1 &
 	pid=$!
+	i=0
+	while [ ! -s "$pf" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	port=$(cat "$pf" 2>/dev/null)
+	if [ -z "$port" ]; then
+		echo "FAIL - hssd wrote no --port-file"
+		cat "$log"
+		kill "$pid" 2>/dev/null
+		return 1
+	fi
 	sctp-cx-client --connect "127.0.0.1:$port" --wait 15 --origin-host "$CLIENT_HOST" \
 		--realm "$REALM" --impi "$IMPI" --impu "$IMPU" --k "$K" --op "$OP"
 	rc=$?
@@ -60,7 +69,7 @@ guest() {
 		echo "# --- hssd log ---"
 		tail -40 "$log"
 	fi
-	rm -f "$log"
+	rm -f "$log" "$pf"
 	return $rc
 }
 
