@@ -2,7 +2,7 @@
 # bench/mar/run.sh — the MAR load benchmark of issue 3 §9.
 #
 #   bench/mar/run.sh [-b BUILD_DIR] [-u USERS] [-c CONNECTIONS] [-w WINDOW]
-#                    [-d SECONDS] [-r RUNS] [-t DIR] [-j]
+#                    [-d SECONDS] [-r RUNS] [-t DIR] [-p] [-j]
 #
 # Provisions USERS subscribers with `hss-ctl import` into a fresh store in
 # a temporary directory (under DIR, default /tmp: put it on the disk whose
@@ -12,12 +12,16 @@
 # has), runs diam-load RUNS times for SECONDS each (0.5 s warm-up left
 # out), stops hssd with SIGTERM and prints every run plus the median.
 # Defaults: 1000 users, 1 connection x 64 in flight, 3 s, 3 runs.
+# -p runs hssd and diam-load under `chrt -r 1` (SCHED_RR, needs root or
+#    CAP_SYS_NICE): on a box shared with CPU-bound jobs, a woken process
+#    otherwise waits for the next scheduler tick (4 ms at HZ=250 with a
+#    non-preemptive kernel) — see bench/README.md, section mar.
 # -j prints one JSON object per run (diam-load --json) instead of text.
 # Exit 0 when every run was clean (all answers 2001), 1 otherwise.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-BUILD=$HERE/../../build USERS=1000 CONNS=1 WINDOW=64 DUR=3 RUNS=3 TMPBASE=/tmp JSON=
-while getopts b:u:c:w:d:r:t:jh o; do
+BUILD=$HERE/../../build USERS=1000 CONNS=1 WINDOW=64 DUR=3 RUNS=3 TMPBASE=/tmp JSON= PRIO=
+while getopts b:u:c:w:d:r:t:pjh o; do
 	case $o in
 	b) BUILD=$OPTARG ;;
 	u) USERS=$OPTARG ;;
@@ -26,8 +30,9 @@ while getopts b:u:c:w:d:r:t:jh o; do
 	d) DUR=$OPTARG ;;
 	r) RUNS=$OPTARG ;;
 	t) TMPBASE=$OPTARG ;;
+	p) PRIO="chrt -r 1" ;;
 	j) JSON=--json ;;
-	h) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: bad option (see -h)" >&2; exit 2 ;;
 	esac
 done
@@ -36,6 +41,10 @@ for p in hssd hss-ctl diam-load; do
 	[ -x "$BIN/$p" ] || { echo "run.sh: $BIN/$p not built (cmake --build $BUILD)" >&2; exit 1; }
 done
 case $USERS$RUNS in *[!0-9]*) echo "run.sh: -u/-r: expected numbers" >&2; exit 2 ;; esac
+if [ -n "$PRIO" ] && ! $PRIO true 2>/dev/null; then
+	echo "run.sh: -p: chrt -r 1 is not permitted here (needs CAP_SYS_NICE)" >&2
+	exit 1
+fi
 
 T=$(mktemp -d "$TMPBASE/bench-mar.XXXXXX") || exit 1
 HSSD_PID=
@@ -57,7 +66,7 @@ awk -v n="$USERS" 'BEGIN {
 }' >"$T/users.csv"
 "$BIN/hss-ctl" --db "$T/hss.db" import "$T/users.csv" >/dev/null || exit 1
 
-"$BIN/hssd" --db "$T/hss.db" --listen tcp://127.0.0.1:0 --port-file "$T/port" \
+$PRIO "$BIN/hssd" --db "$T/hss.db" --listen tcp://127.0.0.1:0 --port-file "$T/port" \
 	--origin-host hss.bench.test --realm bench.test --accept-any-peer \
 	--log-level notice --log-file "$T/hssd.log" &
 HSSD_PID=$!
@@ -68,7 +77,7 @@ PORT=$(cat "$T/port")
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
 echo "# kernel $(uname -r), store on $(df -T "$T" | awk 'NR==2 {print $2" ("$1")"}'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $USERS users, $CONNS connection(s) x $WINDOW in flight, $RUNS runs of $DUR s"
+echo "# $USERS users, $CONNS connection(s) x $WINDOW in flight, $RUNS runs of $DUR s${PRIO:+, under $PRIO}"
 # hssd's CPU time (user+system) per answer: a figure that a busy shared box
 # distorts far less than the rate (clock ticks from /proc/PID/stat).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$HSSD_PID/stat"; }
@@ -77,7 +86,7 @@ FAIL=0
 r=1
 while [ $r -le "$RUNS" ]; do
 	c0=$(cpu_ticks)
-	"$BIN/diam-load" --port "$PORT" --connections "$CONNS" --window "$WINDOW" \
+	$PRIO "$BIN/diam-load" --port "$PORT" --connections "$CONNS" --window "$WINDOW" \
 		--users "$USERS" --duration "$DUR" --warmup 0.5 $JSON >"$T/run$r" || FAIL=1
 	c1=$(cpu_ticks)
 	if [ -n "$JSON" ]; then cat "$T/run$r"; else sed "s/^/run $r: /" "$T/run$r"; fi
