@@ -1,0 +1,216 @@
+/* ue-sim load: latency percentiles, the users CSV (hss-ctl import header),
+ * and the lean UDP client through a full AKA registration against an
+ * in-test registrar on loopback that checks the digest with XRES. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "aka/aka.h"
+#include "digest/auth_header.h"
+#include "digest/digest.h"
+#include "lean_uac.h"
+#include "load.h"
+#include "util/hex.h"
+
+#define REALM "ims.mnc001.mcc001.3gppnetwork.org"
+#define IMPI "001010000000001@" REALM
+#define K "465b5ce8b199b49faa5f0a2ee238a6bc"
+#define OPC "cd63cb71954a9f4e48a5994e37a02baf"
+
+static void test_percentiles(void **state)
+{
+	struct lat_series s = { 0 };
+
+	(void)state;
+	for (uint64_t i = 100; i >= 1; i--)
+		assert_int_equal(lat_add(&s, i * 1000), 0); /* 1..100 µs */
+	assert_int_equal(lat_percentile(&s, 0.50), 51);
+	assert_int_equal(lat_percentile(&s, 0.99), 99);
+	assert_int_equal(lat_percentile(&s, 1.0), 100);
+	lat_free(&s);
+	assert_int_equal(lat_percentile(&s, 0.5), 0);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void test_users_csv(void **state)
+{
+	char path[] = "/tmp/test_ue_load_csvXXXXXX", err[256];
+	struct load_user *u;
+	int fd = mkstemp(path);
+	long n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	/* the hss-ctl import header, columns in another order, two IMPUs */
+	write_file(path, "impu,imsi,impi,k,opc,amf,sqn\n"
+			 "\"sip:a@r;tel:+1\",001,a@r," K "," OPC ",8000,\n"
+			 "# comment\n\n"
+			 "sip:b@r,002,b@r," K ",,,\n");
+	n = load_users_read(path, &u, err, sizeof(err));
+	assert_int_equal(n, 2);
+	assert_string_equal(u[0].impi, "a@r");
+	assert_string_equal(u[0].impu, "sip:a@r");
+	assert_int_equal(u[0].op_is_opc, 1);
+	assert_int_equal(u[0].op[0], 0xcd);
+	assert_int_equal(u[0].have_amf, 1);
+	assert_int_equal(u[0].amf[0], 0x80);
+	assert_int_equal(u[1].op_is_opc, -1);
+	assert_int_equal(u[1].have_amf, 0);
+	load_users_free(u, n);
+	write_file(path, "impi,impu,k\na@r,sip:a@r,1234\n");
+	assert_int_equal(load_users_read(path, &u, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: k: expected 16 hex octets"));
+	unlink(path);
+}
+
+/* ---- lean client against an in-test registrar --------------------------- */
+
+struct reg { int fd; struct sockaddr_in ue; struct aka_vector v; char nonce[64]; int done_status; };
+
+static void done_cb(void *arg, size_t idx, int status, const char *error, uint64_t a, uint64_t b,
+		    uint64_t c)
+{
+	struct reg *r = arg;
+
+	(void)idx, (void)a, (void)b, (void)c;
+	assert_null(error);
+	r->done_status = status;
+}
+
+/* Receives one request (pumping the client), returns it NUL-terminated. */
+static void rx(struct reg *r, struct lean *l, char *buf, size_t n)
+{
+	socklen_t len = sizeof(r->ue);
+	ssize_t got = -1;
+
+	for (int i = 0; i < 200 && got < 0; i++) {
+		lean_poll(l, 5);
+		got = recvfrom(r->fd, buf, n - 1, MSG_DONTWAIT, (struct sockaddr *)&r->ue, &len);
+	}
+	assert_true(got > 0);
+	buf[got] = '\0';
+}
+
+static void reply(struct reg *r, const char *req, int status, const char *extra)
+{
+	char via[256], out[2048];
+	const char *v = strstr(req, "\r\nVia: "), *e;
+
+	assert_non_null(v);
+	e = strstr(v + 2, "\r\n");
+	snprintf(via, sizeof(via), "%.*s", (int)(e - v - 2), v + 2);
+	snprintf(out, sizeof(out), "SIP/2.0 %d X\r\n%s\r\nCall-ID: x\r\nCSeq: 1 REGISTER\r\n%s"
+				   "Content-Length: 0\r\n\r\n", status, via, extra);
+	assert_true(sendto(r->fd, out, strlen(out), 0, (struct sockaddr *)&r->ue, sizeof(r->ue)) > 0);
+}
+
+static const char *authz_of(const char *req, struct auth_header *h)
+{
+	const char *a = strstr(req, "\r\nAuthorization: ");
+	const char *e;
+
+	assert_non_null(a);
+	a += 17;
+	e = strstr(a, "\r\n");
+	assert_int_equal(auth_header_parse(a, (size_t)(e - a), h), 0);
+	return a;
+}
+
+static void test_lean_full_registration(void **state)
+{
+	static struct reg r;
+	static struct auth_header h;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	struct aka_keys keys = { .algo = AKA_ALGO_MILENAGE, .res_len = 8 };
+	uint8_t rand[16] = { 1, 2, 3 }, amf[2] = { 0x80, 0 };
+	char registrar[64], req[4096], extra[512];
+	struct ue_cfg c;
+	struct lean *l;
+	struct digest_result want;
+
+	(void)state;
+	r.fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(bind(r.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	getsockname(r.fd, (struct sockaddr *)&sa, &len);
+	snprintf(registrar, sizeof(registrar), "sip:127.0.0.1:%u", ntohs(sa.sin_port));
+	ue_cfg_default(&c);
+	c.impi = IMPI, c.impu = "sip:001010000000001@" REALM, c.realm = REALM;
+	c.registrar = registrar;
+	hex_decode_exact(K, c.usim.k, 16);
+	hex_decode_exact(OPC, c.usim.op, 16);
+	c.usim.op_is_opc = true;
+	l = lean_open("sip:127.0.0.1:0", registrar, 1, 7, done_cb, &r);
+	assert_non_null(l);
+	assert_int_equal(lean_user_init(l, 0, &c), 0);
+	assert_int_equal(lean_start(l, 0), 0);
+
+	/* initial REGISTER: empty credentials (TS 24.229 §5.1.1.2) */
+	rx(&r, l, req, sizeof(req));
+	assert_true(strncmp(req, "REGISTER sip:" REALM " SIP/2.0\r\n", 15) == 0);
+	authz_of(req, &h);
+	assert_string_equal(auth_param_get(&h, "username"), IMPI);
+	assert_string_equal(auth_param_get(&h, "nonce"), "");
+	assert_non_null(strstr(req, "\r\nSupported: path\r\n"));
+	assert_non_null(strstr(req, ";expires=600\r\n"));
+
+	/* 401 with a real vector */
+	hex_decode_exact(K, keys.k, 16);
+	hex_decode_exact(OPC, keys.opc, 16);
+	assert_int_equal(aka_vector_make_rand(&keys, 0x21, amf, rand, &r.v), 0);
+	assert_true(nonce_encode(r.v.rand, r.v.autn, NULL, 0, r.nonce, sizeof(r.nonce)) >= 0);
+	assert_int_equal(strlen(r.nonce), 44);
+	snprintf(extra, sizeof(extra), "WWW-Authenticate: Digest realm=\"" REALM "\", nonce=\"%s\", "
+				       "algorithm=AKAv1-MD5, qop=\"auth,auth-int\"\r\n", r.nonce);
+	reply(&r, req, 100, "");
+	reply(&r, req, 401, extra);
+
+	/* the answer: response over XRES as password (RFC 3310 §3.3) */
+	rx(&r, l, req, sizeof(req));
+	authz_of(req, &h);
+	assert_string_equal(auth_param_get(&h, "nonce"), r.nonce);
+	struct digest_input in = {
+		.username = IMPI, .realm = REALM, .nonce = r.nonce, .uri = "sip:" REALM,
+		.method = "REGISTER", .qop = DIGEST_QOP_AUTH, .nc = auth_param_get(&h, "nc"),
+		.cnonce = auth_param_get(&h, "cnonce"),
+	};
+	assert_string_equal(in.nc, "00000001");
+	assert_int_equal(digest_compute(&in, r.v.xres, r.v.xres_len, &want), 0);
+	assert_string_equal(auth_param_get(&h, "response"), want.response);
+	reply(&r, req, 200, "");
+	for (int i = 0; i < 100 && !r.done_status; i++)
+		lean_poll(l, 5);
+	assert_int_equal(r.done_status, 200);
+	lean_close(l);
+	close(r.fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_percentiles),
+		cmocka_unit_test(test_users_csv),
+		cmocka_unit_test(test_lean_full_registration),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
