@@ -194,11 +194,19 @@ check_capture() {
 		>"$WORK/expert-peer.txt" 2>/dev/null
 	grep -Ei "$rows" "$WORK/expert-peer.txt" | sed 's/^ */# peer expert item (not ours): /'
 }
+# hssd's own account of the session (notice/info lines naming the peer).
+echo "# hssd log:"
+grep -E "(notice|info) +DIAM .*$FD_HOST" "$WORK/hssd.log" | sed 's/^/#   /'
 if [ -n "$CAP" ]; then
 	check_capture
 else
+	# No capture: the two daemons' logs are the evidence.
 	grep -q "STATE_CLOSING" "$WORK/fd.log" && ok "freeDiameterd went through CLOSING (DPR sent)" ||
 		bad "freeDiameterd log shows no DPR"
+	grep -q "Device-Watchdog(280) Request" "$WORK/hssd.log" && ok "hssd logged a DWR" ||
+		bad "hssd logged no DWR"
+	grep -q "Disconnect-Peer(282) Answer" "$WORK/hssd.log" && ok "hssd logged its DPA" ||
+		bad "hssd logged no DPA"
 fi
 
 if [ "$FAILS" -ne 0 ]; then
