@@ -589,6 +589,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 	struct epoll_event evs[MAX_EVENTS];
 
 	s->last_tick_ms = now_us() / 1000;
+	log_set_buffered(true);
 	for (;;) {
 		uint64_t now_ms = now_us() / 1000, t0;
 		int timeout = (int)(s->last_tick_ms + TICK_MS > now_ms
@@ -608,6 +609,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 			log_reopen();
 			LOGN(LOG_MAIN, "SIGHUP: log reopened");
 		}
+		log_flush(); /* one write per turn for all lines, before sleeping */
 		n = epoll_wait(s->ep, evs, MAX_EVENTS, timeout);
 		if (n < 0 && errno != EINTR) {
 			LOGE(LOG_MAIN, "epoll_wait: %s", strerror(errno));
@@ -631,6 +633,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 		}
 		end_turn(s);
 	}
+	log_set_buffered(false);
 	while (s->conns) {
 		s->conns->dead = true;
 		close_dead(s);

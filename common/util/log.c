@@ -14,6 +14,24 @@ bool log_keys_enabled;
 static enum log_level cur_level = LOG_LVL_INFO;
 static FILE *log_fp;   /* NULL = stderr */
 static char *log_path; /* owned; NULL = stderr */
+static bool buffered;  /* see log_set_buffered() */
+
+static void set_mode(FILE *fp)
+{
+	setvbuf(fp, NULL, buffered ? _IOFBF : _IOLBF, buffered ? 1 << 16 : 0);
+}
+
+void log_set_buffered(bool on)
+{
+	log_flush();
+	buffered = on;
+	set_mode(log_fp ? log_fp : stderr);
+}
+
+void log_flush(void)
+{
+	fflush(log_fp ? log_fp : stderr);
+}
 
 static const char *const level_names[] = { "error", "warn", "notice", "info", "debug" };
 static const char *const cat_names[LOG_CAT_COUNT] = { "MAIN", "DIAM", "DB", "AUC", "SIP" };
@@ -40,7 +58,7 @@ static int open_path(void)
 	FILE *fp = fopen(log_path, "a");
 	if (!fp)
 		return -errno;
-	setvbuf(fp, NULL, _IOLBF, 0);
+	set_mode(fp);
 	if (log_fp)
 		fclose(log_fp);
 	log_fp = fp;

@@ -29,6 +29,12 @@ int log_open(const char *path);
 int log_reopen(void);
 void log_close(void);
 
+/* Throughput mode for event loops (hssd): lines are fully buffered and only
+ * written by log_flush(), which the loop calls once per turn — one write(2)
+ * per turn instead of one per line. Off by default (line-buffered). */
+void log_set_buffered(bool on);
+void log_flush(void);
+
 void log_msg(enum log_cat c, enum log_level l, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
