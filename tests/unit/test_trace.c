@@ -14,6 +14,7 @@
 
 #include "esp.h"
 #include "ip.h"
+#include "ip_frag.h"
 #include "pair.h"
 #include "sip_msg.h"
 #include "tcp_reasm.h"
@@ -154,7 +155,7 @@ static void test_tcp_out_of_order(void **state)
 }
 
 /* IPv6 with a Destination Options header before UDP (RFC 8200 §4.6), and
- * an IPv4 fragment (MF set) that is counted, not read. */
+ * the same datagram in two IPv4 fragments arriving out of order. */
 static void test_ip_ext_and_fragments(void **state)
 {
 	static const char sip[] = "OPTIONS sip:x SIP/2.0\r\nCall-ID: v6\r\nl: 0\r\n\r\n";
@@ -183,11 +184,31 @@ static void test_ip_ext_and_fragments(void **state)
 	assert_int_equal(c.ev[0].m.src.af, 6);
 	assert_int_equal(c.ev[0].m.dst.port, 5060);
 	assert_string_equal(sip_hdr(c.ev[0].sip, "Call-ID"), "v6");
-	uint8_t f[48] = { 0x45, 0, 0, 48, 0, 1, 0x20, 0, 64, 17 }; /* MF, offset 0 */
-	ip_input(&c, f, sizeof(f), 0);
-	assert_int_equal(c.ip_fragments, 1);
+	/* the same SIP over IPv4 in two fragments: UDP header + 16 octets, MF;
+	 * then the rest at offset 24 (3 blocks of 8) */
+	uint8_t f1[20 + 24] = { 0x45, 0, 0, 44, 0x12, 0x34, 0x20, 0, 64, 17 };
+	uint8_t f2[200] = { 0x45, 0, 0, 0, 0x12, 0x34, 0x00, 3, 64, 17 };
+	size_t rest = ul - 24;
+	f1[12] = f2[12] = 10;
+	f1[16] = f2[16] = 10;
+	memcpy(f1 + 20, p + 48, 24);
+	f2[2] = (uint8_t)((20 + rest) >> 8);
+	f2[3] = (uint8_t)(20 + rest);
+	memcpy(f2 + 20, p + 48 + 24, rest);
+	ip_input(&c, f2, 20 + rest, 0); /* last fragment first */
 	assert_int_equal(c.nev, 1);
+	ip_input(&c, f1, sizeof(f1), 0);
+	assert_int_equal(c.ip_fragments, 2);
+	assert_int_equal(c.nev, 2);
+	assert_int_equal(c.ev[1].m.src.af, 4);
+	assert_string_equal(sip_hdr(c.ev[1].sip, "Call-ID"), "v6");
+	/* a lone first fragment stays pending and is reported at the end */
+	f1[5] = 0x99;
+	ip_input(&c, f1, sizeof(f1), 0);
+	assert_int_equal(c.nev, 2);
+	ip_frag_finish(&c);
 	assert_int_equal(c.nnotes, 1);
+	assert_non_null(strstr(c.notes[0], "fragments missing"));
 	trace_free(&c);
 }
 

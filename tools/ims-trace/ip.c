@@ -1,7 +1,9 @@
 #include "ip.h"
 #include "esp.h"
+#include "ip_frag.h"
 #include "tcp_reasm.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define IPPROTO_HOPOPTS_ 0
@@ -35,6 +37,30 @@ static void meta_init(struct trace_ctx *c, struct trace_meta *m, int af)
 	m->src.af = m->dst.af = af;
 }
 
+static void ipv6_payload(struct trace_ctx *c, struct trace_meta *m, int nh,
+			 const uint8_t *p, size_t len, int depth);
+
+/* One fragment in; the datagram out when complete. */
+static void reassemble(struct trace_ctx *c, struct trace_meta *m, const struct ip_frag_key *k,
+		       size_t off, bool more, const uint8_t *p, size_t len, int depth)
+{
+	uint8_t *dgram;
+	size_t dl;
+
+	c->ip_fragments++;
+	int rc = ip_frag_add(c, k, off, more, p, len, &dgram, &dl);
+	if (rc < 0)
+		trace_note(c, "unusable IP fragment at frame %u (beyond 64 KiB or misaligned)",
+			   c->cur_frame);
+	if (rc != 1)
+		return;
+	if (k->af == 6)
+		ipv6_payload(c, m, k->proto, dgram, dl, depth);
+	else
+		ip_transport(c, m, k->proto, dgram, dl, depth);
+	free(dgram);
+}
+
 static void ipv4_input(struct trace_ctx *c, const uint8_t *p, size_t len, int depth)
 {
 	struct trace_meta m;
@@ -51,14 +77,17 @@ static void ipv4_input(struct trace_ctx *c, const uint8_t *p, size_t len, int de
 	if (tot < len)
 		len = tot; /* Ethernet padding */
 	uint16_t frag = be16(p + 6);
-	if (frag & 0x3fff) { /* MF set or offset != 0 */
-		c->ip_fragments++;
-		trace_note(c, "IPv4 fragments are not reassembled (first at frame %u)", c->cur_frame);
-		return;
-	}
 	meta_init(c, &m, 4);
 	memcpy(m.src.ip, p + 12, 4);
 	memcpy(m.dst.ip, p + 16, 4);
+	if (frag & 0x3fff) { /* MF set or offset != 0: RFC 791 §3.2 */
+		struct ip_frag_key k = { .af = 4, .id = be16(p + 4), .proto = p[9] };
+		memcpy(k.src, p + 12, 4);
+		memcpy(k.dst, p + 16, 4);
+		reassemble(c, &m, &k, (size_t)(frag & 0x1fff) * 8, frag & 0x2000, p + hl, len - hl,
+			   depth);
+		return;
+	}
 	ip_transport(c, &m, p[9], p + hl, len - hl, depth);
 }
 
@@ -66,6 +95,45 @@ static bool ipv6_ext(int nh)
 {
 	return nh == IPPROTO_HOPOPTS_ || nh == IPPROTO_ROUTING_ || nh == IPPROTO_DSTOPTS_ ||
 	       nh == IPPROTO_FRAGMENT_ || nh == IPPROTO_AH_;
+}
+
+/* RFC 8200 §4: walks extension headers from p (Next Header nh); a
+ * non-atomic Fragment header hands the rest to reassembly. */
+static void ipv6_payload(struct trace_ctx *c, struct trace_meta *m, int nh,
+			 const uint8_t *p, size_t len, int depth)
+{
+	size_t off = 0;
+
+	for (int n = 0; ipv6_ext(nh) && n < 16; n++) {
+		if (len < off + 8) {
+			c->truncated_frames++;
+			return;
+		}
+		size_t el = nh == IPPROTO_FRAGMENT_ ? 8
+			  : nh == IPPROTO_AH_ ? ((size_t)p[off + 1] + 2) * 4  /* RFC 4302 §2.2 */
+			  : ((size_t)p[off + 1] + 1) * 8;
+		if (nh == IPPROTO_FRAGMENT_) {
+			uint16_t fo = be16(p + off + 2);
+			if (fo & 0xfff9) { /* offset != 0 or M set (RFC 8200 §4.5) */
+				struct ip_frag_key k = { .af = 6, .id = be32(p + off + 4),
+							 .proto = p[off] };
+				memcpy(k.src, m->src.ip, 16);
+				memcpy(k.dst, m->dst.ip, 16);
+				if (len >= off + 8)
+					reassemble(c, m, &k, fo & 0xfff8, fo & 1, p + off + 8,
+						   len - off - 8, depth);
+				return;
+			}
+		}
+		nh = p[off];
+		off += el;
+		if (off > len) {
+			c->truncated_frames++;
+			return;
+		}
+	}
+	if (nh != IPPROTO_NONE_)
+		ip_transport(c, m, nh, p + off, len - off, depth);
 }
 
 static void ipv6_input(struct trace_ctx *c, const uint8_t *p, size_t len, int depth)
@@ -82,38 +150,7 @@ static void ipv6_input(struct trace_ctx *c, const uint8_t *p, size_t len, int de
 	meta_init(c, &m, 6);
 	memcpy(m.src.ip, p + 8, 16);
 	memcpy(m.dst.ip, p + 24, 16);
-	int nh = p[6];
-	size_t off = 40;
-	/* RFC 8200 §4: walk the extension header chain */
-	for (int n = 0; ipv6_ext(nh) && n < 16; n++) {
-		if (len < off + 8) {
-			c->truncated_frames++;
-			return;
-		}
-		size_t el;
-		if (nh == IPPROTO_FRAGMENT_) {
-			uint16_t fo = be16(p + off + 2);
-			if (fo & 0xfff9) { /* offset != 0 or M set */
-				c->ip_fragments++;
-				trace_note(c, "IPv6 fragments are not reassembled (first at frame %u)",
-					   c->cur_frame);
-				return;
-			}
-			el = 8; /* atomic fragment: carry on */
-		} else if (nh == IPPROTO_AH_)
-			el = ((size_t)p[off + 1] + 2) * 4; /* RFC 4302 §2.2 */
-		else
-			el = ((size_t)p[off + 1] + 1) * 8;
-		nh = p[off];
-		off += el;
-		if (off > len) {
-			c->truncated_frames++;
-			return;
-		}
-	}
-	if (nh == IPPROTO_NONE_)
-		return;
-	ip_transport(c, &m, nh, p + off, len - off, depth);
+	ipv6_payload(c, &m, p[6], p + 40, len - 40, depth);
 }
 
 void ip_input(struct trace_ctx *c, const uint8_t *p, size_t len, int depth)

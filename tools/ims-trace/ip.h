@@ -1,7 +1,7 @@
 /* IPv4 (RFC 791) and IPv6 (RFC 8200, extension headers walked) down to
- * UDP, TCP, SCTP and ESP. Fragments are detected and counted, not
- * reassembled (SIP over UDP above the MTU should have moved to TCP,
- * RFC 3261 §18.1.1). */
+ * UDP, TCP, SCTP and ESP. Fragments are reassembled (ip_frag.c): SIP over
+ * UDP above the MTU should have moved to TCP (RFC 3261 §18.1.1), but real
+ * UEs send large REGISTERs over UDP anyway. */
 #ifndef TRACE_IP_H
 #define TRACE_IP_H
 

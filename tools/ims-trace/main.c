@@ -5,6 +5,7 @@
 #include "pair.h"
 #include "pcap_in.h"
 #include "report.h"
+#include "ip_frag.h"
 #include "tcp_reasm.h"
 #include "trace.h"
 #include "verdict.h"
@@ -189,6 +190,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	tcp_finish(&c);
+	ip_frag_finish(&c);
 	int arc = analyse(&o, &c, rc ? err : NULL);
 	if (rc) /* mid-file error: what was read is reported, but the capture is bad */
 		fprintf(stderr, "%s: %s: %s\n", prog, o.capture, err);

@@ -1,6 +1,7 @@
 #include "trace.h"
 #include "diam_in.h"
 #include "esp.h"
+#include "ip_frag.h"
 #include "sip_msg.h"
 #include "tcp_reasm.h"
 
@@ -29,6 +30,7 @@ void trace_free(struct trace_ctx *c)
 	for (size_t i = 0; i < c->nnotes; i++)
 		free(c->notes[i]);
 	tcp_free_all(c);
+	ip_frag_finish(c);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -65,6 +65,7 @@ struct trace_sa {
 };
 
 struct tcp_flow;
+struct ip_frag;
 
 struct trace_opts {
 	int sip_port;       /* 0 = detect SIP by content only */
@@ -78,6 +79,8 @@ struct trace_ctx {
 	struct trace_sa sa[TRACE_SA_MAX];
 	size_t nsa;
 	struct tcp_flow *flows;  /* list, owned by tcp_reasm.c */
+	struct ip_frag *frags;   /* pending IP fragments, owned by ip_frag.c */
+	size_t nfrags;
 	/* counters for "what could not be read" */
 	unsigned frames, non_ip, ip_fragments, esp_encrypted, esp_unknown, not_sip_udp;
 	unsigned tcp_gaps, sip_bad, diam_bad, truncated_frames, sctp_chunks;

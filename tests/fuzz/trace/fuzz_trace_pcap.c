@@ -1,6 +1,7 @@
 /* libFuzzer: a whole capture file through ims-trace (pcap/pcapng reader,
  * link layers, IP, TCP reassembly, ESP, SIP, Diameter, pairing, verdict
  * with keys, both reports). Must never crash, leak or hang. */
+#include "ip_frag.h"
 #include "pair.h"
 #include "pcap_in.h"
 #include "report.h"
@@ -41,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = pcap_in_read(&c, fp, err, sizeof(err));
 	if (rc != PCAP_IN_EOPEN && rc != PCAP_IN_ELINK) {
 		tcp_finish(&c);
+		ip_frag_finish(&c);
 		if (pair_run(&c, &p) == 0) {
 			struct verdict *v = calloc(p.n ? p.n : 1, sizeof(*v));
 			bool *shown = calloc(p.n ? p.n : 1, sizeof(bool));

@@ -305,3 +305,56 @@ size_t build_sctp_data(uint8_t *out, size_t cap, const struct endpoint *s,
 	seg[11] = crc >> 24;
 	return finish(out, cap, s, d, 132, seg, 12 + cl + pad, NULL);
 }
+
+/* One fragment of the datagram ip/len: payload octets [off, off+n). */
+static size_t make_fragment(uint8_t *out, const uint8_t *ip, size_t off, size_t n, bool more,
+			    uint32_t id)
+{
+	if (ip[0] >> 4 == 4) {
+		size_t hl = (size_t)(ip[0] & 0x0f) * 4;
+		memcpy(out, ip, hl);
+		put16(out + 2, (uint16_t)(hl + n));
+		put16(out + 6, (uint16_t)((more ? 0x2000 : 0) | off / 8));
+		put16(out + 10, 0);
+		put16(out + 10, csum_fold(csum_add(0, out, hl)));
+		memcpy(out + hl, ip + hl + off, n);
+		return hl + n;
+	}
+	memcpy(out, ip, 40);
+	put16(out + 4, (uint16_t)(8 + n));
+	out[6] = 44;                 /* Fragment header follows */
+	out[40] = ip[6];             /* Next Header of the fragmentable part */
+	out[41] = 0;
+	put16(out + 42, (uint16_t)(off | (more ? 1 : 0)));
+	put32(out + 44, id);
+	memcpy(out + 48, ip + 40 + off, n);
+	return 48 + n;
+}
+
+void pcapw_ip_mtu(struct pcapw *w, double ts, const uint8_t *ip, size_t len, size_t mtu,
+		  bool reverse)
+{
+	static uint8_t frag[16][2048];
+	static uint32_t id = 0x51a0;
+	size_t fl[16], nf = 0;
+	bool v4 = ip[0] >> 4 == 4;
+	size_t hl = v4 ? (size_t)(ip[0] & 0x0f) * 4 : 40;
+	size_t chunk = ((mtu - hl - (v4 ? 0 : 8)) / 8) * 8, plen = len - hl;
+
+	if (len <= mtu || mtu > 2000 || chunk == 0) {
+		pcapw_ip(w, ts, ip, len);
+		return;
+	}
+	id++;
+	if (v4)
+		put16((uint8_t *)ip + 4, (uint16_t)id); /* the datagram's identification */
+	for (size_t off = 0; off < plen && nf < 16; off += chunk) {
+		size_t n = plen - off < chunk ? plen - off : chunk;
+		fl[nf] = make_fragment(frag[nf], ip, off, n, off + n < plen, id);
+		nf++;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		size_t k = reverse ? nf - 1 - i : i;
+		pcapw_ip(w, ts + i * 0.00001, frag[k], fl[k]);
+	}
+}

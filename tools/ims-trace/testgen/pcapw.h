@@ -25,6 +25,10 @@ int pcapw_open(struct pcapw *w, const char *path, int link, bool ng);
 void pcapw_close(struct pcapw *w);
 /* Writes one IP packet (v4 or v6 by its first nibble) with the link header. */
 void pcapw_ip(struct pcapw *w, double ts, const uint8_t *ip, size_t len);
+/* Same, fragmented to `mtu` when larger (RFC 791 §3.2 / RFC 8200 §4.5 with a
+ * Fragment header); the last fragment is written first when `reverse`. */
+void pcapw_ip_mtu(struct pcapw *w, double ts, const uint8_t *ip, size_t len, size_t mtu,
+		  bool reverse);
 
 struct endpoint {
 	int af;          /* 4 or 6 */

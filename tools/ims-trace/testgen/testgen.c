@@ -429,6 +429,7 @@ struct scen {
 	const char *file;
 	int link;
 	bool ng, v6, tcp, esp, enc, sctp;  /* sctp: Cx over SCTP (PPID 46) */
+	size_t mtu;          /* fragment IP packets above it (0 = never) */
 	size_t seg;          /* TCP segment size for SIP */
 	struct ue_cfg ue[4];
 	int nue;
@@ -450,7 +451,10 @@ static void emit(struct emitter *e, size_t n)
 		fprintf(stderr, "testgen: packet too large\n");
 		exit(1);
 	}
-	pcapw_ip(&e->w, e->t, e->pkt, n);
+	if (e->s->mtu) /* IPv4 fragments out of order, IPv6 in order */
+		pcapw_ip_mtu(&e->w, e->t, e->pkt, n, e->s->mtu, e->pkt[0] >> 4 == 4);
+	else
+		pcapw_ip(&e->w, e->t, e->pkt, n);
 	e->t += 0.000731;
 }
 
@@ -742,6 +746,14 @@ static int all_scenarios(const char *dir)
 	s[n] = base("wrong_uri_sctp.pcap", LINK_ETHERNET);
 	s[n].sctp = true;
 	s[n++].ue[0].uri_ue = "sip:pcscf.visited.example.net";
+	s[n] = base("fragmented_v6.pcap", LINK_ETHERNET);
+	s[n].v6 = true;
+	s[n].mtu = 576;       /* every REGISTER and 401 in two or three fragments */
+	s[n].ue[0].qop = "auth-int";
+	s[n].ue[0].body = true;
+	v6_addr(&s[n++].ue[0], 1);
+	s[n] = base("fragmented_v4.pcap", LINK_ETHERNET);
+	s[n++].mtu = 576;
 	s[n] = base("bad_nonce_echo.pcap", LINK_ETHERNET);
 	s[n++].ue[0].mangle_nonce = true;
 	s[n] = base("bad_nc.pcap", LINK_ETHERNET);
