@@ -16,13 +16,13 @@
 #      MAA and SAA with Result-Code 2001 and what Kamailio needs in them (the
 #      vector with CK/IK, echoed identities, User-Data), the resync MAR, the
 #      5001 answer with echoed identities; every byte decodable, no malformed
-#      packet and no Diameter expert item (note, warning or error).
-# cdp resolves the HSS "FQDN" itself; an IP literal (127.0.0.1) works, so the
-# test needs no /etc/hosts entry and changes nothing on the machine.
-#
+#      packet and no Diameter expert item (note, warning or error) in what
+#      hssd sent;
 #   5. with --scenarios DIR: the project's scenario files that need no
 #      scscf-stub settings and whose expectations hold for Kamailio too
 #      (KAMAILIO_SCENARIOS below) run through it with `ue-sim run`.
+# cdp resolves the HSS "FQDN" itself; an IP literal (127.0.0.1) works, so the
+# test needs no /etc/hosts entry and changes nothing on the machine.
 #
 # usage: run.sh --hssd PATH --hss-ctl PATH [--ue-sim PATH] [--scenarios DIR]
 #               [--keep] [--debug]
