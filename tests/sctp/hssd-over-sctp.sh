@@ -84,6 +84,7 @@ host() {
 		--probe) probe="$2"; shift 2 ;;
 		--selftest) selftest="$2"; shift 2 ;;
 		--e2e) e2e="$2"; shift 2 ;;
+		--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
 		*) echo "hssd-over-sctp.sh: unknown argument '$1'" >&2; exit 2 ;;
 		esac
 	done

@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 	--hssd) HSSD="${2:-}"; shift 2 ;;
 	--hss-ctl) HSSCTL="${2:-}"; shift 2 ;;
 	--keep) KEEP=1; shift ;;
-	--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
