@@ -22,7 +22,8 @@
  *   Durability of COMMIT itself: journal_mode=WAL with synchronous=FULL
  *   fsyncs the WAL on every commit (with NORMAL a power loss could drop
  *   the last commits — exactly the SQNs already sent). busy_timeout lets
- *   hss-ctl and hssd share the file: writers queue for a few seconds.
+ *   hss-ctl and hssd share the file: hss-ctl queues for a few seconds,
+ *   hssd only briefly (db_set_busy_timeout) since its loop waits too.
  *
  * Statements follow osmo-hlr's db.c: one enum db_stmt, one SQL table with
  * named $parameters, all prepared at open, every use ends in one reset.
@@ -779,4 +780,9 @@ int db_rtr_get(struct db *db, int64_t id, struct db_rtr *out)
 
 	bind_i64(st, "$id", id);
 	return rtr_fetch(db, st, out);
+}
+
+void db_set_busy_timeout(struct db *db, int ms)
+{
+	sqlite3_busy_timeout(db->conn, ms);
 }

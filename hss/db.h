@@ -36,6 +36,9 @@ const char *db_strerror(int err);
 int db_txn_begin(struct db *db);
 int db_txn_commit(struct db *db);
 int db_txn_rollback(struct db *db);
+/* How long a writer waits for another process's lock (default 5000 ms,
+ * right for hss-ctl). hssd lowers it: its whole loop waits with it. */
+void db_set_busy_timeout(struct db *db, int ms);
 
 /* The schema embedded in the program, split into its upgrade steps:
  * the SQL of step `version` (1..DB_SCHEMA_VERSION) in buf, for tests

@@ -168,6 +168,8 @@ static void apply_cli(const struct cli *c, struct hss_config *cfg)
 		hss_config_set(cfg, "listen", "tcp://0.0.0.0:3868", err, sizeof(err));
 }
 
+#define HSSD_BUSY_TIMEOUT_MS 250
+
 static int run(const struct hss_config *cfg)
 {
 	struct hss_server *srv = NULL;
@@ -180,6 +182,9 @@ static int run(const struct hss_config *cfg)
 		LOGE(LOG_MAIN, "cannot open the store %s: %s", cfg->db, strerror(-rc));
 		return 1;
 	}
+	/* A turn blocked on hss-ctl's lock stalls every peer: wait at most
+	 * this long, then answer the turn's requests with 5012. */
+	db_set_busy_timeout(db, HSSD_BUSY_TIMEOUT_MS);
 	rc = hss_server_open(&srv, cfg, db);
 	if (rc < 0) {
 		db_close(db);
