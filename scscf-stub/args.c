@@ -22,7 +22,7 @@ static const char usage[] =
 	"\n"
 	"An IMS S-CSCF stub: answers SIP REGISTER with IMS AKA (or SIP Digest)\n"
 	"challenges fetched from an HSS over Diameter Cx. See docs/scscf-stub.md.\n"
-	"  -c FILE          INI config (keys as in scscf.conf.example)\n"
+	"  -c, --config FILE  INI config (keys as in scscf.conf.example)\n"
 	"  -n               check the config, print the effective config, exit\n"
 	"  --sip URI        listen URI (repeatable; port 0 picks a free port)\n"
 	"  --port-file FILE write the bound SIP port there once listening\n";
@@ -45,6 +45,7 @@ static const struct flag flags[] = {
 	{ "log-level", "log_level", 1 },   { "log-file", "log_file", 1 },
 	{ "log-keys", "log_keys", 0 },     { "sofia-log", "sofia_log", 0 },
 	{ "help", NULL, 0 },
+	{ "config", "", 1 }, /* read by load_file_first() */
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -63,11 +64,20 @@ static void load_file_first(struct scscf_config *c, int argc, char **argv)
 	char err[512];
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-c"))
+		const char *file;
+
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) {
+			if (i + 1 >= argc)
+				cli_usage_error(PROG, "%s: missing FILE", argv[i]);
+			file = argv[++i];
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			file = argv[i] + 9;
+		} else if (!strncmp(argv[i], "-c", 2) && argv[i][2] && argv[i][1] != '-') {
+			file = argv[i] + 2;
+		} else {
 			continue;
-		if (i + 1 >= argc)
-			cli_usage_error(PROG, "-c: missing FILE");
-		if (scscf_config_load(c, argv[i + 1], err, sizeof(err))) {
+		}
+		if (scscf_config_load(c, file, err, sizeof(err))) {
 			fprintf(stderr, "%s: %s\n", PROG, err);
 			exit(EXIT_CHECK_FAILED);
 		}
@@ -86,7 +96,7 @@ void scscf_config_from_args(struct scscf_config *c, int argc, char **argv)
 	optind = 1;
 	opterr = 0; /* our own one-line message below */
 	while ((opt = getopt_long(argc, argv, "c:nh", lo, NULL)) != -1) {
-		if (opt == 'c')
+		if (opt == 'c' || (opt >= 256 && flags[opt - 256].key && !*flags[opt - 256].key))
 			continue;
 		if (opt == 'n') {
 			c->check_only = true;
