@@ -73,10 +73,14 @@ static void fill_demo(struct explain_args *a)
 /* One named value: "  NAME  value" then "        = formula   [clause]". */
 static void row(const char *name, const char *value, const char *formula, const char *clause)
 {
+	if (!formula) { /* a statement, not a value: clause on the same line */
+		printf("  %-9s %s%s%s%s\n", name, value, clause ? "  [" : "", clause ? clause : "",
+		       clause ? "]" : "");
+		return;
+	}
 	printf("  %-9s %s\n", name, value);
-	if (formula || clause)
-		printf("  %-9s %-52s %s%s%s\n", "", formula ? formula : "", clause ? "[" : "",
-		       clause ? clause : "", clause ? "]" : "");
+	printf("  %-9s %-52s %s%s%s\n", "", formula, clause ? "[" : "", clause ? clause : "",
+	       clause ? "]" : "");
 }
 
 static void row_hex(const char *name, const uint8_t *v, size_t len, const char *formula,
