@@ -63,7 +63,7 @@ static void set_state(struct cx_client *c, enum cx_state s)
 	c->state = s;
 }
 
-/* Fails pending requests matching (all when hbh_only is false). */
+/* Answers every pending request with `status` (no answer will come). */
 static void fail_all(struct cx_client *c, int status)
 {
 	struct pending *p = c->pending;
