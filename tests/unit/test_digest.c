@@ -130,6 +130,44 @@ static void test_auth_int_empty_body(void **state)
 	assert_string_equal(r.ha2, "76b926065592515b4fc702c0da67b40f");
 }
 
+/* auth-int with a body: HA2 = MD5(method:uri:MD5(body)); values from
+ * Python hashlib. */
+static void test_auth_int_body(void **state)
+{
+	static const uint8_t body[] = "v=0\r\n";
+	struct digest_input in = {
+		.username = "Mufasa", .realm = "testrealm@host.com",
+		.nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093", .uri = "/dir/index.html",
+		.method = "GET", .qop = DIGEST_QOP_AUTH_INT, .nc = "00000001", .cnonce = "0a4f113b",
+		.body = body, .body_len = 5,
+	};
+	struct digest_result r;
+
+	(void)state;
+	assert_int_equal(digest_compute(&in, (const uint8_t *)"Circle Of Life", 14, &r), 0);
+	assert_string_equal(r.ha2, "98f747defe8d00cb742f4efe89e87b34");
+	assert_string_equal(r.response, "151b6cabb7e59e0ac757207a039ff3d0");
+}
+
+/* AKAv1: the password is binary-safe (a 4-octet RES with 0x00 octets),
+ * no qop. Values from Python hashlib. */
+static void test_akav1_binary_res(void **state)
+{
+	static const uint8_t res[4] = { 0x00, 0xa5, 0xff, 0x00 };
+	uint8_t pw[64];
+	size_t n;
+	struct digest_input in = { .username = "alice", .realm = "r", .nonce = "n",
+				   .uri = "sip:r", .method = "REGISTER" };
+	struct digest_result r;
+
+	(void)state;
+	assert_int_equal(digest_password(DIGEST_ALG_AKAV1_MD5, NULL, res, 4, NULL, NULL, pw, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(digest_compute(&in, pw, n, &r), 0);
+	assert_string_equal(r.ha1, "c0c36c23e368fb7337082fac0a7edeb8");
+	assert_string_equal(r.response, "a7fef546662fffbc428794342a47fca2");
+}
+
 static void test_parsers(void **state)
 {
 	uint8_t pw[64];
@@ -162,6 +200,8 @@ int main(void)
 		cmocka_unit_test(test_worked_examples),
 		cmocka_unit_test(test_no_qop),
 		cmocka_unit_test(test_auth_int_empty_body),
+		cmocka_unit_test(test_auth_int_body),
+		cmocka_unit_test(test_akav1_binary_res),
 		cmocka_unit_test(test_parsers),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
