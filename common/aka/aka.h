@@ -116,7 +116,7 @@ int aka_vector_make_rand(const struct aka_keys *keys, uint64_t sqn,
 struct aka_sqn_cfg {
 	unsigned ind_bits;  /* 0..8; TS 33.102 C.3.2 suggests 5 */
 	uint64_t delta;     /* Δ: max SEQ jump accepted (C.2.1), e.g. 2^28 */
-	uint64_t age_limit; /* L: max SEQ age relative to SEQ_MS (C.2.2); 0 = off */
+	uint64_t age_limit; /* L: accept only SEQ_MS - SEQ < L (C.2.2); 0 = off */
 };
 /* (delta 0 is treated as "no Δ limit", like age_limit 0.) */
 #define AKA_SQN_CFG_DEFAULT { .ind_bits = 5, .delta = 1ULL << 28, .age_limit = 0 }

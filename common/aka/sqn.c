@@ -7,7 +7,7 @@
  *  - Δ (C.2.1, wrap-around protection): SEQ − SEQ_MS ≤ Δ, SEQ_MS being the
  *    SEQ of the highest SQN ever accepted, so no single challenge can push
  *    the counter near its end;
- *  - L (C.2.2, optional age limit): SEQ_MS − SEQ ≤ L, so a vector that
+ *  - L (C.2.2, optional age limit): SEQ_MS − SEQ < L, so a vector that
  *    waited too long in a serving node is refused even if its slot is
  *    behind. */
 #include "aka.h"
@@ -68,8 +68,8 @@ int aka_usim_sqn_check(const struct aka_usim_sqn *s, uint64_t sqn)
 		return AKA_ESYNC; /* C.2.2: replayed or older than its slot */
 	if (s->cfg.delta && seq > seq_hi && seq - seq_hi > s->cfg.delta)
 		return AKA_ESYNC; /* C.2.1: jump larger than Δ */
-	if (s->cfg.age_limit && seq < seq_hi && seq_hi - seq > s->cfg.age_limit)
-		return AKA_ESYNC; /* C.2.2: older than L */
+	if (s->cfg.age_limit && seq < seq_hi && seq_hi - seq >= s->cfg.age_limit)
+		return AKA_ESYNC; /* C.2.2: accepted only if SEQ_MS - SEQ < L */
 	return AKA_OK;
 }
 

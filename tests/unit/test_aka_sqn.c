@@ -75,15 +75,16 @@ static void test_delta(void **state)
 	assert_int_equal(aka_usim_sqn_check(&s, SQN(1ULL << 40, 0)), AKA_OK);
 }
 
-/* C.2.2: with L set, a SEQ more than L behind SEQ_MS is refused. */
+/* C.2.2: with L set, only SEQ_MS - SEQ < L is accepted. */
 static void test_age_limit(void **state)
 {
 	struct aka_usim_sqn s = fresh_card(1 << 28, 10);
 
 	(void)state;
 	aka_usim_sqn_accept(&s, SQN(100, 0));
-	assert_int_equal(aka_usim_sqn_check(&s, SQN(90, 1)), AKA_OK);
-	assert_int_equal(aka_usim_sqn_check(&s, SQN(89, 1)), AKA_ESYNC);
+	assert_int_equal(aka_usim_sqn_check(&s, SQN(91, 1)), AKA_OK);
+	assert_int_equal(aka_usim_sqn_check(&s, SQN(90, 1)), AKA_ESYNC);
+	assert_int_equal(aka_usim_sqn_check(&s, SQN(101, 1)), AKA_OK);
 }
 
 /* Wrap: near the end of the 48-bit space the HE's next SQN wraps to SEQ 0,
