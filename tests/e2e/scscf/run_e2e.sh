@@ -89,19 +89,21 @@ PIDS="$PIDS $HSS_PID"
 wait_file "$T/hss.port" || exit 1
 HP=$(cat "$T/hss.port")
 
+# Capture from before the stubs start, so CER/CEA are judged too. UDP is
+# captured wholesale (the SIP ports are not known yet) and narrowed to our
+# ports when read.
+if command -v dumpcap >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1; then
+	dumpcap -q -i lo -w "$T/e2e.pcapng" -f "tcp port $HP or udp" 2>"$T/dumpcap.log" &
+	CAP_PID=$!
+	sleep 1
+fi
+
 # A closed port for the "HSS down" case: bind-and-release is racy, so use
 # the port of a listener we start and stop ourselves (hssd on port 0).
 start_scscf AKA1 "$HP" --hss-timeout 1500
 start_scscf AKA2 "$HP" --scheme AKAv2-MD5
 start_scscf MD5 "$HP" --scheme MD5 --challenge initial
 start_scscf DOWN 9 --hss-timeout 1000
-
-if command -v dumpcap >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1; then
-	dumpcap -q -i lo -w "$T/e2e.pcapng" -f "tcp port $HP or udp port $AKA1_PORT or \
-udp port $AKA2_PORT or udp port $MD5_PORT or udp port $DOWN_PORT" 2>"$T/dumpcap.log" &
-	CAP_PID=$!
-	sleep 1
-fi
 
 # Wait until each stub has its Cx connection open (CEA seen in its log).
 for n in AKA1 AKA2 MD5; do
@@ -167,21 +169,6 @@ kill -CONT "$HSS_PID"
 check "log line for the request Sofia refused itself" grep -q "refused by the SIP parser" "$T/AKA1.log"
 check "no key material in the stub logs" sh -c "! grep -qi -e 'xres' -e ' ck=' -e ' ik=' '$T/AKA1.log'"
 
-if [ -n "$CAP_PID" ]; then
-	sleep 0.5
-	kill "$CAP_PID"; wait "$CAP_PID" 2>/dev/null; CAP_PID=""
-	DEC="-d tcp.port==$HP,diameter"
-	for p in $AKA1_PORT $AKA2_PORT $MD5_PORT $DOWN_PORT; do DEC="$DEC -d udp.port==$p,sip"; done
-	# shellcheck disable=SC2086
-	bad=$(tshark -r "$T/e2e.pcapng" $DEC -Y "_ws.malformed || _ws.expert.severity >= error" 2>/dev/null | wc -l)
-	# shellcheck disable=SC2086
-	total=$(tshark -r "$T/e2e.pcapng" $DEC -Y "sip || diameter" 2>/dev/null | wc -l)
-	check "tshark: $total SIP/Diameter packets, $bad malformed/expert errors" [ "$bad" -eq 0 -a "$total" -gt 0 ]
-	[ "$bad" -eq 0 ] || tshark -r "$T/e2e.pcapng" $DEC -Y "_ws.malformed || _ws.expert.severity >= error" | head -20
-else
-	echo "  (tshark/dumpcap not installed: capture check skipped)"
-fi
-
 # Clean shutdown: each stub exits 0 on SIGTERM (with ASan: no leak report).
 for n in AKA1 AKA2 MD5 DOWN; do
 	eval "pid=\$${n}_PID"
@@ -191,6 +178,32 @@ for n in AKA1 AKA2 MD5 DOWN; do
 	check "$n exits 0 on SIGTERM (got $rc)" [ "$rc" -eq 0 ]
 	PIDS=$(echo "$PIDS" | sed "s/ $pid\b//")
 done
+
+if [ -n "$CAP_PID" ]; then
+	sleep 0.5
+	kill "$CAP_PID"; wait "$CAP_PID" 2>/dev/null; CAP_PID=""
+	DEC="-d tcp.port==$HP,diameter"
+	OURS="tcp.port == $HP"
+	for p in $AKA1_PORT $AKA2_PORT $MD5_PORT $DOWN_PORT; do
+		DEC="$DEC -d udp.port==$p,sip"
+		OURS="$OURS || udp.port == $p"
+	done
+	BAD="($OURS) && (_ws.malformed || _ws.expert.severity >= error)"
+	# shellcheck disable=SC2086
+	bad=$(tshark -r "$T/e2e.pcapng" $DEC -Y "$BAD" 2>/dev/null | wc -l)
+	# shellcheck disable=SC2086
+	total=$(tshark -r "$T/e2e.pcapng" $DEC -Y "($OURS) && (sip || diameter)" 2>/dev/null | wc -l)
+	# shellcheck disable=SC2086
+	cer=$(tshark -r "$T/e2e.pcapng" $DEC -Y "diameter.cmd.code == 257" 2>/dev/null | wc -l)
+	# shellcheck disable=SC2086
+	dpr=$(tshark -r "$T/e2e.pcapng" $DEC -Y "diameter.cmd.code == 282" 2>/dev/null | wc -l)
+	check "tshark: $total SIP/Diameter packets ($cer CER/CEA, $dpr DPR/DPA), $bad malformed/expert errors" \
+		[ "$bad" -eq 0 -a "$total" -gt 0 -a "$cer" -ge 6 -a "$dpr" -ge 3 ]
+	# shellcheck disable=SC2086
+	[ "$bad" -eq 0 ] || tshark -r "$T/e2e.pcapng" $DEC -Y "$BAD" | head -20
+else
+	echo "  (tshark/dumpcap not installed: capture check skipped)"
+fi
 
 if [ $FAIL -ne 0 ]; then
 	KEEP=1
