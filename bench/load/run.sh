@@ -37,7 +37,7 @@ wait_file() { local i; for ((i = 0; i < 200; i++)); do [ -s "$1" ] && return 0; 
 PIDS+=($!)
 wait_file "$WORK/hss.port" || { echo "hssd did not start"; exit 1; }
 "$BIN/scscf-stub" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
-	--hss tcp://127.0.0.1:$(cat "$WORK/hss.port") --origin-host scscf.$REALM --realm $REALM \
+	--hss "tcp://127.0.0.1:$(cat "$WORK/hss.port")" --origin-host scscf.$REALM --realm $REALM \
 	--name sip:scscf.$REALM --hss-host hss.$REALM --hss-realm $REALM --log-level warn \
 	>"$WORK/scscf.log" 2>&1 &
 PIDS+=($!)

@@ -11,7 +11,7 @@
 # "N passed, N failed". Exit 0 all passed, 1 any failed, 77 skipped.
 set -u
 
-BIN= SCN_DIR= OUT= GOLDEN= ONLY=() SEED=${SEED:-5}
+BIN='' SCN_DIR='' OUT='' GOLDEN='' ONLY=() SEED=${SEED:-5}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--bin) BIN=$2; shift 2 ;;
@@ -123,7 +123,7 @@ start_hssd() {
 		--origin-host "$HSS_HOST" --realm "$REALM" --accept-any-peer --seed "$SEED" \
 		--log-level info >"$OUT/logs/$name.hssd.log" 2>&1 &
 	HSSD_PID=$!
-	PIDS+=($HSSD_PID)
+	PIDS+=("$HSSD_PID")
 	if ! wait_file "$WORK/hss.port" 10; then
 		echo "FAIL  $name: hssd did not start"; tail -3 "$OUT/logs/$name.hssd.log"
 		return 1
@@ -132,7 +132,7 @@ start_hssd() {
 }
 
 run_scenario() {
-	local f=$1 name conf sip_port hss_uri= line key val rc cap_pid=
+	local f=$1 name conf sip_port hss_uri='' line key val rc cap_pid=''
 	name=$(basename "$f" .scn)
 	conf=$WORK/$name.conf
 	# provision first: hss-ctl creates the database hssd then opens
@@ -165,7 +165,7 @@ run_scenario() {
 		--name "sip:$SCSCF_HOST" --hss-host "$HSS_HOST" --hss-realm "$REALM" \
 		>"$OUT/logs/$name.scscf.log" 2>&1 &
 	local stub_pid=$!
-	PIDS+=($stub_pid)
+	PIDS+=("$stub_pid")
 	if ! wait_file "$WORK/sip.port" 10; then
 		stop $stub_pid; stop "$HSSD_PID"
 		# A `network` setting this scscf-stub does not have yet: skip, say why.
@@ -184,7 +184,7 @@ run_scenario() {
 		dumpcap -q -i lo -f "port $sip_port or port $HSS_PORT" -w "$OUT/pcap/$name.pcap" \
 			>"$OUT/logs/$name.dumpcap.log" 2>&1 &
 		cap_pid=$!
-		PIDS+=($cap_pid)
+		PIDS+=("$cap_pid")
 		# the file appears once the capture runs; give it a moment more
 		if wait_file "$OUT/pcap/$name.pcap" 5; then
 			sleep 0.3
