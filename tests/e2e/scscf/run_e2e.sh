@@ -166,6 +166,20 @@ echo "== HSS too slow (hssd stopped) -> 504"
 kill -STOP "$HSS_PID"
 client "$AKA1_PORT" 1 hss-down --timeout 5000
 kill -CONT "$HSS_PID"
+echo "== HSS restart: the stub reconnects (back-off) and serves again"
+kill -TERM "$HSS_PID"; wait "$HSS_PID"
+client "$AKA1_PORT" 1 hss-down --timeout 5000
+"$BIN/hssd" --db "$T/hss.db" --listen tcp://127.0.0.1:$HP --origin-host hss.$REALM \
+	--realm $REALM --accept-any-peer --log-level debug --log-file "$T/hssd2.log" &
+HSS_PID=$!
+PIDS="$PIDS $HSS_PID"
+i=0
+until [ "$(grep -c "open (CEA" "$T/AKA1.log")" -ge 2 ]; do
+	i=$((i + 1)); [ $i -gt 150 ] && break
+	sleep 0.1
+done
+check "AKA1 reconnected to the restarted hssd" [ "$(grep -c "open (CEA" "$T/AKA1.log")" -ge 2 ]
+client "$AKA1_PORT" 5 register-only --alg AKAv1-MD5
 check "log line for the request Sofia refused itself" grep -q "refused by the SIP parser" "$T/AKA1.log"
 check "no key material in the stub logs" sh -c "! grep -qi -e 'xres' -e ' ck=' -e ' ik=' '$T/AKA1.log'"
 
