@@ -424,9 +424,10 @@ static int ue_send_answer(struct ue *ue)
 		rc = ue_auth_reanswer(&ue->cfg, &ue->chal, &req, &ue->ans, &ue->ans);
 	ue->opts.corrupt_res = false;
 	if (rc < 0) {
-		ue->error = rc == UE_E_ALG    ? "the challenge's algorithm is not the UE's --alg"
-			    : rc == UE_E_NONCE ? "the nonce is not base64(RAND||AUTN)"
-					       : "cannot compute the digest answer";
+		ue->error = rc == UE_E_ALG      ? "the challenge's algorithm is not the UE's --alg"
+			    : rc == UE_E_NONCE   ? "the nonce is not base64(RAND||AUTN)"
+			    : rc == USIM_ESTATE  ? "cannot write the --usim-state file"
+						 : "cannot compute the digest answer";
 		return -1;
 	}
 	ue->answered = ue->ans.kind == UE_ANS_RES || ue->ans.kind == UE_ANS_PASSWORD;
