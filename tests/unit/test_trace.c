@@ -22,6 +22,7 @@
 #include "verdict.h"
 
 #include "digest/digest.h"
+#include "aka/aka.h"
 #include "util/hex.h"
 
 #define K1 "465b5ce8b199b49faa5f0a2ee238a6bc"
@@ -340,6 +341,74 @@ static void test_verdict_op_opc_swap(void **state)
 	assert_non_null(strstr(v.chk[0].detail, "the OP value treated as OPc"));
 }
 
+/* Resync on set 1: the card is at SQN_MS = SQN + 3 SEQ steps (IND 5 bits);
+ * a valid AUTS must be answered by a new 401, a 403 is the network's fault. */
+static void resync_verdict(int status, struct verdict *v)
+{
+	static const struct keyarg op = { OP1, false };
+	uint8_t rand[16], autn[16], auts[14];
+	char nonce[64], auts_b64[32], buf[1400];
+	struct digest_result r;
+	struct aka_keys k = { .algo = AKA_ALGO_MILENAGE, .res_len = 8 };
+	uint8_t opv[16];
+	struct trace_ctx c;
+	struct trace_opts o = { 0, 3868 };
+	struct pairing p;
+
+	hex_decode_exact(K1, k.k, 16);
+	hex_decode_exact(OP1, opv, 16);
+	aka_opc_from_op(k.k, opv, k.opc);
+	hex_decode_exact(RAND1, rand, 16);
+	hex_decode_exact(AUTN1, autn, 16);
+	assert_int_equal(aka_auts_make(&k, rand, 0xff9bb4d0b607ULL + (3 << 5), auts), 0);
+	b64_encode(auts, 14, auts_b64);
+	nonce_encode(rand, autn, NULL, 0, nonce, sizeof(nonce));
+	struct digest_input in = { .username = IMPI, .realm = REALM, .nonce = nonce,
+				   .uri = "sip:" REALM, .method = "REGISTER",
+				   .qop = DIGEST_QOP_AUTH, .nc = "00000001", .cnonce = "cn" };
+	assert_int_equal(digest_compute(&in, (const uint8_t *)"", 0, &r), 0);
+	trace_init(&c, &o);
+	add_sip(&c, "REGISTER sip:" REALM " SIP/2.0\r\nCall-ID: t1\r\nCSeq: 1 REGISTER\r\n"
+		"Content-Length: 0\r\n\r\n", 1);
+	snprintf(buf, sizeof(buf), "SIP/2.0 401 Unauthorized\r\nCall-ID: t1\r\nCSeq: 1 REGISTER\r\n"
+		 "WWW-Authenticate: Digest realm=\"" REALM "\", nonce=\"%s\", algorithm=AKAv1-MD5, "
+		 "qop=\"auth\"\r\nContent-Length: 0\r\n\r\n", nonce);
+	add_sip(&c, buf, 2);
+	snprintf(buf, sizeof(buf), "REGISTER sip:" REALM " SIP/2.0\r\nCall-ID: t1\r\n"
+		 "CSeq: 2 REGISTER\r\nAuthorization: Digest username=\"" IMPI "\", realm=\""
+		 REALM "\", nonce=\"%s\", uri=\"sip:" REALM "\", response=\"%s\", "
+		 "algorithm=AKAv1-MD5, qop=auth, nc=00000001, cnonce=\"cn\", auts=\"%s\"\r\n"
+		 "Content-Length: 0\r\n\r\n", nonce, r.response, auts_b64);
+	add_sip(&c, buf, 3);
+	snprintf(buf, sizeof(buf), "SIP/2.0 %d X\r\nCall-ID: t1\r\nCSeq: 2 REGISTER\r\n%s"
+		 "Content-Length: 0\r\n\r\n", status, status == 401 ?
+		 "WWW-Authenticate: Digest realm=\"" REALM "\", nonce=\"bmV3\"\r\n" : "");
+	add_sip(&c, buf, 4);
+	assert_int_equal(pair_run(&c, &p), 0);
+	assert_true(p.n >= 1);
+	assert_int_equal(verdict_run(&c, &p.a[0], lookup, (void *)&op, v), 0);
+	pair_free(&p);
+	trace_free(&c);
+}
+
+static void test_verdict_resync(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	resync_verdict(401, &v);
+	assert_true(v.resync);
+	assert_true(v.mac_s_ok);
+	assert_int_equal(v.sqn_ms, 0xff9bb4d0b607ULL + (3 << 5));
+	assert_int_equal(v.seq_delta, 3);
+	assert_int_equal(v.kind, VK_CONSISTENT);
+	assert_non_null(strstr(v.sentence, "card's SQN is 3 ahead"));
+	resync_verdict(403, &v);
+	assert_int_equal(v.kind, VK_MISMATCH);
+	assert_false(v.right);
+	assert_non_null(strstr(v.sentence, "should have re-challenged"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_ip_ext_and_fragments),
 		cmocka_unit_test(test_verdict_set1),
 		cmocka_unit_test(test_verdict_op_opc_swap),
+		cmocka_unit_test(test_verdict_resync),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

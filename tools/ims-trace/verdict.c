@@ -613,11 +613,19 @@ static void sentence(struct vctx *x)
 	} else if (!v->status) {
 		snprintf(v->sentence, sizeof(v->sentence), "no final response in the capture%s%s",
 			 x->cause[0] ? ": " : "", x->cause);
-	} else if (v->resync && v->mac_s_ok && v->status == 401 && !x->ue_wrong) {
-		v->have_right = v->right = true;
-		snprintf(v->sentence, sizeof(v->sentence), "401 was correct: a resynchronisation — "
-			 "the card's SQN is %lld ahead of the HSS's and the network re-challenged",
-			 v->seq_delta);
+	} else if (v->resync && v->mac_s_ok && !x->ue_wrong) {
+		/* TS 33.102 §6.3.5: a valid AUTS is answered with fresh vectors and a
+		 * new challenge, never accepted or refused as such */
+		v->have_right = true;
+		v->right = v->status == 401 || v->status == 407;
+		if (v->right)
+			snprintf(v->sentence, sizeof(v->sentence), "%d was correct: a "
+				 "resynchronisation — the card's SQN is %lld ahead of the HSS's and the "
+				 "network re-challenged", v->status, v->seq_delta);
+		else
+			snprintf(v->sentence, sizeof(v->sentence), "%s was wrong: the AUTS was valid "
+				 "(card SQN %lld ahead) and the network should have re-challenged with a "
+				 "fresh vector", s, v->seq_delta);
 	} else if (ok2xx || reject) {
 		v->have_right = verified;
 		v->right = ok2xx ? expect_ok : !expect_ok;
