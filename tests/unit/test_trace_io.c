@@ -161,6 +161,17 @@ static void test_keydb_shapes(void **state)
 	assert_int_equal(keysrc_lookup(&ks, "nobody@example.net", &k), 1);
 	assert_string_equal(k.source, "cli");
 	keydb_close(&ks);
+	/* an older schema without amf/algo/res_len/password still gives keys */
+	make_db(path, "CREATE TABLE subscriber (impi TEXT, k BLOB, opc BLOB);"
+		      "INSERT INTO subscriber VALUES ('" IMPI "', x'465b5ce8b199b49faa5f0a2ee238a6bc',"
+		      " x'cd63cb71954a9f4e48a5994e37a02baf');");
+	memset(&ks, 0, sizeof(ks));
+	assert_int_equal(keydb_open(&ks, path), 0);
+	assert_int_equal(keysrc_lookup(&ks, IMPI, &k), 1);
+	assert_memory_equal(k.op, want, 16);
+	assert_false(k.have_amf);
+	assert_int_equal(k.algo, AKA_ALGO_MILENAGE);
+	keydb_close(&ks);
 	/* a foreign schema is refused with a reason */
 	make_db(path, "CREATE TABLE users (name TEXT, secret BLOB);");
 	memset(&ks, 0, sizeof(ks));

@@ -45,7 +45,6 @@ int keydb_open(struct keysrc *ks, const char *path)
 		keydb_close(ks);
 		return -1;
 	}
-	ks->db_has_op = has_column(ks->db, "subscriber", "op");
 	return 0;
 }
 
@@ -69,19 +68,36 @@ static bool col_octets(sqlite3_stmt *st, int i, uint8_t *out, size_t n)
 	return t && !hex_decode_exact(t, out, n);
 }
 
-static int db_lookup(struct keysrc *ks, const char *impi, struct trace_keys *out)
+/* Older or hand-made schemas may lack the optional columns: each one is
+ * read when present, else a constant stands in (the column names come from
+ * this fixed table, never from input). */
+static int db_prepare(struct keysrc *ks, sqlite3_stmt **st)
 {
-	static const char sql_op[] =
-		"SELECT k, opc, amf, algo, res_len, password, op FROM subscriber WHERE impi = ?1";
-	static const char sql[] =
-		"SELECT k, opc, amf, algo, res_len, password FROM subscriber WHERE impi = ?1";
-	sqlite3_stmt *st;
-	int rc = 0;
+	static const struct { const char *col, *missing; } opt[] = {
+		{ "amf", "NULL" }, { "algo", "NULL" }, { "res_len", "0" }, { "password", "NULL" },
+	};
+	char sql[256] = "SELECT k, opc";
 
-	if (sqlite3_prepare_v2(ks->db, ks->db_has_op ? sql_op : sql, -1, &st, NULL)) {
+	for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
+		strcat(sql, ", ");
+		strcat(sql, has_column(ks->db, "subscriber", opt[i].col) ? opt[i].col
+									   : opt[i].missing);
+	}
+	strcat(sql, " FROM subscriber WHERE impi = ?1");
+	if (sqlite3_prepare_v2(ks->db, sql, -1, st, NULL)) {
 		snprintf(ks->err, sizeof(ks->err), "--db: %s", sqlite3_errmsg(ks->db));
 		return -1;
 	}
+	return 0;
+}
+
+static int db_lookup(struct keysrc *ks, const char *impi, struct trace_keys *out)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (db_prepare(ks, &st))
+		return -1;
 	sqlite3_bind_text(st, 1, impi, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		memset(out, 0, sizeof(*out));

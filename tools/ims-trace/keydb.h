@@ -16,7 +16,6 @@ struct keysrc {
 	struct sqlite3 *db;
 	char db_path[256];
 	int db_version;       /* PRAGMA user_version */
-	bool db_has_op;       /* subscriber.op column exists */
 	char err[256];        /* last lookup problem, for notes */
 };
 
