@@ -116,6 +116,30 @@ static void test_res_lengths(void **state)
 	assert_int_equal(aka_compute(&keys, rnd, sqn, amf, &o), AKA_EINVAL);
 }
 
+/* A test USIM running XOR against the network side: accept, then replay
+ * gives AUTS whose SQN_MS the HSS recovers. */
+static void test_usim_flow(void **state)
+{
+	struct aka_keys keys;
+	struct aka_sqn_cfg cfg = AKA_SQN_CFG_DEFAULT;
+	struct aka_usim_sqn card;
+	struct aka_usim_result r;
+	struct aka_vector v;
+	uint8_t rnd[16], amf[2] = { 0x80, 0x00 };
+	uint64_t sqn_ms = 0;
+
+	(void)state;
+	keys_xor(&keys, "465b5ce8b199b49faa5f0a2ee238a6bc", 8);
+	h("23553cbe9637a89d218ae64dae47bf35", rnd, 16);
+	aka_usim_sqn_init(&card, &cfg);
+	assert_int_equal(aka_vector_make_rand(&keys, 64, amf, rnd, &v), 0);
+	assert_int_equal(aka_usim_authenticate(&keys, &card, v.rand, v.autn, &r), AKA_OK);
+	assert_memory_equal(r.res, v.xres, 8);
+	assert_int_equal(aka_usim_authenticate(&keys, &card, v.rand, v.autn, &r), AKA_ESYNC);
+	assert_int_equal(aka_auts_check(&keys, v.rand, r.auts, &sqn_ms), AKA_OK);
+	assert_int_equal(sqn_ms, 64);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_case_b),
 		cmocka_unit_test(test_auts),
 		cmocka_unit_test(test_res_lengths),
+		cmocka_unit_test(test_usim_flow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
