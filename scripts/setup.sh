@@ -11,7 +11,7 @@ BUILD_PKGS=(build-essential cmake pkg-config libsofia-sip-ua-dev libssl-dev
 # Real peers and tools of the test suite (tshark decodes every byte we send,
 # freeDiameterd and Kamailio are interop peers, clang builds the fuzzers,
 # qemu + busybox run the SCTP tests inside a kernel that has SCTP).
-TEST_PKGS=(tshark python3 libxml2-utils libosmocore-utils freediameterd kamailio kamailio-ims-modules
+TEST_PKGS=(tshark sip-tester python3 libxml2-utils libosmocore-utils freediameterd kamailio kamailio-ims-modules
 	kamailio-presence-modules clang libclang-rt-14-dev qemu-system-x86
 	busybox-static cpio)
 
