@@ -13,7 +13,9 @@ for f in $(find "$BUILD_DIR" -type f -name 'fuzz_*' -perm -u+x | sort); do
 	found=1
 	work="$BUILD_DIR/fuzz-corpus/$name"
 	mkdir -p "$work"
-	seeds=$(find tests/fuzz -type d -name "corpus_${name#fuzz_}" 2>/dev/null | head -1)
+	n=${name#fuzz_}
+	seeds=$(find tests/fuzz -type d \( -name "corpus_$n" -o -path "tests/fuzz/$n/corpus" \) \
+		2>/dev/null | head -1)
 	echo "fuzz: $name for ${SECONDS_EACH}s (seeds: ${seeds:-none})"
 	"$f" -max_total_time="$SECONDS_EACH" -print_final_stats=0 \
 		-artifact_prefix="$BUILD_DIR/fuzz-artifacts/$name-" \
