@@ -90,8 +90,14 @@ run_native() {
 	for t in "${TESTS[@]}"; do
 		i=$((i + 1))
 		say "test $i: $t"
-		(cd "$work" && PATH="$path$PATH" SCTP_TEST_DATA="$work" timeout "$TMO" sh -c "$t")
+		# Own process group per test, so daemons a test leaves behind (after
+		# a timeout, say) are ended with it — only that group.
+		(cd "$work" && PATH="$path$PATH" SCTP_TEST_DATA="$work" \
+			exec setsid timeout -k 5 "$TMO" sh -c "$t") &
+		local pg=$!
+		wait "$pg"
 		local rc=$?
+		kill -9 -- "-$pg" 2>/dev/null
 		say "test $i exit $rc"
 		fold_rc "$rc"
 	done
