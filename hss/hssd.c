@@ -164,8 +164,8 @@ static void apply_cli(const struct cli *c, struct hss_config *cfg)
 		snprintf(cfg->port_file, sizeof(cfg->port_file), "%s", c->port_file);
 	cfg->seeded = c->seeded;
 	cfg->seed = c->seed;
-	if (!cfg->nlisten) /* RFC 6733 §2.1: 3868 */
-		hss_config_set(cfg, "listen", "tcp://0.0.0.0:3868", err, sizeof(err));
+	if (!cfg->nlisten) /* RFC 6733 §2.1: 3868; loopback unless told otherwise */
+		hss_config_set(cfg, "listen", "tcp://127.0.0.1:3868", err, sizeof(err));
 }
 
 #define HSSD_BUSY_TIMEOUT_MS 250
