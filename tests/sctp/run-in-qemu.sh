@@ -139,16 +139,24 @@ ensure_kernel() {
 	flock 9
 	if [ -f "$kdir/ok" ]; then flock -u 9; return 0; fi
 	rm -rf "$kdir" && mkdir -p "$kdir/mods"
-	local pkg
-	pkg="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')"
-	if [ -z "$pkg" ]; then
+	local pkg try
+	# Stale package lists name a kernel the mirror no longer has: refresh
+	# them once (apt-get update) and try again.
+	for try in 1 2; do
+		pkg="$(apt-cache depends linux-image-amd64 2>/dev/null |
+			awk '/Depends: linux-image-[0-9]/ {print $2; exit}')"
+		if [ -n "$pkg" ]; then
+			say "downloading $pkg (apt-get download, once per cache)"
+			(cd "$kdir" && apt-get download -qq "$pkg" >/dev/null 2>"$kdir/download.log") && break
+		fi
+		[ "$try" -eq 2 ] && {
+			say "FAIL: cannot download the kernel linux-image-amd64 depends on (${pkg:-none found}):"
+			cat "$kdir/download.log" 2>/dev/null
+			exit 1
+		}
+		say "refreshing the package lists (apt-get update)"
 		apt-get update -qq >/dev/null 2>&1
-		pkg="$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')"
-	fi
-	[ -n "$pkg" ] || { say "FAIL: cannot find the package linux-image-amd64 depends on (apt-cache)"; exit 1; }
-	say "downloading $pkg (apt-get download, once per cache)"
-	(cd "$kdir" && apt-get download -qq "$pkg" >/dev/null 2>"$kdir/download.log") ||
-		{ say "FAIL: apt-get download $pkg failed:"; cat "$kdir/download.log"; exit 1; }
+	done
 	local deb; deb="$(ls "$kdir"/*.deb | head -1)"
 	local pats=('./boot/vmlinuz-*')
 	for m in "${MODS[@]}"; do pats+=("*/kernel/$m.ko*"); done
