@@ -143,8 +143,10 @@ static int first_impu(void *arg, const struct db_impu *u)
 	return 1;
 }
 
-static int identify(struct db *db, const char *impi, const char *impu, struct db_sub *s,
-		    struct db_impu *u)
+typedef int (*ident_fn)(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u);
+
+static int identify_by(struct db *db, ident_fn by_impu, const char *impi, const char *impu,
+		       struct db_sub *s, struct db_impu *u)
 {
 	int ret;
 
@@ -156,7 +158,7 @@ static int identify(struct db *db, const char *impi, const char *impu, struct db
 			return ret == -ENOENT ? CX_E_USER_UNKNOWN : -EIO;
 		return db_impu_foreach(db, s->id, first_impu, u) == 1 ? 0 : CX_E_USER_UNKNOWN;
 	}
-	ret = db_ident_by_impu(db, impu, s, u);
+	ret = by_impu(db, impu, s, u);
 	if (ret)
 		return ret == -ENOENT ? CX_E_USER_UNKNOWN : -EIO;
 	if (!*impi || !strcmp(s->impi, impi))
@@ -164,6 +166,12 @@ static int identify(struct db *db, const char *impi, const char *impu, struct db
 	/* The IMPU belongs to another IMPI: 5002 if this IMPI exists at all. */
 	ret = db_sub_by_impi(db, impi, s);
 	return ret == -ENOENT ? CX_E_USER_UNKNOWN : ret ? -EIO : CX_E_IDENTITIES;
+}
+
+static int identify(struct db *db, const char *impi, const char *impu, struct db_sub *s,
+		    struct db_impu *u)
+{
+	return identify_by(db, db_ident_by_impu, impi, impu, s, u);
 }
 
 /* ---- MAR / MAA (TS 29.228 §6.3, TS 29.229 §6.1.7-6.1.8) ------------------------ */
@@ -349,9 +357,13 @@ static int cx_mar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 
 	req_origin(ctx, req, &o);
 	if (!out)
-		out = identify(ctx->db, m.impi, m.impu, &s, &u);
+		/* Only what authentication needs, usually from memory (db.h). */
+		out = identify_by(ctx->db, db_ident_auth, m.impi, m.impu, &s, &u);
 	if (!out)
 		out = mar_scheme(&s, m.scheme, &scheme, &kind);
+	/* db_ident_auth leaves the password out: SIP Digest reads it here. */
+	if (!out && kind == SCHEME_DIGEST && m.impu[0] && db_sub_by_id(ctx->db, s.id, &s))
+		out = -EIO;
 	if (!out && kind == SCHEME_AKA && m.authz)
 		out = mar_resync(&s, m.authz, m.authz_len);
 	if (!out)

@@ -62,6 +62,8 @@ enum db_stmt {
 	DB_RTR_FINISH,
 	DB_RTR_BY_IDS,
 	DB_RTR_BY_ID,
+	DB_AUTH_BY_URI,
+	DB_DATA_VERSION,
 	DB_STMT_COUNT
 };
 
@@ -111,13 +113,83 @@ static const char *const stmt_sql[DB_STMT_COUNT] = {
 	[DB_RTR_BY_IDS] = "SELECT " RTR_COLS " FROM rtr_queue WHERE hbh = $hbh AND e2e = $e2e "
 			  "AND state = 'sent'",
 	[DB_RTR_BY_ID] = "SELECT " RTR_COLS " FROM rtr_queue WHERE id = $id",
+	/* MAR: only what authentication needs (no IMSI, OP, password text,
+	 * barring, IRS, iFC, realm); fills the cache below (AUTH_* columns). */
+	[DB_AUTH_BY_URI] = "SELECT s.id, s.impi, s.algo, s.k, s.opc, s.amf, s.sqn, s.res_len, "
+			   "s.password IS NOT NULL, s.auth_scheme, i.id, coalesce(r.state, 0), "
+			   "r.scscf_name, r.scscf_host FROM impu i JOIN subscriber s ON "
+			   "s.id = i.subscriber_id LEFT JOIN registration r ON r.impu_id = i.id "
+			   "WHERE i.uri = $uri",
+	/* Changes when another connection (hss-ctl) committed to the file. */
+	[DB_DATA_VERSION] = "PRAGMA data_version",
+};
+
+/* ---- MAR cache ------------------------------------------------------------
+ * What a MAR reads (identity, keys, registration's S-CSCF, SQN), kept in
+ * memory so the hot path runs one SQL statement (the SQN UPDATE) instead
+ * of a three-table join. The database stays the single truth:
+ *  - another process's commit (hss-ctl) changes PRAGMA data_version; it is
+ *    read once per transaction (BEGIN IMMEDIATE holds the write lock, so
+ *    nobody else commits until our COMMIT) or per lookup outside one, and
+ *    a change drops everything;
+ *  - this connection's own writes go through this file: the SQN and
+ *    registration setters update/drop their slot after the statement
+ *    succeeded, every other write, any failure and any rollback drop all.
+ * The SQN kept is the one written in the open transaction; a vector still
+ * leaves only after its COMMIT (group commit, app.h). Three direct-mapped
+ * tables: IMPU URI -> identity (2-way by hash), registration by IMPU rowid,
+ * SQN by subscriber rowid (rowids are dense: consecutive ids never collide).
+ * Entries are valid while their generation equals the cache's. */
+#define MC_SLOTS 8192u /* per table; ~9 MB at most once all are used */
+
+struct mc_ident {
+	uint64_t gen;
+	uint32_t hash;
+	bool recent; /* the more recently used way of its set */
+	bool has_password;
+	int64_t sub_id, impu_id;
+	struct aka_keys keys;
+	uint8_t amf[AKA_AMF_LEN];
+	char uri[DB_ID_MAX];
+	char impi[DB_ID_MAX];
+	char auth_scheme[DB_SCHEME_MAX];
+};
+
+struct mc_reg {
+	uint64_t gen;
+	int64_t impu_id;
+	enum db_reg_state state;
+	char name[DB_ID_MAX], host[DB_ID_MAX];
+};
+
+struct mc_sqn {
+	uint64_t gen;
+	int64_t sub_id;
+	uint64_t sqn;
+};
+
+struct mar_cache {
+	uint64_t gen;          /* 0 = never used: tables not allocated */
+	int64_t data_version;
+	bool checked;          /* data_version read in this transaction */
+	struct mc_ident *ident;
+	struct mc_reg *reg;
+	struct mc_sqn *sqn;
 };
 
 struct db {
 	sqlite3 *conn;
 	sqlite3_stmt *stmt[DB_STMT_COUNT];
+	struct mar_cache mc;
 	char errmsg[256];
 };
+
+/* Drops every cached entry (a new generation; tables stay allocated). */
+static void mc_clear(struct db *db)
+{
+	if (db->mc.gen)
+		db->mc.gen++;
+}
 
 static char open_errmsg[640];
 
@@ -144,6 +216,7 @@ const char *db_errmsg(struct db *db)
 /* Records the connection's error and maps the SQLite code to -errno. */
 static int db_fail(struct db *db, int rc, const char *what)
 {
+	mc_clear(db); /* SQLite may have rolled the transaction back */
 	snprintf(db->errmsg, sizeof(db->errmsg), "%s: %s", what, sqlite3_errmsg(db->conn));
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return -EEXIST;
@@ -372,6 +445,11 @@ static int db_setup(struct db *db)
 		if (rc != SQLITE_OK)
 			ret = db_fail(db, rc, stmt_sql[i]);
 	}
+	/* db_sub_set_sqn and mc_fill bind by position. */
+	if (!ret && (sqlite3_bind_parameter_index(db->stmt[DB_SUB_SET_SQN], "$sqn") != 1 ||
+		     sqlite3_bind_parameter_index(db->stmt[DB_SUB_SET_SQN], "$id") != 2 ||
+		     sqlite3_bind_parameter_index(db->stmt[DB_AUTH_BY_URI], "$uri") != 1))
+		abort();
 	return ret;
 }
 
@@ -412,6 +490,11 @@ void db_close(struct db *db)
 	for (int i = 0; i < DB_STMT_COUNT; i++)
 		sqlite3_finalize(db->stmt[i]);
 	sqlite3_close(db->conn);
+	if (db->mc.ident) /* K and OPc: do not leave them in freed memory */
+		explicit_bzero(db->mc.ident, MC_SLOTS * sizeof(*db->mc.ident));
+	free(db->mc.ident);
+	free(db->mc.reg);
+	free(db->mc.sqn);
 	free(db);
 }
 
@@ -422,16 +505,20 @@ struct sqlite3 *db_sqlite(struct db *db)
 
 int db_txn_begin(struct db *db)
 {
+	db->mc.checked = false;
 	return db_exec(db, "BEGIN IMMEDIATE");
 }
 
 int db_txn_commit(struct db *db)
 {
-	return db_exec(db, "COMMIT");
+	db->mc.checked = false;
+	return db_exec(db, "COMMIT"); /* a failure clears the cache (db_fail) */
 }
 
 int db_txn_rollback(struct db *db)
 {
+	db->mc.checked = false;
+	mc_clear(db); /* SQN and registration writes of the turn are undone */
 	return db_exec(db, "ROLLBACK");
 }
 
@@ -497,6 +584,7 @@ int db_sub_add(struct db *db, struct db_sub *s)
 	else
 		sqlite3_bind_null(st, pidx(st, "$password"));
 	bind_text(st, "$scheme", s->auth_scheme[0] ? s->auth_scheme : "Digest-AKAv1-MD5");
+	mc_clear(db); /* writes other than SQN/registration: simply drop all */
 	ret = step_done(db, st, "insert subscriber");
 	if (!ret)
 		s->id = sqlite3_last_insert_rowid(db->conn);
@@ -539,18 +627,26 @@ int db_sub_del(struct db *db, int64_t id)
 	sqlite3_stmt *st = stmt_get(db, DB_SUB_DEL);
 
 	bind_i64(st, "$id", id);
+	mc_clear(db); /* cascades to IMPUs and registrations; rowids may be reused */
 	return step_change(db, st, "delete subscriber");
 }
 
+static void mc_sqn_put(struct db *db, int64_t sub_id, uint64_t sqn);
+
+/* Positional parameters ($sqn is 1, $id is 2: checked at open). */
 int db_sub_set_sqn(struct db *db, int64_t id, uint64_t sqn)
 {
 	sqlite3_stmt *st = stmt_get(db, DB_SUB_SET_SQN);
+	int ret;
 
 	if (sqn > AKA_SQN_MAX)
 		return -EINVAL;
-	bind_i64(st, "$sqn", (int64_t)sqn);
-	bind_i64(st, "$id", id);
-	return step_change(db, st, "update SQN");
+	sqlite3_bind_int64(st, 1, (int64_t)sqn);
+	sqlite3_bind_int64(st, 2, id);
+	ret = step_change(db, st, "update SQN");
+	if (!ret)
+		mc_sqn_put(db, id, sqn);
+	return ret;
 }
 
 int db_sub_foreach(struct db *db, db_sub_fn fn, void *arg)
@@ -608,6 +704,7 @@ int db_impu_add(struct db *db, int64_t sub_id, const char *uri, bool barred, int
 	bind_i64(st, "$barred", barred);
 	bind_i64(st, "$irs", irs);
 	bind_text(st, "$ifc", ifc_xml);
+	mc_clear(db);
 	ret = step_done(db, st, "insert IMPU");
 	if (!ret && id)
 		*id = sqlite3_last_insert_rowid(db->conn);
@@ -650,6 +747,197 @@ int db_ident_by_impu(struct db *db, const char *uri, struct db_sub *s, struct db
 	return ret;
 }
 
+/* ---- MAR cache (design note at struct mar_cache) ---------------------- */
+static uint32_t mc_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static size_t mc_slot(int64_t id)
+{
+	return (size_t)((uint64_t)id & (MC_SLOTS - 1));
+}
+
+static void mc_sqn_put(struct db *db, int64_t sub_id, uint64_t sqn)
+{
+	if (db->mc.gen)
+		db->mc.sqn[mc_slot(sub_id)] = (struct mc_sqn){ db->mc.gen, sub_id, sqn };
+}
+
+static void mc_reg_drop(struct db *db, int64_t impu_id)
+{
+	if (db->mc.gen)
+		db->mc.reg[mc_slot(impu_id)].gen = 0;
+}
+
+static int mc_alloc(struct db *db)
+{
+	struct mar_cache *c = &db->mc;
+
+	c->ident = calloc(MC_SLOTS, sizeof(*c->ident));
+	c->reg = calloc(MC_SLOTS, sizeof(*c->reg));
+	c->sqn = calloc(MC_SLOTS, sizeof(*c->sqn));
+	if (!c->ident || !c->reg || !c->sqn) {
+		free(c->ident);
+		free(c->reg);
+		free(c->sqn);
+		c->ident = NULL;
+		c->reg = NULL;
+		c->sqn = NULL;
+		return -ENOMEM;
+	}
+	c->gen = 1;
+	c->data_version = -1; /* first check drops nothing real */
+	return 0;
+}
+
+/* Drops the cache if another connection committed since it was filled. */
+static int mc_check(struct db *db)
+{
+	struct mar_cache *c = &db->mc;
+	bool in_txn = !sqlite3_get_autocommit(db->conn);
+	sqlite3_stmt *st;
+	int64_t v;
+	int rc;
+
+	if (!c->gen && mc_alloc(db))
+		return -ENOMEM;
+	if (c->checked && in_txn)
+		return 0;
+	st = stmt_get(db, DB_DATA_VERSION);
+	rc = sqlite3_step(st);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, rc, "PRAGMA data_version");
+	if (v != c->data_version)
+		mc_clear(db);
+	c->data_version = v;
+	c->checked = in_txn;
+	return 0;
+}
+
+/* The way of uri's set holding it, else NULL; *victim = the way to fill. */
+static struct mc_ident *mc_ident_find(struct mar_cache *c, const char *uri, uint32_t h,
+				      struct mc_ident **victim)
+{
+	struct mc_ident *set = &c->ident[(h & (MC_SLOTS - 1)) & ~1u];
+
+	for (int w = 0; w < 2; w++)
+		if (set[w].gen == c->gen && set[w].hash == h && !strcmp(set[w].uri, uri)) {
+			set[w].recent = true;
+			set[!w].recent = false;
+			return &set[w];
+		}
+	*victim = set[0].gen != c->gen ? &set[0] : set[1].gen != c->gen ? &set[1]
+		  : set[0].recent ? &set[1] : &set[0];
+	return NULL;
+}
+
+/* One row of DB_AUTH_BY_URI into the three tables. */
+static int mc_fill(struct db *db, const char *uri, uint32_t h, struct mc_ident *e)
+{
+	sqlite3_stmt *st = stmt_get(db, DB_AUTH_BY_URI);
+	struct mar_cache *c = &db->mc;
+	int rc, ret = 0;
+
+	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		char algo[16];
+		struct mc_reg *r;
+
+		e->gen = 0;
+		e->sub_id = sqlite3_column_int64(st, 0);
+		col_text(st, 1, e->impi, sizeof(e->impi));
+		col_text(st, 2, algo, sizeof(algo));
+		e->keys.algo = aka_algo_parse(algo) == AKA_ALGO_XOR ? AKA_ALGO_XOR
+								     : AKA_ALGO_MILENAGE;
+		if (col_blob(st, 3, e->keys.k, AKA_K_LEN) ||
+		    col_blob(st, 4, e->keys.opc, AKA_OP_LEN) ||
+		    col_blob(st, 5, e->amf, AKA_AMF_LEN)) {
+			ret = -EIO;
+		} else {
+			mc_sqn_put(db, e->sub_id, (uint64_t)sqlite3_column_int64(st, 6));
+			e->keys.res_len = (size_t)sqlite3_column_int(st, 7);
+			e->has_password = sqlite3_column_int(st, 8) != 0;
+			col_text(st, 9, e->auth_scheme, sizeof(e->auth_scheme));
+			e->impu_id = sqlite3_column_int64(st, 10);
+			r = &c->reg[mc_slot(e->impu_id)];
+			r->impu_id = e->impu_id;
+			r->state = (enum db_reg_state)sqlite3_column_int(st, 11);
+			col_text(st, 12, r->name, sizeof(r->name));
+			col_text(st, 13, r->host, sizeof(r->host));
+			r->gen = c->gen;
+			snprintf(e->uri, sizeof(e->uri), "%s", uri);
+			e->hash = h;
+			e->gen = c->gen;
+		}
+	} else if (rc == SQLITE_DONE) {
+		ret = -ENOENT;
+	} else {
+		ret = db_fail(db, rc, "identity lookup (MAR)");
+	}
+	sqlite3_reset(st);
+	return ret;
+}
+
+int db_ident_auth(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u)
+{
+	struct mar_cache *c = &db->mc;
+	uint32_t h;
+	struct mc_ident *e, *victim = NULL;
+	const struct mc_reg *r;
+	const struct mc_sqn *q;
+	int ret;
+
+	if (strlen(uri) >= DB_ID_MAX) /* never stored (DB_ID_MAX bounds writers) */
+		return db_ident_by_impu(db, uri, s, u);
+	ret = mc_check(db);
+	if (ret)
+		return ret;
+	h = mc_hash(uri);
+	e = mc_ident_find(c, uri, h, &victim);
+	r = e ? &c->reg[mc_slot(e->impu_id)] : NULL;
+	q = e ? &c->sqn[mc_slot(e->sub_id)] : NULL;
+	if (!e || r->gen != c->gen || r->impu_id != e->impu_id || q->gen != c->gen ||
+	    q->sub_id != e->sub_id) {
+		if (!e)
+			e = victim;
+		ret = mc_fill(db, uri, h, e);
+		if (ret)
+			return ret;
+		r = &c->reg[mc_slot(e->impu_id)];
+		q = &c->sqn[mc_slot(e->sub_id)];
+	}
+	/* Only the fields the header promises; the rest empty, not stale. */
+	s->id = e->sub_id;
+	s->imsi[0] = '\0';
+	memcpy(s->impi, e->impi, strlen(e->impi) + 1);
+	s->keys = e->keys;
+	s->has_op = false;
+	memcpy(s->amf, e->amf, AKA_AMF_LEN);
+	s->sqn = q->sqn;
+	s->has_password = e->has_password;
+	s->password[0] = '\0';
+	memcpy(s->auth_scheme, e->auth_scheme, sizeof(s->auth_scheme));
+	u->id = e->impu_id;
+	u->sub_id = e->sub_id;
+	memcpy(u->uri, e->uri, strlen(e->uri) + 1);
+	u->barred = false;
+	u->irs = 0;
+	u->ifc_xml = NULL;
+	u->state = r->state;
+	memcpy(u->scscf_name, r->name, strlen(r->name) + 1);
+	memcpy(u->scscf_host, r->host, strlen(r->host) + 1);
+	u->scscf_realm[0] = '\0';
+	return 0;
+}
+
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)
 {
 	sqlite3_stmt *st = stmt_get(db, DB_IMPU_BY_SUB);
@@ -667,10 +955,13 @@ int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)
 	return ret;
 }
 
+static void mc_reg_drop(struct db *db, int64_t impu_id);
+
 int db_reg_set(struct db *db, int64_t impu_id, enum db_reg_state state, const char *name,
 	       const char *host, const char *realm)
 {
 	sqlite3_stmt *st = stmt_get(db, DB_REG_SET);
+	int ret;
 
 	bind_i64(st, "$impu", impu_id);
 	bind_i64(st, "$state", state);
@@ -678,7 +969,9 @@ int db_reg_set(struct db *db, int64_t impu_id, enum db_reg_state state, const ch
 	bind_text(st, "$host", host);
 	bind_text(st, "$realm", realm);
 	bind_i64(st, "$now", (int64_t)time(NULL));
-	return step_done(db, st, "update registration");
+	ret = step_done(db, st, "update registration");
+	mc_reg_drop(db, impu_id);
+	return ret;
 }
 
 /* ---- RTR queue ----------------------------------------------------------- */

@@ -117,6 +117,15 @@ int db_impu_by_uri(struct db *db, const char *uri, struct db_impu *out);
 /* The IMPU and its subscriber in one lookup (the Cx hot path); ifc_xml is
  * NULL. -ENOENT when the IMPU is unknown. */
 int db_ident_by_impu(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u);
+/* The MAR hot path (hss/cx.c): the IMPU and its subscriber, only what
+ * authentication needs, from an in-memory cache that stays exact across
+ * processes (PRAGMA data_version) and this connection's writes; one SQL
+ * statement on a miss. Fills s: id, impi, keys, amf, sqn, has_password,
+ * auth_scheme (imsi, op and the password text left empty: fetch with
+ * db_sub_by_id for SIP Digest); u: id, sub_id, uri, state, scscf_name,
+ * scscf_host (barred false, irs 0, ifc_xml NULL, scscf_realm empty).
+ * -ENOENT when the IMPU is unknown. */
+int db_ident_auth(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u);
 /* Every IMPU of a subscriber, in insertion order, with ifc_xml. */
 typedef int (*db_impu_fn)(void *arg, const struct db_impu *u);
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg);
