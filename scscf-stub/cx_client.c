@@ -1,6 +1,7 @@
 /* Cx client: one TCP connection to the HSS in the su_root loop (see the
- * design note in cx_client.h). Framing uses diam_frame_len; message
- * content is built and parsed by cx_msg.c. */
+ * design note in cx_client.h). Stream framing and buffers are the common
+ * diam_conn (conn.h); base messages (CER, DWR/DWA, DPR/DPA) come from the
+ * common builders (base.h); Cx content is built and parsed by cx_msg.c. */
 #include "cx_client.h"
 
 #include <arpa/inet.h>
@@ -14,7 +15,9 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "diameter/base.h"
 #include "diameter/codes.h"
+#include "diameter/conn.h"
 #include "util/log.h"
 
 #define TICK_MS 100
@@ -46,10 +49,8 @@ struct cx_client {
 	uint64_t last_rx;
 	uint64_t dwr_sent;        /* 0 = no DWR outstanding */
 	bool warned;              /* this outage was logged already */
-	uint8_t *rbuf;
-	size_t rlen, rcap;
-	uint8_t *wbuf;
-	size_t wlen, wcap;
+	struct diam_local local;  /* what the base messages say about us */
+	struct diam_conn conn;
 	struct pending *pending;
 	cx_request_fn req_fn;
 	void *req_arg;
@@ -92,7 +93,7 @@ static void close_conn(struct cx_client *c, const char *why)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	c->rlen = c->wlen = 0;
+	diam_conn_clear(&c->conn);
 	c->dwr_sent = 0;
 	set_state(c, CX_IDLE);
 	c->reconnect_at = mono_ms() + c->backoff_ms;
@@ -102,28 +103,11 @@ static void close_conn(struct cx_client *c, const char *why)
 	fail_all(c, -ECONNRESET);
 }
 
-static int grow(uint8_t **buf, size_t *cap, size_t need)
-{
-	size_t n = *cap ? *cap : 4096;
-	uint8_t *p;
-
-	while (n < need)
-		n *= 2;
-	if (n == *cap)
-		return 0;
-	p = realloc(*buf, n);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = n;
-	return 0;
-}
-
 static void update_mask(struct cx_client *c)
 {
 	int ev = SU_WAIT_IN | SU_WAIT_HUP;
 
-	if (c->wlen || c->state == CX_CONNECTING)
+	if (diam_conn_wpending(&c->conn) || c->state == CX_CONNECTING)
 		ev |= SU_WAIT_OUT;
 	if (c->widx > 0)
 		su_root_eventmask(c->root, c->widx, c->fd, ev);
@@ -131,14 +115,14 @@ static void update_mask(struct cx_client *c)
 
 static int flush(struct cx_client *c)
 {
-	while (c->wlen) {
-		ssize_t n = send(c->fd, c->wbuf, c->wlen, MSG_NOSIGNAL);
+	while (diam_conn_wpending(&c->conn)) {
+		ssize_t n = send(c->fd, diam_conn_wdata(&c->conn), diam_conn_wpending(&c->conn),
+				 MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n <= 0)
 			return -errno;
-		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
-		c->wlen -= (size_t)n;
+		diam_conn_wconsume(&c->conn, (size_t)n);
 	}
 	update_mask(c);
 	return 0;
@@ -148,32 +132,28 @@ static int send_bytes(struct cx_client *c, const uint8_t *buf, size_t len)
 {
 	if (c->fd < 0)
 		return -ENOTCONN;
-	if (grow(&c->wbuf, &c->wcap, c->wlen + len))
+	if (diam_conn_queue(&c->conn, buf, len))
 		return -ENOMEM;
-	memcpy(c->wbuf + c->wlen, buf, len);
-	c->wlen += len;
 	return flush(c);
 }
 
 static void send_cer(struct cx_client *c)
 {
-	uint8_t buf[1024], ip[16] = { 0 };
+	uint8_t buf[1024];
+	struct diam_host_ip ip = { .family = 1, .len = 4 };
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	uint16_t fam = 1;
-	size_t iplen = 4;
 	ssize_t n;
 
 	if (!getsockname(c->fd, (struct sockaddr *)&ss, &sl)) {
 		if (ss.ss_family == AF_INET6) {
-			fam = 2, iplen = 16;
-			memcpy(ip, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+			ip.family = 2, ip.len = 16;
+			memcpy(ip.addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
 		} else {
-			memcpy(ip, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+			memcpy(ip.addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
 		}
 	}
-	n = cx_build_cer(buf, sizeof(buf), &c->cfg.id, diam_next_hbh(), diam_next_e2e(), fam, ip,
-			 iplen);
+	n = diam_build_cer(buf, sizeof(buf), &c->local, &ip, diam_next_hbh(), diam_next_e2e());
 	if (n < 0 || send_bytes(c, buf, (size_t)n)) {
 		close_conn(c, "cannot send CER");
 		return;
@@ -182,16 +162,21 @@ static void send_cer(struct cx_client *c)
 	c->state_deadline = mono_ms() + CONNECT_TIMEOUT_MS;
 }
 
-static void answer_base(struct cx_client *c, const struct diam_msg *m, uint32_t result)
+/* DWA, DPA, or the §7.2 answer-message (E bit) for a command we do not serve. */
+static void answer_base(struct cx_client *c, const struct diam_msg *m)
 {
+	struct diam_verdict v = { .result_code = DIAM_COMMAND_UNSUPPORTED, .e_bit = true };
 	uint8_t buf[512];
-	ssize_t n = cx_build_base_answer(buf, sizeof(buf), &c->cfg.id, m, result);
+	ssize_t n;
 
-	if (n > 0) {
-		if (result >= 3000 && result < 4000)
-			buf[4] |= DIAM_FLAG_E;
+	if (m->hdr.code == DIAM_CMD_DW)
+		n = diam_build_dwa(buf, sizeof(buf), m, &c->local, DIAM_SUCCESS);
+	else if (m->hdr.code == DIAM_CMD_DP)
+		n = diam_build_dpa(buf, sizeof(buf), m, &c->local, DIAM_SUCCESS);
+	else
+		n = diam_build_error_answer(buf, sizeof(buf), m->raw, m->raw_len, &c->local, &v);
+	if (n > 0)
 		send_bytes(c, buf, (size_t)n);
-	}
 }
 
 static void handle_request(struct cx_client *c, const struct diam_msg *m)
@@ -199,15 +184,10 @@ static void handle_request(struct cx_client *c, const struct diam_msg *m)
 	uint8_t *buf;
 	ssize_t n = -1;
 
-	switch (m->hdr.code) {
-	case DIAM_CMD_DW:
-		answer_base(c, m, DIAM_SUCCESS);
+	/* DPR (RFC 6733 §5.4): answer, then the peer closes. */
+	if (m->hdr.code == DIAM_CMD_DW || m->hdr.code == DIAM_CMD_DP) {
+		answer_base(c, m);
 		return;
-	case DIAM_CMD_DP: /* RFC 6733 §5.4: answer, then the peer closes */
-		answer_base(c, m, DIAM_SUCCESS);
-		return;
-	default:
-		break;
 	}
 	if (m->hdr.app_id == DIAM_APP_CX && c->req_fn && (buf = malloc(4096))) {
 		n = c->req_fn(c->req_arg, m, buf, 4096);
@@ -216,7 +196,7 @@ static void handle_request(struct cx_client *c, const struct diam_msg *m)
 		free(buf);
 	}
 	if (n < 0)
-		answer_base(c, m, DIAM_COMMAND_UNSUPPORTED);
+		answer_base(c, m);
 }
 
 static void handle_cea(struct cx_client *c, const struct diam_msg *m)
@@ -279,30 +259,31 @@ static bool handle_frame(struct cx_client *c, const uint8_t *buf, size_t len)
 
 static void on_readable(struct cx_client *c)
 {
-	ssize_t n, flen;
+	const uint8_t *msg;
+	uint8_t *room;
+	size_t cap, len;
+	ssize_t n;
+	int rc;
 
-	if (grow(&c->rbuf, &c->rcap, c->rlen + 4096)) {
+	if (!(room = diam_conn_rspace(&c->conn, &cap))) {
 		close_conn(c, "out of memory");
 		return;
 	}
-	n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+	n = recv(c->fd, room, cap, 0);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		close_conn(c, n == 0 ? "peer closed" : strerror(errno));
 		return;
 	}
 	if (n < 0)
 		return;
-	c->rlen += (size_t)n;
-	while ((flen = diam_frame_len(c->rbuf, c->rlen)) > 0 && (size_t)flen <= c->rlen) {
-		if (!handle_frame(c, c->rbuf, (size_t)flen))
+	diam_conn_rcommit(&c->conn, (size_t)n);
+	while ((rc = diam_conn_next(&c->conn, &msg, &len)) == 1)
+		if (!handle_frame(c, msg, len))
 			return;
-		memmove(c->rbuf, c->rbuf + flen, c->rlen - (size_t)flen);
-		c->rlen -= (size_t)flen;
-	}
-	if (flen < 0)
+	if (rc < 0)
 		close_conn(c, "bad Diameter framing");
-	else if (flen > 0 && grow(&c->rbuf, &c->rcap, (size_t)flen))
-		close_conn(c, "out of memory");
+	else
+		diam_conn_rcompact(&c->conn);
 }
 
 static int on_socket(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
@@ -409,7 +390,7 @@ static void watchdog(struct cx_client *c, uint64_t now)
 	}
 	if (c->dwr_sent || now - c->last_rx < tw)
 		return;
-	n = cx_build_dwr(buf, sizeof(buf), &c->cfg.id, diam_next_hbh(), diam_next_e2e());
+	n = diam_build_dwr(buf, sizeof(buf), &c->local, diam_next_hbh(), diam_next_e2e());
 	if (n > 0 && !send_bytes(c, buf, (size_t)n))
 		c->dwr_sent = now;
 }
@@ -430,6 +411,8 @@ static void on_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 		watchdog(c, now);
 }
 
+static const struct diam_app cx_apps[] = { { DIAM_VENDOR_3GPP, DIAM_APP_CX } };
+
 struct cx_client *cx_client_new(su_root_t *root, const struct cx_client_cfg *cfg)
 {
 	struct cx_client *c = calloc(1, sizeof(*c));
@@ -440,8 +423,18 @@ struct cx_client *cx_client_new(su_root_t *root, const struct cx_client_cfg *cfg
 	c->cfg = *cfg;
 	c->fd = -1;
 	c->backoff_ms = BACKOFF_MIN_MS;
+	/* RFC 6733 §5.3.1: Cx advertised the way 3GPP peers expect it. */
+	c->local = (struct diam_local){ .origin_host = cfg->id.origin_host,
+					.origin_realm = cfg->id.origin_realm,
+					.product_name = "scscf-stub",
+					.vendor_id = DIAM_VENDOR_3GPP,
+					.origin_state_id = cfg->id.origin_state_id,
+					.apps = cx_apps,
+					.napps = 1 };
 	c->tick = su_timer_create(su_root_task(root), TICK_MS);
-	if (!c->tick) {
+	if (!c->tick || diam_conn_init(&c->conn)) {
+		if (c->tick)
+			su_timer_destroy(c->tick);
 		free(c);
 		return NULL;
 	}
@@ -500,7 +493,8 @@ void cx_client_free(struct cx_client *c)
 	if (!c)
 		return;
 	if (c->state == CX_OPEN) {
-		n = cx_build_dpr(buf, sizeof(buf), &c->cfg.id, diam_next_hbh(), diam_next_e2e());
+		n = diam_build_dpr(buf, sizeof(buf), &c->local, 0 /* REBOOTING */, diam_next_hbh(),
+				   diam_next_e2e());
 		if (n > 0)
 			send_bytes(c, buf, (size_t)n); /* best effort, no wait for DPA */
 	}
@@ -510,7 +504,6 @@ void cx_client_free(struct cx_client *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	su_timer_destroy(c->tick);
-	free(c->rbuf);
-	free(c->wbuf);
+	diam_conn_free(&c->conn);
 	free(c);
 }

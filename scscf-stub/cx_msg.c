@@ -1,5 +1,6 @@
 /* Cx message builders and parsers (see cx_msg.h). Builders follow the
- * command ABNF of TS 29.229 §6.1 / RFC 6733 §5 line by line; the writer's
+ * command ABNF of TS 29.229 §6.1 line by line (the base messages CER,
+ * DWR/DWA, DPR/DPA are common/diameter/base.c's); the writer's
  * sticky error is checked once by diam_wr_finish (STYLE.md §5). */
 #include "cx_msg.h"
 
@@ -16,60 +17,6 @@ static void put_origin(struct diam_wr *w, const struct cx_ident *id)
 {
 	diam_put_str(w, AVP_ORIGIN_HOST, 0, id->origin_host);
 	diam_put_str(w, AVP_ORIGIN_REALM, 0, id->origin_realm);
-}
-
-/* RFC 6733 §5.3.1: CER advertising Cx the way 3GPP peers expect it. */
-ssize_t cx_build_cer(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
-		     uint32_t e2e, uint16_t ip_family, const uint8_t *ip, size_t ip_len)
-{
-	struct diam_wr w;
-
-	diam_wr_init(&w, buf, cap);
-	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_CE, DIAM_APP_BASE, hbh, e2e);
-	put_origin(&w, id);
-	diam_put_addr(&w, AVP_HOST_IP_ADDRESS, 0, ip_family, ip, ip_len);
-	diam_put_u32(&w, AVP_VENDOR_ID, 0, V3GPP);
-	diam_put_str(&w, AVP_PRODUCT_NAME, 0, "scscf-stub");
-	diam_put_u32(&w, AVP_ORIGIN_STATE_ID, 0, id->origin_state_id);
-	diam_put_u32(&w, AVP_SUPPORTED_VENDOR_ID, 0, V3GPP);
-	diam_put_vendor_app(&w, V3GPP, DIAM_APP_CX);
-	return diam_wr_finish(&w);
-}
-
-ssize_t cx_build_dwr(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
-		     uint32_t e2e)
-{
-	struct diam_wr w;
-
-	diam_wr_init(&w, buf, cap);
-	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_DW, DIAM_APP_BASE, hbh, e2e);
-	put_origin(&w, id);
-	diam_put_u32(&w, AVP_ORIGIN_STATE_ID, 0, id->origin_state_id);
-	return diam_wr_finish(&w);
-}
-
-ssize_t cx_build_dpr(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
-		     uint32_t e2e)
-{
-	struct diam_wr w;
-
-	diam_wr_init(&w, buf, cap);
-	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_DP, DIAM_APP_BASE, hbh, e2e);
-	put_origin(&w, id);
-	diam_put_u32(&w, AVP_DISCONNECT_CAUSE, 0, 0 /* REBOOTING */);
-	return diam_wr_finish(&w);
-}
-
-ssize_t cx_build_base_answer(uint8_t *buf, size_t cap, const struct cx_ident *id,
-			     const struct diam_msg *req, uint32_t result)
-{
-	struct diam_wr w;
-
-	diam_wr_init(&w, buf, cap);
-	diam_answer_begin(&w, req);
-	diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
-	put_origin(&w, id);
-	return diam_wr_finish(&w);
 }
 
 /* TS 29.229 §6.1.10 RTA. */

@@ -1,6 +1,6 @@
-/* Cx messages the S-CSCF sends and receives (TS 29.229 §6.1, RFC 6733
- * §5.3-5.4): builders for CER/DWR/DWA/DPR/DPA/MAR/SAR/RTA and parsers for
- * CEA/MAA/SAA/RTR. Bytes in, structs out: no sockets (STYLE.md §2), so
+/* Cx messages the S-CSCF sends and receives (TS 29.229 §6.1): builders
+ * for MAR/SAR/RTA and parsers for CEA/MAA/SAA/RTR (the base messages are
+ * diameter/base.h's). Bytes in, structs out: no sockets (STYLE.md §2), so
  * the Cx client, the registrar and unit tests share them. */
 #ifndef SCSCF_CX_MSG_H
 #define SCSCF_CX_MSG_H
@@ -20,15 +20,6 @@ struct cx_ident {
 };
 
 /* Each returns the message length, or a negative DIAM_E* value. */
-ssize_t cx_build_cer(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
-		     uint32_t e2e, uint16_t ip_family, const uint8_t *ip, size_t ip_len);
-ssize_t cx_build_dwr(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
-		     uint32_t e2e);
-ssize_t cx_build_dpr(uint8_t *buf, size_t cap, const struct cx_ident *id, uint32_t hbh,
-		     uint32_t e2e);
-/* Base answers (DWA, DPA) echo the request's header ids. */
-ssize_t cx_build_base_answer(uint8_t *buf, size_t cap, const struct cx_ident *id,
-			     const struct diam_msg *req, uint32_t result);
 ssize_t cx_build_rta(uint8_t *buf, size_t cap, const struct cx_ident *id,
 		     const struct diam_msg *req, uint32_t result);
 

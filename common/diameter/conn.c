@@ -32,6 +32,12 @@ void diam_conn_free(struct diam_conn *c)
 	memset(c, 0, sizeof(*c));
 }
 
+void diam_conn_clear(struct diam_conn *c)
+{
+	c->rlen = c->rpos = c->wlen = c->wpos = 0;
+	c->eof = false;
+}
+
 static int grow(uint8_t **buf, size_t *cap, size_t need)
 {
 	size_t n = *cap ? *cap : INIT_CAP;

@@ -22,6 +22,9 @@ struct diam_conn {
 /* 0 or -ENOMEM. Free with diam_conn_free. */
 int diam_conn_init(struct diam_conn *c);
 void diam_conn_free(struct diam_conn *c);
+/* Drops everything buffered both ways and the eof mark, keeping the
+ * buffers (a client reconnecting on the same diam_conn). */
+void diam_conn_clear(struct diam_conn *c);
 
 /* Room to read into (at least 4 KiB, more when a long message is being
  * assembled). NULL on -ENOMEM. Then diam_conn_rcommit(n) with what arrived. */
