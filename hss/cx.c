@@ -111,14 +111,6 @@ static int req_str(const struct diam_msg *m, uint32_t code, uint32_t vendor, cha
 	return ret ? CX_E_INVALID : 0;
 }
 
-static void echo_avp(struct diam_wr *w, const struct diam_msg *req, uint32_t code, uint32_t vendor)
-{
-	struct diam_avp a;
-
-	if (diam_msg_find(req, code, vendor, &a) == 0)
-		diam_put_raw_avp(w, &a);
-}
-
 /* The requester's identity, recorded with the S-CSCF name so that an RTR
  * can later be addressed (Destination-Host/-Realm) to that S-CSCF. */
 struct origin {
@@ -177,7 +169,23 @@ static int identify(struct db *db, const char *impi, const char *impu, struct db
 /* ---- MAR / MAA (TS 29.228 §6.3, TS 29.229 §6.1.7-6.1.8) ------------------------ */
 enum scheme_kind { SCHEME_AKA, SCHEME_DIGEST };
 
+/* The top-level AVPs a MAR reads, found in one walk over the request
+ * (the core validated its framing); the first occurrence of each, as
+ * diam_msg_find would return. */
+enum { MA_USER, MA_IMPU, MA_SERVER, MA_NITEMS, MA_ITEM, MA_OHOST, MA_OREALM, MA_COUNT };
+static const struct { uint32_t code, vendor; } mar_wanted[MA_COUNT] = {
+	[MA_USER] = { AVP_USER_NAME, 0 },
+	[MA_IMPU] = { AVP_CX_PUBLIC_IDENTITY, V3 },
+	[MA_SERVER] = { AVP_CX_SERVER_NAME, V3 },
+	[MA_NITEMS] = { AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3 },
+	[MA_ITEM] = { AVP_CX_SIP_AUTH_DATA_ITEM, V3 },
+	[MA_OHOST] = { AVP_ORIGIN_HOST, 0 },
+	[MA_OREALM] = { AVP_ORIGIN_REALM, 0 },
+};
+
 struct mar_req {
+	struct diam_avp avp[MA_COUNT];
+	bool has[MA_COUNT];
 	char impi[DB_ID_MAX], impu[DB_ID_MAX], server[DB_ID_MAX];
 	char scheme[DB_SCHEME_MAX + 16];
 	uint32_t n;
@@ -185,25 +193,62 @@ struct mar_req {
 	size_t authz_len;
 };
 
+static void mar_collect(const struct diam_msg *req, struct mar_req *m)
+{
+	struct diam_iter it;
+	struct diam_avp a;
+
+	diam_iter_msg(&it, req);
+	while (diam_iter_next(&it, &a) == 1)
+		for (int i = 0; i < MA_COUNT; i++)
+			if (a.code == mar_wanted[i].code && a.vendor == mar_wanted[i].vendor) {
+				if (!m->has[i])
+					m->avp[i] = a;
+				m->has[i] = true;
+				break;
+			}
+}
+
+/* req_str() over a collected AVP. */
+static int mar_str(const struct mar_req *m, int which, char *buf, size_t sz)
+{
+	buf[0] = '\0';
+	if (!m->has[which])
+		return 0;
+	return diam_avp_str(&m->avp[which], buf, sz) ? CX_E_INVALID : 0;
+}
+
+/* req_origin() over the collected AVPs. */
+static void mar_origin(const struct hss_ctx *ctx, const struct mar_req *m, struct origin *o)
+{
+	if (mar_str(m, MA_OHOST, o->host, sizeof(o->host)) || !o->host[0])
+		snprintf(o->host, sizeof(o->host), "%s", ctx->peer_host ? ctx->peer_host : "");
+	if (mar_str(m, MA_OREALM, o->realm, sizeof(o->realm)))
+		o->realm[0] = '\0';
+}
+
 static int mar_parse(const struct diam_msg *req, struct mar_req *m)
 {
-	struct diam_avp item, a;
-	int ret = req_str(req, AVP_USER_NAME, 0, m->impi, sizeof(m->impi));
+	struct diam_avp a;
+	const struct diam_avp *item = &m->avp[MA_ITEM];
+	int ret;
 
+	mar_collect(req, m);
+	ret = mar_str(m, MA_USER, m->impi, sizeof(m->impi));
 	if (!ret)
-		ret = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, m->impu, sizeof(m->impu));
+		ret = mar_str(m, MA_IMPU, m->impu, sizeof(m->impu));
 	if (!ret)
-		ret = req_str(req, AVP_CX_SERVER_NAME, V3, m->server, sizeof(m->server));
+		ret = mar_str(m, MA_SERVER, m->server, sizeof(m->server));
 	if (ret)
 		return ret;
-	if (diam_msg_u32(req, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, &m->n))
+	if (!m->has[MA_NITEMS] || diam_avp_u32(&m->avp[MA_NITEMS], &m->n))
 		m->n = 1;
-	if (diam_msg_find(req, AVP_CX_SIP_AUTH_DATA_ITEM, V3, &item))
+	if (!m->has[MA_ITEM])
 		return 0; /* no item: scheme "Unknown" */
-	if (diam_group_find(&item, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, &a) == 0 &&
+	if (diam_group_find(item, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, &a) == 0 &&
 	    diam_avp_str(&a, m->scheme, sizeof(m->scheme)))
 		return CX_E_SCHEME;
-	if (diam_group_find(&item, AVP_CX_SIP_AUTHORIZATION, V3, &a) == 0) {
+	if (diam_group_find(item, AVP_CX_SIP_AUTHORIZATION, V3, &a) == 0) {
 		m->authz = a.data;
 		m->authz_len = a.len;
 	}
@@ -355,7 +400,7 @@ static int cx_mar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 	unsigned n = 0;
 	int out = mar_parse(req, &m);
 
-	req_origin(ctx, req, &o);
+	mar_origin(ctx, &m, &o);
 	if (!out)
 		/* Only what authentication needs, usually from memory (db.h). */
 		out = identify_by(ctx->db, db_ident_auth, m.impi, m.impu, &s, &u);
@@ -377,8 +422,10 @@ static int cx_mar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 
 	answer_head(ctx, req, w, out);
 	/* Kamailio reads the identities from the answer, errors included. */
-	echo_avp(w, req, AVP_USER_NAME, 0);
-	echo_avp(w, req, AVP_CX_PUBLIC_IDENTITY, V3);
+	if (m.has[MA_USER])
+		diam_put_raw_avp(w, &m.avp[MA_USER]);
+	if (m.has[MA_IMPU])
+		diam_put_raw_avp(w, &m.avp[MA_IMPU]);
 	if (!out) {
 		diam_put_u32(w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, n);
 		if (kind == SCHEME_AKA)

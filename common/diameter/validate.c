@@ -96,6 +96,13 @@ bool diam_utf8_valid(const uint8_t *s, size_t n)
 
 	while (i < n) {
 		uint8_t c = s[i];
+		uint64_t w;
+
+		/* Identities are ASCII: eight octets per step until a high bit. */
+		if (n - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull))) {
+			i += 8;
+			continue;
+		}
 		size_t k = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
 			   : (c & 0xf8) == 0xf0 ? 3 : 9;
 
