@@ -31,6 +31,7 @@
  * db_open() runs the steps above the file's PRAGMA user_version, each in
  * its own transaction, and refuses a file newer than DB_SCHEMA_VERSION. */
 #include "db.h"
+#include "db_mem.h"
 #include "schema_sql.h"
 
 #include <errno.h>
@@ -464,6 +465,7 @@ int db_open(const char *path, struct db **out)
 	/* No global memory statistics: they cost a mutex per malloc. Only
 	 * possible before SQLite initialises; later calls fail harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	db_mem_install(); /* small blocks from free lists (db_mem.c) */
 	/* NOMUTEX: a connection is used by one thread only (hssd is one loop). */
 	if (sqlite3_open_v2(path, &db->conn,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
