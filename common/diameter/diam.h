@@ -121,6 +121,10 @@ int diam_avp_addr(const struct diam_avp *a, uint16_t *family, uint8_t *addr, siz
 int diam_msg_u32(const struct diam_msg *msg, uint32_t code, uint32_t vendor, uint32_t *v);
 int diam_msg_str(const struct diam_msg *msg, uint32_t code, uint32_t vendor, char *buf,
 		 size_t bufsz);
+/* An answer's outcome: Result-Code, else the Experimental-Result-Code
+ * inside Experimental-Result (*experimental set, may be NULL). 0, or
+ * DIAM_ENOENT when the answer carries neither. (result.c) */
+int diam_msg_result(const struct diam_msg *m, uint32_t *code, bool *experimental);
 
 /* ---- Building ---------------------------------------------------------- */
 #define DIAM_WR_MAX_DEPTH 8

@@ -259,6 +259,46 @@ static void test_dict(void **state)
 	assert_string_equal(diam_dict_avp_by_name("KASME")->name, "KASME");
 }
 
+/* diam_msg_result: Result-Code first, else Experimental-Result-Code
+ * (TS 29.229 §6.2.2 DIAMETER_ERROR_USER_UNKNOWN 5001), else none. */
+static ssize_t build_answer(uint8_t *buf, size_t cap, int kind)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, DIAM_FLAG_P, DIAM_CMD_MA, DIAM_APP_CX, 1, 2);
+	diam_put_str(&w, AVP_SESSION_ID, 0, SID);
+	if (kind == 1)
+		diam_put_u32(&w, AVP_RESULT_CODE, 0, 2001);
+	else if (kind == 2)
+		diam_put_exp_result(&w, DIAM_VENDOR_3GPP, 5001);
+	return diam_wr_finish(&w);
+}
+
+static void test_msg_result(void **state)
+{
+	static const uint32_t want[3] = { 0, 2001, 5001 };
+	uint8_t buf[256];
+	struct diam_msg m;
+	uint32_t code;
+	bool exp;
+
+	(void)state;
+	for (int kind = 0; kind < 3; kind++) {
+		ssize_t n = build_answer(buf, sizeof(buf), kind);
+
+		assert_true(n > 0);
+		assert_int_equal(diam_msg_parse(buf, (size_t)n, &m), 0);
+		code = 0;
+		exp = true;
+		assert_int_equal(diam_msg_result(&m, &code, &exp), kind ? 0 : DIAM_ENOENT);
+		assert_int_equal(code, want[kind]);
+		assert_int_equal(exp, kind == 2);
+	}
+	assert_int_equal(diam_msg_result(&m, &code, NULL), 0); /* NULL flag allowed */
+	assert_int_equal(code, 5001);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_iter_rejects),    cmocka_unit_test(test_builder_overflow_sticky),
 		cmocka_unit_test(test_typed_getters),   cmocka_unit_test(test_answer_begin),
 		cmocka_unit_test(test_ids),             cmocka_unit_test(test_dict),
+		cmocka_unit_test(test_msg_result),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
