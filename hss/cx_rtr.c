@@ -8,19 +8,17 @@
  * cx_on_answer(): on success the IMPUs become NOT_REGISTERED and the S-CSCF
  * name is dropped; the row is closed as done or failed either way.
  * A peer that is not connected is retried on later ticks, up to
- * RTR_MAX_ATTEMPTS times. */
+ * HSS_OUT_MAX_ATTEMPTS times (out_queue.h, shared with S6a CLR/IDR). */
 #include "cx.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "out_queue.h"
 #include "util/log.h"
 
 #define V3 DIAM_VENDOR_3GPP
-#define RTR_PER_TICK 16
-#define RTR_MAX_ATTEMPTS 30
 #define RTR_BUF 8192
-#define NO_STATE_MAINTAINED 1
 
 struct rtr_target {
 	struct db_sub sub;
@@ -79,21 +77,11 @@ static ssize_t rtr_build(struct hss_ctx *ctx, const struct db_rtr *r, const stru
 			 uint32_t hbh, uint32_t e2e, uint8_t *buf, size_t cap)
 {
 	struct diam_wr w;
-	char sid[DB_ID_MAX + 32];
 	struct put_ctx p = {&w, t->impu.scscf_host};
 
 	diam_wr_init(&w, buf, cap);
-	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_RT, DIAM_APP_CX, hbh, e2e);
-	diam_session_id(ctx->id.origin_host, sid, sizeof(sid));
-	diam_put_str(&w, AVP_SESSION_ID, 0, sid);
-	diam_put_vendor_app(&w, V3, DIAM_APP_CX);
-	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, NO_STATE_MAINTAINED);
-	diam_put_str(&w, AVP_ORIGIN_HOST, 0, ctx->id.origin_host);
-	diam_put_str(&w, AVP_ORIGIN_REALM, 0, ctx->id.origin_realm);
-	diam_put_str(&w, AVP_DESTINATION_HOST, 0, t->impu.scscf_host);
-	diam_put_str(&w, AVP_DESTINATION_REALM, 0,
-		     t->impu.scscf_realm[0] ? t->impu.scscf_realm : ctx->id.origin_realm);
-	diam_put_str(&w, AVP_USER_NAME, 0, t->sub.impi);
+	hss_out_head(ctx, &w, DIAM_CMD_RT, DIAM_APP_CX, t->impu.scscf_host, t->impu.scscf_realm,
+		     t->sub.impi, hbh, e2e);
 	if (t->one_impu)
 		diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3, t->impu.uri);
 	else if (db_impu_foreach(ctx->db, t->sub.id, put_registered, &p))
@@ -121,17 +109,20 @@ static void rtr_send_one(struct hss_ctx *ctx, const struct db_rtr *r)
 		return;
 	}
 	len = rtr_build(ctx, r, &t, hbh, e2e, buf, sizeof(buf));
-	ret = len < 0 ? (int)len : hss_core_send_request(ctx, t.impu.scscf_host, buf, (size_t)len);
-	if (ret == 0) {
+	switch (hss_out_send(ctx, t.impu.scscf_host, buf, len, r->attempts, &ret)) {
+	case HSS_OUT_SENT:
 		LOGI(LOG_DIAM, "RTR %lld for %s sent to %s", (long long)r->id, r->impi,
 		     t.impu.scscf_host);
 		db_rtr_mark_sent(ctx->db, r->id, t.impu.scscf_host, hbh, e2e);
-	} else if (ret == -ENOTCONN && r->attempts + 1 < RTR_MAX_ATTEMPTS) {
+		break;
+	case HSS_OUT_RETRY:
 		db_rtr_retry(ctx->db, r->id);
-	} else {
+		break;
+	case HSS_OUT_DROP:
 		LOGW(LOG_DIAM, "RTR %lld for %s to %s: not sent (%d), dropped", (long long)r->id,
 		     r->impi, t.impu.scscf_host, ret);
 		db_rtr_finish(ctx->db, r->id, false, 0);
+		break;
 	}
 }
 
@@ -140,24 +131,10 @@ void cx_tick(struct hss_ctx *ctx)
 	struct db_rtr r;
 	int64_t after = 0;
 
-	for (int i = 0; i < RTR_PER_TICK && db_rtr_next_queued(ctx->db, after, &r) == 0; i++) {
+	for (int i = 0; i < HSS_OUT_PER_TICK && db_rtr_next_queued(ctx->db, after, &r) == 0; i++) {
 		after = r.id;
 		rtr_send_one(ctx, &r);
 	}
-}
-
-/* Result-Code, or the Experimental-Result-Code inside Experimental-Result. */
-static uint32_t answer_result(const struct diam_msg *ans)
-{
-	struct diam_avp er, c;
-	uint32_t v = 0;
-
-	if (diam_msg_u32(ans, AVP_RESULT_CODE, 0, &v) == 0)
-		return v;
-	if (diam_msg_find(ans, AVP_EXPERIMENTAL_RESULT, 0, &er) == 0 &&
-	    diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &c) == 0)
-		diam_avp_u32(&c, &v);
-	return v;
 }
 
 /* TS 29.228 §6.1.3.1: after a successful RTA the identities are no longer
@@ -188,8 +165,7 @@ void cx_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans)
 		     ans->hdr.e2e);
 		return;
 	}
-	result = answer_result(ans);
-	ok = result >= 2000 && result < 3000;
+	ok = hss_out_answer_ok(ans, &result);
 	LOGN(LOG_DIAM, "RTA for RTR %lld (%s): result %u", (long long)r.id, r.impi, result);
 	if (ok)
 		rtr_deregister(ctx, &r);

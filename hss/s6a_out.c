@@ -8,7 +8,7 @@
  *    whose MME is registered; hssd's tick sends it with the whole current
  *    Subscription-Data (All-APN-Configurations-Included);
  *  - s6a_tick() retries requests whose MME was not connected, up to
- *    S6A_MAX_ATTEMPTS ticks; s6a_on_answer() closes a row from its answer.
+ *    HSS_OUT_MAX_ATTEMPTS ticks (out_queue.h, shared with the Cx RTR); s6a_on_answer() closes a row from its answer.
  *
  * Like every gated output (hss_core_send_request), a request leaves only
  * after the turn's commit, so it never reflects state that was rolled
@@ -18,30 +18,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "out_queue.h"
 #include "util/log.h"
 
 #define V3 DIAM_VENDOR_3GPP
-#define S6A_PER_TICK 16
-#define S6A_MAX_ATTEMPTS 30
 #define S6A_REQ_BUF 16384
-#define NO_STATE_MAINTAINED 1
-
-static void req_head(struct hss_ctx *ctx, struct diam_wr *w, uint32_t cmd, const char *host,
-		     const char *realm, const char *imsi, uint32_t hbh, uint32_t e2e)
-{
-	char sid[DB_ID_MAX + 32];
-
-	diam_put_hdr(w, DIAM_FLAG_R | DIAM_FLAG_P, cmd, DIAM_APP_S6A, hbh, e2e);
-	diam_session_id(ctx->id.origin_host, sid, sizeof(sid));
-	diam_put_str(w, AVP_SESSION_ID, 0, sid);
-	diam_put_vendor_app(w, V3, DIAM_APP_S6A);
-	diam_put_u32(w, AVP_AUTH_SESSION_STATE, 0, NO_STATE_MAINTAINED);
-	diam_put_str(w, AVP_ORIGIN_HOST, 0, ctx->id.origin_host);
-	diam_put_str(w, AVP_ORIGIN_REALM, 0, ctx->id.origin_realm);
-	diam_put_str(w, AVP_DESTINATION_HOST, 0, host);
-	diam_put_str(w, AVP_DESTINATION_REALM, 0, realm[0] ? realm : ctx->id.origin_realm);
-	diam_put_str(w, AVP_USER_NAME, 0, imsi);
-}
 
 /* CLR ::= ... {User-Name} {Cancellation-Type} [CLR-Flags]; CLR-Flags
  * S6a/S6d-Indicator set: the CLR goes to an MME (§7.3.152). */
@@ -51,7 +32,7 @@ static ssize_t clr_build(struct hss_ctx *ctx, const struct db_s6a_req *r, uint32
 	struct diam_wr w;
 
 	diam_wr_init(&w, buf, cap);
-	req_head(ctx, &w, DIAM_CMD_CL, r->host, r->realm, r->imsi, hbh, e2e);
+	hss_out_head(ctx, &w, DIAM_CMD_CL, DIAM_APP_S6A, r->host, r->realm, r->imsi, hbh, e2e);
 	diam_put_u32(&w, AVP_S6A_CANCELLATION_TYPE, V3, (uint32_t)r->cancel_type);
 	diam_put_u32(&w, S6A_AVP_CLR_FLAGS, V3, S6A_CLR_S6A_INDICATOR);
 	return diam_wr_finish(&w);
@@ -67,7 +48,7 @@ static ssize_t idr_build(struct hss_ctx *ctx, const struct db_s6a_req *r,
 	int ret;
 
 	diam_wr_init(&w, buf, cap);
-	req_head(ctx, &w, DIAM_CMD_ID, r->host, r->realm, r->imsi, hbh, e2e);
+	hss_out_head(ctx, &w, DIAM_CMD_ID, DIAM_APP_S6A, r->host, r->realm, r->imsi, hbh, e2e);
 	ret = s6a_put_subscription_data(&w, ctx->db, s, e);
 	if (ret)
 		return ret;
@@ -101,20 +82,24 @@ static void send_one(struct hss_ctx *ctx, struct db_s6a_req *r)
 	static uint8_t buf[S6A_REQ_BUF];
 	uint32_t hbh = diam_next_hbh(), e2e = diam_next_e2e();
 	ssize_t len = build(ctx, r, hbh, e2e, buf, sizeof(buf));
-	int ret = len < 0 ? (int)len : hss_core_send_request(ctx, r->host, buf, (size_t)len);
+	int ret;
 
-	if (ret == 0) {
+	switch (hss_out_send(ctx, r->host, buf, len, r->attempts, &ret)) {
+	case HSS_OUT_SENT:
 		LOGI(LOG_DIAM, "%s %lld for %s sent to %s", r->kind, (long long)r->id, r->imsi,
 		     r->host);
 		db_s6a_req_mark_sent(ctx->db, r->id, r->host, hbh, e2e);
-	} else if (ret == -ENOTCONN && r->attempts + 1 < S6A_MAX_ATTEMPTS) {
+		break;
+	case HSS_OUT_RETRY:
 		db_s6a_req_retry(ctx->db, r->id);
-	} else {
+		break;
+	case HSS_OUT_DROP:
 		LOGW(LOG_DIAM, "%s %lld for %s to %s: not sent (%s), dropped", r->kind,
 		     (long long)r->id, r->imsi, r->host[0] ? r->host : "-",
 		     ret == -ENOLINK ? "no MME registered" : ret == -ENOTCONN ? "not connected"
 		     : ret == -ENOENT ? "unknown user" : "build failed");
 		db_s6a_req_finish(ctx->db, r->id, false, 0);
+		break;
 	}
 }
 
@@ -137,24 +122,10 @@ void s6a_tick(struct hss_ctx *ctx)
 	struct db_s6a_req r;
 	int64_t after = 0;
 
-	for (int i = 0; i < S6A_PER_TICK && db_s6a_req_next_queued(ctx->db, after, &r) == 0; i++) {
+	for (int i = 0; i < HSS_OUT_PER_TICK && db_s6a_req_next_queued(ctx->db, after, &r) == 0; i++) {
 		after = r.id;
 		send_one(ctx, &r);
 	}
-}
-
-/* Result-Code, or the Experimental-Result-Code inside Experimental-Result. */
-static uint32_t answer_result(const struct diam_msg *ans)
-{
-	struct diam_avp er, c;
-	uint32_t v = 0;
-
-	if (diam_msg_u32(ans, AVP_RESULT_CODE, 0, &v) == 0)
-		return v;
-	if (diam_msg_find(ans, AVP_EXPERIMENTAL_RESULT, 0, &er) == 0 &&
-	    diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &c) == 0)
-		diam_avp_u32(&c, &v);
-	return v;
 }
 
 /* CLA: the old MME has dropped the context; IDA: it has the new profile.
@@ -174,8 +145,7 @@ void s6a_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans)
 		     ans->hdr.code, ans->hdr.hbh, ans->hdr.e2e);
 		return;
 	}
-	result = answer_result(ans);
-	ok = result >= 2000 && result < 3000;
+	ok = hss_out_answer_ok(ans, &result);
 	LOGN(LOG_DIAM, "%.2sA for %s %lld (%s) from %s: result %u", r.kind, r.kind,
 	     (long long)r.id, r.imsi, r.host, result);
 	db_s6a_req_finish(ctx->db, r.id, ok, result);
