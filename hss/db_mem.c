@@ -34,6 +34,11 @@
 #endif
 #endif
 
+#ifdef MEM_SANITIZED
+void db_mem_install(void)
+{
+}
+#else
 struct free_block {
 	struct free_block *next;
 };
@@ -136,12 +141,11 @@ static void mem_shutdown(void *arg)
 
 void db_mem_install(void)
 {
-#ifndef MEM_SANITIZED
 	static const sqlite3_mem_methods methods = {
 		mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup,
 		mem_init, mem_shutdown, NULL,
 	};
 
 	sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
-#endif
 }
+#endif
