@@ -5,7 +5,7 @@
 
 #include "test_cx_util.h"
 
-static void mar(struct cxf *f, const char *impi, const char *impu, uint32_t n, const char *scheme,
+static void mar(struct hssf *f, const char *impi, const char *impu, uint32_t n, const char *scheme,
 		const uint8_t *authz, size_t authz_len)
 {
 	uint8_t buf[4096];
@@ -26,20 +26,8 @@ static void mar(struct cxf *f, const char *impi, const char *impu, uint32_t n, c
 	cxf_run(f, buf, &w);
 }
 
-static void keys_a(struct aka_keys *k)
-{
-	uint8_t op[16];
-
-	memset(k, 0, sizeof(*k));
-	k->algo = AKA_ALGO_MILENAGE;
-	k->res_len = 8;
-	assert_int_equal(hex_decode_exact(SET1_K, k->k, 16), 0);
-	assert_int_equal(hex_decode_exact(SET1_OP, op, 16), 0);
-	assert_int_equal(aka_opc_from_op(k->k, op, k->opc), 0);
-}
-
 /* Every echoed identity of an MAA, errors included (kamailio-interop.md). */
-static void assert_echo(struct cxf *f, const char *impi, const char *impu)
+static void assert_echo(struct hssf *f, const char *impi, const char *impu)
 {
 	char s[256];
 
@@ -57,7 +45,7 @@ struct seen {
 
 /* Checks each SIP-Auth-Data-Item with the USIM (TS 33.102 §6.3.3): MAC-A
  * verifies, XRES = RES, CK/IK match, SQNs increase, RANDs differ. */
-static void check_vectors(struct cxf *f, const char *scheme, struct aka_usim_sqn *usim,
+static void check_vectors(struct hssf *f, const char *scheme, struct aka_usim_sqn *usim,
 			  struct seen *seen)
 {
 	struct diam_iter it;
@@ -68,7 +56,7 @@ static void check_vectors(struct cxf *f, const char *scheme, struct aka_usim_sqn
 	int before = seen->n;
 	char s[64];
 
-	keys_a(&k);
+	hssf_keys_set1(&k);
 	assert_int_equal(diam_msg_u32(&f->msg, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, &items), 0);
 	diam_iter_msg(&it, &f->msg);
 	while (diam_iter_next(&it, &a) == 1) {
@@ -100,7 +88,7 @@ static void check_vectors(struct cxf *f, const char *scheme, struct aka_usim_sqn
 	assert_int_equal(items, (uint32_t)(seen->n - before));
 }
 
-static uint64_t stored_sqn(struct cxf *f, const char *impi)
+static uint64_t stored_sqn(struct hssf *f, const char *impi)
 {
 	struct db_sub s;
 
@@ -110,7 +98,7 @@ static uint64_t stored_sqn(struct cxf *f, const char *impi)
 
 static void test_akav1_one(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct aka_usim_sqn usim;
 	struct seen seen = {0};
 	struct db_impu u;
@@ -134,7 +122,7 @@ static void test_akav1_one(void **state)
 
 static void test_three_vectors_and_cap(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct aka_usim_sqn usim;
 	struct seen seen = {0};
 
@@ -154,7 +142,7 @@ static void test_three_vectors_and_cap(void **state)
 
 static void test_akav2_and_unknown(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct aka_usim_sqn usim;
 	struct seen seen = {0};
 
@@ -172,7 +160,7 @@ static void test_akav2_and_unknown(void **state)
 
 static void test_sip_digest(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct diam_avp item, sda, c;
 	const char *a1 = B_IMPI ":" REALM ":secret";
 	uint8_t md[16];
@@ -202,7 +190,7 @@ static void test_sip_digest(void **state)
 
 static void test_scheme_errors(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 
 	/* A has no password: SIP Digest is not possible for it. */
 	mar(f, A_IMPI, A_IMPU, 1, "SIP Digest", NULL, 0);
@@ -216,7 +204,7 @@ static void test_scheme_errors(void **state)
 
 static void test_identity_errors(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 
 	mar(f, "nobody@" REALM, "sip:nobody@" REALM, 1, "Digest-AKAv1-MD5", NULL, 0);
 	assert_result(f, true, 5001);
@@ -233,7 +221,7 @@ static void test_identity_errors(void **state)
 }
 
 /* The first vector's RAND, from SIP-Authenticate. */
-static void first_rand(struct cxf *f, uint8_t rand[16])
+static void first_rand(struct hssf *f, uint8_t rand[16])
 {
 	struct diam_avp item, c;
 
@@ -244,14 +232,14 @@ static void first_rand(struct cxf *f, uint8_t rand[16])
 
 static void test_resync(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct aka_usim_sqn usim;
 	struct aka_keys k;
 	struct seen seen = {0};
 	uint8_t authz[30];
 	const uint64_t sqn_ms = 0x1000e; /* the card is far ahead (SEQ 0x800, IND 14) */
 
-	keys_a(&k);
+	hssf_keys_set1(&k);
 	mar(f, A_IMPI, A_IMPU, 1, "Digest-AKAv1-MD5", NULL, 0);
 	first_rand(f, authz);
 	/* The USIM refuses (its SQN_MS is ahead) and answers AUTS for that RAND. */
@@ -270,13 +258,13 @@ static void test_resync(void **state)
 
 static void test_resync_bad_mac(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct aka_keys k;
 	uint8_t authz[30];
 	struct diam_avp item;
 	uint64_t before;
 
-	keys_a(&k);
+	hssf_keys_set1(&k);
 	mar(f, A_IMPI, A_IMPU, 1, "Digest-AKAv1-MD5", NULL, 0);
 	before = stored_sqn(f, A_IMPI);
 	first_rand(f, authz);
@@ -297,12 +285,12 @@ static void test_resync_bad_mac(void **state)
 
 static void test_resync_never_goes_back(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct aka_keys k;
 	uint8_t authz[30];
 	struct db_sub s;
 
-	keys_a(&k);
+	hssf_keys_set1(&k);
 	assert_int_equal(db_sub_by_impi(f->db, A_IMPI, &s), 0);
 	assert_int_equal(db_sub_set_sqn(f->db, s.id, 0x5000), 0);
 	mar(f, A_IMPI, A_IMPU, 1, "Digest-AKAv1-MD5", NULL, 0);

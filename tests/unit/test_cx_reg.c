@@ -6,7 +6,7 @@
 
 #define XSD "/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd"
 
-static void uar(struct cxf *f, const char *impi, const char *impu, int type)
+static void uar(struct hssf *f, const char *impi, const char *impu, int type)
 {
 	uint8_t buf[4096];
 	struct diam_wr w;
@@ -21,7 +21,7 @@ static void uar(struct cxf *f, const char *impi, const char *impu, int type)
 	cxf_run(f, buf, &w);
 }
 
-static void sar(struct cxf *f, const char *impi, const char *impu, uint32_t type, uint32_t udaa,
+static void sar(struct hssf *f, const char *impi, const char *impu, uint32_t type, uint32_t udaa,
 		const char *server)
 {
 	uint8_t buf[4096];
@@ -42,7 +42,7 @@ static void sar(struct cxf *f, const char *impi, const char *impu, uint32_t type
 	cxf_run(f, buf, &w);
 }
 
-static void lir(struct cxf *f, const char *impu)
+static void lir(struct hssf *f, const char *impu)
 {
 	uint8_t buf[4096];
 	struct diam_wr w;
@@ -53,7 +53,7 @@ static void lir(struct cxf *f, const char *impu)
 	cxf_run(f, buf, &w);
 }
 
-static void assert_server_name(struct cxf *f, const char *want)
+static void assert_server_name(struct hssf *f, const char *want)
 {
 	char s[256];
 	struct diam_avp a;
@@ -67,7 +67,7 @@ static void assert_server_name(struct cxf *f, const char *want)
 	assert_string_equal(s, want);
 }
 
-static enum db_reg_state state_of(struct cxf *f, const char *impu, char *name)
+static enum db_reg_state state_of(struct hssf *f, const char *impu, char *name)
 {
 	struct db_impu u;
 
@@ -78,7 +78,7 @@ static enum db_reg_state state_of(struct cxf *f, const char *impu, char *name)
 }
 
 /* The User-Data of the answer as a string (NUL added). */
-static const char *user_data(struct cxf *f, char *buf, size_t sz)
+static const char *user_data(struct hssf *f, char *buf, size_t sz)
 {
 	struct diam_avp a;
 
@@ -110,7 +110,7 @@ static void xsd_check(const char *xml)
 
 static void test_uar_first_registration(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 
 	uar(f, A_IMPI, A_IMPU, -1);
 	assert_result(f, true, 2001);
@@ -129,7 +129,7 @@ static void test_uar_first_registration(void **state)
 
 static void test_sar_registration_flow(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	char xml[8192], name[256], s[256];
 
 	sar(f, A_IMPI, A_IMPU, CX_SAT_REGISTRATION, 0, NULL);
@@ -191,7 +191,7 @@ static void test_sar_registration_flow(void **state)
 
 static void test_sar_store_server_name_and_auth_failure(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	char name[256];
 
 	sar(f, A_IMPI, A_IMPU, CX_SAT_REGISTRATION, 0, NULL);
@@ -221,7 +221,7 @@ static void test_sar_store_server_name_and_auth_failure(void **state)
 
 static void test_sar_unregistered_user_and_errors(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	char xml[8192];
 
 	/* Terminating request for C, not registered: profile with the iFC. */
@@ -252,7 +252,7 @@ static void test_sar_unregistered_user_and_errors(void **state)
 
 static void test_lir_unregistered_service_and_barring(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct db_sub s;
 
 	/* C has an iFC: services for the unregistered state. */
@@ -295,29 +295,14 @@ int hss_core_send_request(struct hss_ctx *ctx, const char *host, const uint8_t *
 	return 0;
 }
 
-static void rta(struct cxf *f, const struct diam_msg *rtr, uint32_t result)
+static void rta(struct hssf *f, const struct diam_msg *rtr, uint32_t result)
 {
-	uint8_t buf[1024];
-	struct diam_wr w;
-	struct diam_msg m;
-	ssize_t n;
-
-	diam_wr_init(&w, buf, sizeof(buf));
-	diam_answer_begin(&w, rtr);
-	diam_put_vendor_app(&w, V3, DIAM_APP_CX);
-	diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
-	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
-	diam_put_str(&w, AVP_ORIGIN_HOST, 0, SCSCF_HOST);
-	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
-	n = diam_wr_finish(&w);
-	assert_true(n > 0);
-	assert_int_equal(diam_msg_parse(buf, (size_t)n, &m), 0);
-	cx_on_answer(&f->ctx, &m);
+	hssf_answer(f, rtr, DIAM_APP_CX, result, SCSCF_HOST, REALM, cx_on_answer);
 }
 
 static void test_rtr(void **state)
 {
-	struct cxf *f = *state;
+	struct hssf *f = *state;
 	struct diam_msg m;
 	struct diam_avp a, c;
 	struct db_rtr r;

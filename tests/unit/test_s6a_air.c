@@ -14,7 +14,7 @@ int hss_core_send_request(struct hss_ctx *ctx, const char *host, const uint8_t *
 
 static const uint8_t plmn_001_01[3] = {0x00, 0xf1, 0x10};
 
-static void air(struct s6f *f, const char *imsi, const uint8_t *plmn, size_t plmn_len,
+static void air(struct hssf *f, const char *imsi, const uint8_t *plmn, size_t plmn_len,
 		int n, const uint8_t *resync)
 {
 	uint8_t buf[2048];
@@ -34,18 +34,6 @@ static void air(struct s6f *f, const char *imsi, const uint8_t *plmn, size_t plm
 	s6f_run(f, buf, &w);
 }
 
-static void keys_set1(struct aka_keys *k)
-{
-	uint8_t op[16];
-
-	memset(k, 0, sizeof(*k));
-	k->algo = AKA_ALGO_MILENAGE;
-	k->res_len = 8;
-	assert_int_equal(hex_decode_exact(SET1_K, k->k, 16), 0);
-	assert_int_equal(hex_decode_exact(SET1_OP, op, 16), 0);
-	assert_int_equal(aka_opc_from_op(k->k, op, k->opc), 0);
-}
-
 static void octets(const struct diam_avp *g, uint32_t code, const uint8_t **p, size_t len)
 {
 	struct diam_avp a;
@@ -56,7 +44,7 @@ static void octets(const struct diam_avp *g, uint32_t code, const uint8_t **p, s
 }
 
 /* Verifies every E-UTRAN-Vector with the USIM; returns the count. */
-static int check_vectors(struct s6f *f, struct aka_usim_sqn *usim, const uint8_t plmn[3])
+static int check_vectors(struct hssf *f, struct aka_usim_sqn *usim, const uint8_t plmn[3])
 {
 	struct diam_avp info, v;
 	struct diam_iter it;
@@ -66,7 +54,7 @@ static int check_vectors(struct s6f *f, struct aka_usim_sqn *usim, const uint8_t
 	uint64_t prev_sqn = 0;
 	int n = 0;
 
-	keys_set1(&k);
+	hssf_keys_set1(&k);
 	assert_int_equal(diam_msg_find(&f->msg, AVP_S6A_AUTHENTICATION_INFO, V3, &info), 0);
 	diam_iter_group(&it, &info);
 	while (diam_iter_next(&it, &v) == 1) {
@@ -132,7 +120,7 @@ static void test_plmn_check(void **state)
 
 static void test_air_two_vectors(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct aka_usim_sqn usim;
 	struct aka_sqn_cfg cfg = AKA_SQN_CFG_DEFAULT;
 	struct db_sub s;
@@ -149,7 +137,7 @@ static void test_air_two_vectors(void **state)
 
 static void test_air_capped_and_default_count(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct aka_usim_sqn usim;
 	struct aka_sqn_cfg cfg = AKA_SQN_CFG_DEFAULT;
 	static const uint8_t plmn_310_410[3] = {0x13, 0x00, 0x14};
@@ -163,7 +151,7 @@ static void test_air_capped_and_default_count(void **state)
 
 static void test_air_unknown_user(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 
 	air(f, "001019999999999", plmn_001_01, 3, 1, NULL);
 	s6_assert_result(&f->msg, true, S6A_ERROR_USER_UNKNOWN);
@@ -175,7 +163,7 @@ static void test_air_unknown_user(void **state)
 
 static void test_air_bad_plmn(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	static const uint8_t bad[3] = {0xab, 0xf1, 0x10};
 	struct diam_avp fa, a;
 	struct db_sub before, after;
@@ -194,7 +182,7 @@ static void test_air_bad_plmn(void **state)
 
 static void test_air_no_eutran_request(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 
 	air(f, DEMO_IMSI, plmn_001_01, 3, -1, NULL);
 	s6_assert_result(&f->msg, true, S6A_AUTHENTICATION_DATA_UNAVAILABLE);
@@ -205,7 +193,7 @@ static void test_air_no_eutran_request(void **state)
  * answers 4181 and leaves the SQN alone. */
 static void test_air_resync(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct aka_usim_sqn usim;
 	struct aka_sqn_cfg cfg = AKA_SQN_CFG_DEFAULT;
 	struct aka_keys k;
@@ -213,7 +201,7 @@ static void test_air_resync(void **state)
 	struct db_sub s;
 	uint64_t sqn_before;
 
-	keys_set1(&k);
+	hssf_keys_set1(&k);
 	aka_usim_sqn_init(&usim, &cfg);
 	aka_usim_sqn_set(&usim, 0x10000);
 	memset(ri, 0x5a, 16);

@@ -26,7 +26,7 @@ int hss_core_send_request(struct hss_ctx *ctx, const char *host, const uint8_t *
 	return 0;
 }
 
-static void ulr(struct s6f *f, const char *mme, const char *imsi, uint32_t flags)
+static void ulr(struct hssf *f, const char *mme, const char *imsi, uint32_t flags)
 {
 	static const uint8_t plmn[3] = {0x00, 0xf1, 0x10};
 	uint8_t buf[2048];
@@ -41,7 +41,7 @@ static void ulr(struct s6f *f, const char *mme, const char *imsi, uint32_t flags
 	s6f_run(f, buf, &w);
 }
 
-static void pur(struct s6f *f, const char *mme, const char *imsi)
+static void pur(struct hssf *f, const char *mme, const char *imsi)
 {
 	uint8_t buf[1024];
 	struct diam_wr w;
@@ -134,7 +134,7 @@ static void test_tbcd(void **state)
 
 static void test_ulr_demo_subscriber(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct db_eps e;
 
 	memset(&sent, 0, sizeof(sent));
@@ -155,7 +155,7 @@ static void test_ulr_demo_subscriber(void **state)
 
 static void test_ulr_skip_subscriber_data(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct diam_avp a;
 
 	ulr(f, MME1, DEMO_IMSI, S6A_ULR_S6A_INDICATOR | S6A_ULR_SKIP_SUBSCRIBER_DATA);
@@ -166,7 +166,7 @@ static void test_ulr_skip_subscriber_data(void **state)
 
 static void test_ulr_errors(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct db_eps e;
 
 	ulr(f, MME1, "001019999999999", S6A_ULR_S6A_INDICATOR);
@@ -185,32 +185,19 @@ static void test_ulr_errors(void **state)
 	assert_string_equal(e.mme_host, "");
 }
 
-static void answer_to(struct s6f *f, const uint8_t *req, size_t len, uint32_t result)
+static void answer_to(struct hssf *f, const uint8_t *req, size_t len, uint32_t result)
 {
-	uint8_t buf[1024];
-	struct diam_wr w;
-	struct diam_msg rq, m;
-	ssize_t n;
+	struct diam_msg rq;
 
 	assert_int_equal(diam_msg_parse(req, len, &rq), 0);
-	diam_wr_init(&w, buf, sizeof(buf));
-	diam_answer_begin(&w, &rq);
-	diam_put_vendor_app(&w, V3, DIAM_APP_S6A);
-	diam_put_u32(&w, AVP_RESULT_CODE, 0, result);
-	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
-	diam_put_str(&w, AVP_ORIGIN_HOST, 0, MME1);
-	diam_put_str(&w, AVP_ORIGIN_REALM, 0, EPC_REALM);
-	n = diam_wr_finish(&w);
-	assert_true(n > 0);
-	assert_int_equal(diam_msg_parse(buf, (size_t)n, &m), 0);
-	s6a_on_answer(&f->ctx, &m);
+	hssf_answer(f, &rq, DIAM_APP_S6A, result, MME1, EPC_REALM, s6a_on_answer);
 }
 
 /* §5.2.1.1.3: a ULR from MME2 while MME1 is registered sends MME1 a CLR
  * with MME_UPDATE_PROCEDURE; the CLA closes the queue row. */
 static void test_ulr_new_mme_cancels_old(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct diam_msg m;
 	struct db_s6a_req r;
 	struct db_eps e;
@@ -257,7 +244,7 @@ static void test_ulr_new_mme_cancels_old(void **state)
  * once the peer is back. */
 static void test_clr_retried_by_tick(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct db_s6a_req r;
 
 	memset(&sent, 0, sizeof(sent));
@@ -278,7 +265,7 @@ static void test_clr_retried_by_tick(void **state)
 
 static void test_pur(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct db_eps e;
 	struct db_sub s;
 
@@ -311,7 +298,7 @@ static void test_pur(void **state)
  * profile to the serving MME; the IDA closes the row. */
 static void test_idr(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct db_s6a_req r;
 	struct diam_msg m;
 	struct diam_avp all = {0};
@@ -363,7 +350,7 @@ static int collect(void *arg, const struct db_sub_apn *a)
 
 static void test_apn_assignment(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct apn_list l = {0};
 	struct db_apn internet, ims, dup;
 
@@ -400,7 +387,7 @@ static void test_apn_assignment(void **state)
 /* A static address goes out as Served-Party-IP-Address. */
 static void test_ulr_static_ip(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct db_apn ims;
 	struct diam_avp sd, prof, c, a;
 	struct diam_iter it;
@@ -428,7 +415,7 @@ static void test_ulr_static_ip(void **state)
  * categories (bit 0, all packet oriented services). */
 static void test_ulr_odb(void **state)
 {
-	struct s6f *f = *state;
+	struct hssf *f = *state;
 	struct db_eps e;
 	struct diam_avp sd;
 
