@@ -87,20 +87,11 @@ ssize_t cx_build_sar(uint8_t *buf, size_t cap, const struct cx_ident *id, const 
 
 int cx_get_result(const struct diam_msg *m, struct cx_result *r)
 {
-	struct diam_avp er, c;
-	uint32_t v;
-
 	*r = (struct cx_result){ 0 };
-	if (!diam_msg_u32(m, AVP_RESULT_CODE, 0, &v)) {
-		r->code = v;
-		return 0;
+	if (diam_msg_result(m, &r->code, &r->experimental)) {
+		*r = (struct cx_result){ 0 };
+		return DIAM_ENOENT;
 	}
-	if (diam_msg_find(m, AVP_EXPERIMENTAL_RESULT, 0, &er))
-		return DIAM_ENOENT;
-	if (diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &c) || diam_avp_u32(&c, &v))
-		return DIAM_ENOENT;
-	r->code = v;
-	r->experimental = true;
 	return 0;
 }
 
