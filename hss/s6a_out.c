@@ -8,7 +8,8 @@
  *    whose MME is registered; hssd's tick sends it with the whole current
  *    Subscription-Data (All-APN-Configurations-Included);
  *  - s6a_tick() retries requests whose MME was not connected, up to
- *    HSS_OUT_MAX_ATTEMPTS ticks (out_queue.h, shared with the Cx RTR); s6a_on_answer() closes a row from its answer.
+ *    HSS_OUT_MAX_ATTEMPTS ticks (out_queue.h, shared with the Cx RTR);
+ *    s6a_on_answer() closes a row from its answer.
  *
  * Like every gated output (hss_core_send_request), a request leaves only
  * after the turn's commit, so it never reflects state that was rolled
