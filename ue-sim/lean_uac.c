@@ -44,6 +44,7 @@ struct luser {
 	uint64_t t_start, t_first, t_sent, t_next; /* ms for timers, ns for stats */
 	char req[REQ_MAX];
 	size_t req_len;
+	size_t slot;          /* index in lean.active while not idle */
 };
 
 struct lean {
@@ -57,6 +58,8 @@ struct lean {
 	lean_done_fn done;
 	void *arg;
 	uint64_t next_scan;
+	size_t *active;       /* users not idle: the timer scan walks only these */
+	size_t nactive;
 };
 
 static uint64_t now_ns(void)
@@ -109,7 +112,8 @@ struct lean *lean_open(const char *bind_url, const char *registrar, size_t nuser
 		return NULL;
 	l->fd = -1;
 	l->u = calloc(nusers, sizeof(*l->u));
-	if (!l->u || parse_sip_hostport(registrar, &l->dst) < 0 ||
+	l->active = calloc(nusers, sizeof(*l->active));
+	if (!l->u || !l->active || parse_sip_hostport(registrar, &l->dst) < 0 ||
 	    parse_sip_hostport(bind_url, &me) < 0)
 		goto fail;
 	l->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -141,6 +145,7 @@ void lean_close(struct lean *l)
 	if (l->fd >= 0)
 		close(l->fd);
 	free(l->u);
+	free(l->active);
 	free(l);
 }
 
@@ -204,7 +209,11 @@ static void send_req(struct lean *l, struct luser *u)
 static void finish(struct lean *l, size_t idx, int status, const char *error)
 {
 	struct luser *u = &l->u[idx];
+	size_t last = l->active[--l->nactive];
 
+	/* swap-remove from the active list */
+	l->active[u->slot] = last;
+	l->u[last].slot = u->slot;
 	u->st = L_IDLE;
 	l->done(l->arg, idx, status, error, u->t_start, u->t_first, now_ns());
 }
@@ -220,6 +229,8 @@ int lean_start(struct lean *l, size_t idx)
 	u->challenges = 0;
 	u->t_start = now_ns();
 	u->t_first = 0;
+	u->slot = l->nactive;
+	l->active[l->nactive++] = idx;
 	send_req(l, u);
 	return 0;
 }
@@ -320,9 +331,11 @@ static void scan_timers(struct lean *l)
 	if (now < l->next_scan)
 		return;
 	l->next_scan = now + 10;
-	for (size_t i = 0; i < l->n; i++) {
+	/* backwards: finish() swap-removes the current entry */
+	for (size_t k = l->nactive; k-- > 0;) {
+		size_t i = l->active[k];
 		struct luser *u = &l->u[i];
-		if (u->st == L_IDLE || now < u->t_next)
+		if (now < u->t_next)
 			continue;
 		if (u->st == L_DELAY) {
 			send_req(l, u);
