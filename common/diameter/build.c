@@ -85,7 +85,8 @@ static uint8_t *put_avp_hdr(struct diam_wr *w, uint32_t code, uint8_t flags, uin
 	wr24(p + 5, (uint32_t)(hl + len));
 	if (hl == 12)
 		wr32(p + 8, vendor);
-	memset(p + hl + len, 0, padded - hl - len);
+	for (size_t i = hl + len; i < padded; i++) /* at most 3 octets of padding */
+		p[i] = 0;
 	return p + hl;
 }
 

@@ -227,6 +227,7 @@ static int walk(struct diam_verdict *v, const uint8_t *area, size_t len,
 	struct diam_avp excess[MAX_RULES];
 	struct diam_iter it;
 	struct diam_avp a;
+	size_t last = 0; /* rule of the previous AVP: senders follow the ABNF order */
 	int rc;
 
 	if (nrules > MAX_RULES)
@@ -243,8 +244,11 @@ static int walk(struct diam_verdict *v, const uint8_t *area, size_t len,
 			return bad_length(v, at, left);
 		if ((rc = check_avp(v, &a, depth, full)) != 0)
 			return rc;
-		for (size_t i = 0; full && i < nrules; i++) {
+		for (size_t k = 0; full && k < nrules; k++) {
+			size_t i = last + k < nrules ? last + k : last + k - nrules;
+
 			if (rules[i].code == a.code && rules[i].vendor == a.vendor) {
+				last = i;
 				/* Keep the first occurrence beyond the limit (§7.5). */
 				if (count[i] == rules[i].max)
 					excess[i] = a;
