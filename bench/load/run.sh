@@ -4,11 +4,11 @@
 # with hss-ctl import, starts hssd and scscf-stub on free loopback ports,
 # runs `ue-sim load` RUNS times for DURATION seconds and prints each report
 # and the median registrations/s. Everything started here is stopped on exit.
-#   usage: bench/load/run.sh [BIN_DIR]   env: USERS=5000 DURATION=5 RUNS=3 CONC=64 RATE=0
+#   usage: bench/load/run.sh [BIN_DIR]   env: USERS=5000 DURATION=5 RUNS=3 CONC=96 RATE=0
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${1:-$ROOT/build/bin}
-USERS=${USERS:-5000} DURATION=${DURATION:-5} RUNS=${RUNS:-3} CONC=${CONC:-64} RATE=${RATE:-0}
+USERS=${USERS:-5000} DURATION=${DURATION:-5} RUNS=${RUNS:-3} CONC=${CONC:-96} RATE=${RATE:-0}
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 for p in hssd hss-ctl scscf-stub ue-sim; do
 	[ -x "$BIN/$p" ] || { echo "bench/load: $BIN/$p not built" >&2; exit 2; }
