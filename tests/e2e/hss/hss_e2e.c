@@ -9,18 +9,13 @@
  * common/aka: MAC-A, XRES, CK, IK recomputed from K/OPc and the SQN
  * recovered from AUTN; SQNs must strictly increase. */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +25,8 @@
 #include "util/ct.h"
 #include "util/hex.h"
 
+#include "e2e.h"
+
 #define V3 DIAM_VENDOR_3GPP
 #define HSS_HOST "hss.e2e.test"
 #define REALM "e2e.test"
@@ -38,251 +35,42 @@
 #define IMPU "sip:001010000000001@e2e.test"
 #define K_HEX "465b5ce8b199b49faa5f0a2ee238a6bc" /* TS 35.208 test set 1 */
 #define OPC_HEX "cd63cb71954a9f4e48a5994e37a02baf"
-#define MAX_MSG (64 * 1024)
+#define MAX_MSG E2E_MAX_MSG
 
-static const char *hssd_path, *ctl_path;
-static char dir[256];
-static pid_t hssd_pid = -1, cap_pid = -1;
-static uint16_t port;
 static bool use_sctp; /* one-to-one SCTP socket instead of TCP */
-
-#define FAIL(...)                                                        \
-	do {                                                             \
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
-		fprintf(stderr, __VA_ARGS__);                            \
-		fputc('\n', stderr);                                     \
-		return 1;                                                \
-	} while (0)
-#define CHECK(cond, ...)                                                 \
-	do {                                                             \
-		if (!(cond))                                             \
-			FAIL(__VA_ARGS__);                               \
-	} while (0)
-
-/* ---- Processes -------------------------------------------------------- */
-static void stop_child(pid_t *pid, int sig)
-{
-	int st;
-
-	if (*pid <= 0)
-		return;
-	kill(*pid, sig);
-	for (int i = 0; i < 30 && waitpid(*pid, &st, WNOHANG) == 0; i++)
-		usleep(100000);
-	if (waitpid(*pid, &st, WNOHANG) == 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, &st, 0);
-	}
-	*pid = -1;
-}
-
-static void cleanup(void)
-{
-	char cmd[300];
-
-	stop_child(&cap_pid, SIGTERM);
-	stop_child(&hssd_pid, SIGKILL);
-	if (dir[0] && !getenv("HSS_E2E_KEEP")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "cleanup of %s failed\n", dir);
-	}
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	if (hssd_pid > 0)
-		kill(hssd_pid, SIGKILL);
-	if (cap_pid > 0)
-		kill(cap_pid, SIGKILL);
-	_exit(1);
-}
 
 static int provision(void)
 {
-	char cmd[1024];
-
-	if (!ctl_path) {
-		printf("skipped: hss-ctl is not built (needed to provision a subscriber)\n");
-		return 77;
-	}
-	snprintf(cmd, sizeof(cmd),
-		 "'%s' --db '%s/hss.db' add --imsi 001010000000001 --impi %s --impu %s "
-		 "--k %s --opc %s >'%s/ctl.log' 2>&1",
-		 ctl_path, dir, IMPI, IMPU, K_HEX, OPC_HEX, dir);
-	if (system(cmd) != 0) {
-		snprintf(cmd, sizeof(cmd), "cat '%s/ctl.log' >&2", dir);
-		if (system(cmd) != 0)
-			perror("cat");
-		return 1;
-	}
-	return 0;
+	return e2e_ctl("add --imsi 001010000000001 --impi " IMPI " --impu " IMPU " --k " K_HEX
+		       " --opc " OPC_HEX);
 }
 
-/* Starts hssd with the common flags plus extra (NULL-terminated). */
-static int start_hssd(const char *extra, ...)
+/* hssd with the common flags plus one option `opt val` (opt may be NULL). */
+static int start_hssd(const char *opt, const char *val)
 {
-	char pf[300], db[300], lf[300], buf[32];
-	const char *argv[40];
-	int argc = 0;
-	va_list ap;
-	FILE *fp;
+	const char *args[] = { "--listen", use_sctp ? "sctp://127.0.0.1:0" : "tcp://127.0.0.1:0",
+			       "--origin-host", HSS_HOST, "--realm", REALM, "--peer", SCSCF,
+			       "--log-level", "debug", opt, val, NULL };
 
-	snprintf(pf, sizeof(pf), "%s/port", dir);
-	snprintf(db, sizeof(db), "%s/hss.db", dir);
-	snprintf(lf, sizeof(lf), "%s/hssd.log", dir);
-	unlink(pf);
-	argv[argc++] = hssd_path;
-	argv[argc++] = "--db"; argv[argc++] = db;
-	argv[argc++] = "--listen";
-	argv[argc++] = use_sctp ? "sctp://127.0.0.1:0" : "tcp://127.0.0.1:0";
-	argv[argc++] = "--port-file"; argv[argc++] = pf;
-	argv[argc++] = "--origin-host"; argv[argc++] = HSS_HOST;
-	argv[argc++] = "--realm"; argv[argc++] = REALM;
-	argv[argc++] = "--peer"; argv[argc++] = SCSCF;
-	argv[argc++] = "--log-level"; argv[argc++] = "debug";
-	argv[argc++] = "--log-file"; argv[argc++] = lf;
-	va_start(ap, extra);
-	for (const char *a = extra; a && argc < 38; a = va_arg(ap, const char *))
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
-	hssd_pid = fork();
-	if (hssd_pid == 0) {
-		execv(hssd_path, (char *const *)argv);
-		_exit(127);
-	}
-	for (int i = 0; i < 100; i++) {
-		fp = fopen(pf, "r");
-		if (fp) {
-			bool ok = fgets(buf, sizeof(buf), fp) != NULL;
-
-			fclose(fp);
-			if (ok) {
-				port = (uint16_t)atoi(buf);
-				return 0;
-			}
-		}
-		usleep(50000);
-	}
-	FAIL("hssd did not write its port file");
+	return e2e_start_hssd(args);
 }
 
-/* ---- Client ----------------------------------------------------------- */
-struct client {
-	int fd;
-	uint8_t buf[MAX_MSG * 4];
-	size_t len;
-};
-
-static int cl_open(struct client *c)
+static int cl_open(struct e2e_client *c)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int one = 1;
-
-	c->len = 0;
-	c->fd = socket(AF_INET, SOCK_STREAM, use_sctp ? IPPROTO_SCTP : 0);
-	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		FAIL("connect to hssd port %u: %s", port, strerror(errno));
-	if (!use_sctp)
-		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return 0;
+	return e2e_connect(c, use_sctp);
 }
 
-static void cl_close(struct client *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-}
-
-static int cl_send(struct client *c, const uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL);
-
-		if (w < 0)
-			FAIL("send: %s", strerror(errno));
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Next message into out: its length, 0 on EOF, -1 on timeout/error. */
-static ssize_t cl_recv(struct client *c, uint8_t *out, size_t cap, int timeout_ms)
-{
-	for (;;) {
-		ssize_t n = diam_frame_len(c->buf, c->len);
-		struct pollfd p = { .fd = c->fd, .events = POLLIN };
-
-		if (n < 0)
-			return -1;
-		if (n > 0 && (size_t)n <= c->len) {
-			if ((size_t)n > cap)
-				return -1;
-			memcpy(out, c->buf, (size_t)n);
-			memmove(c->buf, c->buf + n, c->len - (size_t)n);
-			c->len -= (size_t)n;
-			return n;
-		}
-		if (poll(&p, 1, timeout_ms) <= 0)
-			return -1;
-		n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
-		if (n <= 0)
-			return 0;
-		c->len += (size_t)n;
-	}
-}
-
-/* Receives an answer and parses it; returns its Result-Code (or the
- * Experimental-Result-Code + 100000), -1 on timeout/EOF. */
-static long recv_answer(struct client *c, uint8_t *b, struct diam_msg *m)
-{
-	ssize_t n = cl_recv(c, b, MAX_MSG, 5000);
-	struct diam_avp er, code;
-	uint32_t rc;
-
-	if (n <= 0 || diam_msg_parse(b, (size_t)n, m) != 0)
-		return -1;
-	if (diam_msg_u32(m, AVP_RESULT_CODE, 0, &rc) == 0)
-		return rc;
-	if (diam_msg_find(m, AVP_EXPERIMENTAL_RESULT, 0, &er) == 0 &&
-	    diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &code) == 0 &&
-	    diam_avp_u32(&code, &rc) == 0)
-		return 100000 + (long)rc;
-	return 0;
-}
-
-static bool peer_closed(struct client *c)
+static bool peer_closed(struct e2e_client *c)
 {
 	uint8_t b[MAX_MSG];
 
-	return cl_recv(c, b, sizeof(b), 3000) == 0;
+	return e2e_recv(c, b, sizeof(b), 3000) == 0;
 }
 
 /* ---- Requests --------------------------------------------------------- */
 static ssize_t build_cer(uint8_t *b, const char *host, uint32_t vendor, uint32_t app)
 {
-	struct diam_wr w;
-	const uint8_t ip[4] = { 127, 0, 0, 1 };
-
-	diam_wr_init(&w, b, MAX_MSG);
-	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_CE, 0, diam_next_hbh(), diam_next_e2e());
-	diam_put_str(&w, AVP_ORIGIN_HOST, 0, host);
-	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
-	diam_put_addr(&w, AVP_HOST_IP_ADDRESS, 0, 1, ip, 4);
-	diam_put_u32(&w, AVP_VENDOR_ID, 0, V3);
-	diam_put_str(&w, AVP_PRODUCT_NAME, 0, "hss_e2e");
-	if (vendor)
-		diam_put_u32(&w, AVP_SUPPORTED_VENDOR_ID, 0, vendor);
-	if (vendor)
-		diam_put_vendor_app(&w, vendor, app);
-	else
-		diam_put_u32(&w, AVP_AUTH_APPLICATION_ID, 0, app);
-	return diam_wr_finish(&w);
+	return e2e_build_cer(b, MAX_MSG, host, REALM, "hss_e2e", vendor, app);
 }
 
 static ssize_t build_base(uint8_t *b, uint32_t code, bool cause)
@@ -337,7 +125,7 @@ static ssize_t build_mar(uint8_t *b, const char *impi, unsigned items, const uin
 }
 
 /* Opens a connection and completes CER/CEA as the allowed S-CSCF. */
-static int open_peer(struct client *c)
+static int open_peer(struct e2e_client *c)
 {
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
@@ -346,9 +134,9 @@ static int open_peer(struct client *c)
 	if (cl_open(c))
 		return 1;
 	n = build_cer(b, SCSCF, V3, DIAM_APP_CX);
-	if (cl_send(c, b, (size_t)n))
+	if (e2e_send(c, b, n))
 		return 1;
-	CHECK(recv_answer(c, b, &m) == 2001, "CEA is not 2001");
+	CHECK(e2e_recv_answer(c, b, &m) == 2001, "CEA is not 2001");
 	return 0;
 }
 
@@ -390,7 +178,7 @@ static int check_vector(const struct diam_avp *item, uint64_t *last_sqn, uint8_t
 }
 
 /* Sends a MAR for n items and checks every vector; returns the count. */
-static int mar_round(struct client *c, unsigned n, unsigned expect, uint64_t *last_sqn,
+static int mar_round(struct e2e_client *c, unsigned n, unsigned expect, uint64_t *last_sqn,
 		     uint8_t seen[][16], size_t *nseen)
 {
 	uint8_t b[MAX_MSG];
@@ -402,9 +190,9 @@ static int mar_round(struct client *c, unsigned n, unsigned expect, uint64_t *la
 	unsigned items = 0;
 	ssize_t len = build_mar(b, IMPI, n, NULL, M_NONE);
 
-	if (cl_send(c, b, (size_t)len))
+	if (e2e_send(c, b, len))
 		return 1;
-	CHECK(recv_answer(c, b, &m) == 2001, "MAA is not Result-Code 2001");
+	CHECK(e2e_recv_answer(c, b, &m) == 2001, "MAA is not Result-Code 2001");
 	CHECK(diam_msg_str(&m, AVP_USER_NAME, 0, s, sizeof(s)) == 0 && !strcmp(s, IMPI),
 	      "User-Name not echoed");
 	CHECK(diam_msg_str(&m, AVP_CX_PUBLIC_IDENTITY, V3, s, sizeof(s)) == 0 && !strcmp(s, IMPU),
@@ -435,17 +223,17 @@ static int setup_keys(void)
 /* ---- Cases ------------------------------------------------------------- */
 static int case_cer(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
 	struct diam_avp a, g;
 	uint32_t v;
 	char s[128];
 
-	if (start_hssd(NULL) || cl_open(&c))
+	if (start_hssd(NULL, NULL) || cl_open(&c))
 		return 1;
-	cl_send(&c, b, (size_t)build_cer(b, SCSCF, V3, DIAM_APP_CX));
-	CHECK(recv_answer(&c, b, &m) == 2001, "CEA not 2001");
+	e2e_send(&c, b, build_cer(b, SCSCF, V3, DIAM_APP_CX));
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001, "CEA not 2001");
 	CHECK(m.hdr.code == DIAM_CMD_CE && !(m.hdr.flags & DIAM_FLAG_R), "not a CEA");
 	CHECK(diam_msg_str(&m, AVP_ORIGIN_HOST, 0, s, sizeof(s)) == 0 && !strcmp(s, HSS_HOST),
 	      "Origin-Host");
@@ -455,48 +243,48 @@ static int case_cer(void)
 	      diam_group_find(&a, AVP_AUTH_APPLICATION_ID, 0, &g) == 0 &&
 	      diam_avp_u32(&g, &v) == 0 && v == DIAM_APP_CX, "Cx not advertised as VSAI");
 	/* DWR/DWA on the open connection. */
-	cl_send(&c, b, (size_t)build_base(b, DIAM_CMD_DW, false));
-	CHECK(recv_answer(&c, b, &m) == 2001 && m.hdr.code == DIAM_CMD_DW, "DWA not 2001");
-	cl_close(&c);
+	e2e_send(&c, b, build_base(b, DIAM_CMD_DW, false));
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001 && m.hdr.code == DIAM_CMD_DW, "DWA not 2001");
+	e2e_close(&c);
 	/* Relay-only CER from an allowed host (freeDiameterd) is accepted. */
 	cl_open(&c);
-	cl_send(&c, b, (size_t)build_cer(b, SCSCF, 0, DIAM_APP_RELAY));
-	CHECK(recv_answer(&c, b, &m) == 2001, "relay CER not accepted");
-	cl_close(&c);
+	e2e_send(&c, b, build_cer(b, SCSCF, 0, DIAM_APP_RELAY));
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001, "relay CER not accepted");
+	e2e_close(&c);
 	return 0;
 }
 
 static int case_unknown_peer(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
 
-	if (start_hssd(NULL) || cl_open(&c))
+	if (start_hssd(NULL, NULL) || cl_open(&c))
 		return 1;
-	cl_send(&c, b, (size_t)build_cer(b, "intruder.e2e.test", V3, DIAM_APP_CX));
-	CHECK(recv_answer(&c, b, &m) == 3010, "unlisted peer not answered 3010");
+	e2e_send(&c, b, build_cer(b, "intruder.e2e.test", V3, DIAM_APP_CX));
+	CHECK(e2e_recv_answer(&c, b, &m) == 3010, "unlisted peer not answered 3010");
 	CHECK(m.hdr.flags & DIAM_FLAG_E, "3010 CEA without the E bit");
 	CHECK(peer_closed(&c), "connection not closed after 3010");
-	cl_close(&c);
+	e2e_close(&c);
 	cl_open(&c);
-	cl_send(&c, b, (size_t)build_cer(b, SCSCF, 0, 4)); /* only Credit-Control */
-	CHECK(recv_answer(&c, b, &m) == 5010, "no common application not answered 5010");
+	e2e_send(&c, b, build_cer(b, SCSCF, 0, 4)); /* only Credit-Control */
+	CHECK(e2e_recv_answer(&c, b, &m) == 5010, "no common application not answered 5010");
 	CHECK(peer_closed(&c), "connection not closed after 5010");
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
-static int expect_reject(struct client *c, uint8_t *b, size_t n, long code, bool e_bit,
+static int expect_reject(struct e2e_client *c, uint8_t *b, size_t n, long code, bool e_bit,
 			 uint32_t failed_code, const char *what)
 {
 	struct diam_msg m;
 	struct diam_avp fa, inner;
 	long rc;
 
-	if (cl_send(c, b, n))
+	if (e2e_send(c, b, n))
 		return 1;
-	rc = recv_answer(c, b, &m);
+	rc = e2e_recv_answer(c, b, &m);
 	CHECK(rc == code, "%s: got %ld, expected %ld", what, rc, code);
 	CHECK(!!(m.hdr.flags & DIAM_FLAG_E) == e_bit, "%s: E bit", what);
 	if (failed_code)
@@ -509,11 +297,11 @@ static int expect_reject(struct client *c, uint8_t *b, size_t n, long code, bool
 
 static int case_malformed(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t b[MAX_MSG];
 	ssize_t n;
 
-	if (start_hssd(NULL) || open_peer(&c))
+	if (start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
 	n = build_mar(b, IMPI, 1, NULL, M_NO_IMPU);
 	if (expect_reject(&c, b, (size_t)n, 5005, false, AVP_CX_PUBLIC_IDENTITY, "missing AVP"))
@@ -549,48 +337,48 @@ static int case_malformed(void)
 	if (expect_reject(&c, b, (size_t)n, 5011, false, 0, "version"))
 		return 1;
 	CHECK(peer_closed(&c), "connection not closed after 5011");
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
 static int case_dpr(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
 
-	if (start_hssd(NULL) || open_peer(&c))
+	if (start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
-	cl_send(&c, b, (size_t)build_base(b, DIAM_CMD_DP, true));
-	CHECK(recv_answer(&c, b, &m) == 2001 && m.hdr.code == DIAM_CMD_DP, "DPA not 2001");
+	e2e_send(&c, b, build_base(b, DIAM_CMD_DP, true));
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001 && m.hdr.code == DIAM_CMD_DP, "DPA not 2001");
 	CHECK(peer_closed(&c), "connection not closed after DPA");
-	cl_close(&c);
+	e2e_close(&c);
 	/* A peer leaving mid-message does not hurt hssd. */
 	if (open_peer(&c))
 		return 1;
-	cl_send(&c, b, (size_t)build_mar(b, IMPI, 1, NULL, M_NONE) / 2);
-	cl_close(&c);
+	e2e_send(&c, b, build_mar(b, IMPI, 1, NULL, M_NONE) / 2);
+	e2e_close(&c);
 	usleep(100000);
-	CHECK(kill(hssd_pid, 0) == 0, "hssd died after a half message");
+	CHECK(kill(e2e.hssd_pid, 0) == 0, "hssd died after a half message");
 	if (open_peer(&c))
 		return 1;
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
 static int case_sigterm(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
 	struct diam_wr w;
 	ssize_t n;
 	int st = 0;
 
-	if (start_hssd(NULL) || open_peer(&c))
+	if (start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
-	kill(hssd_pid, SIGTERM);
-	n = cl_recv(&c, b, sizeof(b), 3000);
+	kill(e2e.hssd_pid, SIGTERM);
+	n = e2e_recv(&c, b, sizeof(b), 3000);
 	CHECK(n > 0 && diam_msg_parse(b, (size_t)n, &m) == 0 && m.hdr.code == DIAM_CMD_DP &&
 	      (m.hdr.flags & DIAM_FLAG_R), "no DPR from hssd on SIGTERM");
 	diam_wr_init(&w, b, sizeof(b));
@@ -599,26 +387,26 @@ static int case_sigterm(void)
 	diam_put_str(&w, AVP_ORIGIN_HOST, 0, SCSCF);
 	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
 	n = diam_wr_finish(&w);
-	cl_send(&c, b, (size_t)n);
-	for (int i = 0; i < 30 && waitpid(hssd_pid, &st, WNOHANG) == 0; i++)
+	e2e_send(&c, b, n);
+	for (int i = 0; i < 30 && waitpid(e2e.hssd_pid, &st, WNOHANG) == 0; i++)
 		usleep(100000);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "hssd did not exit 0 after DPA");
-	hssd_pid = -1;
-	cl_close(&c);
+	e2e.hssd_pid = -1;
+	e2e_close(&c);
 	return 0;
 }
 
 static int case_watchdog(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
 	struct diam_wr w;
 	ssize_t n;
 
-	if (start_hssd("--watchdog", "6", NULL) || open_peer(&c))
+	if (start_hssd("--watchdog", "6") || open_peer(&c))
 		return 1;
-	n = cl_recv(&c, b, sizeof(b), 9000);
+	n = e2e_recv(&c, b, sizeof(b), 9000);
 	CHECK(n > 0 && diam_msg_parse(b, (size_t)n, &m) == 0 && m.hdr.code == DIAM_CMD_DW &&
 	      (m.hdr.flags & DIAM_FLAG_R), "no DWR from hssd after Tw");
 	diam_wr_init(&w, b, sizeof(b));
@@ -627,17 +415,17 @@ static int case_watchdog(void)
 	diam_put_str(&w, AVP_ORIGIN_HOST, 0, SCSCF);
 	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
 	n = diam_wr_finish(&w);
-	cl_send(&c, b, (size_t)n);
+	e2e_send(&c, b, n);
 	/* Still open: a DWR of ours is answered. */
-	cl_send(&c, b, (size_t)build_base(b, DIAM_CMD_DW, false));
-	CHECK(recv_answer(&c, b, &m) == 2001, "DWA after the watchdog exchange");
-	cl_close(&c);
+	e2e_send(&c, b, build_base(b, DIAM_CMD_DW, false));
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001, "DWA after the watchdog exchange");
+	e2e_close(&c);
 	return 0;
 }
 
 static int case_mar(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t seen[256][16];
 	size_t nseen = 0;
 	uint64_t last = 0;
@@ -645,25 +433,25 @@ static int case_mar(void)
 
 	if (rc)
 		return rc;
-	if (setup_keys() || start_hssd(NULL) || open_peer(&c))
+	if (setup_keys() || start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
 	for (int i = 0; i < 20; i++)
 		if (mar_round(&c, 1, 1, &last, seen, &nseen))
 			return 1;
-	cl_close(&c);
+	e2e_close(&c);
 	/* Restart: SQNs keep increasing across restarts (durable store). */
-	stop_child(&hssd_pid, SIGTERM);
-	if (start_hssd(NULL) || open_peer(&c))
+	e2e_stop_child(&e2e.hssd_pid, SIGTERM);
+	if (start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
 	if (mar_round(&c, 1, 1, &last, seen, &nseen))
 		return 1;
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
 static int case_multi_mar(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t seen[256][16], b[MAX_MSG * 3];
 	struct diam_msg m;
 	size_t nseen = 0, off = 0;
@@ -672,23 +460,23 @@ static int case_multi_mar(void)
 
 	if (rc)
 		return rc;
-	if (setup_keys() || start_hssd("--max-vectors", "5", NULL) || open_peer(&c))
+	if (setup_keys() || start_hssd("--max-vectors", "5") || open_peer(&c))
 		return 1;
 	if (mar_round(&c, 3, 3, &last, seen, &nseen) || mar_round(&c, 100, 5, &last, seen, &nseen))
 		return 1;
 	/* Three MARs in one TCP segment: three MAAs. */
 	for (int i = 0; i < 3; i++)
 		off += (size_t)build_mar(b + off, IMPI, 1, NULL, M_NONE);
-	cl_send(&c, b, off);
+	e2e_send(&c, b, off);
 	for (int i = 0; i < 3; i++)
-		CHECK(recv_answer(&c, b, &m) == 2001, "pipelined MAR %d", i);
-	cl_close(&c);
+		CHECK(e2e_recv_answer(&c, b, &m) == 2001, "pipelined MAR %d", i);
+	e2e_close(&c);
 	return 0;
 }
 
 static int case_resync(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t seen[256][16], b[MAX_MSG], authz[30];
 	struct diam_msg m;
 	size_t nseen = 0;
@@ -698,7 +486,7 @@ static int case_resync(void)
 
 	if (rc)
 		return rc;
-	if (setup_keys() || start_hssd(NULL) || open_peer(&c))
+	if (setup_keys() || start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
 	if (mar_round(&c, 1, 1, &last, seen, &nseen))
 		return 1;
@@ -707,8 +495,8 @@ static int case_resync(void)
 	/* A wrong MAC-S: refused, SQN untouched. */
 	authz[29] ^= 1;
 	n = build_mar(b, IMPI, 1, authz, M_NONE);
-	cl_send(&c, b, (size_t)n);
-	rc = (int)recv_answer(&c, b, &m);
+	e2e_send(&c, b, n);
+	rc = (int)e2e_recv_answer(&c, b, &m);
 	CHECK(rc != 2001 && rc > 0, "bad AUTS accepted (%d)", rc);
 	if (mar_round(&c, 1, 1, &last, seen, &nseen))
 		return 1;
@@ -716,8 +504,8 @@ static int case_resync(void)
 	/* The real AUTS: fresh vectors above SQN_MS. */
 	authz[29] ^= 1;
 	n = build_mar(b, IMPI, 1, authz, M_NONE);
-	cl_send(&c, b, (size_t)n);
-	CHECK(recv_answer(&c, b, &m) == 2001, "resync MAR not answered 2001");
+	e2e_send(&c, b, n);
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001, "resync MAR not answered 2001");
 	{
 		struct diam_avp item;
 
@@ -727,13 +515,13 @@ static int case_resync(void)
 	}
 	CHECK(last > sqn_ms, "SQN after resync %llx not above SQN_MS %llx",
 	      (unsigned long long)last, (unsigned long long)sqn_ms);
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
 static int case_unknown_user(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
 	char s[128];
@@ -741,13 +529,13 @@ static int case_unknown_user(void)
 
 	if (rc)
 		return rc;
-	if (start_hssd(NULL) || open_peer(&c))
+	if (start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
-	cl_send(&c, b, (size_t)build_mar(b, "nobody@e2e.test", 1, NULL, M_NONE));
-	CHECK(recv_answer(&c, b, &m) == 100000 + 5001, "unknown user not Experimental 5001");
+	e2e_send(&c, b, build_mar(b, "nobody@e2e.test", 1, NULL, M_NONE));
+	CHECK(e2e_recv_answer(&c, b, &m) == 100000 + 5001, "unknown user not Experimental 5001");
 	CHECK(diam_msg_str(&m, AVP_USER_NAME, 0, s, sizeof(s)) == 0 &&
 	      !strcmp(s, "nobody@e2e.test"), "User-Name not echoed in the error answer");
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
@@ -757,23 +545,16 @@ static ssize_t build_air(uint8_t *b, unsigned nvec);
 static int run_tshark(const char *pcap, const char *filter, char *out, size_t outsz)
 {
 	char cmd[1024];
-	FILE *fp;
-	size_t n;
 
 	snprintf(cmd, sizeof(cmd),
-		 "tshark -r '%s' -d tcp.port==%u,diameter -Y '%s' 2>/dev/null", pcap, port,
+		 "tshark -r '%s' -d tcp.port==%u,diameter -Y '%s' 2>/dev/null", pcap, e2e.port,
 		 filter);
-	fp = popen(cmd, "r");
-	if (!fp)
-		return -1;
-	n = fread(out, 1, outsz - 1, fp);
-	out[n] = '\0';
-	return pclose(fp);
+	return e2e_popen_read(cmd, out, outsz);
 }
 
 static int case_tshark(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t seen[256][16], b[MAX_MSG];
 	struct diam_msg m;
 	size_t nseen = 0;
@@ -781,49 +562,29 @@ static int case_tshark(void)
 	char pcap[300], filt[160], out[8192];
 	int rc;
 
-	if (system("command -v tshark >/dev/null && command -v dumpcap >/dev/null") != 0) {
-		printf("skipped: tshark/dumpcap not installed\n");
-		return 77;
-	}
 	if ((rc = provision()) != 0)
 		return rc;
-	if (setup_keys() || start_hssd(NULL))
+	if (setup_keys() || start_hssd(NULL, NULL))
 		return 1;
-	snprintf(pcap, sizeof(pcap), "%s/session.pcap", dir);
-	snprintf(filt, sizeof(filt), "tcp port %u", port);
-	cap_pid = fork();
-	if (cap_pid == 0) {
-		int nul = open("/dev/null", O_WRONLY);
-
-		dup2(nul, 1);
-		dup2(nul, 2);
-		execlp("dumpcap", "dumpcap", "-q", "-i", "lo", "-f", filt, "-w", pcap, NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 50 && access(pcap, F_OK) != 0; i++)
-		usleep(100000);
-	usleep(500000);
-	if (access(pcap, F_OK) != 0) {
-		printf("skipped: dumpcap cannot capture on lo here\n");
-		return 77;
-	}
+	snprintf(pcap, sizeof(pcap), "%s/session.pcap", e2e.dir);
+	if ((rc = e2e_capture_start(pcap)) != 0)
+		return rc;
 	if (open_peer(&c) || mar_round(&c, 1, 1, &last, seen, &nseen) ||
 	    mar_round(&c, 3, 3, &last, seen, &nseen))
 		return 1;
-	cl_send(&c, b, (size_t)build_mar(b, "nobody@e2e.test", 1, NULL, M_NONE));
-	recv_answer(&c, b, &m);
-	cl_send(&c, b, (size_t)build_mar(b, IMPI, 1, NULL, M_NO_IMPU)); /* 5005 + Failed-AVP */
-	recv_answer(&c, b, &m);
-	cl_send(&c, b, (size_t)build_air(b, 2)); /* S6a AIA with E-UTRAN vectors */
-	CHECK(recv_answer(&c, b, &m) == 2001, "AIA in the captured session");
-	cl_send(&c, b, (size_t)build_base(b, DIAM_CMD_DW, false));
-	recv_answer(&c, b, &m);
-	cl_send(&c, b, (size_t)build_base(b, DIAM_CMD_DP, true));
-	recv_answer(&c, b, &m);
+	e2e_send(&c, b, build_mar(b, "nobody@e2e.test", 1, NULL, M_NONE));
+	e2e_recv_answer(&c, b, &m);
+	e2e_send(&c, b, build_mar(b, IMPI, 1, NULL, M_NO_IMPU)); /* 5005 + Failed-AVP */
+	e2e_recv_answer(&c, b, &m);
+	e2e_send(&c, b, build_air(b, 2)); /* S6a AIA with E-UTRAN vectors */
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001, "AIA in the captured session");
+	e2e_send(&c, b, build_base(b, DIAM_CMD_DW, false));
+	e2e_recv_answer(&c, b, &m);
+	e2e_send(&c, b, build_base(b, DIAM_CMD_DP, true));
+	e2e_recv_answer(&c, b, &m);
 	peer_closed(&c);
-	cl_close(&c);
-	usleep(500000);
-	stop_child(&cap_pid, SIGTERM);
+	e2e_close(&c);
+	e2e_capture_stop();
 	/* Every message hssd sent must be decoded, none malformed or flagged
 	 * at warning level or above (expert "error"/"warning"; "note" and
 	 * "chat" are informational, e.g. "answer to request in frame N").
@@ -832,7 +593,7 @@ static int case_tshark(void)
 	run_tshark(pcap, "diameter.flags.request == 0", out, sizeof(out));
 	CHECK(strstr(out, "cmd=Multimedia-Auth Answer") || strstr(out, "MAA"),
 	      "tshark decoded no MAA:\n%s", out);
-	snprintf(filt, sizeof(filt), "tcp.srcport == %u && (_ws.malformed || _ws.expert.severity >= warning)", port);
+	snprintf(filt, sizeof(filt), "tcp.srcport == %u && (_ws.malformed || _ws.expert.severity >= warning)", e2e.port);
 	run_tshark(pcap, filt, out, sizeof(out));
 	CHECK(out[0] == '\0', "tshark reports malformed packets or expert warnings:\n%s", out);
 	return 0;
@@ -895,7 +656,7 @@ static int check_eutran(const struct diam_avp *v, uint64_t *last)
 
 static int case_air(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
 	struct diam_avp info, v;
@@ -906,12 +667,12 @@ static int case_air(void)
 
 	if (rc)
 		return rc;
-	if (setup_keys() || start_hssd(NULL) || cl_open(&c))
+	if (setup_keys() || start_hssd(NULL, NULL) || cl_open(&c))
 		return 1;
-	cl_send(&c, b, (size_t)build_cer(b, SCSCF, V3, DIAM_APP_S6A));
-	CHECK(recv_answer(&c, b, &m) == 2001, "CER for S6a not accepted");
-	cl_send(&c, b, (size_t)build_air(b, 2));
-	CHECK(recv_answer(&c, b, &m) == 2001, "AIA not 2001");
+	e2e_send(&c, b, build_cer(b, SCSCF, V3, DIAM_APP_S6A));
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001, "CER for S6a not accepted");
+	e2e_send(&c, b, build_air(b, 2));
+	CHECK(e2e_recv_answer(&c, b, &m) == 2001, "AIA not 2001");
 	CHECK(m.hdr.code == DIAM_CMD_AI && m.hdr.app_id == DIAM_APP_S6A, "not an AIA");
 	CHECK(diam_msg_find(&m, AVP_S6A_AUTHENTICATION_INFO, V3, &info) == 0, "no Authentication-Info");
 	diam_iter_group(&it, &info);
@@ -922,7 +683,7 @@ static int case_air(void)
 			nv++;
 		}
 	CHECK(nv == 2, "%u E-UTRAN vectors, expected 2", nv);
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
@@ -931,7 +692,7 @@ static int case_air(void)
  * the lock is gone. The lock is held by python3's sqlite3 module. */
 static int case_store_busy(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t seen[256][16], b[MAX_MSG];
 	struct diam_msg m;
 	size_t nseen = 0;
@@ -946,17 +707,17 @@ static int case_store_busy(void)
 		printf("skipped: python3 with sqlite3 is needed to lock the store\n");
 		return 77;
 	}
-	if (setup_keys() || start_hssd(NULL) || open_peer(&c))
+	if (setup_keys() || start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
 	if (mar_round(&c, 1, 1, &last, seen, &nseen))
 		return 1;
-	snprintf(ready, sizeof(ready), "%s/locked", dir);
+	snprintf(ready, sizeof(ready), "%s/locked", e2e.dir);
 	snprintf(cmd, sizeof(cmd),
 		 "import sqlite3, time\n"
 		 "c = sqlite3.connect('%s/hss.db', isolation_level=None)\n"
 		 "c.execute('BEGIN IMMEDIATE')\n"
 		 "open('%s', 'w').close()\n"
-		 "time.sleep(7)\n", dir, ready);
+		 "time.sleep(7)\n", e2e.dir, ready);
 	locker = fork();
 	if (locker == 0) {
 		execlp("python3", "python3", "-c", cmd, NULL);
@@ -965,8 +726,8 @@ static int case_store_busy(void)
 	for (int i = 0; i < 50 && access(ready, F_OK) != 0; i++)
 		usleep(100000);
 	CHECK(access(ready, F_OK) == 0, "python3 did not lock the store");
-	cl_send(&c, b, (size_t)build_mar(b, IMPI, 1, NULL, M_NONE));
-	rc = (int)cl_recv(&c, b, MAX_MSG, 9000);
+	e2e_send(&c, b, build_mar(b, IMPI, 1, NULL, M_NONE));
+	rc = (int)e2e_recv(&c, b, MAX_MSG, 9000);
 	CHECK(rc > 0 && diam_msg_parse(b, (size_t)rc, &m) == 0, "no answer while locked");
 	{
 		uint32_t code = 0;
@@ -979,7 +740,7 @@ static int case_store_busy(void)
 	waitpid(locker, NULL, 0);
 	if (mar_round(&c, 1, 1, &last, seen, &nseen))
 		return 1;
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
@@ -987,7 +748,7 @@ static int case_store_busy(void)
  * SCTP; tests/sctp runs it under qemu elsewhere. */
 static int case_sctp(void)
 {
-	struct client c;
+	struct e2e_client c;
 	uint8_t seen[256][16];
 	size_t nseen = 0;
 	uint64_t last = 0;
@@ -1001,12 +762,12 @@ static int case_sctp(void)
 	if ((rc = provision()) != 0)
 		return rc;
 	use_sctp = true;
-	if (setup_keys() || start_hssd(NULL) || open_peer(&c))
+	if (setup_keys() || start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
 	for (int i = 0; i < 5; i++)
 		if (mar_round(&c, 2, 2, &last, seen, &nseen))
 			return 1;
-	cl_close(&c);
+	e2e_close(&c);
 	return 0;
 }
 
@@ -1015,17 +776,17 @@ static int case_sighup(void)
 {
 	char old[300], cur[300], cmd[700];
 
-	if (start_hssd(NULL))
+	if (start_hssd(NULL, NULL))
 		return 1;
-	snprintf(cur, sizeof(cur), "%s/hssd.log", dir);
-	snprintf(old, sizeof(old), "%s/hssd.log.1", dir);
+	snprintf(cur, sizeof(cur), "%s/hssd.log", e2e.dir);
+	snprintf(old, sizeof(old), "%s/hssd.log.1", e2e.dir);
 	CHECK(rename(cur, old) == 0, "rename the log");
-	kill(hssd_pid, SIGHUP);
+	kill(e2e.hssd_pid, SIGHUP);
 	for (int i = 0; i < 30 && access(cur, F_OK) != 0; i++)
 		usleep(100000);
 	snprintf(cmd, sizeof(cmd), "grep -q 'log reopened' '%s'", cur);
 	CHECK(run_status(cmd) == 0, "no new log file with 'log reopened' after SIGHUP");
-	CHECK(kill(hssd_pid, 0) == 0, "hssd died on SIGHUP");
+	CHECK(kill(e2e.hssd_pid, 0) == 0, "hssd died on SIGHUP");
 	return 0;
 }
 
@@ -1044,18 +805,18 @@ static int case_cli(void)
 	FILE *fp;
 
 	snprintf(cmd, sizeof(cmd), "'%s' -n -c '%s/hss/hssd.conf.example' | diff - '%s/hssd/check.txt'",
-		 hssd_path, SOURCE_DIR, GOLDEN_DIR);
+		 e2e.hssd_path, SOURCE_DIR, GOLDEN_DIR);
 	CHECK(run_status(cmd) == 0, "hssd -n output differs from the golden file");
 	snprintf(cmd, sizeof(cmd), "'%s' --listen udp://x 2>'%s/err'; test $? -eq 2 && grep -q -- --listen '%s/err'",
-		 hssd_path, dir, dir);
+		 e2e.hssd_path, e2e.dir, e2e.dir);
 	CHECK(run_status(cmd) == 0, "a bad --listen must exit 2 naming the option");
-	snprintf(conf, sizeof(conf), "%s/bad.conf", dir);
+	snprintf(conf, sizeof(conf), "%s/bad.conf", e2e.dir);
 	fp = fopen(conf, "w");
 	CHECK(fp, "write %s", conf);
 	fputs("[hssd]\norigin-host = h\nnonsense = 1\n", fp);
 	fclose(fp);
 	snprintf(cmd, sizeof(cmd), "'%s' -n -c '%s' 2>'%s/err'; test $? -eq 1 && grep -q 'bad.conf:3:' '%s/err'",
-		 hssd_path, conf, dir, dir);
+		 e2e.hssd_path, conf, e2e.dir, e2e.dir);
 	CHECK(run_status(cmd) == 0, "a bad config line must exit 1 with file:line");
 	return 0;
 }
@@ -1078,29 +839,23 @@ static const struct {
 int main(int argc, char **argv)
 {
 	const char *name = NULL;
-	char tmpl[] = "/tmp/hss_e2e.XXXXXX";
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--hssd") && i + 1 < argc)
-			hssd_path = argv[++i];
+			e2e.hssd_path = argv[++i];
 		else if (!strcmp(argv[i], "--hss-ctl") && i + 1 < argc)
-			ctl_path = argv[++i];
+			e2e.ctl_path = argv[++i];
 		else
 			name = argv[i];
 	}
-	if (!hssd_path || !name) {
+	if (!e2e.hssd_path || !name) {
 		fprintf(stderr, "usage: hss_e2e --hssd PATH [--hss-ctl PATH] CASE\n");
 		return 2;
 	}
-	if (ctl_path && access(ctl_path, X_OK) != 0)
-		ctl_path = NULL;
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGALRM, on_alarm);
-	alarm(60);
-	if (!mkdtemp(tmpl))
+	if (e2e.ctl_path && access(e2e.ctl_path, X_OK) != 0)
+		e2e.ctl_path = NULL;
+	if (e2e_init("hss_e2e", "HSS_E2E_KEEP", 60))
 		return 1;
-	snprintf(dir, sizeof(dir), "%s", tmpl);
-	atexit(cleanup);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc;
 
@@ -1110,7 +865,7 @@ int main(int argc, char **argv)
 		if (rc == 1) {
 			char cmd[400];
 
-			snprintf(cmd, sizeof(cmd), "tail -40 '%s/hssd.log' >&2", dir);
+			snprintf(cmd, sizeof(cmd), "tail -40 '%s/hssd.log' >&2", e2e.dir);
 			if (system(cmd) != 0)
 				fprintf(stderr, "(no hssd log)\n");
 		}

@@ -17,24 +17,18 @@
  * Exit 0 pass, 1 fail, 77 skipped (reason printed). hssd and dumpcap are
  * killed on every exit path (atexit + a 60 s alarm). */
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "aka/aka.h"
 #include "diameter/diam.h"
 #include "util/ct.h"
 #include "util/hex.h"
+
+#include "e2e.h"
 
 #define V3 DIAM_VENDOR_3GPP
 #define HSS_HOST "hss.epc.test"
@@ -44,7 +38,7 @@
 #define IMSI "001010000000001"
 #define K_HEX "465b5ce8b199b49faa5f0a2ee238a6bc" /* TS 35.208 test set 1 */
 #define OPC_HEX "cd63cb71954a9f4e48a5994e37a02baf"
-#define MAX_MSG (64 * 1024)
+#define MAX_MSG E2E_MAX_MSG
 /* S6a AVPs used here beyond diameter/codes.h (TS 29.272 §7.3). */
 #define AVP_PUA_FLAGS 1442u
 #define AVP_APN_CONFIGURATION_PROFILE 1429u
@@ -56,226 +50,65 @@
 #define AVP_PRIORITY_LEVEL 1046u
 #define AVP_RAT_TYPE 1032u
 
-static const char *hssd_path, *ctl_path;
-static char dir[256];
-static pid_t hssd_pid = -1, cap_pid = -1;
-static uint16_t port;
 static const uint8_t plmn[3] = {0x00, 0xf1, 0x10}; /* MCC 001, MNC 01 */
-
-#define FAIL(...)                                                        \
-	do {                                                             \
-		fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);     \
-		fprintf(stderr, __VA_ARGS__);                            \
-		fputc('\n', stderr);                                     \
-		return 1;                                                \
-	} while (0)
-#define CHECK(cond, ...)                                                 \
-	do {                                                             \
-		if (!(cond))                                             \
-			FAIL(__VA_ARGS__);                               \
-	} while (0)
-
-/* ---- processes ---------------------------------------------------------------- */
-static void stop_child(pid_t *pid, int sig)
-{
-	int st;
-
-	if (*pid <= 0)
-		return;
-	kill(*pid, sig);
-	for (int i = 0; i < 30 && waitpid(*pid, &st, WNOHANG) == 0; i++)
-		usleep(100000);
-	if (waitpid(*pid, &st, WNOHANG) == 0) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, &st, 0);
-	}
-	*pid = -1;
-}
-
-static void cleanup(void)
-{
-	char cmd[300];
-
-	stop_child(&cap_pid, SIGTERM);
-	stop_child(&hssd_pid, SIGKILL);
-	if (dir[0] && !getenv("S6A_E2E_KEEP")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "cleanup of %s failed\n", dir);
-	}
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	if (hssd_pid > 0)
-		kill(hssd_pid, SIGKILL);
-	if (cap_pid > 0)
-		kill(cap_pid, SIGKILL);
-	_exit(1);
-}
-
-/* Runs `hss-ctl --db DIR/hss.db ARGS`, output into DIR/ctl.log (appended). */
-static int ctl(const char *args)
-{
-	char cmd[1024];
-
-	snprintf(cmd, sizeof(cmd), "'%s' --db '%s/hss.db' %s >>'%s/ctl.log' 2>&1", ctl_path, dir,
-		 args, dir);
-	if (system(cmd) != 0) {
-		snprintf(cmd, sizeof(cmd), "cat '%s/ctl.log' >&2", dir);
-		if (system(cmd) != 0)
-			perror("cat");
-		FAIL("hss-ctl %s failed", args);
-	}
-	return 0;
-}
 
 /* The demo provisioning of docs/hss-s6a.md. */
 static int provision(void)
 {
-	return ctl("add --imsi " IMSI " --impi " IMSI "@ims.mnc001.mcc001.3gppnetwork.org "
-		   "--impu sip:" IMSI "@ims.mnc001.mcc001.3gppnetwork.org --k " K_HEX
-		   " --opc " OPC_HEX) ||
-	       ctl("apn add internet --pdn-type ipv4v6 --qci 9 --arp-priority 8") ||
-	       ctl("apn add ims --pdn-type ipv4v6 --qci 5 --arp-priority 1") ||
-	       ctl("apn assign " IMSI " internet --default") ||
-	       ctl("apn assign " IMSI " ims") ||
-	       ctl("set-eps " IMSI " --msisdn 15550000001 --ambr-ul 50000000 --ambr-dl 100000000");
+	return e2e_ctl("add --imsi " IMSI " --impi " IMSI "@ims.mnc001.mcc001.3gppnetwork.org "
+		       "--impu sip:" IMSI "@ims.mnc001.mcc001.3gppnetwork.org --k " K_HEX
+		       " --opc " OPC_HEX) ||
+	       e2e_ctl("apn add internet --pdn-type ipv4v6 --qci 9 --arp-priority 8") ||
+	       e2e_ctl("apn add ims --pdn-type ipv4v6 --qci 5 --arp-priority 1") ||
+	       e2e_ctl("apn assign " IMSI " internet --default") ||
+	       e2e_ctl("apn assign " IMSI " ims") ||
+	       e2e_ctl("set-eps " IMSI " --msisdn 15550000001 --ambr-ul 50000000 --ambr-dl 100000000");
 }
 
 static int start_hssd(void)
 {
-	char pf[300], db[300], lf[300], buf[32];
-	FILE *fp;
+	static const char *const args[] = { "--listen", "tcp://127.0.0.1:0", "--origin-host",
+					    HSS_HOST, "--realm", REALM, "--peer", MME1, "--peer",
+					    MME2, "--log-level", "debug", NULL };
 
-	snprintf(pf, sizeof(pf), "%s/port", dir);
-	snprintf(db, sizeof(db), "%s/hss.db", dir);
-	snprintf(lf, sizeof(lf), "%s/hssd.log", dir);
-	hssd_pid = fork();
-	if (hssd_pid == 0) {
-		execl(hssd_path, hssd_path, "--db", db, "--listen", "tcp://127.0.0.1:0",
-		      "--port-file", pf, "--origin-host", HSS_HOST, "--realm", REALM, "--peer",
-		      MME1, "--peer", MME2, "--log-level", "debug", "--log-file", lf, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 100; i++) {
-		fp = fopen(pf, "r");
-		if (fp) {
-			bool ok = fgets(buf, sizeof(buf), fp) != NULL;
-
-			fclose(fp);
-			if (ok) {
-				port = (uint16_t)atoi(buf);
-				return 0;
-			}
-		}
-		usleep(50000);
-	}
-	FAIL("hssd did not write its port file");
+	return e2e_start_hssd(args);
 }
 
 /* ---- client --------------------------------------------------------------------- */
 struct mme {
 	const char *host;
-	int fd;
-	uint8_t buf[MAX_MSG * 2];
-	size_t len;
+	struct e2e_client cl;
 };
 
 static int send_all(struct mme *c, const uint8_t *b, ssize_t n)
 {
-	CHECK(n > 0, "request did not build");
-	while (n > 0) {
-		ssize_t w = send(c->fd, b, (size_t)n, MSG_NOSIGNAL);
-
-		CHECK(w > 0, "send: %s", strerror(errno));
-		b += w;
-		n -= w;
-	}
-	return 0;
+	return e2e_send(&c->cl, b, n);
 }
 
-/* Next message: its length, 0 on EOF, -1 on timeout. */
 static ssize_t recv_msg(struct mme *c, uint8_t *out, int timeout_ms)
 {
-	for (;;) {
-		ssize_t n = diam_frame_len(c->buf, c->len);
-		struct pollfd p = {.fd = c->fd, .events = POLLIN};
-
-		if (n < 0)
-			return -1;
-		if (n > 0 && (size_t)n <= c->len) {
-			memcpy(out, c->buf, (size_t)n);
-			memmove(c->buf, c->buf + n, c->len - (size_t)n);
-			c->len -= (size_t)n;
-			return n;
-		}
-		if (poll(&p, 1, timeout_ms) <= 0)
-			return -1;
-		n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
-		if (n <= 0)
-			return 0;
-		c->len += (size_t)n;
-	}
-}
-
-/* Result-Code, or Experimental-Result-Code + 100000; -1 on nothing. */
-static long result_of(const struct diam_msg *m)
-{
-	struct diam_avp er, code;
-	uint32_t rc;
-
-	if (diam_msg_u32(m, AVP_RESULT_CODE, 0, &rc) == 0)
-		return rc;
-	if (diam_msg_find(m, AVP_EXPERIMENTAL_RESULT, 0, &er) == 0 &&
-	    diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &code) == 0 &&
-	    diam_avp_u32(&code, &rc) == 0)
-		return 100000 + (long)rc;
-	return 0;
+	return e2e_recv(&c->cl, out, MAX_MSG, timeout_ms);
 }
 
 static long recv_answer(struct mme *c, uint8_t *b, struct diam_msg *m)
 {
-	ssize_t n = recv_msg(c, b, 5000);
-
-	if (n <= 0 || diam_msg_parse(b, (size_t)n, m) != 0 || (m->hdr.flags & DIAM_FLAG_R))
-		return -1;
-	return result_of(m);
+	return e2e_recv_answer(&c->cl, b, m);
 }
 
 /* CER advertising S6a as a Vendor-Specific-Application-Id; the CEA must
  * be 2001 and advertise {10415, 16777251} too. */
 static int mme_open(struct mme *c, const char *host)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	const uint8_t ip[4] = {127, 0, 0, 1};
 	uint8_t b[MAX_MSG];
-	struct diam_wr w;
 	struct diam_msg m;
 	struct diam_iter it;
 	struct diam_avp a, x;
 	uint32_t v;
 	bool s6a = false;
-	int one = 1;
 
 	c->host = host;
-	c->len = 0;
-	c->fd = socket(AF_INET, SOCK_STREAM, 0);
-	CHECK(c->fd >= 0 && connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0,
-	      "connect to hssd port %u: %s", port, strerror(errno));
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	diam_wr_init(&w, b, sizeof(b));
-	diam_put_hdr(&w, DIAM_FLAG_R, DIAM_CMD_CE, 0, diam_next_hbh(), diam_next_e2e());
-	diam_put_str(&w, AVP_ORIGIN_HOST, 0, host);
-	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
-	diam_put_addr(&w, AVP_HOST_IP_ADDRESS, 0, 1, ip, 4);
-	diam_put_u32(&w, AVP_VENDOR_ID, 0, V3);
-	diam_put_str(&w, AVP_PRODUCT_NAME, 0, "s6a_e2e");
-	diam_put_u32(&w, AVP_SUPPORTED_VENDOR_ID, 0, V3);
-	diam_put_vendor_app(&w, V3, DIAM_APP_S6A);
-	if (send_all(c, b, diam_wr_finish(&w)))
+	if (e2e_connect(&c->cl, false) ||
+	    send_all(c, b, e2e_build_cer(b, sizeof(b), host, REALM, "s6a_e2e", V3, DIAM_APP_S6A)))
 		return 1;
 	CHECK(recv_answer(c, b, &m) == 2001, "CEA to %s is not 2001", host);
 	diam_iter_msg(&it, &m);
@@ -525,7 +358,7 @@ static int profile_idr(struct mme *m2)
 	uint8_t b[MAX_MSG];
 	struct diam_msg m;
 
-	if (ctl("apn add ims --update --arp-priority 2"))
+	if (e2e_ctl("apn add ims --update --arp-priority 2"))
 		return 1;
 	if (expect_request(m2, DIAM_CMD_ID, &m, b))
 		return 1;
@@ -546,7 +379,7 @@ static int dpr(struct mme *c)
 	if (send_all(c, b, diam_wr_finish(&w)))
 		return 1;
 	CHECK(recv_answer(c, b, &m) == 2001, "DPA is not 2001");
-	close(c->fd);
+	e2e_close(&c->cl);
 	return 0;
 }
 
@@ -564,54 +397,22 @@ static int flow(void)
 }
 
 /* ---- tshark --------------------------------------------------------------------- */
-static int run(const char *cmd, char *out, size_t outsz)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n = 0;
-
-	out[0] = '\0';
-	if (!p)
-		return -1;
-	while (n + 1 < outsz && fgets(out + n, (int)(outsz - n), p))
-		n += strlen(out + n);
-	return pclose(p);
-}
-
 static int case_tshark(void)
 {
 	static char out[1 << 20];
-	char pcap[300], filt[200], cmd[1024];
+	char pcap[300], cmd[1024];
+	int rc;
 
-	if (system("command -v tshark >/dev/null && command -v dumpcap >/dev/null") != 0) {
-		printf("skipped: tshark/dumpcap not installed\n");
-		return 77;
-	}
-	snprintf(pcap, sizeof(pcap), "%s/s6a.pcap", dir);
-	snprintf(filt, sizeof(filt), "tcp port %u", port);
-	cap_pid = fork();
-	if (cap_pid == 0) {
-		int nul = open("/dev/null", O_WRONLY);
-
-		dup2(nul, 1);
-		dup2(nul, 2);
-		execlp("dumpcap", "dumpcap", "-q", "-i", "lo", "-f", filt, "-w", pcap, NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 50 && access(pcap, F_OK) != 0; i++)
-		usleep(100000);
-	usleep(500000);
-	if (access(pcap, F_OK) != 0) {
-		printf("skipped: dumpcap cannot capture on lo here\n");
-		return 77;
-	}
+	snprintf(pcap, sizeof(pcap), "%s/s6a.pcap", e2e.dir);
+	if ((rc = e2e_capture_start(pcap)) != 0)
+		return rc;
 	if (flow())
 		return 1;
-	usleep(500000);
-	stop_child(&cap_pid, SIGTERM);
+	e2e_capture_stop();
 	/* The whole decode: both APNs inside an APN-Configuration-Profile. */
 	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -d tcp.port==%u,diameter -V -Y "
-		 "'diameter.cmd.code == 316 && diameter.flags.request == 0' 2>/dev/null", pcap, port);
-	run(cmd, out, sizeof(out));
+		 "'diameter.cmd.code == 316 && diameter.flags.request == 0' 2>/dev/null", pcap, e2e.port);
+	e2e_popen_read(cmd, out, sizeof(out));
 	CHECK(strstr(out, "APN-Configuration-Profile"), "tshark shows no APN-Configuration-Profile");
 	CHECK(strstr(out, "Service-Selection: internet"), "tshark shows no APN internet:\n%.4000s", out);
 	CHECK(strstr(out, "Service-Selection: ims"), "tshark shows no APN ims");
@@ -620,13 +421,13 @@ static int case_tshark(void)
 	 * Visited-PLMN-Id (RFC 6733 §7.5), which Wireshark rightly flags. */
 	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -d tcp.port==%u,diameter -Y 'tcp.srcport == %u "
 		 "&& (_ws.malformed || _ws.expert.severity >= warning) && "
-		 "!(diameter.Result-Code == 5004)' 2>/dev/null", pcap, port, port);
-	run(cmd, out, sizeof(out));
+		 "!(diameter.Result-Code == 5004)' 2>/dev/null", pcap, e2e.port, e2e.port);
+	e2e_popen_read(cmd, out, sizeof(out));
 	CHECK(out[0] == '\0', "tshark reports malformed packets or expert warnings:\n%s", out);
 	/* Every S6a message of the flow was decoded as such. */
 	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -d tcp.port==%u,diameter -Y "
-		 "'diameter.applicationId == 16777251' 2>/dev/null | wc -l", pcap, port);
-	run(cmd, out, sizeof(out));
+		 "'diameter.applicationId == 16777251' 2>/dev/null | wc -l", pcap, e2e.port);
+	e2e_popen_read(cmd, out, sizeof(out));
 	CHECK(atoi(out) >= 16, "tshark decoded only %d S6a messages", atoi(out));
 	return 0;
 }
@@ -638,32 +439,28 @@ int main(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--hssd") && i + 1 < argc)
-			hssd_path = argv[++i];
+			e2e.hssd_path = argv[++i];
 		else if (!strcmp(argv[i], "--hss-ctl") && i + 1 < argc)
-			ctl_path = argv[++i];
+			e2e.ctl_path = argv[++i];
 		else
 			which = argv[i];
 	}
-	if (!hssd_path || !which || (strcmp(which, "flow") && strcmp(which, "tshark"))) {
+	if (!e2e.hssd_path || !which || (strcmp(which, "flow") && strcmp(which, "tshark"))) {
 		fprintf(stderr, "usage: s6a_e2e --hssd PATH --hss-ctl PATH (flow|tshark)\n");
 		return 2;
 	}
-	if (!ctl_path) {
+	if (!e2e.ctl_path) {
 		printf("skipped: hss-ctl not built\n");
 		return 77;
 	}
-	snprintf(dir, sizeof(dir), "/tmp/s6a-e2e-XXXXXX");
-	if (!mkdtemp(dir))
-		return perror("mkdtemp"), 1;
-	atexit(cleanup);
-	signal(SIGALRM, on_alarm);
-	alarm(60);
+	if (e2e_init("s6a-e2e", "S6A_E2E_KEEP", 60))
+		return 1;
 	if (setup_keys() || provision() || start_hssd())
 		return 1;
 	rc = !strcmp(which, "flow") ? flow() : case_tshark();
 	if (rc == 0)
 		printf("ok: s6a %s\n", which);
 	else if (rc == 1)
-		fprintf(stderr, "hssd log: %s/hssd.log (S6A_E2E_KEEP=1 keeps it)\n", dir);
+		fprintf(stderr, "hssd log: %s/hssd.log (S6A_E2E_KEEP=1 keeps it)\n", e2e.dir);
 	return rc;
 }
