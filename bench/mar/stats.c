@@ -68,14 +68,10 @@ void stats_free(struct load_stats *s)
 
 uint32_t answer_code(const struct diam_msg *m)
 {
-	struct diam_avp er, code;
 	uint32_t rc;
+	bool exp;
 
-	if (diam_msg_u32(m, AVP_RESULT_CODE, 0, &rc) == 0)
-		return rc;
-	if (diam_msg_find(m, AVP_EXPERIMENTAL_RESULT, 0, &er) == 0 &&
-	    diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &code) == 0 &&
-	    diam_avp_u32(&code, &rc) == 0)
-		return 100000 + rc;
-	return 0;
+	if (diam_msg_result(m, &rc, &exp))
+		return 0;
+	return exp ? 100000 + rc : rc;
 }
