@@ -4,40 +4,25 @@
 # naming the argument, keys hidden without --show-keys, --json output,
 # CSV import, and that a failed command leaves nothing behind.
 set -u
+. "$(dirname "$0")/../../lib/common.sh"
 CTL=${1:-}
-if [ -z "$CTL" ] || [ ! -x "$CTL" ]; then
-	echo "SKIP: hss-ctl not built"
-	exit 77
-fi
+need_exe "$CTL" hss-ctl
 T=$(mktemp -d /tmp/hss-ctl-e2e.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 DB=$T/hss.db
-FAILS=0
 R=ims.mnc001.mcc001.3gppnetwork.org
 K=465b5ce8b199b49faa5f0a2ee238a6bc
 OP=cdc202d5123e20f62b6d676ac72cb318
 OPC=cd63cb71954a9f4e48a5994e37a02baf
 
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-
-# expect CODE [PATTERN] -- ARGS...: runs hss-ctl, checks the exit code and
-# (when PATTERN is not empty) that stderr is ONE line matching it.
-expect() {
-	want=$1 pat=$2
-	shift 2
-	"$CTL" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "hss-ctl $* -> exit $rc, want $want ($(cat "$T/err"))"
-	if [ -n "$pat" ]; then
-		[ "$(wc -l <"$T/err")" = 1 ] || fail "hss-ctl $*: stderr is not one line: $(cat "$T/err")"
-		grep -q -- "$pat" "$T/err" || fail "hss-ctl $*: stderr '$(cat "$T/err")' lacks '$pat'"
-	fi
-}
+# expect CODE [PATTERN] -- ARGS...: hss-ctl's exit code and (PATTERN not
+# empty) its one stderr line (ctl_expect in tests/lib/common.sh).
+expect() { ctl_expect "$@"; }
 
 json_ok() {
 	if command -v python3 >/dev/null 2>&1; then
 		python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" ||
-			fail "not JSON: $(cat "$1")"
+			bad "not JSON: $(cat "$1")"
 	fi
 }
 
@@ -48,10 +33,10 @@ add_a() {
 
 # --- help and usage -------------------------------------------------------
 expect 0 "" --help
-grep -q "import CSV" "$T/out" || fail "--help does not list import"
+grep -q "import CSV" "$T/out" || bad "--help does not list import"
 for c in add show list del set-sqn add-impu import rtr; do
 	expect 0 "" "$c" --help
-	grep -q "^usage: hss-ctl --db FILE $c" "$T/out" || fail "$c --help: $(cat "$T/out")"
+	grep -q "^usage: hss-ctl --db FILE $c" "$T/out" || bad "$c --help: $(cat "$T/out")"
 done
 expect 2 "COMMAND" --db "$DB"
 expect 2 "unknown command 'frobnicate'" --db "$DB" frobnicate
@@ -85,30 +70,30 @@ expect 0 "" --db "$DB" add --imsi 001010000000003 --impi "three@$R" --impu "sip:
 
 # --- show / list: keys hidden unless --show-keys ----------------------------
 expect 0 "" --db "$DB" show 001010000000001
-grep -q "$K" "$T/out" && fail "show prints K without --show-keys"
-grep -q "$OPC" "$T/out" && fail "show prints OPc without --show-keys"
-grep -q "^sqn: *000000000000$" "$T/out" || fail "show: sqn line: $(cat "$T/out")"
+grep -q "$K" "$T/out" && bad "show prints K without --show-keys"
+grep -q "$OPC" "$T/out" && bad "show prints OPc without --show-keys"
+grep -q "^sqn: *000000000000$" "$T/out" || bad "show: sqn line: $(cat "$T/out")"
 expect 0 "" --db "$DB" show "001010000000001@$R" --json
 json_ok "$T/out"
-grep -q '"k"' "$T/out" && fail "show --json prints k without --show-keys"
-grep -q '"impus": \[{"uri": "sip:001010000000001@' "$T/out" || fail "show --json impus: $(cat "$T/out")"
+grep -q '"k"' "$T/out" && bad "show --json prints k without --show-keys"
+grep -q '"impus": \[{"uri": "sip:001010000000001@' "$T/out" || bad "show --json impus: $(cat "$T/out")"
 expect 0 "" --db "$DB" show 001010000000001 --json --show-keys
 json_ok "$T/out"
-grep -q "\"k\": \"$K\"" "$T/out" || fail "--show-keys: no k"
-grep -q "\"opc\": \"$OPC\"" "$T/out" || fail "--show-keys: OPc not derived from OP"
+grep -q "\"k\": \"$K\"" "$T/out" || bad "--show-keys: no k"
+grep -q "\"opc\": \"$OPC\"" "$T/out" || bad "--show-keys: OPc not derived from OP"
 expect 0 "" --db "$DB" show "three@$R" --show-keys
-grep -q "^password: *pw$" "$T/out" || fail "--show-keys: password"
+grep -q "^password: *pw$" "$T/out" || bad "--show-keys: password"
 expect 0 "" --db "$DB" list
-[ "$(wc -l <"$T/out")" = 2 ] || fail "list: $(cat "$T/out")"
+[ "$(wc -l <"$T/out")" = 2 ] || bad "list: $(cat "$T/out")"
 expect 0 "" --db "$DB" list --json
 json_ok "$T/out"
-grep -q '"subscribers": \[' "$T/out" || fail "list --json: $(cat "$T/out")"
+grep -q '"subscribers": \[' "$T/out" || bad "list --json: $(cat "$T/out")"
 expect 1 "no subscriber with IMPI or IMSI 'nobody@x'" --db "$DB" show nobody@x
 
 # --- set-sqn / add-impu / del -------------------------------------------------
 expect 0 "" --db "$DB" set-sqn 001010000000001 00000000abcd
 expect 0 "" --db "$DB" show 001010000000001 --json
-grep -q '"sqn": "00000000abcd"' "$T/out" || fail "set-sqn not stored: $(cat "$T/out")"
+grep -q '"sqn": "00000000abcd"' "$T/out" || bad "set-sqn not stored: $(cat "$T/out")"
 expect 2 "^hss-ctl: SQN:" --db "$DB" set-sqn 001010000000001 1000000000000
 expect 2 "^hss-ctl: set-sqn: missing argument" --db "$DB" set-sqn 001010000000001
 printf '<InitialFilterCriteria><Priority>0</Priority></InitialFilterCriteria>' >"$T/ifc.xml"
@@ -116,11 +101,11 @@ expect 0 "" --db "$DB" add-impu 001010000000001 "sip:alias@$R" --irs 2 --ifc-fil
 expect 2 "^hss-ctl: IMPU: sip:alias@$R already exists$" --db "$DB" add-impu "three@$R" "sip:alias@$R"
 expect 2 "^hss-ctl: IMPU:" --db "$DB" add-impu "three@$R" "alias"
 expect 0 "" --db "$DB" show 001010000000001
-grep -q "sip:alias@$R irs=2 not-registered ifc" "$T/out" || fail "add-impu: $(cat "$T/out")"
+grep -q "sip:alias@$R irs=2 not-registered ifc" "$T/out" || bad "add-impu: $(cat "$T/out")"
 
 # --- rtr ----------------------------------------------------------------------
 expect 0 "" --db "$DB" rtr "sip:001010000000001@$R" --reason 2 --info "moved"
-grep -q "^queued RTR 1 for 001010000000001@$R sip:001010000000001@$R" "$T/out" || fail "rtr: $(cat "$T/out")"
+grep -q "^queued RTR 1 for 001010000000001@$R sip:001010000000001@$R" "$T/out" || bad "rtr: $(cat "$T/out")"
 expect 2 "^hss-ctl: --reason:" --db "$DB" rtr 001010000000001 --reason 7
 expect 1 "no public identity" --db "$DB" rtr "sip:nobody@$R"
 
@@ -133,12 +118,12 @@ imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme
 001010000000011,eleven@$R,sip:eleven@$R,$K,,$OPC,,,,"pa,ss""word",SIP Digest
 CSV
 expect 0 "" --db "$DB" import "$T/ok.csv"
-grep -q "^imported 2 subscribers$" "$T/out" || fail "import: $(cat "$T/out")"
+grep -q "^imported 2 subscribers$" "$T/out" || bad "import: $(cat "$T/out")"
 expect 0 "" --db "$DB" show eleven@$R --show-keys
-grep -q '^password: *pa,ss"word$' "$T/out" || fail "import: quoted password: $(cat "$T/out")"
-grep -q "^impu: *tel:+15550000010" "$T/out" && fail "import: impu of the wrong subscriber"
+grep -q '^password: *pa,ss"word$' "$T/out" || bad "import: quoted password: $(cat "$T/out")"
+grep -q "^impu: *tel:+15550000010" "$T/out" && bad "import: impu of the wrong subscriber"
 expect 0 "" --db "$DB" show ten@$R
-grep -q "^impu: *tel:+15550000010" "$T/out" || fail "import: second impu of ten: $(cat "$T/out")"
+grep -q "^impu: *tel:+15550000010" "$T/out" || bad "import: second impu of ten: $(cat "$T/out")"
 cat >"$T/bad.csv" <<CSV
 impi,imsi,impu,k,opc
 twelve@$R,001010000000012,sip:twelve@$R,$K,$OPC
@@ -156,7 +141,7 @@ expect 2 "CSV: cannot open" --db "$DB" import "$T/none.csv"
 expect 0 "" --db "$DB" del "three@$R"
 expect 1 "no subscriber" --db "$DB" del "three@$R"
 expect 0 "" --db "$DB" list
-[ "$(wc -l <"$T/out")" = 3 ] || fail "after del: $(cat "$T/out")"
+[ "$(wc -l <"$T/out")" = 3 ] || bad "after del: $(cat "$T/out")"
 
 if [ "$FAILS" -ne 0 ]; then
 	echo "$FAILS check(s) failed"

@@ -4,33 +4,22 @@
 # argument, show/--json with the APN profile, --update changing only what is
 # given, IDR queued only for a subscriber served by an MME.
 set -u
+. "$(dirname "$0")/../../lib/common.sh"
 CTL=${1:-}
-if [ -z "$CTL" ] || [ ! -x "$CTL" ]; then
-	echo "SKIP: hss-ctl not built"
-	exit 77
-fi
+need_exe "$CTL" hss-ctl
 T=$(mktemp -d /tmp/s6a-ctl-e2e.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 DB=$T/hss.db
-FAILS=0
 IMSI=001010000000001
 
-fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-
-# expect CODE PATTERN ARGS...: exit code, and (PATTERN not empty) one stderr
-# line matching PATTERN.
+# expect CODE PATTERN ARGS...: `hss-ctl --db DB ARGS` exit code, and
+# (PATTERN not empty) one stderr line matching PATTERN (tests/lib/common.sh).
 expect() {
-	want=$1 pat=$2
+	_w=$1 _pt=$2
 	shift 2
-	"$CTL" --db "$DB" "$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	[ "$rc" = "$want" ] || fail "hss-ctl $* -> exit $rc, want $want ($(cat "$T/err"))"
-	if [ -n "$pat" ]; then
-		[ "$(wc -l <"$T/err")" = 1 ] || fail "hss-ctl $*: stderr not one line: $(cat "$T/err")"
-		grep -q -- "$pat" "$T/err" || fail "hss-ctl $*: stderr '$(cat "$T/err")' lacks '$pat'"
-	fi
+	ctl_expect "$_w" "$_pt" --db "$DB" "$@"
 }
-has() { grep -q -- "$1" "$T/out" || fail "output lacks '$1': $(cat "$T/out")"; }
+has() { grep -q -- "$1" "$T/out" || bad "output lacks '$1': $(cat "$T/out")"; }
 
 expect 0 "" add --imsi $IMSI --impi $IMSI@ims.test --impu sip:$IMSI@ims.test \
 	--k 465b5ce8b199b49faa5f0a2ee238a6bc --opc cd63cb71954a9f4e48a5994e37a02baf
@@ -40,7 +29,7 @@ expect 0 "" apn add ims --pdn-type ipv4v6 --qci 5 --arp-priority 1
 expect 0 "" apn assign $IMSI internet --default
 expect 0 "" apn assign $IMSI ims
 has "assigned apn ims"
-grep -q IDR "$T/out" && fail "IDR queued without a serving MME"
+grep -q IDR "$T/out" && bad "IDR queued without a serving MME"
 expect 0 "" set-eps $IMSI --msisdn 15550000001 --ambr-ul 50000000 --ambr-dl 100000000
 expect 0 "" show $IMSI
 has "msisdn:    15550000001"
@@ -80,7 +69,7 @@ expect 0 "" apn --help
 has "apn assign IMPI|IMSI NAME"
 expect 0 "" set-eps --help
 has "set-eps IMPI|IMSI"
-"$CTL" --help | grep -q "apn add NAME" || fail "--help does not list apn"
+"$CTL" --help | grep -q "apn add NAME" || bad "--help does not list apn"
 
 if [ "$FAILS" -ne 0 ]; then
 	echo "$FAILS failure(s)"

@@ -1,0 +1,95 @@
+# Helpers the shell tests share; POSIX sh (dash) and bash alike. Source it
+# with the path from the script's own folder, e.g.
+#   . "$(dirname "$0")/../../lib/common.sh"
+#
+#   ok MSG / bad MSG      one result line; bad counts FAILS
+#   need_exe PATH NAME    exit 77 ("skipped: NAME not built") unless PATH runs
+#   port_in_use PORT      a TCP or UDP socket (IPv4 or IPv6) holds PORT
+#   free_port             a random unused port in 20000-59999
+#   listening PORT        something LISTENs on TCP PORT
+#   wait_for SECS CMD...  retries CMD every 0.1 s until it succeeds
+#   wait_file FILE SECS   waits for FILE to exist and be non-empty
+#   stop_pids PID...      TERM, up to 3 s, then KILL
+#   ctl_expect CODE PATTERN ARGS...
+#                         runs "$CTL" ARGS (stdout in $T/out, stderr in
+#                         $T/err): the exit code must be CODE and, when
+#                         PATTERN is not empty, stderr ONE line matching it
+
+FAILS=0
+ok() { echo "ok   - $*"; }
+bad() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
+
+need_exe() {
+	if [ -z "$1" ] || [ ! -x "$1" ]; then
+		echo "skipped: $2 not built"
+		exit 77
+	fi
+}
+
+port_in_use() {
+	_hex=$(printf ':%04X ' "$1")
+	grep -qi "$_hex" /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null
+}
+
+free_port() {
+	for _ in $(seq 200); do
+		_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		port_in_use "$_p" || { echo "$_p"; return 0; }
+	done
+	return 1
+}
+
+listening() {
+	_hex=$(printf '%04X' "$1")
+	awk -v h=":$_hex" 'toupper($2) ~ h"$" && $4 == "0A" {f=1} END {exit !f}' \
+		/proc/net/tcp /proc/net/tcp6
+}
+
+wait_for() {
+	_t=$(($1 * 10))
+	shift
+	while [ "$_t" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		_t=$((_t - 1))
+	done
+	return 1
+}
+
+wait_file() {
+	_t=$(($2 * 20))
+	while [ "$_t" -gt 0 ]; do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+		_t=$((_t - 1))
+	done
+	return 1
+}
+
+stop_pids() {
+	[ $# -gt 0 ] || return 0
+	for _p in "$@"; do kill "$_p" 2>/dev/null; done
+	for _ in $(seq 30); do
+		_alive=0
+		for _p in "$@"; do kill -0 "$_p" 2>/dev/null && _alive=1; done
+		[ "$_alive" -eq 0 ] && return 0
+		sleep 0.1
+	done
+	for _p in "$@"; do kill -9 "$_p" 2>/dev/null; done
+	return 0
+}
+
+ctl_expect() {
+	_want=$1 _pat=$2
+	shift 2
+	"$CTL" "$@" >"$T/out" 2>"$T/err"
+	_rc=$?
+	[ "$_rc" = "$_want" ] || bad "hss-ctl $* -> exit $_rc, want $_want ($(cat "$T/err"))"
+	if [ -n "$_pat" ]; then
+		[ "$(wc -l <"$T/err")" = 1 ] ||
+			bad "hss-ctl $*: stderr is not one line: $(cat "$T/err")"
+		grep -q -- "$_pat" "$T/err" ||
+			bad "hss-ctl $*: stderr '$(cat "$T/err")' lacks '$_pat'"
+	fi
+	return 0
+}
