@@ -16,6 +16,7 @@
 # exit: 0 pass, 1 fail, 77 skipped (freediameterd not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
+. "$HERE/../../lib/common.sh" # ok/bad, free_port, listening, wait_for, stop_pids
 HSSD="" HSSCTL="" KEEP=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -41,40 +42,11 @@ FD_REALM=interop.test
 WORK="$(mktemp -d /tmp/fd-interop.XXXXXX)"
 PIDS=()
 cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	sleep 0.3
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	stop_pids "${PIDS[@]}"
 	if [ "$KEEP" -eq 1 ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-FAILS=0
-ok() { echo "ok   - $*"; }
-bad() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
-
-# Free TCP port on loopback: random, not in any socket table (tcp and tcp6).
-port_in_use() {
-	local hex; hex="$(printf ':%04X ' "$1")"
-	grep -qi "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-free_port() {
-	local p
-	for _ in $(seq 200); do
-		p=$((20000 + RANDOM % 40000))
-		port_in_use "$p" || { echo "$p"; return 0; }
-	done
-	return 1
-}
-listening() { # port -> 0 when something LISTENs (state 0A) on it
-	local hex; hex="$(printf '%04X' "$1")"
-	awk -v h=":$hex" 'toupper($2) ~ h"$" && $4 == "0A" {f=1} END {exit !f}' /proc/net/tcp /proc/net/tcp6
-}
-wait_for() { # seconds command...
-	local t=$(($1 * 10)); shift
-	while [ $t -gt 0 ]; do "$@" && return 0; sleep 0.1; t=$((t - 1)); done
-	return 1
-}
 
 if [ -n "$HSSCTL" ]; then
 	"$HSSCTL" --db "$WORK/hss.db" add --imsi 001010000000001 \

@@ -30,6 +30,7 @@
 # exit: 0 pass, 1 fail, 77 skipped (kamailio not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
+. "$HERE/../../lib/common.sh" # ok/bad, free_port, listening, wait_for, stop_pids
 HSSD="" HSSCTL="" UESIM="" SCN_DIR="" KEEP=0 DEBUG=2
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -82,14 +83,7 @@ XSD=/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd
 WORK="$(mktemp -d /tmp/kamailio-interop.XXXXXX)"
 PIDS=()
 cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for _ in $(seq 30); do
-		local alive=0
-		for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ $alive -eq 0 ] && break
-		sleep 0.1
-	done
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	stop_pids "${PIDS[@]}"
 	# Kamailio's children stay in its process group: take down any that
 	# outlived the main process (only that group: ours).
 	[ -n "${KAM_PGID:-}" ] && kill -9 -- "-$KAM_PGID" 2>/dev/null
@@ -97,32 +91,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-FAILS=0
-ok() { echo "ok   - $*"; }
-bad() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
-
-port_in_use() { # TCP or UDP, IPv4 or IPv6
-	local hex; hex="$(printf ':%04X ' "$1")"
-	grep -qi "$hex" /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null
-}
-free_port() {
-	local p
-	for _ in $(seq 200); do
-		p=$((20000 + RANDOM % 40000))
-		port_in_use "$p" || { echo "$p"; return 0; }
-	done
-	return 1
-}
-listening() {
-	local hex; hex="$(printf '%04X' "$1")"
-	awk -v h=":$hex" 'toupper($2) ~ h"$" && $4 == "0A" {f=1} END {exit !f}' /proc/net/tcp /proc/net/tcp6
-}
-wait_for() { # seconds command...
-	local t=$(($1 * 10)); shift
-	while [ $t -gt 0 ]; do "$@" && return 0; sleep 0.1; t=$((t - 1)); done
-	return 1
-}
 
 "$HSSCTL" --db "$WORK/hss.db" add --imsi "$IMSI" --impi "$IMPI" --impu "$IMPU" --impu "$IMPU_TEL" \
 	--k "$K" --op "$OP" >"$WORK/hss-ctl.log" 2>&1 ||
