@@ -15,6 +15,16 @@ n=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 field() { sed -n "s/^$1:[[:space:]]*//p" | head -n1; }
 json() { sed -n "s/.*\"$1\": \"\\([^\"]*\\)\".*/\\1/p"; }
+# same_vector LABEL OURS THEIRS: aka-tool's --json and osmo-auc-gen's text
+# agree on AUTN, RES, CK and IK (for set $set).
+same_vector() {
+	for f in AUTN RES CK IK; do
+		lf=$(echo $f | tr A-Z a-z)
+		a=$(printf '%s\n' "$2" | json "$lf")
+		b=$(printf '%s\n' "$3" | field "$f")
+		[ -n "$a" ] && [ "$a" = "$b" ] || fail "set $set $1$f: aka-tool $a, osmo-auc-gen $b"
+	done
+}
 
 rows=$(grep -v '^#' "$VEC/milenage-ts35208.tsv" | tail -n +2)
 TAB=$(printf '\t')
@@ -22,24 +32,14 @@ while IFS=$TAB read -r set k rand sqn amf op opc rest; do
 	n=$((n + 1))
 	ours=$("$TOOL" milenage --k "$k" --op "$op" --rand "$rand" --sqn "$sqn" --amf "$amf" --json)
 	theirs=$("$OSMO" -3 -a milenage -k "$k" -O "$op" -r "$rand" -s $((0x$sqn)) -f "$amf")
-	for f in AUTN RES CK IK; do
-		lf=$(echo $f | tr A-Z a-z)
-		a=$(printf '%s\n' "$ours" | json "$lf")
-		b=$(printf '%s\n' "$theirs" | field "$f")
-		[ -n "$a" ] && [ "$a" = "$b" ] || fail "set $set $f: aka-tool $a, osmo-auc-gen $b"
-	done
+	same_vector "" "$ours" "$theirs"
 	auts=$("$TOOL" auts make --k "$k" --opc "$opc" --rand "$rand" --sqn-ms "$sqn" --json | json auts)
 	ms=$("$OSMO" -3 -a milenage -k "$k" -o "$opc" -r "$rand" -A "$auts" -s 0 -f "$amf" | field SQN.MS)
 	[ "$ms" = "$((0x$sqn))" ] || fail "set $set AUTS: osmo-auc-gen SQN.MS '$ms', want $((0x$sqn))"
 
 	ours=$("$TOOL" xor --k "$k" --rand "$rand" --sqn "$sqn" --amf "$amf" --json)
 	theirs=$("$OSMO" -3 -a xor -k "$k" -r "$rand" -s $((0x$sqn + 32)) -f "$amf")
-	for f in AUTN RES CK IK; do
-		lf=$(echo $f | tr A-Z a-z)
-		a=$(printf '%s\n' "$ours" | json "$lf")
-		b=$(printf '%s\n' "$theirs" | field "$f")
-		[ -n "$a" ] && [ "$a" = "$b" ] || fail "set $set XOR $f: aka-tool $a, osmo-auc-gen $b"
-	done
+	same_vector "XOR " "$ours" "$theirs"
 done <<EOT
 $rows
 EOT
