@@ -79,6 +79,39 @@ static int run(struct db *db, sqlite3_stmt *st, const char *what)
 	return ret;
 }
 
+/* Steps st once and finalizes it: 0 with fill(st, out) done on the row,
+ * -ENOENT when there is none, or the error. */
+static int one_row(struct db *db, sqlite3_stmt *st, void (*fill)(sqlite3_stmt *, void *),
+		   void *out, const char *what)
+{
+	int rc, ret = -ENOENT;
+
+	if (!st)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		fill(st, out);
+		ret = 0;
+	} else if (rc != SQLITE_DONE) {
+		ret = fail(db, what);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static void fill_i64(sqlite3_stmt *st, void *out)
+{
+	*(int64_t *)out = sqlite3_column_int64(st, 0);
+}
+
+/* A query that always yields one number (count, coalesce): -EIO without. */
+static int scalar(struct db *db, sqlite3_stmt *st, int64_t *out, const char *what)
+{
+	int ret = one_row(db, st, fill_i64, out, what);
+
+	return ret == -ENOENT ? -EIO : ret;
+}
+
 /* As run(), -ENOENT when no row changed. */
 static int run_change(struct db *db, sqlite3_stmt *st, const char *what)
 {
@@ -131,6 +164,11 @@ static void row_apn(sqlite3_stmt *st, int col, struct db_apn *a)
 	a->ambr_dl = (uint32_t)sqlite3_column_int64(st, col + 8);
 }
 
+static void fill_apn(sqlite3_stmt *st, void *out)
+{
+	row_apn(st, 0, out);
+}
+
 static void bind_apn(sqlite3_stmt *st, const struct db_apn *a)
 {
 	b_text(st, "$name", a->name);
@@ -174,20 +212,10 @@ int db_apn_update(struct db *db, const struct db_apn *a)
 int db_apn_by_name(struct db *db, const char *name, struct db_apn *out)
 {
 	sqlite3_stmt *st = prep(db, "SELECT " APN_COLS " FROM apn a WHERE a.name = $name");
-	int rc, ret = -ENOENT;
 
-	if (!st)
-		return -EIO;
-	b_text(st, "$name", name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		row_apn(st, 0, out);
-		ret = 0;
-	} else if (rc != SQLITE_DONE) {
-		ret = fail(db, "apn by name");
-	}
-	sqlite3_finalize(st);
-	return ret;
+	if (st)
+		b_text(st, "$name", name);
+	return one_row(db, st, fill_apn, out, "apn by name");
 }
 
 int db_apn_foreach(struct db *db, db_apn_fn fn, void *arg)
@@ -216,17 +244,15 @@ static int next_context_id(struct db *db, int64_t sub_id, int64_t apn_id, uint32
 				    "WHERE subscriber_id = $sub AND apn_id = $apn), "
 				    "(SELECT coalesce(max(context_id), 0) + 1 FROM subscriber_apn "
 				    "WHERE subscriber_id = $sub))");
-	int ret = -EIO;
+	int64_t v = 0;
+	int ret;
 
-	if (!st)
-		return -EIO;
-	b_i64(st, "$sub", sub_id);
-	b_i64(st, "$apn", apn_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out = (uint32_t)sqlite3_column_int64(st, 0);
-		ret = 0;
+	if (st) {
+		b_i64(st, "$sub", sub_id);
+		b_i64(st, "$apn", apn_id);
 	}
-	sqlite3_finalize(st);
+	ret = scalar(db, st, &v, "apn context id");
+	*out = (uint32_t)v;
 	return ret;
 }
 
@@ -234,17 +260,15 @@ static int count_apns(struct db *db, int64_t sub_id, int64_t except_apn, int *n)
 {
 	sqlite3_stmt *st = prep(db, "SELECT count(*) FROM subscriber_apn WHERE subscriber_id = "
 				    "$sub AND apn_id != $apn");
-	int ret = -EIO;
+	int64_t v = 0;
+	int ret;
 
-	if (!st)
-		return -EIO;
-	b_i64(st, "$sub", sub_id);
-	b_i64(st, "$apn", except_apn);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int(st, 0);
-		ret = 0;
+	if (st) {
+		b_i64(st, "$sub", sub_id);
+		b_i64(st, "$apn", except_apn);
 	}
-	sqlite3_finalize(st);
+	ret = scalar(db, st, &v, "apn count");
+	*n = (int)v;
 	return ret;
 }
 
@@ -344,33 +368,34 @@ void db_eps_defaults(struct db_eps *e)
 	e->subscriber_status = DB_SUB_STATUS_GRANTED;
 }
 
+static void fill_eps(sqlite3_stmt *st, void *arg)
+{
+	struct db_eps *out = arg;
+
+	c_text(st, 0, out->msisdn, sizeof(out->msisdn));
+	out->ambr_ul = (uint32_t)sqlite3_column_int64(st, 1);
+	out->ambr_dl = (uint32_t)sqlite3_column_int64(st, 2);
+	out->access_restriction = (uint32_t)sqlite3_column_int64(st, 3);
+	out->network_access_mode = sqlite3_column_int(st, 4);
+	out->subscriber_status = sqlite3_column_int(st, 5);
+	c_text(st, 6, out->mme_host, sizeof(out->mme_host));
+	c_text(st, 7, out->mme_realm, sizeof(out->mme_realm));
+	out->purged = sqlite3_column_int(st, 8) != 0;
+}
+
+/* No row yet: the defaults (a subscriber without EPS settings). */
 int db_eps_get(struct db *db, int64_t sub_id, struct db_eps *out)
 {
 	sqlite3_stmt *st = prep(db, "SELECT msisdn, ambr_ul, ambr_dl, access_restriction, "
 				    "network_access_mode, subscriber_status, mme_host, mme_realm, "
 				    "purged FROM eps_subscription WHERE subscriber_id = $sub");
-	int rc, ret = 0;
+	int ret;
 
 	db_eps_defaults(out);
-	if (!st)
-		return -EIO;
-	b_i64(st, "$sub", sub_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		c_text(st, 0, out->msisdn, sizeof(out->msisdn));
-		out->ambr_ul = (uint32_t)sqlite3_column_int64(st, 1);
-		out->ambr_dl = (uint32_t)sqlite3_column_int64(st, 2);
-		out->access_restriction = (uint32_t)sqlite3_column_int64(st, 3);
-		out->network_access_mode = sqlite3_column_int(st, 4);
-		out->subscriber_status = sqlite3_column_int(st, 5);
-		c_text(st, 6, out->mme_host, sizeof(out->mme_host));
-		c_text(st, 7, out->mme_realm, sizeof(out->mme_realm));
-		out->purged = sqlite3_column_int(st, 8) != 0;
-	} else if (rc != SQLITE_DONE) {
-		ret = fail(db, "eps get");
-	}
-	sqlite3_finalize(st);
-	return ret;
+	if (st)
+		b_i64(st, "$sub", sub_id);
+	ret = one_row(db, st, fill_eps, out, "eps get");
+	return ret == -ENOENT ? 0 : ret;
 }
 
 int db_eps_set_profile(struct db *db, int64_t sub_id, const struct db_eps *e)
@@ -420,31 +445,26 @@ int db_eps_set_mme(struct db *db, int64_t sub_id, const char *host, const char *
 /* ---- S6a request queue ------------------------------------------------------- */
 #define REQ_COLS "id, kind, imsi, host, realm, cancel_type, state, attempts, hbh, e2e"
 
+static void fill_req(sqlite3_stmt *st, void *arg)
+{
+	struct db_s6a_req *r = arg;
+
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	c_text(st, 1, r->kind, sizeof(r->kind));
+	c_text(st, 2, r->imsi, sizeof(r->imsi));
+	c_text(st, 3, r->host, sizeof(r->host));
+	c_text(st, 4, r->realm, sizeof(r->realm));
+	r->cancel_type = sqlite3_column_int(st, 5);
+	c_text(st, 6, r->state, sizeof(r->state));
+	r->attempts = sqlite3_column_int(st, 7);
+	r->hbh = (uint32_t)sqlite3_column_int64(st, 8);
+	r->e2e = (uint32_t)sqlite3_column_int64(st, 9);
+}
+
 static int req_fetch(struct db *db, sqlite3_stmt *st, struct db_s6a_req *r)
 {
-	int rc, ret = -ENOENT;
-
-	if (!st)
-		return -EIO;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		memset(r, 0, sizeof(*r));
-		r->id = sqlite3_column_int64(st, 0);
-		c_text(st, 1, r->kind, sizeof(r->kind));
-		c_text(st, 2, r->imsi, sizeof(r->imsi));
-		c_text(st, 3, r->host, sizeof(r->host));
-		c_text(st, 4, r->realm, sizeof(r->realm));
-		r->cancel_type = sqlite3_column_int(st, 5);
-		c_text(st, 6, r->state, sizeof(r->state));
-		r->attempts = sqlite3_column_int(st, 7);
-		r->hbh = (uint32_t)sqlite3_column_int64(st, 8);
-		r->e2e = (uint32_t)sqlite3_column_int64(st, 9);
-		ret = 0;
-	} else if (rc != SQLITE_DONE) {
-		ret = fail(db, "s6a queue read");
-	}
-	sqlite3_finalize(st);
-	return ret;
+	return one_row(db, st, fill_req, r, "s6a queue read");
 }
 
 int db_s6a_req_add(struct db *db, const char *kind, const char *imsi, const char *host,
