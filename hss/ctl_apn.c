@@ -67,13 +67,26 @@ static int lookup(struct db *db, const char *key, struct db_sub *s)
 	return ret;
 }
 
+/* An option whose value is one of two words (case-insensitive). */
+struct word {
+	const char *name;
+	int value;
+};
+
+static int one_of(const char *opt, const char *v, const struct word w[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (!strcasecmp(v, w[i].name))
+			return w[i].value;
+	cli_usage_error(PROG, "%s: expected %s or %s, got '%s'", opt, w[0].name, w[1].name, v);
+}
+
+/* Pre-emption capability/vulnerability (TS 29.212 §5.3.46-47): 0 enabled. */
 static int enable_flag(const char *opt, const char *v)
 {
-	if (!strcasecmp(v, "enabled"))
-		return 0;
-	if (!strcasecmp(v, "disabled"))
-		return 1;
-	cli_usage_error(PROG, "%s: expected enabled or disabled, got '%s'", opt, v);
+	static const struct word w[2] = {{"enabled", 0}, {"disabled", 1}};
+
+	return one_of(opt, v, w);
 }
 
 static int next_opt(int argc, char **argv, const struct option *opts, const char *usage)
@@ -385,6 +398,11 @@ int ctl_apn_cmd(const char *db_path, struct db **db, int argc, char **argv)
 /* ---- set-eps ------------------------------------------------------------------------ */
 static void parse_eps_opt(int o, struct db_eps *e)
 {
+	static const struct word nam[2] = {{"both", DB_NAM_PACKET_AND_CIRCUIT},
+					   {"packet", DB_NAM_ONLY_PACKET}};
+	static const struct word status[2] = {{"granted", DB_SUB_STATUS_GRANTED},
+					      {"barred", DB_SUB_STATUS_ODB}};
+
 	switch (o) {
 	case 'm':
 		if (!strcmp(optarg, "none")) {
@@ -403,21 +421,10 @@ static void parse_eps_opt(int o, struct db_eps *e)
 			(uint32_t)cli_uint(PROG, "--access-restriction", optarg, 0, UINT32_MAXV);
 		break;
 	case 'n':
-		if (!strcasecmp(optarg, "both"))
-			e->network_access_mode = DB_NAM_PACKET_AND_CIRCUIT;
-		else if (!strcasecmp(optarg, "packet"))
-			e->network_access_mode = DB_NAM_ONLY_PACKET;
-		else
-			cli_usage_error(PROG, "--network-access-mode: expected both or packet, got '%s'",
-					optarg);
+		e->network_access_mode = one_of("--network-access-mode", optarg, nam);
 		break;
 	case 's':
-		if (!strcasecmp(optarg, "granted"))
-			e->subscriber_status = DB_SUB_STATUS_GRANTED;
-		else if (!strcasecmp(optarg, "barred"))
-			e->subscriber_status = DB_SUB_STATUS_ODB;
-		else
-			cli_usage_error(PROG, "--status: expected granted or barred, got '%s'", optarg);
+		e->subscriber_status = one_of("--status", optarg, status);
 		break;
 	}
 }
