@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "test_golden.h"
+
 #include "diameter/diam.h"
 #include "diameter/print.h"
 
@@ -71,23 +73,7 @@ static ssize_t cer(uint8_t *b, size_t cap)
 
 static void check_golden(const char *name, const char *got)
 {
-	char path[512], want[8192];
-	FILE *fp;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/diameter/%s", GOLDEN_DIR, name);
-	if (getenv("UPDATE_GOLDEN")) {
-		fp = fopen(path, "w");
-		assert_non_null(fp);
-		fputs(got, fp);
-		fclose(fp);
-	}
-	fp = fopen(path, "r");
-	assert_non_null(fp);
-	n = fread(want, 1, sizeof(want) - 1, fp);
-	fclose(fp);
-	want[n] = '\0';
-	assert_string_equal(got, want);
+	golden_text("diameter", name, got);
 }
 
 static void test_maa_masked(void **state)

@@ -12,27 +12,13 @@
 
 #include <cmocka.h>
 
+#include "test_golden.h"
+
 #include "config.h"
 
 static void golden(const char *name, const char *got)
 {
-	char path[512], want[8192];
-	FILE *fp;
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/hssd/%s", GOLDEN_DIR, name);
-	if (getenv("UPDATE_GOLDEN")) {
-		fp = fopen(path, "w");
-		assert_non_null(fp);
-		fputs(got, fp);
-		fclose(fp);
-	}
-	fp = fopen(path, "r");
-	assert_non_null(fp);
-	n = fread(want, 1, sizeof(want) - 1, fp);
-	fclose(fp);
-	want[n] = '\0';
-	assert_string_equal(got, want);
+	golden_text("hssd", name, got);
 }
 
 static void test_example(void **state)
