@@ -2,6 +2,7 @@
  * over a temporary store: golden answers in tests/golden/cx/, the
  * registration state after each step, User-Data validated against
  * Kamailio's CxDataType_Rel7.xsd when xmllint and the XSD are installed. */
+#define HSSF_CAPTURE_SENT /* `sent`: the HSS-initiated requests */
 #include "test_cx_util.h"
 
 #define XSD "/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd"
@@ -274,26 +275,7 @@ static void test_lir_unregistered_service_and_barring(void **state)
 	golden_check("uar_barred", f->ans, f->ans_len);
 }
 
-/* ---- RTR: a stand-in for the core's send function ------------------------ */
-static struct {
-	int ret;
-	char host[256];
-	uint8_t buf[8192];
-	size_t len;
-	int calls;
-} sent;
-
-int hss_core_send_request(struct hss_ctx *ctx, const char *host, const uint8_t *buf, size_t len)
-{
-	(void)ctx;
-	sent.calls++;
-	if (sent.ret)
-		return sent.ret;
-	snprintf(sent.host, sizeof(sent.host), "%s", host);
-	memcpy(sent.buf, buf, len);
-	sent.len = len;
-	return 0;
-}
+/* ---- RTR (sent by the HSSF_CAPTURE_SENT stand-in) ----------------------- */
 
 static void rta(struct hssf *f, const struct diam_msg *rtr, uint32_t result)
 {

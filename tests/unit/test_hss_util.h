@@ -187,6 +187,33 @@ static inline void hssf_answer(struct hssf *f, const struct diam_msg *req, uint3
 	on_answer(&f->ctx, &m);
 }
 
+#ifdef HSSF_CAPTURE_SENT
+/* A stand-in for the core's send function (hss/server.c), for the tests
+ * of HSS-initiated requests (define HSSF_CAPTURE_SENT before including):
+ * the request is kept in `sent` to be checked; a non-zero sent.ret makes
+ * the send fail with it. */
+static struct {
+	int ret;
+	char host[256];
+	uint8_t buf[16384];
+	size_t len;
+	int calls;
+} sent;
+
+int hss_core_send_request(struct hss_ctx *ctx, const char *host, const uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	sent.calls++;
+	if (sent.ret)
+		return sent.ret;
+	snprintf(sent.host, sizeof(sent.host), "%s", host);
+	assert_true(len <= sizeof(sent.buf));
+	memcpy(sent.buf, buf, len);
+	sent.len = len;
+	return 0;
+}
+#endif
+
 /* ---- golden files ---------------------------------------------------------- */
 static inline void hssf_golden_write(const char *path, const char *area, const uint8_t *b,
 				     size_t n)
