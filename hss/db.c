@@ -141,7 +141,7 @@ static const char *const stmt_sql[DB_STMT_COUNT] = {
  * tables: IMPU URI -> identity (2-way by hash), registration by IMPU rowid,
  * SQN by subscriber rowid (rowids are dense: consecutive ids never collide).
  * Entries are valid while their generation equals the cache's. */
-#define MC_SLOTS 8192u /* per table; ~9 MB at most once all are used */
+#define MC_SLOTS 8192u /* per table; ~10 MB at most, touched as used */
 
 struct mc_ident {
 	uint64_t gen;
