@@ -1,23 +1,20 @@
 /* Cx client: one TCP connection to the HSS in the su_root loop (see the
- * design note in cx_client.h). Stream framing and buffers are the common
- * diam_conn (conn.h); base messages (CER, DWR/DWA, DPR/DPA) come from the
- * common builders (base.h); Cx content is built and parsed by cx_msg.c. */
+ * design note in cx_client.h). Sockets, stream framing and buffers are the
+ * common transport.h/conn.h; base messages (CER, DWR/DWA, DPR/DPA) come
+ * from the common builders (base.h); Cx content is built and parsed by
+ * cx_msg.c. */
 #include "cx_client.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "diameter/base.h"
 #include "diameter/codes.h"
 #include "diameter/conn.h"
+#include "diameter/transport.h"
 #include "util/log.h"
 
 #define TICK_MS 100
@@ -115,15 +112,10 @@ static void update_mask(struct cx_client *c)
 
 static int flush(struct cx_client *c)
 {
-	while (diam_conn_wpending(&c->conn)) {
-		ssize_t n = send(c->fd, diam_conn_wdata(&c->conn), diam_conn_wpending(&c->conn),
-				 MSG_NOSIGNAL);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n <= 0)
-			return -errno;
-		diam_conn_wconsume(&c->conn, (size_t)n);
-	}
+	ssize_t n = diam_flush(c->fd, DIAM_PROTO_TCP, &c->conn);
+
+	if (n < 0)
+		return (int)n;
 	update_mask(c);
 	return 0;
 }
@@ -140,19 +132,11 @@ static int send_bytes(struct cx_client *c, const uint8_t *buf, size_t len)
 static void send_cer(struct cx_client *c)
 {
 	uint8_t buf[1024];
-	struct diam_host_ip ip = { .family = 1, .len = 4 };
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
+	struct diam_host_ip ip;
 	ssize_t n;
 
-	if (!getsockname(c->fd, (struct sockaddr *)&ss, &sl)) {
-		if (ss.ss_family == AF_INET6) {
-			ip.family = 2, ip.len = 16;
-			memcpy(ip.addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
-		} else {
-			memcpy(ip.addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-		}
-	}
+	if (diam_local_ip(c->fd, &ip))
+		ip = (struct diam_host_ip){ .family = 1, .len = 4 }; /* 0.0.0.0 */
 	n = diam_build_cer(buf, sizeof(buf), &c->local, &ip, diam_next_hbh(), diam_next_e2e());
 	if (n < 0 || send_bytes(c, buf, (size_t)n)) {
 		close_conn(c, "cannot send CER");
@@ -260,28 +244,22 @@ static bool handle_frame(struct cx_client *c, const uint8_t *buf, size_t len)
 static void on_readable(struct cx_client *c)
 {
 	const uint8_t *msg;
-	uint8_t *room;
-	size_t cap, len;
-	ssize_t n;
+	size_t len;
+	ssize_t n = diam_read(c->fd, &c->conn);
 	int rc;
 
-	if (!(room = diam_conn_rspace(&c->conn, &cap))) {
-		close_conn(c, "out of memory");
+	if (n < 0) {
+		close_conn(c, strerror((int)-n));
 		return;
 	}
-	n = recv(c->fd, room, cap, 0);
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-		close_conn(c, n == 0 ? "peer closed" : strerror(errno));
-		return;
-	}
-	if (n < 0)
-		return;
-	diam_conn_rcommit(&c->conn, (size_t)n);
+	/* What arrived before a close is still handled (a DPA, an answer). */
 	while ((rc = diam_conn_next(&c->conn, &msg, &len)) == 1)
 		if (!handle_frame(c, msg, len))
 			return;
 	if (rc < 0)
 		close_conn(c, "bad Diameter framing");
+	else if (c->conn.eof)
+		close_conn(c, "peer closed");
 	else
 		diam_conn_rcompact(&c->conn);
 }
@@ -289,13 +267,12 @@ static void on_readable(struct cx_client *c)
 static int on_socket(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 {
 	struct cx_client *c = arg;
-	int ev = su_wait_events(w, c->fd), err = 0;
-	socklen_t el = sizeof(err);
+	int ev = su_wait_events(w, c->fd), err;
 
 	(void)magic;
 	if (c->state == CX_CONNECTING && (ev & (SU_WAIT_OUT | SU_WAIT_HUP | SU_WAIT_ERR))) {
-		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el) || err) {
-			close_conn(c, err ? strerror(err) : "connect failed");
+		if ((err = diam_connect_result(c->fd))) {
+			close_conn(c, strerror(-err));
 			return 0;
 		}
 		send_cer(c);
@@ -310,48 +287,23 @@ static int on_socket(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 	return 0;
 }
 
-static int parse_addr(const char *host, unsigned port, struct sockaddr_storage *ss,
-		      socklen_t *sl)
-{
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		*sl = sizeof(*s4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*sl = sizeof(*s6);
-		return 0;
-	}
-	return -EINVAL;
-}
-
 static void start_connect(struct cx_client *c)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int one = 1;
+	struct diam_endpoint ep = { .proto = DIAM_PROTO_TCP, .port = (uint16_t)c->cfg.port };
+	int fd;
 
-	if (parse_addr(c->cfg.host, c->cfg.port, &ss, &sl))
+	if (snprintf(ep.host, sizeof(ep.host), "%s", c->cfg.host) >= (int)sizeof(ep.host))
 		return;
-	c->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		close_conn(c, strerror(errno));
+	fd = diam_connect(&ep);
+	if (fd == -EINVAL)
+		return; /* not an IP literal: the configuration check says so */
+	if (fd < 0) {
+		close_conn(c, strerror(-fd));
 		return;
 	}
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->fd = fd;
 	set_state(c, CX_CONNECTING);
 	c->state_deadline = mono_ms() + CONNECT_TIMEOUT_MS;
-	if (connect(c->fd, (struct sockaddr *)&ss, sl) && errno != EINPROGRESS) {
-		close_conn(c, strerror(errno));
-		return;
-	}
 	su_wait_create(&c->wait, c->fd, SU_WAIT_OUT | SU_WAIT_IN | SU_WAIT_HUP);
 	c->widx = su_root_register(c->root, &c->wait, on_socket, c, su_pri_normal);
 	if (c->widx <= 0)
