@@ -93,3 +93,30 @@ ctl_expect() {
 	fi
 	return 0
 }
+
+# diameter_capture_clean CAP PORT DIR: in the capture CAP, decoded as
+# Diameter on PORT (hssd's), no malformed packet, no TCP payload the
+# dissector cannot even start on (it shows as "Continuation", not as
+# malformed), and no Diameter expert item (note, warning or error) in what
+# hssd sent; the peer's expert items are shown, not judged. Needs tshark.
+diameter_capture_clean() {
+	_d="tcp.port==$2,diameter"
+	_n=$(tshark -r "$1" -d "$_d" -Y "tcp.port == $2 && _ws.malformed" 2>/dev/null | wc -l)
+	[ "$_n" -eq 0 ] && ok "no malformed Diameter packet" || bad "$_n malformed Diameter packet(s)"
+	_n=$(tshark -2 -r "$1" -d "$_d" \
+		-Y "tcp.port == $2 && tcp.len > 0 && !diameter.cmd.code && !tcp.reassembled_in" \
+		2>/dev/null | wc -l)
+	[ "$_n" -eq 0 ] && ok "every Diameter TCP payload decodes" ||
+		bad "$_n Diameter TCP segment(s) not decodable"
+	_rows='^ +[0-9]+ +[a-z ]+ +diameter +'
+	tshark -r "$1" -d "$_d" -q -z "expert,note,tcp.srcport==$2" >"$3/expert.txt" 2>/dev/null
+	if grep -Eiq "$_rows" "$3/expert.txt"; then
+		bad "Diameter expert items in hssd's messages:"
+		grep -Ei "$_rows" "$3/expert.txt"
+	else
+		ok "no Diameter expert item (note, warning or error) in hssd's messages"
+	fi
+	tshark -r "$1" -d "$_d" -q -z "expert,note,tcp.dstport==$2" >"$3/expert-peer.txt" 2>/dev/null
+	grep -Ei "$_rows" "$3/expert-peer.txt" | sed 's/^ */# peer expert item (not ours): /'
+	return 0
+}

@@ -16,7 +16,7 @@
 # exit: 0 pass, 1 fail, 77 skipped (freediameterd not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
-. "$HERE/../../lib/common.sh" # ok/bad, free_port, listening, wait_for, stop_pids
+. "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, stop_pids, diameter_capture_clean
 HSSD="" HSSCTL="" KEEP=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -148,27 +148,7 @@ check_capture() {
 	else
 		bad "no DPR with Disconnect-Cause REBOOTING"
 	fi
-	# Malformed packets; payload the dissector could not even start on (it
-	# shows as "Continuation", not as malformed); any Diameter expert item.
-	local malformed undecoded
-	malformed="$(tshark -r "$CAP" -d "tcp.port==$HSS_PORT,diameter" -Y '_ws.malformed' 2>/dev/null | wc -l)"
-	[ "$malformed" -eq 0 ] && ok "no malformed packet" || bad "$malformed malformed packet(s)"
-	undecoded="$(tshark -2 -r "$CAP" -d "tcp.port==$HSS_PORT,diameter" \
-		-Y 'tcp.len > 0 && !diameter.cmd.code && !tcp.reassembled_in' 2>/dev/null | wc -l)"
-	[ "$undecoded" -eq 0 ] && ok "every TCP payload decodes as Diameter" ||
-		bad "$undecoded TCP segment(s) not decodable as Diameter"
-	# Expert items in what hssd sent fail the test; the peer's are shown.
-	local rows='^ +[0-9]+ +[a-z ]+ +diameter +'
-	tshark -r "$CAP" -d "tcp.port==$HSS_PORT,diameter" -q -z "expert,note,tcp.srcport==$HSS_PORT" \
-		>"$WORK/expert.txt" 2>/dev/null
-	if grep -Eiq "$rows" "$WORK/expert.txt"; then
-		bad "Diameter expert items in hssd's messages:"; grep -Ei "$rows" "$WORK/expert.txt"
-	else
-		ok "no Diameter expert item (note, warning or error) in hssd's messages"
-	fi
-	tshark -r "$CAP" -d "tcp.port==$HSS_PORT,diameter" -q -z "expert,note,tcp.dstport==$HSS_PORT" \
-		>"$WORK/expert-peer.txt" 2>/dev/null
-	grep -Ei "$rows" "$WORK/expert-peer.txt" | sed 's/^ */# peer expert item (not ours): /'
+	diameter_capture_clean "$CAP" "$HSS_PORT" "$WORK"
 }
 # hssd's own account of the session (notice/info lines naming the peer).
 echo "# hssd log:"

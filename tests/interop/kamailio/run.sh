@@ -30,7 +30,7 @@
 # exit: 0 pass, 1 fail, 77 skipped (kamailio not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
-. "$HERE/../../lib/common.sh" # ok/bad, free_port, listening, wait_for, stop_pids
+. "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, stop_pids, diameter_capture_clean
 HSSD="" HSSCTL="" UESIM="" SCN_DIR="" KEEP=0 DEBUG=2
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -289,25 +289,7 @@ check_capture() {
 		has "MAA Experimental-Result 5001 echoing User-Name and Public-Identity" \
 			"$maa && diameter.Experimental-Result-Code == 5001 && diameter.User-Name && diameter.Public-Identity"
 	fi
-	local n
-	n="$(tshark -r "$CAP" -d "$d" -Y "tcp.port == $HSS_PORT && _ws.malformed" 2>/dev/null | wc -l)"
-	[ "$n" -eq 0 ] && ok "no malformed Diameter packet" || bad "$n malformed Diameter packet(s)"
-	# Bytes the dissector cannot even start on show as "Continuation".
-	n="$(tshark -2 -r "$CAP" -d "$d" -Y "tcp.port == $HSS_PORT && tcp.len > 0 && !diameter.cmd.code && !tcp.reassembled_in" 2>/dev/null | wc -l)"
-	[ "$n" -eq 0 ] && ok "every Cx TCP payload decodes as Diameter" ||
-		bad "$n Cx TCP segment(s) not decodable as Diameter"
-	# Expert items in what hssd sent fail the test; the peer's are shown.
-	local rows='^ +[0-9]+ +[a-z ]+ +diameter +'
-	tshark -r "$CAP" -d "$d" -q -z "expert,note,tcp.srcport==$HSS_PORT" \
-		>"$WORK/expert.txt" 2>/dev/null
-	if grep -Eiq "$rows" "$WORK/expert.txt"; then
-		bad "Diameter expert items in hssd's messages:"; grep -Ei "$rows" "$WORK/expert.txt"
-	else
-		ok "no Diameter expert item (note, warning or error) in hssd's messages"
-	fi
-	tshark -r "$CAP" -d "$d" -q -z "expert,note,tcp.dstport==$HSS_PORT" \
-		>"$WORK/expert-peer.txt" 2>/dev/null
-	grep -Ei "$rows" "$WORK/expert-peer.txt" | sed 's/^ */# peer expert item (not ours): /'
+	diameter_capture_clean "$CAP" "$HSS_PORT" "$WORK"
 }
 [ -n "$CAP" ] && check_capture
 
