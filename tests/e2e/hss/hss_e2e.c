@@ -838,16 +838,8 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	const char *name = NULL;
+	const char *name = e2e_args(argc, argv);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--hssd") && i + 1 < argc)
-			e2e.hssd_path = argv[++i];
-		else if (!strcmp(argv[i], "--hss-ctl") && i + 1 < argc)
-			e2e.ctl_path = argv[++i];
-		else
-			name = argv[i];
-	}
 	if (!e2e.hssd_path || !name) {
 		fprintf(stderr, "usage: hss_e2e --hssd PATH [--hss-ctl PATH] CASE\n");
 		return 2;

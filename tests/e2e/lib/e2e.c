@@ -57,6 +57,21 @@ static void on_alarm(int sig)
 	_exit(1);
 }
 
+const char *e2e_args(int argc, char **argv)
+{
+	const char *name = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--hssd") && i + 1 < argc)
+			e2e.hssd_path = argv[++i];
+		else if (!strcmp(argv[i], "--hss-ctl") && i + 1 < argc)
+			e2e.ctl_path = argv[++i];
+		else
+			name = argv[i];
+	}
+	return name;
+}
+
 int e2e_init(const char *prefix, const char *keep_env, unsigned alarm_s)
 {
 	snprintf(e2e.dir, sizeof(e2e.dir), "/tmp/%s.XXXXXX", prefix);

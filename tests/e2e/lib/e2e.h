@@ -37,6 +37,9 @@ struct e2e_env {
 };
 extern struct e2e_env e2e;
 
+/* --hssd PATH and --hss-ctl PATH into e2e; returns the other (last)
+ * argument, the case to run, or NULL. */
+const char *e2e_args(int argc, char **argv);
 /* mkdtemp(/tmp/PREFIX.XXXXXX), cleanup at exit (kept when the variable
  * keep_env is set), SIGPIPE ignored and a hard stop after alarm_s
  * seconds that kills the children. 0 or 1. */

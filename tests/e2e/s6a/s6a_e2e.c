@@ -434,17 +434,9 @@ static int case_tshark(void)
 
 int main(int argc, char **argv)
 {
-	const char *which = NULL;
+	const char *which = e2e_args(argc, argv);
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--hssd") && i + 1 < argc)
-			e2e.hssd_path = argv[++i];
-		else if (!strcmp(argv[i], "--hss-ctl") && i + 1 < argc)
-			e2e.ctl_path = argv[++i];
-		else
-			which = argv[i];
-	}
 	if (!e2e.hssd_path || !which || (strcmp(which, "flow") && strcmp(which, "tshark"))) {
 		fprintf(stderr, "usage: s6a_e2e --hssd PATH --hss-ctl PATH (flow|tshark)\n");
 		return 2;
