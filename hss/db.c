@@ -115,7 +115,7 @@ static const char *const stmt_sql[DB_STMT_COUNT] = {
 			  "AND state = 'sent'",
 	[DB_RTR_BY_ID] = "SELECT " RTR_COLS " FROM rtr_queue WHERE id = $id",
 	/* MAR: only what authentication needs (no IMSI, OP, password text,
-	 * barring, IRS, iFC, realm); fills the cache below (AUTH_* columns). */
+	 * barring, IRS, iFC, realm); fills the cache below (mc_fill). */
 	[DB_AUTH_BY_URI] = "SELECT s.id, s.impi, s.algo, s.k, s.opc, s.amf, s.sqn, s.res_len, "
 			   "s.password IS NOT NULL, s.auth_scheme, i.id, coalesce(r.state, 0), "
 			   "r.scscf_name, r.scscf_host FROM impu i JOIN subscriber s ON "
@@ -135,7 +135,9 @@ static const char *const stmt_sql[DB_STMT_COUNT] = {
  *    a change drops everything;
  *  - this connection's own writes go through this file: the SQN and
  *    registration setters update/drop their slot after the statement
- *    succeeded, every other write, any failure and any rollback drop all.
+ *    succeeded, every other write, any failure and any rollback drop all
+ *    (a rollback hook also catches those SQLite does by itself, e.g.
+ *    after an I/O error in another module's statement).
  * The SQN kept is the one written in the open transaction; a vector still
  * leaves only after its COMMIT (group commit, app.h). Three direct-mapped
  * tables: IMPU URI -> identity (2-way by hash), registration by IMPU rowid,
@@ -190,6 +192,15 @@ static void mc_clear(struct db *db)
 {
 	if (db->mc.gen)
 		db->mc.gen++;
+}
+
+/* sqlite3_rollback_hook: whatever this connection wrote is undone. */
+static void mc_on_rollback(void *arg)
+{
+	struct db *db = arg;
+
+	db->mc.checked = false;
+	mc_clear(db);
 }
 
 static char open_errmsg[640];
@@ -446,6 +457,7 @@ static int db_setup(struct db *db)
 		if (rc != SQLITE_OK)
 			ret = db_fail(db, rc, stmt_sql[i]);
 	}
+	sqlite3_rollback_hook(db->conn, mc_on_rollback, db);
 	/* db_sub_set_sqn and mc_fill bind by position. */
 	if (!ret && (sqlite3_bind_parameter_index(db->stmt[DB_SUB_SET_SQN], "$sqn") != 1 ||
 		     sqlite3_bind_parameter_index(db->stmt[DB_SUB_SET_SQN], "$id") != 2 ||

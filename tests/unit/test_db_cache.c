@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "db.h"
 #include "test_db_util.h"
@@ -144,6 +145,25 @@ static void test_own_writes_and_rollback(void **state)
 	assert_int_equal(s.sqn, 165);
 }
 
+/* A rollback that does not pass through db_txn_rollback (SQLite rolls a
+ * transaction back by itself after some errors) still drops the SQN the
+ * transaction wrote. */
+static void test_rollback_behind_the_store(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s;
+	struct db_impu u;
+	int64_t sub = add_sub(f->a, "001010000000005", SET1_K, SET1_OPC, 300);
+
+	add_impu(f->a, sub, "sip:five@cache.test");
+	assert_int_equal(db_txn_begin(f->a), 0);
+	assert_int_equal(db_ident_auth(f->a, "sip:five@cache.test", &s, &u), 0);
+	assert_int_equal(db_sub_set_sqn(f->a, sub, 332), 0);
+	assert_int_equal(sqlite3_exec(db_sqlite(f->a), "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_ident_auth(f->a, "sip:five@cache.test", &s, &u), 0);
+	assert_int_equal(s.sqn, 300);
+}
+
 /* Another connection's commits (hss-ctl set-sqn, delete, re-provision)
  * are seen at the next lookup, inside a transaction and outside one. */
 static void test_other_connection(void **state)
@@ -241,6 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_same_as_full_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_writes_and_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_behind_the_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_sqn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_more_than_slots, setup, teardown),
