@@ -237,37 +237,40 @@ int db_apn_foreach(struct db *db, db_apn_fn fn, void *arg)
 }
 
 /* ---- assignment -------------------------------------------------------------- */
-static int next_context_id(struct db *db, int64_t sub_id, int64_t apn_id, uint32_t *out)
+/* A one-number query over ($sub, $apn). */
+static int sub_apn_scalar(struct db *db, const char *sql, int64_t sub_id, int64_t apn_id,
+			  int64_t *v, const char *what)
 {
-	/* Keep the APN's current identifier on re-assignment. */
-	sqlite3_stmt *st = prep(db, "SELECT coalesce((SELECT context_id FROM subscriber_apn "
-				    "WHERE subscriber_id = $sub AND apn_id = $apn), "
-				    "(SELECT coalesce(max(context_id), 0) + 1 FROM subscriber_apn "
-				    "WHERE subscriber_id = $sub))");
-	int64_t v = 0;
-	int ret;
+	sqlite3_stmt *st = prep(db, sql);
 
 	if (st) {
 		b_i64(st, "$sub", sub_id);
 		b_i64(st, "$apn", apn_id);
 	}
-	ret = scalar(db, st, &v, "apn context id");
+	return scalar(db, st, v, what);
+}
+
+static int next_context_id(struct db *db, int64_t sub_id, int64_t apn_id, uint32_t *out)
+{
+	int64_t v = 0;
+	/* Keep the APN's current identifier on re-assignment. */
+	int ret = sub_apn_scalar(db, "SELECT coalesce((SELECT context_id FROM subscriber_apn "
+				     "WHERE subscriber_id = $sub AND apn_id = $apn), "
+				     "(SELECT coalesce(max(context_id), 0) + 1 FROM subscriber_apn "
+				     "WHERE subscriber_id = $sub))",
+				 sub_id, apn_id, &v, "apn context id");
+
 	*out = (uint32_t)v;
 	return ret;
 }
 
 static int count_apns(struct db *db, int64_t sub_id, int64_t except_apn, int *n)
 {
-	sqlite3_stmt *st = prep(db, "SELECT count(*) FROM subscriber_apn WHERE subscriber_id = "
-				    "$sub AND apn_id != $apn");
 	int64_t v = 0;
-	int ret;
+	int ret = sub_apn_scalar(db, "SELECT count(*) FROM subscriber_apn WHERE subscriber_id = "
+				     "$sub AND apn_id != $apn",
+				 sub_id, except_apn, &v, "apn count");
 
-	if (st) {
-		b_i64(st, "$sub", sub_id);
-		b_i64(st, "$apn", except_apn);
-	}
-	ret = scalar(db, st, &v, "apn count");
 	*n = (int)v;
 	return ret;
 }
