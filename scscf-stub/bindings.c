@@ -95,7 +95,11 @@ static bool rec_matches(const struct binding_rec *r, const char *impi, const cha
 	return strstr(r->assoc, br) != NULL;
 }
 
-size_t bind_del_matching(struct bstore *s, const char *impi, const char *impu)
+/* Frees every record doomed(r, ctx) says yes to, after gone(arg, r) when
+ * given; returns how many. */
+static size_t remove_if(struct bstore *s, bool (*doomed)(struct binding_rec *, const void *),
+			const void *ctx, void (*gone)(void *, const struct binding_rec *),
+			void *arg)
 {
 	size_t n = 0;
 
@@ -103,7 +107,9 @@ size_t bind_del_matching(struct bstore *s, const char *impi, const char *impu)
 		struct binding_rec **pp = &s->b[i];
 		while (*pp) {
 			struct binding_rec *r = *pp;
-			if (rec_matches(r, impi, impu)) {
+			if (doomed(r, ctx)) {
+				if (gone)
+					gone(arg, r);
 				*pp = r->next;
 				free(r);
 				n++;
@@ -114,6 +120,24 @@ size_t bind_del_matching(struct bstore *s, const char *impi, const char *impu)
 	}
 	s->count -= n;
 	return n;
+}
+
+struct who {
+	const char *impi, *impu;
+};
+
+static bool is_whose(struct binding_rec *r, const void *ctx)
+{
+	const struct who *w = ctx;
+
+	return rec_matches(r, w->impi, w->impu);
+}
+
+size_t bind_del_matching(struct bstore *s, const char *impi, const char *impu)
+{
+	struct who w = { impi, impu };
+
+	return remove_if(s, is_whose, &w, NULL, NULL);
 }
 
 size_t bind_del_impi(struct bstore *s, const char *impi)
@@ -184,28 +208,15 @@ int bind_format_contacts(const struct binding_rec *r, uint64_t now_ms, char *out
 	return (int)len;
 }
 
+static bool is_expired(struct binding_rec *r, const void *ctx)
+{
+	return bind_prune(r, *(const uint64_t *)ctx);
+}
+
 size_t bind_expire(struct bstore *s, uint64_t now_ms,
 		   void (*gone)(void *arg, const struct binding_rec *r), void *arg)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < NBUCKETS; i++) {
-		struct binding_rec **pp = &s->b[i];
-		while (*pp) {
-			struct binding_rec *r = *pp;
-			if (bind_prune(r, now_ms)) {
-				if (gone)
-					gone(arg, r);
-				*pp = r->next;
-				free(r);
-				n++;
-			} else {
-				pp = &r->next;
-			}
-		}
-	}
-	s->count -= n;
-	return n;
+	return remove_if(s, is_expired, &now_ms, gone, arg);
 }
 
 size_t bind_count(const struct bstore *s)
