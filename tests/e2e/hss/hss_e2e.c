@@ -33,16 +33,14 @@
 #define SCSCF "scscf.e2e.test"
 #define IMPI "001010000000001@e2e.test"
 #define IMPU "sip:001010000000001@e2e.test"
-#define K_HEX "465b5ce8b199b49faa5f0a2ee238a6bc" /* TS 35.208 test set 1 */
-#define OPC_HEX "cd63cb71954a9f4e48a5994e37a02baf"
 #define MAX_MSG E2E_MAX_MSG
 
 static bool use_sctp; /* one-to-one SCTP socket instead of TCP */
 
 static int provision(void)
 {
-	return e2e_ctl("add --imsi 001010000000001 --impi " IMPI " --impu " IMPU " --k " K_HEX
-		       " --opc " OPC_HEX);
+	return e2e_ctl("add --imsi 001010000000001 --impi " IMPI " --impu " IMPU " --k " E2E_K_HEX
+		       " --opc " E2E_OPC_HEX);
 }
 
 /* hssd with the common flags plus one option `opt val` (opt may be NULL). */
@@ -213,11 +211,7 @@ static int mar_round(struct e2e_client *c, unsigned n, unsigned expect, uint64_t
 
 static int setup_keys(void)
 {
-	keys.algo = AKA_ALGO_MILENAGE;
-	keys.res_len = 8;
-	if (hex_decode_exact(K_HEX, keys.k, 16) || hex_decode_exact(OPC_HEX, keys.opc, 16))
-		FAIL("bad test keys");
-	return 0;
+	return e2e_set1_keys(&keys);
 }
 
 /* ---- Cases ------------------------------------------------------------- */
@@ -630,28 +624,8 @@ static ssize_t build_air(uint8_t *b, unsigned nvec)
 static int check_eutran(const struct diam_avp *v, uint64_t *last)
 {
 	static const uint8_t plmn[3] = { 0x00, 0xf1, 0x10 };
-	struct diam_avp r, a, x, k;
-	struct aka_out o;
-	uint8_t sqn_b[6], zero[6] = { 0 }, kasme[32];
-	uint64_t sqn;
 
-	CHECK(diam_group_find(v, AVP_S6A_RAND, V3, &r) == 0 && r.len == 16, "RAND");
-	CHECK(diam_group_find(v, AVP_S6A_AUTN, V3, &a) == 0 && a.len == 16, "AUTN");
-	CHECK(diam_group_find(v, AVP_S6A_XRES, V3, &x) == 0, "XRES");
-	CHECK(diam_group_find(v, AVP_S6A_KASME, V3, &k) == 0 && k.len == 32, "KASME");
-	CHECK(aka_compute(&keys, r.data, zero, a.data + 6, &o) == 0, "aka_compute");
-	for (int i = 0; i < 6; i++)
-		sqn_b[i] = a.data[i] ^ o.ak[i];
-	CHECK(aka_compute(&keys, r.data, sqn_b, a.data + 6, &o) == 0, "aka_compute");
-	CHECK(ct_equal(o.mac_a, a.data + 8, 8), "MAC-A");
-	CHECK(x.len == o.res_len && ct_equal(o.res, x.data, x.len), "XRES");
-	CHECK(a.data[6] & 0x80, "AMF separation bit not set (TS 33.401 §6.1.1)");
-	CHECK(aka_kasme(o.ck, o.ik, plmn, a.data, kasme) == 0 && ct_equal(kasme, k.data, 32),
-	      "KASME");
-	sqn = aka_sqn_get(sqn_b);
-	CHECK(sqn > *last, "SQN not increasing");
-	*last = sqn;
-	return 0;
+	return e2e_check_eutran(&keys, v, plmn, last);
 }
 
 static int case_air(void)

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "diameter/codes.h"
+#include "util/ct.h"
+#include "util/hex.h"
 
 struct e2e_env e2e = { .hssd_pid = -1, .cap_pid = -1 };
 static const char *keep_var;
@@ -293,4 +295,43 @@ ssize_t e2e_build_cer(uint8_t *b, size_t cap, const char *host, const char *real
 		diam_put_u32(&w, AVP_AUTH_APPLICATION_ID, 0, app);
 	}
 	return diam_wr_finish(&w);
+}
+
+int e2e_set1_keys(struct aka_keys *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->algo = AKA_ALGO_MILENAGE;
+	k->res_len = 8;
+	CHECK(hex_decode_exact(E2E_K_HEX, k->k, 16) == 0 &&
+	      hex_decode_exact(E2E_OPC_HEX, k->opc, 16) == 0, "bad test keys");
+	return 0;
+}
+
+int e2e_check_eutran(const struct aka_keys *k, const struct diam_avp *v, const uint8_t plmn[3],
+		     uint64_t *last)
+{
+	struct diam_avp r, x, n, km;
+	struct aka_out o;
+	uint8_t sqn[6], zero[6] = { 0 }, kasme[32];
+	uint64_t s;
+
+	CHECK(diam_group_find(v, AVP_S6A_RAND, DIAM_VENDOR_3GPP, &r) == 0 && r.len == 16, "RAND");
+	CHECK(diam_group_find(v, AVP_S6A_XRES, DIAM_VENDOR_3GPP, &x) == 0, "XRES");
+	CHECK(diam_group_find(v, AVP_S6A_AUTN, DIAM_VENDOR_3GPP, &n) == 0 && n.len == 16, "AUTN");
+	CHECK(diam_group_find(v, AVP_S6A_KASME, DIAM_VENDOR_3GPP, &km) == 0 && km.len == 32,
+	      "KASME");
+	CHECK(n.data[6] & 0x80, "AMF separation bit not set (TS 33.401 §6.1.1)");
+	/* AK depends on RAND only: the first pass recovers SQN from AUTN. */
+	CHECK(aka_compute(k, r.data, zero, n.data + 6, &o) == 0, "aka_compute");
+	for (int i = 0; i < 6; i++)
+		sqn[i] = n.data[i] ^ o.ak[i];
+	CHECK(aka_compute(k, r.data, sqn, n.data + 6, &o) == 0, "aka_compute");
+	CHECK(ct_equal(o.mac_a, n.data + 8, 8), "MAC-A does not verify");
+	CHECK(x.len == o.res_len && ct_equal(o.res, x.data, x.len), "XRES mismatch");
+	CHECK(aka_kasme(o.ck, o.ik, plmn, n.data, kasme) == 0 && ct_equal(kasme, km.data, 32),
+	      "KASME mismatch");
+	s = aka_sqn_get(sqn);
+	CHECK(s > *last, "SQN not increasing");
+	*last = s;
+	return 0;
 }

@@ -11,9 +11,13 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "aka/aka.h"
 #include "diameter/diam.h"
 
 #define E2E_MAX_MSG (64 * 1024)
+/* TS 35.208 §4.3 test set 1: the subscriber the e2e clients provision. */
+#define E2E_K_HEX "465b5ce8b199b49faa5f0a2ee238a6bc"
+#define E2E_OPC_HEX "cd63cb71954a9f4e48a5994e37a02baf"
 
 /* A failed check: says where and why on stderr, the case returns 1. */
 #define FAIL(...)                                                        \
@@ -83,5 +87,13 @@ long e2e_recv_answer(struct e2e_client *c, uint8_t *b, struct diam_msg *m);
  * (vendor != 0, with Supported-Vendor-Id) or Auth-Application-Id. */
 ssize_t e2e_build_cer(uint8_t *b, size_t cap, const char *host, const char *realm,
 		      const char *product, uint32_t vendor, uint32_t app);
+
+/* The USIM side of test set 1 (Milenage, 8-octet RES). 0 or 1. */
+int e2e_set1_keys(struct aka_keys *k);
+/* One E-UTRAN-Vector re-derived with common/aka: MAC-A, XRES, the AMF
+ * separation bit (TS 33.401 §6.1.1), KASME (TS 33.401 A.2) for plmn, and
+ * an SQN above *last (updated). 0 or 1. */
+int e2e_check_eutran(const struct aka_keys *k, const struct diam_avp *v, const uint8_t plmn[3],
+		     uint64_t *last);
 
 #endif

@@ -36,8 +36,6 @@
 #define MME1 "mme1.epc.test"
 #define MME2 "mme2.epc.test"
 #define IMSI "001010000000001"
-#define K_HEX "465b5ce8b199b49faa5f0a2ee238a6bc" /* TS 35.208 test set 1 */
-#define OPC_HEX "cd63cb71954a9f4e48a5994e37a02baf"
 #define MAX_MSG E2E_MAX_MSG
 /* S6a AVPs used here beyond diameter/codes.h (TS 29.272 §7.3). */
 #define AVP_PUA_FLAGS 1442u
@@ -56,8 +54,8 @@ static const uint8_t plmn[3] = {0x00, 0xf1, 0x10}; /* MCC 001, MNC 01 */
 static int provision(void)
 {
 	return e2e_ctl("add --imsi " IMSI " --impi " IMSI "@ims.mnc001.mcc001.3gppnetwork.org "
-		       "--impu sip:" IMSI "@ims.mnc001.mcc001.3gppnetwork.org --k " K_HEX
-		       " --opc " OPC_HEX) ||
+		       "--impu sip:" IMSI "@ims.mnc001.mcc001.3gppnetwork.org --k " E2E_K_HEX
+		       " --opc " E2E_OPC_HEX) ||
 	       e2e_ctl("apn add internet --pdn-type ipv4v6 --qci 9 --arp-priority 8") ||
 	       e2e_ctl("apn add ims --pdn-type ipv4v6 --qci 5 --arp-priority 1") ||
 	       e2e_ctl("apn assign " IMSI " internet --default") ||
@@ -172,38 +170,13 @@ static struct aka_keys keys;
 
 static int setup_keys(void)
 {
-	keys.algo = AKA_ALGO_MILENAGE;
-	keys.res_len = 8;
-	CHECK(hex_decode_exact(K_HEX, keys.k, 16) == 0 && hex_decode_exact(OPC_HEX, keys.opc, 16) == 0,
-	      "bad test keys");
-	return 0;
+	return e2e_set1_keys(&keys);
 }
 
 /* One E-UTRAN-Vector: MAC-A, XRES, AMF separation bit, KASME (A.2). */
 static int check_vector(const struct diam_avp *v, uint64_t *last)
 {
-	struct diam_avp r, x, n, k;
-	struct aka_out o;
-	uint8_t sqn[6], zero[6] = {0}, kasme[32];
-	uint64_t s;
-
-	CHECK(diam_group_find(v, AVP_S6A_RAND, V3, &r) == 0 && r.len == 16, "RAND");
-	CHECK(diam_group_find(v, AVP_S6A_XRES, V3, &x) == 0, "XRES");
-	CHECK(diam_group_find(v, AVP_S6A_AUTN, V3, &n) == 0 && n.len == 16, "AUTN");
-	CHECK(diam_group_find(v, AVP_S6A_KASME, V3, &k) == 0 && k.len == 32, "KASME");
-	CHECK(n.data[6] & 0x80, "AMF separation bit not set (TS 33.401 §6.1.1)");
-	CHECK(aka_compute(&keys, r.data, zero, n.data + 6, &o) == 0, "aka_compute");
-	for (int i = 0; i < 6; i++)
-		sqn[i] = n.data[i] ^ o.ak[i];
-	CHECK(aka_compute(&keys, r.data, sqn, n.data + 6, &o) == 0, "aka_compute");
-	CHECK(ct_equal(o.mac_a, n.data + 8, 8), "MAC-A does not verify");
-	CHECK(x.len == o.res_len && ct_equal(o.res, x.data, x.len), "XRES mismatch");
-	CHECK(aka_kasme(o.ck, o.ik, plmn, n.data, kasme) == 0 && ct_equal(kasme, k.data, 32),
-	      "KASME mismatch");
-	s = aka_sqn_get(sqn);
-	CHECK(s > *last, "SQN not increasing");
-	*last = s;
-	return 0;
+	return e2e_check_eutran(&keys, v, plmn, last);
 }
 
 static int do_air(struct mme *c, unsigned want, uint64_t *last)
