@@ -10,6 +10,7 @@
 #   wait_for SECS CMD...  retries CMD every 0.1 s until it succeeds
 #   wait_file FILE SECS   waits for FILE to exist and be non-empty
 #   stop_pids PID...      TERM, up to 3 s, then KILL
+#   term_exits_0 PID NAME SIGTERM makes PID (our child) exit 0 within 10 s
 #   ctl_expect CODE PATTERN ARGS...
 #                         runs "$CTL" ARGS (stdout in $T/out, stderr in
 #                         $T/err): the exit code must be CODE and, when
@@ -76,6 +77,18 @@ stop_pids() {
 		sleep 0.1
 	done
 	for _p in "$@"; do kill -9 "$_p" 2>/dev/null; done
+	return 0
+}
+
+term_exits_0() {
+	kill -TERM "$1"
+	if wait_for 10 sh -c "! kill -0 $1 2>/dev/null"; then
+		wait "$1"
+		_rc=$?
+		[ "$_rc" -eq 0 ] && ok "$2 exits 0 on SIGTERM" || bad "$2 exit status $_rc after SIGTERM"
+	else
+		bad "$2 did not exit within 10 s of SIGTERM"
+	fi
 	return 0
 }
 

@@ -16,7 +16,7 @@
 # exit: 0 pass, 1 fail, 77 skipped (freediameterd not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
-. "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, stop_pids, diameter_capture_clean
+. "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
 HSSD="" HSSCTL="" KEEP=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -114,14 +114,7 @@ sleep 0.5
 kill -0 "$HSSD_PID" 2>/dev/null && ok "hssd still running after the peer left" ||
 	bad "hssd died during the session"
 # Issue 3 §6: SIGTERM means a clean exit, status 0 (leak-free under ASan).
-kill -TERM "$HSSD_PID"
-if wait_for 10 sh -c "! kill -0 $HSSD_PID 2>/dev/null"; then
-	wait "$HSSD_PID"
-	hrc=$?
-	[ $hrc -eq 0 ] && ok "hssd exits 0 on SIGTERM" || bad "hssd exit status $hrc after SIGTERM"
-else
-	bad "hssd did not exit within 10 s of SIGTERM"
-fi
+term_exits_0 "$HSSD_PID" hssd
 [ -n "$CAP" ] && { kill -INT "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; }
 
 # --- the capture -----------------------------------------------------------

@@ -30,7 +30,7 @@
 # exit: 0 pass, 1 fail, 77 skipped (kamailio not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
-. "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, stop_pids, diameter_capture_clean
+. "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
 HSSD="" HSSCTL="" UESIM="" SCN_DIR="" KEEP=0 DEBUG=2
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -248,14 +248,7 @@ wait_for 10 sh -c "! kill -0 $KAM_PID 2>/dev/null" || echo "# note: kamailio slo
 kill -0 "$HSSD_PID" 2>/dev/null && ok "hssd survived Kamailio closing the connection (no DPR)" ||
 	bad "hssd died"
 # Issue 3 §6: SIGTERM means a clean exit, status 0 (leak-free under ASan).
-kill -TERM "$HSSD_PID"
-if wait_for 10 sh -c "! kill -0 $HSSD_PID 2>/dev/null"; then
-	wait "$HSSD_PID"
-	hrc=$?
-	[ $hrc -eq 0 ] && ok "hssd exits 0 on SIGTERM" || bad "hssd exit status $hrc after SIGTERM"
-else
-	bad "hssd did not exit within 10 s of SIGTERM"
-fi
+term_exits_0 "$HSSD_PID" hssd
 [ -n "$CAP" ] && { sleep 0.3; kill -INT "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; }
 
 check_capture() {
