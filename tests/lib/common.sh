@@ -85,7 +85,8 @@ term_exits_0() {
 	if wait_for 10 sh -c "! kill -0 $1 2>/dev/null"; then
 		wait "$1"
 		_rc=$?
-		[ "$_rc" -eq 0 ] && ok "$2 exits 0 on SIGTERM" || bad "$2 exit status $_rc after SIGTERM"
+		if [ "$_rc" -eq 0 ]; then ok "$2 exits 0 on SIGTERM"
+		else bad "$2 exit status $_rc after SIGTERM"; fi
 	else
 		bad "$2 did not exit within 10 s of SIGTERM"
 	fi
@@ -115,12 +116,13 @@ ctl_expect() {
 diameter_capture_clean() {
 	_d="tcp.port==$2,diameter"
 	_n=$(tshark -r "$1" -d "$_d" -Y "tcp.port == $2 && _ws.malformed" 2>/dev/null | wc -l)
-	[ "$_n" -eq 0 ] && ok "no malformed Diameter packet" || bad "$_n malformed Diameter packet(s)"
+	if [ "$_n" -eq 0 ]; then ok "no malformed Diameter packet"
+	else bad "$_n malformed Diameter packet(s)"; fi
 	_n=$(tshark -2 -r "$1" -d "$_d" \
 		-Y "tcp.port == $2 && tcp.len > 0 && !diameter.cmd.code && !tcp.reassembled_in" \
 		2>/dev/null | wc -l)
-	[ "$_n" -eq 0 ] && ok "every Diameter TCP payload decodes" ||
-		bad "$_n Diameter TCP segment(s) not decodable"
+	if [ "$_n" -eq 0 ]; then ok "every Diameter TCP payload decodes"
+	else bad "$_n Diameter TCP segment(s) not decodable"; fi
 	_rows='^ +[0-9]+ +[a-z ]+ +diameter +'
 	tshark -r "$1" -d "$_d" -q -z "expert,note,tcp.srcport==$2" >"$3/expert.txt" 2>/dev/null
 	if grep -Eiq "$_rows" "$3/expert.txt"; then

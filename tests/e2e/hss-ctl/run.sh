@@ -4,6 +4,7 @@
 # naming the argument, keys hidden without --show-keys, --json output,
 # CSV import, and that a failed command leaves nothing behind.
 set -u
+# shellcheck source=../../lib/common.sh
 . "$(dirname "$0")/../../lib/common.sh"
 CTL=${1:-}
 need_exe "$CTL" hss-ctl

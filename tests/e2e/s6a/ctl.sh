@@ -4,6 +4,7 @@
 # argument, show/--json with the APN profile, --update changing only what is
 # given, IDR queued only for a subscriber served by an MME.
 set -u
+# shellcheck source=../../lib/common.sh
 . "$(dirname "$0")/../../lib/common.sh"
 CTL=${1:-}
 need_exe "$CTL" hss-ctl

@@ -16,6 +16,7 @@
 # exit: 0 pass, 1 fail, 77 skipped (freediameterd not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=../../lib/common.sh
 . "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
 HSSD="" HSSCTL="" KEEP=0
 while [ $# -gt 0 ]; do
