@@ -11,6 +11,9 @@
 #   wait_file FILE SECS   waits for FILE to exist and be non-empty
 #   stop_pids PID...      TERM, up to 3 s, then KILL
 #   term_exits_0 PID NAME SIGTERM makes PID (our child) exit 0 within 10 s
+#   start_hssd HSSD WORK ARGS...
+#                         hssd on a free loopback TCP port: sets HSSD_PID and
+#                         HSS_PORT once it listens, or fails the test
 #   ctl_expect CODE PATTERN ARGS...
 #                         runs "$CTL" ARGS (stdout in $T/out, stderr in
 #                         $T/err): the exit code must be CODE and, when
@@ -91,6 +94,28 @@ term_exits_0() {
 		bad "$2 did not exit within 10 s of SIGTERM"
 	fi
 	return 0
+}
+
+start_hssd() {
+	_hssd=$1 _work=$2
+	shift 2
+	# Port 0: hssd binds a free port and writes it to --port-file.
+	"$_hssd" --db "$_work/hss.db" --listen "tcp://127.0.0.1:0" \
+		--port-file "$_work/hssd.port" "$@" >"$_work/hssd.log" 2>&1 &
+	HSSD_PID=$!
+	if ! wait_for 10 test -s "$_work/hssd.port"; then
+		bad "hssd wrote no --port-file"
+		cat "$_work/hssd.log"
+		kill "$HSSD_PID" 2>/dev/null
+		exit 1
+	fi
+	HSS_PORT=$(cat "$_work/hssd.port")
+	if ! wait_for 10 listening "$HSS_PORT"; then
+		bad "hssd did not listen on $HSS_PORT"
+		cat "$_work/hssd.log"
+		kill "$HSSD_PID" 2>/dev/null
+		exit 1
+	fi
 }
 
 ctl_expect() {

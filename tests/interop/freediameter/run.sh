@@ -55,15 +55,9 @@ if [ -n "$HSSCTL" ]; then
 		--k 465b5ce8b199b49faa5f0a2ee238a6bc --opc cd63cb71954a9f4e48a5994e37a02baf \
 		>"$WORK/hss-ctl.log" 2>&1 || { bad "hss-ctl add"; cat "$WORK/hss-ctl.log"; exit 1; }
 fi
-# Port 0: hssd binds a free port and writes it to --port-file.
-"$HSSD" --db "$WORK/hss.db" --listen "tcp://127.0.0.1:0" --port-file "$WORK/hssd.port" \
-	--origin-host "$HSS_HOST" --realm "$HSS_REALM" --peer "$FD_HOST" --log-level debug \
-	>"$WORK/hssd.log" 2>&1 &
-HSSD_PID=$!
-PIDS+=($HSSD_PID)
-wait_for 10 test -s "$WORK/hssd.port" || { bad "hssd wrote no --port-file"; cat "$WORK/hssd.log"; exit 1; }
-HSS_PORT="$(cat "$WORK/hssd.port")"
-wait_for 10 listening "$HSS_PORT" || { bad "hssd did not listen on $HSS_PORT"; cat "$WORK/hssd.log"; exit 1; }
+start_hssd "$HSSD" "$WORK" --origin-host "$HSS_HOST" --realm "$HSS_REALM" --peer "$FD_HOST" \
+	--log-level debug
+PIDS+=("$HSSD_PID")
 FD_PORT="$(free_port)"
 while [ "$FD_PORT" = "$HSS_PORT" ]; do FD_PORT="$(free_port)"; done
 echo "# hssd on 127.0.0.1:$HSS_PORT, freeDiameterd on 127.0.0.1:$FD_PORT, work dir $WORK"

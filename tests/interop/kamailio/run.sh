@@ -96,15 +96,9 @@ trap 'exit 1' INT TERM
 "$HSSCTL" --db "$WORK/hss.db" add --imsi "$IMSI" --impi "$IMPI" --impu "$IMPU" --impu "$IMPU_TEL" \
 	--k "$K" --op "$OP" >"$WORK/hss-ctl.log" 2>&1 ||
 	{ bad "hss-ctl add"; cat "$WORK/hss-ctl.log"; exit 1; }
-# Port 0: hssd binds a free port and writes it to --port-file.
-"$HSSD" --db "$WORK/hss.db" --listen "tcp://127.0.0.1:0" --port-file "$WORK/hssd.port" \
-	--origin-host "$HSS_HOST" --realm "$REALM" --peer "$SCSCF_HOST" --log-level debug \
-	>"$WORK/hssd.log" 2>&1 &
-HSSD_PID=$!
-PIDS+=($HSSD_PID)
-wait_for 10 test -s "$WORK/hssd.port" || { bad "hssd wrote no --port-file"; cat "$WORK/hssd.log"; exit 1; }
-HSS_PORT="$(cat "$WORK/hssd.port")"
-wait_for 10 listening "$HSS_PORT" || { bad "hssd did not listen on $HSS_PORT"; cat "$WORK/hssd.log"; exit 1; }
+start_hssd "$HSSD" "$WORK" --origin-host "$HSS_HOST" --realm "$REALM" --peer "$SCSCF_HOST" \
+	--log-level debug
+PIDS+=("$HSSD_PID")
 
 # Kamailio cannot report a port it picked: choose free ones (UDP+TCP).
 SIP_PORT="$(free_port)"
