@@ -16,7 +16,8 @@ static const char usage[] =
 	"       [--origin-host FQDN] [--realm REALM] [--name sip:URI] [--hss-host FQDN]\n"
 	"       [--hss-realm REALM] [--scheme AKAv1-MD5|AKAv2-MD5|MD5]\n"
 	"       [--challenge every|initial] [--qop auth|auth-int|auth,auth-int]\n"
-	"       [--nonce-ttl S] [--hss-timeout MS] [--state-file FILE] [--port-file FILE]\n"
+	"       [--nonce-ttl S] [--hss-timeout MS] [--auth-items N] [--sip-rcvbuf OCTETS]\n"
+	"       [--sip-sndbuf OCTETS] [--state-file FILE] [--port-file FILE]\n"
 	"       [--log-level error|warn|notice|info|debug] [--log-file FILE] [--log-keys]\n"
 	"       [--sofia-log]\n"
 	"\n"
@@ -41,6 +42,8 @@ static const struct flag flags[] = {
 	{ "hss-realm", "hss_realm", 1 },   { "scheme", "scheme", 1 },
 	{ "challenge", "challenge", 1 },   { "qop", "qop", 1 },
 	{ "nonce-ttl", "nonce_ttl", 1 },   { "hss-timeout", "hss_timeout", 1 },
+	{ "auth-items", "auth_items", 1 }, { "sip-rcvbuf", "sip_rcvbuf", 1 },
+	{ "sip-sndbuf", "sip_sndbuf", 1 },
 	{ "state-file", "state_file", 1 }, { "port-file", "port_file", 1 },
 	{ "log-level", "log_level", 1 },   { "log-file", "log_file", 1 },
 	{ "log-keys", "log_keys", 0 },     { "sofia-log", "sofia_log", 0 },

@@ -4,6 +4,7 @@
  * sticky error is checked once by diam_wr_finish (STYLE.md §5). */
 #include "cx_msg.h"
 
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -52,13 +53,22 @@ ssize_t cx_build_mar(uint8_t *buf, size_t cap, const struct cx_ident *id, const 
 		     uint32_t hbh, uint32_t e2e, const char *impi, const char *impu,
 		     const char *scheme, const uint8_t *sip_authorization, size_t auth_len)
 {
+	return cx_build_mar_n(buf, cap, id, session, hbh, e2e, impi, impu, scheme,
+			      sip_authorization, auth_len, 1);
+}
+
+ssize_t cx_build_mar_n(uint8_t *buf, size_t cap, const struct cx_ident *id,
+		       const char *session, uint32_t hbh, uint32_t e2e, const char *impi,
+		       const char *impu, const char *scheme, const uint8_t *sip_authorization,
+		       size_t auth_len, uint32_t n_items)
+{
 	struct diam_wr w;
 
 	diam_wr_init(&w, buf, cap);
 	put_cx_head(&w, id, session, DIAM_CMD_MA, hbh, e2e);
 	diam_put_str(&w, AVP_USER_NAME, 0, impi);
 	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3GPP, impu);
-	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3GPP, 1);
+	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3GPP, n_items ? n_items : 1);
 	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, V3GPP);
 	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3GPP, scheme);
 	if (sip_authorization) /* resync: RAND ‖ AUTS (TS 29.228 §6.3.1) */
@@ -184,6 +194,56 @@ int cx_parse_maa(const struct diam_msg *m, struct cx_maa *out)
 	if (found)
 		parse_auth_item(&best, out);
 	return 0;
+}
+
+struct item_ref {
+	struct diam_avp avp;
+	uint32_t no;
+	size_t pos;
+};
+
+static int item_cmp(const void *a, const void *b)
+{
+	const struct item_ref *x = a, *y = b;
+
+	if (x->no != y->no)
+		return x->no < y->no ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+#define CX_MAA_MAX_ITEMS 32
+
+int cx_parse_maa_items(const struct diam_msg *m, struct cx_maa *out, size_t max)
+{
+	struct item_ref refs[CX_MAA_MAX_ITEMS];
+	struct diam_iter it;
+	struct diam_avp a, num;
+	struct cx_result res;
+	size_t n = 0;
+	int rc;
+
+	cx_get_result(m, &res);
+	diam_iter_msg(&it, m);
+	while ((rc = diam_iter_next(&it, &a)) == 1) {
+		if (a.code != AVP_CX_SIP_AUTH_DATA_ITEM || a.vendor != DIAM_VENDOR_3GPP ||
+		    n == CX_MAA_MAX_ITEMS)
+			continue;
+		refs[n] = (struct item_ref){ .avp = a, .no = UINT32_MAX, .pos = n };
+		if (!diam_group_find(&a, AVP_CX_SIP_ITEM_NUMBER, DIAM_VENDOR_3GPP, &num))
+			diam_avp_u32(&num, &refs[n].no);
+		n++;
+	}
+	if (rc < 0)
+		return rc;
+	qsort(refs, n, sizeof(refs[0]), item_cmp);
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].res = res;
+		parse_auth_item(&refs[i].avp, &out[i]);
+	}
+	return (int)n;
 }
 
 int cx_user_data_identities(const char *xml, size_t len, char *out, size_t outsz)

@@ -28,6 +28,12 @@ ssize_t cx_build_rta(uint8_t *buf, size_t cap, const struct cx_ident *id,
 ssize_t cx_build_mar(uint8_t *buf, size_t cap, const struct cx_ident *id, const char *session,
 		     uint32_t hbh, uint32_t e2e, const char *impi, const char *impu,
 		     const char *scheme, const uint8_t *sip_authorization, size_t auth_len);
+/* The same with SIP-Number-Auth-Items = n_items (TS 29.229 §6.3.15): the
+ * HSS may answer with up to n vectors. cx_build_mar is n_items = 1. */
+ssize_t cx_build_mar_n(uint8_t *buf, size_t cap, const struct cx_ident *id,
+		       const char *session, uint32_t hbh, uint32_t e2e, const char *impi,
+		       const char *impu, const char *scheme, const uint8_t *sip_authorization,
+		       size_t auth_len, uint32_t n_items);
 /* SAR (§6.1.3). */
 ssize_t cx_build_sar(uint8_t *buf, size_t cap, const struct cx_ident *id, const char *session,
 		     uint32_t hbh, uint32_t e2e, const char *impi, const char *impu,
@@ -57,6 +63,11 @@ struct cx_maa {
 /* Parses the first SIP-Auth-Data-Item (lowest SIP-Item-Number).
  * 0, or a negative DIAM_E* value when the answer is malformed. */
 int cx_parse_maa(const struct diam_msg *m, struct cx_maa *out);
+/* Every SIP-Auth-Data-Item, up to max, sorted by SIP-Item-Number (items
+ * without one last, in message order) -- as Kamailio's ims_auth uses them:
+ * the first for this challenge, the rest queued. out[i].res is the answer's
+ * result in each. Returns the count (0 = none), or a negative DIAM_E*. */
+int cx_parse_maa_items(const struct diam_msg *m, struct cx_maa *out, size_t max);
 
 struct cx_saa {
 	struct cx_result res;

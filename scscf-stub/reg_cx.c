@@ -77,9 +77,12 @@ static int send_req(struct registrar *r, struct reg_txn *t, const uint8_t *buf, 
 	return rc;
 }
 
-/* Vector from the MAA -> stored entry + 401. */
-static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const struct cx_maa *m)
+/* Vector from the MAA (or the queue) -> stored entry + 401. `src` names
+ * where it came from in the log line. */
+static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const struct cx_maa *m,
+			       const char *src)
 {
+	char why[128];
 	struct vec_entry v = { 0 };
 	struct challenge_params cp;
 	char www[1024];
@@ -127,25 +130,71 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 	}
 	memset(&v, 0, sizeof(v));
 	struct reg_reply rep = { .status = 401, .phrase = "Unauthorized", .www_authenticate = www };
-	reg_finish(r, t->handle, t->impi, t->impu, t->start_ms, &rep,
-		   t->resync ? "challenge after resync" : t->stale ? "challenge, stale nonce"
-								   : "challenge");
+	snprintf(why, sizeof(why), "%s, %s",
+		 t->resync ? "challenge after resync" : t->stale ? "challenge, stale nonce"
+								 : "challenge",
+		 src);
+	reg_finish(r, t->handle, t->impi, t->impu, t->start_ms, &rep, why);
+}
+
+bool reg_challenge_queued(struct registrar *r, struct reg_txn *t)
+{
+	struct cx_maa m;
+	char src[64];
+
+	if (!vqueue_pop(r->vq, t->impi, r->ops.now_ms(), &m))
+		return false;
+	snprintf(src, sizeof(src), "queued vector, %zu left",
+		 vqueue_count_impi(r->vq, t->impi));
+	challenge_from_maa(r, t, &m, src);
+	memset(&m, 0, sizeof(m));
+	return true;
+}
+
+/* Items 2..n of a multi-vector MAA wait for the IMPI's next challenges. */
+static size_t queue_rest(struct registrar *r, struct reg_txn *t, const struct cx_maa *items,
+			 int n)
+{
+	uint64_t exp = r->ops.now_ms() + (uint64_t)r->cfg->nonce_ttl * 1000u;
+	size_t queued = 0;
+
+	for (int i = 1; i < n; i++)
+		if (!vqueue_push(r->vq, t->impi, &items[i], exp))
+			queued++;
+	return queued;
 }
 
 static void on_maa(void *arg, int status, const struct diam_msg *ans)
 {
 	struct reg_txn *t = arg;
 	struct registrar *r = t->reg;
-	struct cx_maa m;
+	size_t max = r->cfg->auth_items ? r->cfg->auth_items : 1;
+	struct cx_maa *m = calloc(max, sizeof(*m));
+	char src[64];
+	int n = 0;
 
 	r->pending--;
-	if (status == 0 && cx_parse_maa(ans, &m))
-		status = -EPROTO;
-	if (status || !cx_result_ok(&m.res))
-		reg_diam_failure(r, t, status, status ? NULL : &m.res, "MAR");
-	else
-		challenge_from_maa(r, t, &m);
-	memset(&m, 0, sizeof(m));
+	if (!m) {
+		fail(r, t, 500, "Server Internal Error", 0, "out of memory");
+		reg_txn_free(t);
+		return;
+	}
+	if (status == 0) {
+		n = cx_parse_maa_items(ans, m, max);
+		if (n < 0)
+			status = -EPROTO;
+		else if (n == 0) /* no item: the result still counts */
+			cx_get_result(ans, &m[0].res);
+	}
+	if (status || !cx_result_ok(&m[0].res)) {
+		reg_diam_failure(r, t, status, status ? NULL : &m[0].res, "MAR");
+	} else {
+		snprintf(src, sizeof(src), "MAR, %d vector%s, %zu queued", n, n == 1 ? "" : "s",
+			 queue_rest(r, t, m, n));
+		challenge_from_maa(r, t, &m[0], src);
+	}
+	memset(m, 0, max * sizeof(*m));
+	free(m);
 	reg_txn_free(t);
 }
 
@@ -157,8 +206,9 @@ void reg_start_mar(struct registrar *r, struct reg_txn *t, const uint8_t *rand_a
 	int rc;
 
 	diam_session_id(r->cfg->origin_host, sid, sizeof(sid));
-	n = cx_build_mar(buf, sizeof(buf), &r->id, sid, diam_next_hbh(), diam_next_e2e(), t->impi,
-			 t->impu, scheme_of(t->alg), rand_auts, rand_auts ? 30 : 0);
+	n = cx_build_mar_n(buf, sizeof(buf), &r->id, sid, diam_next_hbh(), diam_next_e2e(),
+			   t->impi, t->impu, scheme_of(t->alg), rand_auts, rand_auts ? 30 : 0,
+			   r->cfg->auth_items);
 	rc = send_req(r, t, buf, n, on_maa);
 	if (rc) {
 		reg_diam_failure(r, t, rc == -ENOTCONN ? -ENOTCONN : -EIO, NULL, "MAR");
@@ -191,6 +241,7 @@ static void registered(struct registrar *r, struct reg_txn *t, const struct cx_s
 	if (t->sat == CX_SAT_USER_DEREGISTRATION) {
 		bind_del(r->bs, t->impu);
 		vstore_del_impi(r->vs, t->impi); /* next REGISTER starts afresh */
+		vqueue_del_impi(r->vq, t->impi);
 		reg_reply_200(r, t->handle, t->impi, t->impu, t->start_ms, NULL,
 			      "de-registered");
 		return;
@@ -287,6 +338,7 @@ void registrar_tick(struct registrar *r)
 	/* Keep expired nonces a minute longer (a late answer still reads
 	 * "stale" in the log) but not more: under load they add up. */
 	vstore_expire(r->vs, now, 60 * 1000u);
+	vqueue_expire(r->vq, now);
 	bind_expire(r->bs, now, binding_gone, r);
 	r->last_tick = now;
 }
@@ -310,6 +362,7 @@ ssize_t registrar_on_rtr(struct registrar *r, const struct diam_msg *req, uint8_
 	if (!rtr.n_impu)
 		n = bind_del_impi(r->bs, rtr.impi);
 	vstore_del_impi(r->vs, rtr.impi);
+	vqueue_del_impi(r->vq, rtr.impi);
 	LOGI(LOG_DIAM, "RTR impi=%s reason=%u: %zu binding record(s) dropped -> RTA 2001",
 	     rtr.impi, rtr.reason, n);
 	return cx_build_rta(buf, cap, &r->id, req, DIAM_SUCCESS);

@@ -32,7 +32,8 @@ struct registrar *registrar_new(const struct scscf_config *cfg, const struct reg
 		r->ops.now_ms = default_now;
 	r->vs = vstore_new(4096);
 	r->bs = bstore_new();
-	if (!r->vs || !r->bs) {
+	r->vq = vqueue_new(1024);
+	if (!r->vs || !r->bs || !r->vq) {
 		registrar_free(r);
 		return NULL;
 	}
@@ -54,6 +55,7 @@ void registrar_free(struct registrar *r)
 	if (!r)
 		return;
 	vstore_free(r->vs);
+	vqueue_free(r->vq);
 	bstore_free(r->bs);
 	for (size_t i = 0; i < r->n_local; i++)
 		free(r->local_hosts[i]);
@@ -68,6 +70,7 @@ void registrar_add_local_host(struct registrar *r, const char *host)
 
 struct bstore *registrar_bindings(struct registrar *r) { return r->bs; }
 struct vstore *registrar_vectors(struct registrar *r) { return r->vs; }
+struct vqueue *registrar_queue(struct registrar *r) { return r->vq; }
 size_t registrar_pending(const struct registrar *r) { return r->pending; }
 
 void reg_finish(struct registrar *r, void *handle, const char *impi, const char *impu,
@@ -151,6 +154,10 @@ static void challenge_new(struct registrar *r, const struct reg_request *q, cons
 	t->alg = alg;
 	t->stale = stale;
 	t->resync = ra != NULL;
+	if (!ra && reg_challenge_queued(r, t)) {
+		reg_txn_free(t);
+		return;
+	}
 	reg_start_mar(r, t, ra);
 }
 
@@ -181,6 +188,9 @@ static void handle_resync(struct registrar *r, const struct reg_request *q,
 	}
 	memcpy(ra, np.rand, 16); /* TS 29.228 §6.3: RAND of the failed challenge */
 	vstore_del(r->vs, nonce);
+	/* The USIM's SQN ran ahead of these: TS 33.203 §6.1.2, they are stale. */
+	if (vqueue_del_impi(r->vq, impi))
+		LOGI(LOG_SIP, "impi=%s: queued vectors dropped (resync)", impi);
 	challenge_new(r, q, impi, start, alg, false, ra);
 }
 

@@ -94,6 +94,7 @@ ssize_t registrar_on_rtr(struct registrar *r, const struct diam_msg *req, uint8_
 
 struct bstore *registrar_bindings(struct registrar *r);
 struct vstore *registrar_vectors(struct registrar *r);
+struct vqueue *registrar_queue(struct registrar *r);
 /* Pending (waiting for the HSS) transactions. */
 size_t registrar_pending(const struct registrar *r);
 

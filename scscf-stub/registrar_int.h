@@ -3,6 +3,7 @@
 #define SCSCF_REGISTRAR_INT_H
 
 #include "registrar.h"
+#include "vqueue.h"
 
 #define REG_MAX_LOCAL 8
 
@@ -10,6 +11,7 @@ struct registrar {
 	const struct scscf_config *cfg;
 	struct reg_ops ops;
 	struct vstore *vs;
+	struct vqueue *vq; /* unused vectors of multi-vector MAAs, per IMPI */
 	struct bstore *bs;
 	struct cx_ident id;
 	char service_route[SCSCF_STR + 8];
@@ -45,6 +47,9 @@ void reg_txn_free(struct reg_txn *t);
 
 /* reg_cx.c */
 void reg_start_mar(struct registrar *r, struct reg_txn *t, const uint8_t *rand_auts);
+/* A 401 from a vector taken off the IMPI's queue (no MAR); false when the
+ * queue has none left for t->impi (t untouched then). */
+bool reg_challenge_queued(struct registrar *r, struct reg_txn *t);
 void reg_start_sar(struct registrar *r, struct reg_txn *t);
 /* Diameter failure -> SIP status (+ Retry-After). */
 void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,

@@ -26,6 +26,8 @@ void scscf_config_defaults(struct scscf_config *c)
 	c->challenge = SCSCF_CHALLENGE_EVERY;
 	snprintf(c->qop, sizeof(c->qop), "auth,auth-int");
 	c->nonce_ttl = 30;
+	c->auth_items = 1;
+	c->sip_rcvbuf = c->sip_sndbuf = 4u << 20;
 	c->hss_timeout_ms = 3000;
 	c->watchdog_s = 30;
 	c->reconnect_max_s = 30;
@@ -155,6 +157,9 @@ int scscf_config_set(struct scscf_config *c, const char *key, const char *v, cha
 	STR("log_file", log_file);
 	UINT("nonce_ttl", nonce_ttl, 1, 86400);
 	UINT("hss_timeout", hss_timeout_ms, 10, 600000);
+	UINT("auth_items", auth_items, 1, 16);
+	UINT("sip_rcvbuf", sip_rcvbuf, 0, 1u << 30);
+	UINT("sip_sndbuf", sip_sndbuf, 0, 1u << 30);
 	UINT("watchdog", watchdog_s, 6, 3600);
 	UINT("reconnect_max", reconnect_max_s, 1, 3600);
 	UINT("default_expires", default_expires, 1, 86400 * 7);
@@ -301,6 +306,8 @@ void scscf_config_print(const struct scscf_config *c, FILE *fp)
 		scscf_challenge_name(c->challenge), c->qop);
 	fprintf(fp, "nonce_ttl = %u\nhss_timeout = %u\nwatchdog = %u\nreconnect_max = %u\n",
 		c->nonce_ttl, c->hss_timeout_ms, c->watchdog_s, c->reconnect_max_s);
+	fprintf(fp, "auth_items = %u\nsip_rcvbuf = %u\nsip_sndbuf = %u\n", c->auth_items,
+		c->sip_rcvbuf, c->sip_sndbuf);
 	fprintf(fp, "default_expires = %u\nmin_expires = %u\nmax_expires = %u\n",
 		c->default_expires, c->min_expires, c->max_expires);
 	fprintf(fp, "retry_after = %u\nstate_file = %s\nport_file = %s\nlog_file = %s\n",

@@ -28,6 +28,8 @@ struct scscf_config {
 	char qop[32];                 /* offered qop list: "auth,auth-int" */
 	unsigned nonce_ttl;           /* s, lifetime of a vector/nonce */
 	unsigned hss_timeout_ms;      /* per MAR/SAR */
+	unsigned auth_items;          /* SIP-Number-Auth-Items asked per MAR */
+	unsigned sip_rcvbuf, sip_sndbuf; /* octets asked for the SIP sockets */
 	unsigned watchdog_s;          /* Tw (RFC 3539 §3.4.1) */
 	unsigned reconnect_max_s;     /* back-off ceiling */
 	unsigned default_expires, min_expires, max_expires; /* s */
