@@ -14,6 +14,11 @@
 #   start_hssd HSSD WORK ARGS...
 #                         hssd on a free loopback TCP port: sets HSSD_PID and
 #                         HSS_PORT once it listens, or fails the test
+#   capture_start FILE FILTER LOG
+#                         dumpcap on lo into FILE, returns once it provably
+#                         captures (CAP_PID set); 1 when it cannot here
+#   capture_stop FILE     every packet sent so far is in FILE, dumpcap stops
+#                         (both need TESTS_LIB, this folder; see capture.sh)
 #   ctl_expect CODE PATTERN ARGS...
 #                         runs "$CTL" ARGS (stdout in $T/out, stderr in
 #                         $T/err): the exit code must be CODE and, when
@@ -116,6 +121,26 @@ start_hssd() {
 		kill "$HSSD_PID" 2>/dev/null
 		exit 1
 	fi
+}
+
+capture_start() {
+	sh "${TESTS_LIB:?}/capture.sh" run "$1" "$2" >"$3" 2>&1 &
+	CAP_PID=$!
+	sh "$TESTS_LIB/capture.sh" ready "$1" "$CAP_PID" && return 0
+	kill "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	CAP_PID=""
+	return 1
+}
+
+capture_stop() {
+	[ -n "${CAP_PID:-}" ] || return 0
+	sh "${TESTS_LIB:?}/capture.sh" flush "$1" "$CAP_PID" ||
+		echo "# note: the capture's end probe did not reach $1"
+	kill -INT "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	CAP_PID=""
+	return 0
 }
 
 ctl_expect() {

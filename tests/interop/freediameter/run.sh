@@ -16,8 +16,9 @@
 # exit: 0 pass, 1 fail, 77 skipped (freediameterd not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
+TESTS_LIB="$HERE/../../lib"
 # shellcheck source=../../lib/common.sh
-. "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
+. "$TESTS_LIB/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
 HSSD="" HSSCTL="" KEEP=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -66,22 +67,21 @@ sed -e "s/@FD_HOST@/$FD_HOST/; s/@FD_REALM@/$FD_REALM/; s/@FD_PORT@/$FD_PORT/" \
     -e "s/@HSS_HOST@/$HSS_HOST/; s/@HSS_PORT@/$HSS_PORT/" \
     "$HERE/freediameter.conf.in" >"$WORK/fd.conf"
 
-# Capture before the peer starts, so the CER is in it. dumpcap (via tshark)
-# needs root or the capture capabilities; without them the logs are the
-# only evidence.
+# Capture before the peer starts, so the CER is in it: capture_start
+# returns once dumpcap provably captures ("Capturing on" comes too early).
+# dumpcap needs root or the capture capabilities; without them the logs are
+# the only evidence.
 CAP=""
-if command -v tshark >/dev/null; then
-	tshark -i lo -f "tcp port $HSS_PORT" -w "$WORK/session.pcapng" >"$WORK/tshark.log" 2>&1 &
-	TSHARK_PID=$!
-	PIDS+=($TSHARK_PID)
-	if wait_for 10 grep -qs "Capturing on" "$WORK/tshark.log"; then
+if command -v tshark >/dev/null && command -v dumpcap >/dev/null; then
+	if capture_start "$WORK/session.pcapng" "tcp port $HSS_PORT" "$WORK/dumpcap.log"; then
 		CAP="$WORK/session.pcapng"
+		PIDS+=("$CAP_PID")
 	else
-		echo "# note: tshark cannot capture on lo here; checking logs only"
-		cat "$WORK/tshark.log"
+		echo "# note: dumpcap cannot capture on lo here; checking logs only"
+		cat "$WORK/dumpcap.log"
 	fi
 else
-	echo "# note: tshark not installed; checking logs only"
+	echo "# note: tshark/dumpcap not installed; checking logs only"
 fi
 
 freeDiameterd -c "$WORK/fd.conf" >"$WORK/fd.log" 2>&1 &
@@ -95,10 +95,11 @@ else
 fi
 # freeDiameterd sends its first DWR after Tw = 6 s (± 2 s jitter, RFC 3539).
 # Wait until hssd has logged it (its debug dump), at most 20 s on a loaded
-# machine, then give the DWA a moment; the capture is the real check.
+# machine; hssd answers it before it reads the DPR that SIGTERM makes
+# freeDiameterd send, and capture_stop waits for both answers to be in the
+# file. The capture is the real check.
 wait_for 20 grep -q "Device-Watchdog(280) Request" "$WORK/hssd.log" ||
 	echo "# note: no DWR in hssd's log after 20 s"
-sleep 1
 kill -TERM "$FD_PID"
 if wait_for 20 sh -c "! kill -0 $FD_PID 2>/dev/null"; then
 	ok "freeDiameterd exited after SIGTERM"
@@ -110,7 +111,7 @@ kill -0 "$HSSD_PID" 2>/dev/null && ok "hssd still running after the peer left" |
 	bad "hssd died during the session"
 # Issue 3 §6: SIGTERM means a clean exit, status 0 (leak-free under ASan).
 term_exits_0 "$HSSD_PID" hssd
-[ -n "$CAP" ] && { kill -INT "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; }
+[ -n "$CAP" ] && capture_stop "$CAP"
 
 # --- the capture -----------------------------------------------------------
 check_capture() {

@@ -30,8 +30,9 @@
 # exit: 0 pass, 1 fail, 77 skipped (kamailio not installed), 2 usage.
 set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
+TESTS_LIB="$HERE/../../lib"
 # shellcheck source=../../lib/common.sh
-. "$HERE/../../lib/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
+. "$TESTS_LIB/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
 HSSD="" HSSCTL="" UESIM="" SCN_DIR="" KEEP=0 DEBUG=2
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -118,16 +119,16 @@ if ! kamailio -c -f "$WORK/kamailio.cfg" >"$WORK/kamailio-check.log" 2>&1; then
 	bad "kamailio -c rejects the generated config"; cat "$WORK/kamailio-check.log"; exit 1
 fi
 
-# Capture Cx and SIP before Kamailio starts, so the CER is in it.
+# Capture Cx and SIP before Kamailio starts, so the CER is in it:
+# capture_start returns once dumpcap provably captures.
 CAP=""
-if command -v tshark >/dev/null; then
-	tshark -i lo -f "tcp port $HSS_PORT or port $SIP_PORT" -w "$WORK/cx.pcapng" >"$WORK/tshark.log" 2>&1 &
-	TSHARK_PID=$!
-	PIDS+=($TSHARK_PID)
-	if wait_for 10 grep -qs "Capturing on" "$WORK/tshark.log"; then
+if command -v tshark >/dev/null && command -v dumpcap >/dev/null; then
+	if capture_start "$WORK/cx.pcapng" "tcp port $HSS_PORT or port $SIP_PORT" "$WORK/dumpcap.log"; then
 		CAP="$WORK/cx.pcapng"
+		PIDS+=("$CAP_PID")
 	else
-		echo "# note: tshark cannot capture on lo here; no capture checks"
+		echo "# note: dumpcap cannot capture on lo here; no capture checks"
+		cat "$WORK/dumpcap.log"
 	fi
 fi
 
@@ -244,7 +245,7 @@ kill -0 "$HSSD_PID" 2>/dev/null && ok "hssd survived Kamailio closing the connec
 	bad "hssd died"
 # Issue 3 §6: SIGTERM means a clean exit, status 0 (leak-free under ASan).
 term_exits_0 "$HSSD_PID" hssd
-[ -n "$CAP" ] && { sleep 0.3; kill -INT "$TSHARK_PID"; wait "$TSHARK_PID" 2>/dev/null; }
+[ -n "$CAP" ] && capture_stop "$CAP"
 
 check_capture() {
 	local f="$WORK/fields.tsv" d="tcp.port==$HSS_PORT,diameter"
