@@ -148,39 +148,57 @@ int e2e_ctl(const char *args)
 	return 0;
 }
 
+/* tests/lib/capture.sh (the one capture helper of the tests) runs
+ * dumpcap as our child and says when a probe has reached the file: dumpcap
+ * prints "Capturing on" before its socket is open, and drops what is still
+ * in the kernel ring when stopped, so neither a sleep nor the file's
+ * existence is a readiness signal. */
+static char cap_file[512]; /* the running capture's file */
+
+static int capture_sh(const char *verb, const char *pcap)
+{
+	char cmd[700];
+
+	snprintf(cmd, sizeof(cmd), "sh '%s/capture.sh' %s '%s' %d", TESTS_LIB_DIR, verb, pcap,
+		 (int)e2e.cap_pid);
+	return system(cmd);
+}
+
 int e2e_capture_start(const char *pcap)
 {
-	char filt[64];
+	char filt[64], helper[512];
 
 	if (system("command -v tshark >/dev/null && command -v dumpcap >/dev/null") != 0) {
 		printf("skipped: tshark/dumpcap not installed\n");
 		return 77;
 	}
 	snprintf(filt, sizeof(filt), "tcp port %u", e2e.port);
+	snprintf(cap_file, sizeof(cap_file), "%s", pcap);
+	snprintf(helper, sizeof(helper), "%s/capture.sh", TESTS_LIB_DIR);
 	e2e.cap_pid = fork();
 	if (e2e.cap_pid == 0) {
 		int nul = open("/dev/null", O_WRONLY);
 
 		dup2(nul, 1);
 		dup2(nul, 2);
-		execlp("dumpcap", "dumpcap", "-q", "-i", "lo", "-f", filt, "-w", pcap, NULL);
+		execlp("sh", "sh", helper, "run", pcap, filt, NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 50 && access(pcap, F_OK) != 0; i++)
-		usleep(100000);
-	usleep(500000);
-	if (access(pcap, F_OK) != 0) {
+	if (e2e.cap_pid < 0 || capture_sh("ready", pcap) != 0) {
+		e2e_stop_child(&e2e.cap_pid, SIGTERM);
 		printf("skipped: dumpcap cannot capture on lo here\n");
 		return 77;
 	}
 	return 0;
 }
 
-/* Lets the last packets reach the file before dumpcap stops. */
+/* Every packet sent so far reaches the file (the end probe is in it),
+ * then dumpcap stops. */
 void e2e_capture_stop(void)
 {
-	usleep(500000);
-	e2e_stop_child(&e2e.cap_pid, SIGTERM);
+	if (capture_sh("flush", cap_file) != 0)
+		printf("# note: the capture's end probe did not reach the file\n");
+	e2e_stop_child(&e2e.cap_pid, SIGINT);
 }
 
 int e2e_popen_read(const char *cmd, char *out, size_t outsz)
