@@ -14,12 +14,14 @@
 
 #include <sofia-sip/nta.h>
 #include <sofia-sip/nta_tag.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/url.h>
 
 #include "digest/auth_header.h"
+#include "sockbuf.h"
 #include "util/log.h"
 
 #define SIP_MAX_MSG 65536 /* larger messages are refused by nta */
@@ -280,16 +282,23 @@ struct sip_io *sip_io_new(su_root_t *root, const struct scscf_config *cfg)
 	su_home_init(io->home);
 	io->cfg = cfg;
 	io->agent = nta_agent_create(root, URL_STRING_MAKE(cfg->sip[0]), NULL, NULL,
-				     NTATAG_UA(0), NTATAG_MAXSIZE(SIP_MAX_MSG), TAG_END());
+				     NTATAG_UA(0), NTATAG_MAXSIZE(SIP_MAX_MSG),
+				     TAG_IF(cfg->sip_rcvbuf, TPTAG_UDP_RMEM(cfg->sip_rcvbuf)),
+				     TAG_IF(cfg->sip_sndbuf, TPTAG_UDP_WMEM(cfg->sip_sndbuf)), TAG_END());
 	if (!io->agent) {
 		LOGE(LOG_SIP, "cannot listen on %s", cfg->sip[0]);
 		goto fail;
 	}
 	for (unsigned i = 1; i < cfg->n_sip; i++)
-		if (nta_agent_add_tport(io->agent, URL_STRING_MAKE(cfg->sip[i]), TAG_END())) {
+		if (nta_agent_add_tport(io->agent, URL_STRING_MAKE(cfg->sip[i]),
+					TAG_IF(cfg->sip_rcvbuf, TPTAG_UDP_RMEM(cfg->sip_rcvbuf)),
+					TAG_IF(cfg->sip_sndbuf, TPTAG_UDP_WMEM(cfg->sip_sndbuf)),
+					TAG_END())) {
 			LOGE(LOG_SIP, "cannot listen on %s", cfg->sip[i]);
 			goto fail;
 		}
+	/* Sofia does not say what the kernel granted: look and log. */
+	sockbuf_apply_udp(cfg->sip_rcvbuf, cfg->sip_sndbuf);
 	io->leg = nta_leg_tcreate(io->agent, on_request, io, NTATAG_NO_DIALOG(1), TAG_END());
 	if (!io->leg)
 		goto fail;
