@@ -3,6 +3,9 @@
 # ports, driven by the scripted UE sip_client. Exit 0 pass, 1 fail,
 # 77 skip (with the reason). Usage: run_e2e.sh BIN_DIR CLIENT
 HERE=$(cd "$(dirname "$0")" && pwd)
+TESTS_LIB="$HERE/../../lib"
+# shellcheck source=../../lib/common.sh
+. "$TESTS_LIB/common.sh" # capture_start, capture_stop
 BIN=$1
 CLIENT=$2
 for p in hssd hss-ctl scscf-stub; do
@@ -93,9 +96,9 @@ HP=$(cat "$T/hss.port")
 # captured wholesale (the SIP ports are not known yet) and narrowed to our
 # ports when read.
 if command -v dumpcap >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1; then
-	dumpcap -q -i lo -w "$T/e2e.pcapng" -f "tcp port $HP or udp" 2>"$T/dumpcap.log" &
-	CAP_PID=$!
-	sleep 1
+	# returns once a probe is in the file ("Capturing on" comes too early)
+	capture_start "$T/e2e.pcapng" "tcp port $HP or udp" "$T/dumpcap.log" ||
+		{ echo "dumpcap cannot capture on lo:"; cat "$T/dumpcap.log"; exit 1; }
 fi
 
 # A closed port for the "HSS down" case: bind-and-release is racy, so use
@@ -194,8 +197,7 @@ for n in AKA1 AKA2 MD5 DOWN; do
 done
 
 if [ -n "$CAP_PID" ]; then
-	sleep 0.5
-	kill "$CAP_PID"; wait "$CAP_PID" 2>/dev/null; CAP_PID=""
+	capture_stop "$T/e2e.pcapng" # after every packet sent so far is in it
 	DEC="-d tcp.port==$HP,diameter"
 	OURS="tcp.port == $HP"
 	for p in $AKA1_PORT $AKA2_PORT $MD5_PORT $DOWN_PORT; do
