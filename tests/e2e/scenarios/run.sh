@@ -10,6 +10,9 @@
 # Everything started here is stopped on any exit (trap). Last line:
 # "N passed, N failed". Exit 0 all passed, 1 any failed, 77 skipped.
 set -u
+TESTS_LIB="$(cd "$(dirname "$0")/../../lib" && pwd)"
+# shellcheck source=../../lib/common.sh
+. "$TESTS_LIB/common.sh" # capture_start, capture_stop
 
 BIN='' SCN_DIR='' OUT='' GOLDEN='' ONLY=() SEED=${SEED:-5}
 while [ $# -gt 0 ]; do
@@ -181,17 +184,16 @@ run_scenario() {
 	[ "$hss_uri" = "tcp://127.0.0.1:$HSS_PORT" ] &&
 		wait_grep "$OUT/logs/$name.scscf.log" '-> OPEN|CEA' 5
 	if [ -n "$HAVE_DUMPCAP" ]; then
-		dumpcap -q -i lo -f "port $sip_port or port $HSS_PORT" -w "$OUT/pcap/$name.pcap" \
-			>"$OUT/logs/$name.dumpcap.log" 2>&1 &
-		cap_pid=$!
-		PIDS+=("$cap_pid")
-		# the file appears once the capture runs; give it a moment more
-		if wait_file "$OUT/pcap/$name.pcap" 5; then
-			sleep 0.3
+		# capture_start returns once dumpcap provably captures (a probe is
+		# in the file); "the file exists" came before that.
+		if capture_start "$OUT/pcap/$name.pcap" "port $sip_port or port $HSS_PORT" \
+			"$OUT/logs/$name.dumpcap.log"; then
+			cap_pid=$CAP_PID
+			PIDS+=("$cap_pid")
 		else
 			echo "      note: dumpcap cannot capture here, no pcaps from now on:" \
 				"$(head -c 200 "$OUT/logs/$name.dumpcap.log")"
-			stop $cap_pid; cap_pid=; HAVE_DUMPCAP=
+			HAVE_DUMPCAP=
 		fi
 	fi
 	TPORT_DUMP=$WORK/$name.dump "$BIN/ue-sim" run "$f" --registrar "sip:127.0.0.1:$sip_port" \
@@ -199,7 +201,8 @@ run_scenario() {
 	rc=$?
 	stop $stub_pid
 	stop "$HSSD_PID"
-	[ -n "$cap_pid" ] && { sleep 0.2; stop $cap_pid; }
+	# every packet sent so far is in the file before dumpcap stops
+	[ -n "$cap_pid" ] && { capture_stop "$OUT/pcap/$name.pcap"; stop "$cap_pid"; }
 	grep -E '^(PASS|FAIL|      )' "$OUT/logs/$name.ue-sim.log"
 	[ $rc -eq 0 ] || return 1
 	check_golden "$name" || return 1
