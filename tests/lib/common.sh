@@ -5,7 +5,7 @@
 #   ok MSG / bad MSG      one result line; bad counts FAILS
 #   need_exe PATH NAME    exit 77 ("skipped: NAME not built") unless PATH runs
 #   port_in_use PORT      a TCP or UDP socket (IPv4 or IPv6) holds PORT
-#   free_port             a random unused port in 20000-59999
+#   free_port             a random unused port below the ephemeral range
 #   listening PORT        something LISTENs on TCP PORT
 #   wait_for SECS CMD...  retries CMD every 0.1 s until it succeeds
 #   wait_file FILE SECS   waits for FILE to exist and be non-empty
@@ -40,9 +40,17 @@ port_in_use() {
 	grep -qi "$_hex" /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 2>/dev/null
 }
 
+# For a peer that cannot bind port 0 and report it (freeDiameterd,
+# Kamailio). Below the kernel's ephemeral range (ip_local_port_range,
+# 32768 by default): there the port could be handed to any port-0 bind or
+# outgoing connection of a parallel test between this pick and the peer's
+# bind, which made the peer fail to start now and then.
 free_port() {
+	_lo=32768
+	read -r _lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+	[ "$_lo" -gt 11024 ] || _lo=11024
 	for _ in $(seq 200); do
-		_p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		_p=$((10000 + $(od -An -N2 -tu2 /dev/urandom) % (_lo - 10000)))
 		port_in_use "$_p" || { echo "$_p"; return 0; }
 	done
 	return 1

@@ -372,7 +372,7 @@ static int case_sigterm(void)
 	if (start_hssd(NULL, NULL) || open_peer(&c))
 		return 1;
 	kill(e2e.hssd_pid, SIGTERM);
-	n = e2e_recv(&c, b, sizeof(b), 3000);
+	n = e2e_recv(&c, b, sizeof(b), 10000); /* loaded 2-core CI, ASan */
 	CHECK(n > 0 && diam_msg_parse(b, (size_t)n, &m) == 0 && m.hdr.code == DIAM_CMD_DP &&
 	      (m.hdr.flags & DIAM_FLAG_R), "no DPR from hssd on SIGTERM");
 	diam_wr_init(&w, b, sizeof(b));
@@ -382,8 +382,11 @@ static int case_sigterm(void)
 	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
 	n = diam_wr_finish(&w);
 	e2e_send(&c, b, n);
-	for (int i = 0; i < 30 && waitpid(e2e.hssd_pid, &st, WNOHANG) == 0; i++)
+	/* st stays 0 ("exited 0") until waitpid reaps hssd: check that it did. */
+	pid_t done = 0;
+	for (int i = 0; i < 100 && (done = waitpid(e2e.hssd_pid, &st, WNOHANG)) == 0; i++)
 		usleep(100000);
+	CHECK(done == e2e.hssd_pid, "hssd still running 10 s after the DPA");
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "hssd did not exit 0 after DPA");
 	e2e.hssd_pid = -1;
 	e2e_close(&c);
@@ -756,9 +759,10 @@ static int case_sighup(void)
 	snprintf(old, sizeof(old), "%s/hssd.log.1", e2e.dir);
 	CHECK(rename(cur, old) == 0, "rename the log");
 	kill(e2e.hssd_pid, SIGHUP);
-	for (int i = 0; i < 30 && access(cur, F_OK) != 0; i++)
+	/* The new file exists before the line is in it: wait for the line. */
+	snprintf(cmd, sizeof(cmd), "grep -q 'log reopened' '%s' 2>/dev/null", cur);
+	for (int i = 0; i < 100 && run_status(cmd) != 0; i++)
 		usleep(100000);
-	snprintf(cmd, sizeof(cmd), "grep -q 'log reopened' '%s'", cur);
 	CHECK(run_status(cmd) == 0, "no new log file with 'log reopened' after SIGHUP");
 	CHECK(kill(e2e.hssd_pid, 0) == 0, "hssd died on SIGHUP");
 	return 0;
