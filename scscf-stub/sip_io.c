@@ -24,7 +24,16 @@
 #include "sockbuf.h"
 #include "util/log.h"
 
-#define SIP_MAX_MSG 65536 /* larger messages are refused by nta */
+/* nta's NTATAG_MAXSIZE bounds what tport reads in one go, not one message:
+ * on TCP it reads every byte pending on the socket (FIONREAD) into one
+ * buffer, so with many REGISTERs pipelined on one connection a 64 KiB
+ * limit answered 413 to requests of 600 octets. It must cover what all
+ * requests in flight on a connection add up to: 8 MiB is ~10,000
+ * REGISTERs. UDP datagrams stay below 64 KiB anyway. */
+#define SIP_MAX_MSG (8u << 20)
+/* Responses waiting on one TCP connection (tport default 64): one
+ * connection carries every UE of a load generator or a P-CSCF. */
+#define SIP_TCP_QUEUE 4096
 
 struct sip_io {
 	su_home_t home[1];
@@ -283,6 +292,7 @@ struct sip_io *sip_io_new(su_root_t *root, const struct scscf_config *cfg)
 	io->cfg = cfg;
 	io->agent = nta_agent_create(root, URL_STRING_MAKE(cfg->sip[0]), NULL, NULL,
 				     NTATAG_UA(0), NTATAG_MAXSIZE(SIP_MAX_MSG),
+				     TPTAG_QUEUESIZE(SIP_TCP_QUEUE),
 				     TAG_IF(cfg->sip_rcvbuf, TPTAG_UDP_RMEM(cfg->sip_rcvbuf)),
 				     TAG_IF(cfg->sip_sndbuf, TPTAG_UDP_WMEM(cfg->sip_sndbuf)), TAG_END());
 	if (!io->agent) {
