@@ -135,8 +135,8 @@ capture_start() {
 	sh "${TESTS_LIB:?}/capture.sh" run "$1" "$2" >"$3" 2>&1 &
 	CAP_PID=$!
 	sh "$TESTS_LIB/capture.sh" ready "$1" "$CAP_PID" && return 0
-	kill "$CAP_PID" 2>/dev/null
-	wait "$CAP_PID" 2>/dev/null
+	kill "$CAP_PID" 2>/dev/null || :
+	wait "$CAP_PID" 2>/dev/null || :
 	CAP_PID=""
 	return 1
 }
@@ -145,8 +145,8 @@ capture_stop() {
 	[ -n "${CAP_PID:-}" ] || return 0
 	sh "${TESTS_LIB:?}/capture.sh" flush "$1" "$CAP_PID" ||
 		echo "# note: the capture's end probe did not reach $1"
-	kill -INT "$CAP_PID" 2>/dev/null
-	wait "$CAP_PID" 2>/dev/null
+	kill -INT "$CAP_PID" 2>/dev/null || :
+	wait "$CAP_PID" 2>/dev/null || : # (also under set -e)
 	CAP_PID=""
 	return 0
 }

@@ -6,6 +6,9 @@
 # Authorization, and auth-int over TCP. Needs root (or dumpcap caps).
 #   usage: make-e2e-capture.sh BIN_DIR [OUT]
 set -u
+TESTS_LIB="$(cd "$(dirname "$0")/../lib" && pwd)"
+# shellcheck source=../lib/common.sh
+. "$TESTS_LIB/common.sh" # capture_start, capture_stop
 BIN=${1:?usage: $0 BIN_DIR [OUT]}
 OUT=${2:-$(cd "$(dirname "$0")" && pwd)/ue_sim_e2e.pcapng}
 REALM=ims.mnc001.mcc001.3gppnetwork.org
@@ -38,10 +41,10 @@ wait_file "$WORK/sip.port" 10 || { echo "scscf-stub did not start" >&2; exit 1; 
 SIP_PORT=$(cat "$WORK/sip.port")
 sleep 1
 # the Cx connection is already up: capture by port (SIP and Cx)
-dumpcap -q -i lo -f "port $SIP_PORT or port $HSS_PORT" -w "$WORK/e2e.pcapng" 2>"$WORK/dumpcap.log" &
-PIDS+=($!)
-DC=$!
-sleep 2
+# (returns once a probe is in the file: "Capturing on" comes too early)
+capture_start "$WORK/e2e.pcapng" "port $SIP_PORT or port $HSS_PORT" "$WORK/dumpcap.log" ||
+	{ echo "dumpcap cannot capture on lo: $(cat "$WORK/dumpcap.log")" >&2; exit 1; }
+PIDS+=("$CAP_PID")
 ue() { "$BIN/ue-sim" register --registrar "sip:127.0.0.1:$SIP_PORT$1" --impi "$IMPI" \
 	--impu "$IMPU" --realm $REALM --k $K --op $OP --amf 8000 --timeout 5000 "${@:2}" \
 	>/dev/null 2>&1; echo "ue-sim ${*:2}: exit $?"; }
@@ -51,6 +54,5 @@ ue "" --fault op-as-opc
 ue "" --sqn 000000400000
 ue "" --auth-realm ims.example.net
 ue ";transport=tcp" --qop auth-int
-sleep 1
-kill -INT "$DC"; wait "$DC" 2>/dev/null
+capture_stop "$WORK/e2e.pcapng" # once every packet so far is in the file
 cp "$WORK/e2e.pcapng" "$OUT" && echo "wrote $OUT"

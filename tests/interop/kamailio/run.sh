@@ -138,7 +138,7 @@ setsid kamailio -f "$WORK/kamailio.cfg" -DD -E -m 64 -M 8 -Y "$WORK" -P "$WORK/k
 KAM_PID=$!
 PIDS+=($KAM_PID)
 # setsid made Kamailio's main process the leader of its own process group.
-wait_for 5 test -s "$WORK/kamailio.pid" && KAM_PGID="$(cat "$WORK/kamailio.pid")"
+wait_for 20 test -s "$WORK/kamailio.pid" && KAM_PGID="$(cat "$WORK/kamailio.pid")"
 
 # Provisions each scenario's `hss-ctl add` lines, then runs the scenarios
 # through Kamailio in one `ue-sim run` (which ends "N passed, N failed").
