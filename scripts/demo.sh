@@ -49,12 +49,22 @@ wait_grep() { # FILE REGEX SECONDS
 }
 fail() { echo "demo: $1" >&2; [ -f "${2:-}" ] && tail -5 "$2" >&2; exit 1; }
 
-echo "== provisioning $IMPI (K and OP of TS 35.208 test set 1) in $WORK/hss.sqlite"
+echo "== provisioning $IMPI (K and OP of TS 35.208 test set 1; APNs internet + ims) in $WORK/hss.sqlite"
 "$BIN/hss-ctl" --db "$WORK/hss.sqlite" add --imsi $IMSI --impi "$IMPI" --impu "$IMPU" \
 	--impu $TEL --k $K --op $OP --amf 8000 || fail "hss-ctl add failed"
+# Its EPS profile for S6a: APN internet (default, QCI 9) and ims (QCI 5),
+# what an MME's Update-Location-Answer will carry (docs/hss-s6a.md).
+{
+	"$BIN/hss-ctl" --db "$WORK/hss.sqlite" apn add internet --pdn-type ipv4v6 --qci 9 --arp-priority 8 &&
+	"$BIN/hss-ctl" --db "$WORK/hss.sqlite" apn add ims --pdn-type ipv4v6 --qci 5 --arp-priority 1 &&
+	"$BIN/hss-ctl" --db "$WORK/hss.sqlite" apn assign $IMSI internet --default &&
+	"$BIN/hss-ctl" --db "$WORK/hss.sqlite" apn assign $IMSI ims &&
+	"$BIN/hss-ctl" --db "$WORK/hss.sqlite" set-eps $IMSI --msisdn 15550000001 \
+		--ambr-ul 50000000 --ambr-dl 100000000
+} >/dev/null || fail "hss-ctl apn/set-eps failed"
 
 "$BIN/hssd" --db "$WORK/hss.sqlite" --listen tcp://127.0.0.1:0 --port-file "$WORK/hss.port" \
-	--origin-host $HSS_HOST --realm $REALM --accept-any-peer --log-level notice \
+	--origin-host $HSS_HOST --realm $REALM --peer $SCSCF_HOST --log-level notice \
 	>"$WORK/hssd.log" 2>&1 &
 PIDS+=($!)
 wait_file "$WORK/hss.port" 10 || fail "hssd did not start" "$WORK/hssd.log"
