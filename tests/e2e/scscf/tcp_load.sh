@@ -13,6 +13,7 @@ for p in hssd hss-ctl scscf-stub ue-sim; do need_exe "$BIN/$p" "$p"; done
 
 T=$(mktemp -d /tmp/scscf-tcp-load.XXXXXX)
 PIDS=""
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	# shellcheck disable=SC2086 # PIDS is a list
 	stop_pids $PIDS
