@@ -1,12 +1,13 @@
-/* diam-load: MAR load against hssd (see load.h for the design, and
- * bench/README.md for the figures).
+/* diam-load: Cx MAR or S6a AIR load against hssd (see load.h for the
+ * design, and bench/README.md for the figures).
  *
  *   diam-load --port N [--host IP] [--connections N] [--window W]
  *             [--duration S] [--warmup S] [--users U] [--imsi-base DIGITS]
- *             [--domain D] [--items N] [--request mar] [--dump FILE] [--json]
+ *             [--domain D] [--request mar|air] [--vectors N] [--plmn HEX]
+ *             [--dump FILE] [--json]
  *
- * Exit: 0 every answer was 2001 and no connection was lost, 1 otherwise
- * (or setup failed), 2 bad usage. */
+ * Exit: 0 every answer was 2001 with the vectors asked for and no
+ * connection was lost, 1 otherwise (or setup failed), 2 bad usage. */
 #include "load.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "util/cli.h"
+#include "util/hex.h"
 #include "util/json.h"
 
 #define PROG "diam-load"
@@ -35,12 +37,18 @@ static void usage(FILE *fp)
 		"  --domain D           IMPI IMSI@D, IMPU sip:IMSI@D (default bench.test)\n"
 		"  --origin-host FQDN   our Origin-Host (default load.bench.test)\n"
 		"  --realm REALM        our Origin-Realm and the Destination-Realm (default bench.test)\n"
-		"  --items N            SIP-Number-Auth-Items per MAR (default 1)\n"
-		"  --scheme NAME        SIP-Authentication-Scheme (default Digest-AKAv1-MD5)\n"
 		"  --request TYPE       request type: %s (default mar)\n"
-		"  --dump FILE          write every vector received as \"IMPI RAND AUTN\" (hex)\n"
+		"                       mar: Cx MAR as an S-CSCF; air: S6a AIR as an MME\n"
+		"  --vectors N          vectors per request, 1..32 (default 1): MAR's\n"
+		"                       SIP-Number-Auth-Items, AIR's Number-Of-Requested-Vectors;\n"
+		"                       every answer must carry exactly N (--items is an alias)\n"
+		"  --scheme NAME        MAR: SIP-Authentication-Scheme (default Digest-AKAv1-MD5)\n"
+		"  --plmn HEX           AIR: Visited-PLMN-Id, 3 octets (default 00f110)\n"
+		"  --dump FILE          write every vector received as \"USER RAND AUTN\" (hex;\n"
+		"                       USER is the IMPI for mar, the IMSI for air)\n"
 		"  --json               one JSON object instead of the text report\n"
-		"Exit: 0 all answers 2001 and no connection lost, 1 otherwise, 2 bad usage.\n",
+		"Exit: 0 all answers 2001 with N vectors and no connection lost, 1 otherwise,\n"
+		"2 bad usage.\n",
 		req_type_names());
 }
 
@@ -68,7 +76,7 @@ static void parse_imsi(struct load_cfg *c, const char *v)
 static void parse(int argc, char **argv, struct load_cfg *c, const char **dump)
 {
 	*c = (struct load_cfg){ .host = "127.0.0.1", .conns = 1, .window = 64, .users = 1000,
-				.items = 1, .duration_s = 5, .drain_s = 2, .domain = "bench.test",
+				.vectors = 1, .plmn = { 0x00, 0xf1, 0x10 }, .duration_s = 5, .drain_s = 2, .domain = "bench.test",
 				.origin_host = "load.bench.test", .origin_realm = "bench.test",
 				.scheme = "Digest-AKAv1-MD5", .req = req_type_find("mar") };
 	parse_imsi(c, "001010000000001");
@@ -107,8 +115,11 @@ static void parse(int argc, char **argv, struct load_cfg *c, const char **dump)
 			c->origin_host = v;
 		} else if (!strcmp(a, "--realm")) {
 			c->origin_realm = v;
-		} else if (!strcmp(a, "--items")) {
-			c->items = (unsigned)cli_uint(PROG, a, v, 1, 32);
+		} else if (!strcmp(a, "--vectors") || !strcmp(a, "--items")) {
+			c->vectors = (unsigned)cli_uint(PROG, a, v, 1, 32);
+		} else if (!strcmp(a, "--plmn")) {
+			if (hex_decode_exact(v, c->plmn, 3) != 0)
+				cli_usage_error(PROG, "--plmn: expected 6 hex digits, got '%s'", v);
 		} else if (!strcmp(a, "--scheme")) {
 			c->scheme = v;
 		} else if (!strcmp(a, "--request")) {
@@ -150,13 +161,14 @@ static bool clean(const struct load_stats *s)
 }
 
 static void report_json(const struct load_cfg *c, const struct load_stats *s, double rate,
-			uint32_t p50, uint32_t p99, uint32_t max)
+			double vrate, uint32_t p50, uint32_t p99, uint32_t max)
 {
 	struct json j;
 	char name[16];
 
 	json_begin(&j, stdout);
 	json_str(&j, "request", c->req->name);
+	json_int(&j, "vectors", c->vectors);
 	json_int(&j, "connections", c->conns);
 	json_int(&j, "window", c->window);
 	json_int(&j, "in_flight", (long long)c->conns * c->window);
@@ -166,6 +178,7 @@ static void report_json(const struct load_cfg *c, const struct load_stats *s, do
 	json_int(&j, "sent", (long long)s->sent);
 	json_int(&j, "answers", (long long)s->answers);
 	json_int(&j, "answers_per_s", (long long)(rate + 0.5));
+	json_int(&j, "vectors_per_s", (long long)(vrate + 0.5));
 	json_int(&j, "p50_us", p50);
 	json_int(&j, "p99_us", p99);
 	json_int(&j, "max_us", max);
@@ -183,13 +196,14 @@ static void report_json(const struct load_cfg *c, const struct load_stats *s, do
 }
 
 static void report_text(const struct load_cfg *c, const struct load_stats *s, double rate,
-			uint32_t p50, uint32_t p99, uint32_t max)
+			double vrate, uint32_t p50, uint32_t p99, uint32_t max)
 {
 	char name[16];
 
 	printf("%s: %u connection(s) x %u in flight, %.1f s (warmup %.1f s), %u users\n",
 	       c->req->name, c->conns, c->window, c->duration_s, c->warmup_s, c->users);
-	printf("answers/s  %.0f  (%llu sent, %llu answered)\n", rate, s->sent, s->answers);
+	printf("answers/s  %.0f  (%llu sent, %llu answered; %u vector(s) each, %.0f vectors/s)\n",
+	       rate, s->sent, s->answers, c->vectors, vrate);
 	printf("latency    p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", p50 / 1e3, p99 / 1e3,
 	       max / 1e3);
 	printf("results   ");
@@ -207,7 +221,7 @@ int main(int argc, char **argv)
 	struct load_stats s = { 0 };
 	const char *dump = NULL;
 	uint32_t p50, p99, max;
-	double rate;
+	double rate, vrate;
 	int rc;
 
 	parse(argc, argv, &c, &dump);
@@ -226,10 +240,11 @@ int main(int argc, char **argv)
 	}
 	stats_percentiles(&s, &p50, &p99, &max);
 	rate = s.elapsed_s > 0 ? (double)s.in_window / s.elapsed_s : 0;
+	vrate = s.elapsed_s > 0 ? (double)s.vectors / s.elapsed_s : 0;
 	if (c.json)
-		report_json(&c, &s, rate, p50, p99, max);
+		report_json(&c, &s, rate, vrate, p50, p99, max);
 	else
-		report_text(&c, &s, rate, p50, p99, max);
+		report_text(&c, &s, rate, vrate, p50, p99, max);
 	rc = clean(&s) ? 0 : EXIT_CHECK_FAILED;
 	stats_free(&s);
 	return rc;

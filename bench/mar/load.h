@@ -6,7 +6,7 @@
  * matched by hop-by-hop id, latency runs from just before the send() to the
  * read() that completed the answer. The request itself comes from a table
  * of request types (requests.c): one builder and one answer hook per
- * command, so another command (S6a AIR) is one more table row. */
+ * command: Cx MAR and S6a AIR are its rows. */
 #ifndef BENCH_LOAD_H
 #define BENCH_LOAD_H
 
@@ -31,18 +31,24 @@ struct req_type {
 	 * byte for byte what build() gives. */
 	void (*build)(struct diam_wr *w, const struct load_cfg *c, unsigned user, const char *sid,
 		      uint32_t hbh, uint32_t e2e);
+	/* Called for every 2001 answer: the number of vectors in it, or -1
+	 * when one is malformed. An answer whose count is not c->vectors
+	 * is a bad answer. */
+	int (*count)(const struct diam_msg *ans);
 	/* Called for each 2001 answer when --dump is set (may be NULL);
 	 * returns -1 when the answer is not for `user` (a bad answer). */
 	int (*dump)(FILE *fp, const struct load_cfg *c, unsigned user, const struct diam_msg *ans);
 };
 
 const struct req_type *req_type_find(const char *name);
-const char *req_type_names(void); /* "mar" (for --help) */
+const char *req_type_names(void); /* "mar|air" (for --help) */
 
 struct load_cfg {
 	const char *host;
 	uint16_t port;
-	unsigned conns, window, users, items;
+	unsigned conns, window, users;
+	unsigned vectors;          /* SIP-Number-Auth-Items / Number-Of-Requested-Vectors */
+	uint8_t plmn[3];           /* AIR: Visited-PLMN-Id */
 	double duration_s, warmup_s, drain_s;
 	unsigned long long imsi_base;
 	unsigned imsi_digits;
@@ -78,6 +84,7 @@ size_t tmpl_emit(const struct req_tmpl *t, const struct load_cfg *c, uint8_t *ou
 /* Result counters and latency samples (stats.c). */
 struct load_stats {
 	unsigned long long sent, answers, in_window; /* in_window: counted for the rate */
+	unsigned long long vectors;                  /* in 2001 answers counted for the rate */
 	unsigned long long unanswered, conn_lost, bad_answers;
 	struct { uint32_t code; unsigned long long n; } rc[32]; /* code, +100000 = experimental */
 	unsigned nrc;

@@ -296,6 +296,7 @@ static void on_answer(struct run *r, struct lconn *l, const struct diam_msg *m, 
 {
 	struct slot *sl = &l->slots[m->hdr.hbh & l->mask];
 	uint32_t code;
+	int n;
 
 	if (!sl->used || sl->hbh != m->hdr.hbh) {
 		r->s->bad_answers++;
@@ -310,8 +311,14 @@ static void on_answer(struct run *r, struct lconn *l, const struct diam_msg *m, 
 		stats_latency(r->s, (uint32_t)((t - sl->t_ns) / 1000));
 	code = answer_code(m);
 	stats_result(r->s, code);
-	if (code == DIAM_SUCCESS && r->c->dump && r->c->req->dump &&
-	    r->c->req->dump(r->c->dump, r->c, sl->user, m) < 0)
+	if (code != DIAM_SUCCESS)
+		return;
+	n = r->c->req->count(m);
+	if (n != (int)r->c->vectors)
+		r->s->bad_answers++;
+	else if (t >= r->t_warm && t < r->t_end)
+		r->s->vectors += (unsigned)n;
+	if (r->c->dump && r->c->req->dump && r->c->req->dump(r->c->dump, r->c, sl->user, m) < 0)
 		r->s->bad_answers++;
 }
 

@@ -1,0 +1,81 @@
+# shellcheck shell=sh disable=SC2034 # sets variables for the sourcing script
+# bench/mar/lib.sh — what run.sh and insn.sh share (sourced, POSIX sh).
+#
+#   bench_args "$@"          turns the long options --air and --vectors N
+#                            into -a and -v N; the result is in BENCH_ARGS
+#                            (eval "set -- $BENCH_ARGS" before getopts)
+#   bench_need NAME BIN      exits 1 unless hssd, hss-ctl, diam-load are built
+#   bench_users DIR USERS    ($BIN/hss-ctl) USERS subscribers 001010000000001.. with TS 35.208
+#                            set 1 keys imported into DIR/hss.db (hss-ctl
+#                            import: IMSI, IMPI IMSI@bench.test, IMPU; AIR
+#                            needs nothing more, ULR would need an APN profile)
+#   bench_hssd NAME DIR TICKS CMD...
+#                            starts CMD (hssd, maybe behind chrt or valgrind)
+#                            with the store, a free loopback port, origin
+#                            hss.bench.test, any peer, log level notice, and
+#                            $BENCH_HSSD_OPTS; waits TICKS x 50 ms for the
+#                            port file; sets HSSD_PID and PORT
+#   bench_load_opts MODE N   the diam-load options for mode mar|air with N
+#                            vectors, and hssd's --max-vectors when N > 5
+#                            (its default cap): sets LOAD_OPTS, BENCH_HSSD_OPTS
+
+# Quotes one word for eval.
+bench_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+bench_args() {
+	BENCH_ARGS=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--air) BENCH_ARGS="$BENCH_ARGS -a" ;;
+		--vectors) BENCH_ARGS="$BENCH_ARGS -v" ;;
+		--vectors=*) BENCH_ARGS="$BENCH_ARGS -v $(bench_quote "${1#--vectors=}")" ;;
+		--help) BENCH_ARGS="$BENCH_ARGS -h" ;;
+		*) BENCH_ARGS="$BENCH_ARGS $(bench_quote "$1")" ;;
+		esac
+		shift
+	done
+}
+
+bench_need() {
+	for _p in hssd hss-ctl diam-load; do
+		[ -x "$2/$_p" ] || { echo "$1: $2/$_p not built (cmake --build BUILD_DIR)" >&2; exit 1; }
+	done
+}
+
+bench_users() {
+	awk -v n="$2" 'BEGIN {
+		print "imsi,impi,impu,k,opc"
+		for (i = 0; i < n; i++) {
+			imsi = sprintf("%015.0f", 1010000000001 + i)
+			printf "%s,%s@bench.test,sip:%s@bench.test,465b5ce8b199b49faa5f0a2ee238a6bc,cd63cb71954a9f4e48a5994e37a02baf\n", imsi, imsi, imsi
+		}
+	}' >"$1/users.csv"
+	"$BIN/hss-ctl" --db "$1/hss.db" import "$1/users.csv" >/dev/null
+}
+
+bench_hssd() {
+	_name=$1 _dir=$2 _ticks=$3
+	shift 3
+	# shellcheck disable=SC2086 # BENCH_HSSD_OPTS is a word list
+	"$@" --db "$_dir/hss.db" --listen tcp://127.0.0.1:0 --port-file "$_dir/port" \
+		--origin-host hss.bench.test --realm bench.test --accept-any-peer \
+		--log-level notice --log-file "$_dir/hssd.log" ${BENCH_HSSD_OPTS:-} \
+		2>"$_dir/hssd.err" &
+	HSSD_PID=$!
+	_i=0
+	while [ ! -s "$_dir/port" ] && [ $_i -lt "$_ticks" ]; do sleep 0.05; _i=$((_i + 1)); done
+	if [ ! -s "$_dir/port" ]; then
+		echo "$_name: hssd did not start:"
+		cat "$_dir/hssd.log" "$_dir/hssd.err" 2>/dev/null
+		exit 1
+	fi
+	PORT=$(cat "$_dir/port")
+}
+
+bench_load_opts() {
+	case $2 in *[!0-9]*|'') echo "bench: --vectors: expected a number, got '$2'" >&2; exit 2 ;; esac
+	LOAD_OPTS="--request $1 --vectors $2"
+	BENCH_HSSD_OPTS=
+	[ "$2" -gt 5 ] && BENCH_HSSD_OPTS="--max-vectors $2"
+	return 0
+}
