@@ -229,7 +229,10 @@ const char *db_errmsg(struct db *db)
 static int db_fail(struct db *db, int rc, const char *what)
 {
 	mc_clear(db); /* SQLite may have rolled the transaction back */
-	snprintf(db->errmsg, sizeof(db->errmsg), "%s: %s", what, sqlite3_errmsg(db->conn));
+	/* A long SQL text in `what` is cut short: the message is for logs. */
+	if (snprintf(db->errmsg, sizeof(db->errmsg), "%s: %s", what,
+		     sqlite3_errmsg(db->conn)) >= (int)sizeof(db->errmsg))
+		db->errmsg[sizeof(db->errmsg) - 2] = '~';
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return -EEXIST;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
