@@ -2,6 +2,7 @@
  * context per thread (see aes128.h for why). */
 #include "aes128.h"
 #include "aka.h"
+#include "kdf.h"
 
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -78,4 +79,5 @@ void aes128_thread_cleanup(void)
 void aka_thread_cleanup(void)
 {
 	aes128_thread_cleanup();
+	kdf_thread_cleanup();
 }

@@ -1,10 +1,73 @@
 /* Key derivation for EPS: the generic KDF of TS 33.220 Annex B.2 and
  * KASME of TS 33.401 Annex A.2. */
 #include "aka.h"
+#include "kdf.h"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <pthread.h>
 #include <string.h>
+
+/* HMAC-SHA-256 with the MAC and digest fetched once and one context per
+ * thread: OpenSSL 3's one-shot HMAC() fetches SHA-256 on every call, which
+ * cost more than the HMAC itself (hssd derives a KASME per S6a vector). */
+static EVP_MAC *hmac_mac;
+static pthread_once_t hmac_once = PTHREAD_ONCE_INIT;
+static pthread_key_t hmac_key; /* frees a thread's context at its exit */
+static _Thread_local EVP_MAC_CTX *hmac_tls;
+
+static void hmac_thread_exit(void *ctx)
+{
+	EVP_MAC_CTX_free(ctx);
+	hmac_tls = NULL;
+}
+
+static void hmac_fetch(void)
+{
+	pthread_key_create(&hmac_key, hmac_thread_exit);
+	hmac_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+
+void kdf_thread_cleanup(void)
+{
+	if (hmac_tls)
+		pthread_setspecific(hmac_key, NULL);
+	EVP_MAC_CTX_free(hmac_tls);
+	hmac_tls = NULL;
+}
+
+static EVP_MAC_CTX *hmac_ctx(void)
+{
+	OSSL_PARAM p[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC_CTX *c;
+
+	if (hmac_tls)
+		return hmac_tls;
+	pthread_once(&hmac_once, hmac_fetch);
+	if (!hmac_mac || !(c = EVP_MAC_CTX_new(hmac_mac)))
+		return NULL;
+	if (!EVP_MAC_CTX_set_params(c, p)) {
+		EVP_MAC_CTX_free(c);
+		return NULL;
+	}
+	pthread_setspecific(hmac_key, c);
+	return hmac_tls = c;
+}
+
+static int hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *data, size_t len,
+		       uint8_t out[32])
+{
+	EVP_MAC_CTX *c = hmac_ctx();
+	size_t outl = 0;
+
+	if (!c || !EVP_MAC_init(c, key, key_len, NULL) || !EVP_MAC_update(c, data, len) ||
+	    !EVP_MAC_final(c, out, &outl, 32) || outl != 32)
+		return AKA_ECRYPTO;
+	return 0;
+}
 
 /* S = FC ‖ P0 ‖ L0 ‖ P1 ‖ L1 ‖ ...; Li = length of Pi in two octets
  * (B.2.1). Derived key = HMAC-SHA-256(Key, S) (B.2.2). */
@@ -13,7 +76,6 @@ int aka_kdf(const uint8_t *key, size_t key_len, uint8_t fc, const struct aka_kdf
 {
 	uint8_t s[1024];
 	size_t n = 0;
-	unsigned int mdlen = 0;
 
 	if (!key || !out || (nparams && !params))
 		return AKA_EINVAL;
@@ -29,9 +91,7 @@ int aka_kdf(const uint8_t *key, size_t key_len, uint8_t fc, const struct aka_kdf
 		s[n++] = (uint8_t)(l >> 8);
 		s[n++] = (uint8_t)l;
 	}
-	if (!HMAC(EVP_sha256(), key, (int)key_len, s, n, out, &mdlen) || mdlen != 32)
-		return AKA_ECRYPTO;
-	return 0;
+	return hmac_sha256(key, key_len, s, n, out);
 }
 
 static int digit(char c)
