@@ -60,6 +60,7 @@ struct lean {
 	uint64_t next_scan;
 	size_t *active;       /* users not idle: the timer scan walks only these */
 	size_t nactive;
+	uint64_t timeout_ms;  /* per request: 64*T1 unless lean_set_timeout */
 };
 
 static uint64_t now_ns(void)
@@ -111,6 +112,7 @@ struct lean *lean_open(const char *bind_url, const char *registrar, size_t nuser
 	if (!l)
 		return NULL;
 	l->fd = -1;
+	l->timeout_ms = TIMEOUT_MS;
 	l->u = calloc(nusers, sizeof(*l->u));
 	l->active = calloc(nusers, sizeof(*l->active));
 	if (!l->u || !l->active || parse_sip_hostport(registrar, &l->dst) < 0 ||
@@ -335,18 +337,25 @@ static void scan_timers(struct lean *l)
 	for (size_t k = l->nactive; k-- > 0;) {
 		size_t i = l->active[k];
 		struct luser *u = &l->u[i];
+		if (u->st != L_DELAY && now - u->t_sent >= l->timeout_ms) {
+			finish(l, i, 408, NULL); /* before t_next: a short --timeout is on time */
+			continue;
+		}
 		if (now < u->t_next)
 			continue;
 		if (u->st == L_DELAY) {
 			send_req(l, u);
-		} else if (now - u->t_sent >= TIMEOUT_MS) {
-			finish(l, i, 408, NULL);
 		} else {
 			(void)sendto(l->fd, u->req, u->req_len, 0, (struct sockaddr *)&l->dst, sizeof(l->dst));
 			u->rtx_ms = u->rtx_ms * 2 > T2_MS ? T2_MS : u->rtx_ms * 2;
 			u->t_next = now + u->rtx_ms;
 		}
 	}
+}
+
+void lean_set_timeout(struct lean *l, unsigned ms)
+{
+	l->timeout_ms = ms;
 }
 
 void lean_poll(struct lean *l, int timeout_ms)

@@ -25,6 +25,8 @@ int lean_user_init(struct lean *l, size_t idx, const struct ue_cfg *cfg);
 /* Starts a full registration of user idx (auto-answering 401s). 0 or -1. */
 int lean_start(struct lean *l, size_t idx);
 /* Reads responses and runs retransmissions for up to timeout_ms. */
+/* Gives up on a request (408) after ms instead of 64*T1 = 32 s. */
+void lean_set_timeout(struct lean *l, unsigned ms);
 void lean_poll(struct lean *l, int timeout_ms);
 void lean_close(struct lean *l);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "register.h"
 #include "uac.h"
@@ -30,6 +31,7 @@ struct load_opts {
 	double rate;                /* registrations started per second, 0 = unpaced */
 	unsigned concurrency;
 	double duration;            /* seconds; 0 = each user once */
+	unsigned timeout_ms;        /* one registration at most this long */
 	bool json;
 	bool nta;                   /* --stack nta: the full UAC instead of the lean one */
 };
@@ -49,8 +51,10 @@ struct load {
 	struct { char cause[64]; unsigned long n; } causes[MAX_CAUSES];
 	size_t ncauses;
 	su_timer_t *tick;
-	uint64_t last_progress;
+	uint64_t last_progress, last_scan, last_tick;
 	bool *busy;
+	bool tty;                   /* progress overwrites one line on a terminal */
+	char timeout_cause[64];
 };
 
 static void count_cause(struct load *L, const char *cause)
@@ -153,21 +157,44 @@ static void progress(struct load *L, bool final)
 {
 	double t = (double)(uac_now_ns() - L->t0) / 1e9;
 
-	fprintf(stderr, "\r[%6.1fs] started %lu  ok %lu  failed %lu  in flight %zu  %.0f reg/s   %s",
-		t, L->started, L->ok, L->failed, L->inflight, t > 0 ? (double)L->ok / t : 0.0,
-		final ? "\n" : "");
+	if (final && !L->tty)
+		return; /* the last per-second line stands; the report follows */
+	fprintf(stderr, "%s[%6.1fs] started %lu  ok %lu  failed %lu  in flight %zu  %.0f reg/s   %s",
+		L->tty ? "\r" : "", t, L->started, L->ok, L->failed, L->inflight,
+		t > 0 ? (double)L->ok / t : 0.0, final || !L->tty ? "\n" : "");
+}
+
+/* nta path: a registration without a final response after --timeout is
+ * given up (nta's own timer F is 32 s, and a TCP request can wait longer
+ * in a send queue), so the run always ends and the cause is counted. */
+static void expire_stuck(struct load *L, uint64_t now)
+{
+	uint64_t limit = (uint64_t)L->o->timeout_ms * 1000000ull;
+
+	if (L->lean || now - L->last_scan < 100000000ull)
+		return;
+	L->last_scan = now;
+	for (size_t i = 0; i < L->nues && L->inflight; i++) {
+		struct ue *ue = &L->ues[i];
+		if (!L->busy[i] || now - ue->t_step < limit)
+			continue;
+		ue_abort(ue, L->timeout_cause);
+		account(L, i, 0, ue->error, ue->t_step, 0, ue->t_final);
+	}
 }
 
 static void load_tick(struct load *L)
 {
 	uint64_t now = uac_now_ns();
 
+	/* tokens for the time really elapsed: a late tick must not slow the rate */
 	if (L->o->rate > 0) {
-		L->tokens += L->o->rate * TICK_MS / 1000.0;
+		L->tokens += L->o->rate * (double)(now - L->last_tick) / 1e9;
 		if (L->tokens > L->o->rate) /* at most one second of burst */
 			L->tokens = L->o->rate;
 	}
-	/* no own timeout: nta's timer F ends a stuck transaction (32 s) */
+	L->last_tick = now;
+	expire_stuck(L, now);
 	load_kick(L);
 	if (now - L->last_progress >= 1000000000ull) {
 		L->last_progress = now;
@@ -299,6 +326,8 @@ static const char load_help[] =
 	"  --rate R              registrations started per second (default 0 = as fast as allowed)\n"
 	"  --concurrency C       registrations in flight (default 64)\n"
 	"  --duration S          keep registering for S seconds (default: each user once)\n"
+	"  --timeout MS          give up on a registration without a final response after MS\n"
+	"                        (default 10000); counted as a failure with that cause\n"
 
 	"  --json                final report as JSON\n"
 	"  --stack lean|nta      lean (default): a minimal UDP REGISTER client with the same\n"
@@ -309,16 +338,17 @@ static const char load_help[] =
 
 static void load_parse(int argc, char **argv, struct load_opts *o)
 {
-	enum { O_COUNT = OPT_UE_LAST + 1, O_USERS, O_BASE, O_RATE, O_CONC, O_DUR, O_JSON, O_STACK, O_HELP };
+	enum { O_COUNT = OPT_UE_LAST + 1, O_USERS, O_BASE, O_RATE, O_CONC, O_DUR, O_TIMEOUT, O_JSON, O_STACK, O_HELP };
 	static const struct option own[] = {
 		{ "count", required_argument, NULL, O_COUNT }, { "users", required_argument, NULL, O_USERS },
 		{ "imsi-base", required_argument, NULL, O_BASE }, { "rate", required_argument, NULL, O_RATE },
 		{ "concurrency", required_argument, NULL, O_CONC },
 		{ "duration", required_argument, NULL, O_DUR },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "json", no_argument, NULL, O_JSON }, { "stack", required_argument, NULL, O_STACK },
 		{ "help", no_argument, NULL, O_HELP }, { NULL, 0, NULL, 0 },
 	};
-	struct option opts[UE_CLI_NOPTS + 12];
+	struct option opts[UE_CLI_NOPTS + 13];
 	int c;
 
 	memcpy(opts, ue_cli_options, UE_CLI_NOPTS * sizeof(opts[0]));
@@ -326,6 +356,7 @@ static void load_parse(int argc, char **argv, struct load_opts *o)
 	ue_cli_init(&o->ue);
 	o->imsi_base = "001010000100000";
 	o->concurrency = 64;
+	o->timeout_ms = 10000;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (ue_cli_option(&o->ue, c, optarg))
@@ -341,6 +372,7 @@ static void load_parse(int argc, char **argv, struct load_opts *o)
 		case O_RATE: o->rate = (double)cli_uint(UE_PROG, "--rate", optarg, 0, 10000000); break;
 		case O_CONC: o->concurrency = (unsigned)cli_uint(UE_PROG, "--concurrency", optarg, 1, 1000000); break;
 		case O_DUR: o->duration = (double)cli_uint(UE_PROG, "--duration", optarg, 1, 86400); break;
+		case O_TIMEOUT: o->timeout_ms = (unsigned)cli_uint(UE_PROG, "--timeout", optarg, 1, 600000); break;
 		case O_JSON: o->json = true; break;
 		case O_STACK:
 			if (strcmp(optarg, "lean") && strcmp(optarg, "nta"))
@@ -395,15 +427,27 @@ int load_main(int argc, char **argv)
 		fprintf(stderr, "ue-sim: cannot create the UEs\n");
 		goto out;
 	}
-	L.t0 = L.last_progress = uac_now_ns();
+	L.tty = isatty(STDERR_FILENO);
+	snprintf(L.timeout_cause, sizeof(L.timeout_cause), "no final response within %u ms",
+		 o.timeout_ms);
+	if (L.lean)
+		lean_set_timeout(L.lean, o.timeout_ms);
+	L.t0 = L.last_progress = L.last_scan = L.last_tick = uac_now_ns();
 	L.t_end_start = L.t0 + (uint64_t)(o.duration * 1e9);
 	L.tokens = o.rate > 0 ? 1 : 0;
 	if (L.lean) {
 		load_kick(&L);
 		lean_run(&L);
 	} else {
+		/* su_timer_set_interval() arms ONE expiry (after the interval): with
+		 * it the tick ran once, so --rate stalled after its first tokens,
+		 * and no progress line nor the --duration check ever ran without a
+		 * completion. set_for_ever re-arms after each expiry. */
 		L.tick = su_timer_create(su_root_task(L.uac.root), TICK_MS);
-		su_timer_set_interval(L.tick, on_tick, (su_timer_arg_t *)&L, TICK_MS);
+		if (!L.tick || su_timer_set_for_ever(L.tick, on_tick, (su_timer_arg_t *)&L) < 0) {
+			fprintf(stderr, "ue-sim: cannot arm the load tick timer\n");
+			goto out;
+		}
 		load_kick(&L);
 		if (!L.finished)
 			su_root_run(L.uac.root);

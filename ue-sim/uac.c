@@ -22,6 +22,7 @@
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_tag.h>
+#include <sofia-sip/tport_tag.h>
 #include <openssl/rand.h>
 
 uint64_t uac_now_ns(void)
@@ -79,8 +80,12 @@ int uac_open(struct uac *a, const char *bind, long long seed)
 	a->root = su_root_create(NULL);
 	if (!a->root)
 		return -1;
+	/* Over TCP every UE shares one connection: Sofia's default send queue
+	 * (TPTAG_QUEUESIZE 64) fails requests beyond 64 with a local 503 while
+	 * it opens, and NTATAG_MAXSIZE bounds one read of the whole stream
+	 * (pipelined responses), not one message. */
 	a->agent = nta_agent_create(a->root, URL_STRING_MAKE(bind), NULL, NULL, NTATAG_UA(0),
-				    TAG_END());
+				    NTATAG_MAXSIZE(8u << 20), TPTAG_QUEUESIZE(4096), TAG_END());
 	if (!a->agent)
 		return -1;
 	m = nta_agent_contact(a->agent);
@@ -486,6 +491,19 @@ static void sync_done(struct ue *ue, void *arg)
 	*(bool *)arg = true;
 }
 
+void ue_abort(struct ue *ue, const char *why)
+{
+	if (ue->orq) {
+		nta_outgoing_destroy(ue->orq);
+		ue->orq = NULL;
+	}
+	if (ue->timer)
+		su_timer_reset(ue->timer);
+	ue->error = why;
+	ue->status = 0;
+	ue->t_final = uac_now_ns();
+}
+
 int ue_step_sync(struct ue *ue, enum ue_step step, const struct ue_step_opts *opts,
 		 unsigned timeout_ms)
 {
@@ -496,14 +514,7 @@ int ue_step_sync(struct ue *ue, enum ue_step step, const struct ue_step_opts *op
 		return -1;
 	while (!done) {
 		if (uac_now_ns() > deadline) {
-			if (ue->orq) {
-				nta_outgoing_destroy(ue->orq);
-				ue->orq = NULL;
-			}
-			if (ue->timer)
-				su_timer_reset(ue->timer);
-			ue->error = "timed out waiting for a final response";
-			ue->status = 0;
+			ue_abort(ue, "timed out waiting for a final response");
 			return -1;
 		}
 		su_root_step(ue->uac->root, 20);

@@ -106,6 +106,9 @@ void ue_fini(struct ue *ue);
 int ue_start(struct ue *ue, enum ue_step step, const struct ue_step_opts *opts,
 	     ue_done_fn done, void *arg);
 const char *ue_step_name(enum ue_step s);
+/* Gives up on a step in flight (its transaction and answer timer go) with
+ * `why` as ue->error and status 0; done() is not called. */
+void ue_abort(struct ue *ue, const char *why);
 
 /* Header lookup in the last final response: all values of `name` joined
  * with ", " into out. Returns the number of headers found. */
