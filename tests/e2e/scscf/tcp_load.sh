@@ -39,7 +39,9 @@ PIDS="$HSSD_PID"
 	>"$T/scscf.log" 2>&1 &
 PIDS="$PIDS $!"
 wait_file "$T/sip.port" 10 || { bad "scscf-stub did not start"; cat "$T/scscf.log"; exit 1; }
-sleep 0.5 # Cx CER/CEA
+# the Cx connection must be open before the first REGISTER (0.5 s was not
+# always enough on a loaded 2-core machine)
+wait_for 10 grep -q "open (CEA" "$T/scscf.log" || { bad "no Cx connection"; cat "$T/scscf.log"; exit 1; }
 PORT=$(cat "$T/sip.port")
 # The load runs are bounded: DURATION seconds plus ue-sim's own drain
 # (--timeout 10 s at most). Unpaced at CONC in flight, then paced with
