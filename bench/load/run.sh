@@ -5,10 +5,13 @@
 # runs `ue-sim load` RUNS times for DURATION seconds and prints each report
 # and the median registrations/s. Everything started here is stopped on exit.
 #   usage: bench/load/run.sh [BIN_DIR]   env: USERS=5000 DURATION=5 RUNS=3 CONC=96 RATE=0
+#          TRANSPORT=udp|tcp (tcp: ue-sim --stack nta, one TCP connection for all UEs)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${1:-$ROOT/build/bin}
 USERS=${USERS:-5000} DURATION=${DURATION:-5} RUNS=${RUNS:-3} CONC=${CONC:-96} RATE=${RATE:-0}
+TRANSPORT=${TRANSPORT:-udp}
+case $TRANSPORT in udp) TP="" ;; tcp) TP=";transport=tcp" ;; *) echo "bench/load: TRANSPORT udp or tcp" >&2; exit 2 ;; esac
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 for p in hssd hss-ctl scscf-stub ue-sim; do
 	[ -x "$BIN/$p" ] || { echo "bench/load: $BIN/$p not built" >&2; exit 2; }
@@ -36,7 +39,7 @@ wait_file() { local i; for ((i = 0; i < 200; i++)); do [ -s "$1" ] && return 0; 
 	--origin-host hss.$REALM --realm $REALM --accept-any-peer --log-level warn >"$WORK/hssd.log" 2>&1 &
 PIDS+=($!)
 wait_file "$WORK/hss.port" || { echo "hssd did not start"; exit 1; }
-"$BIN/scscf-stub" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
+"$BIN/scscf-stub" --sip "sip:127.0.0.1:0$TP" --port-file "$WORK/sip.port" \
 	--hss "tcp://127.0.0.1:$(cat "$WORK/hss.port")" --origin-host scscf.$REALM --realm $REALM \
 	--name sip:scscf.$REALM --hss-host hss.$REALM --hss-realm $REALM --log-level warn \
 	>"$WORK/scscf.log" 2>&1 &
@@ -44,10 +47,10 @@ PIDS+=($!)
 wait_file "$WORK/sip.port" || { echo "scscf-stub did not start"; exit 1; }
 sleep 0.5 # Cx CER/CEA
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load avg $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $USERS users, concurrency $CONC, rate ${RATE} (0 = unpaced), $DURATION s x $RUNS runs, UDP"
+echo "# $USERS users, concurrency $CONC, rate ${RATE} (0 = unpaced), $DURATION s x $RUNS runs, $TRANSPORT"
 rates=()
 for ((r = 1; r <= RUNS; r++)); do
-	"$BIN/ue-sim" load --users "$WORK/users.csv" --registrar "sip:127.0.0.1:$(cat "$WORK/sip.port")" \
+	"$BIN/ue-sim" load --users "$WORK/users.csv" --registrar "sip:127.0.0.1:$(cat "$WORK/sip.port")$TP" \
 		--realm $REALM --concurrency "$CONC" --rate "$RATE" --duration "$DURATION" \
 		2>/dev/null | tee "$WORK/run$r.txt"
 	rates+=("$(sed -n 's/.*= \([0-9]*\) registrations\/s/\1/p' "$WORK/run$r.txt")")
