@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers the shell tests share; POSIX sh (dash) and bash alike. Source it
 # with the path from the script's own folder, e.g.
 #   . "$(dirname "$0")/../../lib/common.sh"
