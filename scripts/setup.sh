@@ -34,5 +34,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 BUILD_DIR=${BUILD_DIR:-build}
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)"
+mkdir -p "$BUILD_DIR"
+log="$BUILD_DIR/build.log"
+echo "setup: configuring and building into $BUILD_DIR/ (log: $log)"
+if ! { cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-} &&
+	cmake --build "$BUILD_DIR" -j"$(nproc)"; } >"$log" 2>&1; then
+	tail -40 "$log" >&2
+	echo "setup: build failed (full log: $log)" >&2
+	exit 1
+fi
