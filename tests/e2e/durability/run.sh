@@ -20,6 +20,8 @@ for p in "$HSSD" "$CTL" "$LOAD" "$CHECK"; do
 	[ -x "$p" ] || { echo "SKIP: $p is not built"; exit 77; }
 done
 K=465b5ce8b199b49faa5f0a2ee238a6bc OPC=cd63cb71954a9f4e48a5994e37a02baf
+# shellcheck source=../../lib/common.sh
+. "$(dirname "$0")/../../lib/common.sh" # wait_file
 T=$(mktemp -d /tmp/durability-e2e.XXXXXX) || exit 1
 HSSD_PID= LOAD_PID=
 cleanup() {
@@ -37,9 +39,7 @@ start_hssd() {
 		--origin-host hss.dur.test --realm dur.test --accept-any-peer \
 		--log-level notice --log-file "$T/hssd.log" &
 	HSSD_PID=$!
-	i=0
-	while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	[ -s "$T/port" ] || fail "hssd did not start"
+	wait_file "$T/port" 5 || fail "hssd did not start"
 	PORT=$(cat "$T/port")
 }
 

@@ -20,6 +20,8 @@ done
 K1=465b5ce8b199b49faa5f0a2ee238a6bc OPC1=cd63cb71954a9f4e48a5994e37a02baf
 K2=0396eb317b6d1c36f19c1c84cd6ffd16 OPC2=53c15671c60a4b731c55b4a441c0bde2
 U1=001010000000001 U2=001010000000002
+# shellcheck source=../../lib/common.sh
+. "$(dirname "$0")/../../lib/common.sh" # wait_file
 T=$(mktemp -d /tmp/mar-cache-e2e.XXXXXX) || exit 1
 HSSD_PID=
 cleanup() {
@@ -60,9 +62,7 @@ printf 'imsi,impi,impu,k,opc\n%s,%s@mc.test,sip:%s@mc.test,%s,%s\n%s,%s@mc.test,
 	--origin-host hss.mc.test --realm mc.test --accept-any-peer \
 	--log-level notice --log-file "$T/hssd.log" &
 HSSD_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-[ -s "$T/port" ] || fail "hssd did not start"
+wait_file "$T/port" 5 || fail "hssd did not start"
 PORT=$(cat "$T/port")
 
 # 1. warm
