@@ -1,6 +1,6 @@
 /* The seam between hssd's core (event loop, peers, transport: hss/hssd.c,
- * hss/server.c …) and its Diameter applications (hss/cx.c, later
- * hss/s6a.c). Handlers are pure: request + store -> answer bytes; they never
+ * hss/server.c …) and its Diameter applications (hss/cx.c, hss/s6a.c),
+ * each described by one struct hss_app. Handlers are pure: request + store -> answer bytes; they never
  * touch sockets, so unit tests call them directly over a temp database.
  *
  * SQN durability (group commit): the core opens one store transaction per
@@ -46,20 +46,29 @@ struct hss_route {
 	const char *name;              /* "MAR", for the log line */
 };
 
-/* Provided by hss/cx.c (and later hss/s6a.c): NULL-handler-terminated. */
-extern const struct hss_route cx_routes[];
+/* One Diameter application hssd serves: everything the core needs to know
+ * about it, so the core (server.c) names no application. A new application
+ * is a new file with one of these plus one line in hss_apps[] (apps.c);
+ * its AVP rules go in common/diameter/rules_<app>.c (docs/HACKING.md). */
+struct hss_app {
+	const char *name;               /* "Cx", for logs */
+	uint32_t vendor_id;             /* advertised in the CEA as Vendor-Specific- */
+	uint32_t app_id;                /* Application-Id {vendor_id, app_id} */
+	const struct hss_route *routes; /* requests served; NULL-handler-terminated */
+	/* Command codes of the requests this application originates (RTR, CLR,
+	 * IDR, PPR ...), 0-terminated: their answers go to on_answer. */
+	const uint32_t *originates;
+	/* Called by the core about once a second inside a transaction, so the
+	 * application can send what it originates (hss_core_send_request).
+	 * May be NULL. */
+	void (*tick)(struct hss_ctx *ctx);
+	/* An answer to one of the requests in `originates`, inside the turn's
+	 * transaction. May be NULL. */
+	void (*on_answer)(struct hss_ctx *ctx, const struct diam_msg *ans);
+};
 
-/* Called by the core about once a second (inside a transaction), so an
- * application can send HSS-initiated requests queued by hss-ctl (RTR). */
-void cx_tick(struct hss_ctx *ctx);
-/* Called by the core with an answer to a request an application sent. */
-void cx_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans);
-
-/* Provided by hss/s6a.c and hss/s6a_out.c: S6a (TS 29.272) AIR, ULR, PUR;
- * the tick sends queued CLR/IDR, the answer hook closes them on CLA/IDA. */
-extern const struct hss_route s6a_routes[];
-void s6a_tick(struct hss_ctx *ctx);
-void s6a_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans);
+/* The applications hssd serves, NULL-terminated (hss/apps.c). */
+extern const struct hss_app *const hss_apps[];
 
 /* Core services for applications (implemented in the core). */
 /* Sends a request to the connected peer whose Origin-Host is `host`.

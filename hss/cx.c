@@ -733,3 +733,11 @@ const struct hss_route cx_routes[] = {
 	{DIAM_APP_CX, DIAM_CMD_MA, cx_mar, "MAR"},
 	{0, 0, NULL, NULL},
 };
+
+static const uint32_t cx_originates[] = { DIAM_CMD_RT, 0 };
+
+const struct hss_app cx_app = {
+	.name = "Cx", .vendor_id = DIAM_VENDOR_3GPP, .app_id = DIAM_APP_CX,
+	.routes = cx_routes, .originates = cx_originates,
+	.tick = cx_tick, .on_answer = cx_on_answer,
+};

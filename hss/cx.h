@@ -43,4 +43,12 @@ void cx_put_result(struct diam_wr *w, int outcome);
 int cx_set_registration(struct db *db, int64_t sub_id, int irs, enum db_reg_state state,
 			const char *name, const char *host, const char *realm);
 
+/* The Cx application (cx.c): its descriptor, the requests it serves, and
+ * the HSS-initiated RTR (cx_rtr.c): the tick sends queued RTRs, the answer
+ * hook closes them on RTA. */
+extern const struct hss_app cx_app;
+extern const struct hss_route cx_routes[];
+void cx_tick(struct hss_ctx *ctx);
+void cx_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans);
+
 #endif

@@ -394,3 +394,11 @@ const struct hss_route s6a_routes[] = {
 	{DIAM_APP_S6A, DIAM_CMD_PU, s6a_pur, "PUR"},
 	{0, 0, NULL, NULL},
 };
+
+static const uint32_t s6a_originates[] = { DIAM_CMD_CL, DIAM_CMD_ID, 0 };
+
+const struct hss_app s6a_app = {
+	.name = "S6a", .vendor_id = DIAM_VENDOR_3GPP, .app_id = DIAM_APP_S6A,
+	.routes = s6a_routes, .originates = s6a_originates,
+	.tick = s6a_tick, .on_answer = s6a_on_answer,
+};

@@ -99,4 +99,11 @@ int s6a_put_subscription_data(struct diam_wr *w, struct db *db, const struct db_
 int s6a_out_queue(struct hss_ctx *ctx, const char *kind, const char *imsi, const char *host,
 		  const char *realm, int cancel_type);
 
+/* The S6a application (s6a.c): AIR, ULR, PUR; the tick sends queued
+ * CLR/IDR, the answer hook closes them on CLA/IDA (s6a_out.c). */
+extern const struct hss_app s6a_app;
+extern const struct hss_route s6a_routes[];
+void s6a_tick(struct hss_ctx *ctx);
+void s6a_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans);
+
 #endif

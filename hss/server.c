@@ -20,6 +20,7 @@
 #include "util/log.h"
 
 #define MAX_EVENTS 64
+#define HSS_MAX_APPS 8
 #define ANSWER_ROOM (128u * 1024) /* reserved per answer: SAA User-Data fits */
 #define STOP_WAIT_MS 2000
 #define TICK_MS 1000
@@ -70,7 +71,7 @@ struct hss_server {
 	struct listener lis[HSS_MAX_LISTEN];
 	int nlis;
 	struct pconn *conns;
-	struct diam_app apps[4];
+	struct diam_app apps[HSS_MAX_APPS];
 	struct diam_local local;
 	const char *allowed[HSS_MAX_PEERS];
 	struct diam_peer_cfg pcfg;
@@ -84,9 +85,6 @@ struct hss_server {
 	uint64_t stop_deadline_ms;
 };
 
-/* The applications served: one route table each (hss/app.h). */
-static const struct hss_route *const route_tables[] = { cx_routes, s6a_routes };
-
 static uint64_t now_us(void)
 {
 	struct timespec ts;
@@ -95,19 +93,29 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static const struct hss_route *find_route(uint32_t app, uint32_t code, bool *app_known)
+static const struct hss_app *find_app(uint32_t app_id)
 {
-	*app_known = false;
-	for (size_t t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]); t++) {
-		for (const struct hss_route *r = route_tables[t]; r->handler; r++) {
-			if (r->app_id != app)
-				continue;
-			*app_known = true;
-			if (r->cmd_code == code)
-				return r;
-		}
-	}
+	for (const struct hss_app *const *a = hss_apps; *a; a++)
+		if ((*a)->app_id == app_id)
+			return *a;
 	return NULL;
+}
+
+static const struct hss_route *find_route(const struct hss_app *app, uint32_t code)
+{
+	for (const struct hss_route *r = app ? app->routes : NULL; r && r->handler; r++)
+		if (r->cmd_code == code)
+			return r;
+	return NULL;
+}
+
+/* Is `code` one of the requests `app` originates (its answer is ours)? */
+static bool app_originates(const struct hss_app *app, uint32_t code)
+{
+	for (const uint32_t *c = app ? app->originates : NULL; c && *c; c++)
+		if (*c == code)
+			return true;
+	return false;
 }
 
 /* ---- Debug dumps -------------------------------------------------------- */
@@ -363,8 +371,9 @@ static void run_handler(struct hss_server *s, struct pconn *pc, const struct hss
 static void on_request(struct hss_server *s, struct pconn *pc, const struct diam_msg *m,
 		       uint64_t t0)
 {
-	bool app_known;
-	const struct hss_route *r = find_route(m->hdr.app_id, m->hdr.code, &app_known);
+	const struct hss_app *app = find_app(m->hdr.app_id);
+	const struct hss_route *r = find_route(app, m->hdr.code);
+	bool app_known = app != NULL;
 
 	if (!r) {
 		/* RFC 6733 §7.1.3: 3007 for an application we do not serve,
@@ -393,9 +402,9 @@ static void on_request(struct hss_server *s, struct pconn *pc, const struct diam
 static void on_answer(struct hss_server *s, struct pconn *pc, const struct diam_msg *m)
 {
 	struct hss_ctx ctx = s->ctx;
+	const struct hss_app *app = find_app(m->hdr.app_id);
 	void (*hook)(struct hss_ctx *, const struct diam_msg *) =
-		m->hdr.app_id == DIAM_APP_CX ? cx_on_answer
-		: m->hdr.app_id == DIAM_APP_S6A ? s6a_on_answer : NULL;
+		app_originates(app, m->hdr.code) ? app->on_answer : NULL;
 
 	if (!hook) {
 		LOGD(LOG_DIAM, "answer cmd=%u app=%u from %s ignored", m->hdr.code, m->hdr.app_id,
@@ -561,10 +570,10 @@ static void tick(struct hss_server *s, uint64_t now_ms)
 	for (struct pconn *pc = s->conns; pc; pc = pc->next)
 		if (!pc->dead && diam_peer_tick(&pc->peer, now_ms) == DIAM_PA_CLOSE)
 			pc->dead = true;
-	if (!s->stopping && txn_begin(s) == 0) {
-		cx_tick(&ctx);
-		s6a_tick(&ctx);
-	}
+	if (!s->stopping && txn_begin(s) == 0)
+		for (const struct hss_app *const *a = hss_apps; *a; a++)
+			if ((*a)->tick)
+				(*a)->tick(&ctx);
 }
 
 static void begin_stop(struct hss_server *s, uint64_t now_ms)
@@ -690,12 +699,10 @@ static void setup_identity(struct hss_server *s)
 	const struct hss_config *c = s->cfg;
 	size_t napps = 0;
 
-	/* Advertise each served 3GPP application as a Vendor-Specific-
+	/* Advertise each served application as a Vendor-Specific-
 	 * Application-Id (how Kamailio's cdp needs Cx). */
-	for (size_t t = 0; t < sizeof(route_tables) / sizeof(route_tables[0]) && napps < 4; t++)
-		if (route_tables[t]->handler)
-			s->apps[napps++] = (struct diam_app){ DIAM_VENDOR_3GPP,
-							      route_tables[t]->app_id };
+	for (const struct hss_app *const *a = hss_apps; *a && napps < HSS_MAX_APPS; a++)
+		s->apps[napps++] = (struct diam_app){ (*a)->vendor_id, (*a)->app_id };
 	s->local = (struct diam_local){
 		.origin_host = c->origin_host, .origin_realm = c->realm, .product_name = "hssd",
 		.vendor_id = 0, .firmware_revision = 1, .origin_state_id = (uint32_t)time(NULL),

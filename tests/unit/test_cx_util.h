@@ -4,6 +4,7 @@
 #ifndef TESTS_TEST_CX_UTIL_H
 #define TESTS_TEST_CX_UTIL_H
 
+#include "cx.h"
 #include "test_hss_util.h"
 
 #define REALM "ims.mnc001.mcc001.3gppnetwork.org"
