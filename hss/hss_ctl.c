@@ -546,7 +546,8 @@ static const struct cmd *cmd_find(const char *name)
 
 static void main_usage(FILE *fp)
 {
-	fprintf(fp, "usage: " PROG " --db FILE COMMAND [ARGS]   (COMMAND --help for details)\n");
+	fprintf(fp, "usage: " PROG " --db FILE COMMAND [ARGS]   (COMMAND --help for details)\n"
+		"       " PROG " --version\n");
 	for (size_t i = 0; i < N_CMDS; i++)
 		fprintf(fp, "  %s\n", cmds[i].usage);
 }
@@ -558,6 +559,7 @@ int main(int argc, char **argv)
 	const struct cmd *cmd;
 	int o, ret;
 
+	cli_version_check(PROG, argc, argv);
 	/* "+": stop at the command name; its options belong to the command. */
 	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (o == 'd')

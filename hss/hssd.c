@@ -48,7 +48,8 @@ static void usage(FILE *fp)
 		"      --port-file FILE  write the first listener's bound port to FILE\n"
 		"      --seed N          deterministic RANDs (golden-file tests; never in production)\n"
 		"  -n, --check           check the configuration, print it, exit 0 or 1\n"
-		"  -h, --help            this text\n");
+		"  -h, --help            this text\n"
+		"      --version         print \"hssd VERSION\" and exit\n");
 }
 
 enum {
@@ -214,6 +215,7 @@ int main(int argc, char **argv)
 	char err[600];
 	int rc;
 
+	cli_version_check(PROG, argc, argv);
 	parse_cli(argc, argv, &cli);
 	hss_config_defaults(&cfg);
 	if (cli.config && hss_config_load(&cfg, cli.config, err, sizeof(err)) < 0) {

@@ -26,7 +26,8 @@ static const char usage[] =
 	"  -c, --config FILE  INI config (keys as in scscf.conf.example)\n"
 	"  -n               check the config, print the effective config, exit\n"
 	"  --sip URI        listen URI (repeatable; port 0 picks a free port)\n"
-	"  --port-file FILE write the bound SIP port there once listening\n";
+	"  --port-file FILE write the bound SIP port there once listening\n"
+	"  --version        print \"scscf-stub VERSION\" and exit\n";
 
 /* Long options: `key` is the config key the flag sets (NULL = special). */
 struct flag {

@@ -233,6 +233,7 @@ int main(int argc, char **argv)
 	struct scscf_config cfg;
 	char err[512];
 
+	cli_version_check("scscf-stub", argc, argv);
 	scscf_config_defaults(&cfg);
 	scscf_config_from_args(&cfg, argc, argv);
 	if (scscf_config_validate(&cfg, err, sizeof(err))) {

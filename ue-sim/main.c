@@ -12,10 +12,12 @@ static const char usage[] =
 	"                       [--explain] [--json] [...]      one registration\n"
 	"       ue-sim run SCENARIO... --registrar sip:IP:PORT [--junit FILE]   scenario files\n"
 	"       ue-sim load (--count N | --users CSV) --registrar sip:IP:PORT ...  load mode\n"
+	"       ue-sim --version                                   prints \"ue-sim VERSION\"\n"
 	"Each subcommand has --help. Exit: 0 success, 1 failed flow, 2 bad usage.\n";
 
 int main(int argc, char **argv)
 {
+	cli_version_check("ue-sim", argc, argv);
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

@@ -35,7 +35,8 @@ static void usage(FILE *fp)
 		    "  --subscribers S  distinct subscribers cycled through (default 4096)\n"
 		    "  --csprng         draw RAND from OpenSSL's CSPRNG for every vector\n"
 		    "  --json           one JSON object: vectors_per_s, ns_per_vector, count,\n"
-		    "                   csprng, runs, min_vectors_per_s, max_vectors_per_s\n");
+		    "                   csprng, runs, min_vectors_per_s, max_vectors_per_s\n"
+		    "  --version        print \"" PROG " VERSION\" and exit\n");
 }
 
 static void parse(int argc, char **argv, struct opts *o)
@@ -113,6 +114,7 @@ int main(int argc, char **argv)
 	double rate[RUNS_MAX], sorted[RUNS_MAX], wall[RUNS_MAX], med;
 	unsigned check = 0;
 
+	cli_version_check(PROG, argc, argv);
 	parse(argc, argv, &o);
 	subs = calloc(o.subs, sizeof(*subs));
 	if (!subs)

@@ -47,6 +47,7 @@ static void usage(FILE *fp)
 		"  --dump FILE          write every vector received as \"USER RAND AUTN\" (hex;\n"
 		"                       USER is the IMPI for mar, the IMSI for air)\n"
 		"  --json               one JSON object instead of the text report\n"
+		"  --version            print \"" PROG " VERSION\" and exit\n"
 		"Exit: 0 all answers 2001 with N vectors and no connection lost, 1 otherwise,\n"
 		"2 bad usage.\n",
 		req_type_names());
@@ -224,6 +225,7 @@ int main(int argc, char **argv)
 	double rate, vrate;
 	int rc;
 
+	cli_version_check(PROG, argc, argv);
 	parse(argc, argv, &c, &dump);
 	if (dump && !(c.dump = fopen(dump, "w"))) {
 		fprintf(stderr, PROG ": %s: %s\n", dump, strerror(errno));

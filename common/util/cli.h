@@ -25,4 +25,11 @@ size_t cli_hex_range(const char *prog, const char *opt, const char *val, uint8_t
 unsigned long long cli_uint(const char *prog, const char *opt, const char *val,
 			    unsigned long long min, unsigned long long max);
 
+/* "--version" as the first argument: prints "PROG VERSION" on stdout and
+ * exits 0 (1 when stdout cannot be written). Call first thing in main(). */
+void cli_version_check(const char *prog, int argc, char **argv);
+
+/* The version string alone (git describe at build time). */
+const char *cli_version_string(void);
+
 #endif

@@ -26,13 +26,15 @@ static void usage(FILE *fp)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(fp, "  %-9s %s\n", cmds[i].name, cmds[i].what);
 	fprintf(fp, "\nHex is case-insensitive on input, lower case on output. --json prints one\n"
-		    "JSON object. Exit 0 ok, 1 failed check, 2 bad usage.\n");
+		    "JSON object. Exit 0 ok, 1 failed check, 2 bad usage. --version prints\n"
+		    "\"" PROG " VERSION\".\n");
 }
 
 int main(int argc, char **argv)
 {
 	int rc;
 
+	cli_version_check(PROG, argc, argv);
 	if (argc < 2)
 		cli_usage_error(PROG, "missing COMMAND (see --help)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -39,6 +39,7 @@ static void usage(FILE *fp)
 		"  --diameter-port N    Diameter port (default 3868)\n"
 		"  --json               one JSON object instead of the text report\n"
 		"  -h, --help           this text\n"
+		"  --version            print \"ims-trace VERSION\" and exit\n"
 		"exit status: 0 all attempts consistent, 1 mismatch found, 2 usage/unreadable capture\n");
 }
 
@@ -173,6 +174,7 @@ int main(int argc, char **argv)
 	struct trace_ctx c;
 	char err[512] = "";
 
+	cli_version_check(prog, argc, argv);
 	parse_args(argc, argv, &o);
 	if (o.db && keydb_open(&o.ks, o.db))
 		cli_usage_error(prog, "%s", o.ks.err);
