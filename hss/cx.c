@@ -12,10 +12,10 @@
  * (group commit, see the design note in db.c). */
 #include "cx.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "digest/digest.h"
 #include "user_data.h"
 #include "util/hex.h"
 #include "util/log.h"
@@ -357,15 +357,10 @@ static int put_digest_item(struct diam_wr *w, const struct hss_ctx *ctx, const s
 {
 	const char *at = strchr(s->impi, '@');
 	const char *realm = at && at[1] ? at + 1 : ctx->id.origin_realm;
-	char a1[DB_ID_MAX * 2 + DB_PASSWORD_MAX + 4], ha1[33];
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	int n = snprintf(a1, sizeof(a1), "%s:%s:%s", s->impi, realm, s->password);
+	char ha1[DIGEST_HEX_LEN];
 
-	if (n < 0 || (size_t)n >= sizeof(a1) ||
-	    !EVP_Digest(a1, (size_t)n, md, &mdlen, EVP_md5(), NULL))
+	if (digest_ha1(s->impi, realm, (const uint8_t *)s->password, strlen(s->password), ha1))
 		return -EIO;
-	hex_encode(md, 16, ha1);
 	diam_group_begin(w, AVP_CX_SIP_AUTH_DATA_ITEM, V3);
 	diam_put_u32(w, AVP_CX_SIP_ITEM_NUMBER, V3, 1);
 	diam_put_str(w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, CX_SCHEME_DIGEST);

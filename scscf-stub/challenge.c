@@ -7,8 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
 #include "aka/aka.h"
 #include "util/ct.h"
 #include "util/hex.h"
@@ -145,28 +143,6 @@ static int parse_nc(const char *nc, uint32_t *out)
 	return 0;
 }
 
-/* MD5 hex over a NUL-separated list of parts joined by ':'. */
-static void md5_join(const char *const *parts, size_t n, char out[DIGEST_HEX_LEN])
-{
-	uint8_t md[16];
-	unsigned len = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-
-	if (!ctx) {
-		out[0] = '\0';
-		return;
-	}
-	EVP_DigestInit_ex(ctx, EVP_md5(), NULL);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			EVP_DigestUpdate(ctx, ":", 1);
-		EVP_DigestUpdate(ctx, parts[i], strlen(parts[i]));
-	}
-	EVP_DigestFinal_ex(ctx, md, &len);
-	EVP_MD_CTX_free(ctx);
-	hex_encode(md, 16, out);
-}
-
 /* SIP Digest with an HA1 from the HSS (TS 29.229 §6.3.36): the password is
  * never known here, so the RFC 2617 response is built from HA1 directly. */
 static int response_from_ha1(const struct digest_input *di, const char *ha1,
@@ -174,16 +150,9 @@ static int response_from_ha1(const struct digest_input *di, const char *ha1,
 {
 	struct digest_result r;
 
-	if (digest_compute(di, (const uint8_t *)"", 0, &r)) /* for HA2 only */
+	if (digest_compute_ha1(di, ha1, &r))
 		return -1;
-	if (di->qop == DIGEST_QOP_NONE) {
-		const char *p[] = { ha1, di->nonce, r.ha2 };
-		md5_join(p, 3, out);
-	} else {
-		const char *p[] = { ha1, di->nonce, di->nc, di->cnonce,
-				    digest_qop_name(di->qop), r.ha2 };
-		md5_join(p, 6, out);
-	}
+	memcpy(out, r.response, DIGEST_HEX_LEN);
 	return 0;
 }
 
@@ -253,18 +222,18 @@ static int gather(const struct check_input *in, const struct vec_entry *v,
 	return CHK_OK;
 }
 
-/* Lower-cased copy of a response (hex may arrive in upper case); longer
- * input is cut, which still compares unequal. */
-static const char *lower32(const char *s, char out[DIGEST_HEX_LEN])
+/* Lower-cased copy of a response (hex may arrive in upper case). false
+ * when it is not 32 characters: such a response can never match. */
+static bool lower32(const char *s, char out[DIGEST_HEX_LEN])
 {
 	size_t i;
 
-	for (i = 0; s[i] && i < DIGEST_HEX_LEN - 1; i++)
+	if (!s || strlen(s) != DIGEST_HEX_LEN - 1)
+		return false;
+	for (i = 0; i < DIGEST_HEX_LEN - 1; i++)
 		out[i] = (s[i] >= 'A' && s[i] <= 'F') ? (char)(s[i] + 32) : s[i];
 	out[i] = '\0';
-	if (s[i])
-		out[0] = '\0';
-	return out;
+	return true;
 }
 
 int challenge_check(const struct check_input *in, struct vec_entry *v)
@@ -284,9 +253,10 @@ int challenge_check(const struct check_input *in, struct vec_entry *v)
 	alg = auth_param_get(in->h, "algorithm");
 	if (alg && *alg && digest_alg_parse(alg) != (int)v->alg)
 		return CHK_EALG;
-	if (expected_response(in, &di, v, want))
-		return CHK_ERESPONSE;
-	if (!ct_streq(want, lower32(auth_param_get(in->h, "response"), got)))
+	/* A failed computation (OpenSSL) only ever rejects. */
+	if (!lower32(auth_param_get(in->h, "response"), got) ||
+	    expected_response(in, &di, v, want) || strlen(want) != DIGEST_HEX_LEN - 1 ||
+	    !ct_streq(want, got))
 		return CHK_ERESPONSE;
 	v->last_nc = di.qop != DIGEST_QOP_NONE ? nc : 1;
 	return CHK_OK;

@@ -124,19 +124,25 @@ static int md5_join(const struct part *parts, size_t n, char hex[DIGEST_HEX_LEN]
 
 #define S(x) { (x), strlen(x) }
 
-static int digest_calc(const struct digest_input *in, const char *method,
-		       const uint8_t *password, size_t pw_len, struct digest_result *out)
+int digest_ha1(const char *username, const char *realm, const uint8_t *password,
+	       size_t pw_len, char out[DIGEST_HEX_LEN])
+{
+	if (!username || !realm || !out || (!password && pw_len))
+		return -1;
+	/* HA1 = MD5(username ":" realm ":" password) (§3.2.2.2) */
+	struct part a1[] = { S(username), S(realm), { password, pw_len } };
+	return md5_join(a1, 3, out);
+}
+
+/* HA2 and the response from a known HA1 (§3.2.2.1, §3.2.2.3). */
+static int calc_from_ha1(const struct digest_input *in, const char *method,
+			 struct digest_result *out)
 {
 	char hbody[DIGEST_HEX_LEN];
 
-	if (!in || !out || !in->username || !in->realm || !in->nonce || !in->uri || !method ||
-	    (!password && pw_len) || (unsigned)in->qop > DIGEST_QOP_AUTH_INT)
+	if (!in->nonce || !in->uri || !method || (unsigned)in->qop > DIGEST_QOP_AUTH_INT)
 		return -1;
 	if (in->qop != DIGEST_QOP_NONE && (!in->nc || !in->cnonce))
-		return -1;
-	/* HA1 = MD5(username ":" realm ":" password) (§3.2.2.2) */
-	struct part a1[] = { S(in->username), S(in->realm), { password, pw_len } };
-	if (md5_join(a1, 3, out->ha1))
 		return -1;
 	/* HA2 = MD5(method ":" uri [":" MD5hex(entity-body)]) (§3.2.2.3) */
 	struct part a2[] = { S(method), S(in->uri), { hbody, 32 } };
@@ -156,6 +162,39 @@ static int digest_calc(const struct digest_input *in, const char *method,
 	struct part r[] = { { out->ha1, 32 }, S(in->nonce), S(in->nc), S(in->cnonce), S(qop),
 			    { out->ha2, 32 } };
 	return md5_join(r, 6, out->response);
+}
+
+/* Every failure leaves *out empty and returns -1: a caller comparing a
+ * response must check the return value, never compare an empty string. */
+static int digest_calc(const struct digest_input *in, const char *method,
+		       const uint8_t *password, size_t pw_len, struct digest_result *out)
+{
+	int rc = -1;
+
+	if (!out)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if (in && digest_ha1(in->username, in->realm, password, pw_len, out->ha1) == 0)
+		rc = calc_from_ha1(in, method, out);
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+int digest_compute_ha1(const struct digest_input *in, const char *ha1, struct digest_result *out)
+{
+	int rc = -1;
+
+	if (!out)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if (in && ha1 && strlen(ha1) == 32 && strspn(ha1, "0123456789abcdef") == 32) {
+		memcpy(out->ha1, ha1, DIGEST_HEX_LEN);
+		rc = calc_from_ha1(in, in->method, out);
+	}
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	return rc;
 }
 
 int digest_compute(const struct digest_input *in, const uint8_t *password, size_t pw_len,

@@ -43,9 +43,21 @@ struct digest_result {
 	char ha1[DIGEST_HEX_LEN], ha2[DIGEST_HEX_LEN], response[DIGEST_HEX_LEN];
 };
 /* HA1 = MD5(user:realm:password), HA2 = MD5(method:uri[:MD5(body)]),
- * response per RFC 2617 §3.2.2.1. The password is binary-safe. */
+ * response per RFC 2617 §3.2.2.1. The password is binary-safe. This is the
+ * project's one MD5 join: every digest of hssd, scscf-stub, ue-sim and
+ * ims-trace comes from here. 0, or -1 with *out zeroed: any OpenSSL
+ * failure is returned, so a caller can only reject on it. */
 int digest_compute(const struct digest_input *in, const uint8_t *password, size_t pw_len,
 		   struct digest_result *out);
+/* HA1 = MD5(username ":" realm ":" password) alone, lower-case hex (what an
+ * HSS sends as Digest-HA1, TS 29.229 §6.3.36). 0, or -1 (bad argument,
+ * OpenSSL failure: out is then unusable). */
+int digest_ha1(const char *username, const char *realm, const uint8_t *password,
+	       size_t pw_len, char out[DIGEST_HEX_LEN]);
+/* HA2 and the response from a known HA1 (32 lower-case hex digits): the
+ * S-CSCF's SIP Digest, which never sees the password. in->username and
+ * in->realm are not used. 0 or -1. */
+int digest_compute_ha1(const struct digest_input *in, const char *ha1, struct digest_result *out);
 /* rspauth (RFC 2617 §3.2.3): same with an empty method. */
 int digest_rspauth(const struct digest_input *in, const uint8_t *password, size_t pw_len,
 		   char out[DIGEST_HEX_LEN]);

@@ -28,6 +28,31 @@ static void test_rfc2617_example(void **state)
 	assert_string_equal(r.response, "6629fae49393a05397450978507c4ef1");
 }
 
+/* The same example through HA1 alone: HA1 = MD5("Mufasa:testrealm@host.com:
+ * Circle Of Life") = 939e7578ed9e3c518a452acee763bce9 (RFC 2617 §3.5), and
+ * the response from that HA1 is the RFC's. A malformed HA1 is refused. */
+static void test_ha1_path(void **state)
+{
+	struct digest_input in = {
+		.username = "Mufasa", .realm = "testrealm@host.com",
+		.nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093", .uri = "/dir/index.html",
+		.method = "GET", .qop = DIGEST_QOP_AUTH, .nc = "00000001", .cnonce = "0a4f113b",
+	};
+	struct digest_result r;
+	char ha1[DIGEST_HEX_LEN];
+
+	(void)state;
+	assert_int_equal(digest_ha1("Mufasa", "testrealm@host.com",
+				    (const uint8_t *)"Circle Of Life", 14, ha1), 0);
+	assert_string_equal(ha1, "939e7578ed9e3c518a452acee763bce9");
+	assert_int_equal(digest_compute_ha1(&in, ha1, &r), 0);
+	assert_string_equal(r.response, "6629fae49393a05397450978507c4ef1");
+	assert_int_equal(digest_compute_ha1(&in, "939E7578ED9E3C518A452ACEE763BCE9", &r), -1);
+	assert_string_equal(r.response, "");
+	assert_int_equal(digest_compute_ha1(&in, "939e7578", &r), -1);
+	assert_int_equal(digest_ha1(NULL, "r", NULL, 0, ha1), -1);
+}
+
 static void hexcol(const struct tsv *t, size_t r, const char *col, uint8_t *out, size_t *n)
 {
 	assert_int_equal(hex_decode(tsv_get(t, r, col), out, 64, n), 0);
@@ -197,6 +222,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc2617_example),
+		cmocka_unit_test(test_ha1_path),
 		cmocka_unit_test(test_worked_examples),
 		cmocka_unit_test(test_no_qop),
 		cmocka_unit_test(test_auth_int_empty_body),
