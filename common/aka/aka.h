@@ -147,9 +147,9 @@ void aka_usim_sqn_set(struct aka_usim_sqn *s, uint64_t sqn);
 
 /* USIM AUTN verification (TS 33.102 §6.3.3): AK = f5(RAND), SQN = AUTN⊕AK,
  * XMAC = f1(SQN, RAND, AMF of AUTN). Returns AKA_OK (res/ck/ik filled and
- * SQN recorded), AKA_EMAC (nothing else valid), or AKA_ESYNC (auts filled:
- * (SQN_MS ⊕ AK*) ‖ MAC-S over AMF 0000). sqn is filled in every case past
- * the MAC check. */
+ * SQN recorded), AKA_EMAC (res/ck/ik/auts not valid), or AKA_ESYNC (auts
+ * filled: (SQN_MS ⊕ AK*) ‖ MAC-S over AMF 0000). amf, ak, sqn and xmac are
+ * the card's values in all three cases. */
 struct aka_usim_result {
 	uint64_t sqn;
 	uint8_t amf[AKA_AMF_LEN];

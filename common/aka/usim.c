@@ -30,12 +30,14 @@ int aka_usim_authenticate(const struct aka_keys *keys, struct aka_usim_sqn *sqn_
 	if (rc)
 		return rc;
 	memcpy(out->xmac, o.mac_a, AKA_MAC_LEN);
+	/* The card's AK and SQN are kept on a MAC failure too: they are what
+	 * shows which keys the card used (ue-sim --explain). */
+	out->sqn = aka_sqn_get(sqn_b);
+	memcpy(out->ak, o.ak, AKA_AK_LEN);
 	if (!ct_equal(o.mac_a, autn + 8, AKA_MAC_LEN)) {
 		memset(&o, 0, sizeof(o));
 		return AKA_EMAC;
 	}
-	out->sqn = aka_sqn_get(sqn_b);
-	memcpy(out->ak, o.ak, AKA_AK_LEN);
 	if (aka_usim_sqn_check(sqn_state, out->sqn)) {
 		memset(&o, 0, sizeof(o));
 		rc = aka_auts_make(keys, rand, aka_usim_sqn_ms(sqn_state), out->auts);

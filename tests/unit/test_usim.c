@@ -96,6 +96,17 @@ static void test_faults_give_mac_failure(void **state)
 		set1_vector(&v, SET1_SQN);
 		assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_EMAC);
 		assert_int_equal(aka_usim_sqn_ms(&u.sqn), SET1_SQN - 32); /* unchanged */
+		/* the card's own AK = f5(K', RAND) and SQN = (SQN⊕AK) ⊕ AK', not zeros
+		 * (ue-sim --explain shows them) */
+		struct aka_out o;
+		uint8_t zero[6] = { 0 }, sqn_b[6];
+		assert_int_equal(aka_compute(&u.keys, v.rand, zero, v.autn + 6, &o), AKA_OK);
+		assert_memory_equal(r.ak, o.ak, 6);
+		assert_memory_not_equal(r.ak, zero, 6);
+		for (int j = 0; j < 6; j++)
+			sqn_b[j] = v.autn[j] ^ o.ak[j];
+		assert_int_equal(r.sqn, aka_sqn_get(sqn_b));
+		assert_true(r.sqn != SET1_SQN);
 	}
 	/* OP typed where OPc was meant: the card uses OP as OPc */
 	struct usim_cfg c;
