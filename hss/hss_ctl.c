@@ -552,6 +552,40 @@ static void main_usage(FILE *fp)
 		fprintf(fp, "  %s\n", cmds[i].usage);
 }
 
+/* "hss-ctl list --db F": getopt stops at the command name, so a --db
+ * written after it would be the command's unknown option; it is the
+ * global one wherever it stands (up to a "--"). Removes it from argv. */
+static void db_after_command(struct ctl *c, int *argc, char **argv)
+{
+	int out = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		const char *v = NULL;
+
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--db")) {
+			if (i + 1 >= *argc)
+				cli_usage_error(PROG, "--db: missing FILE");
+			v = argv[++i];
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			v = argv[i] + 5;
+		}
+		if (!v) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (c->db_path && strcmp(c->db_path, v))
+			cli_usage_error(PROG, "--db: given twice ('%s' and '%s')", c->db_path, v);
+		c->db_path = v;
+	}
+	*argc = out;
+	argv[out] = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", 1, 0, 'd'}, {"help", 0, 0, 'h'}, {0}};
@@ -560,6 +594,7 @@ int main(int argc, char **argv)
 	int o, ret;
 
 	cli_version_check(PROG, argc, argv);
+	opterr = 0; /* one line of ours per bad option, not getopt's as well */
 	/* "+": stop at the command name; its options belong to the command. */
 	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (o == 'd')
@@ -576,6 +611,7 @@ int main(int argc, char **argv)
 		cli_usage_error(PROG, "COMMAND: unknown command '%s' (try --help)", argv[optind]);
 	argc -= optind;
 	argv += optind;
+	db_after_command(&c, &argc, argv);
 	optind = 0; /* glibc: full re-initialisation for the command's options */
 	ret = cmd->run(&c, argc, argv);
 	db_close(c.db);

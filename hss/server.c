@@ -688,8 +688,12 @@ static int open_listeners(struct hss_server *s)
 		s->lis[s->nlis] = (struct listener){ .tag = TAG_LISTENER, .fd = fd, .proto = ep.proto };
 		ev.data.ptr = &s->lis[s->nlis++];
 		epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev);
-		if (i == 0 && c->port_file[0] && write_port_file(c->port_file, port) < 0)
-			LOGW(LOG_MAIN, "--port-file %s: %s", c->port_file, strerror(errno));
+		/* A caller waiting for the port file would wait forever: fail now. */
+		int rc = i == 0 && c->port_file[0] ? write_port_file(c->port_file, port) : 0;
+		if (rc < 0) {
+			LOGE(LOG_MAIN, "--port-file %s: %s", c->port_file, strerror(-rc));
+			return rc;
+		}
 	}
 	return 0;
 }

@@ -17,7 +17,9 @@ static const char usage[] =
 	"       [--hss-realm REALM] [--scheme AKAv1-MD5|AKAv2-MD5|MD5]\n"
 	"       [--challenge every|initial] [--qop auth|auth-int|auth,auth-int]\n"
 	"       [--nonce-ttl S] [--hss-timeout MS] [--auth-items N] [--sip-rcvbuf OCTETS]\n"
-	"       [--sip-sndbuf OCTETS] [--state-file FILE] [--port-file FILE]\n"
+	"       [--sip-sndbuf OCTETS] [--watchdog S] [--reconnect-max S]\n"
+	"       [--default-expires S] [--min-expires S] [--max-expires S] [--retry-after S]\n"
+	"       [--state-file FILE] [--port-file FILE]\n"
 	"       [--log-level error|warn|notice|info|debug] [--log-file FILE] [--log-keys]\n"
 	"       [--sofia-log]\n"
 	"\n"
@@ -26,6 +28,7 @@ static const char usage[] =
 	"  -c, --config FILE  INI config (keys as in scscf.conf.example)\n"
 	"  -n               check the config, print the effective config, exit\n"
 	"  --sip URI        listen URI (repeatable; port 0 picks a free port)\n"
+	"  --KEY VALUE      every other option sets the config key of the same name\n"
 	"  --port-file FILE write the bound SIP port there once listening\n"
 	"  --version        print \"scscf-stub VERSION\" and exit\n";
 
@@ -44,7 +47,10 @@ static const struct flag flags[] = {
 	{ "challenge", "challenge", 1 },   { "qop", "qop", 1 },
 	{ "nonce-ttl", "nonce_ttl", 1 },   { "hss-timeout", "hss_timeout", 1 },
 	{ "auth-items", "auth_items", 1 }, { "sip-rcvbuf", "sip_rcvbuf", 1 },
-	{ "sip-sndbuf", "sip_sndbuf", 1 },
+	{ "sip-sndbuf", "sip_sndbuf", 1 },  { "watchdog", "watchdog", 1 },
+	{ "reconnect-max", "reconnect_max", 1 }, { "default-expires", "default_expires", 1 },
+	{ "min-expires", "min_expires", 1 }, { "max-expires", "max_expires", 1 },
+	{ "retry-after", "retry_after", 1 },
 	{ "state-file", "state_file", 1 }, { "port-file", "port_file", 1 },
 	{ "log-level", "log_level", 1 },   { "log-file", "log_file", 1 },
 	{ "log-keys", "log_keys", 0 },     { "sofia-log", "sofia_log", 0 },

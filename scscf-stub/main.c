@@ -210,8 +210,12 @@ static int serve(const struct scscf_config *cfg)
 	port = sip_io_port(io);
 	LOGN(LOG_MAIN, "scscf-stub listening on %s (port %u), HSS %s, realm %s, scheme %s",
 	     cfg->sip[0], port, cfg->hss, cfg->realm, digest_alg_name(cfg->scheme));
-	if (*cfg->port_file && write_file(cfg->port_file, write_port, &port))
-		LOGE(LOG_MAIN, "cannot write port file %s", cfg->port_file);
+	/* A caller waiting for the port file would wait forever: fail now. */
+	if (*cfg->port_file && (rc = write_file(cfg->port_file, write_port, &port))) {
+		LOGE(LOG_MAIN, "--port-file %s: %s", cfg->port_file, strerror(-rc));
+		rc = EXIT_CHECK_FAILED;
+		goto out;
+	}
 	cx_client_start(cx);
 	if (run(root, cfg, reg) == 0)
 		rc = 0;

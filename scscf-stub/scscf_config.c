@@ -189,40 +189,82 @@ struct load_ctx {
 	bool sip_seen; /* the first `sip =` replaces the default */
 };
 
-/* Sections group keys for the reader; every key is unique across them.
- * Keys may be written with '-' or '_' (hssd.conf uses '-'); in [log]
- * "level", "file" and "keys" stand for log-level, log-file, log-keys. */
-static const char *const sections[] = { "", "scscf", "sip", "diameter", "hss", "registrar",
-					"log" };
+/* The INI layout of scscf.conf.example: each key lives in one section and
+ * is refused in another, as hssd does. In [log] the keys drop the "log_"
+ * of the flag: level, file, keys. Keys may be written with '-' or '_'. */
+static const struct { const char *section, *ini, *key; } layout[] = {
+	{ "sip", "sip", "sip" },
+	{ "sip", "name", "name" },
+	{ "sip", "port_file", "port_file" },
+	{ "sip", "sip_rcvbuf", "sip_rcvbuf" },
+	{ "sip", "sip_sndbuf", "sip_sndbuf" },
+	{ "diameter", "hss", "hss" },
+	{ "diameter", "origin_host", "origin_host" },
+	{ "diameter", "hss_host", "hss_host" },
+	{ "diameter", "hss_realm", "hss_realm" },
+	{ "diameter", "hss_timeout", "hss_timeout" },
+	{ "diameter", "watchdog", "watchdog" },
+	{ "diameter", "reconnect_max", "reconnect_max" },
+	{ "registrar", "realm", "realm" },
+	{ "registrar", "scheme", "scheme" },
+	{ "registrar", "challenge", "challenge" },
+	{ "registrar", "qop", "qop" },
+	{ "registrar", "nonce_ttl", "nonce_ttl" },
+	{ "registrar", "auth_items", "auth_items" },
+	{ "registrar", "default_expires", "default_expires" },
+	{ "registrar", "min_expires", "min_expires" },
+	{ "registrar", "max_expires", "max_expires" },
+	{ "registrar", "retry_after", "retry_after" },
+	{ "registrar", "state_file", "state_file" },
+	{ "log", "level", "log_level" },
+	{ "log", "file", "log_file" },
+	{ "log", "keys", "log_keys" },
+	{ "log", "sofia_log", "sofia_log" },
+};
+#define NLAYOUT (sizeof(layout) / sizeof(layout[0]))
+
+static bool known_section(const char *section)
+{
+	for (size_t i = 0; i < NLAYOUT; i++)
+		if (!strcmp(layout[i].section, section))
+			return true;
+	return false;
+}
 
 static int ini_cb_fn(void *arg, const char *section, const char *key, const char *value,
 		     char *err, size_t errsz)
 {
 	struct load_ctx *lc = arg;
+	const char *elsewhere = NULL;
 	char k[64];
-	size_t i;
 
-	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
-		if (!strcmp(section, sections[i]))
-			break;
-	if (i == sizeof(sections) / sizeof(sections[0])) {
-		snprintf(err, errsz, "unknown section [%s]", section);
+	if (*section && !known_section(section)) {
+		snprintf(err, errsz, "unknown section [%s] (sip, diameter, registrar, log)", section);
 		return -1;
 	}
-	snprintf(k, sizeof(k), "%s%s",
-		 !strcmp(section, "log") && (!strcmp(key, "level") || !strcmp(key, "file") ||
-					     !strcmp(key, "keys"))
-			 ? "log_"
-			 : "",
-		 key);
+	snprintf(k, sizeof(k), "%s", key);
 	for (char *p = k; *p; p++)
 		if (*p == '-')
 			*p = '_';
-	if (!strcmp(k, "sip") && !lc->sip_seen) {
-		lc->sip_seen = true;
-		lc->c->n_sip = 0;
+	for (size_t i = 0; i < NLAYOUT; i++) {
+		if (strcmp(layout[i].ini, k))
+			continue;
+		if (strcmp(layout[i].section, section)) {
+			elsewhere = layout[i].section;
+			continue;
+		}
+		if (!strcmp(k, "sip") && !lc->sip_seen) {
+			lc->sip_seen = true; /* the file's list replaces the default */
+			lc->c->n_sip = 0;
+		}
+		return scscf_config_set(lc->c, layout[i].key, value, err, errsz);
 	}
-	return scscf_config_set(lc->c, k, value, err, errsz);
+	if (elsewhere)
+		snprintf(err, errsz, "key '%s' belongs in section [%s]", key, elsewhere);
+	else
+		snprintf(err, errsz, "unknown key '%s'%s%s%s", key, *section ? " in [" : "",
+			 section, *section ? "]" : "");
+	return -1;
 }
 
 int scscf_config_load(struct scscf_config *c, const char *path, char *err, size_t errsz)
@@ -295,24 +337,23 @@ int scscf_config_validate(const struct scscf_config *c, char *err, size_t errsz)
 
 void scscf_config_print(const struct scscf_config *c, FILE *fp)
 {
-	fprintf(fp, "[scscf]\n");
+	/* the sections and keys of the layout table, so it loads again */
+	fprintf(fp, "[sip]\n");
 	for (unsigned i = 0; i < c->n_sip; i++)
 		fprintf(fp, "sip = %s\n", c->sip[i]);
-	fprintf(fp, "hss = %s\norigin_host = %s\nrealm = %s\nname = %s\n", c->hss,
-		c->origin_host, c->realm, c->name);
-	fprintf(fp, "hss_host = %s\nhss_realm = %s\n", c->hss_host,
-		*c->hss_realm ? c->hss_realm : c->realm);
-	fprintf(fp, "scheme = %s\nchallenge = %s\nqop = %s\n", digest_alg_name(c->scheme),
-		scscf_challenge_name(c->challenge), c->qop);
-	fprintf(fp, "nonce_ttl = %u\nhss_timeout = %u\nwatchdog = %u\nreconnect_max = %u\n",
-		c->nonce_ttl, c->hss_timeout_ms, c->watchdog_s, c->reconnect_max_s);
-	fprintf(fp, "auth_items = %u\nsip_rcvbuf = %u\nsip_sndbuf = %u\n", c->auth_items,
-		c->sip_rcvbuf, c->sip_sndbuf);
+	fprintf(fp, "name = %s\nport_file = %s\nsip_rcvbuf = %u\nsip_sndbuf = %u\n", c->name,
+		c->port_file, c->sip_rcvbuf, c->sip_sndbuf);
+	fprintf(fp, "\n[diameter]\nhss = %s\norigin_host = %s\nhss_host = %s\nhss_realm = %s\n",
+		c->hss, c->origin_host, c->hss_host, *c->hss_realm ? c->hss_realm : c->realm);
+	fprintf(fp, "hss_timeout = %u\nwatchdog = %u\nreconnect_max = %u\n", c->hss_timeout_ms,
+		c->watchdog_s, c->reconnect_max_s);
+	fprintf(fp, "\n[registrar]\nrealm = %s\nscheme = %s\nchallenge = %s\nqop = %s\n", c->realm,
+		digest_alg_name(c->scheme), scscf_challenge_name(c->challenge), c->qop);
+	fprintf(fp, "nonce_ttl = %u\nauth_items = %u\n", c->nonce_ttl, c->auth_items);
 	fprintf(fp, "default_expires = %u\nmin_expires = %u\nmax_expires = %u\n",
 		c->default_expires, c->min_expires, c->max_expires);
-	fprintf(fp, "retry_after = %u\nstate_file = %s\nport_file = %s\nlog_file = %s\n",
-		c->retry_after, c->state_file, c->port_file, c->log_file);
-	fprintf(fp, "log_level = %s\nlog_keys = %s\nsofia_log = %s\n",
-		log_level_name((enum log_level)c->log_level), c->log_keys ? "yes" : "no",
-		c->sofia_log ? "yes" : "no");
+	fprintf(fp, "retry_after = %u\nstate_file = %s\n", c->retry_after, c->state_file);
+	fprintf(fp, "\n[log]\nlevel = %s\nfile = %s\nkeys = %s\nsofia_log = %s\n",
+		log_level_name((enum log_level)c->log_level), c->log_file,
+		c->log_keys ? "yes" : "no", c->sofia_log ? "yes" : "no");
 }

@@ -327,7 +327,9 @@ unsigned sip_io_port(const struct sip_io *io)
 {
 	const sip_contact_t *m = nta_agent_contact(io->agent);
 
-	return m && m->m_url->url_port ? (unsigned)strtoul(m->m_url->url_port, NULL, 10) : 0;
+	/* url_port(): the scheme's default (5060) when the URI has none, as
+	 * Sofia leaves it out of the contact for the default port. */
+	return m ? (unsigned)strtoul(url_port(m->m_url), NULL, 10) : 0;
 }
 
 void sip_io_free(struct sip_io *io)

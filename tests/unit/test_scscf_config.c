@@ -84,6 +84,12 @@ static void test_errors_name_line(void **state)
 		{ "[bogus]\nx = 1\n", ":2: unknown section [bogus]" },
 		{ "[log]\nlevel = loud\n", ":2: unknown log level 'loud'" },
 		{ "colour = blue\n", ":1: unknown key 'colour'" },
+		/* sections are honoured: a key elsewhere is refused, as hssd does */
+		{ "[log]\nhss = tcp://127.0.0.1:3868\n", ":2: key 'hss' belongs in section [diameter]" },
+		{ "[registrar]\nlevel = debug\n", ":2: key 'level' belongs in section [log]" },
+		{ "realm = x.test\n", ":1: key 'realm' belongs in section [registrar]" },
+		{ "[scscf]\nscheme = MD5\n", ":2: unknown section [scscf]" },
+		{ "[sip]\nlog_level = debug\n", ":2: unknown key 'log_level' in [sip]" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -135,23 +135,19 @@ start_hssd() {
 }
 
 run_scenario() {
-	local f=$1 name conf sip_port hss_uri='' line key val rc cap_pid=''
+	local f=$1 name sip_port hss_uri='' line key val rc cap_pid='' net=()
 	name=$(basename "$f" .scn)
-	conf=$WORK/$name.conf
 	# provision first: hss-ctl creates the database hssd then opens
 	DB=$WORK/$name.sqlite
-	{
-		echo "[scscf]"
-		echo "log_level = info"
-		while read -r key val; do
-			[ -z "$key" ] && continue
-			if [ "$key $val" = "hss down" ]; then
-				hss_uri=tcp://127.0.0.1:1 # nothing listens on tcpmux: refused at once
-				continue
-			fi
-			echo "$key = $val"
-		done < <(lines_of network "$f")
-	} >"$conf"
+	# `network KEY VALUE` is scscf-stub's option --KEY VALUE
+	while read -r key val; do
+		[ -z "$key" ] && continue
+		if [ "$key $val" = "hss down" ]; then
+			hss_uri=tcp://127.0.0.1:1 # nothing listens on tcpmux: refused at once
+			continue
+		fi
+		net+=("--${key//_/-}" "$val")
+	done < <(lines_of network "$f")
 	while read -r line; do
 		[ -z "$line" ] && continue
 		# shellcheck disable=SC2086 # the line is hss-ctl's argument words
@@ -163,7 +159,7 @@ run_scenario() {
 	start_hssd "$name" || { stop "$HSSD_PID"; return 1; }
 	[ -n "$hss_uri" ] || hss_uri=tcp://127.0.0.1:$HSS_PORT
 	rm -f "$WORK/sip.port"
-	"$BIN/scscf-stub" -c "$conf" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
+	"$BIN/scscf-stub" --log-level info "${net[@]}" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
 		--hss "$hss_uri" --origin-host "$SCSCF_HOST" --realm "$REALM" \
 		--name "sip:$SCSCF_HOST" --hss-host "$HSS_HOST" --hss-realm "$REALM" \
 		>"$OUT/logs/$name.scscf.log" 2>&1 &
@@ -173,8 +169,8 @@ run_scenario() {
 		stop $stub_pid; stop "$HSSD_PID"
 		# scscf-stub has every `network` setting the shipped scenarios use
 		# (auth_items was the last): an unknown key is a scenario error.
-		if grep -q "unknown key" "$OUT/logs/$name.scscf.log"; then
-			echo "FAIL  $name: scscf-stub has no such setting: $(grep -o "unknown key.*" "$OUT/logs/$name.scscf.log" | head -1)"
+		if grep -q "unknown argument" "$OUT/logs/$name.scscf.log"; then
+			echo "FAIL  $name: scscf-stub has no such setting: $(grep -o "unknown argument.*" "$OUT/logs/$name.scscf.log" | head -1)"
 			return 1
 		fi
 		echo "FAIL  $name: scscf-stub did not start"; tail -3 "$OUT/logs/$name.scscf.log"
