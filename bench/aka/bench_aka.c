@@ -1,9 +1,10 @@
-/* bench-aka: how many full authentication vectors (MILENAGE f1..f5,
- * AUTN, XRES, CK, IK) one core makes per second when every vector is for
- * a different subscriber, i.e. the AES key is loaded anew each time (the
- * HSS case: MARs arrive for random users).
+/* bench-aka: how many full authentication vectors (MILENAGE or TUAK
+ * f1..f5, AUTN, XRES, CK, IK) one core makes per second when every vector
+ * is for a different subscriber, i.e. the AES key is loaded anew each time
+ * for MILENAGE (the HSS case: MARs arrive for random users).
  *
- *   bench-aka [--count N] [--runs R] [--subscribers S] [--csprng] [--json]
+ *   bench-aka [--algo milenage|tuak] [--k-len 16|32] [--iterations N]
+ *             [--count N] [--runs R] [--subscribers S] [--csprng] [--json]
  *
  * RAND normally comes from a cheap counter so the figure is the crypto
  * itself; --csprng draws every RAND through aka_random() (OpenSSL's
@@ -23,13 +24,18 @@
 #define RUNS_MAX 31
 
 struct opts {
-	unsigned long long count, runs, subs;
-	int csprng, json;
+	unsigned long long count, runs, subs, k_len, iterations;
+	int csprng, json, algo;
 };
 
 static void usage(FILE *fp)
 {
-	fprintf(fp, "usage: " PROG " [--count N] [--runs R] [--subscribers S] [--csprng] [--json]\n"
+	fprintf(fp, "usage: " PROG " [--algo milenage|tuak] [--k-len 16|32] [--iterations N]\n"
+		    "                 [--count N] [--runs R] [--subscribers S] [--csprng] [--json]\n"
+		    "  --algo A         milenage (default) or tuak (TS 35.231: MAC 8, RES 8,\n"
+		    "                   CK/IK 16 octets)\n"
+		    "  --k-len N        TUAK K octets, 16 (default) or 32\n"
+		    "  --iterations N   TUAK Keccak iterations (default 1)\n"
 		    "  --count N        vectors per run (default 2000000)\n"
 		    "  --runs R         runs; the median is reported (default 5, max 31)\n"
 		    "  --subscribers S  distinct subscribers cycled through (default 4096)\n"
@@ -41,7 +47,8 @@ static void usage(FILE *fp)
 
 static void parse(int argc, char **argv, struct opts *o)
 {
-	*o = (struct opts){ .count = 2000000, .runs = 5, .subs = 4096 };
+	*o = (struct opts){ .count = 2000000, .runs = 5, .subs = 4096, .k_len = 16,
+			    .iterations = 1 };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -52,6 +59,14 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->csprng = 1;
 		} else if (!strcmp(a, "--json")) {
 			o->json = 1;
+		} else if (v && !strcmp(a, "--algo")) {
+			if ((o->algo = aka_algo_parse(v)) < 0 || o->algo == AKA_ALGO_XOR)
+				cli_usage_error(PROG, "--algo: expected milenage or tuak, got '%s'", v);
+			i++;
+		} else if (v && !strcmp(a, "--k-len")) {
+			o->k_len = cli_uint(PROG, a, v, 16, 32), i++;
+		} else if (v && !strcmp(a, "--iterations")) {
+			o->iterations = cli_uint(PROG, a, v, 1, 65535), i++;
 		} else if (v && !strcmp(a, "--count")) {
 			o->count = cli_uint(PROG, a, v, 1, 1ULL << 40), i++;
 		} else if (v && !strcmp(a, "--runs")) {
@@ -120,8 +135,13 @@ int main(int argc, char **argv)
 	if (!subs)
 		return 1;
 	for (unsigned long long s = 0; s < o.subs; s++) {
-		subs[s].algo = AKA_ALGO_MILENAGE;
-		if (aka_random(subs[s].k, 16) || aka_random(subs[s].opc, 16))
+		subs[s].algo = (enum aka_algo)o.algo;
+		subs[s].tuak.k_len = (size_t)o.k_len;
+		subs[s].tuak.iterations = (unsigned)o.iterations;
+		if (aka_keys_check(&subs[s]))
+			cli_usage_error(PROG, "--k-len: expected 16 or 32");
+		if (aka_random(subs[s].k, sizeof(subs[s].k)) ||
+		    aka_random(subs[s].opc, sizeof(subs[s].opc)))
 			return 1;
 	}
 	for (unsigned r = 0; r < o.runs; r++) {
@@ -139,14 +159,16 @@ int main(int argc, char **argv)
 		json_int(&j, "vectors_per_s", (long long)med);
 		json_int(&j, "ns_per_vector", (long long)(1e9 / med + 0.5));
 		json_int(&j, "count", (long long)o.count);
+		json_str(&j, "algo", aka_algo_name((enum aka_algo)o.algo));
 		json_bool(&j, "csprng", o.csprng);
 		json_int(&j, "runs", (long long)o.runs);
 		json_int(&j, "min_vectors_per_s", (long long)sorted[0]);
 		json_int(&j, "max_vectors_per_s", (long long)sorted[o.runs - 1]);
 		json_end(&j);
 	} else {
-		printf("median of %llu runs: %.0f vectors/s per core (%.1f ns/vector), %llu subscribers%s [%u]\n",
-		       o.runs, med, 1e9 / med, o.subs, o.csprng ? ", CSPRNG RAND" : "", check & 1);
+		printf("median of %llu runs: %.0f %s vectors/s per core (%.1f ns/vector), %llu subscribers%s [%u]\n",
+		       o.runs, med, aka_algo_name((enum aka_algo)o.algo), 1e9 / med, o.subs,
+		       o.csprng ? ", CSPRNG RAND" : "", check & 1);
 	}
 	free(subs);
 	aka_thread_cleanup();

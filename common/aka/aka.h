@@ -1,5 +1,5 @@
 /* IMS/EPS AKA: the public API of common/aka (TS 33.102, TS 35.206,
- * TS 34.108 §8.1.2, TS 33.220 Annex B, TS 33.401 Annex A.2).
+ * TS 35.231, TS 34.108 §8.1.2, TS 33.220 Annex B, TS 33.401 Annex A.2).
  *
  * Everything here is pure computation over octet arrays: no I/O, no
  * logging. Octet strings are big-endian; SQN is a 48-bit number carried
@@ -11,18 +11,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AKA_K_LEN 16
-#define AKA_OP_LEN 16
+#define AKA_K_LEN 16    /* MILENAGE/XOR K; TUAK's may be AKA_K_MAX */
+#define AKA_K_MAX 32
+#define AKA_OP_LEN 16   /* MILENAGE OP/OPc */
+#define AKA_TOP_LEN 32  /* TUAK TOP/TOPc (TS 35.231 §5.1) */
 #define AKA_RAND_LEN 16
 #define AKA_SQN_LEN 6
 #define AKA_AMF_LEN 2
-#define AKA_MAC_LEN 8
+#define AKA_MAC_LEN 8   /* the MAC in AUTN/AUTS (TS 33.102 §6.3.2) */
+#define AKA_MAC_MAX 32  /* TUAK f1/f1* may give 16 or 32 octets */
 #define AKA_AK_LEN 6
-#define AKA_CK_LEN 16
+#define AKA_CK_LEN 16   /* CK/IK as the network uses them (128 bits) */
 #define AKA_IK_LEN 16
+#define AKA_CKIK_MAX 32 /* TUAK f3/f4 may give 32 octets */
 #define AKA_AUTN_LEN 16
 #define AKA_AUTS_LEN 14
-#define AKA_RES_MAX 16
+#define AKA_RES_MAX 32  /* TUAK f2 gives up to 256 bits */
 #define AKA_KASME_LEN 32
 #define AKA_SQN_MAX 0xffffffffffffULL
 
@@ -36,45 +40,102 @@ enum aka_err {
 };
 const char *aka_strerror(int err);
 
-enum aka_algo { AKA_ALGO_MILENAGE = 0, AKA_ALGO_XOR = 1 };
-/* "milenage" / "xor" <-> enum; parse returns -1 when unknown. */
+enum aka_algo { AKA_ALGO_MILENAGE = 0, AKA_ALGO_XOR = 1, AKA_ALGO_TUAK = 2 };
+/* "milenage" / "xor" / "tuak" <-> enum; parse returns -1 when unknown. */
 int aka_algo_parse(const char *s);
 const char *aka_algo_name(enum aka_algo a);
 
-/* A subscriber's long-term keys. For Milenage, opc holds OPc (derive it
- * from OP once with aka_opc_from_op). XOR ignores opc. res_len is the RES
- * length to produce: 8 for Milenage (f2 gives 64 bits); 4..16 for XOR. */
-struct aka_keys {
-	enum aka_algo algo;
-	uint8_t k[AKA_K_LEN];
-	uint8_t opc[AKA_OP_LEN];
-	size_t res_len;
+/* The lengths a TUAK implementation fixes (TS 35.231 §5.1), in octets; 0
+ * picks the default in brackets. res_len is aka_keys.res_len. */
+struct aka_tuak {
+	size_t k_len;        /* K: 16 or 32 [16] */
+	size_t mac_len;      /* MAC-A/MAC-S: 8, 16 or 32 [8] */
+	size_t ck_len;       /* CK: 16 or 32 [16] */
+	size_t ik_len;       /* IK: 16 or 32 [16] */
+	unsigned iterations; /* Keccak iterations, >= 1 [1] */
 };
 
-/* OPc = OP ⊕ E_K(OP) (TS 35.206 §4.1). */
-/* The RES length aka_compute() will produce for these keys: res_len 0
- * picks the algorithm's natural length (MILENAGE 8, XOR 16); 0 is returned
- * for an unusable res_len (MILENAGE other than 0/8, XOR outside 4..16). */
-size_t aka_res_len(const struct aka_keys *keys);
+/* A subscriber's long-term keys. For MILENAGE, opc holds OPc (16 octets,
+ * derive it from OP once with aka_keys_derive_opc); for TUAK, TOPc (32
+ * octets). XOR ignores opc. k holds 16 octets, or tuak.k_len for TUAK.
+ * res_len is the RES length to produce: 8 for MILENAGE (f2 gives 64 bits);
+ * 4..16 for XOR; 4, 8, 16 or 32 for TUAK. tuak is read only for TUAK, so
+ * MILENAGE/XOR callers may leave it unset. */
+struct aka_keys {
+	enum aka_algo algo;
+	uint8_t k[AKA_K_MAX];
+	uint8_t opc[AKA_TOP_LEN];
+	size_t res_len;
+	struct aka_tuak tuak;
+};
 
+/* The RES length aka_compute() will produce for these keys: res_len 0
+ * picks the algorithm's natural length (MILENAGE 8, XOR 16, TUAK 8); 0 is
+ * returned for an unusable res_len (MILENAGE other than 0/8, XOR outside
+ * 4..16, TUAK other than 4/8/16/32). */
+size_t aka_res_len(const struct aka_keys *keys);
+/* Octets of K, OP/OPc (MILENAGE 16 and 16, TUAK tuak.k_len and 32; XOR 16
+ * and 0), of MAC-A/MAC-S and of CK and IK as aka_compute() gives them. */
+size_t aka_k_len(const struct aka_keys *keys);
+size_t aka_op_len(const struct aka_keys *keys);
+size_t aka_mac_len(const struct aka_keys *keys);
+size_t aka_ck_len(const struct aka_keys *keys);
+size_t aka_ik_len(const struct aka_keys *keys);
+/* 0 when algo, K length, RES length and (TUAK) every length and the
+ * iteration count are ones the algorithm allows, else AKA_EINVAL. */
+int aka_keys_check(const struct aka_keys *keys);
+
+/* Parameter checks for the command lines and files that take them, so
+ * every program refuses the same values with the same words: NULL when v
+ * is allowed for `algo`, else what is (e.g. "8, 16 or 32 (TS 35.231
+ * §5.1)"). */
+enum aka_param { AKA_PARAM_K_LEN, AKA_PARAM_MAC_LEN, AKA_PARAM_RES_LEN, AKA_PARAM_CK_LEN,
+		 AKA_PARAM_IK_LEN, AKA_PARAM_ITERATIONS };
+const char *aka_param_check(enum aka_algo algo, enum aka_param p, unsigned long long v);
+/* Sets one of them in keys (algo must be set first). -1 with *why as above. */
+int aka_param_set(struct aka_keys *keys, enum aka_param p, unsigned long long v,
+		  const char **why);
+
+/* OPc = OP ⊕ E_K(OP) (TS 35.206 §4.1). */
 int aka_opc_from_op(const uint8_t k[AKA_K_LEN], const uint8_t op[AKA_OP_LEN],
 		    uint8_t opc[AKA_OP_LEN]);
+/* keys->opc from the operator variant: OPc from OP (MILENAGE, 16 octets)
+ * or TOPc from TOP (TUAK, 32 octets, TS 35.231 §6.1; uses k, tuak.k_len
+ * and tuak.iterations, so set those first). AKA_EINVAL for XOR. */
+int aka_keys_derive_opc(struct aka_keys *keys, const uint8_t *op);
 
 /* All f-function outputs for one (RAND, SQN, AMF). mac_s is f1* over the
- * given AMF (as TS 35.208 prints it; resync uses AMF 0000 — see aka_auts_*). */
+ * given AMF (as TS 35.208/35.233 print it; resync uses AMF 0000 — see
+ * aka_auts_*). Lengths: MILENAGE/XOR 8-octet MACs and 16-octet CK/IK;
+ * TUAK those of keys->tuak. */
 struct aka_out {
-	uint8_t mac_a[AKA_MAC_LEN];
-	uint8_t mac_s[AKA_MAC_LEN];
+	uint8_t mac_a[AKA_MAC_MAX];
+	uint8_t mac_s[AKA_MAC_MAX];
+	size_t mac_len;
 	uint8_t res[AKA_RES_MAX];
 	size_t res_len;
-	uint8_t ck[AKA_CK_LEN];
-	uint8_t ik[AKA_IK_LEN];
+	uint8_t ck[AKA_CKIK_MAX];
+	uint8_t ik[AKA_CKIK_MAX];
+	size_t ck_len, ik_len;
 	uint8_t ak[AKA_AK_LEN];
 	uint8_t ak_s[AKA_AK_LEN];
 };
 int aka_compute(const struct aka_keys *keys, const uint8_t rand[AKA_RAND_LEN],
 		const uint8_t sqn[AKA_SQN_LEN], const uint8_t amf[AKA_AMF_LEN],
 		struct aka_out *out);
+/* The same for only some outputs (the rest left zero): TUAK runs one
+ * Keccak permutation per group (TS 35.231 §6.2-6.5), so a vector (f1 and
+ * f2..f5) costs two instead of four. MILENAGE computes everything anyway. */
+enum aka_want {
+	AKA_WANT_MAC_A = 1 << 0, /* f1 */
+	AKA_WANT_MAC_S = 1 << 1, /* f1* */
+	AKA_WANT_F2345 = 1 << 2, /* RES, CK, IK, AK */
+	AKA_WANT_AK_S = 1 << 3,  /* f5* */
+	AKA_WANT_ALL = 0xf,
+};
+int aka_compute_some(const struct aka_keys *keys, const uint8_t rand[AKA_RAND_LEN],
+		     const uint8_t sqn[AKA_SQN_LEN], const uint8_t amf[AKA_AMF_LEN],
+		     unsigned want, struct aka_out *out);
 
 /* SQN helpers: 48-bit number <-> 6 octets. */
 void aka_sqn_put(uint64_t sqn, uint8_t out[AKA_SQN_LEN]);
@@ -92,7 +153,15 @@ struct aka_seeded { uint8_t seed[32]; uint64_t counter; };
 void aka_seeded_init(struct aka_seeded *s, uint64_t seed);
 int aka_seeded_rand(void *arg, uint8_t *buf, size_t len);
 
-/* One authentication vector (network side). */
+/* CK or IK as the network and the UE use them: 128 bits. A 256-bit TUAK
+ * CK/IK is reduced to its 128 least significant bits (its last 16
+ * octets), the rule 3GPP applies wherever a 256-bit key feeds a 128-bit
+ * use (TS 33.401 A.7, TS 33.501 A.8); 16 octets are copied as they are. */
+void aka_key128(const uint8_t *key, size_t len, uint8_t out[16]);
+
+/* One authentication vector (network side). AUTN carries a 64-bit MAC
+ * (TS 33.102 §6.3.2), so TUAK vectors need tuak.mac_len 8 (else
+ * AKA_EINVAL); ck/ik are the 128-bit keys of aka_key128(). */
 struct aka_vector {
 	uint8_t rand[AKA_RAND_LEN];
 	uint8_t autn[AKA_AUTN_LEN];   /* (SQN ⊕ AK) ‖ AMF ‖ MAC-A, TS 33.102 §6.3.2 */
@@ -149,7 +218,9 @@ void aka_usim_sqn_set(struct aka_usim_sqn *s, uint64_t sqn);
  * XMAC = f1(SQN, RAND, AMF of AUTN). Returns AKA_OK (res/ck/ik filled and
  * SQN recorded), AKA_EMAC (res/ck/ik/auts not valid), or AKA_ESYNC (auts
  * filled: (SQN_MS ⊕ AK*) ‖ MAC-S over AMF 0000). amf, ak, sqn and xmac are
- * the card's values in all three cases. */
+ * the card's values in all three cases. ck/ik are the 128-bit keys of
+ * aka_key128() (what the network holds); TUAK needs tuak.mac_len 8, as
+ * for vectors. */
 struct aka_usim_result {
 	uint64_t sqn;
 	uint8_t amf[AKA_AMF_LEN];

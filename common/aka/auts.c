@@ -2,7 +2,9 @@
  *   AUTS  = (SQN_MS ⊕ AK*) ‖ MAC-S
  *   AK*   = f5*(K, RAND)
  *   MAC-S = f1*(K, SQN_MS, RAND, AMF*), AMF* = 0x0000 (the "dummy" AMF;
- *           the subscriber's AMF is never used here). */
+ *           the subscriber's AMF is never used here).
+ * AUTS has room for a 64-bit MAC-S (TS 33.102 §6.3.3): a TUAK subscriber
+ * with a longer MAC cannot resynchronise (AKA_EINVAL). */
 #include "aka.h"
 #include "util/ct.h"
 
@@ -17,10 +19,10 @@ int aka_auts_make(const struct aka_keys *keys, const uint8_t rand[AKA_RAND_LEN],
 	uint8_t sqn_b[AKA_SQN_LEN];
 	int rc;
 
-	if (!auts || sqn_ms > AKA_SQN_MAX)
+	if (!keys || !auts || sqn_ms > AKA_SQN_MAX || aka_mac_len(keys) != AKA_MAC_LEN)
 		return AKA_EINVAL;
 	aka_sqn_put(sqn_ms, sqn_b);
-	rc = aka_compute(keys, rand, sqn_b, amf_dummy, &o);
+	rc = aka_compute_some(keys, rand, sqn_b, amf_dummy, AKA_WANT_MAC_S | AKA_WANT_AK_S, &o);
 	if (rc)
 		return rc;
 	for (int i = 0; i < AKA_SQN_LEN; i++)
@@ -38,17 +40,17 @@ int aka_auts_check(const struct aka_keys *keys, const uint8_t rand[AKA_RAND_LEN]
 	bool ok;
 	int rc;
 
-	if (!auts || !sqn_ms)
+	if (!keys || !auts || !sqn_ms || aka_mac_len(keys) != AKA_MAC_LEN)
 		return AKA_EINVAL;
 	/* AK* = f5*(K, RAND) is independent of SQN and AMF: any SQN will do
 	 * for this first pass (the masked one at hand). */
-	rc = aka_compute(keys, rand, auts, amf_dummy, &o);
+	rc = aka_compute_some(keys, rand, auts, amf_dummy, AKA_WANT_AK_S, &o);
 	if (rc)
 		return rc;
 	for (int i = 0; i < AKA_SQN_LEN; i++)
 		sqn_b[i] = auts[i] ^ o.ak_s[i]; /* SQN_MS = AUTS[0..5] ⊕ AK* */
 	*sqn_ms = aka_sqn_get(sqn_b);
-	rc = aka_compute(keys, rand, sqn_b, amf_dummy, &o);
+	rc = aka_compute_some(keys, rand, sqn_b, amf_dummy, AKA_WANT_MAC_S, &o);
 	if (rc)
 		return rc;
 	ok = ct_equal(o.mac_s, auts + AKA_SQN_LEN, AKA_MAC_LEN);

@@ -11,30 +11,33 @@ int aka_usim_authenticate(const struct aka_keys *keys, struct aka_usim_sqn *sqn_
 			  const uint8_t rand[AKA_RAND_LEN], const uint8_t autn[AKA_AUTN_LEN],
 			  struct aka_usim_result *out)
 {
-	struct aka_out o;
+	struct aka_out o, m;
 	uint8_t sqn_b[AKA_SQN_LEN];
 	int rc;
 
-	if (!keys || !sqn_state || !rand || !autn || !out)
-		return AKA_EINVAL;
+	if (!keys || !sqn_state || !rand || !autn || !out || aka_mac_len(keys) != AKA_MAC_LEN)
+		return AKA_EINVAL; /* AUTN carries a 64-bit MAC (TS 33.102 §6.3.2) */
 	memset(out, 0, sizeof(*out));
 	memcpy(out->amf, autn + 6, AKA_AMF_LEN);
-	/* AK = f5(K, RAND) does not depend on SQN. */
-	rc = aka_compute(keys, rand, zero_sqn, out->amf, &o);
+	/* AK = f5(K, RAND), and RES, CK, IK, do not depend on SQN. */
+	rc = aka_compute_some(keys, rand, zero_sqn, out->amf, AKA_WANT_F2345, &o);
 	if (rc)
 		return rc;
 	for (int i = 0; i < AKA_SQN_LEN; i++)
 		sqn_b[i] = autn[i] ^ o.ak[i]; /* SQN = (SQN ⊕ AK) ⊕ AK */
 	/* XMAC = f1(K, SQN, RAND, AMF), compared with MAC-A of AUTN. */
-	rc = aka_compute(keys, rand, sqn_b, out->amf, &o);
-	if (rc)
+	rc = aka_compute_some(keys, rand, sqn_b, out->amf, AKA_WANT_MAC_A, &m);
+	if (rc) {
+		memset(&o, 0, sizeof(o));
 		return rc;
-	memcpy(out->xmac, o.mac_a, AKA_MAC_LEN);
+	}
+	memcpy(out->xmac, m.mac_a, AKA_MAC_LEN);
+	memset(&m, 0, sizeof(m));
 	/* The card's AK and SQN are kept on a MAC failure too: they are what
 	 * shows which keys the card used (ue-sim --explain). */
 	out->sqn = aka_sqn_get(sqn_b);
 	memcpy(out->ak, o.ak, AKA_AK_LEN);
-	if (!ct_equal(o.mac_a, autn + 8, AKA_MAC_LEN)) {
+	if (!ct_equal(out->xmac, autn + 8, AKA_MAC_LEN)) {
 		memset(&o, 0, sizeof(o));
 		return AKA_EMAC;
 	}
@@ -46,8 +49,8 @@ int aka_usim_authenticate(const struct aka_keys *keys, struct aka_usim_sqn *sqn_
 	aka_usim_sqn_accept(sqn_state, out->sqn);
 	memcpy(out->res, o.res, o.res_len);
 	out->res_len = o.res_len;
-	memcpy(out->ck, o.ck, AKA_CK_LEN);
-	memcpy(out->ik, o.ik, AKA_IK_LEN);
+	aka_key128(o.ck, o.ck_len, out->ck); /* the 128-bit keys the network holds */
+	aka_key128(o.ik, o.ik_len, out->ik);
 	memset(&o, 0, sizeof(o));
 	return AKA_OK;
 }

@@ -1,5 +1,7 @@
 /* Authentication vectors, network side (TS 33.102 §6.3.2):
- * AV = RAND ‖ XRES ‖ CK ‖ IK ‖ AUTN, AUTN = (SQN ⊕ AK) ‖ AMF ‖ MAC-A. */
+ * AV = RAND ‖ XRES ‖ CK ‖ IK ‖ AUTN, AUTN = (SQN ⊕ AK) ‖ AMF ‖ MAC-A.
+ * AUTN has room for a 64-bit MAC only; CK and IK leave as 128-bit keys
+ * (aka_key128: a 256-bit TUAK CK/IK is reduced). */
 #include "aka.h"
 
 #include <string.h>
@@ -12,10 +14,10 @@ int aka_vector_make_rand(const struct aka_keys *keys, uint64_t sqn,
 	uint8_t sqn_b[AKA_SQN_LEN];
 	int rc;
 
-	if (!v || sqn > AKA_SQN_MAX)
+	if (!v || !keys || sqn > AKA_SQN_MAX || aka_mac_len(keys) != AKA_MAC_LEN)
 		return AKA_EINVAL;
 	aka_sqn_put(sqn, sqn_b);
-	rc = aka_compute(keys, rand, sqn_b, amf, &o);
+	rc = aka_compute_some(keys, rand, sqn_b, amf, AKA_WANT_MAC_A | AKA_WANT_F2345, &o);
 	if (rc)
 		return rc;
 	memcpy(v->rand, rand, AKA_RAND_LEN);
@@ -25,8 +27,8 @@ int aka_vector_make_rand(const struct aka_keys *keys, uint64_t sqn,
 	memcpy(v->autn + 8, o.mac_a, AKA_MAC_LEN);        /* MAC-A = f1 */
 	memcpy(v->xres, o.res, o.res_len);                /* XRES = f2 */
 	v->xres_len = o.res_len;
-	memcpy(v->ck, o.ck, AKA_CK_LEN);                  /* CK = f3 */
-	memcpy(v->ik, o.ik, AKA_IK_LEN);                  /* IK = f4 */
+	aka_key128(o.ck, o.ck_len, v->ck);                /* CK = f3 */
+	aka_key128(o.ik, o.ik_len, v->ik);                /* IK = f4 */
 	memcpy(v->ak, o.ak, AKA_AK_LEN);                  /* AK = f5 */
 	v->sqn = sqn;
 	memset(&o, 0, sizeof(o));

@@ -69,6 +69,17 @@ static int tsv_load(struct tsv *t, const char *path)
 	return 0;
 }
 
+#ifdef VECTORS_DIR
+/* tests/vectors/NAME, or the test fails (cmocka's fail_msg). */
+#define tsv_load_vectors(t, name)                                               \
+	do {                                                                    \
+		char tsv_path_[512];                                            \
+		snprintf(tsv_path_, sizeof(tsv_path_), "%s/%s", VECTORS_DIR, name); \
+		if (tsv_load(t, tsv_path_))                                     \
+			fail_msg("cannot read %s", tsv_path_);                  \
+	} while (0)
+#endif
+
 /* The field of column `name` in row r ("" when absent). */
 static const char *tsv_get(const struct tsv *t, size_t r, const char *name)
 {
