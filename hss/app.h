@@ -16,6 +16,7 @@
 #include "diameter/diam.h"
 
 struct db;
+struct hss_out_kind;
 
 struct hss_identity {
 	const char *origin_host;  /* our Origin-Host */
@@ -55,16 +56,12 @@ struct hss_app {
 	uint32_t vendor_id;             /* advertised in the CEA as Vendor-Specific- */
 	uint32_t app_id;                /* Application-Id {vendor_id, app_id} */
 	const struct hss_route *routes; /* requests served; NULL-handler-terminated */
-	/* Command codes of the requests this application originates (RTR, CLR,
-	 * IDR, PPR ...), 0-terminated: their answers go to on_answer. */
-	const uint32_t *originates;
-	/* Called by the core about once a second inside a transaction, so the
-	 * application can send what it originates (hss_core_send_request).
-	 * May be NULL. */
-	void (*tick)(struct hss_ctx *ctx);
-	/* An answer to one of the requests in `originates`, inside the turn's
-	 * transaction. May be NULL. */
-	void (*on_answer)(struct hss_ctx *ctx, const struct diam_msg *ans);
+	/* The requests this application originates (RTR, PPR, CLR, IDR …),
+	 * NULL-terminated: kinds of the one outbound queue (hss/out_queue.h),
+	 * which sends, retries, matches the answers and drops them. The core
+	 * calls hss_out_tick() about once a second and hss_out_answer() with
+	 * their answers, inside a transaction. */
+	const struct hss_out_kind *const *originates;
 };
 
 /* The applications hssd serves, NULL-terminated (hss/apps.c). */

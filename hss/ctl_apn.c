@@ -113,6 +113,7 @@ static void want_args(int argc, char **argv, int n, const char *usage)
 /* An MME serves the subscriber: queue an IDR with the new profile. */
 static int queue_idr(struct db *db, const struct db_sub *s, bool *queued)
 {
+	struct db_out idr = { .kind = "IDR" };
 	struct db_eps e;
 	int ret = db_eps_get(db, s->id, &e);
 
@@ -120,7 +121,8 @@ static int queue_idr(struct db *db, const struct db_sub *s, bool *queued)
 	if (ret || !e.mme_host[0] || e.purged)
 		return ret;
 	*queued = true;
-	return db_s6a_req_add(db, "IDR", s->imsi, NULL, NULL, 0, NULL);
+	snprintf(idr.user, sizeof(idr.user), "%s", s->imsi);
+	return db_out_add(db, &idr);
 }
 
 static void say_idr(bool queued, const struct db_sub *s)

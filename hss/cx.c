@@ -11,6 +11,7 @@
  * loop-turn transaction; the core sends the answer only after the commit
  * (group commit, see the design note in db.c). */
 #include "cx.h"
+#include "out_queue.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -729,10 +730,10 @@ const struct hss_route cx_routes[] = {
 	{0, 0, NULL, NULL},
 };
 
-static const uint32_t cx_originates[] = { DIAM_CMD_RT, 0 };
+/* RTR (cx_rtr.c) and PPR (cx_ppr.c), through the outbound queue. */
+static const struct hss_out_kind *const cx_originates[] = { &cx_out_rtr, &cx_out_ppr, NULL };
 
 const struct hss_app cx_app = {
 	.name = "Cx", .vendor_id = DIAM_VENDOR_3GPP, .app_id = DIAM_APP_CX,
 	.routes = cx_routes, .originates = cx_originates,
-	.tick = cx_tick, .on_answer = cx_on_answer,
 };

@@ -38,17 +38,30 @@ const char *cx_outcome_name(int outcome);
 /* Result-Code or Experimental-Result for an outcome. */
 void cx_put_result(struct diam_wr *w, int outcome);
 
+/* What a queued PPR pushes (out_queue.code): the profile (User-Data), the
+ * charging names (Charging-Information); 0 = both. */
+#define CX_PPR_USER_DATA 1
+#define CX_PPR_CHARGING 2
+
+/* Queues a PPR for the subscriber when an S-CSCF holds its profile (any
+ * IMPU registered or unregistered with an S-CSCF stored); *queued says
+ * whether it did. hss-ctl calls it inside its transaction (cx_ppr.c). */
+int cx_ppr_queue(struct db *db, const struct db_sub *s, int parts, bool *queued);
+/* Charging-Information (TS 29.229 §6.3.19) of the subscriber, if any:
+ * 1 put, 0 none provisioned, -EIO. For SAA and PPR. */
+int cx_put_charging(struct diam_wr *w, struct db *db, int64_t sub_id);
+/* A db_impu_foreach callback: copies the first IMPU with an S-CSCF
+ * (registered, or unregistered with services) into arg and stops (1). */
+int cx_first_assigned(void *arg, const struct db_impu *u);
+
 /* Marks every IMPU of the subscriber that shares irs (irs < 0: every IMPU)
  * with state/name/host/realm (name NULL clears). */
 int cx_set_registration(struct db *db, int64_t sub_id, int irs, enum db_reg_state state,
 			const char *name, const char *host, const char *realm);
 
-/* The Cx application (cx.c): its descriptor, the requests it serves, and
- * the HSS-initiated RTR (cx_rtr.c): the tick sends queued RTRs, the answer
- * hook closes them on RTA. */
+/* The Cx application (cx.c): its descriptor, the requests it serves; it
+ * originates RTR (cx_rtr.c) and PPR (cx_ppr.c) through the outbound queue. */
 extern const struct hss_app cx_app;
 extern const struct hss_route cx_routes[];
-void cx_tick(struct hss_ctx *ctx);
-void cx_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans);
 
 #endif

@@ -1,12 +1,22 @@
-/* The HSS store: SQLite in WAL mode (hss/db.c, schema in hss/schema.sql).
+/* The HSS store: one API over interchangeable backends (the SQLite file
+ * is the default; db_driver.h says what a backend provides, db.c picks it
+ * from the --db value).
+ *
+ * Files: db.c open/upgrade/transactions and statement running, db_stmt.h
+ * every SQL statement, db_sub.c subscribers, db_impu.c identities and
+ * registration, db_queue.c the outbound request queue, db_apn.c S6a data,
+ * db_cache.c the MAR cache (above this API, any backend), db_sqlite.c the
+ * SQLite backend.
  *
  * Transactions: hssd's core calls db_txn_begin() before a loop turn and
  * db_txn_commit() after it (group commit, see hss/app.h and the design note
  * in db.c); hss-ctl wraps each command in one transaction so nothing is
  * half-written. Every function returns 0 or a negative errno-style value:
- * -ENOENT not found, -EEXIST duplicate, -EINVAL bad value, -EIO SQLite
- * failure, -EPROTONOSUPPORT database schema newer than this program.
- * db_errmsg() gives the last SQLite message for logs. */
+ * -ENOENT not found, -EEXIST duplicate, -EINVAL bad value (or a statement
+ * bound wrongly: a bug, logged), -EIO backend failure, -EBUSY another
+ * writer holds the lock, -EPROTONOSUPPORT database schema newer than this
+ * program, -EMEDIUMTYPE not a database. db_errmsg() gives the last
+ * backend message for logs. */
 #ifndef HSS_DB_H
 #define HSS_DB_H
 
@@ -18,13 +28,19 @@
 
 struct db;
 
-/* The schema version this program writes (hss/schema.sql). */
-#define DB_SCHEMA_VERSION 3
+/* The schema version this program writes (every backend's schema has
+ * the same steps: hss/schema.sql for SQLite). */
+#define DB_SCHEMA_VERSION 4
 
-/* Opens (creating if needed) and upgrades the database at path; *out is
- * owned by the caller (db_close). On -EPROTONOSUPPORT the file was left
- * untouched. */
-int db_open(const char *path, struct db **out);
+/* Opens (creating if needed) and upgrades the store at `where` (a file
+ * path for SQLite); *out is owned by the caller (db_close). On
+ * -EPROTONOSUPPORT the store was left untouched. A new SQLite file and its
+ * -wal/-shm are created 0600 (the keys are in it). */
+int db_open(const char *where, struct db **out);
+/* The same with DB_OPEN_* flags: DB_OPEN_READONLY (db_driver.h) reads a
+ * store this user cannot write (hss-ctl list/show); nothing is upgraded
+ * and every write fails. */
+int db_open_mode(const char *where, unsigned flags, struct db **out);
 void db_close(struct db *db);
 /* The last error text of the connection (borrowed, valid until the next
  * call), or of the last failed db_open(). */
@@ -32,7 +48,8 @@ const char *db_errmsg(struct db *db);
 /* The message for a negative value returned by this module. */
 const char *db_strerror(int err);
 
-/* BEGIN IMMEDIATE / COMMIT (one fsync: synchronous=FULL in WAL). */
+/* A write transaction (SQLite: BEGIN IMMEDIATE, the write lock at once)
+ * / COMMIT (durable when it returns: one fsync). */
 int db_txn_begin(struct db *db);
 int db_txn_commit(struct db *db);
 int db_txn_rollback(struct db *db);
@@ -40,15 +57,17 @@ int db_txn_rollback(struct db *db);
  * right for hss-ctl). hssd lowers it: its whole loop waits with it. */
 void db_set_busy_timeout(struct db *db, int ms);
 
-/* The schema embedded in the program, split into its upgrade steps:
- * the SQL of step `version` (1..DB_SCHEMA_VERSION) in buf, for tests
- * that build an old database. 0, -ENOENT or -ENOSPC. */
-int db_schema_step(int version, char *buf, size_t bufsz);
-
-/* The underlying SQLite connection, for store modules that keep their
- * own statements (hss/db_apn.c). Borrowed; valid until db_close(). */
-struct sqlite3;
-struct sqlite3 *db_sqlite(struct db *db);
+/* The SQL of upgrade step `version` (1..DB_SCHEMA_VERSION) of a schema
+ * text (the backend's, e.g. db_schema_sqlite), for tests that build an old
+ * store. 0, -ENOENT or -ENOSPC. */
+int db_schema_step(const char *schema, int version, char *buf, size_t bufsz);
+/* The backend's name ("sqlite"). */
+const char *db_backend(const struct db *db);
+/* Inside a transaction begun with db_txn_begin. */
+bool db_in_txn(const struct db *db);
+/* A number that changes when another connection committed (the caches
+ * above the store compare it). */
+int db_data_version(struct db *db, int64_t *v);
 
 /* ---- Subscribers ---------------------------------------------------- */
 #define DB_IMSI_MAX 16      /* 15 digits + NUL */
@@ -118,9 +137,9 @@ int db_impu_by_uri(struct db *db, const char *uri, struct db_impu *out);
  * NULL. -ENOENT when the IMPU is unknown. */
 int db_ident_by_impu(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u);
 /* The MAR hot path (hss/cx.c): the IMPU and its subscriber, only what
- * authentication needs, from an in-memory cache that stays exact across
- * processes (PRAGMA data_version) and this connection's writes; one SQL
- * statement on a miss. Fills s: id, impi, keys, amf, sqn, has_password,
+ * authentication needs, from an in-memory cache (db_cache.c) that stays
+ * exact across processes (db_data_version) and this connection's writes;
+ * one db_auth_by_uri on a miss. Fills s: id, impi, keys, amf, sqn, has_password,
  * auth_scheme (imsi, op and the password text left empty: fetch with
  * db_sub_by_id for SIP Digest); u: id, sub_id, uri, state, scscf_name,
  * scscf_host (barred false, irs 0, ifc_xml NULL, scscf_realm empty).
@@ -135,28 +154,71 @@ int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg);
 int db_reg_set(struct db *db, int64_t impu_id, enum db_reg_state state, const char *name,
 	       const char *host, const char *realm);
 
-/* ---- RTR queue (hss-ctl rtr -> hssd) ---------------------------------- */
-struct db_rtr {
-	int64_t id;
+/* Changes an IMPU's barring, implicit set and iFC (ifc_xml NULL: none). */
+int db_impu_update(struct db *db, int64_t id, bool barred, int irs, const char *ifc_xml);
+/* Deletes an IMPU (and, cascading, its registration). */
+int db_impu_del(struct db *db, int64_t id);
+
+/* What the MAR needs of an IMPU and its subscriber in one row (the MAR
+ * cache, db_cache.c, fills itself from it). */
+struct db_auth {
+	int64_t sub_id, impu_id;
 	char impi[DB_ID_MAX];
-	char impu[DB_ID_MAX];      /* "" = every IMPU of the IMPI */
-	int reason_code;
-	char reason_info[DB_ID_MAX];
-	char state[8];             /* queued, sent, done, failed */
-	int attempts;
-	uint32_t hbh, e2e;
+	struct aka_keys keys;
+	uint8_t amf[AKA_AMF_LEN];
+	uint64_t sqn;
+	bool has_password;
+	char auth_scheme[DB_SCHEME_MAX];
+	enum db_reg_state state;
+	char scscf_name[DB_ID_MAX], scscf_host[DB_ID_MAX];
 };
-int db_rtr_add(struct db *db, const char *impi, const char *impu, int reason_code,
-	       const char *reason_info, int64_t *id);
-/* The oldest queued RTR. -ENOENT when none. */
-int db_rtr_next_queued(struct db *db, int64_t after_id, struct db_rtr *out);
-int db_rtr_mark_sent(struct db *db, int64_t id, const char *peer, uint32_t hbh, uint32_t e2e);
-/* attempts+1; state stays queued. */
-int db_rtr_retry(struct db *db, int64_t id);
-/* state done or failed with a result code (0 = none). */
-int db_rtr_finish(struct db *db, int64_t id, bool ok, uint32_t result);
-/* The sent RTR matching an answer's identifiers. */
-int db_rtr_by_ids(struct db *db, uint32_t hbh, uint32_t e2e, struct db_rtr *out);
-int db_rtr_get(struct db *db, int64_t id, struct db_rtr *out);
+int db_auth_by_uri(struct db *db, const char *uri, struct db_auth *out);
+
+/* ---- Charging information (TS 29.229 §6.3.19 Charging-Information) ---- */
+struct db_charging {
+	char ecf[2][DB_ID_MAX];    /* Primary/Secondary-Event-Charging-Function-Name */
+	char ccf[2][DB_ID_MAX];    /* Primary/Secondary-Charging-Collection-Function-Name */
+};
+/* All "" when none is provisioned. */
+int db_charging_get(struct db *db, int64_t sub_id, struct db_charging *out);
+/* Stores c; all four empty removes the subscriber's charging information. */
+int db_charging_set(struct db *db, int64_t sub_id, const struct db_charging *c);
+bool db_charging_empty(const struct db_charging *c);
+
+/* ---- Outbound request queue: HSS-initiated requests (out_queue.h) ----- */
+#define DB_KIND_MAX 4
+struct db_out {
+	int64_t id;
+	char kind[DB_KIND_MAX];    /* "RTR", "PPR", "CLR", "IDR" */
+	char user[DB_ID_MAX];      /* User-Name: IMPI (Cx) or IMSI (S6a) */
+	char impu[DB_ID_MAX];      /* RTR: the one Public-Identity; "" = all */
+	char host[DB_ID_MAX];      /* Destination-Host; "" = resolved when sent */
+	char realm[DB_ID_MAX];
+	int code;                  /* RTR Reason-Code, CLR Cancellation-Type, PPR what changed */
+	char info[DB_ID_MAX];      /* RTR Reason-Info */
+	char state[8];             /* queued, sent, done, failed */
+	int attempts;              /* ticks spent on it (not connected, sent) */
+	int sends;                 /* times it left */
+	uint32_t hbh, e2e;
+	uint32_t result;           /* of the answer; 0 = none */
+	int64_t updated;           /* unix time of the last change */
+};
+/* Queues r (kind, user, impu, host, realm, code, info); r->id is set. */
+int db_out_add(struct db *db, struct db_out *r);
+/* The oldest queued request with id > after_id; -ENOENT when none. */
+int db_out_next_queued(struct db *db, int64_t after_id, struct db_out *out);
+/* The oldest request sent at or before `before` (unix time) and still
+ * unanswered, with id > after_id; -ENOENT when none. */
+int db_out_next_unanswered(struct db *db, int64_t before, int64_t after_id, struct db_out *out);
+/* Sent to host/realm with these identifiers (attempts and sends + 1). */
+int db_out_mark_sent(struct db *db, int64_t id, const char *host, const char *realm,
+		     uint32_t hbh, uint32_t e2e);
+/* Back to queued for a later tick (attempts + 1). */
+int db_out_retry(struct db *db, int64_t id);
+/* Done or failed with a result code (0 = none). */
+int db_out_finish(struct db *db, int64_t id, bool ok, uint32_t result);
+/* The sent request an answer's identifiers match. */
+int db_out_by_ids(struct db *db, uint32_t hbh, uint32_t e2e, struct db_out *out);
+int db_out_get(struct db *db, int64_t id, struct db_out *out);
 
 #endif

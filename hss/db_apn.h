@@ -1,12 +1,12 @@
 /* The S6a part of the HSS store (hss/db_apn.c, schema step 3 in
  * hss/schema.sql): APN profiles and their assignment to subscribers,
- * per-subscriber EPS settings (MSISDN, UE-AMBR, access restrictions), the
- * serving MME, and the queue of HSS-initiated S6a requests (CLR, IDR).
+ * per-subscriber EPS settings (MSISDN, UE-AMBR, access restrictions) and
+ * the serving MME. The CLR/IDR requests go through the one outbound
+ * queue (db.h db_out_*, hss/out_queue.h).
  *
  * Same conventions as db.h: 0 or -errno (-ENOENT, -EEXIST, -EINVAL for a
  * value the schema refuses, -EIO), every call inside the caller's
- * transaction. Statements are prepared per call: none of this is on the
- * AIR hot path. */
+ * transaction; the statements are in db_stmt.h. */
 #ifndef HSS_DB_APN_H
 #define HSS_DB_APN_H
 
@@ -91,28 +91,5 @@ int db_eps_set_profile(struct db *db, int64_t sub_id, const struct db_eps *e);
 /* Records the serving MME (host "" clears it) and the purge flag. */
 int db_eps_set_mme(struct db *db, int64_t sub_id, const char *host, const char *realm,
 		   bool purged);
-
-/* ---- Queue of HSS-initiated S6a requests ---------------------------------- */
-struct db_s6a_req {
-	int64_t id;
-	char kind[4];               /* "CLR" or "IDR" */
-	char imsi[DB_IMSI_MAX];
-	char host[DB_ID_MAX];       /* "" = the serving MME when sent */
-	char realm[DB_ID_MAX];
-	int cancel_type;
-	char state[8];              /* queued, sent, done, failed */
-	int attempts;
-	uint32_t hbh, e2e;
-};
-int db_s6a_req_add(struct db *db, const char *kind, const char *imsi, const char *host,
-		   const char *realm, int cancel_type, int64_t *id);
-/* The oldest queued request with id > after_id; -ENOENT when none. */
-int db_s6a_req_next_queued(struct db *db, int64_t after_id, struct db_s6a_req *out);
-int db_s6a_req_mark_sent(struct db *db, int64_t id, const char *host, uint32_t hbh,
-			 uint32_t e2e);
-int db_s6a_req_retry(struct db *db, int64_t id);
-int db_s6a_req_finish(struct db *db, int64_t id, bool ok, uint32_t result);
-int db_s6a_req_by_ids(struct db *db, uint32_t hbh, uint32_t e2e, struct db_s6a_req *out);
-int db_s6a_req_get(struct db *db, int64_t id, struct db_s6a_req *out);
 
 #endif

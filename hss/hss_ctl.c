@@ -472,9 +472,9 @@ static int cmd_rtr(struct ctl *c, int argc, char **argv)
 	static const struct option opts[] = {{"reason", 1, 0, 'r'}, {"info", 1, 0, 'i'},
 					     {"help", 0, 0, 'h'}, {0}};
 	const char *key, *impu = NULL, *info = NULL;
+	struct db_out r = { .kind = "RTR" };
 	struct db_sub s;
 	struct db_impu u;
-	int64_t id;
 	int o, reason = 0, ret;
 
 	while ((o = next_opt(argc, argv, "h", opts, "rtr")) != -1) {
@@ -497,12 +497,16 @@ static int cmd_rtr(struct ctl *c, int argc, char **argv)
 	} else if (lookup(c, key, &s)) {
 		return db_txn_rollback(c->db), EXIT_CHECK_FAILED;
 	}
-	ret = db_rtr_add(c->db, s.impi, impu, reason, info, &id);
+	r.code = reason;
+	snprintf(r.user, sizeof(r.user), "%s", s.impi);
+	snprintf(r.impu, sizeof(r.impu), "%s", impu ? impu : "");
+	snprintf(r.info, sizeof(r.info), "%s", info ? info : "");
+	ret = db_out_add(c->db, &r);
 	if (ret)
 		return abort_txn(c, ret, db_errmsg(c->db));
 	if (commit(c))
 		return EXIT_CHECK_FAILED;
-	printf("queued RTR %lld for %s%s%s (hssd sends it within a second)\n", (long long)id,
+	printf("queued RTR %lld for %s%s%s (hssd sends it within a second)\n", (long long)r.id,
 	       s.impi, impu ? " " : "", impu ? impu : "");
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "out_queue.h"
 #include "util/log.h"
 
 #define V3 DIAM_VENDOR_3GPP
@@ -317,12 +318,16 @@ static int ulr_check(struct db *db, const struct db_sub *s, const struct ulr_req
 static int ulr_cancel_old(struct hss_ctx *ctx, const struct db_sub *s, const struct ulr_req *r,
 			  const struct db_eps *e)
 {
-	int type = r->flags & S6A_ULR_INITIAL_ATTACH ? S6A_CT_INITIAL_ATTACH : S6A_CT_MME_UPDATE;
+	struct db_out clr = { .kind = "CLR" };
 
 	if (!e->mme_host[0] || !strcasecmp(e->mme_host, r->host))
 		return 0;
 	LOGI(LOG_DIAM, "ULR %s from %s: cancelling %s", s->imsi, r->host, e->mme_host);
-	return s6a_out_queue(ctx, "CLR", s->imsi, e->mme_host, e->mme_realm, type);
+	clr.code = r->flags & S6A_ULR_INITIAL_ATTACH ? S6A_CT_INITIAL_ATTACH : S6A_CT_MME_UPDATE;
+	snprintf(clr.user, sizeof(clr.user), "%s", s->imsi);
+	snprintf(clr.host, sizeof(clr.host), "%s", e->mme_host);
+	snprintf(clr.realm, sizeof(clr.realm), "%s", e->mme_realm);
+	return hss_out_queue(ctx->db, ctx, &clr);
 }
 
 static int s6a_ulr(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w)
@@ -395,10 +400,10 @@ const struct hss_route s6a_routes[] = {
 	{0, 0, NULL, NULL},
 };
 
-static const uint32_t s6a_originates[] = { DIAM_CMD_CL, DIAM_CMD_ID, 0 };
+/* CLR and IDR (s6a_out.c), through the outbound queue. */
+static const struct hss_out_kind *const s6a_originates[] = { &s6a_out_clr, &s6a_out_idr, NULL };
 
 const struct hss_app s6a_app = {
 	.name = "S6a", .vendor_id = DIAM_VENDOR_3GPP, .app_id = DIAM_APP_S6A,
 	.routes = s6a_routes, .originates = s6a_originates,
-	.tick = s6a_tick, .on_answer = s6a_on_answer,
 };

@@ -1,7 +1,7 @@
 /* Internals shared by the S6a handlers (hss/s6a.c), the Subscription-Data
  * builder (hss/s6a_subdata.c) and the HSS-initiated CLR/IDR
- * (hss/s6a_out.c). The public seam is hss/app.h (s6a_routes, s6a_tick,
- * s6a_on_answer).
+ * (hss/s6a_out.c, kinds of the outbound queue: out_queue.h). The public
+ * seam is hss/app.h (s6a_app).
  *
  * Outcomes as in Cx (cx.h): 0 = DIAMETER_SUCCESS, or one of the negative
  * S6A_E_* values, mapped to the answer in s6a_put_result(). */
@@ -94,16 +94,9 @@ int s6a_tbcd_encode(const char *digits, uint8_t *out, size_t outsz);
 int s6a_put_subscription_data(struct diam_wr *w, struct db *db, const struct db_sub *s,
 			      const struct db_eps *e);
 
-/* Queues a request (CLR/IDR) and tries to send it at once; later attempts
- * come from s6a_tick(). */
-int s6a_out_queue(struct hss_ctx *ctx, const char *kind, const char *imsi, const char *host,
-		  const char *realm, int cancel_type);
-
-/* The S6a application (s6a.c): AIR, ULR, PUR; the tick sends queued
- * CLR/IDR, the answer hook closes them on CLA/IDA (s6a_out.c). */
+/* The S6a application (s6a.c): AIR, ULR, PUR; it originates CLR and IDR
+ * (s6a_out.c, through the outbound queue). */
 extern const struct hss_app s6a_app;
 extern const struct hss_route s6a_routes[];
-void s6a_tick(struct hss_ctx *ctx);
-void s6a_on_answer(struct hss_ctx *ctx, const struct diam_msg *ans);
 
 #endif

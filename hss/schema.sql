@@ -1,9 +1,9 @@
--- The HSS store schema (hss/db.c). One upgrade step per schema version:
+-- The HSS store schema for SQLite (hss/db_sqlite.c). One upgrade step per schema version:
 -- a fresh database runs every step in order, an old one runs the steps
 -- above its PRAGMA user_version. Each step runs in one transaction that
 -- also sets user_version, so an interrupted upgrade leaves the old
 -- version intact. Never edit a released step: append a new one.
--- Embedded into hss/schema_sql.c by hss/gen_schema_sql.sh
+-- Embedded into hss/schema_sql.c (db_schema_sqlite) by hss/gen_schema_sql.sh
 -- (test_db_schema checks the two agree).
 
 -- @version 1: subscribers, public identities, registration state
@@ -134,3 +134,49 @@ CREATE TABLE s6a_queue (
 	updated INTEGER NOT NULL
 );
 CREATE INDEX s6a_queue_by_state ON s6a_queue(state);
+
+-- @version 4: one queue for every HSS-initiated request (RTR, PPR, CLR,
+-- IDR; hss/out_queue.c sends, retries, matches answers, drops) in place
+-- of rtr_queue and s6a_queue, whose rows it takes over; the charging
+-- information of a subscriber (TS 29.229 6.3.19), sent in SAA and PPR.
+CREATE TABLE out_queue (
+	id INTEGER PRIMARY KEY,
+	kind TEXT NOT NULL CHECK (kind IN ('RTR', 'PPR', 'CLR', 'IDR')),
+	user_name TEXT NOT NULL,             -- User-Name: IMPI (Cx) or IMSI (S6a)
+	impu TEXT,                           -- RTR: the one Public-Identity; NULL: all
+	host TEXT,                           -- Destination-Host; NULL: resolved when sent
+	realm TEXT,
+	code INTEGER NOT NULL DEFAULT 0,     -- RTR Reason-Code, CLR Cancellation-Type, PPR parts
+	info TEXT,                           -- RTR Reason-Info
+	state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'done', 'failed')),
+	attempts INTEGER NOT NULL DEFAULT 0, -- ticks spent on it (peer not connected, sent)
+	sends INTEGER NOT NULL DEFAULT 0,    -- times it left
+	hbh INTEGER,
+	e2e INTEGER,
+	result INTEGER,                      -- Result-Code or Experimental-Result-Code
+	created INTEGER NOT NULL,
+	updated INTEGER NOT NULL
+);
+CREATE INDEX out_queue_by_state ON out_queue(state);
+CREATE INDEX out_queue_by_ids ON out_queue(hbh, e2e);
+INSERT INTO out_queue (kind, user_name, impu, host, code, info, state, attempts, sends, hbh,
+		       e2e, result, created, updated)
+	SELECT 'RTR', impi, impu, peer, reason_code, reason_info, state, attempts,
+	       CASE WHEN hbh IS NULL THEN 0 ELSE 1 END, hbh, e2e, result, created, updated
+	FROM rtr_queue ORDER BY id;
+INSERT INTO out_queue (kind, user_name, host, realm, code, state, attempts, sends, hbh, e2e,
+		       result, created, updated)
+	SELECT kind, imsi, host, realm, cancel_type, state, attempts,
+	       CASE WHEN hbh IS NULL THEN 0 ELSE 1 END, hbh, e2e, result, created, updated
+	FROM s6a_queue ORDER BY id;
+DROP TABLE rtr_queue;
+DROP TABLE s6a_queue;
+
+-- TS 29.229 6.3.19: Charging-Information; no row = none provisioned.
+CREATE TABLE charging_info (
+	subscriber_id INTEGER PRIMARY KEY REFERENCES subscriber(id) ON DELETE CASCADE,
+	ecf_primary TEXT,                    -- Primary-Event-Charging-Function-Name
+	ecf_secondary TEXT,
+	ccf_primary TEXT,                    -- Primary-Charging-Collection-Function-Name
+	ccf_secondary TEXT
+);

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "diameter/peer.h"
 #include "diameter/print.h"
+#include "out_queue.h"
 #include "util/log.h"
 
 #define MAX_EVENTS 64
@@ -107,15 +108,6 @@ static const struct hss_route *find_route(const struct hss_app *app, uint32_t co
 		if (r->cmd_code == code)
 			return r;
 	return NULL;
-}
-
-/* Is `code` one of the requests `app` originates (its answer is ours)? */
-static bool app_originates(const struct hss_app *app, uint32_t code)
-{
-	for (const uint32_t *c = app ? app->originates : NULL; c && *c; c++)
-		if (*c == code)
-			return true;
-	return false;
 }
 
 /* ---- Debug dumps -------------------------------------------------------- */
@@ -397,16 +389,13 @@ static void on_request(struct hss_server *s, struct pconn *pc, const struct diam
 	run_handler(s, pc, r, m, t0);
 }
 
-/* An answer to a request an application sent (RTR, CLR, IDR): back to
- * that application, inside the turn's transaction. */
+/* An answer to a request an application originates (RTR, PPR, CLR, IDR):
+ * to the outbound queue, inside the turn's transaction. */
 static void on_answer(struct hss_server *s, struct pconn *pc, const struct diam_msg *m)
 {
 	struct hss_ctx ctx = s->ctx;
-	const struct hss_app *app = find_app(m->hdr.app_id);
-	void (*hook)(struct hss_ctx *, const struct diam_msg *) =
-		app_originates(app, m->hdr.code) ? app->on_answer : NULL;
 
-	if (!hook) {
+	if (!hss_out_kind_of(m->hdr.app_id, m->hdr.code)) {
 		LOGD(LOG_DIAM, "answer cmd=%u app=%u from %s ignored", m->hdr.code, m->hdr.app_id,
 		     pc->peer.host);
 		return;
@@ -414,7 +403,7 @@ static void on_answer(struct hss_server *s, struct pconn *pc, const struct diam_
 	if (txn_begin(s) < 0)
 		return;
 	ctx.peer_host = pc->peer.host;
-	hook(&ctx, m);
+	hss_out_answer(&ctx, m);
 }
 
 static void process_input(struct hss_server *s, struct pconn *pc, uint64_t now_ms, uint64_t t0)
@@ -571,9 +560,7 @@ static void tick(struct hss_server *s, uint64_t now_ms)
 		if (!pc->dead && diam_peer_tick(&pc->peer, now_ms) == DIAM_PA_CLOSE)
 			pc->dead = true;
 	if (!s->stopping && txn_begin(s) == 0)
-		for (const struct hss_app *const *a = hss_apps; *a; a++)
-			if ((*a)->tick)
-				(*a)->tick(&ctx);
+		hss_out_tick(&ctx);
 }
 
 static void begin_stop(struct hss_server *s, uint64_t now_ms)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* A bounded text writer with a sticky overflow flag. */
 struct xw {
@@ -86,26 +87,89 @@ static int set_member(void *arg, const struct db_impu *u)
 	return 0;
 }
 
-int user_data_build(struct db *db, const struct db_sub *s, const struct db_impu *impu, char *buf,
-		    size_t cap, size_t *len)
+/* One <ServiceProfile> with the IMPUs of implicit set `irs`; the iFC of
+ * reg_uri first, else the first of the set. */
+static int service_profile(struct xw *x, struct db *db, const struct db_sub *s, int irs,
+			   const char *reg_uri)
 {
-	struct xw x = {buf, cap, 0, false};
-	struct set_walk w = {.x = &x, .irs = impu->irs, .reg_uri = impu->uri};
+	struct set_walk w = {.x = x, .irs = irs, .reg_uri = reg_uri};
 
-	if (cap)
-		buf[0] = '\0';
-	xw_raw(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-		   "<IMSSubscription>");
-	xw_elem(&x, "PrivateID", s->impi);
-	xw_raw(&x, "<ServiceProfile>");
+	xw_raw(x, "<ServiceProfile>");
 	if (db_impu_foreach(db, s->id, set_member, &w))
 		return -EIO;
 	/* iFC XML is provisioned by the operator (hss-ctl add-impu
 	 * --ifc-file) and inserted verbatim after the identities. */
-	xw_raw(&x, w.ifc);
-	xw_raw(&x, "</ServiceProfile></IMSSubscription>");
-	if (x.full || w.ifc_too_big)
+	xw_raw(x, w.ifc);
+	xw_raw(x, "</ServiceProfile>");
+	return w.ifc_too_big ? -ENOSPC : 0;
+}
+
+static void doc_begin(struct xw *x, const struct db_sub *s)
+{
+	if (x->cap)
+		x->buf[0] = '\0';
+	xw_raw(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+		  "<IMSSubscription>");
+	xw_elem(x, "PrivateID", s->impi);
+}
+
+static int doc_end(struct xw *x, int ret, size_t *len)
+{
+	xw_raw(x, "</IMSSubscription>");
+	if (!ret && x->full)
+		ret = -ENOSPC;
+	if (!ret)
+		*len = x->len;
+	return ret;
+}
+
+int user_data_build(struct db *db, const struct db_sub *s, const struct db_impu *impu, char *buf,
+		    size_t cap, size_t *len)
+{
+	struct xw x = {buf, cap, 0, false};
+
+	doc_begin(&x, s);
+	return doc_end(&x, service_profile(&x, db, s, impu->irs, impu->uri), len);
+}
+
+/* The implicit sets assigned to one S-CSCF, each with its first IMPU. */
+#define UD_MAX_SETS 16
+struct host_sets {
+	const char *host;
+	int irs[UD_MAX_SETS];
+	char uri[UD_MAX_SETS][DB_ID_MAX];
+	int n;
+};
+
+static int collect_sets(void *arg, const struct db_impu *u)
+{
+	struct host_sets *h = arg;
+
+	if (u->state == DB_REG_NOT_REGISTERED || strcasecmp(u->scscf_host, h->host))
+		return 0;
+	for (int i = 0; i < h->n; i++)
+		if (h->irs[i] == u->irs)
+			return 0;
+	if (h->n == UD_MAX_SETS)
 		return -ENOSPC;
-	*len = x.len;
+	h->irs[h->n] = u->irs;
+	snprintf(h->uri[h->n++], DB_ID_MAX, "%s", u->uri);
 	return 0;
+}
+
+int user_data_build_for_host(struct db *db, const struct db_sub *s, const char *host, char *buf,
+			     size_t cap, size_t *len)
+{
+	struct xw x = {buf, cap, 0, false};
+	struct host_sets h = {.host = host};
+	int ret = db_impu_foreach(db, s->id, collect_sets, &h);
+
+	if (ret)
+		return ret == -ENOSPC ? ret : -EIO;
+	if (!h.n)
+		return -ENOLINK;
+	doc_begin(&x, s);
+	for (int i = 0; i < h.n && !ret; i++)
+		ret = service_profile(&x, db, s, h.irs[i], h.uri[i]);
+	return doc_end(&x, ret, len);
 }

@@ -17,4 +17,11 @@
 int user_data_build(struct db *db, const struct db_sub *s, const struct db_impu *impu, char *buf,
 		    size_t cap, size_t *len);
 
+/* The profile an S-CSCF holds for the subscriber (PPR, TS 29.228 §6.1.7):
+ * one ServiceProfile per implicit set registered (or unregistered with
+ * services) at the S-CSCF whose Origin-Host is `host`. -ENOLINK when none
+ * is; otherwise as user_data_build. */
+int user_data_build_for_host(struct db *db, const struct db_sub *s, const char *host, char *buf,
+			     size_t cap, size_t *len);
+
 #endif

@@ -85,6 +85,10 @@
 #define AVP_CX_REASON_CODE 616u
 #define AVP_CX_REASON_INFO 617u
 #define AVP_CX_CHARGING_INFORMATION 618u
+#define AVP_CX_PRIMARY_ECF_NAME 619u   /* Primary-Event-Charging-Function-Name */
+#define AVP_CX_SECONDARY_ECF_NAME 620u /* Secondary-Event-Charging-Function-Name */
+#define AVP_CX_PRIMARY_CCF_NAME 621u   /* Primary-Charging-Collection-Function-Name */
+#define AVP_CX_SECONDARY_CCF_NAME 622u /* Secondary-Charging-Collection-Function-Name */
 #define AVP_CX_USER_AUTHORIZATION_TYPE 623u
 #define AVP_CX_USER_DATA_ALREADY_AVAILABLE 624u
 #define AVP_CX_CONFIDENTIALITY_KEY 625u

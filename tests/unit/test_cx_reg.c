@@ -279,7 +279,7 @@ static void test_lir_unregistered_service_and_barring(void **state)
 
 static void rta(struct hssf *f, const struct diam_msg *rtr, uint32_t result)
 {
-	hssf_answer(f, rtr, DIAM_APP_CX, result, SCSCF_HOST, REALM, cx_on_answer);
+	hssf_answer(f, rtr, DIAM_APP_CX, result, SCSCF_HOST, REALM);
 }
 
 static void test_rtr(void **state)
@@ -287,28 +287,31 @@ static void test_rtr(void **state)
 	struct hssf *f = *state;
 	struct diam_msg m;
 	struct diam_avp a, c;
-	struct db_rtr r;
+	struct db_out r, q1 = { .kind = "RTR", .user = A_IMPI, .info = "by hss-ctl" },
+		      q2 = { .kind = "RTR", .user = B_IMPI };
 	int64_t id, id2;
 	char s[256];
 	uint32_t v;
 
 	memset(&sent, 0, sizeof(sent));
 	sar(f, A_IMPI, A_IMPU, CX_SAT_REGISTRATION, 0, NULL);
-	assert_int_equal(db_rtr_add(f->db, A_IMPI, NULL, 0, "by hss-ctl", &id), 0);
-	assert_int_equal(db_rtr_add(f->db, B_IMPI, NULL, 0, NULL, &id2), 0);
+	assert_int_equal(db_out_add(f->db, &q1), 0);
+	assert_int_equal(db_out_add(f->db, &q2), 0);
+	id = q1.id;
+	id2 = q2.id;
 
 	/* Peer down: stays queued and is retried. */
 	sent.ret = -ENOTCONN;
-	cx_tick(&f->ctx);
-	assert_int_equal(db_rtr_get(f->db, id, &r), 0);
+	hss_out_tick(&f->ctx);
+	assert_int_equal(db_out_get(f->db, id, &r), 0);
 	assert_string_equal(r.state, "queued");
 	assert_int_equal(r.attempts, 1);
 	/* B has no S-CSCF: nothing to terminate, dropped. */
-	assert_int_equal(db_rtr_get(f->db, id2, &r), 0);
+	assert_int_equal(db_out_get(f->db, id2, &r), 0);
 	assert_string_equal(r.state, "failed");
 
 	sent.ret = 0;
-	cx_tick(&f->ctx);
+	hss_out_tick(&f->ctx);
 	assert_string_equal(sent.host, SCSCF_HOST);
 	assert_int_equal(diam_msg_parse(sent.buf, sent.len, &m), 0);
 	assert_int_equal(m.hdr.code, DIAM_CMD_RT);
@@ -326,15 +329,15 @@ static void test_rtr(void **state)
 	assert_int_equal(diam_avp_u32(&c, &v), 0);
 	assert_int_equal(v, 0);
 	assert_int_equal(diam_group_find(&a, AVP_CX_REASON_INFO, V3, &c), 0);
-	assert_int_equal(db_rtr_get(f->db, id, &r), 0);
+	assert_int_equal(db_out_get(f->db, id, &r), 0);
 	assert_string_equal(r.state, "sent");
 	/* Nothing more to send. */
 	sent.calls = 0;
-	cx_tick(&f->ctx);
+	hss_out_tick(&f->ctx);
 	assert_int_equal(sent.calls, 0);
 
 	rta(f, &m, 2001);
-	assert_int_equal(db_rtr_get(f->db, id, &r), 0);
+	assert_int_equal(db_out_get(f->db, id, &r), 0);
 	assert_string_equal(r.state, "done");
 	assert_int_equal(state_of(f, A_IMPU, NULL), DB_REG_NOT_REGISTERED);
 	assert_int_equal(state_of(f, A_TEL, NULL), DB_REG_NOT_REGISTERED);

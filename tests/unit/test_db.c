@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "db.h"
+#include "db_int.h"
 #include "test_db_util.h"
 #include "util/hex.h"
 
@@ -194,34 +195,112 @@ static void test_impus_and_registration(void **state)
 	assert_int_equal(db_sub_del(f->db, s.id), -ENOENT);
 }
 
-static void test_rtr_queue(void **state)
+static void test_out_queue(void **state)
 {
 	struct fx *f = *state;
-	struct db_rtr r;
-	int64_t id1, id2;
+	struct db_out r, a = { .kind = "RTR", .user = "one@ims.example", .info = "bye" },
+		      b = { .kind = "CLR", .user = "001010000000001", .impu = "sip:two@x",
+			    .host = "mme.example", .realm = "epc.example", .code = 3 };
 
-	assert_int_equal(db_rtr_next_queued(f->db, 0, &r), -ENOENT);
-	assert_int_equal(db_rtr_add(f->db, "one@ims.example", NULL, 0, "bye", &id1), 0);
-	assert_int_equal(db_rtr_add(f->db, "two@ims.example", "sip:two@x", 3, NULL, &id2), 0);
-	assert_int_equal(db_rtr_next_queued(f->db, 0, &r), 0);
-	assert_int_equal(r.id, id1);
+	assert_int_equal(db_out_next_queued(f->db, 0, &r), -ENOENT);
+	assert_int_equal(db_out_add(f->db, &a), 0);
+	assert_int_equal(db_out_add(f->db, &b), 0);
+	assert_int_equal(db_out_next_queued(f->db, 0, &r), 0);
+	assert_int_equal(r.id, a.id);
+	assert_string_equal(r.kind, "RTR");
 	assert_string_equal(r.impu, "");
-	assert_string_equal(r.reason_info, "bye");
-	assert_int_equal(db_rtr_retry(f->db, id1), 0);
-	assert_int_equal(db_rtr_mark_sent(f->db, id1, "scscf.example", 0x11, 0x22), 0);
-	assert_int_equal(db_rtr_next_queued(f->db, 0, &r), 0);
-	assert_int_equal(r.id, id2);
-	assert_int_equal(r.reason_code, 3);
-	assert_int_equal(db_rtr_next_queued(f->db, id2, &r), -ENOENT);
+	assert_string_equal(r.host, "");
+	assert_string_equal(r.info, "bye");
+	assert_int_equal(db_out_retry(f->db, a.id), 0);
+	assert_int_equal(db_out_mark_sent(f->db, a.id, "scscf.example", "ims.example", 0x11,
+					  0x22), 0);
+	assert_int_equal(db_out_next_queued(f->db, 0, &r), 0);
+	assert_int_equal(r.id, b.id);
+	assert_string_equal(r.kind, "CLR");
+	assert_string_equal(r.host, "mme.example");
+	assert_string_equal(r.realm, "epc.example");
+	assert_int_equal(r.code, 3);
+	assert_int_equal(db_out_next_queued(f->db, b.id, &r), -ENOENT);
 
-	assert_int_equal(db_rtr_by_ids(f->db, 0x11, 0x22, &r), 0);
-	assert_int_equal(r.id, id1);
+	assert_int_equal(db_out_by_ids(f->db, 0x11, 0x22, &r), 0);
+	assert_int_equal(r.id, a.id);
 	assert_int_equal(r.attempts, 2);
+	assert_int_equal(r.sends, 1);
+	assert_string_equal(r.host, "scscf.example");
 	assert_string_equal(r.state, "sent");
-	assert_int_equal(db_rtr_finish(f->db, id1, true, 2001), 0);
-	assert_int_equal(db_rtr_by_ids(f->db, 0x11, 0x22, &r), -ENOENT);
-	assert_int_equal(db_rtr_get(f->db, id1, &r), 0);
+	/* unanswered: sent at or before a time */
+	assert_int_equal(db_out_next_unanswered(f->db, r.updated - 1, 0, &r), -ENOENT);
+	assert_int_equal(db_out_next_unanswered(f->db, r.updated, 0, &r), 0);
+	assert_int_equal(r.id, a.id);
+	assert_int_equal(db_out_finish(f->db, a.id, true, 2001), 0);
+	assert_int_equal(db_out_by_ids(f->db, 0x11, 0x22, &r), -ENOENT);
+	assert_int_equal(db_out_get(f->db, a.id, &r), 0);
 	assert_string_equal(r.state, "done");
+	assert_int_equal(r.result, 2001);
+	/* the table refuses a kind nobody sends */
+	a = (struct db_out){ .kind = "XYZ", .user = "x" };
+	assert_int_equal(db_out_add(f->db, &a), -EINVAL);
+}
+
+/* A bind naming a parameter the statement does not have, or a parameter
+ * left unbound, fails the run loudly instead of binding NULL. */
+static void test_misspelt_parameter(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s;
+	struct db_q *q;
+
+	q = db_q(f->db, DB_SUB_BY_IMPI);
+	db_bind_text(q, "$imp", "one@ims.example");
+	assert_int_equal(db_row(q, "test"), -EINVAL);
+	assert_non_null(strstr(db_errmsg(f->db), "SUB_BY_IMPI has no parameter $imp"));
+	db_q_done(q);
+	q = db_q(f->db, DB_SUB_SET_SQN);
+	db_bind_i64(q, "$sqn", 5);
+	assert_int_equal(db_row(q, "test"), -EINVAL);
+	assert_non_null(strstr(db_errmsg(f->db), "SUB_SET_SQN: parameter 2 left unbound"));
+	db_q_done(q);
+	/* the statements still work afterwards */
+	make_sub(&s, "001010000000001", "one@ims.example");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_sub_set_sqn(f->db, s.id, 0x77), 0);
+	assert_int_equal(db_sub_by_impi(f->db, "one@ims.example", &s), 0);
+	assert_int_equal(s.sqn, 0x77);
+}
+
+static void test_charging_and_impu_changes(void **state)
+{
+	struct fx *f = *state;
+	struct db_charging c = {0}, r;
+	struct db_sub s;
+	struct db_impu u;
+	int64_t id;
+
+	make_sub(&s, "001010000000001", "one@ims.example");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_charging_get(f->db, s.id, &r), 0);
+	assert_true(db_charging_empty(&r));
+	snprintf(c.ecf[0], sizeof(c.ecf[0]), "aaa://ecf.ims.example");
+	snprintf(c.ccf[1], sizeof(c.ccf[1]), "aaa://ccf2.ims.example");
+	assert_int_equal(db_charging_set(f->db, s.id, &c), 0);
+	assert_int_equal(db_charging_get(f->db, s.id, &r), 0);
+	assert_string_equal(r.ecf[0], "aaa://ecf.ims.example");
+	assert_string_equal(r.ecf[1], "");
+	assert_string_equal(r.ccf[1], "aaa://ccf2.ims.example");
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(db_charging_set(f->db, s.id, &c), 0);
+	assert_int_equal(db_charging_get(f->db, s.id, &r), 0);
+	assert_true(db_charging_empty(&r));
+
+	assert_int_equal(db_impu_add(f->db, s.id, "sip:one@ims.example", false, 1, NULL, &id), 0);
+	assert_int_equal(db_impu_update(f->db, id, true, 2, "<InitialFilterCriteria/>"), 0);
+	assert_int_equal(db_impu_by_uri(f->db, "sip:one@ims.example", &u), 0);
+	assert_true(u.barred);
+	assert_int_equal(u.irs, 2);
+	assert_int_equal(db_impu_del(f->db, id), 0);
+	assert_int_equal(db_impu_by_uri(f->db, "sip:one@ims.example", &u), -ENOENT);
+	assert_int_equal(db_impu_del(f->db, id), -ENOENT);
+	assert_int_equal(db_impu_update(f->db, id, false, 1, NULL), -ENOENT);
 }
 
 static void test_rollback_and_durability(void **state)
@@ -274,7 +353,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sqn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_impus_and_registration, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rtr_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_misspelt_parameter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_charging_and_impu_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_and_durability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreach_order, setup, teardown),
 	};

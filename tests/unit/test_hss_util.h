@@ -19,6 +19,7 @@
 #include "app.h"
 #include "db.h"
 #include "diameter/print.h"
+#include "out_queue.h"
 #include "test_db_util.h"
 #include "util/hex.h"
 
@@ -165,9 +166,10 @@ static inline void hssf_assert_result(const struct diam_msg *m, bool exp, uint32
 
 /* The peer's answer to an HSS-initiated request (RTA, CLA, IDA), fed to
  * the interface's on_answer. */
+/* The answer a peer gives to an HSS-initiated request, handed to the
+ * outbound queue as the core does (hss_out_answer). */
 static inline void hssf_answer(struct hssf *f, const struct diam_msg *req, uint32_t app,
-			       uint32_t result, const char *origin, const char *realm,
-			       void (*on_answer)(struct hss_ctx *, const struct diam_msg *))
+			       uint32_t result, const char *origin, const char *realm)
 {
 	uint8_t buf[1024];
 	struct diam_wr w;
@@ -184,7 +186,7 @@ static inline void hssf_answer(struct hssf *f, const struct diam_msg *req, uint3
 	n = diam_wr_finish(&w);
 	assert_true(n > 0);
 	assert_int_equal(diam_msg_parse(buf, (size_t)n, &m), 0);
-	on_answer(&f->ctx, &m);
+	assert_true(hss_out_answer(&f->ctx, &m));
 }
 
 #ifdef HSSF_CAPTURE_SENT

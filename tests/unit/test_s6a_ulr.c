@@ -171,7 +171,7 @@ static void answer_to(struct hssf *f, const uint8_t *req, size_t len, uint32_t r
 	struct diam_msg rq;
 
 	assert_int_equal(diam_msg_parse(req, len, &rq), 0);
-	hssf_answer(f, &rq, DIAM_APP_S6A, result, MME1, EPC_REALM, s6a_on_answer);
+	hssf_answer(f, &rq, DIAM_APP_S6A, result, MME1, EPC_REALM);
 }
 
 /* §5.2.1.1.3: a ULR from MME2 while MME1 is registered sends MME1 a CLR
@@ -180,7 +180,7 @@ static void test_ulr_new_mme_cancels_old(void **state)
 {
 	struct hssf *f = *state;
 	struct diam_msg m;
-	struct db_s6a_req r;
+	struct db_out r;
 	struct db_eps e;
 	struct diam_avp all = {0};
 
@@ -205,10 +205,10 @@ static void test_ulr_new_mme_cancels_old(void **state)
 	assert_int_equal(db_eps_get(f->db, f->demo_id, &e), 0);
 	assert_string_equal(e.mme_host, MME2);
 
-	assert_int_equal(db_s6a_req_by_ids(f->db, m.hdr.hbh, m.hdr.e2e, &r), 0);
+	assert_int_equal(db_out_by_ids(f->db, m.hdr.hbh, m.hdr.e2e, &r), 0);
 	assert_string_equal(r.state, "sent");
 	answer_to(f, sent.buf, sent.len, DIAM_SUCCESS);
-	assert_int_equal(db_s6a_req_get(f->db, r.id, &r), 0);
+	assert_int_equal(db_out_get(f->db, r.id, &r), 0);
 	assert_string_equal(r.state, "done");
 
 	/* Back to MME1 with the Initial-Attach-Indicator: INITIAL_ATTACH_PROCEDURE. */
@@ -221,27 +221,27 @@ static void test_ulr_new_mme_cancels_old(void **state)
 	assert_int_equal(s6_group_u32(&all, AVP_S6A_CANCELLATION_TYPE, V3), S6A_CT_INITIAL_ATTACH);
 }
 
-/* The old MME not connected: the CLR stays queued and s6a_tick() sends it
+/* The old MME not connected: the CLR stays queued and the tick sends it
  * once the peer is back. */
 static void test_clr_retried_by_tick(void **state)
 {
 	struct hssf *f = *state;
-	struct db_s6a_req r;
+	struct db_out r;
 
 	memset(&sent, 0, sizeof(sent));
 	ulr(f, MME1, DEMO_IMSI, S6A_ULR_S6A_INDICATOR);
 	sent.ret = -ENOTCONN;
 	ulr(f, MME2, DEMO_IMSI, S6A_ULR_S6A_INDICATOR);
 	s6_assert_result(&f->msg, false, DIAM_SUCCESS);
-	assert_int_equal(db_s6a_req_next_queued(f->db, 0, &r), 0);
+	assert_int_equal(db_out_next_queued(f->db, 0, &r), 0);
 	assert_string_equal(r.kind, "CLR");
 	assert_int_equal(r.attempts, 1);
 	sent.ret = 0;
-	s6a_tick(&f->ctx);
+	hss_out_tick(&f->ctx);
 	assert_string_equal(sent.host, MME1);
-	assert_int_equal(db_s6a_req_get(f->db, r.id, &r), 0);
+	assert_int_equal(db_out_get(f->db, r.id, &r), 0);
 	assert_string_equal(r.state, "sent");
-	assert_int_equal(db_s6a_req_next_queued(f->db, 0, &r), -ENOENT);
+	assert_int_equal(db_out_next_queued(f->db, 0, &r), -ENOENT);
 }
 
 static void test_pur(void **state)
@@ -280,22 +280,25 @@ static void test_pur(void **state)
 static void test_idr(void **state)
 {
 	struct hssf *f = *state;
-	struct db_s6a_req r;
+	struct db_out r;
 	struct diam_msg m;
 	struct diam_avp all = {0};
+	struct db_out idr = { .kind = "IDR", .user = DEMO_IMSI };
 	int64_t id;
 
 	memset(&sent, 0, sizeof(sent));
 	/* no MME yet: the IDR is dropped as failed */
-	assert_int_equal(db_s6a_req_add(f->db, "IDR", DEMO_IMSI, NULL, NULL, 0, &id), 0);
-	s6a_tick(&f->ctx);
+	assert_int_equal(db_out_add(f->db, &idr), 0);
+	id = idr.id;
+	hss_out_tick(&f->ctx);
 	assert_int_equal(sent.calls, 0);
-	assert_int_equal(db_s6a_req_get(f->db, id, &r), 0);
+	assert_int_equal(db_out_get(f->db, id, &r), 0);
 	assert_string_equal(r.state, "failed");
 
 	ulr(f, MME1, DEMO_IMSI, S6A_ULR_S6A_INDICATOR);
-	assert_int_equal(db_s6a_req_add(f->db, "IDR", DEMO_IMSI, NULL, NULL, 0, &id), 0);
-	s6a_tick(&f->ctx);
+	assert_int_equal(db_out_add(f->db, &idr), 0);
+	id = idr.id;
+	hss_out_tick(&f->ctx);
 	assert_int_equal(sent.calls, 1);
 	assert_string_equal(sent.host, MME1);
 	assert_int_equal(diam_msg_parse(sent.buf, sent.len, &m), 0);
@@ -306,7 +309,7 @@ static void test_idr(void **state)
 	str_in(&all, AVP_USER_NAME, 0, DEMO_IMSI);
 	check_subscription_data(&m);
 	answer_to(f, sent.buf, sent.len, DIAM_SUCCESS);
-	assert_int_equal(db_s6a_req_get(f->db, id, &r), 0);
+	assert_int_equal(db_out_get(f->db, id, &r), 0);
 	assert_string_equal(r.state, "done");
 }
 

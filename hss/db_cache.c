@@ -1,0 +1,251 @@
+/* The MAR cache behind db_ident_auth (db.h), above the store API: it reads
+ * through db_auth_by_uri() and db_data_version(), so it serves any
+ * backend the same way.
+ *
+ * What a MAR reads (identity, keys, registration's S-CSCF, SQN) is kept in
+ * memory so the hot path runs one SQL statement (the SQN UPDATE) instead
+ * of a three-table join. The store stays the single truth:
+ *  - another connection's commit (hss-ctl) changes db_data_version(); it
+ *    is read once per transaction (the write lock is held from
+ *    db_txn_begin, so nobody else commits until our COMMIT) or per lookup
+ *    outside one, and a change drops everything;
+ *  - this connection's own writes reach the cache through the store's
+ *    hooks (db_int.h): the SQN and registration setters update/drop their
+ *    slot after the statement succeeded; every other write, any failure
+ *    and any rollback (also one the backend does by itself) drop all.
+ * The SQN kept is the one written in the open transaction; a vector still
+ * leaves only after its COMMIT (group commit, app.h). Three direct-mapped
+ * tables: IMPU URI -> identity (2-way by hash), registration by IMPU id,
+ * SQN by subscriber id (ids are dense: consecutive ids never collide).
+ * Entries are valid while their generation equals the cache's. */
+#include "db_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MC_SLOTS 8192u /* per table; ~10 MB at most, touched as used */
+
+struct mc_ident {
+	uint64_t gen;
+	uint32_t hash;
+	bool recent; /* the more recently used way of its set */
+	bool has_password;
+	int64_t sub_id, impu_id;
+	struct aka_keys keys;
+	uint8_t amf[AKA_AMF_LEN];
+	char uri[DB_ID_MAX];
+	char impi[DB_ID_MAX];
+	char auth_scheme[DB_SCHEME_MAX];
+};
+
+struct mc_reg {
+	uint64_t gen;
+	int64_t impu_id;
+	enum db_reg_state state;
+	char name[DB_ID_MAX], host[DB_ID_MAX];
+};
+
+struct mc_sqn {
+	uint64_t gen;
+	int64_t sub_id;
+	uint64_t sqn;
+};
+
+struct mar_cache {
+	uint64_t gen;
+	int64_t data_version;
+	bool checked; /* data_version read in this transaction */
+	struct mc_ident ident[MC_SLOTS];
+	struct mc_reg reg[MC_SLOTS];
+	struct mc_sqn sqn[MC_SLOTS];
+};
+
+static size_t mc_slot(int64_t id)
+{
+	return (size_t)((uint64_t)id & (MC_SLOTS - 1));
+}
+
+/* ---- hooks from the store (db_int.h) ------------------------------------ */
+void db_cache_drop(struct db *db)
+{
+	if (db->mc)
+		db->mc->gen++;
+}
+
+void db_cache_txn_edge(struct db *db)
+{
+	if (db->mc)
+		db->mc->checked = false;
+}
+
+void db_cache_sqn_written(struct db *db, int64_t sub_id, uint64_t sqn)
+{
+	struct mar_cache *c = db->mc;
+
+	if (c)
+		c->sqn[mc_slot(sub_id)] = (struct mc_sqn){ c->gen, sub_id, sqn };
+}
+
+void db_cache_reg_written(struct db *db, int64_t impu_id)
+{
+	if (db->mc)
+		db->mc->reg[mc_slot(impu_id)].gen = 0;
+}
+
+void db_cache_free(struct db *db)
+{
+	if (!db->mc)
+		return;
+	/* K and OPc: do not leave them in freed memory. */
+	explicit_bzero(db->mc->ident, sizeof(db->mc->ident));
+	free(db->mc);
+	db->mc = NULL;
+}
+
+/* ---- lookups ---------------------------------------------------------------- */
+static uint32_t mc_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+/* Drops the cache if another connection committed since it was filled.
+ * calloc'ed on first use: pages are touched only as slots fill. */
+static int mc_check(struct db *db)
+{
+	struct mar_cache *c = db->mc;
+	bool in_txn = db_in_txn(db);
+	int64_t v;
+	int ret;
+
+	if (!c) {
+		c = db->mc = calloc(1, sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		c->gen = 1;
+		c->data_version = -1; /* first check drops nothing real */
+	}
+	if (c->checked && in_txn)
+		return 0;
+	ret = db_data_version(db, &v);
+	if (ret)
+		return ret;
+	if (v != c->data_version)
+		c->gen++;
+	c->data_version = v;
+	c->checked = in_txn;
+	return 0;
+}
+
+/* The way of uri's set holding it, else NULL; *victim = the way to fill. */
+static struct mc_ident *mc_ident_find(struct mar_cache *c, const char *uri, uint32_t h,
+				      struct mc_ident **victim)
+{
+	struct mc_ident *set = &c->ident[(h & (MC_SLOTS - 1)) & ~1u];
+
+	for (int w = 0; w < 2; w++)
+		if (set[w].gen == c->gen && set[w].hash == h && !strcmp(set[w].uri, uri)) {
+			set[w].recent = true;
+			set[!w].recent = false;
+			return &set[w];
+		}
+	*victim = set[0].gen != c->gen ? &set[0] : set[1].gen != c->gen ? &set[1]
+		  : set[0].recent ? &set[1] : &set[0];
+	return NULL;
+}
+
+/* One db_auth_by_uri row into the three tables. */
+static int mc_fill(struct db *db, const char *uri, uint32_t h, struct mc_ident *e)
+{
+	struct mar_cache *c = db->mc;
+	struct db_auth a;
+	struct mc_reg *r;
+	int ret = db_auth_by_uri(db, uri, &a);
+
+	e->gen = 0;
+	if (ret)
+		return ret;
+	db_cache_sqn_written(db, a.sub_id, a.sqn);
+	e->sub_id = a.sub_id;
+	e->impu_id = a.impu_id;
+	e->keys = a.keys;
+	memcpy(e->amf, a.amf, AKA_AMF_LEN);
+	e->has_password = a.has_password;
+	memcpy(e->impi, a.impi, sizeof(e->impi));
+	memcpy(e->auth_scheme, a.auth_scheme, sizeof(e->auth_scheme));
+	snprintf(e->uri, sizeof(e->uri), "%s", uri);
+	r = &c->reg[mc_slot(a.impu_id)];
+	r->impu_id = a.impu_id;
+	r->state = a.state;
+	memcpy(r->name, a.scscf_name, sizeof(r->name));
+	memcpy(r->host, a.scscf_host, sizeof(r->host));
+	r->gen = c->gen;
+	e->hash = h;
+	e->gen = c->gen;
+	explicit_bzero(&a.keys, sizeof(a.keys));
+	return 0;
+}
+
+/* Only the fields db.h promises; the rest empty, not stale. */
+static void mc_copy_out(const struct mc_ident *e, const struct mc_reg *r, const struct mc_sqn *q,
+			struct db_sub *s, struct db_impu *u)
+{
+	s->id = e->sub_id;
+	s->imsi[0] = '\0';
+	memcpy(s->impi, e->impi, strlen(e->impi) + 1);
+	s->keys = e->keys;
+	s->has_op = false;
+	memcpy(s->amf, e->amf, AKA_AMF_LEN);
+	s->sqn = q->sqn;
+	s->has_password = e->has_password;
+	s->password[0] = '\0';
+	memcpy(s->auth_scheme, e->auth_scheme, sizeof(s->auth_scheme));
+	u->id = e->impu_id;
+	u->sub_id = e->sub_id;
+	memcpy(u->uri, e->uri, strlen(e->uri) + 1);
+	u->barred = false;
+	u->irs = 0;
+	u->ifc_xml = NULL;
+	u->state = r->state;
+	memcpy(u->scscf_name, r->name, strlen(r->name) + 1);
+	memcpy(u->scscf_host, r->host, strlen(r->host) + 1);
+	u->scscf_realm[0] = '\0';
+}
+
+int db_ident_auth(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u)
+{
+	struct mar_cache *c;
+	struct mc_ident *e, *victim = NULL;
+	const struct mc_reg *r;
+	const struct mc_sqn *q;
+	uint32_t h;
+	int ret;
+
+	if (strlen(uri) >= DB_ID_MAX) /* never stored (DB_ID_MAX bounds writers) */
+		return db_ident_by_impu(db, uri, s, u);
+	ret = mc_check(db);
+	if (ret)
+		return ret;
+	c = db->mc;
+	h = mc_hash(uri);
+	e = mc_ident_find(c, uri, h, &victim);
+	r = e ? &c->reg[mc_slot(e->impu_id)] : NULL;
+	q = e ? &c->sqn[mc_slot(e->sub_id)] : NULL;
+	if (!e || r->gen != c->gen || r->impu_id != e->impu_id || q->gen != c->gen ||
+	    q->sub_id != e->sub_id) {
+		if (!e)
+			e = victim;
+		ret = mc_fill(db, uri, h, e);
+		if (ret)
+			return ret;
+		r = &c->reg[mc_slot(e->impu_id)];
+		q = &c->sqn[mc_slot(e->sub_id)];
+	}
+	mc_copy_out(e, r, q, s, u);
+	return 0;
+}

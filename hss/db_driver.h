@@ -1,0 +1,97 @@
+/* What a store backend provides to the store (hss/db.c): a connection,
+ * statements with named $parameters, typed binds and columns, schema
+ * versions, and a change counter for the caches above the store.
+ *
+ * The store's SQL (hss/db_stmt.h) and the concern files (db_sub.c,
+ * db_impu.c, db_queue.c, db_apn.c …) are written once against this
+ * interface; a backend is one driver file plus its schema:
+ *
+ *   SQLite      db_sqlite.c   schema.sql     the default: a file path
+ *
+ * A new backend = a new driver file + schema file + one line in
+ * db.c's `drivers[]` (docs/HACKING.md "A new store backend").
+ *
+ * Conventions: every int function returns 0 or a negative errno value
+ * (-EEXIST unique constraint, -EINVAL other constraint, -EBUSY locked,
+ * -EIO anything else; the text through errmsg()). Statement handles and
+ * the column pointers they return are owned by the driver: a column
+ * pointer is valid until the next step or reset of its statement. */
+#ifndef HSS_DB_DRIVER_H
+#define HSS_DB_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db_conn;   /* one backend connection */
+struct db_handle; /* one prepared statement of that connection */
+
+/* db_open() flags */
+#define DB_OPEN_READONLY 1u
+
+struct db_driver {
+	const char *name;   /* "sqlite" */
+	/* The backend's schema: "-- @version N" steps (hss/schema.sql). */
+	const char *schema_sql;
+	/* True when `where` (the --db value) is for this driver. The last
+	 * driver of db.c's table takes whatever the others did not claim. */
+	bool (*claims)(const char *where);
+
+	/* Connects; err gets a one-line reason naming the cause ("no such
+	 * directory", "not a database"). */
+	int (*open)(const char *where, unsigned flags, struct db_conn **out, char *err,
+		    size_t errsz);
+	void (*close)(struct db_conn *c);
+	/* SQL without parameters (schema steps; a step may hold several
+	 * statements). */
+	int (*exec)(struct db_conn *c, const char *sql);
+	const char *(*errmsg)(struct db_conn *c);
+
+	/* Write transactions. SQLite takes the write lock at BEGIN, so two
+	 * writers queue instead of failing at their first write. */
+	int (*begin)(struct db_conn *c);
+	int (*commit)(struct db_conn *c);
+	int (*rollback)(struct db_conn *c);
+	bool (*in_txn)(struct db_conn *c);
+	/* Called whenever a transaction of this connection is rolled back,
+	 * also when the backend does it by itself after an error. */
+	void (*on_rollback)(struct db_conn *c, void (*fn)(void *arg), void *arg);
+	/* How long a writer waits for another's lock. */
+	void (*set_busy_timeout)(struct db_conn *c, int ms);
+
+	/* The schema version of the store (0 = empty) and setting it inside
+	 * an upgrade step's transaction. */
+	int (*schema_version)(struct db_conn *c, int *v);
+	int (*set_schema_version)(struct db_conn *c, int v);
+	/* Read-write opens, after the version check and before the upgrade
+	 * steps: the backend's session settings (SQLite: WAL, sync, keys). */
+	int (*init_rw)(struct db_conn *c);
+	/* A number that changes when another connection commits (caches
+	 * above the store drop what they hold when it does). */
+	int (*data_version)(struct db_conn *c, int64_t *v);
+
+	/* Statements. SQL names parameters "$name"; param_index gives its
+	 * 1-based position, 0 when the statement has none by that name. */
+	int (*prepare)(struct db_conn *c, const char *sql, struct db_handle **out);
+	void (*finalize)(struct db_handle *h);
+	int (*param_count)(struct db_handle *h);
+	int (*param_index)(struct db_handle *h, const char *name);
+	void (*bind_null)(struct db_handle *h, int i);
+	void (*bind_i64)(struct db_handle *h, int i, int64_t v);
+	void (*bind_text)(struct db_handle *h, int i, const char *v); /* borrowed until reset */
+	void (*bind_blob)(struct db_handle *h, int i, const void *v, size_t len);
+	/* 1 a row is ready, 0 done, < 0 error. */
+	int (*step)(struct db_conn *c, struct db_handle *h);
+	/* Ends the run and clears the bindings. */
+	void (*reset)(struct db_handle *h);
+	bool (*col_null)(struct db_handle *h, int col);
+	int64_t (*col_i64)(struct db_handle *h, int col);
+	const char *(*col_text)(struct db_handle *h, int col, size_t *len); /* NULL for NULL */
+	const void *(*col_blob)(struct db_handle *h, int col, size_t *len);
+	/* Rows changed by the statement's last run. */
+	int64_t (*changes)(struct db_conn *c, struct db_handle *h);
+};
+
+extern const struct db_driver db_driver_sqlite;
+
+#endif

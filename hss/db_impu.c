@@ -1,0 +1,173 @@
+/* Public identities and their registration state (db.h). */
+#include "db_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *db_reg_state_name(enum db_reg_state s)
+{
+	switch (s) {
+	case DB_REG_NOT_REGISTERED: return "not-registered";
+	case DB_REG_REGISTERED: return "registered";
+	case DB_REG_UNREGISTERED: return "unregistered";
+	}
+	return "?";
+}
+
+/* DB_IMPU_SEL columns starting at column b; ifc_xml borrowed from q. */
+static void row_to_impu(struct db_q *q, int b, struct db_impu *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = db_col_i64(q, b);
+	u->sub_id = db_col_i64(q, b + 1);
+	db_col_text(q, b + 2, u->uri, sizeof(u->uri));
+	u->barred = db_col_i64(q, b + 3) != 0;
+	u->irs = (int)db_col_i64(q, b + 4);
+	u->ifc_xml = db_col_str(q, b + 5);
+	u->state = (enum db_reg_state)db_col_i64(q, b + 6);
+	db_col_text(q, b + 7, u->scscf_name, sizeof(u->scscf_name));
+	db_col_text(q, b + 8, u->scscf_host, sizeof(u->scscf_host));
+	db_col_text(q, b + 9, u->scscf_realm, sizeof(u->scscf_realm));
+}
+
+int db_impu_add(struct db *db, int64_t sub_id, const char *uri, bool barred, int irs,
+		const char *ifc_xml, int64_t *id)
+{
+	struct db_q *q = db_q(db, DB_IMPU_INSERT);
+	int64_t new_id = 0;
+	int ret;
+
+	db_bind_i64(q, "$sub", sub_id);
+	db_bind_text(q, "$uri", uri);
+	db_bind_i64(q, "$barred", barred);
+	db_bind_i64(q, "$irs", irs);
+	db_bind_text(q, "$ifc", ifc_xml);
+	db_cache_drop(db);
+	ret = db_q_exec(q, "insert IMPU", &new_id);
+	if (!ret && id)
+		*id = new_id;
+	return ret;
+}
+
+int db_impu_update(struct db *db, int64_t id, bool barred, int irs, const char *ifc_xml)
+{
+	struct db_q *q = db_q(db, DB_IMPU_UPDATE);
+
+	db_bind_i64(q, "$barred", barred);
+	db_bind_i64(q, "$irs", irs);
+	db_bind_text(q, "$ifc", ifc_xml);
+	db_bind_i64(q, "$id", id);
+	db_cache_drop(db);
+	return db_q_change(q, "update IMPU");
+}
+
+int db_impu_del(struct db *db, int64_t id)
+{
+	struct db_q *q = db_q(db, DB_IMPU_DEL);
+
+	db_bind_i64(q, "$id", id);
+	db_cache_drop(db);
+	return db_q_change(q, "delete IMPU");
+}
+
+static int fill_impu(struct db_q *q, void *out)
+{
+	row_to_impu(q, 0, out);
+	((struct db_impu *)out)->ifc_xml = NULL; /* would dangle after the reset */
+	return 0;
+}
+
+int db_impu_by_uri(struct db *db, const char *uri, struct db_impu *out)
+{
+	struct db_q *q = db_q(db, DB_IMPU_BY_URI);
+
+	db_bind_text(q, "$uri", uri);
+	return db_q_one(q, fill_impu, out, "IMPU lookup");
+}
+
+struct ident {
+	struct db_sub *s;
+	struct db_impu *u;
+};
+
+static int fill_ident(struct db_q *q, void *out)
+{
+	struct ident *x = out;
+	int ret = db_row_to_sub(q, x->s);
+
+	row_to_impu(q, DB_SUB_NCOLS, x->u);
+	x->u->ifc_xml = NULL;
+	return ret;
+}
+
+int db_ident_by_impu(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u)
+{
+	struct db_q *q = db_q(db, DB_IDENT_BY_URI);
+	struct ident x = {s, u};
+
+	db_bind_text(q, "$uri", uri);
+	return db_q_one(q, fill_ident, &x, "identity lookup");
+}
+
+static int fill_auth(struct db_q *q, void *out)
+{
+	struct db_auth *a = out;
+
+	a->sub_id = db_col_i64(q, 0);
+	db_col_text(q, 1, a->impi, sizeof(a->impi));
+	if (db_row_keys(q, 2, &a->keys, a->amf, -1))
+		return -EIO;
+	a->sqn = (uint64_t)db_col_i64(q, 6);
+	a->keys.res_len = (size_t)db_col_i64(q, 7);
+	a->has_password = db_col_i64(q, 8) != 0;
+	db_col_text(q, 9, a->auth_scheme, sizeof(a->auth_scheme));
+	a->impu_id = db_col_i64(q, 10);
+	a->state = (enum db_reg_state)db_col_i64(q, 11);
+	db_col_text(q, 12, a->scscf_name, sizeof(a->scscf_name));
+	db_col_text(q, 13, a->scscf_host, sizeof(a->scscf_host));
+	return 0;
+}
+
+int db_auth_by_uri(struct db *db, const char *uri, struct db_auth *out)
+{
+	struct db_q *q = db_q(db, DB_AUTH_BY_URI);
+
+	db_bind_text(q, "$uri", uri);
+	return db_q_one(q, fill_auth, out, "identity lookup (MAR)");
+}
+
+int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)
+{
+	struct db_q *q = db_q(db, DB_IMPU_BY_SUB);
+	struct db_impu u;
+	int rc, ret = 0;
+
+	db_bind_i64(q, "$sub", sub_id);
+	while (!ret && (rc = db_row(q, "list IMPUs")) == 1) {
+		row_to_impu(q, 0, &u);
+		ret = fn(arg, &u);
+	}
+	if (!ret && rc < 0)
+		ret = rc;
+	db_q_done(q);
+	return ret;
+}
+
+int db_reg_set(struct db *db, int64_t impu_id, enum db_reg_state state, const char *name,
+	       const char *host, const char *realm)
+{
+	struct db_q *q = db_q(db, DB_REG_SET);
+	int ret;
+
+	db_bind_i64(q, "$impu", impu_id);
+	db_bind_i64(q, "$state", state);
+	db_bind_text(q, "$name", name);
+	db_bind_text(q, "$host", host);
+	db_bind_text(q, "$realm", realm);
+	db_bind_i64(q, "$now", (int64_t)time(NULL));
+	ret = db_q_exec(q, "update registration", NULL);
+	db_cache_reg_written(db, impu_id);
+	return ret;
+}

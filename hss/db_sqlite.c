@@ -1,0 +1,403 @@
+/* The SQLite store backend (db_driver.h): a file in WAL mode.
+ *
+ * Durability (the SQN rule at the head of hss/db.c): journal_mode=WAL with
+ * synchronous=FULL fsyncs the WAL at every COMMIT (with NORMAL a power
+ * loss could drop the last commits: exactly the SQNs already sent).
+ * busy_timeout lets hss-ctl and hssd share the file.
+ *
+ * Files: the store is created 0600 before SQLite opens it, and SQLite
+ * gives its -wal and -shm files the mode of the store, so keys are never
+ * readable by other users. A read-only store (another user's file, a
+ * read-only directory or medium) opens read-only for hss-ctl list/show;
+ * when SQLite cannot create the -shm beside it and no -wal exists, the
+ * file is read as immutable (nothing can be changing it). */
+#include "db_driver.h"
+#include "db_mem.h"
+#include "schema_sql.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct db_conn {
+	sqlite3 *c;
+	sqlite3_stmt *data_version;
+	void (*rollback_fn)(void *);
+	void *rollback_arg;
+};
+
+#define ST(h) ((sqlite3_stmt *)(void *)(h))
+
+static bool sq_claims(const char *where)
+{
+	(void)where;
+	return true; /* the default: a file path */
+}
+
+/* -errno for the connection's last error code. */
+static int sq_err(sqlite3 *c, int rc)
+{
+	int ext = c ? sqlite3_extended_errcode(c) : rc;
+
+	if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return -EEXIST;
+	if ((ext & 0xff) == SQLITE_CONSTRAINT)
+		return -EINVAL;
+	if ((ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED)
+		return -EBUSY;
+	return -EIO;
+}
+
+static const char *sq_errmsg(struct db_conn *c)
+{
+	return sqlite3_errmsg(c->c);
+}
+
+static int sq_exec(struct db_conn *c, const char *sql)
+{
+	int rc = sqlite3_exec(c->c, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : sq_err(c->c, rc);
+}
+
+/* ---- open ------------------------------------------------------------------ */
+/* Why a path cannot be opened, in the words an operator needs. */
+static int path_problem(const char *path, unsigned flags, char *err, size_t errsz)
+{
+	char dir[4096];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (stat(dirname(dir), &st) != 0 || !S_ISDIR(st.st_mode))
+		return snprintf(err, errsz, "%s: no such directory", path), -ENOENT;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return snprintf(err, errsz, "%s: is a directory, not a store file", path), -EISDIR;
+	if ((flags & DB_OPEN_READONLY) && stat(path, &st) != 0)
+		return snprintf(err, errsz, "%s: no such store file", path), -ENOENT;
+	return 0;
+}
+
+/* Creates a missing store file 0600 (SQLite's -wal/-shm take its mode). */
+static int create_private(const char *path, char *err, size_t errsz)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		return close(fd), 0;
+	if (errno == EEXIST)
+		return 0;
+	snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	return -errno;
+}
+
+static int sq_connect(struct db_conn *c, const char *path, unsigned flags, bool immutable)
+{
+	char uri[4200];
+	int of = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+
+	/* NOMUTEX: a connection is used by one thread at a time (hssd is one
+	 * loop). The URI form only to say immutable=1; a plain path otherwise
+	 * (a file name may hold '?' or '%'). */
+	of |= flags & DB_OPEN_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (immutable)
+		snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
+	else
+		snprintf(uri, sizeof(uri), "%s", path);
+	if (sqlite3_open_v2(uri, &c->c, immutable ? of : of & ~SQLITE_OPEN_URI, NULL) == SQLITE_OK)
+		return 0;
+	return sq_err(c->c, SQLITE_CANTOPEN);
+}
+
+/* The first read: "not a database", or a read-only WAL store whose -shm
+ * cannot be made. Reading user_version touches the file for real. */
+static int first_read(struct db_conn *c)
+{
+	if (sqlite3_exec(c->c, "PRAGMA user_version", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	return sqlite3_errcode(c->c) == SQLITE_NOTADB ? -EMEDIUMTYPE : -EIO;
+}
+
+static void sq_close(struct db_conn *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->data_version);
+	sqlite3_close(c->c);
+	free(c);
+}
+
+static void rollback_hook(void *arg)
+{
+	struct db_conn *c = arg;
+
+	if (c->rollback_fn)
+		c->rollback_fn(c->rollback_arg);
+}
+
+static int setup(struct db_conn *c, unsigned flags)
+{
+	sqlite3_busy_timeout(c->c, 5000);
+	sqlite3_rollback_hook(c->c, rollback_hook, c);
+	if (sqlite3_prepare_v3(c->c, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+			       &c->data_version, NULL) != SQLITE_OK)
+		return sq_err(c->c, SQLITE_ERROR);
+	if (flags & DB_OPEN_READONLY)
+		return sq_exec(c, "PRAGMA foreign_keys = ON");
+	return 0;
+}
+
+static int sq_open(const char *path, unsigned flags, struct db_conn **out, char *err,
+		   size_t errsz)
+{
+	char wal[4200];
+	struct db_conn *c = calloc(1, sizeof(*c));
+	int ret = path_problem(path, flags, err, errsz);
+
+	*out = NULL;
+	if (!c)
+		return -ENOMEM;
+	/* No global memory statistics: they cost a mutex per malloc. Only
+	 * possible before SQLite initialises; later calls fail harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	db_mem_install(); /* small blocks from free lists (db_mem.c) */
+	if (!ret && !(flags & DB_OPEN_READONLY))
+		ret = create_private(path, err, errsz);
+	if (!ret && (ret = sq_connect(c, path, flags, false)) != 0)
+		snprintf(err, errsz, "%s: %s", path, c->c ? sqlite3_errmsg(c->c) : "cannot open");
+	if (!ret && (ret = first_read(c)) == -EIO && (flags & DB_OPEN_READONLY)) {
+		snprintf(wal, sizeof(wal), "%s-wal", path);
+		if (access(wal, F_OK) != 0) { /* nothing uncheckpointed: read the file as is */
+			sqlite3_close(c->c);
+			c->c = NULL;
+			ret = sq_connect(c, path, flags, true);
+			if (!ret)
+				ret = first_read(c);
+		}
+	}
+	if (ret == -EMEDIUMTYPE)
+		snprintf(err, errsz, "%s: not a database (not an SQLite file, or damaged)", path);
+	else if (ret && !err[0])
+		snprintf(err, errsz, "%s: %s", path, c->c ? sqlite3_errmsg(c->c) : "cannot open");
+	if (!ret && (ret = setup(c, flags)) != 0)
+		snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(c->c));
+	if (ret) {
+		sq_close(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+/* ---- transactions, versions ----------------------------------------------- */
+static int sq_begin(struct db_conn *c)
+{
+	return sq_exec(c, "BEGIN IMMEDIATE");
+}
+
+static int sq_commit(struct db_conn *c)
+{
+	return sq_exec(c, "COMMIT");
+}
+
+static int sq_rollback(struct db_conn *c)
+{
+	return sq_exec(c, "ROLLBACK");
+}
+
+static bool sq_in_txn(struct db_conn *c)
+{
+	return !sqlite3_get_autocommit(c->c);
+}
+
+static void sq_on_rollback(struct db_conn *c, void (*fn)(void *), void *arg)
+{
+	c->rollback_fn = fn;
+	c->rollback_arg = arg;
+}
+
+static void sq_busy(struct db_conn *c, int ms)
+{
+	sqlite3_busy_timeout(c->c, ms);
+}
+
+static int pragma_int(struct db_conn *c, sqlite3_stmt *st, int64_t *v)
+{
+	int rc = sqlite3_step(st);
+
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sq_err(c->c, rc);
+}
+
+static int sq_schema_version(struct db_conn *c, int *v)
+{
+	sqlite3_stmt *st;
+	int64_t x = 0;
+	int ret;
+
+	if (sqlite3_prepare_v2(c->c, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return sq_err(c->c, SQLITE_ERROR);
+	ret = pragma_int(c, st, &x);
+	sqlite3_finalize(st);
+	*v = (int)x;
+	return ret;
+}
+
+static int sq_set_schema_version(struct db_conn *c, int v)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+	return sq_exec(c, sql);
+}
+
+/* Changes when another connection committed to the file. */
+static int sq_data_version(struct db_conn *c, int64_t *v)
+{
+	return pragma_int(c, c->data_version, v);
+}
+
+/* WAL, full sync, foreign keys: after the version check, so a file we
+ * refuse (newer schema) is never switched to WAL. */
+static int sq_init_rw(struct db_conn *c)
+{
+	int ret = sq_exec(c, "PRAGMA journal_mode = WAL");
+
+	if (!ret)
+		ret = sq_exec(c, "PRAGMA synchronous = FULL");
+	if (!ret)
+		ret = sq_exec(c, "PRAGMA foreign_keys = ON");
+	return ret;
+}
+
+/* ---- statements -------------------------------------------------------------- */
+static int sq_prepare(struct db_conn *c, const char *sql, struct db_handle **out)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v3(c->c, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return sq_err(c->c, SQLITE_ERROR);
+	*out = (struct db_handle *)(void *)st;
+	return 0;
+}
+
+static void sq_finalize(struct db_handle *h)
+{
+	sqlite3_finalize(ST(h));
+}
+
+static int sq_param_count(struct db_handle *h)
+{
+	return sqlite3_bind_parameter_count(ST(h));
+}
+
+static int sq_param_index(struct db_handle *h, const char *name)
+{
+	return sqlite3_bind_parameter_index(ST(h), name);
+}
+
+static void sq_bind_null(struct db_handle *h, int i)
+{
+	sqlite3_bind_null(ST(h), i);
+}
+
+static void sq_bind_i64(struct db_handle *h, int i, int64_t v)
+{
+	sqlite3_bind_int64(ST(h), i, v);
+}
+
+static void sq_bind_text(struct db_handle *h, int i, const char *v)
+{
+	sqlite3_bind_text(ST(h), i, v, -1, SQLITE_STATIC);
+}
+
+static void sq_bind_blob(struct db_handle *h, int i, const void *v, size_t len)
+{
+	sqlite3_bind_blob(ST(h), i, v, (int)len, SQLITE_STATIC);
+}
+
+static int sq_step(struct db_conn *c, struct db_handle *h)
+{
+	int rc = sqlite3_step(ST(h));
+
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sq_err(c->c, rc);
+}
+
+static void sq_reset(struct db_handle *h)
+{
+	sqlite3_reset(ST(h));
+	sqlite3_clear_bindings(ST(h));
+}
+
+static bool sq_col_null(struct db_handle *h, int col)
+{
+	return sqlite3_column_type(ST(h), col) == SQLITE_NULL;
+}
+
+static int64_t sq_col_i64(struct db_handle *h, int col)
+{
+	return sqlite3_column_int64(ST(h), col);
+}
+
+static const char *sq_col_text(struct db_handle *h, int col, size_t *len)
+{
+	const char *t = (const char *)sqlite3_column_text(ST(h), col);
+
+	*len = t ? (size_t)sqlite3_column_bytes(ST(h), col) : 0;
+	return t;
+}
+
+static const void *sq_col_blob(struct db_handle *h, int col, size_t *len)
+{
+	const void *b = sqlite3_column_blob(ST(h), col);
+
+	*len = b ? (size_t)sqlite3_column_bytes(ST(h), col) : 0;
+	return b;
+}
+
+static int64_t sq_changes(struct db_conn *c, struct db_handle *h)
+{
+	(void)h;
+	return sqlite3_changes(c->c);
+}
+
+const struct db_driver db_driver_sqlite = {
+	.name = "sqlite",
+	.schema_sql = db_schema_sqlite,
+	.claims = sq_claims,
+	.open = sq_open,
+	.close = sq_close,
+	.exec = sq_exec,
+	.errmsg = sq_errmsg,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.in_txn = sq_in_txn,
+	.on_rollback = sq_on_rollback,
+	.set_busy_timeout = sq_busy,
+	.schema_version = sq_schema_version,
+	.set_schema_version = sq_set_schema_version,
+	.init_rw = sq_init_rw,
+	.data_version = sq_data_version,
+	.prepare = sq_prepare,
+	.finalize = sq_finalize,
+	.param_count = sq_param_count,
+	.param_index = sq_param_index,
+	.bind_null = sq_bind_null,
+	.bind_i64 = sq_bind_i64,
+	.bind_text = sq_bind_text,
+	.bind_blob = sq_bind_blob,
+	.step = sq_step,
+	.reset = sq_reset,
+	.col_null = sq_col_null,
+	.col_i64 = sq_col_i64,
+	.col_text = sq_col_text,
+	.col_blob = sq_col_blob,
+	.changes = sq_changes,
+};
