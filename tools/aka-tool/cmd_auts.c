@@ -17,7 +17,9 @@ static const char help[] =
 	"       MAC-S = f1*(K, SQN_MS, RAND, AMF = 0000)        (TS 33.102 §6.3.3)\n"
 	"check: SQN_MS = AUTS[0..5] xor f5*(K, RAND), then MAC-S verified (§6.3.5);\n"
 	"       exit 1 when it does not verify. AUTS as 28 hex digits or base64.\n"
-	"  --k, --op/--opc   subscriber keys;  --algo milenage|xor, --res-len N\n"
+	"  --k, --op/--opc   subscriber keys;  --algo milenage|xor|tuak, --res-len N\n"
+	"  --top/--topc HEX  TUAK's TOP or TOPc (with --algo tuak; --k 16 or 32 octets,\n"
+	"                    --iterations N; MAC-S must be 8 octets)\n"
 	"  --rand HEX        the RAND of the challenge that failed, 16 octets\n"
 	"  --sqn-ms HEX      SQN_MS, 6 octets (make only)\n"
 	"  --json            make: auts auts_b64;  check: sqn_ms mac_ok\n";
@@ -61,6 +63,7 @@ int cmd_auts(int argc, char **argv)
 	if (!make)
 		auts_arg(pos[1], auts);
 	keys_from_args(&ka, &keys);
+	keys_need_autn_mac(&keys);
 	hex_arg("--rand", rand_s, rand, sizeof(rand));
 	out_begin(json);
 	if (make) {

@@ -1,4 +1,5 @@
-/* aka-tool milenage / xor: the f-functions for one (K, RAND, SQN, AMF). */
+/* aka-tool milenage / xor / tuak: the f-functions for one (K, RAND, SQN,
+ * AMF). */
 #include "tool.h"
 #include "util/cli.h"
 
@@ -33,6 +34,27 @@ static const char xor_help[] =
 	"  --res-len N    RES octets, 4..16 (default 16)\n"
 	"  --json         keys: res ck ik ak mac_a autn\n";
 
+static const char tuak_help[] =
+	"usage: " PROG " tuak --k HEX (--top HEX|--topc HEX) --rand HEX [--sqn HEX] [--amf HEX]\n"
+	"         [--mac-len N] [--res-len N] [--ck-len N] [--ik-len N] [--iterations N] [--json]\n"
+	"\n"
+	"TUAK (TS 35.231, Keccak-f[1600]) for one challenge: TOPc, f1 (MAC-A), f1* (MAC-S,\n"
+	"over the given AMF as in TS 35.233), f2 (RES), f3 (CK), f4 (IK), f5 (AK), f5*\n"
+	"(AK*), and AUTN = (SQN xor AK) || AMF || MAC-A when MAC-A is 8 octets (AUTN\n"
+	"carries a 64-bit MAC, TS 33.102 §6.3.2). Lengths in octets (TS 35.231 §5.1):\n"
+	"  --k HEX          subscriber key K, 16 or 32 octets\n"
+	"  --top HEX        operator variant TOP (TOPc = f(TOP, K), §6.1), or\n"
+	"  --topc HEX       TOPc directly, 32 octets\n"
+	"  --rand HEX       RAND, 16 octets\n"
+	"  --sqn HEX        SQN, 6 octets (default 000000000000)\n"
+	"  --amf HEX        AMF, 2 octets (default 8000)\n"
+	"  --mac-len N      MAC-A and MAC-S: 8, 16 or 32 (default 8)\n"
+	"  --res-len N      RES: 4, 8, 16 or 32 (default 8)\n"
+	"  --ck-len N       CK: 16 or 32 (default 16)\n"
+	"  --ik-len N       IK: 16 or 32 (default 16)\n"
+	"  --iterations N   Keccak iterations, >= 1 (default 1)\n"
+	"  --json           keys: topc mac_a mac_s res ck ik ak ak_s [autn]\n";
+
 struct compute_args {
 	struct key_args ka;
 	const char *rand, *sqn, *amf;
@@ -51,13 +73,14 @@ static void compute(struct compute_args *a, struct aka_keys *keys, struct aka_ve
 	if (a->amf)
 		hex_arg("--amf", a->amf, amf, sizeof(amf));
 	if (aka_compute(keys, rand, sqn, amf, o) ||
-	    aka_vector_make_rand(keys, aka_sqn_get(sqn), amf, rand, v)) {
+	    (aka_mac_len(keys) == AKA_MAC_LEN &&
+	     aka_vector_make_rand(keys, aka_sqn_get(sqn), amf, rand, v))) {
 		fprintf(stderr, PROG ": computation failed\n");
 		exit(1);
 	}
 }
 
-static int run(int argc, char **argv, bool xor_algo)
+static int run(int argc, char **argv, enum aka_algo algo)
 {
 	struct compute_args a = { 0 };
 	const struct opt tab[] = {
@@ -69,40 +92,47 @@ static int run(int argc, char **argv, bool xor_algo)
 	struct aka_out o;
 	int npos;
 
-	opts_parse(argc, argv, 2, tab, NULL, 0, &npos, xor_algo ? xor_help : milenage_help);
-	if (xor_algo && a.ka.algo)
-		cli_usage_error(PROG, "--algo: not an option of 'xor'");
-	if (!xor_algo && a.ka.res_len)
+	opts_parse(argc, argv, 2, tab, NULL, 0, &npos,
+		   algo == AKA_ALGO_XOR ? xor_help : algo == AKA_ALGO_TUAK ? tuak_help : milenage_help);
+	if (a.ka.algo)
+		cli_usage_error(PROG, "--algo: not an option of '%s'", aka_algo_name(algo));
+	if (algo == AKA_ALGO_MILENAGE && a.ka.res_len)
 		cli_usage_error(PROG, "--res-len: MILENAGE always gives 8 octets");
-	if (xor_algo)
-		a.ka.algo = "xor";
+	a.ka.algo = aka_algo_name(algo);
 	compute(&a, &keys, &v, &o);
 	out_begin(a.json);
-	if (!xor_algo)
-		out_hex("opc", "OPc", keys.opc, AKA_OP_LEN);
-	if (xor_algo)
+	if (algo != AKA_ALGO_XOR)
+		out_hex(algo == AKA_ALGO_TUAK ? "topc" : "opc", algo == AKA_ALGO_TUAK ? "TOPc" : "OPc",
+			keys.opc, aka_op_len(&keys));
+	if (algo == AKA_ALGO_XOR)
 		out_hex("res", "RES", o.res, o.res_len);
-	out_hex("mac_a", "MAC-A", o.mac_a, AKA_MAC_LEN);
-	if (!xor_algo) {
-		out_hex("mac_s", "MAC-S", o.mac_s, AKA_MAC_LEN);
+	out_hex("mac_a", "MAC-A", o.mac_a, o.mac_len);
+	if (algo != AKA_ALGO_XOR) {
+		out_hex("mac_s", "MAC-S", o.mac_s, o.mac_len);
 		out_hex("res", "RES", o.res, o.res_len);
 	}
-	out_hex("ck", "CK", o.ck, AKA_CK_LEN);
-	out_hex("ik", "IK", o.ik, AKA_IK_LEN);
+	out_hex("ck", "CK", o.ck, o.ck_len);
+	out_hex("ik", "IK", o.ik, o.ik_len);
 	out_hex("ak", "AK", o.ak, AKA_AK_LEN);
-	if (!xor_algo)
+	if (algo != AKA_ALGO_XOR)
 		out_hex("ak_s", "AK*", o.ak_s, AKA_AK_LEN);
-	out_hex("autn", "AUTN", v.autn, AKA_AUTN_LEN);
+	if (o.mac_len == AKA_MAC_LEN)
+		out_hex("autn", "AUTN", v.autn, AKA_AUTN_LEN);
 	out_end();
 	return 0;
 }
 
 int cmd_milenage(int argc, char **argv)
 {
-	return run(argc, argv, false);
+	return run(argc, argv, AKA_ALGO_MILENAGE);
 }
 
 int cmd_xor(int argc, char **argv)
 {
-	return run(argc, argv, true);
+	return run(argc, argv, AKA_ALGO_XOR);
+}
+
+int cmd_tuak(int argc, char **argv)
+{
+	return run(argc, argv, AKA_ALGO_TUAK);
 }

@@ -4,6 +4,7 @@
  * formula and the clause it comes from. */
 #include "tool.h"
 #include "aka/milenage.h"
+#include "aka/tuak.h"
 #include "aka/xor.h"
 #include "digest/digest.h"
 #include "util/cli.h"
@@ -16,19 +17,24 @@
 static const char help[] =
 	"usage: " PROG " explain [--demo] --k HEX (--op HEX|--opc HEX) --rand HEX --sqn HEX --amf HEX\n"
 	"         --impi S --realm S --uri S --method S [--alg AKAv1-MD5|AKAv2-MD5]\n"
-	"         [--password STR] [--qop auth|auth-int --nc HEX8 --cnonce S] [--algo milenage|xor]\n"
-	"         [--ind-bits N]\n"
+	"         [--password STR] [--qop auth|auth-int --nc HEX8 --cnonce S]\n"
+	"         [--algo milenage|xor|tuak] [--ind-bits N]\n"
+	"       TUAK: --algo tuak --k HEX (--top HEX|--topc HEX) [--res-len N] [--ck-len N]\n"
+	"         [--ik-len N] [--iterations N] (as 'aka-tool tuak'; MAC-A is 8 octets in AUTN)\n"
 	"\n"
 	"Prints every intermediate value of one IMS AKA registration, named as in the\n"
-	"specs, with its formula and clause: OPc, TEMP, IN1, OUT1..OUT5, MAC-A, MAC-S,\n"
+	"specs, with its formula and clause: OPc, TEMP, IN1, OUT1..OUT5 (MILENAGE) or\n"
+	"TOPc, INSTANCE, IN and OUT of each Keccak permutation (TUAK), MAC-A, MAC-S,\n"
 	"RES, CK, IK, AK, AK*, AUTN, the nonce, the digest password, HA1, HA2,\n"
 	"response and rspauth. Key material is printed: this is a teaching tool.\n"
 	"  --demo          fill every missing value from the demo subscriber: TS 35.208\n"
 	"                  test set 1 (K 465b5ce8..., OP cdc202d5..., RAND 23553cbe...,\n"
 	"                  SQN ff9bb4d0b607, AMF b9b9) and IMPI\n"
 	"                  001010000000001@ims.mnc001.mcc001.3gppnetwork.org, REGISTER,\n"
-	"                  qop auth, nc 00000001, cnonce 0a4f113b. Without --demo every\n"
-	"                  value marked above is required.\n"
+	"                  qop auth, nc 00000001, cnonce 0a4f113b. With --algo tuak the\n"
+	"                  keys and challenge of TS 35.233 test set 1 (K abab..., TOP\n"
+	"                  5555..., RAND 4242..., SQN 111111111111, AMF ffff, RES 4).\n"
+	"                  Without --demo every value marked above is required.\n"
 	"  --alg A         digest algorithm, default AKAv1-MD5\n"
 	"  --password STR  use this text as the digest password instead of RES (e.g.\n"
 	"                  '' as in a resync response, RFC 3310 §3.4)\n"
@@ -43,8 +49,27 @@ struct explain_args {
 	bool demo;
 };
 
+/* TS 35.233 test set 1 (tests/vectors/tuak.tsv). */
+static void fill_demo_tuak(struct explain_args *a)
+{
+	if (!a->ka.k)
+		a->ka.k = "abababababababababababababababab";
+	if (!a->ka.top && !a->ka.topc)
+		a->ka.top = "5555555555555555555555555555555555555555555555555555555555555555";
+	if (!a->rand)
+		a->rand = "42424242424242424242424242424242";
+	if (!a->sqn)
+		a->sqn = "111111111111";
+	if (!a->amf)
+		a->amf = "ffff";
+	if (!a->ka.res_len)
+		a->ka.res_len = "4";
+}
+
 static void fill_demo(struct explain_args *a)
 {
+	if (a->ka.algo && aka_algo_parse(a->ka.algo) == AKA_ALGO_TUAK)
+		fill_demo_tuak(a);
 	if (!a->ka.k)
 		a->ka.k = "465b5ce8b199b49faa5f0a2ee238a6bc";
 	if (!a->ka.op && !a->ka.opc && !a->ka.algo)
@@ -86,7 +111,7 @@ static void row(const char *name, const char *value, const char *formula, const 
 static void row_hex(const char *name, const uint8_t *v, size_t len, const char *formula,
 		    const char *clause)
 {
-	char hex[2 * 64 + 1];
+	char hex[2 * 100 + 1];
 
 	hex_encode(v, len, hex);
 	row(name, hex, formula, clause);
@@ -99,9 +124,10 @@ static void heading(const char *h)
 
 struct values {
 	struct aka_keys keys;
-	uint8_t op[16], rand[16], sqn[6], amf[2];
+	uint8_t op[AKA_TOP_LEN], rand[16], sqn[6], amf[2];
 	bool have_op;
 	struct aka_out o;
+	uint8_t ck[16], ik[16]; /* the 128-bit CK/IK the network uses (aka_key128) */
 	uint8_t autn[16];
 	char nonce[64];
 };
@@ -113,7 +139,15 @@ static void explain_inputs(const struct explain_args *a, struct values *v)
 	uint64_t sqn = aka_sqn_get(v->sqn);
 
 	heading("Inputs");
-	row_hex("K", v->keys.k, 16, "subscriber key, shared by USIM and HSS", "TS 33.102 §6.3.2");
+	row_hex("K", v->keys.k, aka_k_len(&v->keys), "subscriber key, shared by USIM and HSS",
+		"TS 33.102 §6.3.2");
+	if (v->keys.algo == AKA_ALGO_TUAK) {
+		if (v->have_op)
+			row_hex("TOP", v->op, 32, "operator variant configuration field",
+				"TS 35.231 §5.1");
+		row_hex("TOPc", v->keys.opc, 32, v->have_op ? "= OUT[255..0] of Π(IN), IN from TOP, "
+			"K, INSTANCE (below)" : "given (the HSS may store TOPc only)", "TS 35.231 §6.1");
+	}
 	if (v->keys.algo == AKA_ALGO_MILENAGE) {
 		if (v->have_op) {
 			row_hex("OP", v->op, 16, "operator variant configuration field", "TS 35.206 §2.3");
@@ -177,6 +211,62 @@ static void explain_xor(struct values *v)
 		"TS 34.108 §8.1.2.1");
 }
 
+/* The first len octets of an IN or OUT, 40 a line, each line labelled
+ * with its first octet's offset. */
+static void tuak_block(const char *name, const uint8_t *st, size_t len, const char *what)
+{
+	char label[16], hex[2 * 40 + 1];
+
+	for (size_t off = 0; off < len; off += 40) {
+		snprintf(label, sizeof(label), "%s[%zu]", off ? "" : name, off);
+		hex_encode(st + off, 40, hex);
+		if (off)
+			row(label, hex, NULL, NULL);
+		else
+			row(label, hex, what, "TS 35.231 §6");
+	}
+}
+
+static void explain_tuak(struct values *v)
+{
+	struct tuak_params p;
+	uint8_t st[KECCAK_STATE_LEN];
+	char buf[160];
+
+	tuak_params_from_keys(&v->keys, &p);
+	snprintf(buf, sizeof(buf), "TUAK kernel (Π = Keccak-f[1600], applied %u time%s; "
+		 "K %zu, MAC %zu, RES %zu, CK %zu, IK %zu octets)", p.iterations,
+		 p.iterations == 1 ? "" : "s", p.k_len, p.mac_len, p.res_len, p.ck_len, p.ik_len);
+	heading(buf);
+	row("ALGONAME", "TUAK1.0", "ASCII, 56 bits", "TS 35.231 §5.3");
+	row("layout", "IN = TOPc' | INSTANCE | ALGONAME' | RAND' | AMF' | SQN' | K' | pad",
+	    "(X' = the octets of X reversed; pad 1f..80)", "TS 35.231 §6.2");
+	tuak_in(&p, TUAK_FN_F1, v->keys.k, v->keys.opc, v->rand, v->sqn, v->amf, st);
+	tuak_block("IN(f1)", st, KECCAK_STATE_LEN, "0-31 TOPc', 32 INSTANCE, 33-39 ALGONAME', "
+		   "40-55 RAND', 56-57 AMF', 58-63 SQN', 64-95 K', 96 and 135 pad");
+	tuak_permute(&p, st);
+	tuak_block("OUT(f1)", st, 120, "= Π(IN) (octets 0-119 shown; MAC-A = 0..n-1 reversed)");
+	snprintf(buf, sizeof(buf), "%02x %02x %02x %02x (f1, f1*, f2..f5, f5*)",
+		 tuak_instance(&p, TUAK_FN_F1), tuak_instance(&p, TUAK_FN_F1STAR),
+		 tuak_instance(&p, TUAK_FN_F2345), tuak_instance(&p, TUAK_FN_F5STAR));
+	row("INSTANCE", buf, "bits: f1 00, f1* 10, f2..f5 01, f5* 11 | lengths | K 256",
+	    "TS 35.231 §6.2-6.5");
+	heading("TUAK outputs (each read reversed from its own OUT)");
+	row_hex("MAC-A", v->o.mac_a, v->o.mac_len, "f1  = OUT[n-1..0]", "TS 35.231 §6.2");
+	row_hex("MAC-S", v->o.mac_s, v->o.mac_len, "f1* = OUT[n-1..0] (this AMF; resync uses 0000)",
+		"TS 35.231 §6.3");
+	row_hex("RES", v->o.res, v->o.res_len, "f2  = OUT[n-1..0]", "TS 35.231 §6.4");
+	row_hex("CK", v->o.ck, v->o.ck_len, "f3  = OUT[256+n-1..256]", "TS 35.231 §6.4");
+	row_hex("IK", v->o.ik, v->o.ik_len, "f4  = OUT[512+n-1..512]", "TS 35.231 §6.4");
+	row_hex("AK", v->o.ak, 6, "f5  = OUT[815..768]", "TS 35.231 §6.4");
+	row_hex("AK*", v->o.ak_s, 6, "f5* = OUT[815..768]", "TS 35.231 §6.5");
+	if (v->o.ck_len > 16 || v->o.ik_len > 16) {
+		row_hex("CK(128)", v->ck, 16, "= the 128 least significant bits of CK", "cf. TS 33.401 A.7");
+		row_hex("IK(128)", v->ik, 16, "= the 128 least significant bits of IK "
+			"(what Cx/S6a carry)", "cf. TS 33.401 A.7");
+	}
+}
+
 static void explain_vector(struct values *v)
 {
 	uint8_t sqn_ak[6];
@@ -229,7 +319,7 @@ static size_t explain_password(const struct explain_args *a, const struct values
 		    "= --password text (empty: the resync response with auts)", "RFC 3310 §3.4");
 		return n;
 	}
-	if (digest_password((enum digest_alg)alg, NULL, v->o.res, v->o.res_len, v->o.ik, v->o.ck,
+	if (digest_password((enum digest_alg)alg, NULL, v->o.res, v->o.res_len, v->ik, v->ck,
 			    pw, &n))
 		exit(1);
 	if (alg == DIGEST_ALG_AKAV2_MD5) {
@@ -285,8 +375,10 @@ static void load_values(struct explain_args *a, struct values *v)
 {
 	memset(v, 0, sizeof(*v));
 	keys_from_args(&a->ka, &v->keys);
-	if (a->ka.op) {
-		hex_arg("--op", a->ka.op, v->op, 16);
+	keys_need_autn_mac(&v->keys);
+	if (a->ka.op || a->ka.top) {
+		hex_arg(a->ka.op ? "--op" : "--top", a->ka.op ? a->ka.op : a->ka.top, v->op,
+			aka_op_len(&v->keys));
 		v->have_op = true;
 	}
 	hex_arg("--rand", a->rand, v->rand, 16);
@@ -298,6 +390,8 @@ static void load_values(struct explain_args *a, struct values *v)
 	need(a->method, "--method");
 	if (aka_compute(&v->keys, v->rand, v->sqn, v->amf, &v->o))
 		exit(1);
+	aka_key128(v->o.ck, v->o.ck_len, v->ck);
+	aka_key128(v->o.ik, v->o.ik_len, v->ik);
 }
 
 static int parse_qop(const struct explain_args *a)
@@ -340,6 +434,8 @@ int cmd_explain(int argc, char **argv)
 	explain_inputs(&a, &v);
 	if (v.keys.algo == AKA_ALGO_XOR)
 		explain_xor(&v);
+	else if (v.keys.algo == AKA_ALGO_TUAK)
+		explain_tuak(&v);
 	else
 		explain_milenage(&v);
 	explain_vector(&v);

@@ -11,13 +11,15 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: " PROG " nonce decode NONCE [--k HEX (--op HEX|--opc HEX)] [--algo milenage|xor] [--json]\n"
+	"usage: " PROG " nonce decode NONCE [--k HEX (--op HEX|--opc HEX)] [--algo milenage|xor|tuak] [--json]\n"
 	"\n"
 	"Splits NONCE = base64(RAND || AUTN [|| server data]) and AUTN = (SQN xor AK) ||\n"
 	"AMF || MAC-A. With the subscriber's keys it also recovers SQN, checks MAC-A\n"
 	"(exit 1 when it does not verify) and prints RES, CK, IK for that RAND.\n"
 	"  --k, --op/--opc   subscriber keys (MILENAGE; XOR takes --k only)\n"
-	"  --algo A          milenage (default) or xor;  --res-len N for xor\n"
+	"  --algo A          milenage (default), xor or tuak;  --res-len N for xor/tuak\n"
+	"  --top/--topc HEX  TUAK's operator variant, with --mac-len 8, --ck-len,\n"
+	"                    --ik-len, --iterations as for 'aka-tool tuak'\n"
 	"  --json            keys: rand autn sqn_xor_ak amf mac_a [sqn mac_ok res ck ik]\n";
 
 static void check_with_keys(const struct key_args *ka, const struct nonce_parts *p, bool *ok)
@@ -27,6 +29,7 @@ static void check_with_keys(const struct key_args *ka, const struct nonce_parts 
 	uint8_t sqn[AKA_SQN_LEN];
 
 	keys_from_args(ka, &keys);
+	keys_need_autn_mac(&keys);
 	if (aka_compute(&keys, p->rand, p->autn, p->autn + 6, &o)) /* AK only */
 		exit(1);
 	for (int i = 0; i < AKA_SQN_LEN; i++)
@@ -37,8 +40,8 @@ static void check_with_keys(const struct key_args *ka, const struct nonce_parts 
 	out_hex("sqn", "SQN", sqn, AKA_SQN_LEN);
 	out_bool("mac_ok", "MAC ok", *ok);
 	out_hex("res", "RES", o.res, o.res_len);
-	out_hex("ck", "CK", o.ck, AKA_CK_LEN);
-	out_hex("ik", "IK", o.ik, AKA_IK_LEN);
+	out_hex("ck", "CK", o.ck, o.ck_len);
+	out_hex("ik", "IK", o.ik, o.ik_len);
 }
 
 int cmd_nonce(int argc, char **argv)

@@ -13,6 +13,7 @@ static const struct {
 } cmds[] = {
 	{ "milenage", cmd_milenage, "MILENAGE f1..f5* and AUTN (TS 35.206)" },
 	{ "xor", cmd_xor, "the XOR test algorithm (TS 34.108 §8.1.2)" },
+	{ "tuak", cmd_tuak, "TUAK f1..f5*, TOPc and AUTN (TS 35.231)" },
 	{ "nonce", cmd_nonce, "nonce decode: split base64(RAND‖AUTN), check it with keys" },
 	{ "auts", cmd_auts, "auts make|check: resynchronisation token (TS 33.102 §6.3.3)" },
 	{ "digest", cmd_digest, "HTTP Digest response, MD5/AKAv1-MD5/AKAv2-MD5" },

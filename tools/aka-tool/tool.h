@@ -28,16 +28,25 @@ void opts_parse(int argc, char **argv, int first, const struct opt *tab, const c
 const char *need(const char *val, const char *name);
 
 /* --- keys ----------------------------------------------------------------
- * --k, --op|--opc, --algo milenage|xor, --res-len N into aka_keys. For
- * MILENAGE exactly one of --op/--opc is required; XOR takes neither. */
+ * --k, --op|--opc, --algo milenage|xor|tuak, --res-len N into aka_keys;
+ * for TUAK also --top|--topc and --mac-len, --ck-len, --ik-len,
+ * --iterations (TS 35.231 §5.1). MILENAGE needs exactly one of --op/--opc,
+ * TUAK one of --top/--topc, XOR neither. */
 struct key_args {
 	const char *k, *op, *opc, *algo, *res_len;
+	const char *top, *topc, *mac_len, *ck_len, *ik_len, *iterations;
 };
 #define KEY_OPTS(ka)                                                            \
 	{ "--k", &(ka).k, NULL }, { "--op", &(ka).op, NULL }, { "--opc", &(ka).opc, NULL }, \
-	{ "--algo", &(ka).algo, NULL }, { "--res-len", &(ka).res_len, NULL }
+	{ "--algo", &(ka).algo, NULL }, { "--res-len", &(ka).res_len, NULL },             \
+	{ "--top", &(ka).top, NULL }, { "--topc", &(ka).topc, NULL },                     \
+	{ "--mac-len", &(ka).mac_len, NULL }, { "--ck-len", &(ka).ck_len, NULL },         \
+	{ "--ik-len", &(ka).ik_len, NULL }, { "--iterations", &(ka).iterations, NULL }
 void keys_from_args(const struct key_args *ka, struct aka_keys *keys);
 bool keys_given(const struct key_args *ka);
+/* Exits 2 unless the keys' MAC fits AUTN/AUTS (8 octets; TUAK may have
+ * 16 or 32). */
+void keys_need_autn_mac(const struct aka_keys *keys);
 
 /* Hex argument helpers (exit 2 naming the option). */
 void hex_arg(const char *opt, const char *val, uint8_t *out, size_t len);
@@ -54,6 +63,7 @@ void out_bool(const char *key, const char *label, bool v);
 /* --- subcommands ---------------------------------------------------------- */
 int cmd_milenage(int argc, char **argv);
 int cmd_xor(int argc, char **argv);
+int cmd_tuak(int argc, char **argv);
 int cmd_nonce(int argc, char **argv);
 int cmd_auts(int argc, char **argv);
 int cmd_digest(int argc, char **argv);

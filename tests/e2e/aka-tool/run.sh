@@ -1,7 +1,8 @@
 #!/bin/sh
 # e2e test of aka-tool: usage run.sh AKA_TOOL VECTORS_DIR
-# Runs the binary for every MILENAGE test set (TS 35.208, all 20) and the
-# digest/KASME/XOR/AUTS known answers, compares the --json line exactly
+# Runs the binary for every MILENAGE test set (TS 35.208, all 20), every
+# TUAK test set (TS 35.233, all 6) and the digest/KASME/XOR/AUTS known
+# answers, compares the --json line exactly
 # (keys, order, values), and checks exit codes: 0 ok, 1 failed check,
 # 2 bad usage with a one-line message naming the argument.
 # Needs only POSIX sh and coreutils (base64).
@@ -81,6 +82,46 @@ $rows
 EOT
 [ "$sets" -eq 20 ] || fail "expected 20 TS 35.208 sets, ran $sets"
 
+# 1b. every TS 35.233 TUAK set: lengths from the hex widths, with TOP and
+#     with upper-case TOPc; where MAC-A is 8 octets (it fits AUTN) also the
+#     AUTN, the nonce decoded with TUAK keys and an AUTS round trip
+tsets=0
+rows=$(grep -v '^#' "$VEC/tuak-ts35233.tsv" | tail -n +2)
+while IFS=$TAB read -r set k rand sqn amf top iter topc mac_a mac_s res ck ik ak ak_s; do
+	L="--mac-len $((${#mac_a} / 2)) --res-len $((${#res} / 2)) --ck-len $((${#ck} / 2)) --ik-len $((${#ik} / 2)) --iterations $iter"
+	sqn_ak=$(printf '%012x' $(( 0x$sqn ^ 0x$ak )))
+	autn="$sqn_ak$amf$mac_a"
+	tail=""
+	[ ${#mac_a} -eq 16 ] && tail=", \"autn\": \"$autn\""
+	want="{\"topc\": \"$topc\", \"mac_a\": \"$mac_a\", \"mac_s\": \"$mac_s\", \"res\": \"$res\", \"ck\": \"$ck\", \"ik\": \"$ik\", \"ak\": \"$ak\", \"ak_s\": \"$ak_s\"$tail}"
+	# shellcheck disable=SC2086
+	expect_json "$want" tuak --k "$k" --top "$top" --rand "$rand" --sqn "$sqn" --amf "$amf" $L --json
+	upper=$(printf '%s' "$topc" | tr a-f A-F)
+	# shellcheck disable=SC2086
+	expect_json "$want" tuak --k "$k" --topc "$upper" --rand "$rand" --sqn "$sqn" --amf "$amf" $L --json
+	if [ ${#mac_a} -eq 16 ]; then
+		T="--algo tuak --k $k --topc $topc $L"
+		nonce=$(hex2b64 "$rand$autn")
+		want="{\"rand\": \"$rand\", \"autn\": \"$autn\", \"sqn_xor_ak\": \"$sqn_ak\", \"amf\": \"$amf\", \"mac_a\": \"$mac_a\", \"sqn\": \"$sqn\", \"mac_ok\": true, \"res\": \"$res\", \"ck\": \"$ck\", \"ik\": \"$ik\"}"
+		# shellcheck disable=SC2086
+		expect_json "$want" nonce decode "$nonce" $T --json
+		# shellcheck disable=SC2086
+		expect_rc 1 "" nonce decode "$(hex2b64 "$rand$sqn_ak$amf$(flip_last "$mac_a")")" $T
+		# shellcheck disable=SC2086
+		auts=$("$TOOL" auts make $T --rand "$rand" --sqn-ms "$sqn" --json |
+		       sed -n 's/.*"auts_b64": "\([^"]*\)".*/\1/p')
+		# shellcheck disable=SC2086
+		expect_json "{\"sqn_ms\": \"$sqn\", \"mac_ok\": true}" auts check "$auts" $T --rand "$rand" --json
+	fi
+	tsets=$((tsets + 1))
+done <<EOT
+$rows
+EOT
+[ "$tsets" -eq 6 ] || fail "expected 6 TS 35.233 sets, ran $tsets"
+n=$((n + 1))
+"$TOOL" explain --demo --algo tuak | grep -q 'MAC-A     f9a54e6aeaa8618d' ||
+	fail "explain --demo --algo tuak does not show test set 1's MAC-A"
+
 # 2. digest worked examples (tests/vectors/digest-example.tsv), RFC 2617 §3.5
 U=001010000000001@ims.mnc001.mcc001.3gppnetwork.org
 R=ims.mnc001.mcc001.3gppnetwork.org
@@ -154,8 +195,23 @@ expect_rc 2 "--nc" digest --alg MD5 --username a --realm b --nonce c --uri d --m
 expect_rc 2 "--res/--password" digest --alg AKAv1-MD5 --username a --realm b --nonce c --uri d --method e
 expect_rc 2 "--ik" digest --alg AKAv2-MD5 --username a --realm b --nonce c --uri d --method e --res a54211d5e3ba50bf
 expect_rc 2 "--mnc" kasme --ck 7bc15d69309cf3ec5d324404edd6f0f9 --ik c15d69309cf3ec5d324404edd6f0f97b --mcc 001 --mnc 1 --sqn-xor-ak 5d69309ce135
+TK="--k abababababababababababababababab"
+TOPC="--topc bd04d9530e87513c5d837ac2ad954623a8e2330c115305a73eb45d1f40cccbff"
+expect_rc 2 "--k" tuak --k 0011 $TOPC $RND
+expect_rc 2 "--top/--topc" tuak $TK $RND
+expect_rc 2 "--topc" tuak $TK --topc bd04d9530e87513c $RND
+expect_rc 2 "--op" tuak $TK --op cdc202d5123e20f62b6d676ac72cb318 $RND
+expect_rc 2 "--mac-len" tuak $TK $TOPC $RND --mac-len 12
+expect_rc 2 "--res-len" tuak $TK $TOPC $RND --res-len 12
+expect_rc 2 "--ck-len" tuak $TK $TOPC $RND --ck-len 24
+expect_rc 2 "--ik-len" tuak $TK $TOPC $RND --ik-len 8
+expect_rc 2 "--iterations" tuak $TK $TOPC $RND --iterations 0
+expect_rc 2 "--algo" tuak $TK $TOPC $RND --algo milenage
+expect_rc 2 "--mac-len" milenage $K $OPC $RND --mac-len 8
+expect_rc 2 "--mac-len" nonce decode "$N" --algo tuak $TK $TOPC --mac-len 16
+expect_rc 2 "--mac-len" explain --demo --algo tuak --mac-len 32
 expect_rc 2 "--sqn-xor-ak" kasme --ck 7bc15d69309cf3ec5d324404edd6f0f9 --ik c15d69309cf3ec5d324404edd6f0f97b --mcc 001 --mnc 01
-for c in milenage xor nonce auts digest kasme explain; do
+for c in milenage xor tuak nonce auts digest kasme explain; do
 	expect_rc 0 "" $c --help
 done
 expect_rc 0 "" --help
