@@ -484,9 +484,15 @@ static void put_server(struct diam_wr *w, const char *name)
 		diam_put_str(w, AVP_CX_SERVER_NAME, V3, name);
 		return;
 	}
-	/* No S-CSCF assigned: empty Server-Capabilities (every S-CSCF qualifies;
-	 * capabilities are not provisioned in this HSS). */
+	/* No S-CSCF assigned: Server-Capabilities. This HSS provisions no
+	 * capabilities, so none is mandatory and every S-CSCF qualifies. The
+	 * group is not left empty: a real I-CSCF (Kamailio's cdp) drops a whole
+	 * message holding an AVP without payload, so an empty group never got
+	 * past it. One Optional-Capability 0 (capabilities are operator-numbered,
+	 * optional ones only rank S-CSCFs) keeps the meaning and parses
+	 * everywhere (TS 29.229 §6.3.3-§6.3.5). */
 	diam_group_begin(w, AVP_CX_SERVER_CAPABILITIES, V3);
+	diam_put_u32(w, AVP_CX_OPTIONAL_CAPABILITY, V3, 0);
 	diam_group_end(w);
 }
 

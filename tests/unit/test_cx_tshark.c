@@ -2,8 +2,7 @@
  * dissector without a malformed packet or an expert error: the answers
  * are wrapped into one capture (text2pcap, TCP port 3868) and read back
  * with tshark. Skipped (77) when tshark or text2pcap is not installed.
- * (Expert *warnings* are allowed: an empty Server-Capabilities group,
- * which Cx permits, is flagged "Data is empty".) */
+ * (Expert *warnings* are allowed, errors are not.) */
 #include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
