@@ -15,7 +15,7 @@
 
 #include "app.h"
 #include "db.h"
-#include "diameter/peer.h"
+#include "diameter/link.h"
 #include "diameter/print.h"
 #include "out_queue.h"
 #include "util/log.h"
@@ -39,12 +39,8 @@ struct pconn {
 	int tag; /* TAG_CONN; first member (epoll data) */
 	struct pconn *next;
 	struct hss_server *srv;
-	int fd;
-	enum diam_proto proto;
-	struct diam_conn conn;
-	struct diam_peer peer;
+	struct diam_link link; /* socket, buffers, peer state machine */
 	struct gbuf gated;
-	char addr[64];
 	bool dead;
 	bool epollout;
 };
@@ -58,7 +54,7 @@ struct listener {
 /* One request of the current turn whose answer is gated by the commit. */
 struct pending {
 	struct pconn *pc;
-	const uint8_t *req; /* in pc->conn's read buffer, valid until compaction */
+	const uint8_t *req; /* in pc->link's read buffer, valid until compaction */
 	size_t req_len;
 	size_t ans_off, ans_len; /* in pc->gated */
 	const char *name;
@@ -110,25 +106,30 @@ static const struct hss_route *find_route(const struct hss_app *app, uint32_t co
 	return NULL;
 }
 
+static const char *peer_name(const struct pconn *pc)
+{
+	return pc->link.peer.host[0] ? pc->link.peer.host : "-";
+}
+
 /* ---- Debug dumps -------------------------------------------------------- */
-static void dump(const struct pconn *pc, const char *dir, const uint8_t *buf, size_t len)
+/* The link's tap: every message in and out, at debug level. */
+static void dump(void *arg, const char *dir, const uint8_t *buf, size_t len)
 {
 	static char text[32768];
+	const struct pconn *pc = arg;
 
 	if (!log_enabled(LOG_LVL_DEBUG))
 		return;
 	diam_print_buf(text, sizeof(text), buf, len, log_keys_enabled ? DIAM_PRINT_SHOW_KEYS : 0);
-	LOGD(LOG_DIAM, "%s %s %s\n%s", dir, pc->peer.host[0] ? pc->peer.host : pc->addr,
+	LOGD(LOG_DIAM, "%s %s %s\n%s", dir,
+	     pc->link.peer.host[0] ? pc->link.peer.host : pc->link.addr,
 	     dir[0] == '<' ? "received" : "sent", text);
 }
 
 /* ---- Output ------------------------------------------------------------- */
-static int send_now(void *arg, const uint8_t *buf, size_t len)
+static int send_now(struct pconn *pc, const uint8_t *buf, size_t len)
 {
-	struct pconn *pc = arg;
-
-	dump(pc, ">>", buf, len);
-	return diam_conn_queue(&pc->conn, buf, len);
+	return diam_link_send(&pc->link, buf, len);
 }
 
 static uint8_t *gated_reserve(struct gbuf *g, size_t need)
@@ -155,25 +156,26 @@ static void set_epollout(struct hss_server *s, struct pconn *pc, bool on)
 	if (pc->epollout == on)
 		return;
 	pc->epollout = on;
-	epoll_ctl(s->ep, EPOLL_CTL_MOD, pc->fd, &ev);
+	epoll_ctl(s->ep, EPOLL_CTL_MOD, pc->link.fd, &ev);
 }
 
 static void flush_conn(struct hss_server *s, struct pconn *pc)
 {
 	ssize_t left;
 
-	if (!diam_conn_wpending(&pc->conn))
+	if (!diam_link_pending(&pc->link))
 		return;
-	left = diam_flush(pc->fd, pc->proto, &pc->conn);
+	left = diam_link_flush(&pc->link);
 	if (left < 0) {
 		if (!pc->dead)
-			LOGN(LOG_DIAM, "peer %s (%s): write failed: %s", pc->peer.host, pc->addr,
+			LOGN(LOG_DIAM, "peer %s (%s): write failed: %s", peer_name(pc), pc->link.addr,
 			     strerror((int)-left));
 		pc->dead = true;
 		return;
 	}
 	if ((size_t)left > MAX_BACKLOG) {
-		snprintf(pc->peer.why, sizeof(pc->peer.why), "peer does not read its answers");
+		snprintf(pc->link.peer.why, sizeof(pc->link.peer.why),
+			 "peer does not read its answers");
 		pc->dead = true;
 		return;
 	}
@@ -183,9 +185,8 @@ static void flush_conn(struct hss_server *s, struct pconn *pc)
 /* ---- Connections -------------------------------------------------------- */
 static void conn_free(struct hss_server *s, struct pconn *pc)
 {
-	epoll_ctl(s->ep, EPOLL_CTL_DEL, pc->fd, NULL);
-	close(pc->fd);
-	diam_conn_free(&pc->conn);
+	epoll_ctl(s->ep, EPOLL_CTL_DEL, pc->link.fd, NULL);
+	diam_link_free(&pc->link);
 	free(pc->gated.p);
 	free(pc);
 }
@@ -201,9 +202,8 @@ static void close_dead(struct hss_server *s)
 			pp = &pc->next;
 			continue;
 		}
-		LOGI(LOG_DIAM, "peer %s (%s): connection closed%s%s",
-		     pc->peer.host[0] ? pc->peer.host : "-", pc->addr, pc->peer.why[0] ? ": " : "",
-		     pc->peer.why);
+		LOGI(LOG_DIAM, "peer %s (%s): connection closed%s%s", peer_name(pc), pc->link.addr,
+		     pc->link.peer.why[0] ? ": " : "", pc->link.peer.why);
 		*pp = pc->next;
 		conn_free(s, pc);
 	}
@@ -213,38 +213,33 @@ static void accept_all(struct hss_server *s, const struct listener *l, uint64_t 
 {
 	for (;;) {
 		struct epoll_event ev = { .events = EPOLLIN };
-		struct diam_host_ip ip;
-		struct pconn *pc;
-		char addr[64];
-		int fd = diam_accept(l->fd, l->proto, addr, sizeof(addr));
+		struct pconn *pc = calloc(1, sizeof(*pc));
+		int rc;
 
-		if (fd < 0) {
-			if (fd != -EAGAIN)
-				LOGW(LOG_DIAM, "accept: %s", strerror(-fd));
+		if (!pc || diam_link_init(&pc->link, &s->pcfg) < 0) {
+			LOGE(LOG_DIAM, "out of memory accepting a connection");
+			if (pc)
+				diam_link_free(&pc->link);
+			free(pc);
 			return;
 		}
-		pc = calloc(1, sizeof(*pc));
-		if (!pc || diam_conn_init(&pc->conn) < 0) {
-			LOGE(LOG_DIAM, "out of memory accepting %s", addr);
+		rc = diam_link_accept(&pc->link, l->fd, l->proto, now_ms);
+		if (rc < 0) {
+			if (rc != -EAGAIN)
+				LOGW(LOG_DIAM, "accept: %s", strerror(-rc));
+			diam_link_free(&pc->link);
 			free(pc);
-			close(fd);
-			continue;
+			return;
 		}
 		pc->tag = TAG_CONN;
 		pc->srv = s;
-		pc->fd = fd;
-		pc->proto = l->proto;
-		snprintf(pc->addr, sizeof(pc->addr), "%s", addr);
-		diam_peer_init(&pc->peer, &s->pcfg, send_now, pc);
-		if (diam_local_ip(fd, &ip) < 0)
-			memset(&ip, 0, sizeof(ip));
-		diam_peer_accepted(&pc->peer, &ip, now_ms);
+		pc->link.tap = dump;
+		pc->link.tap_arg = pc;
 		ev.data.ptr = pc;
-		epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev);
+		epoll_ctl(s->ep, EPOLL_CTL_ADD, pc->link.fd, &ev);
 		pc->next = s->conns;
 		s->conns = pc;
-		LOGI(LOG_DIAM, "connection from %s (%s)", addr,
-		     l->proto == DIAM_PROTO_SCTP ? "sctp" : "tcp");
+		LOGI(LOG_DIAM, "connection from %s (%s)", pc->link.addr, pc->link.xp->name);
 	}
 }
 
@@ -257,11 +252,12 @@ static void on_opened(struct hss_server *s, struct pconn *pc)
 	int others = 0;
 
 	for (struct pconn *o = s->conns; o; o = o->next)
-		if (o != pc && !o->dead && o->peer.state == DIAM_PS_OPEN &&
-		    !strcasecmp(o->peer.host, pc->peer.host))
+		if (o != pc && !o->dead && o->link.peer.state == DIAM_PS_OPEN &&
+		    !strcasecmp(o->link.peer.host, pc->link.peer.host))
 			others++;
-	LOGN(LOG_DIAM, "peer %s (%s): %s, Origin-State-Id %u%s", pc->peer.host, pc->addr,
-	     pc->peer.why, pc->peer.peer_state_id, others ? " (another connection is open)" : "");
+	LOGN(LOG_DIAM, "peer %s (%s): %s, Origin-State-Id %u%s", pc->link.peer.host,
+	     pc->link.addr, pc->link.peer.why, pc->link.peer.peer_state_id,
+	     others ? " (another connection is open)" : "");
 }
 
 /* ---- Transactions and dispatch ----------------------------------------- */
@@ -280,7 +276,7 @@ static int txn_begin(struct hss_server *s)
 	return 0;
 }
 
-static void put_5012(struct diam_conn *out, struct gbuf *g, const uint8_t *req, size_t req_len,
+static void put_5012(struct diam_link *out, struct gbuf *g, const uint8_t *req, size_t req_len,
 		     const struct diam_local *l)
 {
 	struct diam_verdict v = { .result_code = DIAM_UNABLE_TO_COMPLY };
@@ -292,7 +288,7 @@ static void put_5012(struct diam_conn *out, struct gbuf *g, const uint8_t *req, 
 	if (n <= 0)
 		return;
 	if (out) {
-		diam_conn_queue(out, buf, (size_t)n);
+		diam_link_send(out, buf, (size_t)n);
 	} else if (gated_reserve(g, (size_t)n)) {
 		memcpy(g->p + g->len, buf, (size_t)n);
 		g->len += (size_t)n;
@@ -343,7 +339,7 @@ static void run_handler(struct hss_server *s, struct pconn *pc, const struct hss
 		error_answer(pc, req->raw, req->raw_len, DIAM_UNABLE_TO_COMPLY, "out of memory");
 		return;
 	}
-	ctx.peer_host = pc->peer.host;
+	ctx.peer_host = pc->link.peer.host;
 	diam_wr_init(&w, room, pc->gated.cap - off);
 	rc = r->handler(&ctx, req, &w);
 	if (rc == 0)
@@ -375,10 +371,10 @@ static void on_request(struct hss_server *s, struct pconn *pc, const struct diam
 		error_answer(pc, m->raw, m->raw_len, code,
 			     app_known ? "command not supported" : "application not supported");
 		LOGI(LOG_DIAM, "cmd=%u app=%u peer=%s result=%u", m->hdr.code, m->hdr.app_id,
-		     pc->peer.host, code);
+		     pc->link.peer.host, code);
 		return;
 	}
-	if (pc->peer.state != DIAM_PS_OPEN) {
+	if (pc->link.peer.state != DIAM_PS_OPEN) {
 		error_answer(pc, m->raw, m->raw_len, DIAM_UNABLE_TO_COMPLY, "peer is closing");
 		return;
 	}
@@ -397,52 +393,39 @@ static void on_answer(struct hss_server *s, struct pconn *pc, const struct diam_
 
 	if (!hss_out_kind_of(m->hdr.app_id, m->hdr.code)) {
 		LOGD(LOG_DIAM, "answer cmd=%u app=%u from %s ignored", m->hdr.code, m->hdr.app_id,
-		     pc->peer.host);
+		     pc->link.peer.host);
 		return;
 	}
 	if (txn_begin(s) < 0)
 		return;
-	ctx.peer_host = pc->peer.host;
+	ctx.peer_host = pc->link.peer.host;
 	hss_out_answer(&ctx, m);
 }
 
 static void process_input(struct hss_server *s, struct pconn *pc, uint64_t now_ms, uint64_t t0)
 {
-	const uint8_t *buf;
-	size_t len;
-	int r;
+	struct diam_msg m;
 
-	while (!pc->dead && (r = diam_conn_next(&pc->conn, &buf, &len)) != 0) {
-		struct diam_msg m;
-		enum diam_peer_act act;
-
-		if (r > 0)
-			dump(pc, "<<", buf, len);
-		act = diam_peer_rx(&pc->peer, buf, len, now_ms);
-		if (pc->peer.rejected) {
-			LOGN(LOG_DIAM, "peer %s (%s): %s", pc->peer.host[0] ? pc->peer.host : "-",
-			     pc->addr, pc->peer.why);
-			pc->peer.rejected = 0;
-		}
-		if (r < 0) { /* framing lost: the peer machine answered 5011/5015 */
-			pc->dead = true;
+	while (!pc->dead) {
+		switch (diam_link_next(&pc->link, now_ms, &m)) {
+		case DIAM_LE_NONE:
+			return;
+		case DIAM_LE_REQUEST:
+			on_request(s, pc, &m, t0);
 			break;
-		}
-		switch (act) {
-		case DIAM_PA_DELIVER:
-			diam_msg_parse(buf, len, &m);
-			if (m.hdr.flags & DIAM_FLAG_R)
-				on_request(s, pc, &m, t0);
-			else
-				on_answer(s, pc, &m);
+		case DIAM_LE_ANSWER:
+			on_answer(s, pc, &m);
 			break;
-		case DIAM_PA_OPENED:
+		case DIAM_LE_BAD_ANSWER:
+		case DIAM_LE_REJECTED:
+			LOGN(LOG_DIAM, "peer %s (%s): %s", peer_name(pc), pc->link.addr,
+			     pc->link.peer.why);
+			break;
+		case DIAM_LE_OPENED:
 			on_opened(s, pc);
 			break;
-		case DIAM_PA_CLOSE:
+		case DIAM_LE_CLOSE:
 			pc->dead = true;
-			break;
-		case DIAM_PA_NONE:
 			break;
 		}
 	}
@@ -450,25 +433,14 @@ static void process_input(struct hss_server *s, struct pconn *pc, uint64_t now_m
 
 static void on_readable(struct hss_server *s, struct pconn *pc, uint64_t now_ms, uint64_t t0)
 {
-	ssize_t n = diam_read(pc->fd, &pc->conn);
+	ssize_t n = diam_link_read(&pc->link, now_ms);
 
 	if (n < 0) {
-		diam_peer_lost(&pc->peer, strerror((int)-n));
+		diam_peer_lost(&pc->link.peer, strerror((int)-n));
 		pc->dead = true;
 		return;
 	}
 	process_input(s, pc, now_ms, t0);
-	if (pc->conn.eof && !pc->dead) {
-		size_t part = diam_conn_partial(&pc->conn);
-
-		if (part)
-			snprintf(pc->peer.why, sizeof(pc->peer.why),
-				 "peer closed mid-message (%zu octets dropped)", part);
-		else
-			snprintf(pc->peer.why, sizeof(pc->peer.why), "peer closed the connection");
-		pc->peer.state = DIAM_PS_CLOSED;
-		pc->dead = true;
-	}
 }
 
 /* ---- End of turn: commit, release, log, write -------------------------- */
@@ -491,7 +463,7 @@ static void log_pending(const struct pending *p, uint64_t t1)
 	    diam_avp_u32(&code, &rc) == 0)
 		exp = true;
 	LOGI(LOG_DIAM, "%s impi=%s result=%s%u latency_us=%llu peer=%s", p->name, impi,
-	     exp ? "exp:" : "", rc, (unsigned long long)(t1 - p->t0_us), p->pc->peer.host);
+	     exp ? "exp:" : "", rc, (unsigned long long)(t1 - p->t0_us), p->pc->link.peer.host);
 }
 
 static void release_gated(struct hss_server *s, bool committed)
@@ -505,23 +477,19 @@ static void release_gated(struct hss_server *s, bool committed)
 		for (size_t i = 0; i < s->npend; i++) {
 			const struct pending *p = &s->pend[i];
 
-			put_5012(&p->pc->conn, NULL, p->req, p->req_len, &s->local);
+			put_5012(&p->pc->link, NULL, p->req, p->req_len, &s->local);
 		}
 	}
 	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
 		if (committed && pc->gated.len) {
-			if (log_enabled(LOG_LVL_DEBUG)) {
-				struct diam_msg m;
+			uint8_t *p = diam_link_reserve(&pc->link, pc->gated.len);
 
-				for (size_t off = 0; off < pc->gated.len; off += m.hdr.length) {
-					if (diam_msg_parse(pc->gated.p + off,
-							   diam_frame_len(pc->gated.p + off, 4), &m))
-						break;
-					dump(pc, ">>", m.raw, m.raw_len);
-				}
-			}
-			if (diam_conn_queue(&pc->conn, pc->gated.p, pc->gated.len) < 0)
+			if (p) {
+				memcpy(p, pc->gated.p, pc->gated.len);
+				diam_link_commit(&pc->link, pc->gated.len); /* tapped */
+			} else {
 				pc->dead = true;
+			}
 		}
 		pc->gated.len = 0;
 	}
@@ -546,7 +514,7 @@ static void end_turn(struct hss_server *s)
 	release_gated(s, committed);
 	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
 		flush_conn(s, pc);
-		diam_conn_rcompact(&pc->conn);
+		diam_link_compact(&pc->link);
 	}
 	close_dead(s);
 }
@@ -557,7 +525,7 @@ static void tick(struct hss_server *s, uint64_t now_ms)
 	struct hss_ctx ctx = s->ctx;
 
 	for (struct pconn *pc = s->conns; pc; pc = pc->next)
-		if (!pc->dead && diam_peer_tick(&pc->peer, now_ms) == DIAM_PA_CLOSE)
+		if (!pc->dead && diam_link_tick(&pc->link, now_ms) == DIAM_PA_CLOSE)
 			pc->dead = true;
 	if (!s->stopping && txn_begin(s) == 0)
 		hss_out_tick(&ctx);
@@ -574,7 +542,7 @@ static void begin_stop(struct hss_server *s, uint64_t now_ms)
 	s->nlis = 0;
 	/* RFC 6733 §5.4: say goodbye to open peers (cause REBOOTING). */
 	for (struct pconn *pc = s->conns; pc; pc = pc->next)
-		if (diam_peer_disconnect(&pc->peer, 0, now_ms) == DIAM_PA_CLOSE)
+		if (diam_link_disconnect(&pc->link, 0, now_ms) == DIAM_PA_CLOSE)
 			pc->dead = true;
 	LOGN(LOG_MAIN, "stopping: DPR sent to open peers");
 }
@@ -763,7 +731,8 @@ int hss_core_send_request(struct hss_ctx *ctx, const char *host, const uint8_t *
 	struct hss_server *s = ctx->core;
 
 	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
-		if (pc->dead || pc->peer.state != DIAM_PS_OPEN || strcasecmp(pc->peer.host, host))
+		if (pc->dead || pc->link.peer.state != DIAM_PS_OPEN ||
+		    strcasecmp(pc->link.peer.host, host))
 			continue;
 		/* Gated like an answer: it reflects state of this transaction. */
 		if (!gated_reserve(&pc->gated, len))

@@ -1,17 +1,22 @@
 /* The Cx client of scscf-stub: one Diameter connection to the HSS inside
  * Sofia's su_root loop, no threads (DESIGN.md "Sofia-SIP").
  *
- * Design note — connection states (RFC 6733 §5.6, simplified for a client
- * with exactly one peer; RFC 3539 §3.4 watchdog):
+ * The connection, its transport (tcp:// or sctp://) and the RFC 6733 peer
+ * state machine (CER/CEA, DWR/DWA with the RFC 3539 watchdog, DPR/DPA)
+ * are common/diameter/link.h, the same code hssd and diam-load run. This
+ * file adds only what a client with one peer needs:
  *
- *   IDLE --tick, back-off over--> CONNECTING --writable--> WAIT_CEA
- *   WAIT_CEA --CEA 2xxx--> OPEN          any error/close/timeout --> IDLE
- *   OPEN: no traffic for Tw -> DWR; no answer for another Tw -> IDLE
+ *   closed --tick, back-off over--> connecting --writable--> CER sent
+ *   CER sent --CEA 2001--> open        any error/close/timeout --> closed
  *
- * The back-off doubles from 500 ms up to reconnect_max. Requests are only
- * accepted in OPEN; each has a deadline checked by a 100 ms tick, so a
+ * the back-off (doubling from 500 ms up to reconnect_max), and the
+ * requests in flight: each has a deadline checked by a 100 ms tick, so a
  * REGISTER waiting for an MAA is always answered: by the MAA, or by the
- * callback with -ETIMEDOUT / -ECONNRESET / -ENOTCONN. */
+ * callback with an error.
+ *
+ * Every answer from the HSS is validated against the dictionary and the
+ * rule tables before anyone uses it (diam_peer_cfg.check_answers): a
+ * defective one reaches its callback as -EBADMSG with the defect named. */
 #ifndef SCSCF_CX_CLIENT_H
 #define SCSCF_CX_CLIENT_H
 
@@ -22,21 +27,26 @@
 #include <sofia-sip/su_wait.h>
 
 #include "cx_msg.h"
+#include "diameter/transport.h"
 
 struct cx_client;
 
 struct cx_client_cfg {
-	char host[128];            /* IP literal */
-	unsigned port;
+	struct diam_endpoint hss;  /* tcp://IP:PORT or sctp://IP:PORT */
 	struct cx_ident id;        /* strings borrowed for the client's life */
 	unsigned timeout_ms;       /* per request */
-	unsigned watchdog_s;       /* Tw */
+	unsigned watchdog_s;       /* Twinit */
 	unsigned reconnect_max_s;
 };
 
-/* status 0: ans is the answer (borrowed for the call); < 0: no answer
- * (-ETIMEDOUT, -ECONNRESET, -ENOTCONN, -ECANCELED at shutdown). */
-typedef void (*cx_answer_fn)(void *arg, int status, const struct diam_msg *ans);
+/* status 0: ans is the answer (borrowed for the call), validated.
+ * < 0: no usable answer, why (may be NULL) says more:
+ *   -EBADMSG     ans is the defective answer, why names the defect
+ *   -ETIMEDOUT   no answer within timeout_ms
+ *   -ECONNRESET  the connection was lost (why: how)
+ *   -ECANCELED   shutting down. */
+typedef void (*cx_answer_fn)(void *arg, int status, const struct diam_msg *ans,
+			     const char *why);
 /* A request from the HSS (RTR): the handler writes the answer into
  * buf (cap bytes) and returns its length, or < 0 to send nothing. */
 typedef ssize_t (*cx_request_fn)(void *arg, const struct diam_msg *req, uint8_t *buf,

@@ -110,6 +110,13 @@ bool cx_result_ok(const struct cx_result *r)
 	return r->code >= 2000 && r->code < 3000;
 }
 
+/* Names the first AVP of an item that is present but unusable. */
+static void defect(struct cx_maa *out, const char *fmt, const char *what, size_t len)
+{
+	if (!out->defect[0])
+		snprintf(out->defect, sizeof(out->defect), fmt, what, len);
+}
+
 /* Digest-HA1 (RFC 4590 §5.4, sent as hex text) inside SIP-Digest-Authenticate. */
 static void parse_digest_auth(const struct diam_avp *item, struct cx_maa *out)
 {
@@ -133,13 +140,20 @@ static void parse_digest_auth(const struct diam_avp *item, struct cx_maa *out)
 		hex_encode(ha1.data, 16, out->ha1);
 		out->have_ha1 = true;
 	}
+	if (!out->have_ha1)
+		defect(out, "%s of %zu octets is not 32 hex digits", "Digest-HA1", ha1.len);
 }
 
-static void copy_octets(const struct diam_avp *a, uint8_t *dst, size_t cap, size_t *len)
+/* Copies an octet AVP of min..cap octets; anything else is a defect. */
+static bool copy_octets(const struct diam_avp *a, uint8_t *dst, size_t min, size_t cap,
+			size_t *len, const char *name, struct cx_maa *out)
 {
-	*len = a->len <= cap ? a->len : 0;
+	*len = a->len >= min && a->len <= cap ? a->len : 0;
 	if (*len)
 		memcpy(dst, a->data, *len);
+	else
+		defect(out, "%s of %zu octets", name, a->len);
+	return *len != 0;
 }
 
 static void parse_auth_item(const struct diam_avp *item, struct cx_maa *out)
@@ -149,20 +163,17 @@ static void parse_auth_item(const struct diam_avp *item, struct cx_maa *out)
 
 	if (!diam_group_find(item, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP, &a))
 		diam_avp_str(&a, out->scheme, sizeof(out->scheme));
+	/* RAND ‖ AUTN [‖ server data] (TS 29.229 §6.3.9); XRES 4..16 octets. */
 	if (!diam_group_find(item, AVP_CX_SIP_AUTHENTICATE, DIAM_VENDOR_3GPP, &a))
-		copy_octets(&a, out->authenticate, sizeof(out->authenticate),
-			    &out->authenticate_len);
+		copy_octets(&a, out->authenticate, 32, sizeof(out->authenticate),
+			    &out->authenticate_len, "SIP-Authenticate", out);
 	if (!diam_group_find(item, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, &a))
-		copy_octets(&a, out->authorization, sizeof(out->authorization),
-			    &out->authorization_len);
-	if (!diam_group_find(item, AVP_CX_CONFIDENTIALITY_KEY, DIAM_VENDOR_3GPP, &a)) {
-		copy_octets(&a, out->ck, 16, &n);
-		out->have_ck = n == 16;
-	}
-	if (!diam_group_find(item, AVP_CX_INTEGRITY_KEY, DIAM_VENDOR_3GPP, &a)) {
-		copy_octets(&a, out->ik, 16, &n);
-		out->have_ik = n == 16;
-	}
+		copy_octets(&a, out->authorization, 4, sizeof(out->authorization),
+			    &out->authorization_len, "SIP-Authorization", out);
+	if (!diam_group_find(item, AVP_CX_CONFIDENTIALITY_KEY, DIAM_VENDOR_3GPP, &a))
+		out->have_ck = copy_octets(&a, out->ck, 16, 16, &n, "Confidentiality-Key", out);
+	if (!diam_group_find(item, AVP_CX_INTEGRITY_KEY, DIAM_VENDOR_3GPP, &a))
+		out->have_ik = copy_octets(&a, out->ik, 16, 16, &n, "Integrity-Key", out);
 	parse_digest_auth(item, out);
 }
 

@@ -59,6 +59,7 @@ struct cx_maa {
 	char ha1[33];               /* SIP Digest: Digest-HA1, lower-case hex */
 	bool have_ha1;
 	char digest_realm[256];     /* SIP Digest: the realm HA1 was made for */
+	char defect[96];            /* an AVP present but unusable ("" = none) */
 };
 /* Parses the first SIP-Auth-Data-Item (lowest SIP-Item-Number).
  * 0, or a negative DIAM_E* value when the answer is malformed. */

@@ -85,7 +85,7 @@ static void write_port(void *arg, FILE *fp)
 }
 
 static int cx_send(void *arg, const uint8_t *buf, size_t len,
-		   void (*fn)(void *, int, const struct diam_msg *), void *fnarg)
+		   void (*fn)(void *, int, const struct diam_msg *, const char *), void *fnarg)
 {
 	return cx_client_request(arg, buf, len, fn, fnarg);
 }
@@ -110,7 +110,7 @@ static int setup_logging(const struct scscf_config *cfg)
 static void cx_cfg_from(const struct scscf_config *cfg, struct cx_client_cfg *cc)
 {
 	memset(cc, 0, sizeof(*cc));
-	scscf_parse_hss_uri(cfg->hss, cc->host, sizeof(cc->host), &cc->port);
+	scscf_parse_hss_uri(cfg->hss, &cc->hss); /* validated before */
 	cc->id = (struct cx_ident){ .origin_host = cfg->origin_host, .origin_realm = cfg->realm,
 				    .dest_realm = *cfg->hss_realm ? cfg->hss_realm : cfg->realm,
 				    .dest_host = cfg->hss_host, .server_name = cfg->name,

@@ -42,17 +42,25 @@ static void fail(struct registrar *r, struct reg_txn *t, int status, const char 
 }
 
 void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,
-		      const struct cx_result *res, const char *what)
+		      const struct cx_result *res, const char *what, const char *detail)
 {
-	char why[128];
+	char why[400];
 
+	if (status == -EBADMSG) {
+		/* Never use a defective answer: name the defect, 500 (issue 10). */
+		snprintf(why, sizeof(why), "%s: invalid answer from the HSS: %s", what,
+			 detail ? detail : "malformed");
+		fail(r, t, 500, "Server Internal Error", 0, why);
+		return;
+	}
 	if (status == -ETIMEDOUT) {
 		snprintf(why, sizeof(why), "%s: HSS did not answer in time", what);
 		fail(r, t, 504, "Server Time-out", 0, why);
 		return;
 	}
 	if (status < 0) {
-		snprintf(why, sizeof(why), "%s: HSS unreachable (%s)", what, strerror(-status));
+		snprintf(why, sizeof(why), "%s: HSS unreachable (%s)", what,
+			 detail ? detail : strerror(-status));
 		fail(r, t, 500, "Server Internal Error", r->cfg->retry_after, why);
 		return;
 	}
@@ -68,7 +76,7 @@ void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,
 }
 
 static int send_req(struct registrar *r, struct reg_txn *t, const uint8_t *buf, ssize_t n,
-		    void (*fn)(void *, int, const struct diam_msg *))
+		    void (*fn)(void *, int, const struct diam_msg *, const char *))
 {
 	int rc = n < 0 ? (int)n : r->ops.cx_send(r->ops.arg, buf, (size_t)n, fn, t);
 
@@ -77,12 +85,37 @@ static int send_req(struct registrar *r, struct reg_txn *t, const uint8_t *buf, 
 	return rc;
 }
 
+/* A vector we can challenge with, else false and why names the defect
+ * (TS 29.229 §6.3.13: AKA needs RAND‖AUTN and XRES, AKAv2 also CK and IK;
+ * SIP Digest needs Digest-HA1). */
+static bool maa_usable(const struct cx_maa *m, enum digest_alg alg, char *why, size_t sz)
+{
+	const char *miss = NULL;
+
+	if (m->defect[0]) {
+		snprintf(why, sz, "MAR: invalid answer from the HSS: %s", m->defect);
+		return false;
+	}
+	if (alg == DIGEST_ALG_MD5)
+		miss = m->have_ha1 ? NULL : "Digest-HA1";
+	else if (!m->authenticate_len)
+		miss = "SIP-Authenticate";
+	else if (!m->authorization_len)
+		miss = "SIP-Authorization";
+	else if (alg == DIGEST_ALG_AKAV2_MD5 && !(m->have_ck && m->have_ik))
+		miss = m->have_ck ? "Integrity-Key" : "Confidentiality-Key";
+	if (miss)
+		snprintf(why, sz, "MAR: invalid answer from the HSS: SIP-Auth-Data-Item (%s) "
+			 "without %s", m->scheme[0] ? m->scheme : "no scheme", miss);
+	return miss == NULL;
+}
+
 /* Vector from the MAA (or the queue) -> stored entry + 401. `src` names
  * where it came from in the log line. */
 static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const struct cx_maa *m,
 			       const char *src)
 {
-	char why[128];
+	char why[256];
 	struct vec_entry v = { 0 };
 	struct challenge_params cp;
 	char www[1024];
@@ -90,11 +123,8 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 	bool aka = alg != DIGEST_ALG_MD5;
 	int n;
 
-	if (aka ? m->authenticate_len < 32 || m->authorization_len < 4 ||
-			  (alg == DIGEST_ALG_AKAV2_MD5 && !(m->have_ck && m->have_ik))
-		: !m->have_ha1) {
-		fail(r, t, 500, "Server Internal Error", r->cfg->retry_after,
-		     "MAA without a usable vector");
+	if (!maa_usable(m, alg, why, sizeof(why))) {
+		fail(r, t, 500, "Server Internal Error", 0, why);
 		return;
 	}
 	/* HA1 is bound to its realm: ours must be the one it was made for. */
@@ -164,7 +194,7 @@ static size_t queue_rest(struct registrar *r, struct reg_txn *t, const struct cx
 	return queued;
 }
 
-static void on_maa(void *arg, int status, const struct diam_msg *ans)
+static void on_maa(void *arg, int status, const struct diam_msg *ans, const char *detail)
 {
 	struct reg_txn *t = arg;
 	struct registrar *r = t->reg;
@@ -186,8 +216,11 @@ static void on_maa(void *arg, int status, const struct diam_msg *ans)
 		else if (n == 0) /* no item: the result still counts */
 			cx_get_result(ans, &m[0].res);
 	}
-	if (status || !cx_result_ok(&m[0].res)) {
-		reg_diam_failure(r, t, status, status ? NULL : &m[0].res, "MAR");
+	if (status == 0 && n == 0 && cx_result_ok(&m[0].res)) {
+		fail(r, t, 500, "Server Internal Error", 0,
+		     "MAR: invalid answer from the HSS: success without SIP-Auth-Data-Item");
+	} else if (status || !cx_result_ok(&m[0].res)) {
+		reg_diam_failure(r, t, status, status ? NULL : &m[0].res, "MAR", detail);
 	} else {
 		snprintf(src, sizeof(src), "MAR, %d vector%s, %zu queued", n, n == 1 ? "" : "s",
 			 queue_rest(r, t, m, n));
@@ -211,7 +244,7 @@ void reg_start_mar(struct registrar *r, struct reg_txn *t, const uint8_t *rand_a
 			   r->cfg->auth_items);
 	rc = send_req(r, t, buf, n, on_maa);
 	if (rc) {
-		reg_diam_failure(r, t, rc == -ENOTCONN ? -ENOTCONN : -EIO, NULL, "MAR");
+		reg_diam_failure(r, t, rc == -ENOTCONN ? -ENOTCONN : -EIO, NULL, "MAR", NULL);
 		reg_txn_free(t);
 	}
 }
@@ -265,7 +298,7 @@ static void registered(struct registrar *r, struct reg_txn *t, const struct cx_s
 		      t->sat == CX_SAT_REGISTRATION ? "registered" : "re-registered");
 }
 
-static void on_saa(void *arg, int status, const struct diam_msg *ans)
+static void on_saa(void *arg, int status, const struct diam_msg *ans, const char *detail)
 {
 	struct reg_txn *t = arg;
 	struct registrar *r = t->reg;
@@ -283,7 +316,7 @@ static void on_saa(void *arg, int status, const struct diam_msg *ans)
 		if (status || !cx_result_ok(&s->res)) {
 			if (t->sat == CX_SAT_USER_DEREGISTRATION)
 				bind_del(r->bs, t->impu); /* gone here, whatever the HSS says */
-			reg_diam_failure(r, t, status, status ? NULL : &s->res, "SAR");
+			reg_diam_failure(r, t, status, status ? NULL : &s->res, "SAR", detail);
 		} else {
 			registered(r, t, s);
 		}
@@ -306,7 +339,7 @@ void reg_start_sar(struct registrar *r, struct reg_txn *t)
 	rc = send_req(r, t, buf, n, on_saa);
 	if (rc) {
 		if (t->handle)
-			reg_diam_failure(r, t, rc == -ENOTCONN ? -ENOTCONN : -EIO, NULL, "SAR");
+			reg_diam_failure(r, t, rc == -ENOTCONN ? -ENOTCONN : -EIO, NULL, "SAR", NULL);
 		else
 			LOGW(LOG_DIAM, "SAR for impu=%s not sent: %s", t->impu, strerror(-rc));
 		reg_txn_free(t);

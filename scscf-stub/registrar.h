@@ -65,7 +65,8 @@ struct reg_reply {
 struct reg_ops {
 	/* Sends a Cx request; same contract as cx_client_request. */
 	int (*cx_send)(void *arg, const uint8_t *buf, size_t len,
-		       void (*fn)(void *fnarg, int status, const struct diam_msg *ans),
+		       void (*fn)(void *fnarg, int status, const struct diam_msg *ans,
+				  const char *why),
 		       void *fnarg);
 	/* Sends the final SIP response for req->handle (strings borrowed for
 	 * the call). */

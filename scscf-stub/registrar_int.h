@@ -52,8 +52,10 @@ void reg_start_mar(struct registrar *r, struct reg_txn *t, const uint8_t *rand_a
 bool reg_challenge_queued(struct registrar *r, struct reg_txn *t);
 void reg_start_sar(struct registrar *r, struct reg_txn *t);
 /* Diameter failure -> SIP status (+ Retry-After). */
+/* detail (may be NULL): the defect of an invalid answer (-EBADMSG), or
+ * how the connection was lost. */
 void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,
-		      const struct cx_result *res, const char *what);
+		      const struct cx_result *res, const char *what, const char *detail);
 /* Final 200 for a registration, query or de-registration. */
 void reg_reply_200(struct registrar *r, void *handle, const char *impi, const char *impu,
 		   uint64_t start_ms, const struct binding_rec *rec, const char *why);

@@ -275,45 +275,25 @@ int scscf_config_load(struct scscf_config *c, const char *path, char *err, size_
 	return ini_parse_file(path, ini_cb_fn, &lc, err, errsz);
 }
 
-int scscf_parse_hss_uri(const char *uri, char *host, size_t hostsz, unsigned *port)
+int scscf_parse_hss_uri(const char *uri, struct diam_endpoint *ep)
 {
-	const char *p, *colon, *end;
-	char *e;
-	unsigned long n;
+	const char *hp = strstr(uri, "://");
 
-	if (strncasecmp(uri, "tcp://", 6))
+	/* The port must be written out: the HSS has no default here. */
+	if (!hp || diam_endpoint_parse(uri, ep) || ep->port == 0)
 		return -1;
-	p = uri + 6;
-	if (*p == '[') {
-		end = strchr(p, ']');
-		if (!end || end[1] != ':')
-			return -1;
-		p++;
-		colon = end + 1;
-	} else {
-		colon = strrchr(p, ':');
-		if (!colon)
-			return -1;
-		end = colon;
-	}
-	if ((size_t)(end - p) >= hostsz || end == p)
+	hp += 3;
+	if (*hp == '[' ? !strstr(hp, "]:") : !strchr(hp, ':'))
 		return -1;
-	memcpy(host, p, (size_t)(end - p));
-	host[end - p] = '\0';
-	n = strtoul(colon + 1, &e, 10);
-	if (!colon[1] || *e || n == 0 || n > 65535)
-		return -1;
-	*port = (unsigned)n;
 	return 0;
 }
 
 int scscf_config_validate(const struct scscf_config *c, char *err, size_t errsz)
 {
-	char host[128];
-	unsigned port;
+	struct diam_endpoint ep;
 
-	if (scscf_parse_hss_uri(c->hss, host, sizeof(host), &port)) {
-		snprintf(err, errsz, "hss: '%s' is not tcp://IP:PORT", c->hss);
+	if (scscf_parse_hss_uri(c->hss, &ep)) {
+		snprintf(err, errsz, "hss: '%s' is not tcp://IP:PORT or sctp://IP:PORT", c->hss);
 		return -1;
 	}
 	if (strncasecmp(c->name, "sip:", 4) && strncasecmp(c->name, "sips:", 5)) {

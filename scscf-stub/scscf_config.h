@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "diameter/transport.h"
 #include "digest/digest.h"
 
 #define SCSCF_MAX_SIP 8
@@ -17,7 +18,7 @@ enum scscf_challenge { SCSCF_CHALLENGE_EVERY = 0, SCSCF_CHALLENGE_INITIAL };
 struct scscf_config {
 	char sip[SCSCF_MAX_SIP][SCSCF_STR]; /* listen URIs, sip:IP:PORT[;transport=] */
 	unsigned n_sip;
-	char hss[SCSCF_STR];          /* tcp://IP:PORT */
+	char hss[SCSCF_STR];          /* tcp://IP:PORT or sctp://IP:PORT */
 	char origin_host[SCSCF_STR];  /* our Diameter identity */
 	char realm[SCSCF_STR];        /* Origin-Realm and the digest realm */
 	char name[SCSCF_STR];         /* our SIP URI: Server-Name, Service-Route */
@@ -59,8 +60,9 @@ int scscf_config_validate(const struct scscf_config *c, char *err, size_t errsz)
 /* The effective configuration in INI form (for -n). */
 void scscf_config_print(const struct scscf_config *c, FILE *fp);
 
-/* Splits "tcp://IP:PORT" (IPv4 or [IPv6]); 0 or -1. */
-int scscf_parse_hss_uri(const char *uri, char *host, size_t hostsz, unsigned *port);
+/* "tcp://IP:PORT" or "sctp://IP:PORT" (IPv4 or [IPv6], port written out
+ * and not 0) into *ep; 0 or -1. */
+int scscf_parse_hss_uri(const char *uri, struct diam_endpoint *ep);
 
 const char *scscf_challenge_name(enum scscf_challenge c);
 

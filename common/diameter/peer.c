@@ -19,7 +19,39 @@ const char *diam_peer_state_name(enum diam_peer_state s)
 	return (unsigned)s < 5 ? n[s] : "?";
 }
 
-static unsigned tw(const struct diam_peer *p) { return p->cfg->tw_ms ? p->cfg->tw_ms : 30000; }
+static unsigned tw_init(const struct diam_peer *p)
+{
+	return p->cfg->tw_ms ? p->cfg->tw_ms : 30000;
+}
+
+/* RFC 3539 §3.4.1: Tw = Twinit + jitter, jitter uniform in [-2 s, +2 s]
+ * (Twinit >= 6 s there); a shorter Twinit (tests) gets ±Twinit/4. The
+ * jitter only de-synchronises peers: a small PRNG is enough. */
+static unsigned jitter_rand(void)
+{
+	static uint64_t x;
+
+	if (!x)
+		x = (diam_next_e2e() | 1ull) * 0x9e3779b97f4a7c15ull;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (unsigned)(x >> 33);
+}
+
+static void arm_watchdog(struct diam_peer *p)
+{
+	unsigned ti = tw_init(p), j = ti / 4 < 2000 ? ti / 4 : 2000;
+
+	p->tw_cur_ms = ti - j + (j ? jitter_rand() % (2 * j + 1) : 0);
+}
+
+static unsigned tw(const struct diam_peer *p) { return p->tw_cur_ms ? p->tw_cur_ms : tw_init(p); }
+
+unsigned diam_peer_cex_timeout(const struct diam_peer *p)
+{
+	return p->cfg->cex_timeout_ms ? p->cfg->cex_timeout_ms : tw_init(p);
+}
 
 static void set_state(struct diam_peer *p, enum diam_peer_state s, uint64_t now)
 {
@@ -34,6 +66,7 @@ void diam_peer_init(struct diam_peer *p, const struct diam_peer_cfg *cfg, diam_s
 	p->cfg = cfg;
 	p->send = send;
 	p->send_arg = send_arg;
+	arm_watchdog(p);
 }
 
 void diam_peer_accepted(struct diam_peer *p, const struct diam_host_ip *local_ip, uint64_t now)
@@ -116,6 +149,7 @@ static enum diam_peer_act on_cer(struct diam_peer *p, const struct diam_msg *m, 
 	remember_identity(p, m);
 	n = diam_build_cea(buf, sizeof(buf), m, p->cfg->local, &p->local_ip, DIAM_SUCCESS, NULL);
 	set_state(p, DIAM_PS_OPEN, now);
+	arm_watchdog(p);
 	snprintf(p->why, sizeof(p->why), "peer '%s' open%s", p->host,
 		 p->relay ? " (relay)" : "");
 	return send_or_close(p, buf, n, DIAM_PA_OPENED);
@@ -136,6 +170,7 @@ static enum diam_peer_act on_cea(struct diam_peer *p, const struct diam_msg *m, 
 	}
 	remember_identity(p, m);
 	set_state(p, DIAM_PS_OPEN, now);
+	arm_watchdog(p);
 	snprintf(p->why, sizeof(p->why), "peer '%s' open", p->host);
 	return DIAM_PA_OPENED;
 }
@@ -147,10 +182,19 @@ static enum diam_peer_act reject(struct diam_peer *p, const uint8_t *buf, size_t
 	uint8_t out[BUF_BASE];
 	ssize_t n;
 
+	p->verdict = *v;
+	if (len >= DIAM_HDR_LEN && !(buf[4] & DIAM_FLAG_R)) {
+		/* Never answer an answer: report it, so its request fails. */
+		snprintf(p->why, sizeof(p->why), "defective answer (%u): %s", v->result_code,
+			 v->why);
+		if (v->close || (p->state != DIAM_PS_OPEN && p->state != DIAM_PS_CLOSING))
+			return DIAM_PA_CLOSE; /* a bad CEA ends the attempt */
+		return DIAM_PA_BAD_ANSWER;
+	}
 	snprintf(p->why, sizeof(p->why), "rejected with %u: %s", v->result_code, v->why);
 	p->rejected = v->result_code;
-	if (len < DIAM_HDR_LEN || !(buf[4] & DIAM_FLAG_R))
-		return v->close ? DIAM_PA_CLOSE : DIAM_PA_NONE; /* never answer an answer */
+	if (len < DIAM_HDR_LEN)
+		return v->close ? DIAM_PA_CLOSE : DIAM_PA_NONE;
 	n = diam_build_error_answer(out, sizeof(out), buf, len, p->cfg->local, v);
 	if (send_or_close(p, out, n, DIAM_PA_NONE) == DIAM_PA_CLOSE || v->close)
 		return DIAM_PA_CLOSE;
@@ -177,6 +221,8 @@ static enum diam_peer_act on_base(struct diam_peer *p, const struct diam_msg *m,
 		return DIAM_PA_NONE;
 	case DIAM_CMD_DW:
 		if (!req) {
+			if (p->dwr_pending)
+				arm_watchdog(p);
 			p->dwr_pending = false;
 			return DIAM_PA_NONE;
 		}
@@ -206,9 +252,11 @@ enum diam_peer_act diam_peer_rx(struct diam_peer *p, const uint8_t *buf, size_t 
 	bool base;
 
 	p->last_rx_ms = now;
-	/* Answers are checked for structure only: we cannot answer them, and
-	 * a slightly odd answer from a peer is still worth delivering. */
-	if (diam_validate(buf, len, req ? DIAM_V_FULL : DIAM_V_STRUCTURE, &v) != 0)
+	/* Answers are checked for structure only unless asked: we cannot
+	 * answer them, and a slightly odd answer from a peer is still worth
+	 * delivering to a server. */
+	if (diam_validate(buf, len, req || p->cfg->check_answers ? DIAM_V_FULL : DIAM_V_STRUCTURE,
+			  &v) != 0)
 		return reject(p, buf, len, &v);
 	diam_msg_parse(buf, len, &m);
 	base = m.hdr.code == DIAM_CMD_CE || m.hdr.code == DIAM_CMD_DW || m.hdr.code == DIAM_CMD_DP;
@@ -232,8 +280,9 @@ enum diam_peer_act diam_peer_tick(struct diam_peer *p, uint64_t now)
 	switch (p->state) {
 	case DIAM_PS_WAIT_CER:
 	case DIAM_PS_WAIT_CEA:
-		if (now - p->state_since_ms >= tw(p)) {
-			snprintf(p->why, sizeof(p->why), "no capabilities exchange within Tw");
+		if (now - p->state_since_ms >= diam_peer_cex_timeout(p)) {
+			snprintf(p->why, sizeof(p->why), "no %s within %u ms",
+				 p->state == DIAM_PS_WAIT_CER ? "CER" : "CEA", diam_peer_cex_timeout(p));
 			return DIAM_PA_CLOSE;
 		}
 		return DIAM_PA_NONE;
@@ -267,7 +316,7 @@ uint64_t diam_peer_next_timer(const struct diam_peer *p, uint64_t now)
 
 	switch (p->state) {
 	case DIAM_PS_WAIT_CER: case DIAM_PS_WAIT_CEA:
-		at = p->state_since_ms + tw(p);
+		at = p->state_since_ms + diam_peer_cex_timeout(p);
 		break;
 	case DIAM_PS_OPEN:
 		at = p->dwr_pending ? p->dwr_sent_ms + tw(p) : p->last_rx_ms + tw(p);

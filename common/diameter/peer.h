@@ -8,7 +8,14 @@
  * Initiator (a client): connect → CER sent → WAIT_CEA → (CEA 2001) → OPEN.
  * OPEN: DWR→DWA, DPR→DPA + close, application messages delivered; after
  *   Tw of silence a DWR is sent, and if no answer arrives within another
- *   Tw the connection is closed (RFC 3539 §3.4).
+ *   Tw the connection is closed (RFC 3539 §3.4). Tw is jittered: each
+ *   time the watchdog is armed it is Twinit ± 2 s (RFC 3539 §3.4.1; ±Tw/4
+ *   for the short Twinit of tests), so peers that started together do not
+ *   send their DWRs in step.
+ * Received requests are validated in full (rule tables); answers in
+ *   structure only, or in full with cfg->check_answers (a client that
+ *   must not use a defective answer: scscf-stub). A defective answer is
+ *   never answered; it is reported as DIAM_PA_BAD_ANSWER with the verdict.
  * disconnect(): DPR sent → CLOSING → DPA (or dpa_wait_ms) → close.
  * No election (§5.6.4): a responder-only daemon never races its peers. */
 #ifndef DIAMETER_PEER_H
@@ -35,8 +42,10 @@ struct diam_peer_cfg {
 	const char *const *allowed; /* Origin-Hosts allowed to connect (borrowed) */
 	size_t nallowed;
 	bool accept_any;            /* labs: any Origin-Host */
-	unsigned tw_ms;             /* watchdog Tw; 0 → 30000 (RFC 3539 default) */
+	unsigned tw_ms;             /* watchdog Twinit; 0 → 30000 (RFC 3539 default) */
 	unsigned dpa_wait_ms;       /* wait for DPA after our DPR; 0 → 2000 */
+	unsigned cex_timeout_ms;    /* wait for CER/CEA; 0 → Tw */
+	bool check_answers;         /* validate answers against the rule tables */
 };
 
 /* Sends one complete message; 0 or negative errno. */
@@ -60,6 +69,8 @@ struct diam_peer {
 	uint32_t dpr_hbh;
 	uint32_t rejected;              /* Result-Code of the last request answered
 	                                 * by the validator (caller clears it) */
+	unsigned tw_cur_ms;             /* Tw with this arming's jitter */
+	struct diam_verdict verdict;    /* of the last rejected message */
 	char why[400];                  /* last notable event, for the log */
 };
 
@@ -68,6 +79,8 @@ enum diam_peer_act {
 	DIAM_PA_DELIVER,  /* an application message: the caller handles it */
 	DIAM_PA_OPENED,   /* just reached OPEN */
 	DIAM_PA_CLOSE,    /* close the transport after flushing what was sent */
+	DIAM_PA_BAD_ANSWER, /* an answer failed validation (p->verdict): the
+	                     * caller fails the request it answers */
 };
 
 void diam_peer_init(struct diam_peer *p, const struct diam_peer_cfg *cfg, diam_send_fn send,
@@ -81,6 +94,8 @@ enum diam_peer_act diam_peer_rx(struct diam_peer *p, const uint8_t *buf, size_t 
 				uint64_t now);
 /* Timers: call at least every second; returns NONE or CLOSE. */
 enum diam_peer_act diam_peer_tick(struct diam_peer *p, uint64_t now);
+/* How long a connection may wait for CER/CEA (ms). */
+unsigned diam_peer_cex_timeout(const struct diam_peer *p);
 /* Milliseconds until the next timer event (for poll timeouts). */
 uint64_t diam_peer_next_timer(const struct diam_peer *p, uint64_t now);
 /* Graceful close: DPR (cause per §5.4.3) → CLOSING. Returns CLOSE when

@@ -185,7 +185,9 @@ static const struct diam_rule nor[] = {
 };
 static const struct diam_rule noa[] = { S6A_ANS_HEAD, ANS_TAIL };
 
-#define CMD(app, code, rq, name, t) { app, code, rq, name, t, sizeof(t) / sizeof(t[0]) }
+#define CMD(app, code, rq, name, t) { app, code, rq, name, t, sizeof(t) / sizeof(t[0]), 0 }
+#define CMDX(app, code, name, t, exp) { app, code, false, name, t, sizeof(t) / sizeof(t[0]), exp }
+#define EXP(c) (1u << ((c) - 2001))
 static const struct diam_cmd_rules cmds[] = {
 	CMD(DIAM_APP_BASE, DIAM_CMD_CE, true, "CER", cer),
 	CMD(DIAM_APP_BASE, DIAM_CMD_CE, false, "CEA", cea),
@@ -194,11 +196,11 @@ static const struct diam_cmd_rules cmds[] = {
 	CMD(DIAM_APP_BASE, DIAM_CMD_DP, true, "DPR", dpr),
 	CMD(DIAM_APP_BASE, DIAM_CMD_DP, false, "DPA", dpa),
 	CMD(DIAM_APP_CX, DIAM_CMD_UA, true, "UAR", uar),
-	CMD(DIAM_APP_CX, DIAM_CMD_UA, false, "UAA", uaa),
+	CMDX(DIAM_APP_CX, DIAM_CMD_UA, "UAA", uaa, EXP(2001) | EXP(2002) | EXP(2003) | EXP(2004)),
 	CMD(DIAM_APP_CX, DIAM_CMD_SA, true, "SAR", sar),
 	CMD(DIAM_APP_CX, DIAM_CMD_SA, false, "SAA", saa),
 	CMD(DIAM_APP_CX, DIAM_CMD_LI, true, "LIR", lir),
-	CMD(DIAM_APP_CX, DIAM_CMD_LI, false, "LIA", lia),
+	CMDX(DIAM_APP_CX, DIAM_CMD_LI, "LIA", lia, EXP(2003)),
 	CMD(DIAM_APP_CX, DIAM_CMD_MA, true, "MAR", mar),
 	CMD(DIAM_APP_CX, DIAM_CMD_MA, false, "MAA", maa),
 	CMD(DIAM_APP_CX, DIAM_CMD_RT, true, "RTR", rtr),

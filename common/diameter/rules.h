@@ -28,6 +28,10 @@ struct diam_cmd_rules {
 	const char *name;
 	const struct diam_rule *rules;
 	size_t n;
+	/* Answers: the 2xxx Experimental-Result-Codes this answer may carry
+	 * (bit c - 2001 for code c; TS 29.229 §6.2.1: UAA 2001-2004, LIA
+	 * 2003). Any other success is a Result-Code: 2001 in an MAA is. */
+	uint32_t exp_success;
 };
 
 /* A grouped AVP's children (e.g. Vendor-Specific-Application-Id). */

@@ -283,6 +283,39 @@ static int check_header(const uint8_t *buf, size_t len, struct diam_msg *m, stru
 	return rc ? fail(v, DIAM_UNABLE_TO_COMPLY, "unparseable header%s", NULL) : 0;
 }
 
+/* RFC 6733 §7.1, TS 29.229 §6.2: an answer carries its outcome in exactly
+ * one of Result-Code and Experimental-Result, and a success (2xxx) as an
+ * Experimental-Result only where the command defines one (cr->exp_success). */
+static int check_result(struct diam_verdict *v, const struct diam_msg *m,
+			const struct diam_cmd_rules *cr)
+{
+	struct diam_avp rc, er, code;
+	bool has_rc = diam_msg_find(m, AVP_RESULT_CODE, 0, &rc) == 0;
+	bool has_er = diam_msg_find(m, AVP_EXPERIMENTAL_RESULT, 0, &er) == 0;
+	uint32_t c;
+
+	if (has_rc && has_er) {
+		set_failed(v, &er);
+		return fail(v, DIAM_AVP_NOT_ALLOWED, "%s carries both Result-Code and "
+			    "Experimental-Result", cr->name);
+	}
+	if (!has_rc && !has_er) {
+		synth_failed(v, AVP_RESULT_CODE, DIAM_AVP_M, 0);
+		return fail(v, DIAM_MISSING_AVP, "%s carries neither Result-Code nor "
+			    "Experimental-Result", cr->name);
+	}
+	if (!has_er || diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &code) ||
+	    diam_avp_u32(&code, &c) || c < 2000 || c >= 3000)
+		return 0;
+	if (c >= 2001 && c <= 2032 && (cr->exp_success & (1u << (c - 2001))))
+		return 0;
+	set_failed(v, &er);
+	fail(v, DIAM_INVALID_AVP_VALUE, "%s", NULL);
+	snprintf(v->why, sizeof(v->why), "%s: success %u as Experimental-Result, where only "
+		 "Result-Code is allowed", cr->name, c);
+	return DIAM_INVALID_AVP_VALUE;
+}
+
 int diam_validate(const uint8_t *buf, size_t len, unsigned flags, struct diam_verdict *v)
 {
 	const struct diam_cmd_rules *cr = NULL;
@@ -304,5 +337,8 @@ int diam_validate(const uint8_t *buf, size_t len, unsigned flags, struct diam_ve
 	}
 	/* A missing P bit on a proxiable request is tolerated: it only matters
 	 * to agents, and some clients omit it. */
-	return walk(v, m.avps, m.avps_len, cr ? cr->rules : NULL, cr ? cr->n : 0, 0, cr != NULL);
+	rc = walk(v, m.avps, m.avps_len, cr ? cr->rules : NULL, cr ? cr->n : 0, 0, cr != NULL);
+	if (rc == 0 && cr && !request)
+		rc = check_result(v, &m, cr);
+	return rc;
 }

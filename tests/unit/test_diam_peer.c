@@ -204,6 +204,9 @@ static void test_dwr_dpr(void **state)
 	assert_int_equal(m.hdr.code, DIAM_CMD_DP);
 }
 
+/* RFC 3539 §3.4: DWR after Tw of silence, close after another Tw without
+ * a DWA. Tw is Twinit (30 s) ± 2 s of jitter, drawn anew at every arming
+ * (§3.4.1), so the times below are read from the peer. */
 static void test_watchdog(void **state)
 {
 	struct diam_peer p;
@@ -211,18 +214,21 @@ static void test_watchdog(void **state)
 	uint8_t b[512];
 	struct diam_wr w;
 	ssize_t n;
+	unsigned tw;
 
 	(void)state;
 	open_peer(&p); /* last rx at 1000 */
-	assert_int_equal(diam_peer_next_timer(&p, 1000), 30000);
-	assert_int_equal(diam_peer_tick(&p, 30999), DIAM_PA_NONE);
+	tw = p.tw_cur_ms;
+	assert_in_range(tw, 28000, 32000);
+	assert_int_equal(diam_peer_next_timer(&p, 1000), tw);
+	assert_int_equal(diam_peer_tick(&p, 1000 + tw - 1), DIAM_PA_NONE);
 	assert_int_equal(nsent, 1);
-	assert_int_equal(diam_peer_tick(&p, 31000), DIAM_PA_NONE);
+	assert_int_equal(diam_peer_tick(&p, 1000 + tw), DIAM_PA_NONE);
 	assert_int_equal(nsent, 2); /* DWR sent */
 	diam_msg_parse(sent[1], sent_len[1], &m);
 	assert_int_equal(m.hdr.code, DIAM_CMD_DW);
 	assert_int_equal(m.hdr.flags, DIAM_FLAG_R);
-	/* Its DWA clears the watchdog. */
+	/* Its DWA clears the watchdog and re-arms it with a new jitter. */
 	diam_wr_init(&w, b, sizeof(b));
 	diam_put_hdr(&w, 0, DIAM_CMD_DW, 0, m.hdr.hbh, m.hdr.e2e);
 	diam_put_u32(&w, AVP_RESULT_CODE, 0, 2001);
@@ -231,11 +237,38 @@ static void test_watchdog(void **state)
 	n = diam_wr_finish(&w);
 	assert_int_equal(diam_peer_rx(&p, b, (size_t)n, 31500), DIAM_PA_NONE);
 	assert_false(p.dwr_pending);
-	/* Silence again: DWR at 61500, close at 91500. */
-	assert_int_equal(diam_peer_tick(&p, 61500), DIAM_PA_NONE);
+	tw = p.tw_cur_ms;
+	assert_in_range(tw, 28000, 32000);
+	/* Silence again: DWR at 31500 + Tw, close Tw later. */
+	assert_int_equal(diam_peer_tick(&p, 31500 + tw), DIAM_PA_NONE);
 	assert_true(p.dwr_pending);
-	assert_int_equal(diam_peer_tick(&p, 91499), DIAM_PA_NONE);
-	assert_int_equal(diam_peer_tick(&p, 91500), DIAM_PA_CLOSE);
+	assert_int_equal(diam_peer_tick(&p, 31500 + 2 * tw - 1), DIAM_PA_NONE);
+	assert_int_equal(diam_peer_tick(&p, 31500 + 2 * tw), DIAM_PA_CLOSE);
+}
+
+/* The jitter: every value within Twinit ± 2 s, and not all the same (two
+ * peers started together do not watch in step); a short Twinit gets
+ * ± Twinit/4 so it never reaches 0. */
+static void test_watchdog_jitter(void **state)
+{
+	struct diam_peer_cfg c = cfg;
+	struct diam_peer p;
+	unsigned lo = UINT32_MAX, hi = 0;
+
+	(void)state;
+	for (int i = 0; i < 200; i++) {
+		diam_peer_init(&p, &c, capture, NULL);
+		lo = p.tw_cur_ms < lo ? p.tw_cur_ms : lo;
+		hi = p.tw_cur_ms > hi ? p.tw_cur_ms : hi;
+	}
+	assert_in_range(lo, 28000, 30000);
+	assert_in_range(hi, 30000, 32000);
+	assert_true(hi - lo > 1000);
+	c.tw_ms = 1000;
+	for (int i = 0; i < 200; i++) {
+		diam_peer_init(&p, &c, capture, NULL);
+		assert_in_range(p.tw_cur_ms, 750, 1250);
+	}
 }
 
 static void test_disconnect(void **state)
@@ -397,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_cer_ok),      cmocka_unit_test(test_cer_rejects),
 		cmocka_unit_test(test_accept_any),  cmocka_unit_test(test_before_cer),
 		cmocka_unit_test(test_dwr_dpr),     cmocka_unit_test(test_watchdog),
+		cmocka_unit_test(test_watchdog_jitter),
 		cmocka_unit_test(test_disconnect),  cmocka_unit_test(test_app_messages),
 		cmocka_unit_test(test_initiator),   cmocka_unit_test(test_conn_framing),
 	};

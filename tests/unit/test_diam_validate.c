@@ -201,6 +201,60 @@ static void test_cer_without_host_ip(void **state)
 	assert_int_equal(diam_validate(b, (size_t)n, DIAM_V_FULL, &v), 0);
 }
 
+/* An answer with rc / exp (0 = absent) in its head. */
+static ssize_t answer(uint8_t *buf, size_t cap, uint32_t cmd, uint32_t rc, uint32_t exp)
+{
+	struct diam_wr w;
+
+	diam_wr_init(&w, buf, cap);
+	diam_put_hdr(&w, DIAM_FLAG_P, cmd, DIAM_APP_CX, 7, 9);
+	diam_put_str(&w, AVP_SESSION_ID, 0, "scscf.test;1;1");
+	diam_put_vendor_app(&w, V3, DIAM_APP_CX);
+	if (rc)
+		diam_put_u32(&w, AVP_RESULT_CODE, 0, rc);
+	if (exp)
+		diam_put_exp_result(&w, V3, exp);
+	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, "hss.test");
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, "test");
+	return diam_wr_finish(&w);
+}
+
+/* Answers' outcome (RFC 6733 §7.1, TS 29.229 §6.2): exactly one of
+ * Result-Code and Experimental-Result; a 2xxx Experimental-Result only
+ * where the command has one (UAA, LIA), never in an MAA or SAA. */
+static void test_answer_result(void **state)
+{
+	uint8_t b[512];
+	struct diam_verdict v;
+	ssize_t n;
+
+	(void)state;
+	n = answer(b, sizeof(b), DIAM_CMD_MA, 2001, 0);
+	assert_int_equal(run(b, (size_t)n, &v), 0);
+	n = answer(b, sizeof(b), DIAM_CMD_MA, 0, 5001); /* user unknown: experimental */
+	assert_int_equal(run(b, (size_t)n, &v), 0);
+	n = answer(b, sizeof(b), DIAM_CMD_MA, 0, 2001);
+	assert_int_equal(run(b, (size_t)n, &v), 5004);
+	assert_true(v.has_failed);
+	assert_int_equal(v.failed.code, AVP_EXPERIMENTAL_RESULT);
+	assert_non_null(strstr(v.why, "MAA: success 2001 as Experimental-Result"));
+	n = answer(b, sizeof(b), DIAM_CMD_SA, 0, 2002);
+	assert_int_equal(run(b, (size_t)n, &v), 5004);
+	n = answer(b, sizeof(b), DIAM_CMD_UA, 0, 2002); /* SUBSEQUENT_REGISTRATION */
+	assert_int_equal(run(b, (size_t)n, &v), 0);
+	n = answer(b, sizeof(b), DIAM_CMD_LI, 0, 2003);
+	assert_int_equal(run(b, (size_t)n, &v), 0);
+	n = answer(b, sizeof(b), DIAM_CMD_MA, 2001, 5001);
+	assert_int_equal(run(b, (size_t)n, &v), 5008);
+	assert_int_equal(v.failed.code, AVP_EXPERIMENTAL_RESULT);
+	n = answer(b, sizeof(b), DIAM_CMD_SA, 0, 0);
+	assert_int_equal(run(b, (size_t)n, &v), 5005);
+	assert_int_equal(v.failed.code, AVP_RESULT_CODE);
+	/* Structure-only checks (what hssd applies to answers) do not judge it. */
+	assert_int_equal(diam_validate(b, (size_t)n, DIAM_V_STRUCTURE, &v), 0);
+}
+
 static void test_error_answer(void **state)
 {
 	uint8_t b[1024], a[1024];
@@ -244,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_valid),        cmocka_unit_test(test_message_level),
 		cmocka_unit_test(test_avp_level),    cmocka_unit_test(test_avp_length),
 		cmocka_unit_test(test_cer_without_host_ip), cmocka_unit_test(test_error_answer),
+		cmocka_unit_test(test_answer_result),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

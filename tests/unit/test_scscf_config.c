@@ -109,19 +109,30 @@ static void test_errors_name_line(void **state)
 static void test_validate_and_hss_uri(void **state)
 {
 	struct scscf_config c;
-	char err[256], host[64];
-	unsigned port;
+	char err[256];
+	struct diam_endpoint ep;
 
 	(void)state;
-	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1:3868", host, sizeof(host), &port), 0);
-	assert_string_equal(host, "127.0.0.1");
-	assert_int_equal(port, 3868);
-	assert_int_equal(scscf_parse_hss_uri("tcp://[::1]:3869", host, sizeof(host), &port), 0);
-	assert_string_equal(host, "::1");
-	assert_int_equal(port, 3869);
-	assert_int_equal(scscf_parse_hss_uri("sctp://127.0.0.1:3868", host, sizeof(host), &port), -1);
-	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1:0", host, sizeof(host), &port), -1);
-	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1", host, sizeof(host), &port), -1);
+	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1:3868", &ep), 0);
+	assert_string_equal(ep.host, "127.0.0.1");
+	assert_int_equal(ep.port, 3868);
+	assert_int_equal(ep.proto, DIAM_PROTO_TCP);
+	assert_int_equal(scscf_parse_hss_uri("tcp://[::1]:3869", &ep), 0);
+	assert_string_equal(ep.host, "::1");
+	assert_int_equal(ep.port, 3869);
+	/* SCTP (issue 10): the same form with sctp://. */
+	assert_int_equal(scscf_parse_hss_uri("sctp://127.0.0.1:3868", &ep), 0);
+	assert_int_equal(ep.proto, DIAM_PROTO_SCTP);
+	assert_int_equal(scscf_parse_hss_uri("sctp://[::1]:3868", &ep), 0);
+	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1:0", &ep), -1);
+	assert_int_equal(scscf_parse_hss_uri("tcp://127.0.0.1", &ep), -1);
+	assert_int_equal(scscf_parse_hss_uri("sctp://[::1]", &ep), -1);
+	assert_int_equal(scscf_parse_hss_uri("udp://127.0.0.1:3868", &ep), -1);
+	/* A name is refused where it is configured, not at connect time. */
+	assert_int_equal(scscf_parse_hss_uri("tcp://hss.example:3868", &ep), -1);
+	scscf_config_defaults(&c);
+	snprintf(c.hss, sizeof(c.hss), "sctp://127.0.0.1:3868");
+	assert_int_equal(scscf_config_validate(&c, err, sizeof(err)), 0);
 	scscf_config_defaults(&c);
 	c.min_expires = 7200;
 	assert_int_equal(scscf_config_validate(&c, err, sizeof(err)), -1);

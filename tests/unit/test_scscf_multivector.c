@@ -45,7 +45,7 @@ static const struct item ITEMS[3] = {
 static struct {
 	uint8_t buf[4096];
 	size_t len;
-	void (*fn)(void *, int, const struct diam_msg *);
+	void (*fn)(void *, int, const struct diam_msg *, const char *);
 	void *arg;
 } sent[16];
 static size_t nsent;
@@ -54,7 +54,7 @@ static char www[1024];
 static uint64_t now_val = 1000000;
 
 static int fake_send(void *a, const uint8_t *buf, size_t len,
-		     void (*fn)(void *, int, const struct diam_msg *), void *fnarg)
+		     void (*fn)(void *, int, const struct diam_msg *, const char *), void *fnarg)
 {
 	(void)a;
 	assert_true(nsent < 16 && len <= sizeof(sent[0].buf));
@@ -175,7 +175,7 @@ static void answer(void)
 
 	last_req(&req);
 	build_answer(&req, buf, sizeof(buf), &ans);
-	sent[nsent - 1].fn(sent[nsent - 1].arg, 0, &ans);
+	sent[nsent - 1].fn(sent[nsent - 1].arg, 0, &ans, NULL);
 }
 
 static void assert_nonce(const char *nonce)

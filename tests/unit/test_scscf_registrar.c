@@ -40,7 +40,7 @@ static const char *const USER_DATA =
 struct sent {
 	uint8_t buf[4096];
 	size_t len;
-	void (*fn)(void *, int, const struct diam_msg *);
+	void (*fn)(void *, int, const struct diam_msg *, const char *);
 	void *arg;
 };
 static struct sent sent[16];
@@ -57,7 +57,7 @@ static int nreplies;
 static uint64_t now_val = 1000000;
 
 static int fake_send(void *arg, const uint8_t *buf, size_t len,
-		     void (*fn)(void *, int, const struct diam_msg *), void *fnarg)
+		     void (*fn)(void *, int, const struct diam_msg *, const char *), void *fnarg)
 {
 	(void)arg;
 	if (send_rc)
@@ -188,7 +188,7 @@ static void answer(uint32_t result, bool exp, bool with_payload)
 	n = diam_wr_finish(&w);
 	assert_true(n > 0);
 	assert_int_equal(diam_msg_parse(buf, (size_t)n, &ans), 0);
-	sent[nsent - 1].fn(sent[nsent - 1].arg, 0, &ans);
+	sent[nsent - 1].fn(sent[nsent - 1].arg, 0, &ans, NULL);
 }
 
 /* Initial REGISTER -> MAR -> MAA(EX1) -> 401. */
@@ -284,10 +284,10 @@ static void test_hss_failures(void **state)
 {
 	(void)state;
 	send_register(NULL, 600, true);
-	sent[0].fn(sent[0].arg, -ETIMEDOUT, NULL);
+	sent[0].fn(sent[0].arg, -ETIMEDOUT, NULL, NULL);
 	assert_int_equal(got.status, 504);
 	send_register(NULL, 600, true);
-	sent[1].fn(sent[1].arg, -ECONNRESET, NULL);
+	sent[1].fn(sent[1].arg, -ECONNRESET, NULL, NULL);
 	assert_int_equal(got.status, 500);
 	assert_int_equal(got.retry_after, cfg.retry_after);
 	send_rc = -ENOTCONN;
