@@ -1,6 +1,8 @@
 /* diam-load: a Diameter load generator for hssd (bench/mar).
  *
- * Design: one thread, N TCP connections; each does CER/CEA and then keeps a
+ * Design: one thread, N TCP connections, each a common/diameter link (the
+ * peer machine hssd and scscf-stub run: CER/CEA, DWR/DWA, DPR/DPA, answers
+ * checked for structure); each does CER/CEA and then keeps a
  * window of W requests in flight until the duration is over. Requests of
  * one connection are written in one send() per loop turn, answers are
  * matched by hop-by-hop id, latency runs from just before the send() to the

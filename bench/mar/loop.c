@@ -4,20 +4,16 @@
 #include "load.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
+
+#include "diameter/link.h"
 
 #define REQ_ROOM 4096          /* free space kept in a write buffer per request */
-#define RBUF_MIN (256u * 1024) /* read buffer; grows for a larger message */
 #define POLL_MS 5
+#define CEX_TIMEOUT_MS 5000
 
 struct slot {
 	uint32_t hbh;
@@ -26,10 +22,10 @@ struct slot {
 	bool used;
 };
 
+/* One load connection: the common Diameter link (socket, buffers, the
+ * RFC 6733 peer machine: CER/CEA, DWR/DWA, DPR/DPA) plus its window. */
 struct lconn {
-	int fd;
-	uint8_t *rbuf, *wbuf;
-	size_t rlen, rcap, wlen, woff, wcap;
+	struct diam_link link;
 	struct slot *slots;
 	uint32_t mask, next_hbh;
 	unsigned inflight;
@@ -41,6 +37,9 @@ struct run {
 	struct load_stats *s;
 	struct lconn *lc;
 	struct req_tmpl tmpl;
+	struct diam_app app;
+	struct diam_local local;
+	struct diam_peer_cfg pcfg;
 	uint32_t next_sid;
 	unsigned next_user;
 	uint64_t t_warm, t_end; /* measured window [t_warm, t_end) in ns */
@@ -55,188 +54,78 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* ---- Buffers ------------------------------------------------------------ */
-static int grow(uint8_t **p, size_t *cap, size_t need)
-{
-	size_t c = *cap ? *cap : RBUF_MIN;
-	uint8_t *n;
-
-	if (*cap >= need)
-		return 0;
-	while (c < need)
-		c *= 2;
-	n = realloc(*p, c);
-	if (!n)
-		return -ENOMEM;
-	*p = n;
-	*cap = c;
-	return 0;
-}
-
-static int flush_out(struct lconn *l)
-{
-	while (l->woff < l->wlen) {
-		ssize_t n = send(l->fd, l->wbuf + l->woff, l->wlen - l->woff,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-		l->woff += (size_t)n;
-	}
-	l->woff = l->wlen = 0;
-	return 0;
-}
-
-/* Appends one message built by fn into l's write buffer. */
-static int put_msg(struct lconn *l, struct diam_wr *w)
-{
-	ssize_t n = diam_wr_finish(w);
-
-	if (n < 0)
-		return (int)n;
-	l->wlen += (size_t)n;
-	return 0;
-}
+static uint64_t now_ms(void) { return now_ns() / 1000000u; }
 
 /* ---- Setup: connect, CER/CEA ------------------------------------------- */
-static int connect_to(const struct load_cfg *c)
+/* What our CER says: the request type's application, as an S-CSCF (MAR)
+ * or an MME (AIR) would advertise it. */
+static void setup_identity(struct run *r)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST };
-	struct addrinfo *ai;
-	char port[8];
-	int fd, one = 1, rc;
+	const struct load_cfg *c = r->c;
 
-	snprintf(port, sizeof(port), "%u", c->port);
-	rc = getaddrinfo(c->host, port, &hints, &ai);
-	if (rc)
-		return -EINVAL;
-	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-		rc = -errno;
-		close(fd);
-		fd = rc;
-	}
-	freeaddrinfo(ai);
-	if (fd >= 0)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return fd;
+	r->app = (struct diam_app){ c->req->vendor_id, c->req->app_id };
+	r->local = (struct diam_local){ .origin_host = c->origin_host,
+					.origin_realm = c->origin_realm,
+					.product_name = "diam-load", .apps = &r->app, .napps = 1 };
+	r->pcfg = (struct diam_peer_cfg){ .local = &r->local, .accept_any = true,
+					  .cex_timeout_ms = CEX_TIMEOUT_MS };
 }
 
-static void build_cer(struct diam_wr *w, const struct load_cfg *c)
+/* Connects and exchanges capabilities (blocking, before the load). */
+static int capabilities(struct lconn *l, const struct diam_endpoint *ep)
 {
-	static const uint8_t lo4[4] = { 127, 0, 0, 1 };
-
-	diam_put_hdr(w, DIAM_FLAG_R, DIAM_CMD_CE, 0, diam_next_hbh(), diam_next_e2e());
-	diam_put_str(w, AVP_ORIGIN_HOST, 0, c->origin_host);
-	diam_put_str(w, AVP_ORIGIN_REALM, 0, c->origin_realm);
-	diam_put_addr(w, AVP_HOST_IP_ADDRESS, 0, 1, lo4, 4);
-	diam_put_u32(w, AVP_VENDOR_ID, 0, 0);
-	diam_put_str(w, AVP_PRODUCT_NAME, 0, "diam-load");
-	diam_put_u32(w, AVP_SUPPORTED_VENDOR_ID, 0, c->req->vendor_id);
-	diam_put_vendor_app(w, c->req->vendor_id, c->req->app_id);
-}
-
-/* Next complete message in l->rbuf at *off: 1 (msg set), 0 need more, <0 bad. */
-static int next_msg(struct lconn *l, size_t *off, struct diam_msg *m)
-{
-	ssize_t n = diam_frame_len(l->rbuf + *off, l->rlen - *off);
-
-	if (n < 0)
-		return -EPROTO;
-	if (n == 0 || (size_t)n > l->rlen - *off) {
-		if (n > 0 && grow(&l->rbuf, &l->rcap, (size_t)n) < 0)
-			return -ENOMEM;
-		return 0;
-	}
-	if (diam_msg_parse(l->rbuf + *off, (size_t)n, m) != 0)
-		return -EPROTO;
-	*off += (size_t)n;
-	return 1;
-}
-
-static void compact(struct lconn *l, size_t off)
-{
-	memmove(l->rbuf, l->rbuf + off, l->rlen - off);
-	l->rlen -= off;
-}
-
-/* Reads what is there: >0 octets, 0 nothing now, <0 closed or failed. */
-static ssize_t read_in(struct lconn *l)
-{
-	ssize_t n;
-
-	if (l->rcap - l->rlen < 4096 && grow(&l->rbuf, &l->rcap, l->rcap * 2) < 0)
-		return -ENOMEM;
-	n = recv(l->fd, l->rbuf + l->rlen, l->rcap - l->rlen, MSG_DONTWAIT);
-	if (n == 0)
-		return -ECONNRESET;
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	l->rlen += (size_t)n;
-	return n;
-}
-
-static int capabilities(const struct load_cfg *c, struct lconn *l)
-{
-	struct diam_wr w;
 	struct diam_msg m;
-	size_t off = 0;
-	uint64_t deadline = now_ns() + 5000000000ull;
+	int rc = diam_link_connect(&l->link, ep, now_ms());
 
-	diam_wr_init(&w, l->wbuf, l->wcap);
-	build_cer(&w, c);
-	if (put_msg(l, &w) < 0 || flush_out(l) < 0)
-		return -EIO;
-	while (now_ns() < deadline) {
-		struct pollfd p = { .fd = l->fd, .events = POLLIN };
-		int r;
+	while (rc == 0) {
+		struct pollfd p = { .fd = l->link.fd,
+				    .events = POLLIN | (diam_link_want_write(&l->link) ? POLLOUT : 0) };
 
 		if (poll(&p, 1, 100) < 0 && errno != EINTR)
 			return -errno;
-		if (read_in(l) < 0)
+		if (l->link.connecting && (p.revents & (POLLOUT | POLLERR | POLLHUP)))
+			rc = diam_link_connected(&l->link, now_ms());
+		else if ((p.revents & (POLLIN | POLLERR | POLLHUP)) &&
+			 diam_link_read(&l->link, now_ms()) < 0)
 			return -ECONNRESET;
-		r = next_msg(l, &off, &m);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			continue;
-		compact(l, off);
-		if (m.hdr.code != DIAM_CMD_CE || (m.hdr.flags & DIAM_FLAG_R))
-			return -EPROTO;
-		return answer_code(&m) == DIAM_SUCCESS ? 0 : -EACCES;
+		switch (rc ? DIAM_LE_NONE : diam_link_next(&l->link, now_ms(), &m)) {
+		case DIAM_LE_OPENED:
+			diam_link_compact(&l->link);
+			return 0;
+		case DIAM_LE_CLOSE:
+			return strstr(l->link.peer.why, "CEA result") ? -EACCES
+			       : strstr(l->link.peer.why, "within") ? -ETIMEDOUT : -ECONNRESET;
+		default:
+			break;
+		}
+		if (rc == 0 && diam_link_tick(&l->link, now_ms()) == DIAM_PA_CLOSE)
+			return -ETIMEDOUT;
 	}
-	return -ETIMEDOUT;
+	return rc;
 }
 
-static int conn_open(const struct load_cfg *c, struct lconn *l, unsigned idx)
+static int conn_open(struct run *r, struct lconn *l, unsigned idx)
 {
+	const struct load_cfg *c = r->c;
+	struct diam_endpoint ep = { .proto = DIAM_PROTO_TCP, .port = c->port };
 	uint32_t slots = 1;
-	int rc;
 
 	while (slots < c->window * 4)
 		slots <<= 1;
-	*l = (struct lconn){ .fd = -1, .mask = slots - 1, .next_hbh = (idx + 1) << 24 };
+	l->mask = slots - 1;
+	l->next_hbh = (idx + 1) << 24;
 	l->slots = calloc(slots, sizeof(*l->slots));
-	if (!l->slots || grow(&l->rbuf, &l->rcap, RBUF_MIN) < 0 ||
-	    grow(&l->wbuf, &l->wcap, (size_t)c->window * REQ_ROOM) < 0)
+	if (!l->slots)
 		return -ENOMEM;
-	l->fd = connect_to(c);
-	if (l->fd < 0)
-		return l->fd;
-	rc = capabilities(c, l);
-	if (rc < 0)
-		return rc;
-	return 0;
+	if (snprintf(ep.host, sizeof(ep.host), "%s", c->host) >= (int)sizeof(ep.host))
+		return -EINVAL;
+	return capabilities(l, &ep);
 }
 
 static void conn_close(struct lconn *l)
 {
-	if (l->fd >= 0)
-		close(l->fd);
-	free(l->rbuf);
-	free(l->wbuf);
+	diam_link_free(&l->link);
 	free(l->slots);
-	l->fd = -1;
 }
 
 /* ---- Load --------------------------------------------------------------- */
@@ -249,24 +138,28 @@ static int top_up(struct run *r, struct lconn *l)
 	while (l->inflight < c->window) {
 		struct slot *sl = &l->slots[l->next_hbh & l->mask];
 		struct diam_wr w;
-		int rc;
+		uint8_t *p;
 
 		if (sl->used)
 			break; /* an old request still holds this slot: wait for it */
-		if (grow(&l->wbuf, &l->wcap, l->wlen + REQ_ROOM) < 0)
+		p = diam_link_reserve(&l->link, REQ_ROOM);
+		if (!p)
 			return -ENOMEM;
 		if (r->tmpl.ok) {
-			l->wlen += tmpl_emit(&r->tmpl, c, l->wbuf + l->wlen, r->next_user,
-					     r->next_sid++, l->next_hbh, diam_next_e2e());
+			diam_link_commit(&l->link, tmpl_emit(&r->tmpl, c, p, r->next_user,
+							     r->next_sid++, l->next_hbh,
+							     diam_next_e2e()));
 		} else {
 			char sid[sizeof(r->tmpl.sid_prefix) + 12];
+			ssize_t n;
 
 			snprintf(sid, sizeof(sid), TMPL_SID_FMT, r->tmpl.sid_prefix, r->next_sid++);
-			diam_wr_init(&w, l->wbuf + l->wlen, l->wcap - l->wlen);
+			diam_wr_init(&w, p, REQ_ROOM);
 			c->req->build(&w, c, r->next_user, sid, l->next_hbh, diam_next_e2e());
-			rc = put_msg(l, &w);
-			if (rc < 0)
-				return rc;
+			n = diam_wr_finish(&w);
+			if (n < 0)
+				return (int)n;
+			diam_link_commit(&l->link, (size_t)n);
 		}
 		*sl = (struct slot){ .hbh = l->next_hbh, .user = r->next_user, .t_ns = t, .used = true };
 		l->next_hbh++;
@@ -277,19 +170,27 @@ static int top_up(struct run *r, struct lconn *l)
 	return 0;
 }
 
-/* hssd may ask us too: answer DWR (and DPR, then the connection ends). */
+/* hssd may ask us an application request (RTR, CLR, IDR: we are a load
+ * generator, not an S-CSCF or MME): a bare 2001. DWR and DPR are the
+ * link's. */
 static int answer_request(struct run *r, struct lconn *l, const struct diam_msg *m)
 {
 	struct diam_wr w;
+	uint8_t *p = diam_link_reserve(&l->link, REQ_ROOM);
+	ssize_t n;
 
-	if (grow(&l->wbuf, &l->wcap, l->wlen + REQ_ROOM) < 0)
+	if (!p)
 		return -ENOMEM;
-	diam_wr_init(&w, l->wbuf + l->wlen, l->wcap - l->wlen);
+	diam_wr_init(&w, p, REQ_ROOM);
 	diam_answer_begin(&w, m);
 	diam_put_u32(&w, AVP_RESULT_CODE, 0, DIAM_SUCCESS);
 	diam_put_str(&w, AVP_ORIGIN_HOST, 0, r->c->origin_host);
 	diam_put_str(&w, AVP_ORIGIN_REALM, 0, r->c->origin_realm);
-	return put_msg(l, &w);
+	n = diam_wr_finish(&w);
+	if (n < 0)
+		return (int)n;
+	diam_link_commit(&l->link, (size_t)n);
+	return 0;
 }
 
 static void on_answer(struct run *r, struct lconn *l, const struct diam_msg *m, uint64_t t)
@@ -333,34 +234,55 @@ static void conn_lost(struct run *r, struct lconn *l)
 	l->inflight = 0;
 }
 
+/* A defective answer (the link checked it): its request failed. */
+static void on_bad_answer(struct run *r, struct lconn *l, const struct diam_msg *m)
+{
+	struct slot *sl = &l->slots[m->hdr.hbh & l->mask];
+
+	r->s->bad_answers++;
+	if (sl->used && sl->hbh == m->hdr.hbh) {
+		sl->used = false;
+		l->inflight--;
+		r->s->answers++;
+	}
+}
+
 static void on_readable(struct run *r, struct lconn *l)
 {
-	uint64_t t;
-	size_t off = 0;
 	struct diam_msg m;
-	int rc;
+	uint64_t t;
 
-	if (read_in(l) < 0) {
+	if (diam_link_read(&l->link, 0) < 0) {
 		conn_lost(r, l);
 		return;
 	}
 	t = now_ns();
-	while ((rc = next_msg(l, &off, &m)) > 0) {
-		if (!(m.hdr.flags & DIAM_FLAG_R)) {
+	for (;;) {
+		switch (diam_link_next(&l->link, t / 1000000u, &m)) {
+		case DIAM_LE_NONE:
+			diam_link_compact(&l->link);
+			return;
+		case DIAM_LE_ANSWER:
 			on_answer(r, l, &m, t);
-			continue;
-		}
-		if (answer_request(r, l, &m) < 0 || m.hdr.code == DIAM_CMD_DP) {
-			flush_out(l);
+			break;
+		case DIAM_LE_BAD_ANSWER:
+			on_bad_answer(r, l, &m);
+			break;
+		case DIAM_LE_REQUEST:
+			if (answer_request(r, l, &m) < 0) {
+				conn_lost(r, l);
+				return;
+			}
+			break;
+		case DIAM_LE_CLOSE: /* DPR answered, watchdog, peer gone */
+			diam_link_flush(&l->link);
 			conn_lost(r, l);
 			return;
+		case DIAM_LE_OPENED:
+		case DIAM_LE_REJECTED:
+			break;
 		}
 	}
-	if (rc < 0) {
-		conn_lost(r, l);
-		return;
-	}
-	compact(l, off);
 }
 
 /* One turn: wait, read answers, refill windows, send. false when done. */
@@ -372,8 +294,8 @@ static bool turn(struct run *r, struct pollfd *p)
 	for (unsigned i = 0; i < c->conns; i++) {
 		struct lconn *l = &r->lc[i];
 
-		p[i] = (struct pollfd){ .fd = l->dead ? -1 : l->fd,
-					.events = POLLIN | (l->wlen > l->woff ? POLLOUT : 0) };
+		p[i] = (struct pollfd){ .fd = l->dead ? -1 : l->link.fd,
+					.events = POLLIN | (diam_link_want_write(&l->link) ? POLLOUT : 0) };
 	}
 	if (poll(p, c->conns, POLL_MS) < 0 && errno != EINTR)
 		return false;
@@ -385,7 +307,8 @@ static bool turn(struct run *r, struct pollfd *p)
 			on_readable(r, l);
 		if (!l->dead && r->sending && top_up(r, l) < 0)
 			conn_lost(r, l);
-		if (!l->dead && flush_out(l) < 0)
+		if (!l->dead && (diam_link_flush(&l->link) < 0 ||
+				 diam_link_tick(&l->link, now_ms()) == DIAM_PA_CLOSE))
 			conn_lost(r, l);
 		live += !l->dead;
 		busy += l->inflight;
@@ -411,10 +334,12 @@ int load_run(const struct load_cfg *c, struct load_stats *s)
 		free(r.lc);
 		return -ENOMEM;
 	}
+	setup_identity(&r);
 	for (unsigned i = 0; i < c->conns; i++)
-		r.lc[i].fd = -1;
+		if (diam_link_init(&r.lc[i].link, &r.pcfg) < 0)
+			rc = -ENOMEM;
 	for (unsigned i = 0; i < c->conns && rc == 0; i++) {
-		rc = conn_open(c, &r.lc[i], i);
+		rc = conn_open(&r, &r.lc[i], i);
 		if (rc < 0)
 			fprintf(stderr, "diam-load: connection %u to %s:%u: %s\n", i + 1, c->host,
 				c->port, rc == -EACCES ? "CER refused" : strerror(-rc));
