@@ -11,6 +11,7 @@
  * loop-turn transaction; the core sends the answer only after the commit
  * (group commit, see the design note in db.c). */
 #include "cx.h"
+#include "auc.h"
 #include "out_queue.h"
 
 #include <stdio.h>
@@ -281,47 +282,26 @@ static int mar_scheme(const struct db_sub *s, const char *asked, const char **na
 	return CX_E_SCHEME;
 }
 
-static const struct aka_sqn_cfg sqn_cfg = AKA_SQN_CFG_DEFAULT;
-
-/* Resync (TS 33.102 §6.3.5): SIP-Authorization = RAND ‖ AUTS. A good
- * MAC-S moves SQN_HE up to SQN_MS so the next vector is fresh; SQN_HE
- * never moves down, so no SQN is ever handed out twice. A bad MAC-S
- * leaves the SQN untouched. */
+/* Resync (TS 33.102 §6.3.5, auc.c): SIP-Authorization = RAND ‖ AUTS. A bad
+ * MAC-S leaves the SQN alone and is answered 4001. */
 static int mar_resync(struct db_sub *s, const uint8_t *authz, size_t len)
 {
-	uint64_t sqn_ms, he;
+	int ret = auc_resync(s, s->impi, authz, len);
 
-	if (len != AKA_RAND_LEN + AKA_AUTS_LEN)
-		return CX_E_INVALID;
-	if (aka_auts_check(&s->keys, authz, authz + AKA_RAND_LEN, &sqn_ms) != AKA_OK)
-		return CX_E_AUTH_REJECTED;
-	he = aka_sqn_after_resync(&sqn_cfg, sqn_ms);
-	LOGI(LOG_AUC, "resync %s: SQN_MS %012llx, SQN_HE %012llx", s->impi,
-	     (unsigned long long)sqn_ms, (unsigned long long)s->sqn);
-	if (he > s->sqn)
-		s->sqn = he;
-	return 0;
+	return ret == -EINVAL ? CX_E_INVALID : ret ? CX_E_AUTH_REJECTED : 0;
 }
 
-/* n distinct vectors, each with its own SQN (SEQ+1, IND cycling through
- * the 2^5 slots of TS 33.102 C.3.2 so vectors used out of order are still
- * fresh) and its own RAND; the final SQN is written to the store. */
+/* n distinct vectors, each with its own SQN (auc.c) and its own RAND; the
+ * final SQN is written to the store. */
 static int mar_vectors(struct db *db, struct db_sub *s, unsigned n, struct aka_vector *v)
 {
-	uint64_t sqn = s->sqn, mask = (1u << sqn_cfg.ind_bits) - 1;
+	uint64_t sqns[CX_VECTORS_MAX];
+	int ret = auc_take_sqns(db, s, n, sqns);
 
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t next = aka_sqn_next(&sqn_cfg, sqn, (unsigned)((sqn + 1) & mask));
-		if (next <= sqn)
-			return -ERANGE; /* SEQ exhausted: never wrap (C.2.2) */
-		sqn = next;
-		if (aka_vector_make(&s->keys, sqn, s->amf, &v[i]) != AKA_OK)
-			return -EIO;
-	}
-	if (db_sub_set_sqn(db, s->id, sqn))
-		return -EIO;
-	s->sqn = sqn;
-	return 0;
+	for (unsigned i = 0; !ret && i < n; i++)
+		if (aka_vector_make(&s->keys, sqns[i], s->amf, &v[i]) != AKA_OK)
+			ret = -EIO;
+	return ret;
 }
 
 /* TS 29.228 §6.3.1: the HSS stores the S-CSCF name (with the Origin-Host

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "auc.h"
 #include "out_queue.h"
 #include "util/log.h"
 
@@ -158,29 +159,15 @@ static int air_parse(const struct diam_msg *req, struct air_req *r)
 	return 0;
 }
 
-static const struct aka_sqn_cfg sqn_cfg = AKA_SQN_CFG_DEFAULT;
-
-/* Resync as in Cx (TS 33.102 §6.3.5): a good MAC-S moves SQN_HE up to
- * SQN_MS, never down. A bad MAC-S (or a malformed RAND ‖ AUTS) leaves the
- * SQN alone and answers AUTHENTICATION_DATA_UNAVAILABLE (§5.2.3.1.3). */
+/* Resync as in Cx (TS 33.102 §6.3.5, auc.c). A bad MAC-S (or a malformed
+ * RAND ‖ AUTS) leaves the SQN alone and answers
+ * AUTHENTICATION_DATA_UNAVAILABLE (§5.2.3.1.3). */
 static int air_resync(struct db_sub *s, const uint8_t *p, size_t len)
 {
-	uint64_t sqn_ms, he;
-
-	if (len != AKA_RAND_LEN + AKA_AUTS_LEN ||
-	    aka_auts_check(&s->keys, p, p + AKA_RAND_LEN, &sqn_ms) != AKA_OK) {
-		LOGN(LOG_AUC, "resync %s: AUTS rejected", s->imsi);
-		return S6A_E_AUTH_DATA;
-	}
-	he = aka_sqn_after_resync(&sqn_cfg, sqn_ms);
-	LOGI(LOG_AUC, "resync %s: SQN_MS %012llx, SQN_HE %012llx", s->imsi,
-	     (unsigned long long)sqn_ms, (unsigned long long)s->sqn);
-	if (he > s->sqn)
-		s->sqn = he;
-	return 0;
+	return auc_resync(s, s->imsi, p, len) ? S6A_E_AUTH_DATA : 0;
 }
 
-/* n vectors with their own SQN (SEQ+1, IND cycling as in Cx) and RAND;
+/* n vectors with their own SQN (auc.c) and RAND;
  * AMF with the separation bit set (TS 33.401 §6.1.1: AMF bit 0 = 1 for
  * E-UTRAN); KASME from CK, IK, SQN ⊕ AK and the serving network (A.2). */
 struct eutran_vec {
@@ -191,22 +178,15 @@ struct eutran_vec {
 static int air_vectors(struct db *db, struct db_sub *s, unsigned n, const uint8_t plmn[3],
 		       struct eutran_vec *out)
 {
-	uint64_t sqn = s->sqn, mask = (1u << sqn_cfg.ind_bits) - 1;
 	uint8_t amf[AKA_AMF_LEN] = {(uint8_t)(s->amf[0] | 0x80), s->amf[1]};
+	uint64_t sqns[S6A_VECTORS_MAX];
+	int ret = auc_take_sqns(db, s, n, sqns);
 
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t next = aka_sqn_next(&sqn_cfg, sqn, (unsigned)((sqn + 1) & mask));
-		if (next <= sqn)
-			return -ERANGE; /* SEQ exhausted: never wrap (C.2.2) */
-		sqn = next;
-		if (aka_vector_make(&s->keys, sqn, amf, &out[i].v) != AKA_OK ||
+	for (unsigned i = 0; !ret && i < n; i++)
+		if (aka_vector_make(&s->keys, sqns[i], amf, &out[i].v) != AKA_OK ||
 		    aka_kasme(out[i].v.ck, out[i].v.ik, plmn, out[i].v.autn, out[i].kasme) != AKA_OK)
-			return -EIO;
-	}
-	if (db_sub_set_sqn(db, s->id, sqn))
-		return -EIO;
-	s->sqn = sqn;
-	return 0;
+			ret = -EIO;
+	return ret;
 }
 
 static unsigned air_count(const struct hss_ctx *ctx, uint32_t asked)

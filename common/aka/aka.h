@@ -194,9 +194,12 @@ struct aka_sqn_cfg {
 /* Network side (C.1.1/C.3): next SQN after `cur` = SEQ+1 with IND kept at
  * `ind` (cycled by the caller if it wants). */
 uint64_t aka_sqn_next(const struct aka_sqn_cfg *cfg, uint64_t cur, unsigned ind);
-/* After a resync, the HE continues from SQN_MS (TS 33.102 §6.3.5/C.3.4):
- * returns the SQN_HE to store so the next aka_sqn_next() is fresh. */
-uint64_t aka_sqn_after_resync(const struct aka_sqn_cfg *cfg, uint64_t sqn_ms);
+/* After a verified AUTS (TS 33.102 §6.3.5/C.3.4): the SQN_HE to store.
+ * SQN_HE is kept when its next SQN is fresh for the card and within Δ of
+ * SQN_MS; otherwise it becomes SQN_MS — also *down*, or a SQN_HE pushed
+ * more than Δ ahead would lock the card out for good. */
+uint64_t aka_sqn_he_after_resync(const struct aka_sqn_cfg *cfg, uint64_t sqn_he,
+				 uint64_t sqn_ms);
 
 /* USIM side: the array SEQ_MS(i) per IND slot (C.2). */
 struct aka_usim_sqn {

@@ -33,11 +33,22 @@ uint64_t aka_sqn_next(const struct aka_sqn_cfg *cfg, uint64_t cur, unsigned ind)
 	return ((seq + 1) << ind_bits(cfg) | (ind & ind_mask(cfg))) & AKA_SQN_MAX;
 }
 
-uint64_t aka_sqn_after_resync(const struct aka_sqn_cfg *cfg, uint64_t sqn_ms)
+uint64_t aka_sqn_he_after_resync(const struct aka_sqn_cfg *cfg, uint64_t sqn_he,
+				 uint64_t sqn_ms)
 {
-	(void)cfg;
-	/* §6.3.5 / C.3.4: SEQ_HE := SEQ_MS; aka_sqn_next() then gives
-	 * SEQ_MS + 1, fresh for every IND slot. */
+	unsigned bits = ind_bits(cfg);
+	uint64_t next = ((sqn_he & AKA_SQN_MAX) >> bits) + 1;
+	uint64_t seq_ms = (sqn_ms & AKA_SQN_MAX) >> bits;
+
+	/* §6.3.5 (ii)-(iii): SQN_HE is "in the correct range" when the next
+	 * SQN it generates would be accepted by a USIM whose highest accepted
+	 * SQN is SQN_MS: newer than it in every IND slot (C.2.2) and at most Δ
+	 * ahead of it (C.2.1). Then it is kept — a replayed old AUTS cannot
+	 * roll SQN_HE back. */
+	if (next > seq_ms && (!cfg->delta || next - seq_ms <= cfg->delta))
+		return sqn_he & AKA_SQN_MAX;
+	/* (v): SQN_HE := SQN_MS, up or down; aka_sqn_next() then gives
+	 * SEQ_MS + 1, fresh for every IND slot (C.3.4). */
 	return sqn_ms & AKA_SQN_MAX;
 }
 

@@ -115,9 +115,23 @@ static void test_network_side(void **state)
 	/* After a resync to SQN_MS, the next SQN is fresh in every slot. */
 	aka_usim_sqn_set(&s, SQN(500, 17));
 	assert_int_equal(aka_usim_sqn_ms(&s), SQN(500, 17));
-	uint64_t he = aka_sqn_after_resync(&cfg, aka_usim_sqn_ms(&s));
+	uint64_t he = aka_sqn_he_after_resync(&cfg, SQN(3, 0), aka_usim_sqn_ms(&s));
+	assert_int_equal(he, SQN(500, 17)); /* behind the card: up to SQN_MS */
 	for (unsigned ind = 0; ind < 32; ind++)
 		assert_int_equal(aka_usim_sqn_check(&s, aka_sqn_next(&cfg, he, ind)), AKA_OK);
+	/* Ahead of the card within Δ (a replayed old AUTS): SQN_HE kept. */
+	assert_int_equal(aka_sqn_he_after_resync(&cfg, SQN(900, 4), SQN(500, 17)), SQN(900, 4));
+	assert_int_equal(aka_sqn_he_after_resync(&cfg, SQN(500, 2), SQN(500, 17)), SQN(500, 2));
+	/* More than Δ ahead (§6.3.5 (v)): down to SQN_MS, or the card is
+	 * locked out for good — and the next SQN is accepted again. */
+	uint64_t far = SQN((1ULL << 28) + 1000, 0);
+	assert_int_equal(aka_usim_sqn_check(&s, aka_sqn_next(&cfg, far, 0)), AKA_ESYNC);
+	he = aka_sqn_he_after_resync(&cfg, far, aka_usim_sqn_ms(&s));
+	assert_int_equal(he, SQN(500, 17));
+	assert_int_equal(aka_usim_sqn_check(&s, aka_sqn_next(&cfg, he, 0)), AKA_OK);
+	/* Exactly Δ ahead is still in range (C.2.1: SEQ − SEQ_MS ≤ Δ). */
+	assert_int_equal(aka_sqn_he_after_resync(&cfg, SQN(500 + (1ULL << 28) - 1, 0), SQN(500, 17)),
+			 SQN(500 + (1ULL << 28) - 1, 0));
 	/* set(): slots above IND still accept SEQ ‖ i > SQN_MS. */
 	assert_int_equal(aka_usim_sqn_check(&s, SQN(500, 18)), AKA_OK);
 	assert_int_equal(aka_usim_sqn_check(&s, SQN(500, 17)), AKA_ESYNC);

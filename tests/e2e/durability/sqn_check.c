@@ -11,7 +11,9 @@
  * Every SQN is recovered from its AUTN the way a USIM does (TS 33.102
  * §6.3.3): AK = f5(K, RAND), SQN = (SQN ⊕ AK) ⊕ AK, and MAC-A = f1(K, SQN,
  * RAND, AMF) must verify, which proves the recovery. Then, per IMPI:
- *   - no SQN appears twice in all phases (no SQN ever issued twice);
+ *   - no SQN appears twice in all phases (no SQN ever issued twice; the
+ *     rule is "between two verified resyncs" — hss/auc.h — and this test
+ *     sends no AUTS);
  *   - every SQN received in a phase is ≤ the SQN stored after its crash
  *     (each SQN that left hssd was on disk: SQN_HE covers it, C.1.1);
  *   - every SQN of a phase is above every SQN of the earlier phases.
