@@ -21,7 +21,7 @@ static const char usage[] =
 	"       [--default-expires S] [--min-expires S] [--max-expires S] [--retry-after S]\n"
 	"       [--state-file FILE] [--port-file FILE]\n"
 	"       [--log-level error|warn|notice|info|debug] [--log-file FILE] [--log-keys]\n"
-	"       [--sofia-log]\n"
+	"       [--sofia-log] [--metrics tcp://IP:PORT] [--fault RULE ...]\n"
 	"\n"
 	"An IMS S-CSCF stub: answers SIP REGISTER with IMS AKA (or SIP Digest)\n"
 	"challenges fetched from an HSS over Diameter Cx. See docs/scscf-stub.md.\n"
@@ -30,6 +30,13 @@ static const char usage[] =
 	"  --sip URI        listen URI (repeatable; port 0 picks a free port)\n"
 	"  --KEY VALUE      every other option sets the config key of the same name\n"
 	"  --port-file FILE write the bound SIP port there once listening\n"
+	"  --metrics tcp://IP:PORT  serve Prometheus metrics (GET /metrics)\n"
+	"  --fault RULE     inject a SIP fault (repeatable; docs/faults.md):\n"
+	"                   ACTION [on=initial|auth|any] [user=GLOB] [every=N|probability=P]\n"
+	"                   [count=N] [retry-after=S] [min-expires=S] with ACTION one of\n"
+	"                   status:CODE, drop, challenge-twice, stale-nonce,\n"
+	"                   omit:Service-Route, omit:P-Associated-URI, deregister-after:S.\n"
+	"                   SIGHUP re-reads the file's `fault =` lines (flags stay)\n"
 	"  --version        print \"scscf-stub VERSION\" and exit\n";
 
 /* Long options: `key` is the config key the flag sets (NULL = special). */
@@ -54,6 +61,7 @@ static const struct flag flags[] = {
 	{ "state-file", "state_file", 1 }, { "port-file", "port_file", 1 },
 	{ "log-level", "log_level", 1 },   { "log-file", "log_file", 1 },
 	{ "log-keys", "log_keys", 0 },     { "sofia-log", "sofia_log", 0 },
+	{ "metrics", "metrics", 1 },       { "fault", "fault", 1 },
 	{ "help", NULL, 0 },
 	{ "config", "", 1 }, /* read by load_file_first() */
 };
@@ -103,6 +111,7 @@ void scscf_config_from_args(struct scscf_config *c, int argc, char **argv)
 
 	build_longopts(lo);
 	load_file_first(c, argc, argv);
+	c->n_fault_file = c->n_fault;
 	optind = 1;
 	opterr = 0; /* our own one-line message below */
 	while ((opt = getopt_long(argc, argv, "c:nh", lo, NULL)) != -1) {

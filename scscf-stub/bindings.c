@@ -224,6 +224,16 @@ size_t bind_count(const struct bstore *s)
 	return s->count;
 }
 
+size_t bind_contact_count(const struct bstore *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NBUCKETS; i++)
+		for (const struct binding_rec *r = s->b[i]; r; r = r->next)
+			n += r->n;
+	return n;
+}
+
 static void dump_rec(struct json *j, const struct binding_rec *r, uint64_t now_ms)
 {
 	json_obj_begin(j, NULL);

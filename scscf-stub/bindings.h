@@ -63,6 +63,8 @@ size_t bind_expire(struct bstore *s, uint64_t now_ms,
 		   void (*gone)(void *arg, const struct binding_rec *r), void *arg);
 
 size_t bind_count(const struct bstore *s);
+/* Contacts of all records (metrics). */
+size_t bind_contact_count(const struct bstore *s);
 /* {"bindings":[{"impu":…,"impi":…,"associated_uris":…,"path":…,
  *   "contacts":[{"uri":…,"params":…,"expires":N}]}]} */
 void bind_dump_json(const struct bstore *s, uint64_t now_ms, FILE *fp);

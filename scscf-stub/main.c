@@ -14,7 +14,9 @@
 #include "clock.h"
 #include "scscf_config.h"
 #include "cx_client.h"
+#include "metrics_io.h"
 #include "registrar.h"
+#include "scscf_metrics.h"
 #include "sip_io.h"
 #include "util/cli.h"
 #include "util/log.h"
@@ -136,8 +138,60 @@ struct loop {
 	su_root_t *root;
 	const struct scscf_config *cfg;
 	struct registrar *reg;
+	struct cx_client *cx;
+	struct sip_io *io;
+	struct metrics_io *mio;
+	struct scscf_metrics *sm;
+	unsigned fault_gen;
 	uint64_t next_tick;
 };
+
+/* The rules as the config says (file, then --fault flags). */
+static int apply_faults(struct loop *l, const char (*rules)[SCSCF_STR], unsigned n)
+{
+	const char *v[SCSCF_MAX_FAULTS] = { 0 };
+	char err[512];
+
+	for (unsigned i = 0; i < n; i++)
+		v[i] = rules[i];
+	if (registrar_set_faults(l->reg, v, n, err, sizeof(err))) {
+		LOGE(LOG_MAIN, "fault rules not changed: %s", err);
+		return -1;
+	}
+	/* one line per change: scripts wait for it after a SIGHUP */
+	LOGN(LOG_MAIN, "fault rules (generation %u): %u active", ++l->fault_gen, n);
+	for (unsigned i = 0; i < n; i++)
+		LOGN(LOG_MAIN, "fault #%u: %s", i + 1, rules[i]);
+	return 0;
+}
+
+/* SIGHUP: the file's `fault =` lines are read again (other keys need a
+ * restart); the --fault flags stay. */
+static void reload_faults(struct loop *l)
+{
+	static char rules[SCSCF_MAX_FAULTS][SCSCF_STR];
+	unsigned n = 0;
+	char err[512];
+
+	if (scscf_config_reload_faults(l->cfg, rules, &n, err, sizeof(err))) {
+		LOGE(LOG_MAIN, "SIGHUP: %s: fault rules not changed", err);
+		return;
+	}
+	apply_faults(l, (const char (*)[SCSCF_STR])rules, n);
+}
+
+/* Gauges read at scrape time (metrics_write's collect hook). */
+static void collect(void *arg, struct metrics *m)
+{
+	struct loop *l = arg;
+	struct scscf_metrics *sm = l->sm;
+
+	(void)m;
+	metric_set(sm->bindings, (double)bind_count(registrar_bindings(l->reg)));
+	metric_set(sm->contacts, (double)bind_contact_count(registrar_bindings(l->reg)));
+	metric_set(sm->pending, (double)registrar_pending(l->reg));
+	metric_set(sm->hss_up, cx_client_is_open(l->cx) ? 1 : 0);
+}
 
 /* Every 100 ms: act on the signal flags, and once a second let the
  * registrar expire nonces and bindings. (su_timer_set_interval fired only
@@ -158,25 +212,53 @@ static void on_loop_timer(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg
 	if (got_hup) {
 		got_hup = 0;
 		log_reopen();
+		reload_faults(l);
 	}
 	if (mono_ms() >= l->next_tick) {
 		registrar_tick(l->reg);
+		sip_io_tick(l->io);
+		metrics_io_tick(l->mio);
 		l->next_tick = mono_ms() + 1000;
 	}
 }
 
-static int run(su_root_t *root, const struct scscf_config *cfg, struct registrar *reg)
+static int run(struct loop *l)
 {
-	struct loop l = { .root = root, .cfg = cfg, .reg = reg, .next_tick = mono_ms() + 1000 };
-	su_timer_t *t = su_timer_create(su_root_task(root), 100);
+	su_timer_t *t = su_timer_create(su_root_task(l->root), 100);
 
-	if (!t || su_timer_run(t, on_loop_timer, &l)) {
+	l->next_tick = mono_ms() + 1000;
+	if (!t || su_timer_run(t, on_loop_timer, l)) {
 		LOGE(LOG_MAIN, "cannot start the loop timer");
 		su_timer_destroy(t);
 		return -1;
 	}
-	su_root_run(root);
+	su_root_run(l->root);
 	su_timer_destroy(t);
+	return 0;
+}
+
+/* --metrics: the registry, the stub's families and the listener. */
+static int setup_metrics(struct loop *l, struct sip_io *io, struct metrics **m)
+{
+	char err[300];
+
+	if (!*l->cfg->metrics)
+		return 0;
+	*m = metrics_new();
+	l->sm = *m ? scscf_metrics_new(*m) : NULL;
+	if (!l->sm) {
+		LOGE(LOG_MAIN, "metrics: out of memory");
+		return -1;
+	}
+	metrics_on_collect(*m, collect, l);
+	l->mio = metrics_io_open(l->root, l->cfg->metrics, *m, err, sizeof(err));
+	if (!l->mio) {
+		LOGE(LOG_MAIN, "--metrics: %s", err);
+		return -1;
+	}
+	registrar_set_metrics(l->reg, l->sm);
+	sip_io_set_metrics(io, l->sm);
+	LOGN(LOG_MAIN, "metrics: GET /metrics on port %u", metrics_io_port(l->mio));
 	return 0;
 }
 
@@ -186,6 +268,8 @@ static int serve(const struct scscf_config *cfg)
 	struct sip_io *io = NULL;
 	struct cx_client *cx = NULL;
 	struct registrar *reg = NULL;
+	struct metrics *m = NULL;
+	struct loop l = { .cfg = cfg };
 	su_root_t *root;
 	unsigned port;
 	int rc = EXIT_CHECK_FAILED;
@@ -205,6 +289,10 @@ static int serve(const struct scscf_config *cfg)
 	if (!reg)
 		goto out;
 	add_local_hosts(reg, cfg);
+	l.root = root, l.reg = reg, l.cx = cx, l.io = io;
+	if (apply_faults(&l, (const char (*)[SCSCF_STR])cfg->fault, cfg->n_fault) ||
+	    setup_metrics(&l, io, &m))
+		goto out;
 	sip_io_set_registrar(io, reg);
 	cx_client_on_request(cx, on_cx_request, reg);
 	port = sip_io_port(io);
@@ -217,15 +305,18 @@ static int serve(const struct scscf_config *cfg)
 		goto out;
 	}
 	cx_client_start(cx);
-	if (run(root, cfg, reg) == 0)
+	if (run(&l) == 0)
 		rc = 0;
 	LOGN(LOG_MAIN, "shutting down");
 	if (*cfg->state_file)
 		dump_state(cfg, reg);
 out:
+	metrics_io_free(l.mio);
 	cx_client_free(cx); /* pending REGISTERs get their 500 here */
 	sip_io_free(io);
 	registrar_free(reg);
+	scscf_metrics_free(l.sm);
+	metrics_free(m);
 	if (root)
 		su_root_destroy(root);
 	su_deinit();

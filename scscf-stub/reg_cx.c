@@ -75,10 +75,35 @@ void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,
 		fail(r, t, 500, "Server Internal Error", r->cfg->retry_after, why);
 }
 
+/* One Cx round trip into the metrics: result label from the answer or the
+ * failure. */
+static void cx_done(struct registrar *r, struct reg_txn *t, const char *cmd, int status,
+		    const struct cx_result *res)
+{
+	char result[24];
+
+	if (!r->met)
+		return;
+	if (status == -ETIMEDOUT)
+		snprintf(result, sizeof(result), "timeout");
+	else if (status == -EPROTO || status == -EBADMSG)
+		snprintf(result, sizeof(result), "malformed");
+	else if (status < 0)
+		snprintf(result, sizeof(result), "unreachable");
+	else if (!res)
+		snprintf(result, sizeof(result), "error");
+	else
+		snprintf(result, sizeof(result), "%s%u", res->experimental ? "exp:" : "", res->code);
+	scscf_metrics_cx(r->met, cmd, result, scscf_mono_us() - t->cx_t0_us);
+}
+
 static int send_req(struct registrar *r, struct reg_txn *t, const uint8_t *buf, ssize_t n,
 		    void (*fn)(void *, int, const struct diam_msg *, const char *))
 {
-	int rc = n < 0 ? (int)n : r->ops.cx_send(r->ops.arg, buf, (size_t)n, fn, t);
+	int rc;
+
+	t->cx_t0_us = scscf_mono_us();
+	rc = n < 0 ? (int)n : r->ops.cx_send(r->ops.arg, buf, (size_t)n, fn, t);
 
 	if (rc == 0)
 		r->pending++;
@@ -148,6 +173,7 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 	memcpy(v.ck, m->ck, 16);
 	memcpy(v.ik, m->ik, 16);
 	memcpy(v.ha1, m->ha1, sizeof(v.ha1));
+	v.fault_reissued = t->fault_id != 0;
 	v.expires_ms = r->ops.now_ms() + (uint64_t)r->cfg->nonce_ttl * 1000u;
 	cp = (struct challenge_params){ .realm = r->cfg->realm, .nonce = v.nonce, .alg = alg,
 					.qop = r->cfg->qop, .stale = t->stale,
@@ -160,10 +186,10 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 	}
 	memset(&v, 0, sizeof(v));
 	struct reg_reply rep = { .status = 401, .phrase = "Unauthorized", .www_authenticate = www };
-	snprintf(why, sizeof(why), "%s, %s",
+	snprintf(why, sizeof(why), "%s%s, %s",
 		 t->resync ? "challenge after resync" : t->stale ? "challenge, stale nonce"
 								 : "challenge",
-		 src);
+		 t->fault_id ? " (fault)" : "", src);
 	reg_finish(r, t->handle, t->impi, t->impu, t->start_ms, &rep, why);
 }
 
@@ -216,6 +242,7 @@ static void on_maa(void *arg, int status, const struct diam_msg *ans, const char
 		else if (n == 0) /* no item: the result still counts */
 			cx_get_result(ans, &m[0].res);
 	}
+	cx_done(r, t, "MAR", status, &m[0].res);
 	if (status == 0 && n == 0 && cx_result_ok(&m[0].res)) {
 		fail(r, t, 500, "Server Internal Error", 0,
 		     "MAR: invalid answer from the HSS: success without SIP-Auth-Data-Item");
@@ -249,6 +276,18 @@ void reg_start_mar(struct registrar *r, struct reg_txn *t, const uint8_t *rand_a
 	}
 }
 
+/* omit:HEADER faults on a 200 that carries bindings. */
+static void fault_omit(struct registrar *r, const char *impi, const char *impu,
+		       struct reg_reply *rep)
+{
+	const struct sfault_rule *f = sfault_pick(&r->faults, SF_AT_200, false, impi, impu);
+
+	if (f && f->omit == SF_OMIT_SERVICE_ROUTE)
+		rep->service_route = NULL;
+	else if (f)
+		rep->p_associated_uri = NULL;
+}
+
 void reg_reply_200(struct registrar *r, void *handle, const char *impi, const char *impu,
 		   uint64_t start_ms, const struct binding_rec *rec, const char *why)
 {
@@ -261,6 +300,7 @@ void reg_reply_200(struct registrar *r, void *handle, const char *impi, const ch
 		rep.service_route = r->service_route;
 		rep.p_associated_uri = *rec->assoc ? rec->assoc : NULL;
 		rep.path = *rec->path ? rec->path : NULL;
+		fault_omit(r, impi, impu, &rep);
 	}
 	reg_finish(r, handle, impi, impu, start_ms, &rep, why);
 }
@@ -269,9 +309,11 @@ void reg_reply_200(struct registrar *r, void *handle, const char *impi, const ch
 static void registered(struct registrar *r, struct reg_txn *t, const struct cx_saa *s)
 {
 	uint64_t now = r->ops.now_ms();
+	const struct sfault_rule *f;
 	struct binding_rec *rec;
 
 	if (t->sat == CX_SAT_USER_DEREGISTRATION) {
+		sfault_dereg_cancel(&r->faults, t->impu);
 		bind_del(r->bs, t->impu);
 		vstore_del_impi(r->vs, t->impi); /* next REGISTER starts afresh */
 		vqueue_del_impi(r->vq, t->impi);
@@ -294,6 +336,9 @@ static void registered(struct registrar *r, struct reg_txn *t, const struct cx_s
 	else if (!rec->assoc[0])
 		snprintf(rec->assoc, sizeof(rec->assoc), "<%s>", t->impu);
 	snprintf(rec->path, sizeof(rec->path), "%s", t->path);
+	f = sfault_pick(&r->faults, SF_AT_REGISTERED, false, t->impi, t->impu);
+	if (f)
+		sfault_dereg_arm(&r->faults, f, t->impi, t->impu, now);
 	reg_reply_200(r, t->handle, t->impi, t->impu, t->start_ms, rec,
 		      t->sat == CX_SAT_REGISTRATION ? "registered" : "re-registered");
 }
@@ -305,14 +350,17 @@ static void on_saa(void *arg, int status, const struct diam_msg *ans, const char
 	struct cx_saa *s = malloc(sizeof(*s));
 
 	r->pending--;
-	if (!t->handle) { /* background SAR (timeout de-registration) */
-		LOGI(LOG_DIAM, "SAR TIMEOUT_DEREGISTRATION impi=%s impu=%s: %s", t->impi, t->impu,
-		     status ? strerror(-status) : "answered");
+	if (s && status == 0 && cx_parse_saa(ans, s))
+		status = -EPROTO;
+	cx_done(r, t, "SAR", status, s ? &s->res : NULL);
+	if (!t->handle) { /* background SAR (timeout or fault de-registration) */
+		LOGI(LOG_DIAM, "SAR %s impi=%s impu=%s: %s",
+		     t->sat == CX_SAT_ADMINISTRATIVE_DEREGISTRATION ? "ADMINISTRATIVE_DEREGISTRATION"
+								    : "TIMEOUT_DEREGISTRATION",
+		     t->impi, t->impu, status ? strerror(-status) : "answered");
 	} else if (!s) {
 		fail(r, t, 500, "Server Internal Error", 0, "out of memory");
 	} else {
-		if (status == 0 && cx_parse_saa(ans, s))
-			status = -EPROTO;
 		if (status || !cx_result_ok(&s->res)) {
 			if (t->sat == CX_SAT_USER_DEREGISTRATION)
 				bind_del(r->bs, t->impu); /* gone here, whatever the HSS says */
@@ -346,22 +394,43 @@ void reg_start_sar(struct registrar *r, struct reg_txn *t)
 	}
 }
 
-/* A binding ran out: tell the HSS (TS 29.228 §6.1.2, TIMEOUT_DEREGISTRATION). */
-static void binding_gone(void *arg, const struct binding_rec *b)
+/* A SAR of the S-CSCF's own (no REGISTER waits for it). */
+static void background_sar(struct registrar *r, const char *impi, const char *impu,
+			   uint32_t sat)
 {
-	struct registrar *r = arg;
 	struct reg_txn *t = calloc(1, sizeof(*t));
 
-	LOGI(LOG_SIP, "binding expired impi=%s impu=%s", b->impi, b->impu);
 	if (!t)
 		return;
 	t->reg = r;
 	t->kind = TXN_SAR;
 	t->start_ms = r->ops.now_ms();
-	t->sat = CX_SAT_TIMEOUT_DEREGISTRATION;
-	snprintf(t->impi, sizeof(t->impi), "%s", b->impi);
-	snprintf(t->impu, sizeof(t->impu), "%s", b->impu);
+	t->sat = sat;
+	snprintf(t->impi, sizeof(t->impi), "%s", impi);
+	snprintf(t->impu, sizeof(t->impu), "%s", impu);
 	reg_start_sar(r, t);
+}
+
+/* A binding ran out: tell the HSS (TS 29.228 §6.1.2, TIMEOUT_DEREGISTRATION). */
+static void binding_gone(void *arg, const struct binding_rec *b)
+{
+	LOGI(LOG_SIP, "binding expired impi=%s impu=%s", b->impi, b->impu);
+	background_sar(arg, b->impi, b->impu, CX_SAT_TIMEOUT_DEREGISTRATION);
+}
+
+/* deregister-after: the S-CSCF ends the registration itself, as an RTR
+ * would make it (bindings of the IMPU and its implicit set, the IMPI's
+ * vectors), and tells the HSS (TS 29.228 §6.1.2, ADMINISTRATIVE_DEREGISTRATION). */
+static void fault_deregister(void *arg, const char *impi, const char *impu)
+{
+	struct registrar *r = arg;
+	size_t n = bind_del_matching(r->bs, impi, impu);
+
+	vstore_del_impi(r->vs, impi);
+	vqueue_del_impi(r->vq, impi);
+	LOGN(LOG_SIP, "fault: de-registered impi=%s impu=%s (%zu binding record(s) dropped)", impi,
+	     impu, n);
+	background_sar(r, impi, impu, CX_SAT_ADMINISTRATIVE_DEREGISTRATION);
 }
 
 void registrar_tick(struct registrar *r)
@@ -373,6 +442,7 @@ void registrar_tick(struct registrar *r)
 	vstore_expire(r->vs, now, 60 * 1000u);
 	vqueue_expire(r->vq, now);
 	bind_expire(r->bs, now, binding_gone, r);
+	sfault_dereg_due(&r->faults, now, fault_deregister, r);
 	r->last_tick = now;
 }
 

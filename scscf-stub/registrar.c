@@ -20,6 +20,13 @@ static uint64_t default_now(void)
 	return mono_ms();
 }
 
+static void reg_fault_injected(void *arg, const struct sfault_rule *f)
+{
+	struct registrar *r = arg;
+
+	scscf_metrics_fault(r->met, f->name);
+}
+
 struct registrar *registrar_new(const struct scscf_config *cfg, const struct reg_ops *ops)
 {
 	struct registrar *r = calloc(1, sizeof(*r));
@@ -68,6 +75,19 @@ void registrar_add_local_host(struct registrar *r, const char *host)
 		r->local_hosts[r->n_local++] = strdup(host);
 }
 
+int registrar_set_faults(struct registrar *r, const char *const *rules, size_t n, char *err,
+			 size_t errsz)
+{
+	r->faults.injected = reg_fault_injected;
+	r->faults.arg = r;
+	return sfault_set_rules(&r->faults, rules, n, err, errsz);
+}
+
+void registrar_set_metrics(struct registrar *r, struct scscf_metrics *sm)
+{
+	r->met = sm;
+}
+
 struct bstore *registrar_bindings(struct registrar *r) { return r->bs; }
 struct vstore *registrar_vectors(struct registrar *r) { return r->vs; }
 struct vqueue *registrar_queue(struct registrar *r) { return r->vq; }
@@ -80,11 +100,14 @@ void reg_finish(struct registrar *r, void *handle, const char *impi, const char 
 
 	if (handle)
 		r->ops.reply(r->ops.arg, handle, rep);
+	if (handle)
+		scscf_metrics_response(r->met, rep->status, why);
 	/* One line per transaction (issue 4 §6): identities, outcome, time;
 	 * never key material. */
 	log_msg(LOG_SIP, rep->status >= 500 ? LOG_LVL_WARN : LOG_LVL_INFO,
 		"REGISTER impi=%s impu=%s -> %d %s (%s) in %llu ms", impi && *impi ? impi : "-",
-		impu && *impu ? impu : "-", rep->status, rep->phrase, why,
+		impu && *impu ? impu : "-", rep->status, rep->status ? rep->phrase : "(no response)",
+		why,
 		(unsigned long long)(now - start_ms));
 }
 
@@ -142,7 +165,8 @@ static const char *derive_impi(const char *impu, char *buf, size_t bufsz)
 }
 
 static void challenge_new(struct registrar *r, const struct reg_request *q, const char *impi,
-			  uint64_t start, enum digest_alg alg, bool stale, const uint8_t *ra)
+			  uint64_t start, enum digest_alg alg, bool stale, const uint8_t *ra,
+			  unsigned fault_id)
 {
 	struct reg_txn *t = txn_new(r, q, impi, start);
 
@@ -151,6 +175,7 @@ static void challenge_new(struct registrar *r, const struct reg_request *q, cons
 		return;
 	}
 	t->kind = TXN_MAR;
+	t->fault_id = fault_id;
 	t->alg = alg;
 	t->stale = stale;
 	t->resync = ra != NULL;
@@ -191,7 +216,7 @@ static void handle_resync(struct registrar *r, const struct reg_request *q,
 	/* The USIM's SQN ran ahead of these: TS 33.203 §6.1.2, they are stale. */
 	if (vqueue_del_impi(r->vq, impi))
 		LOGI(LOG_SIP, "impi=%s: queued vectors dropped (resync)", impi);
-	challenge_new(r, q, impi, start, alg, false, ra);
+	challenge_new(r, q, impi, start, alg, false, ra, 0);
 }
 
 /* Contact expiry (RFC 3261 §10.3 step 6) resolved and clamped; -1 means
@@ -287,6 +312,22 @@ static void check_failed(struct registrar *r, const struct reg_request *q, const
 	simple(r, q, impi, start, 403, "Forbidden", why);
 }
 
+/* A right answer that a challenge-twice or stale-nonce fault turns into a
+ * new 401 (once: the vector it sends is marked and not faulted again). */
+static bool fault_rechallenge(struct registrar *r, const struct reg_request *q, const char *impi,
+			      uint64_t start, struct vec_entry *v)
+{
+	const struct sfault_rule *f;
+	enum digest_alg alg = v->alg;
+
+	if (v->fault_reissued ||
+	    !(f = sfault_pick(&r->faults, SF_AT_CREDENTIALS, false, impi, q->impu)))
+		return false;
+	vstore_del(r->vs, v->nonce);
+	challenge_new(r, q, impi, start, alg, f->action == SF_STALE_NONCE, NULL, f->id);
+	return true;
+}
+
 static void handle_credentials(struct registrar *r, const struct reg_request *q,
 			       const struct auth_header *h, const char *impi, uint64_t start)
 {
@@ -299,7 +340,7 @@ static void handle_credentials(struct registrar *r, const struct reg_request *q,
 	int rc;
 
 	if (!v) { /* RFC 2617 §3.2.1: unknown/expired nonce -> stale=true */
-		challenge_new(r, q, impi, start, r->cfg->scheme, true, NULL);
+		challenge_new(r, q, impi, start, r->cfg->scheme, true, NULL, 0);
 		return;
 	}
 	/* Only the IMPI a vector was issued for may resync or drop it. */
@@ -333,9 +374,11 @@ static void handle_credentials(struct registrar *r, const struct reg_request *q,
 		return;
 	}
 	if (was_used && r->cfg->challenge == SCSCF_CHALLENGE_EVERY) {
-		challenge_new(r, q, impi, start, v->alg, false, NULL);
+		challenge_new(r, q, impi, start, v->alg, false, NULL, 0);
 		return;
 	}
+	if (fault_rechallenge(r, q, impi, start, v))
+		return;
 	v->consumed = true;
 	do_register(r, q, impi, start);
 }
@@ -378,6 +421,29 @@ static int precheck(struct registrar *r, const struct reg_request *q, struct aut
 	return 0;
 }
 
+/* status:CODE and drop faults: answered (or dropped) here, nothing else
+ * happens. */
+static bool fault_request(struct registrar *r, const struct reg_request *q, const char *impi,
+			  bool initial, uint64_t start)
+{
+	const struct sfault_rule *f = sfault_pick(&r->faults, SF_AT_REQUEST, initial, impi, q->impu);
+	struct reg_reply rep = { 0 };
+	char why[80];
+
+	if (!f)
+		return false;
+	snprintf(why, sizeof(why), "fault #%u %s", f->id, f->name);
+	if (f->action == SF_STATUS) {
+		rep.status = f->status;
+		rep.phrase = sfault_phrase(f->status);
+		rep.retry_after = f->retry_after;
+		if (f->status == 423) /* RFC 3261 §10.3 step 7 */
+			rep.min_expires = f->min_expires ? f->min_expires : r->cfg->min_expires;
+	}
+	reg_finish(r, q->handle, impi, q->impu, start, &rep, why);
+	return true;
+}
+
 void registrar_handle(struct registrar *r, const struct reg_request *q)
 {
 	uint64_t start = r->ops.now_ms();
@@ -411,8 +477,10 @@ void registrar_handle(struct registrar *r, const struct reg_request *q)
 		goto out;
 	}
 	nonce = have_auth ? auth_param_get(h, "nonce") : NULL;
+	if (fault_request(r, q, impi, !nonce || !*nonce, start))
+		goto out;
 	if (!nonce || !*nonce) /* initial REGISTER (TS 24.229 §5.4.1.2.1) */
-		challenge_new(r, q, impi, start, r->cfg->scheme, false, NULL);
+		challenge_new(r, q, impi, start, r->cfg->scheme, false, NULL, 0);
 	else
 		handle_credentials(r, q, h, impi, start);
 out:

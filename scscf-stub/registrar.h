@@ -51,7 +51,7 @@ struct reg_request {
 };
 
 struct reg_reply {
-	int status;
+	int status;               /* 0: send nothing at all (fault "drop") */
 	const char *phrase;
 	const char *www_authenticate;
 	const char *contact;
@@ -92,6 +92,14 @@ void registrar_tick(struct registrar *r);
 /* An RTR from the HSS: drops bindings, writes the RTA. Length or < 0. */
 ssize_t registrar_on_rtr(struct registrar *r, const struct diam_msg *req, uint8_t *buf,
 			 size_t cap);
+
+/* Replaces the SIP fault rules (fault.h); on an error the old ones stay
+ * and err says which rule is wrong. */
+int registrar_set_faults(struct registrar *r, const char *const *rules, size_t n, char *err,
+			 size_t errsz);
+/* Counts into sm from now on (NULL: off); borrowed for the registrar's life. */
+struct scscf_metrics;
+void registrar_set_metrics(struct registrar *r, struct scscf_metrics *sm);
 
 struct bstore *registrar_bindings(struct registrar *r);
 struct vstore *registrar_vectors(struct registrar *r);

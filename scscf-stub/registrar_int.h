@@ -2,7 +2,9 @@
 #ifndef SCSCF_REGISTRAR_INT_H
 #define SCSCF_REGISTRAR_INT_H
 
+#include "fault.h"
 #include "registrar.h"
+#include "scscf_metrics.h"
 #include "vqueue.h"
 
 #define REG_MAX_LOCAL 8
@@ -19,6 +21,8 @@ struct registrar {
 	size_t n_local;
 	size_t pending;
 	uint64_t last_tick;
+	struct sfaults faults;        /* SIP fault rules (fault.h) */
+	struct scscf_metrics *met;    /* NULL: no metrics */
 };
 
 enum txn_kind { TXN_MAR, TXN_SAR };
@@ -34,6 +38,8 @@ struct reg_txn {
 	/* MAR */
 	enum digest_alg alg;
 	bool stale, resync;
+	unsigned fault_id;            /* a fault re-challenges: its rule, else 0 */
+	uint64_t cx_t0_us;            /* MAR/SAR sent (metrics) */
 	/* SAR */
 	uint32_t sat;
 	struct reg_contact *contacts; /* owned, n_contacts, expiries resolved */

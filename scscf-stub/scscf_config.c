@@ -7,9 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fault.h"
 #include "util/cli.h"
 #include "util/ini.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 #define PROG "scscf-stub"
 
@@ -115,6 +117,27 @@ static int set_qop(struct scscf_config *c, const char *v, char *err, size_t errs
 	return set_str(c->qop, sizeof(c->qop), v, err, errsz);
 }
 
+/* fault = RULE (repeatable): checked now, so -n and the file report it. */
+static int set_fault(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	struct sfault_rule r;
+
+	if (c->n_fault >= SCSCF_MAX_FAULTS) {
+		snprintf(err, errsz, "more than %d fault rules", SCSCF_MAX_FAULTS);
+		return -1;
+	}
+	if (sfault_parse(v, &r, err, errsz))
+		return -1;
+	return set_str(c->fault[c->n_fault++], SCSCF_STR, v, err, errsz);
+}
+
+static int set_metrics(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	if (*v && metrics_uri_check(v, err, errsz))
+		return -1;
+	return set_str(c->metrics, sizeof(c->metrics), v, err, errsz);
+}
+
 static int set_bool(bool *dst, const char *v, char *err, size_t errsz)
 {
 	int b = ini_bool(v);
@@ -146,6 +169,10 @@ int scscf_config_set(struct scscf_config *c, const char *key, const char *v, cha
 #define UINT(k, f, lo, hi) if (!strcmp(key, k)) return set_uint(&c->f, v, lo, hi, err, errsz)
 	if (!strcmp(key, "sip"))
 		return set_sip(c, v, err, errsz);
+	if (!strcmp(key, "fault"))
+		return set_fault(c, v, err, errsz);
+	if (!strcmp(key, "metrics"))
+		return set_metrics(c, v, err, errsz);
 	STR("hss", hss);
 	STR("origin_host", origin_host);
 	STR("realm", realm);
@@ -220,6 +247,8 @@ static const struct { const char *section, *ini, *key; } layout[] = {
 	{ "log", "file", "log_file" },
 	{ "log", "keys", "log_keys" },
 	{ "log", "sofia_log", "sofia_log" },
+	{ "metrics", "listen", "metrics" },
+	{ "faults", "fault", "fault" },
 };
 #define NLAYOUT (sizeof(layout) / sizeof(layout[0]))
 
@@ -239,7 +268,7 @@ static int ini_cb_fn(void *arg, const char *section, const char *key, const char
 	char k[64];
 
 	if (*section && !known_section(section)) {
-		snprintf(err, errsz, "unknown section [%s] (sip, diameter, registrar, log)", section);
+		snprintf(err, errsz, "unknown section [%s] (sip, diameter, registrar, log, metrics, faults)", section);
 		return -1;
 	}
 	snprintf(k, sizeof(k), "%s", key);
@@ -336,4 +365,34 @@ void scscf_config_print(const struct scscf_config *c, FILE *fp)
 	fprintf(fp, "\n[log]\nlevel = %s\nfile = %s\nkeys = %s\nsofia_log = %s\n",
 		log_level_name((enum log_level)c->log_level), c->log_file,
 		c->log_keys ? "yes" : "no", c->sofia_log ? "yes" : "no");
+	if (*c->metrics)
+		fprintf(fp, "\n[metrics]\nlisten = %s\n", c->metrics);
+	if (c->n_fault)
+		fprintf(fp, "\n[faults]\n");
+	for (unsigned i = 0; i < c->n_fault; i++)
+		fprintf(fp, "fault = %s\n", c->fault[i]);
+}
+
+int scscf_config_reload_faults(const struct scscf_config *c, char rules[][SCSCF_STR],
+			       unsigned *n, char *err, size_t errsz)
+{
+	struct scscf_config *tmp = malloc(sizeof(*tmp));
+	unsigned k = 0;
+
+	if (!tmp) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	scscf_config_defaults(tmp);
+	if (*c->conf_path && scscf_config_load(tmp, c->conf_path, err, errsz)) {
+		free(tmp);
+		return -1;
+	}
+	for (unsigned i = 0; i < tmp->n_fault; i++)
+		memcpy(rules[k++], tmp->fault[i], SCSCF_STR);
+	for (unsigned i = c->n_fault_file; i < c->n_fault && k < SCSCF_MAX_FAULTS; i++)
+		memcpy(rules[k++], c->fault[i], SCSCF_STR);
+	*n = k;
+	free(tmp);
+	return 0;
 }

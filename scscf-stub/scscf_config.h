@@ -12,6 +12,7 @@
 
 #define SCSCF_MAX_SIP 8
 #define SCSCF_STR 256
+#define SCSCF_MAX_FAULTS 16           /* = SFAULT_MAX */
 
 enum scscf_challenge { SCSCF_CHALLENGE_EVERY = 0, SCSCF_CHALLENGE_INITIAL };
 
@@ -35,6 +36,10 @@ struct scscf_config {
 	unsigned reconnect_max_s;     /* back-off ceiling */
 	unsigned default_expires, min_expires, max_expires; /* s */
 	unsigned retry_after;         /* s, in 500 answers when the HSS is gone */
+	char fault[SCSCF_MAX_FAULTS][SCSCF_STR]; /* fault rules (fault.h), file's first */
+	unsigned n_fault;
+	unsigned n_fault_file;        /* how many came from the file (the rest: --fault) */
+	char metrics[SCSCF_STR];      /* tcp://IP:PORT for GET /metrics; empty = off */
 	char state_file[SCSCF_STR];
 	char port_file[SCSCF_STR];
 	char log_file[SCSCF_STR];
@@ -59,6 +64,12 @@ int scscf_config_validate(const struct scscf_config *c, char *err, size_t errsz)
 
 /* The effective configuration in INI form (for -n). */
 void scscf_config_print(const struct scscf_config *c, FILE *fp);
+
+/* SIGHUP: the fault rules the file says now (read again from conf_path),
+ * followed by the --fault flags of the command line. rules has room for
+ * SCSCF_MAX_FAULTS. 0, or -1 with "file:line: reason". */
+int scscf_config_reload_faults(const struct scscf_config *c, char rules[][SCSCF_STR],
+			       unsigned *n, char *err, size_t errsz);
 
 /* "tcp://IP:PORT" or "sctp://IP:PORT" (IPv4 or [IPv6], port written out
  * and not 0) into *ep; 0 or -1. */

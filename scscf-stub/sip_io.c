@@ -21,6 +21,8 @@
 #include <sofia-sip/url.h>
 
 #include "digest/auth_header.h"
+#include "scscf_metrics.h"
+#include "clock.h"
 #include "sockbuf.h"
 #include "util/log.h"
 
@@ -41,7 +43,24 @@ struct sip_io {
 	nta_leg_t *leg;
 	struct registrar *reg;
 	const struct scscf_config *cfg;
+	struct scscf_metrics *met;
+	nta_incoming_t *current;  /* the REGISTER inside registrar_handle() */
+	bool current_answered;    /* ... and it was answered (or dropped) at once */
+	struct held *held;        /* ring of SIP_HELD_MAX */
+	size_t held_head, nheld;
 };
+
+/* Dropped REGISTERs (fault "drop") and until when they are held. */
+#define SIP_HELD_MAX 4096
+#define SIP_HOLD_MS 40000
+struct held {
+	nta_incoming_t *irq;
+	uint64_t until_ms;
+};
+
+/* reg_ops.reply gets the Cx client as its arg (one arg serves both ops):
+ * the one sip_io of the process is reached through this pointer. */
+static struct sip_io *the_io;
 
 static void sofia_to_log(void *stream, char const *fmt, va_list ap)
 {
@@ -208,9 +227,6 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 		nta_incoming_destroy(irq);
 		return;
 	}
-	/* RFC 3261 §17.2.1: a provisional now makes nta absorb retransmissions
-	 * while we wait for the HSS. */
-	nta_incoming_treply(irq, SIP_100_TRYING, TAG_END());
 	q.impu = sip->sip_to ? aor_of(home, sip->sip_to->a_url) : NULL;
 	q.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : NULL;
 	q.request_uri = url_as_string(home, sip->sip_request->rq_url);
@@ -226,7 +242,15 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 	}
 	if (!sip->sip_from && q.call_id)
 		q.call_id = NULL; /* reported as missing headers: 400 */
+	io->current = irq;
+	io->current_answered = false;
 	registrar_handle(io->reg, &q);
+	io->current = NULL;
+	/* RFC 3261 §17.2.1: waiting for the HSS, a provisional makes nta
+	 * absorb retransmissions (sent after the registrar looked, so that a
+	 * "drop" fault leaves the UE with nothing at all). */
+	if (!io->current_answered)
+		nta_incoming_treply(irq, SIP_100_TRYING, TAG_END());
 	free(contacts);
 	su_home_deinit(home);
 }
@@ -260,12 +284,67 @@ static int on_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *ir
 	return 0;
 }
 
+/* REGISTER arrival (tport receive time) -> now, for the histogram. */
+static void observe_duration(struct sip_io *io, nta_incoming_t *irq)
+{
+	su_nanotime_t rx = 0, now = su_nanotime(NULL);
+
+	if (!io || !io->met)
+		return;
+	nta_incoming_received(irq, &rx);
+	scscf_metrics_register_time(io->met, now > rx ? (uint64_t)(now - rx) / 1000u : 0);
+}
+
+/* Fault "drop": no response, ever. The server transaction is kept
+ * unanswered (nta then absorbs the UE's retransmissions and sends
+ * nothing) until the UE's own transaction is over (Timer F = 64*T1 =
+ * 32 s, RFC 3261 §17.1.2.2), and only then destroyed. (Answering 408
+ * instead would not do: nta suppresses a 408 to a non-INVITE, RFC 4320,
+ * but sends it on the first retransmission.) */
+static void drop(struct sip_io *io, nta_incoming_t *irq)
+{
+	struct held *h;
+
+	if (!io || io->nheld == SIP_HELD_MAX) { /* memory bound: the oldest goes now */
+		LOGW(LOG_SIP, "drop fault: %d dropped REGISTERs held, releasing the oldest early",
+		     SIP_HELD_MAX);
+		if (!io) {
+			nta_incoming_destroy(irq);
+			return;
+		}
+		nta_incoming_destroy(io->held[io->held_head].irq);
+		io->held_head = (io->held_head + 1) % SIP_HELD_MAX;
+		io->nheld--;
+	}
+	h = &io->held[(io->held_head + io->nheld++) % SIP_HELD_MAX];
+	h->irq = irq;
+	h->until_ms = mono_ms() + SIP_HOLD_MS;
+}
+
+void sip_io_tick(struct sip_io *io)
+{
+	uint64_t now = mono_ms();
+
+	while (io->nheld && io->held[io->held_head].until_ms <= now) {
+		nta_incoming_destroy(io->held[io->held_head].irq);
+		io->held_head = (io->held_head + 1) % SIP_HELD_MAX;
+		io->nheld--;
+	}
+}
+
 void sip_io_reply(void *arg, void *handle, const struct reg_reply *r)
 {
 	nta_incoming_t *irq = handle;
 	char pau[2200], ra[16], me[16];
 
 	(void)arg;
+	if (the_io && the_io->current == irq)
+		the_io->current_answered = true;
+	if (r->status == 0) {
+		drop(the_io, irq);
+		return;
+	}
+	observe_duration(the_io, irq);
 	snprintf(pau, sizeof(pau), "P-Associated-URI: %s",
 		 r->p_associated_uri ? r->p_associated_uri : "");
 	snprintf(ra, sizeof(ra), "%u", r->retry_after);
@@ -290,6 +369,9 @@ struct sip_io *sip_io_new(su_root_t *root, const struct scscf_config *cfg)
 		return NULL;
 	su_home_init(io->home);
 	io->cfg = cfg;
+	io->held = calloc(SIP_HELD_MAX, sizeof(*io->held));
+	if (!io->held)
+		goto fail;
 	io->agent = nta_agent_create(root, URL_STRING_MAKE(cfg->sip[0]), NULL, NULL,
 				     NTATAG_UA(0), NTATAG_MAXSIZE(SIP_MAX_MSG),
 				     TPTAG_QUEUESIZE(SIP_TCP_QUEUE),
@@ -312,6 +394,7 @@ struct sip_io *sip_io_new(su_root_t *root, const struct scscf_config *cfg)
 	io->leg = nta_leg_tcreate(io->agent, on_request, io, NTATAG_NO_DIALOG(1), TAG_END());
 	if (!io->leg)
 		goto fail;
+	the_io = io;
 	return io;
 fail:
 	sip_io_free(io);
@@ -321,6 +404,11 @@ fail:
 void sip_io_set_registrar(struct sip_io *io, struct registrar *reg)
 {
 	io->reg = reg;
+}
+
+void sip_io_set_metrics(struct sip_io *io, struct scscf_metrics *sm)
+{
+	io->met = sm;
 }
 
 unsigned sip_io_port(const struct sip_io *io)
@@ -336,6 +424,11 @@ void sip_io_free(struct sip_io *io)
 {
 	if (!io)
 		return;
+	if (the_io == io)
+		the_io = NULL;
+	for (; io->nheld; io->nheld--, io->held_head = (io->held_head + 1) % SIP_HELD_MAX)
+		nta_incoming_destroy(io->held[io->held_head].irq);
+	free(io->held);
 	if (io->leg)
 		nta_leg_destroy(io->leg);
 	if (io->agent)

@@ -31,6 +31,8 @@ struct vec_entry {
 	uint64_t expires_ms;        /* monotonic */
 	uint32_t last_nc;           /* 0 = not used yet */
 	bool consumed;              /* a registration succeeded with it */
+	bool fault_reissued;        /* sent by a challenge-twice/stale-nonce fault:
+				     * the answer to it is not faulted again */
 	struct vec_entry *next;     /* hash chain */
 };
 

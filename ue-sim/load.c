@@ -19,6 +19,7 @@
 #include "ue_cli.h"
 #include "util/cli.h"
 #include "util/json.h"
+#include "util/metrics.h"
 
 #define TICK_MS 10
 #define MAX_CAUSES 16
@@ -48,6 +49,9 @@ struct load {
 	unsigned long started, ok, failed;
 	bool stopping, finished;
 	struct lat_series l401, l200, ltotal;
+	/* the same three in the buckets of hssd's and scscf-stub's histograms */
+	struct metrics *reg;
+	struct metric_series *h401, *h200, *htotal;
 	struct { char cause[64]; unsigned long n; } causes[MAX_CAUSES];
 	size_t ncauses;
 	su_timer_t *tick;
@@ -81,10 +85,14 @@ static void account(struct load *L, size_t idx, int status, const char *error, u
 	L->inflight--;
 	if (status == 200 && !error) {
 		L->ok++;
-		if (t_first)
+		if (t_first) {
 			lat_add(&L->l401, t_first - t_start);
+			metric_observe_us(L->h401, (t_first - t_start) / 1000u);
+		}
 		lat_add(&L->l200, t_final - (t_first ? t_first : t_start));
+		metric_observe_us(L->h200, (t_final - (t_first ? t_first : t_start)) / 1000u);
 		lat_add(&L->ltotal, t_final - t_start);
+		metric_observe_us(L->htotal, (t_final - t_start) / 1000u);
 	} else {
 		L->failed++;
 		if (error)
@@ -276,8 +284,9 @@ static int load_users_csv(struct load *L, struct load_user *u)
 static void report(struct load *L)
 {
 	double secs = (double)(uac_now_ns() - L->t0) / 1e9;
-	struct { const char *name; struct lat_series *s; } steps[] = {
-		{ "register_401", &L->l401 }, { "answer_200", &L->l200 }, { "total", &L->ltotal },
+	struct { const char *name; struct lat_series *s; struct metric_series *h; } steps[] = {
+		{ "register_401", &L->l401, L->h401 }, { "answer_200", &L->l200, L->h200 },
+		{ "total", &L->ltotal, L->htotal },
 	};
 
 	if (L->o->json) {
@@ -294,6 +303,11 @@ static void report(struct load *L)
 			json_int(&j, "p99", lat_percentile(steps[i].s, 0.99));
 			json_obj_end(&j);
 		}
+		json_obj_end(&j);
+		json_obj_begin(&j, "latency_histograms");
+		for (size_t i = 0; i < 3; i++)
+			if (steps[i].h)
+				metric_histogram_json(&j, steps[i].name, steps[i].h);
 		json_obj_end(&j);
 		json_obj_begin(&j, "failures");
 		for (size_t i = 0; i < L->ncauses; i++)
@@ -415,6 +429,10 @@ int load_main(int argc, char **argv)
 	}
 	L.nues = (size_t)n;
 	L.busy = calloc(L.nues, sizeof(*L.busy));
+	L.reg = metrics_new();
+	L.h401 = metric_series(metrics_histogram(L.reg, "register_401_seconds", "", NULL, NULL, 0));
+	L.h200 = metric_series(metrics_histogram(L.reg, "answer_200_seconds", "", NULL, NULL, 0));
+	L.htotal = metric_series(metrics_histogram(L.reg, "total_seconds", "", NULL, NULL, 0));
 	if (!o.nta)
 		L.lean = lean_open(o.ue.bind, o.ue.cfg.registrar, L.nues, o.ue.seed, on_lean_done, &L);
 	else if ((L.ues = calloc(L.nues, sizeof(*L.ues))) && uac_open(&L.uac, o.ue.bind, o.ue.seed) < 0)
@@ -469,5 +487,6 @@ out:
 	free(L.ids);
 	load_users_free(users, n > 0 ? n : 0);
 	lat_free(&L.l401), lat_free(&L.l200), lat_free(&L.ltotal);
+	metrics_free(L.reg);
 	return rc;
 }

@@ -129,6 +129,7 @@ static void reg_report(const struct reg_opts *o, const struct ue *ue, int rc)
 		json_uri_list(&j, "associated_uris", ue->associated_uris);
 		json_int(&j, "expires", ue->granted_expires);
 		json_int(&j, "challenges", ue->challenges);
+		json_int(&j, "retries", ue->retries);
 		json_end(&j);
 	} else if (rc == 0) {
 		printf("registered: %d, expires %d\n", ue->status, ue->granted_expires);

@@ -22,6 +22,9 @@ enum scn_op {
 	SCN_EXPECT_CHALLENGES, /* expect challenges N */
 	SCN_EXPECT_SQN_UP,     /* expect sqn-increased */
 	SCN_EXPECT_ALG,        /* expect algorithm AKAv1-MD5 */
+	SCN_EXPECT_RETRIES,    /* expect retries N (503 Retry-After honoured) */
+	SCN_HSS_FAULT,         /* hss fault add|del|clear ... (through the fault hook) */
+	SCN_SCSCF_FAULT,       /* scscf fault RULE|clear (through the fault hook) */
 };
 
 enum scn_cmp { SCN_CMP_CONTAINS, SCN_CMP_IS, SCN_CMP_ABSENT, SCN_CMP_PRESENT };
@@ -41,6 +44,7 @@ struct scn_step {
 	char name[64];
 	char text[512];
 	int number;               /* challenges N, usim result (AKA_*), algorithm */
+	char only[24];            /* "[NAME] step": only with `ue-sim run --scscf NAME` */
 };
 
 struct scenario {

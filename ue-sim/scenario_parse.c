@@ -44,7 +44,8 @@ const char *scn_op_name(enum scn_op op)
 	static const char *const n[] = { "register", "answer", "reregister", "deregister", "query",
 					 "wait", "expect status", "expect header", "expect usim",
 					 "expect challenges", "expect sqn-increased",
-					 "expect algorithm" };
+					 "expect algorithm", "expect retries", "hss fault",
+					 "scscf fault" };
 	return (unsigned)op < sizeof(n) / sizeof(n[0]) ? n[op] : "?";
 }
 
@@ -150,12 +151,17 @@ static int parse_ue(struct pctx *c)
 		ue->qop = (enum digest_qop)x;
 		return 0;
 	}
-	if (!strcmp(key, "expires") || !strcmp(key, "answer-delay")) {
+	if (!strcmp(key, "expires") || !strcmp(key, "answer-delay") ||
+	    !strcmp(key, "retry-after-max") || !strcmp(key, "t1")) {
 		char *end;
 		long n = strtol(v, &end, 10);
-		if (*end || n < 0 || n > 86400000)
-			return perr(c, "ue %s: expected a number, got '%s'", key, v);
-		*(!strcmp(key, "expires") ? &ue->expires : &ue->answer_delay_ms) = (unsigned)n;
+		if (*end || n < 0 || n > 86400000 || (!strcmp(key, "t1") && (n < 10 || n > 5000)))
+			return perr(c, "ue %s: expected a number%s, got '%s'", key,
+				    !strcmp(key, "t1") ? " of ms (10..5000)" : "", v);
+		*(!strcmp(key, "expires")	  ? &ue->expires
+		  : !strcmp(key, "answer-delay") ? &ue->answer_delay_ms
+		  : !strcmp(key, "t1")		  ? &ue->t1_ms
+						  : &ue->retry_after_max) = (unsigned)n;
 		return 0;
 	}
 	return perr(c, "ue: unknown setting '%s'", key);
@@ -310,7 +316,14 @@ static int parse_expect(struct pctx *c)
 	}
 	if (!strcmp(what, "sqn-increased") && c->nw == 2)
 		return new_step(c, SCN_EXPECT_SQN_UP) ? 0 : -1;
-	return perr(c, "expect: unknown form (status, header, usim, challenges, algorithm, sqn-increased)");
+	if (!strcmp(what, "retries") && c->nw == 3) {
+		if (!(st = new_step(c, SCN_EXPECT_RETRIES)))
+			return -1;
+		st->number = atoi(c->w[2]);
+		return 0;
+	}
+	return perr(c, "expect: unknown form (status, header, usim, challenges, algorithm, "
+		       "sqn-increased, retries)");
 }
 
 /* ---- lines -------------------------------------------------------------- */
@@ -324,6 +337,27 @@ static int keep_line(struct pctx *c, char **arr, size_t *n, const char *what)
 	if (!(arr[*n] = pool_dup(c, c->rest[1])))
 		return perr(c, "scenario too large");
 	(*n)++;
+	return 0;
+}
+
+/* hss fault add|del|clear|list ... / scscf fault RULE|clear: a step that
+ * changes the network's fault rules at this point of the flow; the runner
+ * hands it to its fault hook and clears what was set at the end. */
+static int parse_fault(struct pctx *c, enum scn_op op)
+{
+	struct scn_step *st;
+
+	if (c->nw < 3 || strcmp(c->w[1], "fault"))
+		return perr(c, "%s", op == SCN_HSS_FAULT
+					 ? "expected 'hss fault add|del|clear ARGS' (hss-ctl's fault command)"
+					 : "expected 'scscf fault RULE' or 'scscf fault clear'");
+	if (op == SCN_HSS_FAULT && strcmp(c->w[2], "add") && strcmp(c->w[2], "del") &&
+	    strcmp(c->w[2], "clear"))
+		return perr(c, "hss fault: expected add, del or clear, got '%s'", c->w[2]);
+	if (!(st = new_step(c, op)))
+		return -1;
+	if (snprintf(st->text, sizeof(st->text), "%s", c->rest[2]) >= (int)sizeof(st->text))
+		return perr(c, "%s: line too long", c->w[0]);
 	return 0;
 }
 
@@ -355,7 +389,35 @@ static int parse_directive(struct pctx *c)
 		return parse_wait(c);
 	if (!strcmp(d, "expect"))
 		return parse_expect(c);
+	if (!strcmp(d, "hss"))
+		return parse_fault(c, SCN_HSS_FAULT);
+	if (!strcmp(d, "scscf"))
+		return parse_fault(c, SCN_SCSCF_FAULT);
 	return perr(c, "unknown directive '%s'", d);
+}
+
+/* "[kamailio] expect status 500": a step that only counts when the runner
+ * says which S-CSCF it talks to (ue-sim run --scscf NAME); the same file
+ * then records what each S-CSCF answers. */
+static int parse_tagged(struct pctx *c)
+{
+	size_t n = strlen(c->w[0]), before = c->s->nsteps;
+	char only[24];
+
+	if (c->w[0][0] != '[')
+		return parse_directive(c);
+	if (n < 3 || c->w[0][n - 1] != ']' || n - 2 >= sizeof(only) || c->nw < 2)
+		return perr(c, "expected '[NAME] STEP' (e.g. [kamailio] expect status 500)");
+	snprintf(only, sizeof(only), "%.*s", (int)(n - 2), c->w[0] + 1);
+	memmove(c->w, c->w + 1, (size_t)(c->nw - 1) * sizeof(c->w[0]));
+	memmove(c->rest, c->rest + 1, (size_t)(c->nw - 1) * sizeof(c->rest[0]));
+	c->nw--;
+	if (parse_directive(c) < 0)
+		return -1;
+	if (c->s->nsteps != before + 1)
+		return perr(c, "[%s]: only steps (requests, wait, expect, faults) can be tagged", only);
+	snprintf(c->s->steps[before].only, sizeof(c->s->steps[before].only), "%s", only);
+	return 0;
 }
 
 /* Splits `line` (modified) into words; rest[i] points into `orig`. */
@@ -428,7 +490,7 @@ int scenario_parse_string(const char *name, const char *text, struct scenario *s
 		memcpy(orig, line, n + 1);
 		if (split_line(&c, line, orig) < 0)
 			return -1;
-		if (c.nw && parse_directive(&c) < 0)
+		if (c.nw && parse_tagged(&c) < 0)
 			return -1;
 	}
 	return scenario_check(&c);

@@ -1,11 +1,14 @@
 /* `ue-sim run`: executes scenario files step by step against a registrar,
  * prints PASS/FAIL per scenario, optionally writes JUnit XML, and ends
  * with "N passed, N failed". */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "explain.h"
 #include "register.h"
@@ -17,6 +20,8 @@
 
 struct run_opts {
 	const char *registrar, *junit, *bind;
+	const char *fault_hook;   /* program that sets hss/scscf faults */
+	const char *scscf;        /* which S-CSCF: "[NAME]" steps run only for it */
 	long long seed;
 	unsigned timeout_ms;
 	int answer_delay_ms;  /* -1: the scenario's */
@@ -29,6 +34,7 @@ struct run_state {
 	unsigned outcomes;    /* bit (1 << -usim_rc) per fresh answer in the last request */
 	uint64_t sqn[2];      /* the last two accepted SQNs */
 	unsigned nsqn;
+	bool hss_faults, scscf_faults; /* set during the scenario: clear at the end */
 };
 
 struct run_result {
@@ -140,6 +146,17 @@ static int run_expect(struct run_state *rs, const struct scn_step *st, char *why
 		snprintf(why, n, "expected algorithm %s, the last challenge had '%s'",
 			 digest_alg_name((enum digest_alg)st->number), ue->have_chal ? ue->chal.algorithm : "(none)");
 		return -1;
+	case SCN_EXPECT_RETRIES:
+		if ((int)ue->retries == st->number &&
+		    (!ue->retries || ue->retry_waited_ms + 20 >= ue->retry_after_s * 1000u))
+			return 0;
+		if ((int)ue->retries != st->number)
+			snprintf(why, n, "expected %d resend(s) after 503 Retry-After, got %u", st->number,
+				 ue->retries);
+		else
+			snprintf(why, n, "resent after %u ms, before Retry-After: %u", ue->retry_waited_ms,
+				 ue->retry_after_s);
+		return -1;
 	case SCN_EXPECT_SQN_UP:
 		if (rs->nsqn >= 2 && rs->sqn[1] > rs->sqn[0])
 			return 0;
@@ -150,8 +167,58 @@ static int run_expect(struct run_state *rs, const struct scn_step *st, char *why
 	}
 }
 
+/* Runs the fault hook: HOOK hss fault ARGS... / HOOK scscf fault RULE...
+ * (words split at blanks). 0 when it exited 0. */
+static int run_hook(const struct run_opts *o, const char *who, const char *text, char *why,
+		    size_t n)
+{
+	char buf[600], *argv[40], *save = NULL;
+	int argc = 0, status;
+	pid_t pid;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	argv[argc++] = (char *)o->fault_hook;
+	argv[argc++] = (char *)who;
+	argv[argc++] = "fault";
+	for (char *w = strtok_r(buf, " \t", &save); w && argc < 39; w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		snprintf(why, n, "fault hook %s: %s", o->fault_hook, strerror(errno));
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	snprintf(why, n, "fault hook '%s %s fault %.200s' %s %d", o->fault_hook, who, text,
+		 WIFEXITED(status) ? "exited" : "killed by signal",
+		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return -1;
+}
+
+static int run_fault(struct run_state *rs, const struct scn_step *st, char *why, size_t n)
+{
+	bool hss = st->op == SCN_HSS_FAULT;
+
+	if (!rs->o->fault_hook) {
+		snprintf(why, n, "a fault line needs --fault-hook (tests/e2e/scenarios/run.sh gives one)");
+		return -1;
+	}
+	*(hss ? &rs->hss_faults : &rs->scscf_faults) = true;
+	return run_hook(rs->o, hss ? "hss" : "scscf", st->text, why, n);
+}
+
 static int run_step(struct run_state *rs, const struct scn_step *st, char *why, size_t n)
 {
+	if (st->only[0] && strcmp(st->only, rs->o->scscf))
+		return 0; /* a step for another S-CSCF */
+	if (st->op == SCN_HSS_FAULT || st->op == SCN_SCSCF_FAULT)
+		return run_fault(rs, st, why, n);
 	if (st->op <= SCN_QUERY)
 		return run_request(rs, st, why, n);
 	if (st->op == SCN_WAIT) {
@@ -186,6 +253,7 @@ static void run_one(struct uac *uac, const struct run_opts *o, const char *path,
 		return;
 	}
 	cur = &rs;
+	uac_set_t1(uac, s.ue.t1_ms);
 	if (o->explain)
 		explain_begin(&ue, stdout);
 	ue.obs.request = run_observe;
@@ -198,9 +266,19 @@ static void run_one(struct uac *uac, const struct run_opts *o, const char *path,
 			res->pass = false;
 		}
 	}
+	/* faults set by the scenario end with it, pass or fail */
+	if (rs.hss_faults && run_hook(o, "hss", "clear", why, sizeof(why)) < 0 && res->pass) {
+		snprintf(res->why, sizeof(res->why), "%s: clearing faults: %s", path, why);
+		res->pass = false;
+	}
+	if (rs.scscf_faults && run_hook(o, "scscf", "clear", why, sizeof(why)) < 0 && res->pass) {
+		snprintf(res->why, sizeof(res->why), "%s: clearing faults: %s", path, why);
+		res->pass = false;
+	}
 	/* leave no binding behind when a scenario stopped half-way */
 	if (!res->pass && ue.status == 200)
 		ue_step_sync(&ue, UE_STEP_DEREGISTER, NULL, o->timeout_ms);
+	uac_set_t1(uac, 0);
 	ue_fini(&ue);
 	cur = NULL;
 	res->secs = (double)(uac_now_ns() - t0) / 1e9;
@@ -263,24 +341,32 @@ static const char run_help[] =
 	"  --answer-delay MS         override every scenario's answer delay\n"
 	"  --bind sip:IP:PORT        local SIP address (default sip:127.0.0.1:0)\n"
 	"  --timeout MS              per request step (default 10000)\n"
+	"  --fault-hook PROGRAM      runs 'PROGRAM hss fault ARGS' / 'PROGRAM scscf fault RULE'\n"
+	"                            for the scenarios' fault lines, and '... fault clear' at\n"
+	"                            the end of a scenario that set any\n"
+	"  --scscf NAME              the S-CSCF under test (default scscf-stub): steps\n"
+	"                            written '[NAME] step' run only for that one\n"
 	"Prints PASS/FAIL per scenario and ends with 'N passed, N failed'.\n"
 	"Exit: 0 all passed, 1 any failed, 2 bad usage.\n";
 
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
-	enum { O_REG = 1, O_JUNIT, O_EXPLAIN, O_SEED, O_DELAY, O_BIND, O_TIMEOUT, O_HELP };
+	enum { O_REG = 1, O_JUNIT, O_EXPLAIN, O_SEED, O_DELAY, O_BIND, O_TIMEOUT, O_HOOK, O_SCSCF,
+	       O_HELP };
 	static const struct option opts[] = {
 		{ "registrar", required_argument, NULL, O_REG }, { "junit", required_argument, NULL, O_JUNIT },
 		{ "explain", no_argument, NULL, O_EXPLAIN }, { "seed", required_argument, NULL, O_SEED },
 		{ "answer-delay", required_argument, NULL, O_DELAY },
 		{ "bind", required_argument, NULL, O_BIND },
 		{ "timeout", required_argument, NULL, O_TIMEOUT }, { "help", no_argument, NULL, O_HELP },
+		{ "fault-hook", required_argument, NULL, O_HOOK },
+		{ "scscf", required_argument, NULL, O_SCSCF },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct run_opts){ .bind = "sip:127.0.0.1:0", .seed = -1, .timeout_ms = 10000,
-				.answer_delay_ms = -1 };
+				.answer_delay_ms = -1, .scscf = "scscf-stub" };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -291,6 +377,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		case O_DELAY: o->answer_delay_ms = (int)cli_uint(UE_PROG, "--answer-delay", optarg, 0, 60000); break;
 		case O_BIND: o->bind = optarg; break;
 		case O_TIMEOUT: o->timeout_ms = (unsigned)cli_uint(UE_PROG, "--timeout", optarg, 1, 600000); break;
+		case O_HOOK: o->fault_hook = optarg; break;
+		case O_SCSCF: o->scscf = optarg; break;
 		case O_HELP: fputs(run_help, stdout); exit(0);
 		default: cli_usage_error(UE_PROG, "%s: unknown or incomplete option", argv[optind - 1]);
 		}

@@ -152,12 +152,21 @@ int ue_init(struct ue *ue, struct uac *a, const struct ue_cfg *cfg, bool keep_he
 	return 0;
 }
 
+void uac_set_t1(struct uac *a, unsigned t1_ms)
+{
+	unsigned t1 = t1_ms ? t1_ms : 500;
+
+	nta_agent_set_params(a->agent, NTATAG_SIP_T1(t1), NTATAG_SIP_T1X64(64 * t1), TAG_END());
+}
+
 void ue_fini(struct ue *ue)
 {
 	if (ue->orq)
 		nta_outgoing_destroy(ue->orq);
 	if (ue->timer)
 		su_timer_destroy(ue->timer);
+	if (ue->retry_timer)
+		su_timer_destroy(ue->retry_timer);
 	if (ue->leg)
 		nta_leg_destroy(ue->leg);
 	free(ue->resp);
@@ -331,6 +340,40 @@ static void ue_continue(struct ue *ue)
 	}
 }
 
+static int ue_send_initial(struct ue *ue);
+
+static void on_retry_timer(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct ue *ue = (struct ue *)arg;
+	uint64_t waited = (uac_now_ns() - ue->t_retry_armed) / 1000000ull;
+
+	(void)m, (void)t;
+	ue->retry_waited_ms = (unsigned)waited;
+	if ((ue->last_initial ? ue_send_initial(ue) : ue_send_answer(ue)) < 0)
+		ue_finish(ue);
+}
+
+/* RFC 3261 §21.5.4 / §20.33: a 503 with Retry-After means "not before
+ * then". The UE sends the same kind of request again after that many
+ * seconds (TS 24.229 §5.1.1.2.1 leaves the retry to the UE), at most
+ * UE_MAX_RETRIES times per step and only for waits up to retry_after_max. */
+static bool ue_retry_later(struct ue *ue, sip_retry_after_t const *ra)
+{
+	if (ue->retries >= UE_MAX_RETRIES || !ue->cfg.retry_after_max ||
+	    ra->af_delta > ue->cfg.retry_after_max)
+		return false;
+	if (!ue->retry_timer)
+		ue->retry_timer = su_timer_create(su_root_task(ue->uac->root), 1000);
+	if (!ue->retry_timer ||
+	    su_timer_set_interval(ue->retry_timer, on_retry_timer, (su_timer_arg_t *)ue,
+				  (su_duration_t)ra->af_delta * 1000) < 0)
+		return false;
+	ue->retries++;
+	ue->retry_after_s = (unsigned)ra->af_delta;
+	ue->t_retry_armed = uac_now_ns();
+	return true;
+}
+
 static int on_resp(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const *sip)
 {
 	struct ue *ue = (struct ue *)magic;
@@ -359,6 +402,8 @@ static int on_resp(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const
 		ue->obs.response(ue, ue->resp);
 	nta_outgoing_destroy(orq);
 	ue->orq = NULL;
+	if (status == 503 && sip && sip->sip_retry_after && ue_retry_later(ue, sip->sip_retry_after))
+		return 0;
 	if (status == 401)
 		ue->challenges++;
 	again = status == 401 && ue->opts.auto_answer && ue->have_chal &&
@@ -388,6 +433,7 @@ static int ue_send_register(struct ue *ue, const char *authz, const char *what,
 	bool with_contact = ue->step != UE_STEP_QUERY;
 	int exp = ue_expires(ue);
 
+	ue->last_initial = !strcmp(what, "initial");
 	snprintf(contact, sizeof(contact), "%s;expires=%d", ue->contact, exp);
 	snprintf(expires, sizeof(expires), "%d", exp);
 	if (a->seeded) {
@@ -462,6 +508,8 @@ int ue_start(struct ue *ue, enum ue_step step, const struct ue_step_opts *opts,
 	ue->done = done;
 	ue->done_arg = arg;
 	ue->challenges = 0;
+	ue->retries = 0;
+	ue->retry_waited_ms = 0;
 	ue->error = NULL;
 	ue->status = 0;
 	ue->t_step = uac_now_ns();
@@ -499,6 +547,8 @@ void ue_abort(struct ue *ue, const char *why)
 	}
 	if (ue->timer)
 		su_timer_reset(ue->timer);
+	if (ue->retry_timer)
+		su_timer_reset(ue->retry_timer);
 	ue->error = why;
 	ue->status = 0;
 	ue->t_final = uac_now_ns();

@@ -28,6 +28,8 @@ struct uac {
 /* bind: "sip:127.0.0.1:0" style. seed < 0: random identifiers. 0 or -1. */
 int uac_open(struct uac *a, const char *bind, long long seed);
 void uac_close(struct uac *a);
+/* SIP T1 of the agent in ms (0: RFC 3261's 500); Timer F becomes 64*T1. */
+void uac_set_t1(struct uac *a, unsigned t1_ms);
 /* Fills buf with `n` lower-case hex digits from the PRNG (seeded or not). */
 void uac_random_hex(struct uac *a, char *buf, size_t n);
 
@@ -83,6 +85,12 @@ struct ue {
 	enum ue_step step;
 	struct ue_step_opts opts;
 	unsigned challenges;        /* 401s seen in this step */
+	unsigned retries;           /* 503 + Retry-After resends in this step */
+	unsigned retry_waited_ms;   /* the last such wait (>= its Retry-After) */
+	unsigned retry_after_s;     /* ... and the Retry-After it obeyed */
+	bool last_initial;          /* the last request sent had no credentials */
+	su_timer_t *retry_timer;
+	uint64_t t_retry_armed;
 	ue_done_fn done;
 	void *done_arg;
 	const char *error;          /* why the step failed locally, or NULL */

@@ -11,6 +11,8 @@
 #include "usim.h"
 
 #define UE_DEFAULT_EXPIRES 600
+#define UE_DEFAULT_RETRY_AFTER_MAX 30
+#define UE_MAX_RETRIES 2 /* per step: 503 + Retry-After resends */
 
 struct ue_cfg {
 	const char *registrar;   /* next hop, "sip:IP:PORT" (IP literal) */
@@ -23,6 +25,9 @@ struct ue_cfg {
 	enum digest_qop qop;     /* preferred qop when the challenge offers it */
 	unsigned expires;        /* Contact expires */
 	unsigned answer_delay_ms;/* wait before answering a 401 (Kamailio, see docs) */
+	unsigned retry_after_max;/* s: a 503 with Retry-After up to this is retried after
+				  * that time (RFC 3261 §21.5.4); 0 = never */
+	unsigned t1_ms;          /* SIP T1 (Timer F = 64*T1, RFC 3261 §17.1.2.2); 0 = 500 */
 	struct usim_cfg usim;
 };
 

@@ -22,6 +22,7 @@ void ue_cfg_default(struct ue_cfg *c)
 	c->alg = DIGEST_ALG_AKAV1_MD5;
 	c->qop = DIGEST_QOP_AUTH;
 	c->expires = UE_DEFAULT_EXPIRES;
+	c->retry_after_max = UE_DEFAULT_RETRY_AFTER_MAX;
 	usim_cfg_default(&c->usim);
 }
 

@@ -29,6 +29,7 @@ const struct option ue_cli_options[] = {
 	{ "answer-delay", required_argument, NULL, OPT_ANSWER_DELAY },
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "retry-after-max", required_argument, NULL, OPT_RETRY_AFTER_MAX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -51,6 +52,8 @@ const char ue_cli_help[] =
 	"  --auth-realm REALM        realm to put in Authorization (fault: wrong realm)\n"
 	"  --expires N               Contact expires asked for (default 600)\n"
 	"  --answer-delay MS         wait MS before answering a 401 (Kamailio needs ~50)\n"
+	"  --retry-after-max S       a 503 with Retry-After <= S is sent again after that\n"
+	"                            time, twice at most (default 30; 0 = never)\n"
 	"  --bind sip:IP:PORT        local SIP address (default sip:127.0.0.1:0)\n"
 	"  --seed N                  deterministic Call-ID, tags, branches and cnonces\n";
 
@@ -136,6 +139,9 @@ int ue_cli_option(struct ue_cli *c, int opt, const char *val)
 		c->bind = val;
 		return 1;
 	case OPT_SEED: c->seed = (long long)cli_uint(UE_PROG, "--seed", val, 0, 1ull << 62); return 1;
+	case OPT_RETRY_AFTER_MAX:
+		c->cfg.retry_after_max = (unsigned)cli_uint(UE_PROG, "--retry-after-max", val, 0, 3600);
+		return 1;
 	}
 	return 0;
 }

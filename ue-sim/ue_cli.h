@@ -15,10 +15,10 @@ enum {
 	OPT_REGISTRAR = 1000, OPT_IMPI, OPT_IMPU, OPT_REALM, OPT_K, OPT_OP, OPT_OPC, OPT_AMF,
 	OPT_ALG, OPT_PASSWORD, OPT_QOP, OPT_ALGO, OPT_RES_LEN, OPT_SQN, OPT_USIM_STATE,
 	OPT_FAULT, OPT_AUTH_REALM, OPT_EXPIRES, OPT_ANSWER_DELAY, OPT_BIND, OPT_SEED,
-	OPT_UE_LAST
+	OPT_RETRY_AFTER_MAX, OPT_UE_LAST
 };
 extern const struct option ue_cli_options[]; /* terminated by a zero entry */
-#define UE_CLI_NOPTS 21
+#define UE_CLI_NOPTS 22
 
 /* State while parsing: which key options were seen. */
 struct ue_cli {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 const double metrics_latency_buckets[] = {
 	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
 	0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,     10,
@@ -259,6 +261,36 @@ static void put_gauge_value(FILE *fp, double v)
 		fprintf(fp, " %.17g\n", v);
 }
 
+/* The le label of bucket b ("+Inf" past the last bound). */
+static void le_label(const struct metric_family *f, size_t b, char *le, size_t lesz)
+{
+	if (b < f->nbounds)
+		snprintf(le, lesz, "%g", f->bound[b]);
+	else
+		snprintf(le, lesz, "+Inf");
+}
+
+void metric_histogram_json(struct json *j, const char *key, const struct metric_series *s)
+{
+	uint64_t cum = 0;
+	char le[32];
+
+	json_obj_begin(j, key);
+	json_arr_begin(j, "buckets");
+	for (size_t b = 0; b <= s->fam->nbounds; b++) {
+		cum += s->bucket[b];
+		le_label(s->fam, b, le, sizeof(le));
+		json_obj_begin(j, NULL);
+		json_str(j, "le", le);
+		json_int(j, "count", (long long)cum);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_int(j, "count", (long long)s->count);
+	json_int(j, "sum_us", (long long)s->sum_us);
+	json_obj_end(j);
+}
+
 static void put_histogram(FILE *fp, const struct metric_series *s)
 {
 	const struct metric_family *f = s->fam;
@@ -267,10 +299,7 @@ static void put_histogram(FILE *fp, const struct metric_series *s)
 
 	for (size_t b = 0; b <= f->nbounds; b++) {
 		cum += s->bucket[b];
-		if (b < f->nbounds)
-			snprintf(le, sizeof(le), "%g", f->bound[b]);
-		else
-			snprintf(le, sizeof(le), "+Inf");
+		le_label(f, b, le, sizeof(le));
 		fprintf(fp, "%s_bucket", f->name);
 		put_labels(fp, s, le);
 		fprintf(fp, " %llu\n", (unsigned long long)cum);

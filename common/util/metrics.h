@@ -117,6 +117,14 @@ int metrics_write(struct metrics *m, FILE *fp);
 /* Same into a malloc'ed buffer (caller frees); NULL on ENOMEM. */
 char *metrics_render(struct metrics *m, size_t *len);
 
+/* One histogram series as a JSON object under `key` (ue-sim load --json):
+ *   {"buckets": [{"le": "0.0001", "count": N}, ..., {"le": "+Inf", "count": N}],
+ *    "count": N, "sum_us": N}
+ * with cumulative counts and the le strings of the text format, so the
+ * figures line up with a Prometheus scrape of hssd and scscf-stub. */
+struct json;
+void metric_histogram_json(struct json *j, const char *key, const struct metric_series *s);
+
 /* The content type of metrics_write()'s output. */
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 

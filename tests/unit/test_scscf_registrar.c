@@ -50,7 +50,7 @@ static int send_rc;
 struct got {
 	int status;
 	char www[1024], contact[2048], sr[256], pau[1024], path[256];
-	unsigned retry_after;
+	unsigned retry_after, min_expires;
 };
 static struct got got;
 static int nreplies;
@@ -83,6 +83,7 @@ static void fake_reply(void *arg, void *handle, const struct reg_reply *r)
 	CP(got.pau, r->p_associated_uri);
 	CP(got.path, r->path);
 	got.retry_after = r->retry_after;
+	got.min_expires = r->min_expires;
 	nreplies++;
 }
 
@@ -506,6 +507,98 @@ static void test_challenge_policy(void **state)
 	assert_null(strstr(got.www, "stale"));
 }
 
+/* ---- SIP fault rules (fault.h) through the registrar --------------------- */
+static void set_faults(const char *rule)
+{
+	char err[256];
+
+	assert_int_equal(registrar_set_faults(reg, &rule, rule ? 1 : 0, err, sizeof(err)), 0);
+}
+
+/* status:CODE answers without asking the HSS; `on=initial` leaves answers
+ * alone, count=1 is spent after one. */
+static void test_fault_status(void **state)
+{
+	(void)state;
+	set_faults("status:503 retry-after=7 on=initial count=1");
+	send_register(NULL, 600, true);
+	assert_int_equal(got.status, 503);
+	assert_int_equal(got.retry_after, 7);
+	assert_int_equal(nsent, 0);
+	challenge_ex1(); /* spent: the next one is challenged */
+	set_faults("status:423 min-expires=900");
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(got.status, 423);
+	assert_int_equal(got.min_expires, 900);
+	set_faults("status:423");
+	send_register(NULL, 600, true);
+	assert_int_equal(got.min_expires, cfg.min_expires);
+	set_faults("drop user=*999*");   /* another user: not dropped */
+	send_register(NULL, 600, true);
+	assert_int_equal(nsent, 2);
+	set_faults("drop every=2");
+	nreplies = 0;
+	send_register(NULL, 600, true); /* 1st: through (MAR) */
+	assert_int_equal(nsent, 3);
+	send_register(NULL, 600, true); /* 2nd: dropped, status 0 = no response */
+	assert_int_equal(nreplies, 1);
+	assert_int_equal(got.status, 0);
+	assert_int_equal(nsent, 3);
+}
+
+/* challenge-twice / stale-nonce: a right answer gets a new 401 from a new
+ * MAR; the answer to that one registers (not faulted twice). */
+static void test_fault_rechallenge(void **state)
+{
+	(void)state;
+	set_faults("stale-nonce");
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(nsent, 2);
+	assert_int_equal(req_u32(AVP_CX_SIP_NUMBER_AUTH_ITEMS), 1); /* a MAR, not a SAR */
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 401);
+	assert_non_null(strstr(got.www, "stale=true"));
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(req_u32(AVP_CX_SERVER_ASSIGNMENT_TYPE), CX_SAT_REGISTRATION);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 200);
+	set_faults("challenge-twice");
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 401);
+	assert_null(strstr(got.www, "stale"));
+}
+
+static void test_fault_omit_and_deregister(void **state)
+{
+	(void)state;
+	set_faults("omit:Service-Route");
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 200);
+	assert_string_equal(got.sr, "");
+	assert_string_equal(got.pau, "<" IMPU ">, <tel:+15550000001>");
+	set_faults("deregister-after:5 count=1");
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 200);
+	assert_int_equal(bind_count(registrar_bindings(reg)), 1);
+	now_val += 4000;
+	registrar_tick(reg);
+	assert_int_equal(bind_count(registrar_bindings(reg)), 1);
+	now_val += 1500;
+	registrar_tick(reg); /* due: bindings gone, the HSS told */
+	assert_int_equal(bind_count(registrar_bindings(reg)), 0);
+	assert_int_equal(req_u32(AVP_CX_SERVER_ASSIGNMENT_TYPE),
+			 CX_SAT_ADMINISTRATIVE_DEREGISTRATION);
+	answer(DIAM_SUCCESS, false, false);
+	assert_int_equal(registrar_pending(reg), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +611,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rtr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_nonce, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenge_policy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_rechallenge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_omit_and_deregister, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 # "N passed, N failed". Exit 0 all passed, 1 any failed, 77 skipped.
 set -u
 TESTS_LIB="$(cd "$(dirname "$0")/../../lib" && pwd)"
+HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=../../lib/common.sh
 . "$TESTS_LIB/common.sh" # capture_start, capture_stop
 
@@ -135,7 +136,7 @@ start_hssd() {
 }
 
 run_scenario() {
-	local f=$1 name sip_port hss_uri='' line key val rc cap_pid='' net=()
+	local f=$1 name sip_port hss_uri='' line key val rc cap_pid='' net=() conf
 	name=$(basename "$f" .scn)
 	# provision first: hss-ctl creates the database hssd then opens
 	DB=$WORK/$name.sqlite
@@ -159,7 +160,11 @@ run_scenario() {
 	start_hssd "$name" || { stop "$HSSD_PID"; return 1; }
 	[ -n "$hss_uri" ] || hss_uri=tcp://127.0.0.1:$HSS_PORT
 	rm -f "$WORK/sip.port"
-	"$BIN/scscf-stub" --log-level info "${net[@]}" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
+	# the config file holds only the [faults] a scenario's `scscf fault`
+	# lines add at run time (fault-hook.sh, then SIGHUP)
+	conf=$WORK/$name.conf
+	printf '[faults]\n' >"$conf"
+	"$BIN/scscf-stub" -c "$conf" --log-level info "${net[@]}" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
 		--hss "$hss_uri" --origin-host "$SCSCF_HOST" --realm "$REALM" \
 		--name "sip:$SCSCF_HOST" --hss-host "$HSS_HOST" --hss-realm "$REALM" \
 		>"$OUT/logs/$name.scscf.log" 2>&1 &
@@ -193,8 +198,13 @@ run_scenario() {
 			HAVE_DUMPCAP=
 		fi
 	fi
+	# `hss fault` / `scscf fault` lines go through the fault hook, which
+	# finds the daemons of this scenario through these variables.
+	HSS_CTL=$BIN/hss-ctl FAULT_DB=$DB HSSD_LOG=$OUT/logs/$name.hssd.log \
+	STUB_CONF=$conf STUB_PID=$stub_pid STUB_LOG=$OUT/logs/$name.scscf.log \
 	TPORT_DUMP=$WORK/$name.dump "$BIN/ue-sim" run "$f" --registrar "sip:127.0.0.1:$sip_port" \
-		--seed "$SEED" --junit "$WORK/$name.xml" >"$OUT/logs/$name.ue-sim.log" 2>&1
+		--seed "$SEED" --junit "$WORK/$name.xml" --fault-hook "$HERE/fault-hook.sh" \
+		>"$OUT/logs/$name.ue-sim.log" 2>&1
 	rc=$?
 	stop $stub_pid
 	stop "$HSSD_PID"
