@@ -536,10 +536,13 @@ static void test_fault_status(void **state)
 	set_faults("drop user=*999*");   /* another user: not dropped */
 	send_register(NULL, 600, true);
 	assert_int_equal(nsent, 2);
+	answer(DIAM_SUCCESS, false, true);
 	set_faults("drop every=2");
 	nreplies = 0;
 	send_register(NULL, 600, true); /* 1st: through (MAR) */
 	assert_int_equal(nsent, 3);
+	answer(DIAM_SUCCESS, false, true);
+	nreplies = 0;
 	send_register(NULL, 600, true); /* 2nd: dropped, status 0 = no response */
 	assert_int_equal(nreplies, 1);
 	assert_int_equal(got.status, 0);
