@@ -12,7 +12,7 @@
 #define PROG "scscf-stub"
 
 static const char usage[] =
-	"usage: scscf-stub [-c FILE] [-n] [--sip sip:IP:PORT ...] [--hss tcp://IP:PORT]\n"
+	"usage: scscf-stub [-c FILE] [-n] [--sip sip:IP:PORT ...] [--hss tcp|sctp://IP:PORT]\n"
 	"       [--origin-host FQDN] [--realm REALM] [--name sip:URI] [--hss-host FQDN]\n"
 	"       [--hss-realm REALM] [--scheme AKAv1-MD5|AKAv2-MD5|MD5]\n"
 	"       [--challenge every|initial] [--qop auth|auth-int|auth,auth-int]\n"

@@ -9,11 +9,17 @@
 # harness self-test when --selftest is given, so one boot runs all SCTP tests.
 #   hssd-over-sctp.sh --hssd PATH --hss-ctl PATH --client PATH [--cache DIR]
 #                     [--selftest PATH] [--e2e PATH] [--probe 'CMD']
+#                     [--stub PATH --ue PATH]
 # --e2e adds the core e2e client's SCTP case (tests/e2e/hss: `hss_e2e ... sctp`,
 # MAR rounds with SQN checks) to the same boot.
+# --stub SCSCF_STUB --ue SIP_CLIENT add scscf-stub ↔ hssd over SCTP (issue 10):
+# the stub's Cx connection is sctp://, a scripted UE (tests/e2e/scscf's
+# sip_client) registers through it (401 from an MAA, 200 from an SAA) and
+# then unregisters, and hssd's log must show the association as sctp.
 # (--probe CMD exits 0 when the host kernel has SCTP.)
 # Guest side: --guest (uses $SCTP_TEST_DATA/hss.db; hssd and sctp-cx-client
-# on PATH). POSIX sh: the VM has only busybox.
+# on PATH), --guest-stub (hssd, scscf-stub and sip_client on PATH). POSIX
+# sh: the VM has only busybox.
 set -u
 
 REALM=ims.mnc001.mcc001.3gppnetwork.org
@@ -23,6 +29,68 @@ IMPU=sip:001010000000001@$REALM
 K=465b5ce8b199b49faa5f0a2ee238a6bc
 OP=cdc202d5123e20f62b6d676ac72cb318
 CLIENT_HOST=sctp-client.$REALM
+STUB_HOST=scscf.$REALM
+# The stub's UE: TS 35.208 set 1 with its OPc, AMF 8000, SQN 20 (as
+# tests/e2e/scscf provisions its users).
+UE_IMSI=001010000000002
+OPC=cd63cb71954a9f4e48a5994e37a02baf
+
+# Waits up to 10 s for a non-empty file or a pattern in a file.
+wait_in() { # FILE [PATTERN]
+	i=0
+	while [ $i -lt 100 ]; do
+		if [ -z "${2:-}" ]; then [ -s "$1" ] && return 0
+		else grep -q "$2" "$1" 2>/dev/null && return 0; fi
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+
+guest_stub() {
+	d=/tmp/stub-sctp.$$
+	mkdir -p "$d"
+	hssd --db "$SCTP_TEST_DATA/hss.db" --listen "sctp://127.0.0.1:0" --port-file "$d/hss.port" \
+		--origin-host "hss.$REALM" --realm "$REALM" --peer "$STUB_HOST" \
+		--log-level info >"$d/hssd.log" 2>&1 &
+	hpid=$!
+	rc=0
+	if ! wait_in "$d/hss.port"; then
+		echo "FAIL - hssd wrote no --port-file"; cat "$d/hssd.log"; kill $hpid; return 1
+	fi
+	scscf-stub --sip sip:127.0.0.1:0 --port-file "$d/sip.port" \
+		--hss "sctp://127.0.0.1:$(cat "$d/hss.port")" --realm "$REALM" \
+		--origin-host "$STUB_HOST" --log-file "$d/stub.log" --log-level debug \
+		>"$d/stub.out" 2>&1 &
+	spid=$!
+	if wait_in "$d/sip.port" && wait_in "$d/stub.log" "open (CEA"; then
+		echo "ok   - scscf-stub: Cx over sctp:// open (CER/CEA)"
+	else
+		echo "FAIL - scscf-stub: no Cx connection over SCTP"; rc=1
+	fi
+	if [ $rc -eq 0 ] && grep -q "connection from .*(sctp)" "$d/hssd.log"; then
+		echo "ok   - hssd: the stub's association is SCTP"
+	else
+		echo "FAIL - hssd: no SCTP connection from the stub"; rc=1
+	fi
+	if [ $rc -eq 0 ]; then
+		scscf_e2e_client --server "127.0.0.1:$(cat "$d/sip.port")" --impi "$UE_IMSI@$REALM" \
+			--impu "sip:$UE_IMSI@$REALM" --realm "$REALM" --k "$K" --opc "$OPC" \
+			--alg AKAv1-MD5 register || rc=1
+		if grep -q "REGISTER impi=$UE_IMSI@$REALM .* -> 200 OK (registered" "$d/stub.log"; then
+			echo "ok   - registered through scscf-stub, MAR/SAR over SCTP"
+		else
+			echo "FAIL - no registration in the stub's log"; rc=1
+		fi
+	fi
+	kill -TERM $spid $hpid 2>/dev/null
+	wait $spid; wait $hpid
+	if [ $rc -ne 0 ]; then
+		echo "# --- scscf-stub log ---"; tail -30 "$d/stub.log"
+		echo "# --- hssd log ---"; tail -20 "$d/hssd.log"
+	fi
+	rm -rf "$d"
+	return $rc
+}
 
 guest() {
 	log=/tmp/hssd-sctp.$$.log pf=/tmp/hssd-sctp.$$.port
@@ -74,7 +142,7 @@ guest() {
 }
 
 host() {
-	hssd="" ctl="" client="" cache="$PWD/sctp-qemu-cache" probe="" selftest="" e2e=""
+	hssd="" ctl="" client="" cache="$PWD/sctp-qemu-cache" probe="" selftest="" e2e="" stub="" ue=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--hssd) hssd="$2"; shift 2 ;;
@@ -84,6 +152,8 @@ host() {
 		--probe) probe="$2"; shift 2 ;;
 		--selftest) selftest="$2"; shift 2 ;;
 		--e2e) e2e="$2"; shift 2 ;;
+		--stub) stub="$2"; shift 2 ;;
+		--ue) ue="$2"; shift 2 ;;
 		--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
 		*) echo "hssd-over-sctp.sh: unknown argument '$1'" >&2; exit 2 ;;
 		esac
@@ -96,12 +166,20 @@ host() {
 	"$ctl" --db "$data/hss.db" add --imsi 001010000000001 --impi "$IMPI" --impu "$IMPU" \
 		--k "$K" --op "$OP" >"$data/hss-ctl.log" 2>&1 ||
 		{ echo "FAIL - hss-ctl add"; cat "$data/hss-ctl.log"; exit 1; }
+	if [ -n "$stub" ]; then
+		"$ctl" --db "$data/hss.db" add --imsi "$UE_IMSI" --impi "$UE_IMSI@$REALM" \
+			--impu "sip:$UE_IMSI@$REALM" --k "$K" --opc "$OPC" --amf 8000 --sqn 20 \
+			>"$data/hss-ctl.log" 2>&1 || { echo "FAIL - hss-ctl add (stub UE)"; exit 1; }
+	fi
 	rm -f "$data/hss-ctl.log"
 	here=$(cd "$(dirname "$0")" && pwd)
 	# Test commands run with the --bin programs on PATH, in the VM or not.
 	set -- "hssd-over-sctp.sh --guest"
 	[ -n "$selftest" ] && set -- --bin "$selftest" -- sctp-selftest "$@"
 	[ -n "$selftest" ] || set -- -- "$@"
+	if [ -n "$stub" ] && [ -n "$ue" ]; then
+		set -- --bin "$stub" --bin "$ue" "$@" "hssd-over-sctp.sh --guest-stub"
+	fi
 	if [ -n "$e2e" ]; then
 		set -- --bin "$e2e" "$@" \
 			'hss_e2e --hssd "$(command -v hssd)" --hss-ctl "$(command -v hss-ctl)" sctp'
@@ -113,6 +191,10 @@ host() {
 
 if [ "${1:-}" = "--guest" ]; then
 	guest
+	exit $?
+fi
+if [ "${1:-}" = "--guest-stub" ]; then
+	guest_stub
 	exit $?
 fi
 host "$@"

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""A stand-in HSS speaking raw Diameter over TCP, for scscf-stub's tests.
+
+It answers CER/DWR/DPR like any peer and every MAR/SAR from a case table,
+so the stub can be fed defective MAAs and SAAs that no real HSS would send
+(and good ones, to show the stub keeps serving the next UE):
+
+    bad_hss.py --port-file FILE --cases FILE
+
+The cases file has one line per IMPI:
+
+    IMPI MAA_CASE SAA_CASE [RAND AUTN XRES CK IK]   (hex; the vector of a good MAA)
+
+MAA cases: good, noitem, badlen, badtype, exp2001, both, noorigin,
+shortauth, shortck, badutf8, unknownm.  SAA cases: good, both, exp2001,
+nosessionstate, badlen.  The AVP codes are RFC 6733 / TS 29.229's; the byte
+layout is written out here on purpose, independent of common/diameter.
+"""
+import argparse
+import os
+import socket
+import struct
+import sys
+
+V3 = 10415
+CX = 16777216
+SID, OHOST, OREALM, RC, ASS, VSAI, VID, AUTH_APP = 263, 264, 296, 268, 277, 260, 266, 258
+EXPR, EXPRC, HOSTIP, PRODUCT, SUPVID, UNAME, FAILED = 297, 298, 257, 269, 265, 1, 279
+# TS 29.229 §6.3 (vendor 10415)
+PUBID, SADI, NITEMS, SCHEME, SAUTH, SAUTHZ, CK, IK, ITEMNO, UDATA = (
+    601, 612, 607, 608, 609, 610, 625, 626, 613, 606)
+
+
+def avp(code, data, vendor=0, mandatory=True, length=None):
+    flags = (0x80 if vendor else 0) | (0x40 if mandatory else 0)
+    hdr = 12 if vendor else 8
+    n = hdr + len(data) if length is None else length
+    out = struct.pack(">IB", code, flags) + n.to_bytes(3, "big")
+    if vendor:
+        out += struct.pack(">I", vendor)
+    out += data
+    return out + b"\0" * (-len(out) % 4)
+
+
+def u32(code, v, vendor=0):
+    return avp(code, struct.pack(">I", v), vendor)
+
+
+def utf8(code, s, vendor=0):
+    return avp(code, s.encode() if isinstance(s, str) else s, vendor)
+
+
+def grouped(code, parts, vendor=0):
+    return avp(code, b"".join(parts), vendor)
+
+
+def message(flags, cmd, app, hbh, e2e, avps):
+    body = b"".join(avps)
+    return struct.pack(">B", 1) + (20 + len(body)).to_bytes(3, "big") + \
+        struct.pack(">B", flags) + cmd.to_bytes(3, "big") + struct.pack(">III", app, hbh, e2e) + body
+
+
+def parse(buf):
+    """Header fields and a {(code, vendor): [data, ...]} map of top-level AVPs."""
+    flags, cmd = buf[4], int.from_bytes(buf[5:8], "big")
+    app, hbh, e2e = struct.unpack(">III", buf[8:20])
+    avps, p = {}, 20
+    while p + 8 <= len(buf):
+        code, f = struct.unpack(">IB", buf[p:p + 5])
+        n = int.from_bytes(buf[p + 5:p + 8], "big")
+        vendor, h = (struct.unpack(">I", buf[p + 8:p + 12])[0], 12) if f & 0x80 else (0, 8)
+        avps.setdefault((code, vendor), []).append(buf[p + h:p + n])
+        p += n + (-n % 4)
+    return flags, cmd, app, hbh, e2e, avps
+
+
+class Hss:
+    host = "hss.bad.test"
+    realm = "ims.mnc001.mcc001.3gppnetwork.org"
+
+    def __init__(self, cases):
+        self.cases = cases
+
+    def head(self, req, origin=True, session_state=True):
+        _, _, _, _, _, a = req
+        out = []
+        if (SID, 0) in a:
+            out.append(utf8(SID, a[(SID, 0)][0]))
+        out.append(grouped(VSAI, [u32(VID, V3), u32(AUTH_APP, CX)]))
+        tail = []
+        if session_state:
+            tail.append(u32(ASS, 1))
+        if origin:
+            tail.append(utf8(OHOST, self.host))
+        tail.append(utf8(OREALM, self.realm))
+        return out, tail
+
+    def cea(self, req):
+        _, cmd, _, hbh, e2e, _ = req
+        return message(0, cmd, 0, hbh, e2e, [
+            u32(RC, 2001), utf8(OHOST, self.host), utf8(OREALM, self.realm),
+            avp(HOSTIP, b"\0\1\x7f\0\0\1"), u32(VID, 0), utf8(PRODUCT, "bad_hss"),
+            u32(SUPVID, V3), grouped(VSAI, [u32(VID, V3), u32(AUTH_APP, CX)])])
+
+    def base_answer(self, req):
+        _, cmd, app, hbh, e2e, _ = req
+        return message(0, cmd, app, hbh, e2e,
+                       [u32(RC, 2001), utf8(OHOST, self.host), utf8(OREALM, self.realm)])
+
+    def item(self, case, vec):
+        rand, autn, xres, ck, ik = vec
+        sauth = (rand + autn)[:20] if case == "shortauth" else rand + autn
+        return grouped(SADI, [
+            u32(ITEMNO, 1, V3), utf8(SCHEME, "Digest-AKAv1-MD5", V3), avp(SAUTH, sauth, V3),
+            avp(SAUTHZ, xres, V3), avp(CK, ck[:15] if case == "shortck" else ck, V3),
+            avp(IK, ik, V3)], V3)
+
+    def maa(self, req, case, vec):
+        flags, cmd, app, hbh, e2e, a = req
+        head, tail = self.head(req, origin=case != "noorigin")
+        res = {
+            "exp2001": [grouped(EXPR, [u32(VID, V3), u32(EXPRC, 2001)])],
+            "both": [u32(RC, 2001), grouped(EXPR, [u32(VID, V3), u32(EXPRC, 5001)])],
+            # Result-Code whose AVP Length says 7: shorter than its own header
+            "badlen": [avp(RC, struct.pack(">I", 2001), length=7)],
+        }.get(case, [u32(RC, 2001)])
+        body = head + res + tail
+        if case == "badutf8":
+            body = [x for x in body if not x.startswith(struct.pack(">I", OREALM))]
+            body.append(utf8(OREALM, b"ims\xc3(realm"))
+        body.append(utf8(UNAME, a[(UNAME, 0)][0]))
+        if case == "badtype":  # SIP-Number-Auth-Items is an Unsigned32: 8 octets is wrong
+            body.append(avp(NITEMS, b"\0\0\0\0\0\0\0\1", V3))
+        else:
+            body.append(u32(NITEMS, 1, V3))
+        if case == "unknownm":
+            body.append(avp(4242, b"x", 0, mandatory=True))
+        if case != "noitem":
+            body.append(self.item(case, vec))
+        return message(flags & 0x40, cmd, app, hbh, e2e, body)
+
+    def saa(self, req, case):
+        flags, cmd, app, hbh, e2e, a = req
+        head, tail = self.head(req, session_state=case != "nosessionstate")
+        res = {
+            "both": [u32(RC, 2001), grouped(EXPR, [u32(VID, V3), u32(EXPRC, 2001)])],
+            "exp2001": [grouped(EXPR, [u32(VID, V3), u32(EXPRC, 2001)])],
+        }.get(case, [u32(RC, 2001)])
+        impu = a.get((PUBID, V3), [b""])[0].decode()
+        xml = ("<?xml version=\"1.0\"?><IMSSubscription><PrivateID>%s</PrivateID>"
+               "<ServiceProfile><PublicIdentity><Identity>%s</Identity></PublicIdentity>"
+               "</ServiceProfile></IMSSubscription>" % (a[(UNAME, 0)][0].decode(), impu))
+        body = head + res + tail + [utf8(UNAME, a[(UNAME, 0)][0])]
+        if case == "badlen":  # User-Data length field past the end of the message
+            body.append(avp(UDATA, xml.encode(), V3, length=12 + len(xml) + 4000))
+        else:
+            body.append(avp(UDATA, xml.encode(), V3))
+        return message(flags & 0x40, cmd, app, hbh, e2e, body)
+
+    def answer(self, buf):
+        req = parse(buf)
+        flags, cmd, app, _, _, a = req
+        if not flags & 0x80:
+            return None
+        if cmd == 257:
+            return self.cea(req)
+        if cmd in (280, 282):  # DWR, DPR
+            return self.base_answer(req)
+        impi = a.get((UNAME, 0), [b""])[0].decode()
+        case = self.cases.get(impi, ("good", "good", None))
+        if cmd == 303:
+            sys.stdout.write("MAR %s -> %s\n" % (impi, case[0]))
+            return self.maa(req, case[0], case[2])
+        if cmd == 301:
+            sys.stdout.write("SAR %s -> %s\n" % (impi, case[1]))
+            return self.saa(req, case[1])
+        return None
+
+
+def serve(conn, hss):
+    buf = b""
+    while True:
+        data = conn.recv(65536)
+        if not data:
+            return
+        buf += data
+        while len(buf) >= 4:
+            n = int.from_bytes(buf[1:4], "big")
+            if len(buf) < n:
+                break
+            out = hss.answer(buf[:n])
+            buf = buf[n:]
+            if out:
+                conn.sendall(out)
+            sys.stdout.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--cases", required=True)
+    o = ap.parse_args()
+    cases = {}
+    with open(o.cases) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 3:
+                vec = tuple(bytes.fromhex(x) for x in w[3:8]) if len(w) >= 8 else None
+                cases[w[0]] = (w[1], w[2], vec)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen(4)
+    tmp = o.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % s.getsockname()[1])
+    os.rename(tmp, o.port_file)
+    hss = Hss(cases)
+    while True:  # the stub reconnects if we ever drop it
+        conn, _ = s.accept()
+        try:
+            serve(conn, hss)
+        except (ConnectionError, OSError):
+            pass
+        conn.close()
+
+
+if __name__ == "__main__":
+    main()
