@@ -25,9 +25,16 @@ static void explain_card(const struct ue *ue)
 	fprintf(xfp, "UE %s  (IMPI %s)\n", ue->cfg.impu, ue->cfg.impi);
 	fprintf(xfp, "  USIM  algorithm %s, AMF %02x%02x, SQN_MS %012" PRIx64 "\n",
 		aka_algo_name(u->keys.algo), u->amf[0], u->amf[1], aka_usim_sqn_ms(&u->sqn));
-	xhex("K", u->keys.k, AKA_K_LEN, "(shown because of --explain)");
+	xhex("K", u->keys.k, aka_k_len(&u->keys), "(shown because of --explain)");
 	if (u->keys.algo == AKA_ALGO_MILENAGE)
 		xhex("OPc", u->keys.opc, AKA_OP_LEN, "OP ⊕ E_K(OP), TS 35.206 §4.1");
+	if (u->keys.algo == AKA_ALGO_TUAK) {
+		xhex("TOPc", u->keys.opc, AKA_TOP_LEN, "from TOP and K, TS 35.231 §6.1");
+		fprintf(xfp, "  │   TUAK lengths: MAC %zu, RES %zu, CK %zu, IK %zu octets; %u Keccak "
+			     "iteration(s) (TS 35.231 §5.1)\n", aka_mac_len(&u->keys),
+			aka_res_len(&u->keys), aka_ck_len(&u->keys), aka_ik_len(&u->keys),
+			u->keys.tuak.iterations ? u->keys.tuak.iterations : 1);
+	}
 }
 
 /* What the USIM did with the nonce (TS 33.102 §6.3.3). */

@@ -268,9 +268,11 @@ static int load_users_csv(struct load *L, struct load_user *u)
 		struct ue_cfg c = L->o->ue.cfg;
 		c.impi = u[i].impi;
 		c.impu = u[i].impu;
-		memcpy(c.usim.k, u[i].k, 16);
+		memcpy(c.usim.k, u[i].k, u[i].k_len);
+		c.usim.k_len = u[i].k_len;
 		if (u[i].op_is_opc >= 0) {
-			memcpy(c.usim.op, u[i].op, 16);
+			memcpy(c.usim.op, u[i].op, u[i].op_len);
+			c.usim.op_len = u[i].op_len;
 			c.usim.op_is_opc = u[i].op_is_opc;
 		}
 		if (u[i].have_amf)

@@ -19,10 +19,11 @@ uint32_t lat_percentile(struct lat_series *s, double q);
 void lat_free(struct lat_series *s);
 
 /* One row of a users CSV (the hss-ctl import header: imsi,impi,impu,k,op,opc,amf,...;
- * columns found by name, unknown ones ignored). */
+ * columns found by name, unknown ones ignored; TUAK's top/topc too). */
 struct load_user {
 	char *impi, *impu;
-	uint8_t k[16], op[16], amf[2];
+	uint8_t k[32], op[32], amf[2];
+	size_t k_len, op_len;
 	int op_is_opc; /* -1: neither given */
 	int have_amf;
 };

@@ -45,8 +45,9 @@ void lat_free(struct lat_series *s)
 	memset(s, 0, sizeof(*s));
 }
 
-enum { COL_IMPI, COL_IMPU, COL_K, COL_OP, COL_OPC, COL_AMF, NCOL };
-static const char *const col_names[NCOL] = { "impi", "impu", "k", "op", "opc", "amf" };
+enum { COL_IMPI, COL_IMPU, COL_K, COL_OP, COL_OPC, COL_TOP, COL_TOPC, COL_AMF, NCOL };
+static const char *const col_names[NCOL] = { "impi", "impu", "k", "op", "opc", "top", "topc",
+					     "amf" };
 
 /* Splits a CSV line in place at commas (no quoted commas: none of these
  * fields can contain one); strips quotes and blanks. */
@@ -92,12 +93,15 @@ static int user_row(char **f, int nf, const int *col, struct load_user *u, char 
 		return snprintf(why, n, "out of memory"), -1;
 	if ((semi = strpbrk(u->impu, "; ")))  /* several IMPUs: register the first */
 		*semi = '\0';
-	if (hex_decode_exact(COL(COL_K), u->k, 16) < 0)
-		return snprintf(why, n, "k: expected 16 hex octets"), -1;
-	if ((v = COL(COL_OPC)) || (v = COL(COL_OP))) {
-		u->op_is_opc = v == COL(COL_OPC);
-		if (hex_decode_exact(v, u->op, 16) < 0)
-			return snprintf(why, n, "%s: expected 16 hex octets", u->op_is_opc ? "opc" : "op"), -1;
+	/* 16 octets, or 32 for a TUAK K and TOP/TOPc (the --algo decides) */
+	if (hex_decode(COL(COL_K), u->k, sizeof(u->k), &u->k_len) < 0 ||
+	    (u->k_len != 16 && u->k_len != 32))
+		return snprintf(why, n, "k: expected 16 hex octets (TUAK: 16 or 32)"), -1;
+	if ((v = COL(COL_OPC)) || (v = COL(COL_OP)) || (v = COL(COL_TOPC)) || (v = COL(COL_TOP))) {
+		u->op_is_opc = v == COL(COL_OPC) || v == COL(COL_TOPC);
+		if (hex_decode(v, u->op, sizeof(u->op), &u->op_len) < 0 ||
+		    (u->op_len != 16 && u->op_len != 32))
+			return snprintf(why, n, "op/opc/top/topc: expected 16 hex octets (TUAK: 32)"), -1;
 	}
 	if ((v = COL(COL_AMF))) {
 		if (hex_decode_exact(v, u->amf, 2) < 0)

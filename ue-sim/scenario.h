@@ -52,6 +52,7 @@ struct scenario {
 	char title[256];
 	struct ue_cfg ue;
 	bool have_k, have_op;
+	const char *op_key;       /* "op" or "top": which the file used (for errors) */
 	char *hss[SCN_MAX_LINES];     /* hss-ctl argument lines (the runner provisions) */
 	size_t nhss;
 	char *network[SCN_MAX_LINES]; /* network lines (runner setup hints) */

@@ -25,7 +25,30 @@ struct pctx {
 	char *w[MAXW];       /* words */
 	const char *rest[MAXW]; /* the original text from word i to the end */
 	int nw;
+	/* the line of each USIM key setting, so the check made once the
+	 * algorithm is known (check_usim) points at it */
+	struct { const char *key; int line; } key_line[8];
 };
+
+/* key must outlive the parse (a string literal). */
+static void note_key_line(struct pctx *c, const char *key)
+{
+	for (size_t i = 0; i < sizeof(c->key_line) / sizeof(c->key_line[0]); i++) {
+		if (!c->key_line[i].key || !strcmp(c->key_line[i].key, key)) {
+			c->key_line[i].key = key;
+			c->key_line[i].line = c->line;
+			return;
+		}
+	}
+}
+
+static int key_line(const struct pctx *c, const char *key)
+{
+	for (size_t i = 0; i < sizeof(c->key_line) / sizeof(c->key_line[0]); i++)
+		if (c->key_line[i].key && !strcmp(c->key_line[i].key, key))
+			return c->key_line[i].line;
+	return 0;
+}
 
 __attribute__((format(printf, 2, 3))) static int perr(struct pctx *c, const char *fmt, ...)
 {
@@ -79,6 +102,53 @@ static int ue_str(struct pctx *c, const char **dst, const char *v)
 	return 0;
 }
 
+/* K, OP/OPc, TOP/TOPc: any length up to the buffer; scenario_check
+ * holds them against the algorithm. */
+static int ue_key(struct pctx *c, const char *key, const char *v, uint8_t *out, size_t max,
+		  size_t *len)
+{
+	if (hex_decode(v, out, max, len) < 0 || (*len != 16 && *len != 32))
+		return perr(c, "ue %s: expected 16 hex octets (TUAK: 16 or 32), got '%s'", key, v);
+	note_key_line(c, key[0] == 't' ? "top" : key[0] == 'o' ? "op" : "k");
+	return 0;
+}
+
+/* TUAK's lengths and RES length: a number, checked later. */
+static int ue_num(struct pctx *c, const char *key, const char *v, size_t *out)
+{
+	char *end;
+	unsigned long x = strtoul(v, &end, 10);
+
+	if (!*v || *end || x < 1 || x > 65535)
+		return perr(c, "ue %s: expected a number, got '%s'", key, v);
+	*out = (size_t)x;
+	note_key_line(c, key);
+	return 0;
+}
+
+static int parse_ue_tuak(struct pctx *c, const char *key, const char *v)
+{
+	struct usim_cfg *u = &c->s->ue.usim;
+	size_t n;
+
+	/* literal names: note_key_line keeps the pointer */
+	if (!strcmp(key, "res-len"))
+		return ue_num(c, "res-len", v, &u->res_len);
+	if (!strcmp(key, "mac-len"))
+		return ue_num(c, "mac-len", v, &u->tuak.mac_len);
+	if (!strcmp(key, "ck-len"))
+		return ue_num(c, "ck-len", v, &u->tuak.ck_len);
+	if (!strcmp(key, "ik-len"))
+		return ue_num(c, "ik-len", v, &u->tuak.ik_len);
+	if (!strcmp(key, "iterations")) {
+		if (ue_num(c, "iterations", v, &n) < 0)
+			return -1;
+		u->tuak.iterations = (unsigned)n;
+		return 0;
+	}
+	return 1;
+}
+
 static int parse_ue_keys(struct pctx *c, const char *key, const char *v)
 {
 	struct usim_cfg *u = &c->s->ue.usim;
@@ -86,11 +156,13 @@ static int parse_ue_keys(struct pctx *c, const char *key, const char *v)
 	int x;
 
 	if (!strcmp(key, "k"))
-		return c->s->have_k = true, ue_hex(c, key, v, u->k, 16);
-	if (!strcmp(key, "op") || !strcmp(key, "opc")) {
-		u->op_is_opc = !strcmp(key, "opc");
+		return c->s->have_k = true, ue_key(c, key, v, u->k, sizeof(u->k), &u->k_len);
+	if (!strcmp(key, "op") || !strcmp(key, "opc") || !strcmp(key, "top") ||
+	    !strcmp(key, "topc")) {
+		u->op_is_opc = !strcmp(key, "opc") || !strcmp(key, "topc");
 		c->s->have_op = true;
-		return ue_hex(c, key, v, u->op, 16);
+		c->s->op_key = key[0] == 't' ? "top" : "op";
+		return ue_key(c, key, v, u->op, sizeof(u->op), &u->op_len);
 	}
 	if (!strcmp(key, "amf"))
 		return ue_hex(c, key, v, u->amf, 2);
@@ -103,15 +175,9 @@ static int parse_ue_keys(struct pctx *c, const char *key, const char *v)
 	}
 	if (!strcmp(key, "algo")) {
 		if ((x = aka_algo_parse(v)) < 0)
-			return perr(c, "ue algo: expected milenage or xor, got '%s'", v);
+			return perr(c, "ue algo: expected milenage, xor or tuak, got '%s'", v);
 		u->algo = (enum aka_algo)x;
-		return 0;
-	}
-	if (!strcmp(key, "res-len")) {
-		x = atoi(v);
-		if (x < 4 || x > 16)
-			return perr(c, "ue res-len: expected 4..16, got '%s'", v);
-		u->res_len = (size_t)x;
+		note_key_line(c, "algo");
 		return 0;
 	}
 	if (!strcmp(key, "fault")) {
@@ -120,7 +186,7 @@ static int parse_ue_keys(struct pctx *c, const char *key, const char *v)
 		u->faults |= (unsigned)x;
 		return 0;
 	}
-	return 1; /* not a key setting */
+	return parse_ue_tuak(c, key, v);
 }
 
 static int parse_ue(struct pctx *c)
@@ -443,6 +509,32 @@ static int split_line(struct pctx *c, char *line, const char *orig)
 	return 0;
 }
 
+/* The card's keys against its algorithm (ue-sim/usim.c, common/aka's
+ * table), named as the scenario's own 'ue' keys. */
+static int check_usim(struct pctx *c)
+{
+	const struct usim_cfg *u = &c->s->ue.usim;
+	bool tuak = u->algo == AKA_ALGO_TUAK;
+	const char *what, *why;
+
+	static const char *const tuak_keys[] = { "mac-len", "ck-len", "ik-len", "iterations" };
+
+	c->line = key_line(c, c->s->op_key);
+	if (!strcmp(c->s->op_key, tuak ? "op" : "top"))
+		return perr(c, tuak ? "ue op/opc: TUAK takes 'ue top' or 'ue topc' (32 octets)"
+				    : "ue top/topc: only with 'ue algo tuak'");
+	for (size_t i = 0; !tuak && i < sizeof(tuak_keys) / sizeof(tuak_keys[0]); i++)
+		if ((c->line = key_line(c, tuak_keys[i])))
+			return perr(c, "ue %s: only with 'ue algo tuak'", tuak_keys[i]);
+	if ((why = usim_cfg_check(u, &what))) {
+		what = !strcmp(what, "op") ? c->s->op_key : what;
+		c->line = key_line(c, what) ? key_line(c, what) : key_line(c, "algo");
+		return perr(c, "ue %s: expected %s", what, why);
+	}
+	c->line = 0;
+	return 0;
+}
+
 static int scenario_check(struct pctx *c)
 {
 	const struct ue_cfg *ue = &c->s->ue;
@@ -452,7 +544,10 @@ static int scenario_check(struct pctx *c)
 		return perr(c, "the UE needs 'ue impi', 'ue impu' and 'ue realm'");
 	if (ue->alg == DIGEST_ALG_MD5 ? !ue->password : (!c->s->have_k || !c->s->have_op))
 		return perr(c, ue->alg == DIGEST_ALG_MD5 ? "alg MD5 needs 'ue password'"
-							 : "AKA needs 'ue k' and 'ue op' or 'ue opc'");
+			    : ue->usim.algo == AKA_ALGO_TUAK ? "TUAK needs 'ue k' and 'ue top' or 'ue topc'"
+							      : "AKA needs 'ue k' and 'ue op' or 'ue opc'");
+	if (ue->alg != DIGEST_ALG_MD5 && check_usim(c) < 0)
+		return -1;
 	if (!c->s->nsteps)
 		return perr(c, "no steps");
 	if (!c->s->title[0])
@@ -467,6 +562,7 @@ int scenario_parse_string(const char *name, const char *text, struct scenario *s
 	char line[2048], orig[2048];
 
 	memset(s, 0, sizeof(*s));
+	s->op_key = "op";
 	snprintf(s->path, sizeof(s->path), "%s", name);
 	ue_cfg_default(&s->ue);
 	for (const char *p = text; *p;) {

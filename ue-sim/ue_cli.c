@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/cli.h"
+#include "util/hex.h"
 
 const struct option ue_cli_options[] = {
 	{ "registrar", required_argument, NULL, OPT_REGISTRAR },
@@ -30,6 +31,12 @@ const struct option ue_cli_options[] = {
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "retry-after-max", required_argument, NULL, OPT_RETRY_AFTER_MAX },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "topc", required_argument, NULL, OPT_TOPC },
+	{ "mac-len", required_argument, NULL, OPT_MAC_LEN },
+	{ "ck-len", required_argument, NULL, OPT_CK_LEN },
+	{ "ik-len", required_argument, NULL, OPT_IK_LEN },
+	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -38,14 +45,19 @@ const char ue_cli_help[] =
 	"  --impi S                  private identity (Authorization username)\n"
 	"  --impu URI                public identity (From/To)\n"
 	"  --realm REALM             home realm (Request-URI sip:REALM, digest realm)\n"
-	"  --k HEX                   subscriber key K (16 octets)\n"
+	"  --k HEX                   subscriber key K (16 octets; TUAK 16 or 32)\n"
 	"  --op HEX | --opc HEX      operator key OP, or the derived OPc (16 octets)\n"
+	"  --top HEX | --topc HEX    TUAK: operator key TOP, or the derived TOPc (32 octets)\n"
 	"  --amf HEX                 AMF the card expects (2 octets, default 8000)\n"
 	"  --alg A                   AKAv1-MD5 (default) | AKAv2-MD5 | MD5\n"
 	"  --password S              SIP digest password (--alg MD5)\n"
 	"  --qop auth|auth-int       preferred qop when the challenge offers both (default auth)\n"
-	"  --algo milenage|xor       USIM algorithm (default milenage)\n"
-	"  --res-len N               RES length for xor (4..16, default 8)\n"
+	"  --algo milenage|xor|tuak  USIM algorithm (default milenage; tuak: TS 35.231)\n"
+	"  --res-len N               RES octets: xor 4..16, tuak 4/8/16/32 (default 8)\n"
+	"  --mac-len N               TUAK MAC-A/MAC-S octets: 8 (what AUTN carries)\n"
+	"  --ck-len N | --ik-len N   TUAK CK/IK octets: 16 or 32 (default 16; the\n"
+	"                            network uses the 128 least significant bits)\n"
+	"  --iterations N            TUAK Keccak iterations (default 1)\n"
 	"  --sqn HEX                 start the card at SQN_MS (6 octets)\n"
 	"  --usim-state FILE         keep the card's SQN array in FILE across runs\n"
 	"  --fault F                 wrong-k | op-as-opc | opc-as-op (repeatable)\n"
@@ -65,26 +77,73 @@ void ue_cli_init(struct ue_cli *c)
 	c->seed = -1;
 }
 
+/* K, OP/OPc or TOP/TOPc: stored as given, their lengths checked against
+ * the algorithm once every option is read (ue_cli_finish). */
+static void key_hex(const char *opt, const char *val, uint8_t *out, size_t max, size_t *len)
+{
+	if (hex_decode(val, out, max, len) || *len == 0)
+		cli_usage_error(UE_PROG, "%s: expected hex, at most %zu octets, got '%s'", opt, max, val);
+}
+
+static const struct {
+	int opt;
+	const char *name;
+	bool is_opc, tuak;
+} op_opts[] = {
+	{ OPT_OP, "--op", false, false }, { OPT_OPC, "--opc", true, false },
+	{ OPT_TOP, "--top", false, true }, { OPT_TOPC, "--topc", true, true },
+};
+
+static int ue_cli_op(struct ue_cli *c, int opt, const char *val)
+{
+	struct usim_cfg *u = &c->cfg.usim;
+
+	for (size_t i = 0; i < sizeof(op_opts) / sizeof(op_opts[0]); i++) {
+		if (op_opts[i].opt != opt)
+			continue;
+		if (c->have_op)
+			cli_usage_error(UE_PROG, "%s: %s was given already (one operator key)",
+					op_opts[i].name, c->op_opt);
+		key_hex(op_opts[i].name, val, u->op, sizeof(u->op), &u->op_len);
+		u->op_is_opc = op_opts[i].is_opc;
+		c->have_op = true;
+		c->op_opt = op_opts[i].name;
+		return 1;
+	}
+	return 0;
+}
+
+static int ue_cli_tuak(struct ue_cli *c, int opt, const char *val)
+{
+	struct usim_cfg *u = &c->cfg.usim;
+
+	switch (opt) {
+	case OPT_RES_LEN: u->res_len = cli_uint(UE_PROG, "--res-len", val, 1, 64); return 1;
+	case OPT_MAC_LEN: u->tuak.mac_len = cli_uint(UE_PROG, "--mac-len", val, 1, 64); return 1;
+	case OPT_CK_LEN: u->tuak.ck_len = cli_uint(UE_PROG, "--ck-len", val, 1, 64); return 1;
+	case OPT_IK_LEN: u->tuak.ik_len = cli_uint(UE_PROG, "--ik-len", val, 1, 64); return 1;
+	case OPT_ITERATIONS:
+		u->tuak.iterations = (unsigned)cli_uint(UE_PROG, "--iterations", val, 1, 65535);
+		return 1;
+	}
+	return 0;
+}
+
 static int ue_cli_keys(struct ue_cli *c, int opt, const char *val)
 {
 	struct usim_cfg *u = &c->cfg.usim;
 	int f;
 
-	switch (opt) {
-	case OPT_K: cli_hex_exact(UE_PROG, "--k", val, u->k, 16); c->have_k = true; return 1;
-	case OPT_OP:
-	case OPT_OPC:
-		cli_hex_exact(UE_PROG, opt == OPT_OP ? "--op" : "--opc", val, u->op, 16);
-		u->op_is_opc = opt == OPT_OPC;
-		c->have_op = true;
+	if (ue_cli_op(c, opt, val) || ue_cli_tuak(c, opt, val))
 		return 1;
+	switch (opt) {
+	case OPT_K: key_hex("--k", val, u->k, sizeof(u->k), &u->k_len); c->have_k = true; return 1;
 	case OPT_AMF: cli_hex_exact(UE_PROG, "--amf", val, u->amf, 2); return 1;
 	case OPT_ALGO:
 		if ((f = aka_algo_parse(val)) < 0)
-			cli_usage_error(UE_PROG, "--algo: expected milenage or xor, got '%s'", val);
+			cli_usage_error(UE_PROG, "--algo: expected milenage, xor or tuak, got '%s'", val);
 		u->algo = (enum aka_algo)f;
 		return 1;
-	case OPT_RES_LEN: u->res_len = cli_uint(UE_PROG, "--res-len", val, 4, 16); return 1;
 	case OPT_SQN: {
 		uint8_t s[6];
 		cli_hex_exact(UE_PROG, "--sqn", val, s, 6);
@@ -146,6 +205,27 @@ int ue_cli_option(struct ue_cli *c, int opt, const char *val)
 	return 0;
 }
 
+/* The USIM's keys against its algorithm, with the option names. */
+static void ue_cli_check_usim(const struct ue_cli *c)
+{
+	const struct usim_cfg *u = &c->cfg.usim;
+	bool tuak = u->algo == AKA_ALGO_TUAK;
+	const char *what, *why;
+
+	for (size_t i = 0; i < sizeof(op_opts) / sizeof(op_opts[0]); i++)
+		if (c->op_opt && !strcmp(c->op_opt, op_opts[i].name) && op_opts[i].tuak != tuak)
+			cli_usage_error(UE_PROG, "%s: %s", c->op_opt, tuak
+					? "TUAK takes --top or --topc (32 octets)"
+					: "only with --algo tuak (MILENAGE takes --op or --opc)");
+	if (!tuak && (u->tuak.mac_len || u->tuak.ck_len || u->tuak.ik_len || u->tuak.iterations))
+		cli_usage_error(UE_PROG, "--%s: only with --algo tuak",
+				u->tuak.mac_len ? "mac-len" : u->tuak.ck_len ? "ck-len"
+				: u->tuak.ik_len ? "ik-len" : "iterations");
+	if ((why = usim_cfg_check(u, &what)))
+		cli_usage_error(UE_PROG, "--%s: expected %s", !strcmp(what, "op") && c->op_opt
+				? c->op_opt + 2 : what, why);
+}
+
 void ue_cli_finish(struct ue_cli *c, bool need_ids)
 {
 	if (!c->cfg.registrar)
@@ -165,4 +245,7 @@ void ue_cli_finish(struct ue_cli *c, bool need_ids)
 		cli_usage_error(UE_PROG, "--k: missing (AKA needs the subscriber key)");
 	if (!c->have_op && need_ids && c->cfg.usim.algo == AKA_ALGO_MILENAGE)
 		cli_usage_error(UE_PROG, "--op or --opc: missing (Milenage needs one)");
+	if (!c->have_op && need_ids && c->cfg.usim.algo == AKA_ALGO_TUAK)
+		cli_usage_error(UE_PROG, "--top or --topc: missing (TUAK needs one)");
+	ue_cli_check_usim(c);
 }

@@ -15,10 +15,11 @@ enum {
 	OPT_REGISTRAR = 1000, OPT_IMPI, OPT_IMPU, OPT_REALM, OPT_K, OPT_OP, OPT_OPC, OPT_AMF,
 	OPT_ALG, OPT_PASSWORD, OPT_QOP, OPT_ALGO, OPT_RES_LEN, OPT_SQN, OPT_USIM_STATE,
 	OPT_FAULT, OPT_AUTH_REALM, OPT_EXPIRES, OPT_ANSWER_DELAY, OPT_BIND, OPT_SEED,
-	OPT_RETRY_AFTER_MAX, OPT_UE_LAST
+	OPT_RETRY_AFTER_MAX, OPT_TOP, OPT_TOPC, OPT_MAC_LEN, OPT_CK_LEN, OPT_IK_LEN,
+	OPT_ITERATIONS, OPT_UE_LAST
 };
 extern const struct option ue_cli_options[]; /* terminated by a zero entry */
-#define UE_CLI_NOPTS 22
+#define UE_CLI_NOPTS 28
 
 /* State while parsing: which key options were seen. */
 struct ue_cli {
@@ -26,6 +27,7 @@ struct ue_cli {
 	const char *bind;      /* local SIP URI, default sip:127.0.0.1:0 */
 	long long seed;        /* -1 = random identifiers */
 	bool have_k, have_op;
+	const char *op_opt;    /* the option that gave the operator key, for errors */
 };
 
 void ue_cli_init(struct ue_cli *c);

@@ -36,9 +36,59 @@ int usim_fault_parse(const char *s)
 	return -1;
 }
 
-/* The OPc the card ends up with, honouring the OP/OPc mix-up faults. */
-static int usim_derive_opc(const struct usim_cfg *cfg, const uint8_t k[AKA_K_LEN],
-			   uint8_t opc[AKA_OP_LEN])
+/* The keys the card computes with, before OPc/TOPc: algorithm, lengths
+ * and K (with the wrong-k fault applied). */
+static void usim_keys_base(const struct usim_cfg *cfg, struct aka_keys *keys)
+{
+	size_t k_len = cfg->k_len ? cfg->k_len : AKA_K_LEN;
+
+	memset(keys, 0, sizeof(*keys));
+	keys->algo = cfg->algo;
+	keys->res_len = cfg->res_len;
+	if (cfg->algo == AKA_ALGO_TUAK) {
+		keys->tuak = cfg->tuak;
+		keys->tuak.k_len = k_len;
+	}
+	memcpy(keys->k, cfg->k, k_len <= AKA_K_MAX ? k_len : AKA_K_MAX);
+	if (cfg->faults & USIM_FAULT_WRONG_K)
+		keys->k[aka_k_len(keys) - 1] ^= 0x01;
+}
+
+const char *usim_cfg_check(const struct usim_cfg *cfg, const char **what)
+{
+	static const struct { enum aka_param p; const char *name; } tuak_params[] = {
+		{ AKA_PARAM_MAC_LEN, "mac-len" }, { AKA_PARAM_CK_LEN, "ck-len" },
+		{ AKA_PARAM_IK_LEN, "ik-len" }, { AKA_PARAM_ITERATIONS, "iterations" },
+	};
+	const unsigned long long tuak_vals[] = { cfg->tuak.mac_len, cfg->tuak.ck_len,
+						 cfg->tuak.ik_len, cfg->tuak.iterations };
+	struct aka_keys keys;
+	const char *why;
+
+	usim_keys_base(cfg, &keys);
+	*what = "k";
+	if ((why = aka_param_check(cfg->algo, AKA_PARAM_K_LEN, cfg->k_len ? cfg->k_len : 16)))
+		return why;
+	*what = "res-len";
+	if (!aka_res_len(&keys))
+		return aka_param_check(cfg->algo, AKA_PARAM_RES_LEN, cfg->res_len);
+	for (size_t i = 0; i < sizeof(tuak_params) / sizeof(tuak_params[0]); i++) {
+		*what = tuak_params[i].name;
+		if (tuak_vals[i] && (why = aka_param_check(cfg->algo, tuak_params[i].p, tuak_vals[i])))
+			return why;
+	}
+	*what = "mac-len"; /* AUTN carries a 64-bit MAC (TS 33.102 §6.3.2) */
+	if (aka_mac_len(&keys) != AKA_MAC_LEN)
+		return "8: AUTN and AUTS carry a 64-bit MAC (TS 33.102 §6.3.2)";
+	*what = "op";
+	if (cfg->algo != AKA_ALGO_XOR && cfg->op_len && cfg->op_len != aka_op_len(&keys))
+		return cfg->algo == AKA_ALGO_TUAK ? "32 octets for TUAK (TOP or TOPc)"
+						  : "16 octets for MILENAGE (OP or OPc)";
+	return NULL;
+}
+
+/* OPc/TOPc the card ends up with, honouring the OP/OPc mix-up faults. */
+static int usim_derive_opc(const struct usim_cfg *cfg, struct aka_keys *keys)
 {
 	bool treat_as_opc = cfg->op_is_opc;
 
@@ -47,25 +97,24 @@ static int usim_derive_opc(const struct usim_cfg *cfg, const uint8_t k[AKA_K_LEN
 	if (cfg->faults & USIM_FAULT_OPC_AS_OP)
 		treat_as_opc = false;
 	if (treat_as_opc) {
-		memcpy(opc, cfg->op, AKA_OP_LEN);
+		memcpy(keys->opc, cfg->op, aka_op_len(keys));
 		return AKA_OK;
 	}
-	return aka_opc_from_op(k, cfg->op, opc);
+	return aka_keys_derive_opc(keys, cfg->op);
 }
 
 int usim_init(struct usim *u, const struct usim_cfg *cfg)
 {
 	struct aka_sqn_cfg sc = AKA_SQN_CFG_DEFAULT;
+	const char *what;
 	int rc;
 
 	memset(u, 0, sizeof(*u));
-	u->keys.algo = cfg->algo;
-	u->keys.res_len = cfg->res_len;
-	memcpy(u->keys.k, cfg->k, AKA_K_LEN);
-	if (cfg->faults & USIM_FAULT_WRONG_K)
-		u->keys.k[AKA_K_LEN - 1] ^= 0x01;
-	if (cfg->algo == AKA_ALGO_MILENAGE) {
-		rc = usim_derive_opc(cfg, u->keys.k, u->keys.opc);
+	if (usim_cfg_check(cfg, &what))
+		return AKA_EINVAL;
+	usim_keys_base(cfg, &u->keys);
+	if (cfg->algo != AKA_ALGO_XOR) {
+		rc = usim_derive_opc(cfg, &u->keys);
 		if (rc != AKA_OK)
 			return rc;
 	}

@@ -22,11 +22,15 @@ enum usim_fault {
 
 struct usim_cfg {
 	enum aka_algo algo;
-	uint8_t k[AKA_K_LEN];
-	uint8_t op[AKA_OP_LEN];   /* OP or OPc, see op_is_opc */
+	uint8_t k[AKA_K_MAX];
+	size_t k_len;             /* octets of k; 0 = 16 (TUAK: 16 or 32) */
+	uint8_t op[AKA_TOP_LEN];  /* OP or OPc (MILENAGE), TOP or TOPc (TUAK), see op_is_opc */
+	size_t op_len;            /* octets of op; 0 = the algorithm's (16, TUAK 32) */
 	bool op_is_opc;
 	uint8_t amf[AKA_AMF_LEN];
-	size_t res_len;           /* 8 for Milenage; 4..16 for XOR */
+	size_t res_len;           /* 8 for Milenage; 4..16 for XOR; 4/8/16/32 TUAK */
+	struct aka_tuak tuak;     /* TUAK's MAC/CK/IK lengths and iterations; its
+				   * k_len is taken from k_len above */
 	unsigned ind_bits;        /* Annex C IND length, default 5 */
 	bool sqn_set;             /* start the card at sqn_ms (else all zero) */
 	uint64_t sqn_ms;
@@ -44,6 +48,12 @@ struct usim {
 void usim_cfg_default(struct usim_cfg *cfg);
 /* "wrong-k", "op-as-opc", "opc-as-op" -> bit; -1 when unknown. */
 int usim_fault_parse(const char *s);
+
+/* Checks the key lengths against the algorithm (common/aka's table):
+ * NULL when usable, else the reason, with *what the setting it is about
+ * ("k", "op", "res-len", "mac-len", "ck-len", "ik-len", "iterations") so
+ * the command line and scenario files name their own option. */
+const char *usim_cfg_check(const struct usim_cfg *cfg, const char **what);
 
 /* Builds the card; loads the SQN state from cfg->state_path when that
  * file exists. 0, AKA_E* from common/aka, or -2 (USIM_ESTATE) when the

@@ -114,6 +114,39 @@ static void test_errors_name_file_and_line(void **state)
 		     "alg MD5 needs 'ue password'");
 }
 
+/* TUAK cards: 'ue algo tuak' with a 32-octet K and TOPc and the TS 35.231
+ * lengths; lengths the algorithm does not allow are named with the line
+ * that set them, once the algorithm is known. */
+#define TUAK_HEAD "ue impi a\nue impu sip:a\nue realm r\nue algo tuak\n"                       \
+	"ue k fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0\n"                 \
+	"ue topc 305425427e18c503c8a4b294ea72c95d0c36c6c6b29d0c65de5974d5977f8524\n"
+static void test_tuak(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_int_equal(scenario_parse_string("t.scn", TUAK_HEAD "ue res-len 16\nue ck-len 32\n"
+					       "ue iterations 2\nregister\n", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.ue.usim.algo, AKA_ALGO_TUAK);
+	assert_int_equal(s.ue.usim.k_len, 32);
+	assert_int_equal(s.ue.usim.op_len, 32);
+	assert_true(s.ue.usim.op_is_opc);
+	assert_int_equal(s.ue.usim.res_len, 16);
+	assert_int_equal(s.ue.usim.tuak.ck_len, 32);
+	assert_int_equal(s.ue.usim.tuak.iterations, 2);
+	expect_error(TUAK_HEAD "ue res-len 12\nregister\n",
+		     "bad.scn:7: ue res-len: expected 4, 8, 16 or 32 for TUAK");
+	expect_error(TUAK_HEAD "ue mac-len 16\nregister\n", "bad.scn:7: ue mac-len: expected 8: AUTN");
+	expect_error("ue impi a\nue impu sip:a\nue realm r\nue algo tuak\nue k 00112233445566778899aabbccddeeff\n"
+		     "ue opc 00112233445566778899aabbccddeeff\nregister\n",
+		     "bad.scn:6: ue op/opc: TUAK takes 'ue top' or 'ue topc'");
+	expect_error(UE_HEAD "ue ck-len 32\nregister\n", "bad.scn:6: ue ck-len: only with 'ue algo tuak'");
+	expect_error("ue impi a\nue impu sip:a\nue realm r\n"
+		     "ue k fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0\n"
+		     "ue opc 00112233445566778899aabbccddeeff\nregister\n",
+		     "bad.scn:4: ue k: expected 16 for MILENAGE");
+}
+
 /* Every file shipped in scenarios/ parses. */
 static void test_shipped_scenarios_parse(void **state)
 {
@@ -145,6 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_example),
 		cmocka_unit_test(test_errors_name_file_and_line),
+		cmocka_unit_test(test_tuak),
 		cmocka_unit_test(test_shipped_scenarios_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

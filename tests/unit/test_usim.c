@@ -189,9 +189,94 @@ static void test_state_file_round_trip(void **state)
 	unlink(path);
 }
 
+/* TS 35.233 test set 2's K (256 bits) and TOP; TOPc from the same set. */
+#define T2_K "fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0"
+#define T2_TOP "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+#define T2_TOPC "305425427e18c503c8a4b294ea72c95d0c36c6c6b29d0c65de5974d5977f8524"
+
+static void tuak_cfg(struct usim_cfg *c, bool use_top)
+{
+	usim_cfg_default(c);
+	c->algo = AKA_ALGO_TUAK;
+	assert_int_equal(hex_decode_exact(T2_K, c->k, 32), 0);
+	c->k_len = 32;
+	assert_int_equal(hex_decode_exact(use_top ? T2_TOP : T2_TOPC, c->op, 32), 0);
+	c->op_len = 32;
+	c->op_is_opc = !use_top;
+	c->res_len = 16;
+	c->tuak.ck_len = c->tuak.ik_len = 32;
+}
+
+/* A TUAK card with a 256-bit K answers the HSS's vector (TOPc derived on
+ * the card from TOP, or given), hands back the 128-bit CK/IK the network
+ * holds, and its AUTS after a replay verifies on the HSS side. */
+static void test_tuak_card(void **state)
+{
+	struct aka_keys hss = { .algo = AKA_ALGO_TUAK, .res_len = 16,
+				.tuak = { .k_len = 32, .ck_len = 32, .ik_len = 32 } };
+	uint8_t rand[16] = { 1, 2, 3 }, amf[2] = { 0x80, 0 };
+	struct usim_cfg c;
+	struct usim u;
+	struct aka_vector v;
+	struct aka_usim_result r;
+	uint64_t sqn_ms = 0;
+
+	(void)state;
+	hex_decode_exact(T2_K, hss.k, 32);
+	hex_decode_exact(T2_TOPC, hss.opc, 32);
+	assert_int_equal(aka_vector_make_rand(&hss, 64, amf, rand, &v), AKA_OK);
+	for (int use_top = 0; use_top < 2; use_top++) {
+		tuak_cfg(&c, use_top);
+		assert_int_equal(usim_init(&u, &c), AKA_OK);
+		assert_hex(u.keys.opc, 32, T2_TOPC);
+		assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_OK);
+		assert_int_equal(r.res_len, 16);
+		assert_memory_equal(r.res, v.xres, 16);
+		assert_memory_equal(r.ck, v.ck, 16);
+		assert_memory_equal(r.ik, v.ik, 16);
+	}
+	assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_ESYNC);
+	assert_int_equal(aka_auts_check(&hss, v.rand, r.auts, &sqn_ms), AKA_OK);
+	assert_int_equal(sqn_ms, 64);
+	tuak_cfg(&c, false);
+	c.faults = USIM_FAULT_WRONG_K;
+	assert_int_equal(usim_init(&u, &c), AKA_OK);
+	assert_int_equal(usim_authenticate(&u, v.rand, v.autn, &r), AKA_EMAC);
+}
+
+/* Lengths against the algorithm, named for the option that set them. */
+static void test_cfg_check(void **state)
+{
+	struct usim_cfg c;
+	struct usim u;
+	const char *what = NULL;
+
+	(void)state;
+	tuak_cfg(&c, false);
+	assert_null(usim_cfg_check(&c, &what));
+	c.tuak.mac_len = 16;
+	assert_non_null(strstr(usim_cfg_check(&c, &what), "64-bit MAC"));
+	assert_string_equal(what, "mac-len");
+	assert_int_equal(usim_init(&u, &c), AKA_EINVAL);
+	tuak_cfg(&c, false);
+	c.op_len = 16;
+	assert_non_null(usim_cfg_check(&c, &what));
+	assert_string_equal(what, "op");
+	tuak_cfg(&c, false);
+	c.res_len = 12;
+	assert_non_null(usim_cfg_check(&c, &what));
+	assert_string_equal(what, "res-len");
+	set1_cfg(&c, false);
+	c.k_len = 32;
+	assert_non_null(usim_cfg_check(&c, &what));
+	assert_string_equal(what, "k");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tuak_card),
+		cmocka_unit_test(test_cfg_check),
 		cmocka_unit_test(test_set1_ok_with_op_and_opc),
 		cmocka_unit_test(test_faults_give_mac_failure),
 		cmocka_unit_test(test_replay_gives_auts),
