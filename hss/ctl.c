@@ -108,6 +108,10 @@ static int parse_keys(const struct ctl_fields *f, const char *px, struct db_sub 
 		return fail(err, errsz, px, "k", "expected 16 octets as 32 hex digits (%s)", why);
 	if (given(f->op) && given(f->opc))
 		return fail(err, errsz, px, "opc", "give either op or opc, not both");
+	/* as aka-tool and ue-sim: a value that would be ignored is refused */
+	if (o->keys.algo == AKA_ALGO_XOR && (given(f->op) || given(f->opc)))
+		return fail(err, errsz, px, given(f->op) ? "op" : "opc",
+			    "not used by the XOR algorithm (TS 34.108 §8.1.2)");
 	if (given(f->op)) {
 		if ((why = hex_exact(f->op, o->op, AKA_OP_LEN)))
 			return fail(err, errsz, px, "op", "expected 16 octets as 32 hex digits (%s)",
@@ -168,7 +172,7 @@ int ctl_sub_parse(const struct ctl_fields *f, const char *px, struct db_sub *o, 
 				    f->algo);
 		o->keys.algo = (enum aka_algo)a;
 	}
-	o->keys.res_len = 8;
+	o->keys.res_len = AKA_XOR_RES_LEN_DEFAULT; /* Milenage: 8 as well */
 	if (given(f->res_len)) {
 		char *end;
 		long v = strtol(f->res_len, &end, 10);

@@ -138,22 +138,22 @@ static int cmd_add(struct ctl *c, int argc, char **argv)
 
 	while ((o = next_opt(argc, argv, "h", opts, "add")) != -1) {
 		switch (o) {
-		case 'i': f.imsi = optarg; break;
-		case 'p': f.impi = optarg; break;
+		case 'i': cli_set_once(PROG, "--imsi", &f.imsi, optarg); break;
+		case 'p': cli_set_once(PROG, "--impi", &f.impi, optarg); break;
 		case 'u':
 			if (f.n_impu == CTL_MAX_IMPU)
 				cli_usage_error(PROG, "--impu: at most %d", CTL_MAX_IMPU);
 			f.impu[f.n_impu++] = optarg;
 			break;
-		case 'k': f.k = optarg; break;
-		case 'o': f.op = optarg; break;
-		case 'c': f.opc = optarg; break;
-		case 'a': f.amf = optarg; break;
-		case 's': f.sqn = optarg; break;
-		case 'g': f.algo = optarg; break;
-		case 'w': f.password = optarg; break;
-		case 'm': f.scheme = optarg; break;
-		case 'r': f.res_len = optarg; break;
+		case 'k': cli_set_once(PROG, "--k", &f.k, optarg); break;
+		case 'o': cli_set_once(PROG, "--op", &f.op, optarg); break;
+		case 'c': cli_set_once(PROG, "--opc", &f.opc, optarg); break;
+		case 'a': cli_set_once(PROG, "--amf", &f.amf, optarg); break;
+		case 's': cli_set_once(PROG, "--sqn", &f.sqn, optarg); break;
+		case 'g': cli_set_once(PROG, "--algo", &f.algo, optarg); break;
+		case 'w': cli_set_once(PROG, "--password", &f.password, optarg); break;
+		case 'm': cli_set_once(PROG, "--scheme", &f.scheme, optarg); break;
+		case 'r': cli_set_once(PROG, "--res-len", &f.res_len, optarg); break;
 		}
 	}
 	no_more_args(argc, argv, 0, "add");

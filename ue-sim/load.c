@@ -76,8 +76,8 @@ static void count_cause(struct load *L, const char *cause)
 
 static void load_kick(struct load *L);
 
-static void account(struct load *L, size_t idx, int status, const char *error, uint64_t t_start,
-		    uint64_t t_first, uint64_t t_final)
+static void account(struct load *L, size_t idx, int status, bool local, const char *error,
+		    uint64_t t_start, uint64_t t_first, uint64_t t_final)
 {
 	char cause[64];
 
@@ -99,7 +99,8 @@ static void account(struct load *L, size_t idx, int status, const char *error, u
 			snprintf(cause, sizeof(cause), "local: %.50s", error);
 		else
 			snprintf(cause, sizeof(cause), "%d%s", status,
-				 status == 401 ? " (challenged again)" : status == 408 ? " (timeout)" : "");
+				 local ? " (local: registrar unreachable)"
+				 : status == 401 ? " (challenged again)" : status == 408 ? " (timeout)" : "");
 		count_cause(L, cause);
 	}
 	load_kick(L);
@@ -109,14 +110,14 @@ static void on_done(struct ue *ue, void *arg)
 {
 	struct load *L = arg;
 
-	account(L, (size_t)(ue - L->ues), ue->status, ue->error, ue->t_step, ue->t_first_resp,
-		ue->t_final);
+	account(L, (size_t)(ue - L->ues), ue->status, ue->status_local, ue->error, ue->t_step,
+		ue->t_first_resp, ue->t_final);
 }
 
 static void on_lean_done(void *arg, size_t idx, int status, const char *error, uint64_t t_start,
 			 uint64_t t_first, uint64_t t_final)
 {
-	account(arg, idx, status, error, t_start, t_first, t_final);
+	account(arg, idx, status, false, error, t_start, t_first, t_final);
 }
 
 static int start_user(struct load *L, size_t idx)
@@ -150,7 +151,7 @@ static void load_kick(struct load *L)
 		if (L->o->rate > 0)
 			L->tokens -= 1;
 		if (start_user(L, idx) < 0)
-			account(L, idx, 0, L->lean ? "cannot send" : L->ues[idx].error, now, 0, now);
+			account(L, idx, 0, false, L->lean ? "cannot send" : L->ues[idx].error, now, 0, now);
 		if (L->o->duration <= 0 && L->started >= L->nues)
 			L->stopping = true;
 	}
@@ -187,7 +188,7 @@ static void expire_stuck(struct load *L, uint64_t now)
 		if (!L->busy[i] || now - ue->t_step < limit)
 			continue;
 		ue_abort(ue, L->timeout_cause);
-		account(L, i, 0, ue->error, ue->t_step, 0, ue->t_final);
+		account(L, i, 0, false, ue->error, ue->t_step, 0, ue->t_final);
 	}
 }
 

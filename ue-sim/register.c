@@ -105,13 +105,14 @@ static void json_uri_list(struct json *j, const char *key, const char *v)
 
 static const char *reg_reason(const struct ue *ue)
 {
-	static char buf[160];
+	static char buf[320];
 
 	if (ue->error)
 		return ue->error;
 	if (ue->status >= 200 && ue->status < 300)
 		return "registered";
-	snprintf(buf, sizeof(buf), "%d %s", ue->status, ue->resp ? ue->resp->phrase : "");
+	snprintf(buf, sizeof(buf), "%d %s%s", ue->status, ue->resp ? ue->resp->phrase : "",
+		 ue_status_origin(ue));
 	if (ue->ans.kind == UE_ANS_MAC_FAILURE && ue->have_chal)
 		snprintf(buf, sizeof(buf), "%d %s (the USIM found a MAC failure: wrong K/OP(c)?)",
 			 ue->status, ue->resp ? ue->resp->phrase : "");

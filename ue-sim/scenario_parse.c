@@ -542,10 +542,14 @@ static int scenario_check(struct pctx *c)
 	c->line = 0;
 	if (!ue->impi || !ue->impu || !ue->realm)
 		return perr(c, "the UE needs 'ue impi', 'ue impu' and 'ue realm'");
-	if (ue->alg == DIGEST_ALG_MD5 ? !ue->password : (!c->s->have_k || !c->s->have_op))
+	bool xor = ue->usim.algo == AKA_ALGO_XOR;
+
+	if (ue->alg == DIGEST_ALG_MD5 ? !ue->password : (!c->s->have_k || (!xor && !c->s->have_op)))
 		return perr(c, ue->alg == DIGEST_ALG_MD5 ? "alg MD5 needs 'ue password'"
 			    : ue->usim.algo == AKA_ALGO_TUAK ? "TUAK needs 'ue k' and 'ue top' or 'ue topc'"
-							      : "AKA needs 'ue k' and 'ue op' or 'ue opc'");
+			    : xor ? "AKA needs 'ue k'" : "AKA needs 'ue k' and 'ue op' or 'ue opc'");
+	if (xor && c->s->have_op)
+		return perr(c, "'ue %s': not used by the XOR algorithm (TS 34.108 §8.1.2)", c->s->op_key);
 	if (ue->alg != DIGEST_ALG_MD5 && check_usim(c) < 0)
 		return -1;
 	if (!c->s->nsteps)

@@ -122,17 +122,21 @@ static int run_expect(struct run_state *rs, const struct scn_step *st, char *why
 	case SCN_EXPECT_STATUS:
 		if (status_match(st, ue->status))
 			return 0;
-		snprintf(why, n, "expected status %d%s, got %d %s", st->status[0] < 0 ? -st->status[0] : st->status[0],
+		snprintf(why, n, "expected status %d%s, got %d %s%s", st->status[0] < 0 ? -st->status[0] : st->status[0],
 			 st->status[0] < 0 ? "xx" : st->nstatus > 1 ? " (or others listed)" : "",
-			 ue->status, ue->resp ? ue->resp->phrase : "");
+			 ue->status, ue->resp ? ue->resp->phrase : "", ue_status_origin(ue));
 		return -1;
 	case SCN_EXPECT_HEADER:
 		return check_header(ue, st, why, n);
 	case SCN_EXPECT_USIM:
 		if (rs->outcomes & (1u << -st->number))
 			return 0;
-		snprintf(why, n, "expected the USIM to report %s in the last request, it %s",
-			 usim_name(st->number), rs->outcomes ? "reported something else" : "was not asked");
+		snprintf(why, n, "expected the USIM to report %s in the last request, %s%s%s%s%s",
+			 usim_name(st->number), rs->outcomes ? "it reported" : "it was not asked (no challenge answered)",
+			 rs->outcomes & (1u << -AKA_OK) ? " ok" : "",
+			 rs->outcomes & (1u << -AKA_EMAC) ? " mac-failure" : "",
+			 rs->outcomes & (1u << -AKA_ESYNC) ? " sync-failure" : "",
+			 rs->outcomes & ~(1u << -AKA_OK | 1u << -AKA_EMAC | 1u << -AKA_ESYNC) ? " an error" : "");
 		return -1;
 	case SCN_EXPECT_CHALLENGES:
 		if ((int)ue->challenges == st->number)
@@ -299,14 +303,12 @@ static void xml_escape(FILE *fp, const char *s)
 	}
 }
 
-static int write_junit(const char *path, const struct run_result *r, size_t n)
+/* fp: opened before the run, so a path that cannot be written fails at once. */
+static int write_junit(FILE *fp, const struct run_result *r, size_t n)
 {
-	FILE *fp = fopen(path, "w");
 	size_t failed = 0;
 	double total = 0;
 
-	if (!fp)
-		return -1;
 	for (size_t i = 0; i < n; i++)
 		failed += !r[i].pass, total += r[i].secs;
 	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -397,10 +399,19 @@ int scenario_main(int argc, char **argv)
 	size_t n = (size_t)(argc - first), passed = 0;
 	struct run_result *res = calloc(n, sizeof(*res));
 	static struct uac uac;
+	FILE *junit = NULL;
+	int rc;
 
+	if (o.junit && !(junit = fopen(o.junit, "w"))) {
+		fprintf(stderr, "ue-sim: --junit %s: %s\n", o.junit, strerror(errno));
+		free(res);
+		return 1;
+	}
 	if (!res || uac_open(&uac, o.bind, o.seed) < 0) {
 		fprintf(stderr, "ue-sim: cannot open SIP on %s\n", o.bind);
 		free(res);
+		if (junit)
+			fclose(junit);
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -413,9 +424,13 @@ int scenario_main(int argc, char **argv)
 		fflush(stdout);
 	}
 	uac_close(&uac);
-	if (o.junit && write_junit(o.junit, res, n) < 0)
-		fprintf(stderr, "ue-sim: cannot write %s\n", o.junit);
+	rc = passed == n ? 0 : 1;
 	printf("%zu passed, %zu failed\n", passed, n - passed);
+	/* a report that cannot be written is a failed run, not a pass */
+	if (junit && write_junit(junit, res, n) < 0) {
+		fprintf(stderr, "ue-sim: --junit %s: %s\n", o.junit, strerror(errno));
+		rc = 1;
+	}
 	free(res);
-	return passed == n ? 0 : 1;
+	return rc;
 }

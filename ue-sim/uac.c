@@ -378,6 +378,7 @@ static int on_resp(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const
 {
 	struct ue *ue = (struct ue *)magic;
 	int status = sip && sip->sip_status ? sip->sip_status->st_status : nta_outgoing_status(orq);
+	msg_t *msg;
 	bool again;
 
 	if (status < 200)
@@ -385,15 +386,19 @@ static int on_resp(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const
 	if (!ue->t_first_resp)
 		ue->t_first_resp = uac_now_ns();
 	ue->status = status;
+	/* nta answers a request itself on a transport error (503: refused,
+	 * ICMP unreachable, DNS) or a timeout (408): say so, the registrar's
+	 * log will not show it. */
+	msg = nta_outgoing_getresponse(orq);
+	ue->status_local = !msg || nta_is_internal_msg(msg);
 	if (ue->resp) {
-		msg_t *msg = nta_outgoing_getresponse(orq);
 		ue->resp->status = status;
 		snprintf(ue->resp->phrase, sizeof(ue->resp->phrase), "%s",
 			 sip && sip->sip_status ? sip->sip_status->st_phrase : "(local)");
 		resp_keep(ue->resp, msg);
-		if (msg)
-			msg_destroy(msg);
 	}
+	if (msg)
+		msg_destroy(msg);
 	if (sip && status == 401)
 		resp_record_401(ue, sip);
 	else if (sip && status >= 200 && status < 300)
@@ -413,6 +418,16 @@ static int on_resp(nta_outgoing_magic_t *magic, nta_outgoing_t *orq, sip_t const
 	else
 		ue_finish(ue);
 	return 0;
+}
+
+const char *ue_status_origin(const struct ue *ue)
+{
+	if (!ue->status_local)
+		return "";
+	if (ue->status == 408)
+		return " (made locally by ue-sim's SIP stack: no response from the registrar in time)";
+	return " (made locally by ue-sim's SIP stack, not sent by the registrar: it could not be"
+	       " reached — connection refused, ICMP unreachable or no DNS answer)";
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -512,6 +527,7 @@ int ue_start(struct ue *ue, enum ue_step step, const struct ue_step_opts *opts,
 	ue->retry_waited_ms = 0;
 	ue->error = NULL;
 	ue->status = 0;
+	ue->status_local = false;
 	ue->t_step = uac_now_ns();
 	ue->t_first_resp = ue->t_final = 0;
 	switch (step) {

@@ -98,6 +98,7 @@ struct ue {
 	/* the last final response */
 	struct ue_resp *resp;       /* allocated when keep_headers */
 	int status;
+	bool status_local;          /* made by our own nta (transport error, timeout), not received */
 	char service_route[512];
 	char associated_uris[1024];
 	int granted_expires;        /* from the 200's Contact/Expires, -1 unknown */
@@ -106,6 +107,10 @@ struct ue {
 	uint64_t t_step, t_first_resp, t_final;
 	struct ue_observer obs;
 };
+
+/* "" for a received final status; for one nta made itself (status_local)
+ * a note starting with " (made locally" that says why. */
+const char *ue_status_origin(const struct ue *ue);
 
 /* keep_headers: store every header of the final response (scenarios). */
 int ue_init(struct ue *ue, struct uac *a, const struct ue_cfg *cfg, bool keep_headers);

@@ -161,10 +161,27 @@ static int ue_cli_keys(struct ue_cli *c, int opt, const char *val)
 	return 0;
 }
 
+/* An option given twice would silently keep the last: refused, as
+ * aka-tool and hss-ctl do (exit 2). --fault repeats. Two operator keys
+ * (--op and --opc) are refused by ue_cli_op. */
+static void once(struct ue_cli *c, int opt)
+{
+	uint32_t bit;
+
+	if (opt < OPT_REGISTRAR || opt >= OPT_UE_LAST || opt == OPT_FAULT)
+		return;
+	bit = 1u << (opt - OPT_REGISTRAR);
+	for (const struct option *o = ue_cli_options; o->name && (c->seen & bit); o++)
+		if (o->val == opt)
+			cli_usage_error(UE_PROG, "--%s: given twice", o->name);
+	c->seen |= bit;
+}
+
 int ue_cli_option(struct ue_cli *c, int opt, const char *val)
 {
 	int v;
 
+	once(c, opt);
 	if (ue_cli_keys(c, opt, val))
 		return 1;
 	switch (opt) {
@@ -241,6 +258,9 @@ void ue_cli_finish(struct ue_cli *c, bool need_ids)
 			cli_usage_error(UE_PROG, "--password: required with --alg MD5");
 		return;
 	}
+	if (c->cfg.usim.algo == AKA_ALGO_XOR && c->have_op)
+		cli_usage_error(UE_PROG, "%s: not used by the XOR algorithm (TS 34.108 §8.1.2)",
+				c->op_opt);
 	if (!c->have_k && need_ids)
 		cli_usage_error(UE_PROG, "--k: missing (AKA needs the subscriber key)");
 	if (!c->have_op && need_ids && c->cfg.usim.algo == AKA_ALGO_MILENAGE)

@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ue.h"
 
@@ -28,6 +29,7 @@ struct ue_cli {
 	long long seed;        /* -1 = random identifiers */
 	bool have_k, have_op;
 	const char *op_opt;    /* the option that gave the operator key, for errors */
+	uint32_t seen;         /* bit (opt - OPT_REGISTRAR): refuse an option given twice */
 };
 
 void ue_cli_init(struct ue_cli *c);

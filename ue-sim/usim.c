@@ -15,7 +15,7 @@ void usim_cfg_default(struct usim_cfg *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->algo = AKA_ALGO_MILENAGE;
 	cfg->amf[0] = 0x80; /* TS 33.102 Annex H: separation bit set, as HSSs do */
-	cfg->res_len = 8;
+	cfg->res_len = AKA_XOR_RES_LEN_DEFAULT;
 	cfg->ind_bits = 5;  /* TS 33.102 C.3.2 */
 }
 

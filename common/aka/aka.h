@@ -55,6 +55,10 @@ struct aka_tuak {
 	unsigned iterations; /* Keccak iterations, >= 1 [1] */
 };
 
+/* RES length of the XOR test algorithm when none is given: 8 octets in
+ * every tool (hss-ctl, ue-sim, aka-tool, ims-trace), as MILENAGE's f2. */
+#define AKA_XOR_RES_LEN_DEFAULT 8
+
 /* A subscriber's long-term keys. For MILENAGE, opc holds OPc (16 octets,
  * derive it from OP once with aka_keys_derive_opc); for TUAK, TOPc (32
  * octets). XOR ignores opc. k holds 16 octets, or tuak.k_len for TUAK.

@@ -107,7 +107,7 @@ size_t aka_res_len(const struct aka_keys *keys)
 
 	switch (keys->algo) {
 	case AKA_ALGO_MILENAGE: n = or_default(keys->res_len, 8); break;
-	case AKA_ALGO_XOR: n = or_default(keys->res_len, 16); break;
+	case AKA_ALGO_XOR: n = or_default(keys->res_len, AKA_XOR_RES_LEN_DEFAULT); break;
 	case AKA_ALGO_TUAK: n = or_default(keys->res_len, 8); break;
 	default: return 0;
 	}

@@ -19,6 +19,13 @@ void cli_usage_error(const char *prog, const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+void cli_set_once(const char *prog, const char *opt, const char **slot, const char *val)
+{
+	if (*slot)
+		cli_usage_error(prog, "%s: given twice", opt);
+	*slot = val;
+}
+
 static const char *hex_problem(const char *val)
 {
 	size_t n = strlen(val);

@@ -13,6 +13,10 @@
 void cli_usage_error(const char *prog, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
+/* *slot = val, or exits 2 with "PROG: OPT: given twice" when *slot is set
+ * already (a repeated option must not silently keep the last value). */
+void cli_set_once(const char *prog, const char *opt, const char **slot, const char *val);
+
 /* Decodes hex of exactly `len` octets for option `opt`, or exits 2 with
  * "PROG: --opt: expected N hex octets (2N digits), got ...". */
 void cli_hex_exact(const char *prog, const char *opt, const char *val, uint8_t *out, size_t len);

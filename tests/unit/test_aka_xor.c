@@ -45,11 +45,17 @@ static void test_case_a(void **state)
 	struct aka_vector v;
 
 	(void)state;
-	keys_xor(&keys, "000102030405060708090a0b0c0d0e0f", 0);
+	keys_xor(&keys, "000102030405060708090a0b0c0d0e0f", 16);
 	h("b5039c57e4a75051551d1a390a71ce48", rnd, 16);
 	assert_int_equal(aka_vector_make_rand(&keys, 0, amf, rnd, &v), 0);
 	assert_int_equal(v.xres_len, 16);
 	expect_hex(v.xres, 16, "b5029e54e0a256565d141032067cc047");
+	/* no length given: the default of every tool, 8 octets */
+	keys.res_len = 0;
+	assert_int_equal(aka_vector_make_rand(&keys, 0, amf, rnd, &v), 0);
+	assert_int_equal(v.xres_len, AKA_XOR_RES_LEN_DEFAULT);
+	assert_int_equal(AKA_XOR_RES_LEN_DEFAULT, 8);
+	expect_hex(v.xres, 8, "b5029e54e0a25656");
 	expect_hex(v.ck, 16, "029e54e0a256565d141032067cc047b5");
 	expect_hex(v.ik, 16, "9e54e0a256565d141032067cc047b502");
 	expect_hex(v.ak, 6, "54e0a256565d");

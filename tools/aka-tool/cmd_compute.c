@@ -31,7 +31,7 @@ static const char xor_help[] =
 	"  --rand HEX     RAND, 16 octets\n"
 	"  --sqn HEX      SQN, 6 octets (default 000000000000)\n"
 	"  --amf HEX      AMF, 2 octets (default 8000)\n"
-	"  --res-len N    RES octets, 4..16 (default 16)\n"
+	"  --res-len N    RES octets, 4..16 (default 8)\n"
 	"  --json         keys: res ck ik ak mac_a autn\n";
 
 static const char tuak_help[] =
@@ -100,22 +100,23 @@ static int run(int argc, char **argv, enum aka_algo algo)
 		cli_usage_error(PROG, "--res-len: MILENAGE always gives 8 octets");
 	a.ka.algo = aka_algo_name(algo);
 	compute(&a, &keys, &v, &o);
+	/* key order of the command-line contract (DESIGN.md): milenage/tuak:
+	 * (t)opc mac_a mac_s res ck ik ak ak_s autn; xor: res ck ik ak mac_a autn */
 	out_begin(a.json);
-	if (algo != AKA_ALGO_XOR)
+	if (algo != AKA_ALGO_XOR) {
 		out_hex(algo == AKA_ALGO_TUAK ? "topc" : "opc", algo == AKA_ALGO_TUAK ? "TOPc" : "OPc",
 			keys.opc, aka_op_len(&keys));
-	if (algo == AKA_ALGO_XOR)
-		out_hex("res", "RES", o.res, o.res_len);
-	out_hex("mac_a", "MAC-A", o.mac_a, o.mac_len);
-	if (algo != AKA_ALGO_XOR) {
+		out_hex("mac_a", "MAC-A", o.mac_a, o.mac_len);
 		out_hex("mac_s", "MAC-S", o.mac_s, o.mac_len);
-		out_hex("res", "RES", o.res, o.res_len);
 	}
+	out_hex("res", "RES", o.res, o.res_len);
 	out_hex("ck", "CK", o.ck, o.ck_len);
 	out_hex("ik", "IK", o.ik, o.ik_len);
 	out_hex("ak", "AK", o.ak, AKA_AK_LEN);
 	if (algo != AKA_ALGO_XOR)
 		out_hex("ak_s", "AK*", o.ak_s, AKA_AK_LEN);
+	else
+		out_hex("mac_a", "MAC-A", o.mac_a, o.mac_len);
 	if (o.mac_len == AKA_MAC_LEN)
 		out_hex("autn", "AUTN", v.autn, AKA_AUTN_LEN);
 	out_end();

@@ -144,7 +144,11 @@ expect_rc 0 "" digest --alg AKAv1-MD5 --username $U --realm $R --nonce $N --uri 
 expect_json '{"kasme": "d5ef4d8f33266902295d42f322a2f2cf11fb2ccc124c09b4d88d361597037990"}' \
 	kasme --ck 7bc15d69309cf3ec5d324404edd6f0f9 --ik c15d69309cf3ec5d324404edd6f0f97b \
 	--mcc 001 --mnc 01 --sqn-xor-ak 5d69309ce135 --json
-expect_json '{"res": "b5029e54e0a256565d141032067cc047", "mac_a": "b5029e54e0a25656", "ck": "029e54e0a256565d141032067cc047b5", "ik": "9e54e0a256565d141032067cc047b502", "ak": "54e0a256565d", "autn": "54e0a256565d0000b5029e54e0a25656"}' \
+expect_json '{"res": "b5029e54e0a256565d141032067cc047", "ck": "029e54e0a256565d141032067cc047b5", "ik": "9e54e0a256565d141032067cc047b502", "ak": "54e0a256565d", "mac_a": "b5029e54e0a25656", "autn": "54e0a256565d0000b5029e54e0a25656"}' \
+	xor --k 000102030405060708090a0b0c0d0e0f --rand b5039c57e4a75051551d1a390a71ce48 \
+	--sqn 000000000000 --amf 0000 --res-len 16 --json
+# the XOR RES length without --res-len is 8 octets, as in hss-ctl, ue-sim, ims-trace
+expect_json '{"res": "b5029e54e0a25656", "ck": "029e54e0a256565d141032067cc047b5", "ik": "9e54e0a256565d141032067cc047b502", "ak": "54e0a256565d", "mac_a": "b5029e54e0a25656", "autn": "54e0a256565d0000b5029e54e0a25656"}' \
 	xor --k 000102030405060708090a0b0c0d0e0f --rand b5039c57e4a75051551d1a390a71ce48 \
 	--sqn 000000000000 --amf 0000 --json
 # AUTS known answer (TS 35.208 set 20 keys, SQN_MS 1; hostap/osmo-auc-gen)

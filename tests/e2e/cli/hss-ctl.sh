@@ -25,4 +25,8 @@ ctl_expect 2 "^hss-ctl: unknown option or missing value: --bogus$" --bogus list
 ctl_expect 2 "^hss-ctl: list: unknown option or missing value: --bogus$" --db "$T/a.db" list --bogus
 ctl_expect 2 "^hss-ctl: add: unknown option or missing value: --k$" --db "$T/a.db" add --k
 ctl_expect 2 "unknown option or missing value: --bogus$" --db "$T/a.db" apn add --bogus
+# an option given twice is refused, not silently the last
+ctl_expect 2 "^hss-ctl: --k: given twice$" --db "$T/a.db" add --imsi 001010000000002 \
+	--impi 2@ims.test --impu sip:2@ims.test --k 465b5ce8b199b49faa5f0a2ee238a6bc \
+	--k 465b5ce8b199b49faa5f0a2ee238a6bd --op cdc202d5123e20f62b6d676ac72cb318
 [ "$FAILS" -eq 0 ]

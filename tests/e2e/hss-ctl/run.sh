@@ -66,8 +66,10 @@ expect 2 "^hss-ctl: --algo:" --db "$DB" add --imsi 001010000000003 --impi "three
 	--impu "sip:three@$R" --k $K --op $OP --algo foo
 expect 2 "^hss-ctl: --scheme: 'SIP Digest' needs a password$" --db "$DB" add --imsi 001010000000003 \
 	--impi "three@$R" --impu "sip:three@$R" --k $K --op $OP --scheme "SIP Digest"
+expect 2 "^hss-ctl: --opc: not used by the XOR algorithm" --db "$DB" add --imsi 001010000000003 \
+	--impi "three@$R" --impu "sip:three@$R" --k $K --opc $OPC --algo xor
 expect 0 "" --db "$DB" add --imsi 001010000000003 --impi "three@$R" --impu "sip:three@$R" \
-	--k $K --opc $OPC --algo xor --res-len 16 --sqn ff --amf 0000 --password pw --scheme "SIP Digest"
+	--k $K --algo xor --res-len 16 --sqn ff --amf 0000 --password pw --scheme "SIP Digest"
 
 # --- show / list: keys hidden unless --show-keys ----------------------------
 expect 0 "" --db "$DB" show 001010000000001

@@ -37,7 +37,7 @@ while IFS=$TAB read -r set k rand sqn amf op opc rest; do
 	ms=$("$OSMO" -3 -a milenage -k "$k" -o "$opc" -r "$rand" -A "$auts" -s 0 -f "$amf" | field SQN.MS)
 	[ "$ms" = "$((0x$sqn))" ] || fail "set $set AUTS: osmo-auc-gen SQN.MS '$ms', want $((0x$sqn))"
 
-	ours=$("$TOOL" xor --k "$k" --rand "$rand" --sqn "$sqn" --amf "$amf" --json)
+	ours=$("$TOOL" xor --k "$k" --rand "$rand" --sqn "$sqn" --amf "$amf" --res-len 16 --json)
 	theirs=$("$OSMO" -3 -a xor -k "$k" -r "$rand" -s $((0x$sqn + 32)) -f "$amf")
 	same_vector "XOR " "$ours" "$theirs"
 done <<EOT
