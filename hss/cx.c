@@ -4,8 +4,9 @@
  *
  * Every handler has the same shape: parse the few AVPs it needs, compute
  * an outcome (0, a 3GPP success code, or a CX_E_* error — cx.h) in small
- * steps, then write the answer once: the common head with the outcome
- * mapped in cx_put_result(), then the command's own AVPs on success.
+ * steps, then write the answer once: the common head (answer.h) with the
+ * outcome mapped by cx_outcomes[], the command's own AVPs on success, and
+ * Failed-AVP naming the AVP a 5004 blames.
  *
  * SQN: MAR advances the subscriber's SQN in the store inside the core's
  * loop-turn transaction; the core sends the answer only after the commit
@@ -26,91 +27,70 @@
 /* Upper bound for SIP-Number-Auth-Items whatever the configuration says. */
 #define CX_VECTORS_MAX 32
 #define CX_USER_DATA_MAX 16384
-/* Auth-Session-State NO_STATE_MAINTAINED (RFC 6733 §8.11): Cx is stateless. */
-#define NO_STATE_MAINTAINED 1
 
 /* ---- outcome -> answer ------------------------------------------------------ */
-const char *cx_outcome_name(int outcome)
-{
-	switch (outcome) {
-	case 0: return "DIAMETER_SUCCESS";
-	case CX_FIRST_REGISTRATION: return "DIAMETER_FIRST_REGISTRATION";
-	case CX_SUBSEQUENT_REGISTRATION: return "DIAMETER_SUBSEQUENT_REGISTRATION";
-	case CX_UNREGISTERED_SERVICE: return "DIAMETER_UNREGISTERED_SERVICE";
-	case CX_SUCCESS_SERVER_NAME_NOT_STORED: return "DIAMETER_SUCCESS_SERVER_NAME_NOT_STORED";
-	case CX_E_USER_UNKNOWN: return "DIAMETER_ERROR_USER_UNKNOWN";
-	case CX_E_IDENTITIES: return "DIAMETER_ERROR_IDENTITIES_DONT_MATCH";
-	case CX_E_NOT_REGISTERED: return "DIAMETER_ERROR_IDENTITY_NOT_REGISTERED";
-	case CX_E_SCHEME: return "DIAMETER_ERROR_AUTH_SCHEME_NOT_SUPPORTED";
-	case CX_E_ASSIGNMENT: return "DIAMETER_ERROR_IN_ASSIGNMENT_TYPE";
-	case CX_E_TOO_MUCH_DATA: return "DIAMETER_ERROR_TOO_MUCH_DATA";
-	case CX_E_AUTH_REJECTED: return "DIAMETER_AUTHENTICATION_REJECTED";
-	case CX_E_BARRED: return "DIAMETER_AUTHORIZATION_REJECTED";
-	case CX_E_INVALID: return "DIAMETER_INVALID_AVP_VALUE";
-	default: return "DIAMETER_UNABLE_TO_COMPLY";
-	}
-}
+/* TS 29.229 §6.2 result codes (and the base ones Cx uses) for each outcome. */
+const struct hss_outcome_map cx_outcomes[] = {
+	{ 0, DIAM_SUCCESS, false, "DIAMETER_SUCCESS" },
+	{ CX_FIRST_REGISTRATION, CX_FIRST_REGISTRATION, true, "DIAMETER_FIRST_REGISTRATION" },
+	{ CX_SUBSEQUENT_REGISTRATION, CX_SUBSEQUENT_REGISTRATION, true,
+	  "DIAMETER_SUBSEQUENT_REGISTRATION" },
+	{ CX_UNREGISTERED_SERVICE, CX_UNREGISTERED_SERVICE, true, "DIAMETER_UNREGISTERED_SERVICE" },
+	{ CX_SUCCESS_SERVER_NAME_NOT_STORED, CX_SUCCESS_SERVER_NAME_NOT_STORED, true,
+	  "DIAMETER_SUCCESS_SERVER_NAME_NOT_STORED" },
+	{ CX_E_USER_UNKNOWN, CX_ERROR_USER_UNKNOWN, true, "DIAMETER_ERROR_USER_UNKNOWN" },
+	{ CX_E_IDENTITIES, CX_ERROR_IDENTITIES_DONT_MATCH, true,
+	  "DIAMETER_ERROR_IDENTITIES_DONT_MATCH" },
+	{ CX_E_NOT_REGISTERED, CX_ERROR_IDENTITY_NOT_REGISTERED, true,
+	  "DIAMETER_ERROR_IDENTITY_NOT_REGISTERED" },
+	{ CX_E_SCHEME, CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED, true,
+	  "DIAMETER_ERROR_AUTH_SCHEME_NOT_SUPPORTED" },
+	{ CX_E_ASSIGNMENT, CX_ERROR_IN_ASSIGNMENT_TYPE, true, "DIAMETER_ERROR_IN_ASSIGNMENT_TYPE" },
+	{ CX_E_TOO_MUCH_DATA, CX_ERROR_TOO_MUCH_DATA, true, "DIAMETER_ERROR_TOO_MUCH_DATA" },
+	{ CX_E_AUTH_REJECTED, DIAM_AUTHENTICATION_REJECTED, false,
+	  "DIAMETER_AUTHENTICATION_REJECTED" },
+	{ CX_E_BARRED, DIAM_AUTHORIZATION_REJECTED, false, "DIAMETER_AUTHORIZATION_REJECTED" },
+	{ CX_E_INVALID, DIAM_INVALID_AVP_VALUE, false, "DIAMETER_INVALID_AVP_VALUE" },
+	{ 0, 0, false, NULL },
+};
 
-/* The one switch from outcomes to result AVPs. */
-void cx_put_result(struct diam_wr *w, int outcome)
-{
-	switch (outcome) {
-	case 0: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_SUCCESS); break;
-	case CX_E_USER_UNKNOWN: diam_put_exp_result(w, V3, CX_ERROR_USER_UNKNOWN); break;
-	case CX_E_IDENTITIES: diam_put_exp_result(w, V3, CX_ERROR_IDENTITIES_DONT_MATCH); break;
-	case CX_E_NOT_REGISTERED:
-		diam_put_exp_result(w, V3, CX_ERROR_IDENTITY_NOT_REGISTERED);
-		break;
-	case CX_E_SCHEME: diam_put_exp_result(w, V3, CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED); break;
-	case CX_E_ASSIGNMENT: diam_put_exp_result(w, V3, CX_ERROR_IN_ASSIGNMENT_TYPE); break;
-	case CX_E_TOO_MUCH_DATA: diam_put_exp_result(w, V3, CX_ERROR_TOO_MUCH_DATA); break;
-	case CX_E_AUTH_REJECTED:
-		diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_AUTHENTICATION_REJECTED);
-		break;
-	case CX_E_BARRED: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_AUTHORIZATION_REJECTED); break;
-	case CX_E_INVALID: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_INVALID_AVP_VALUE); break;
-	default:
-		if (outcome > 0)
-			diam_put_exp_result(w, V3, (uint32_t)outcome);
-		else
-			diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_UNABLE_TO_COMPLY);
-	}
-}
-
-/* TS 29.229 §6.1 common answer head: < Session-Id > { Vendor-Specific-
- * Application-Id } [ Result-Code ] [ Experimental-Result ]
- * { Auth-Session-State } { Origin-Host } { Origin-Realm }. */
 static void answer_head(const struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w,
 			int outcome)
 {
-	diam_answer_begin(w, req);
-	diam_put_vendor_app(w, V3, DIAM_APP_CX);
-	cx_put_result(w, outcome);
-	diam_put_u32(w, AVP_AUTH_SESSION_STATE, 0, NO_STATE_MAINTAINED);
-	diam_put_str(w, AVP_ORIGIN_HOST, 0, ctx->id.origin_host);
-	diam_put_str(w, AVP_ORIGIN_REALM, 0, ctx->id.origin_realm);
+	hss_answer_head(w, ctx, req, DIAM_APP_CX, cx_outcomes, outcome);
 }
 
-static int answer_finish(struct diam_wr *w, const char *cmd, int outcome, const char *who)
+static int answer_finish(struct diam_wr *w, const char *cmd, int outcome,
+			 const struct hss_failed *bad, const char *who)
 {
-	ssize_t n = diam_wr_finish(w);
-
-	LOGD(LOG_DIAM, "%s %s -> %s", cmd, who, cx_outcome_name(outcome));
-	return n < 0 ? (int)n : 0;
+	return hss_answer_finish(w, cx_outcomes, outcome, bad, cmd, who);
 }
 
 /* ---- request helpers ---------------------------------------------------------- */
-/* A string AVP at top level into buf ("" when absent). CX_E_INVALID when it
- * does not fit or holds a NUL. */
-static int req_str(const struct diam_msg *m, uint32_t code, uint32_t vendor, char *buf, size_t sz)
+/* A string AVP into buf ("" when absent). CX_E_INVALID when it does not
+ * fit or holds a NUL; *bad (may be NULL) then names it for Failed-AVP. */
+static int avp_str(const struct diam_avp *a, char *buf, size_t sz, struct hss_failed *bad)
 {
-	int ret = diam_msg_str(m, code, vendor, buf, sz);
-
-	if (ret == DIAM_ENOENT) {
-		buf[0] = '\0';
+	buf[0] = '\0';
+	if (!a->raw)
 		return 0;
-	}
-	return ret ? CX_E_INVALID : 0;
+	if (diam_avp_str(a, buf, sz) == 0)
+		return 0;
+	buf[0] = '\0';
+	if (bad)
+		hss_failed_set(bad, a, NULL);
+	return CX_E_INVALID;
+}
+
+/* avp_str() over the first (code, vendor) at top level. */
+static int req_str(const struct diam_msg *m, uint32_t code, uint32_t vendor, char *buf, size_t sz,
+		   struct hss_failed *bad)
+{
+	struct diam_avp a = { 0 };
+
+	if (diam_msg_find(m, code, vendor, &a))
+		a.raw = NULL;
+	return avp_str(&a, buf, sz, bad);
 }
 
 /* The requester's identity, recorded with the S-CSCF name so that an RTR
@@ -121,9 +101,9 @@ struct origin {
 
 static void req_origin(const struct hss_ctx *ctx, const struct diam_msg *req, struct origin *o)
 {
-	if (req_str(req, AVP_ORIGIN_HOST, 0, o->host, sizeof(o->host)) || !o->host[0])
+	if (req_str(req, AVP_ORIGIN_HOST, 0, o->host, sizeof(o->host), NULL) || !o->host[0])
 		snprintf(o->host, sizeof(o->host), "%s", ctx->peer_host ? ctx->peer_host : "");
-	if (req_str(req, AVP_ORIGIN_REALM, 0, o->realm, sizeof(o->realm)))
+	if (req_str(req, AVP_ORIGIN_REALM, 0, o->realm, sizeof(o->realm), NULL))
 		o->realm[0] = '\0';
 }
 
@@ -193,6 +173,8 @@ struct mar_req {
 	uint32_t n;
 	const uint8_t *authz; /* SIP-Authorization of the item: RAND ‖ AUTS */
 	size_t authz_len;
+	struct diam_avp authz_avp;
+	struct hss_failed bad; /* the AVP a 5004 blames */
 };
 
 static void mar_collect(const struct diam_msg *req, struct mar_req *m)
@@ -211,21 +193,24 @@ static void mar_collect(const struct diam_msg *req, struct mar_req *m)
 			}
 }
 
-/* req_str() over a collected AVP. */
-static int mar_str(const struct mar_req *m, int which, char *buf, size_t sz)
+/* avp_str() over a collected AVP. */
+static int mar_str(struct mar_req *m, int which, char *buf, size_t sz)
 {
-	buf[0] = '\0';
-	if (!m->has[which])
-		return 0;
-	return diam_avp_str(&m->avp[which], buf, sz) ? CX_E_INVALID : 0;
+	struct diam_avp none = { 0 };
+
+	return avp_str(m->has[which] ? &m->avp[which] : &none, buf, sz, &m->bad);
 }
 
 /* req_origin() over the collected AVPs. */
 static void mar_origin(const struct hss_ctx *ctx, const struct mar_req *m, struct origin *o)
 {
-	if (mar_str(m, MA_OHOST, o->host, sizeof(o->host)) || !o->host[0])
+	struct diam_avp none = { 0 };
+
+	if (avp_str(m->has[MA_OHOST] ? &m->avp[MA_OHOST] : &none, o->host, sizeof(o->host), NULL) ||
+	    !o->host[0])
 		snprintf(o->host, sizeof(o->host), "%s", ctx->peer_host ? ctx->peer_host : "");
-	if (mar_str(m, MA_OREALM, o->realm, sizeof(o->realm)))
+	if (avp_str(m->has[MA_OREALM] ? &m->avp[MA_OREALM] : &none, o->realm, sizeof(o->realm),
+		    NULL))
 		o->realm[0] = '\0';
 }
 
@@ -253,6 +238,7 @@ static int mar_parse(const struct diam_msg *req, struct mar_req *m)
 	if (diam_group_find(item, AVP_CX_SIP_AUTHORIZATION, V3, &a) == 0) {
 		m->authz = a.data;
 		m->authz_len = a.len;
+		m->authz_avp = a;
 	}
 	return 0;
 }
@@ -283,11 +269,14 @@ static int mar_scheme(const struct db_sub *s, const char *asked, const char **na
 }
 
 /* Resync (TS 33.102 §6.3.5, auc.c): SIP-Authorization = RAND ‖ AUTS. A bad
- * MAC-S leaves the SQN alone and is answered 4001. */
-static int mar_resync(struct db_sub *s, const uint8_t *authz, size_t len)
+ * MAC-S leaves the SQN alone and is answered 4001; a SIP-Authorization of
+ * the wrong size is 5004 with it (inside its item) as Failed-AVP. */
+static int mar_resync(struct db_sub *s, struct mar_req *m)
 {
-	int ret = auc_resync(s, s->impi, authz, len);
+	int ret = auc_resync(s, s->impi, m->authz, m->authz_len);
 
+	if (ret == -EINVAL)
+		hss_failed_set(&m->bad, &m->authz_avp, &m->avp[MA_ITEM]);
 	return ret == -EINVAL ? CX_E_INVALID : ret ? CX_E_AUTH_REJECTED : 0;
 }
 
@@ -386,7 +375,7 @@ static int cx_mar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 	if (!out && kind == SCHEME_DIGEST && m.impu[0] && db_sub_by_id(ctx->db, s.id, &s))
 		out = -EIO;
 	if (!out && kind == SCHEME_AKA && m.authz)
-		out = mar_resync(&s, m.authz, m.authz_len);
+		out = mar_resync(&s, &m);
 	if (!out)
 		out = record_server(ctx->db, &u, m.server, &o);
 	if (!out && kind == SCHEME_AKA) {
@@ -410,7 +399,7 @@ static int cx_mar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 		else if (put_digest_item(w, ctx, &s))
 			return -EIO;
 	}
-	return answer_finish(w, "MAR", out, m.impi);
+	return answer_finish(w, "MAR", out, &m.bad, m.impi);
 }
 
 /* ---- UAR / UAA (TS 29.228 §6.1.1, TS 29.229 §6.1.1-6.1.2) ----------------------- */
@@ -432,7 +421,8 @@ static int uar_barring(struct db *db, const struct db_sub *s, const struct db_im
 }
 
 /* §6.1.1.1 step 4: the answer depends on the authorisation type and the
- * IMPU's state. *name gets the S-CSCF to return ("" = send capabilities). */
+ * IMPU's state. *name gets the S-CSCF to return ("" = send capabilities).
+ * An unknown type is 5004 (the caller names the AVP). */
 static int uar_decide(const struct db_impu *u, uint32_t type, const char **name)
 {
 	bool assigned = u->state != DB_REG_NOT_REGISTERED && u->scscf_name[0];
@@ -483,23 +473,26 @@ static int cx_uar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 	uint32_t type = UAT_REGISTRATION;
 	struct db_sub s;
 	struct db_impu u;
-	int out = req_str(req, AVP_USER_NAME, 0, impi, sizeof(impi));
+	struct hss_failed bad = { 0 };
+	struct diam_avp uat;
+	int out = req_str(req, AVP_USER_NAME, 0, impi, sizeof(impi), &bad);
 
 	if (!out)
-		out = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, impu, sizeof(impu));
-	diam_msg_u32(req, AVP_CX_USER_AUTHORIZATION_TYPE, V3, &type);
+		out = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, impu, sizeof(impu), &bad);
+	if (diam_msg_find(req, AVP_CX_USER_AUTHORIZATION_TYPE, V3, &uat) == 0)
+		diam_avp_u32(&uat, &type);
 	if (!out)
 		out = !*impi || !*impu ? CX_E_USER_UNKNOWN : identify(ctx->db, impi, impu, &s, &u);
 	/* Visited-Network-Identifier: roaming is allowed everywhere here. */
 	if (!out)
 		out = uar_barring(ctx->db, &s, &u);
-	if (!out)
-		out = uar_decide(&u, type, &name);
+	if (!out && (out = uar_decide(&u, type, &name)) == CX_E_INVALID)
+		hss_failed_set(&bad, &uat, NULL);
 
 	answer_head(ctx, req, w, out);
 	if (out >= 0)
 		put_server(w, name);
-	return answer_finish(w, "UAR", out, impu);
+	return answer_finish(w, "UAR", out, &bad, impu);
 }
 
 /* ---- SAR / SAA (TS 29.228 §6.1.2, TS 29.229 §6.1.3-6.1.4) ------------------------ */
@@ -508,16 +501,19 @@ struct sar_req {
 	uint32_t type, udaa;
 };
 
-static int sar_parse(const struct diam_msg *req, struct sar_req *r)
+static int sar_parse(const struct diam_msg *req, struct sar_req *r, struct hss_failed *bad)
 {
-	int ret = req_str(req, AVP_USER_NAME, 0, r->impi, sizeof(r->impi));
+	struct diam_avp sat;
+	int ret = req_str(req, AVP_USER_NAME, 0, r->impi, sizeof(r->impi), bad);
 
 	if (!ret)
-		ret = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, r->impu, sizeof(r->impu));
+		ret = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, r->impu, sizeof(r->impu), bad);
 	if (!ret)
-		ret = req_str(req, AVP_CX_SERVER_NAME, V3, r->server, sizeof(r->server));
-	if (!ret && diam_msg_u32(req, AVP_CX_SERVER_ASSIGNMENT_TYPE, V3, &r->type))
-		ret = CX_E_INVALID;
+		ret = req_str(req, AVP_CX_SERVER_NAME, V3, r->server, sizeof(r->server), bad);
+	/* The validator has required a well-formed Server-Assignment-Type. */
+	if (!ret && (diam_msg_find(req, AVP_CX_SERVER_ASSIGNMENT_TYPE, V3, &sat) ||
+		     diam_avp_u32(&sat, &r->type)))
+		ret = -EIO;
 	if (diam_msg_u32(req, AVP_CX_USER_DATA_ALREADY_AVAILABLE, V3, &r->udaa))
 		r->udaa = 0;
 	return ret;
@@ -597,7 +593,8 @@ static int cx_sar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 	struct origin o;
 	size_t xml_len = 0;
 	bool with_data = false;
-	int out = sar_parse(req, &r);
+	struct hss_failed bad = { 0 };
+	int out = sar_parse(req, &r, &bad);
 
 	req_origin(ctx, req, &o);
 	if (!out)
@@ -622,7 +619,7 @@ static int cx_sar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 		if (with_data)
 			diam_put_octets(w, AVP_CX_USER_DATA, V3, xml, xml_len);
 	}
-	return answer_finish(w, "SAR", out, *r.impu ? r.impu : r.impi);
+	return answer_finish(w, "SAR", out, &bad, *r.impu ? r.impu : r.impi);
 }
 
 /* ---- LIR / LIA (TS 29.228 §6.1.4, TS 29.229 §6.1.5-6.1.6) ------------------------- */
@@ -661,7 +658,8 @@ static int cx_lir(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 	char impu[DB_ID_MAX];
 	const char *name = "";
 	struct db_impu u;
-	int out = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, impu, sizeof(impu));
+	struct hss_failed bad = { 0 };
+	int out = req_str(req, AVP_CX_PUBLIC_IDENTITY, V3, impu, sizeof(impu), &bad);
 
 	if (!out && !*impu)
 		out = CX_E_USER_UNKNOWN;
@@ -675,7 +673,7 @@ static int cx_lir(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 	answer_head(ctx, req, w, out);
 	if (out >= 0)
 		put_server(w, name);
-	return answer_finish(w, "LIR", out, impu);
+	return answer_finish(w, "LIR", out, &bad, impu);
 }
 
 /* ---- shared ----------------------------------------------------------------------- */

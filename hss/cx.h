@@ -4,12 +4,13 @@
  * Outcome convention (errors as values, STYLE.md §6): a handler step
  * returns 0 for DIAMETER_SUCCESS, a positive 3GPP success code
  * (Experimental-Result 2001..2004), or one of the negative CX_E_* values
- * below; cx_put_result() maps it to the answer in one switch. */
+ * below; cx_outcomes[] maps it to the answer in one table (answer.h). */
 #ifndef HSS_CX_H
 #define HSS_CX_H
 
 #include <errno.h>
 
+#include "answer.h"
 #include "app.h"
 #include "db.h"
 
@@ -33,10 +34,9 @@ enum cx_err {
 /* Reason-Code of Deregistration-Reason, TS 29.229 §6.3.17. */
 #define CX_REASON_PERMANENT_TERMINATION 0
 
-/* Name of an outcome for logs ("DIAMETER_ERROR_USER_UNKNOWN"). */
-const char *cx_outcome_name(int outcome);
-/* Result-Code or Experimental-Result for an outcome. */
-void cx_put_result(struct diam_wr *w, int outcome);
+/* Result-Code or Experimental-Result, and log name, of each outcome
+ * (answer.h). */
+extern const struct hss_outcome_map cx_outcomes[];
 
 /* What a queued PPR pushes (out_queue.code): the profile (User-Data), the
  * charging names (Charging-Information); 0 = both. */

@@ -21,68 +21,31 @@
 
 #define V3 DIAM_VENDOR_3GPP
 #define S6A_VECTORS_MAX 32
-/* Auth-Session-State NO_STATE_MAINTAINED (RFC 6733 §8.11), TS 29.272 §7.2. */
-#define NO_STATE_MAINTAINED 1
 
 /* ---- outcome -> answer ------------------------------------------------------ */
-const char *s6a_outcome_name(int outcome)
-{
-	switch (outcome) {
-	case 0: return "DIAMETER_SUCCESS";
-	case S6A_E_USER_UNKNOWN: return "DIAMETER_ERROR_USER_UNKNOWN";
-	case S6A_E_UNKNOWN_EPS: return "DIAMETER_ERROR_UNKNOWN_EPS_SUBSCRIPTION";
-	case S6A_E_RAT: return "DIAMETER_ERROR_RAT_NOT_ALLOWED";
-	case S6A_E_AUTH_DATA: return "DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE";
-	case S6A_E_INVALID: return "DIAMETER_INVALID_AVP_VALUE";
-	default: return "DIAMETER_UNABLE_TO_COMPLY";
-	}
-}
+/* TS 29.272 §7.4 result codes for each outcome. */
+const struct hss_outcome_map s6a_outcomes[] = {
+	{ 0, DIAM_SUCCESS, false, "DIAMETER_SUCCESS" },
+	{ S6A_E_USER_UNKNOWN, S6A_ERROR_USER_UNKNOWN, true, "DIAMETER_ERROR_USER_UNKNOWN" },
+	{ S6A_E_UNKNOWN_EPS, S6A_ERROR_UNKNOWN_EPS_SUBSCRIPTION, true,
+	  "DIAMETER_ERROR_UNKNOWN_EPS_SUBSCRIPTION" },
+	{ S6A_E_RAT, S6A_ERROR_RAT_NOT_ALLOWED, true, "DIAMETER_ERROR_RAT_NOT_ALLOWED" },
+	{ S6A_E_AUTH_DATA, S6A_AUTHENTICATION_DATA_UNAVAILABLE, true,
+	  "DIAMETER_AUTHENTICATION_DATA_UNAVAILABLE" },
+	{ S6A_E_INVALID, DIAM_INVALID_AVP_VALUE, false, "DIAMETER_INVALID_AVP_VALUE" },
+	{ 0, 0, false, NULL },
+};
 
-void s6a_put_result(struct diam_wr *w, int outcome)
-{
-	switch (outcome) {
-	case 0: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_SUCCESS); break;
-	case S6A_E_USER_UNKNOWN: diam_put_exp_result(w, V3, S6A_ERROR_USER_UNKNOWN); break;
-	case S6A_E_UNKNOWN_EPS:
-		diam_put_exp_result(w, V3, S6A_ERROR_UNKNOWN_EPS_SUBSCRIPTION);
-		break;
-	case S6A_E_RAT: diam_put_exp_result(w, V3, S6A_ERROR_RAT_NOT_ALLOWED); break;
-	case S6A_E_AUTH_DATA: diam_put_exp_result(w, V3, S6A_AUTHENTICATION_DATA_UNAVAILABLE); break;
-	case S6A_E_INVALID: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_INVALID_AVP_VALUE); break;
-	default: diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_UNABLE_TO_COMPLY);
-	}
-}
-
-/* TS 29.272 §7.2 answer head: < Session-Id > [ Vendor-Specific-Application-Id ]
- * [ Result-Code ] [ Experimental-Result ] { Auth-Session-State }
- * { Origin-Host } { Origin-Realm }. */
 static void answer_head(const struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w,
 			int outcome)
 {
-	diam_answer_begin(w, req);
-	diam_put_vendor_app(w, V3, DIAM_APP_S6A);
-	s6a_put_result(w, outcome);
-	diam_put_u32(w, AVP_AUTH_SESSION_STATE, 0, NO_STATE_MAINTAINED);
-	diam_put_str(w, AVP_ORIGIN_HOST, 0, ctx->id.origin_host);
-	diam_put_str(w, AVP_ORIGIN_REALM, 0, ctx->id.origin_realm);
+	hss_answer_head(w, ctx, req, DIAM_APP_S6A, s6a_outcomes, outcome);
 }
 
-/* RFC 6733 §7.5: a 5004 answer carries the offending AVP in Failed-AVP. */
-static void put_failed(struct diam_wr *w, int outcome, const struct diam_avp *bad)
+static int answer_finish(struct diam_wr *w, const char *cmd, int outcome,
+			 const struct hss_failed *bad, const char *who)
 {
-	if (outcome != S6A_E_INVALID || !bad->raw)
-		return;
-	diam_group_begin(w, AVP_FAILED_AVP, 0);
-	diam_put_raw_avp(w, bad);
-	diam_group_end(w);
-}
-
-static int answer_finish(struct diam_wr *w, const char *cmd, int outcome, const char *who)
-{
-	ssize_t n = diam_wr_finish(w);
-
-	LOGD(LOG_DIAM, "%s %s -> %s", cmd, who, s6a_outcome_name(outcome));
-	return n < 0 ? (int)n : 0;
+	return hss_answer_finish(w, s6a_outcomes, outcome, bad, cmd, who);
 }
 
 /* ---- common request parts ---------------------------------------------------- */
@@ -115,14 +78,18 @@ static int lookup(struct db *db, const char *imsi, struct db_sub *s)
 	return ret == -ENOENT ? S6A_E_USER_UNKNOWN : ret ? -EIO : 0;
 }
 
-/* Visited-PLMN-Id into plmn; *bad = the AVP when it is malformed. */
-static int req_plmn(const struct diam_msg *req, uint8_t plmn[3], struct diam_avp *bad)
+/* Visited-PLMN-Id into plmn; *bad names the AVP when it is malformed. */
+static int req_plmn(const struct diam_msg *req, uint8_t plmn[3], struct hss_failed *bad)
 {
-	if (diam_msg_find(req, AVP_S6A_VISITED_PLMN_ID, V3, bad))
-		return S6A_E_INVALID; /* the validator already required it */
-	if (s6a_plmn_check(bad->data, bad->len))
+	struct diam_avp a;
+
+	if (diam_msg_find(req, AVP_S6A_VISITED_PLMN_ID, V3, &a))
+		return -EIO; /* the validator already required it */
+	if (s6a_plmn_check(a.data, a.len)) {
+		hss_failed_set(bad, &a, NULL);
 		return S6A_E_INVALID;
-	memcpy(plmn, bad->data, 3);
+	}
+	memcpy(plmn, a.data, 3);
 	return 0;
 }
 
@@ -130,7 +97,7 @@ static int req_plmn(const struct diam_msg *req, uint8_t plmn[3], struct diam_avp
 struct air_req {
 	char imsi[DB_IMSI_MAX];
 	uint8_t plmn[3];
-	struct diam_avp plmn_avp; /* for Failed-AVP */
+	struct hss_failed bad;    /* what a 5004 blames */
 	bool eutran;              /* Requested-EUTRAN-Authentication-Info present */
 	uint32_t n;
 	const uint8_t *resync;    /* RAND ‖ AUTS */
@@ -143,7 +110,7 @@ static int air_parse(const struct diam_msg *req, struct air_req *r)
 	int ret = req_imsi(req, r->imsi);
 
 	if (!ret)
-		ret = req_plmn(req, r->plmn, &r->plmn_avp);
+		ret = req_plmn(req, r->plmn, &r->bad);
 	if (ret || diam_msg_find(req, AVP_S6A_REQ_EUTRAN_AUTH_INFO, V3, &g))
 		return ret;
 	r->eutran = true;
@@ -243,8 +210,7 @@ static int s6a_air(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_
 	answer_head(ctx, req, w, out);
 	if (!out)
 		put_eutran_vectors(w, ev, n);
-	put_failed(w, out, &r.plmn_avp);
-	return answer_finish(w, "AIR", out, r.imsi);
+	return answer_finish(w, "AIR", out, &r.bad, r.imsi);
 }
 
 /* ---- ULR / ULA (§5.2.1.1, §7.2.3-7.2.4) ------------------------------------------- */
@@ -252,7 +218,7 @@ struct ulr_req {
 	char imsi[DB_IMSI_MAX];
 	char host[DB_ID_MAX], realm[DB_ID_MAX];
 	uint8_t plmn[3];
-	struct diam_avp plmn_avp;
+	struct hss_failed bad;
 	uint32_t flags, rat;
 };
 
@@ -268,7 +234,7 @@ static int ulr_parse(const struct hss_ctx *ctx, const struct diam_msg *req, stru
 	r->rat = S6A_RAT_EUTRAN;
 	diam_msg_u32(req, S6A_AVP_RAT_TYPE, V3, &r->rat);
 	if (!ret)
-		ret = req_plmn(req, r->plmn, &r->plmn_avp);
+		ret = req_plmn(req, r->plmn, &r->bad);
 	return ret;
 }
 
@@ -340,8 +306,7 @@ static int s6a_ulr(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_
 		    s6a_put_subscription_data(w, ctx->db, &s, &e))
 			return -EIO;
 	}
-	put_failed(w, out, &r.plmn_avp);
-	return answer_finish(w, "ULR", out, r.imsi);
+	return answer_finish(w, "ULR", out, &r.bad, r.imsi);
 }
 
 /* ---- PUR / PUA (§5.2.1.3, §7.2.13-7.2.14) ------------------------------------------ */
@@ -370,7 +335,7 @@ static int s6a_pur(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_
 	answer_head(ctx, req, w, out);
 	if (!out)
 		diam_put_u32(w, S6A_AVP_PUA_FLAGS, V3, pua_flags);
-	return answer_finish(w, "PUR", out, imsi);
+	return answer_finish(w, "PUR", out, NULL, imsi);
 }
 
 const struct hss_route s6a_routes[] = {

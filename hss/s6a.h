@@ -10,6 +10,7 @@
 
 #include <errno.h>
 
+#include "answer.h"
 #include "app.h"
 #include "db.h"
 #include "db_apn.h"
@@ -77,8 +78,9 @@ enum s6a_err {
 	/* anything else: Result-Code 5012 DIAMETER_UNABLE_TO_COMPLY */
 };
 
-const char *s6a_outcome_name(int outcome);
-void s6a_put_result(struct diam_wr *w, int outcome);
+/* Result-Code or Experimental-Result, and log name, of each outcome
+ * (answer.h). */
+extern const struct hss_outcome_map s6a_outcomes[];
 
 /* Visited-PLMN-Id (§7.3.9) is 3 octets of BCD digits (TS 24.008
  * §10.5.1.3): MCC 3 digits, MNC 2 (third nibble F) or 3. 0 or -EINVAL. */

@@ -84,7 +84,8 @@ static ssize_t build_base(uint8_t *b, uint32_t code, bool cause)
 	return diam_wr_finish(&w);
 }
 
-enum { M_NONE = 0, M_NO_IMPU = 1, M_UNKNOWN_M = 2, M_BAD_SIZE = 4 };
+enum { M_NONE = 0, M_NO_IMPU = 1, M_UNKNOWN_M = 2, M_BAD_SIZE = 4, M_SHORT_AUTHZ = 8,
+       M_TWO_USERS = 16, M_RESULT = 32 };
 
 static ssize_t build_mar(uint8_t *b, const char *impi, unsigned items, const uint8_t *authz,
 			 unsigned flags)
@@ -103,12 +104,17 @@ static ssize_t build_mar(uint8_t *b, const char *impi, unsigned items, const uin
 	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
 	diam_put_str(&w, AVP_DESTINATION_REALM, 0, REALM);
 	diam_put_str(&w, AVP_USER_NAME, 0, impi);
+	if (flags & M_TWO_USERS)
+		diam_put_str(&w, AVP_USER_NAME, 0, impi);
+	if (flags & M_RESULT)
+		diam_put_u32(&w, AVP_RESULT_CODE, 0, 2001);
 	if (!(flags & M_NO_IMPU))
 		diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3, IMPU);
 	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, V3);
 	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, "Digest-AKAv1-MD5");
 	if (authz)
-		diam_put_octets(&w, AVP_CX_SIP_AUTHORIZATION, V3, authz, 30);
+		diam_put_octets(&w, AVP_CX_SIP_AUTHORIZATION, V3, authz,
+				flags & M_SHORT_AUTHZ ? 10 : 30);
 	diam_group_end(&w);
 	if (flags & M_BAD_SIZE)
 		diam_put_octets(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, "\0\1", 2);
@@ -596,6 +602,117 @@ static int case_tshark(void)
 	return 0;
 }
 
+/* Requests that blame an AVP, from the validator (5001, 5004, 5005, 5008,
+ * 5009, 5014) and from the Cx/S6a handlers (5004: a User-Name too long for
+ * the store, a SIP-Authorization that is not RAND ‖ AUTS, an unknown
+ * User-Authorization-Type, a Visited-PLMN-Id that is not BCD). */
+static ssize_t build_uar_air(uint8_t *b, bool uar)
+{
+	static const uint8_t bad_plmn[3] = { 0xff, 0xff, 0xff };
+	struct diam_wr w;
+
+	diam_wr_init(&w, b, MAX_MSG);
+	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, uar ? DIAM_CMD_UA : DIAM_CMD_AI,
+		     uar ? DIAM_APP_CX : DIAM_APP_S6A, diam_next_hbh(), diam_next_e2e());
+	diam_put_str(&w, AVP_SESSION_ID, 0, uar ? SCSCF ";1;uar" : SCSCF ";1;air");
+	diam_put_vendor_app(&w, V3, uar ? DIAM_APP_CX : DIAM_APP_S6A);
+	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(&w, AVP_ORIGIN_HOST, 0, SCSCF);
+	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
+	diam_put_str(&w, AVP_DESTINATION_REALM, 0, REALM);
+	if (uar) {
+		diam_put_str(&w, AVP_USER_NAME, 0, IMPI);
+		diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3, IMPU);
+		diam_put_str(&w, AVP_CX_VISITED_NETWORK_IDENTIFIER, V3, REALM);
+		diam_put_u32(&w, AVP_CX_USER_AUTHORIZATION_TYPE, V3, 7);
+	} else {
+		diam_put_str(&w, AVP_USER_NAME, 0, "001010000000001");
+		diam_put_octets(&w, AVP_S6A_VISITED_PLMN_ID, V3, bad_plmn, 3);
+	}
+	return diam_wr_finish(&w);
+}
+
+/* The requests of case_failed_avp, each with the result it must get. */
+static const struct {
+	unsigned mar_flags;    /* build_mar flags; 0xff: UAR, 0xfe: AIR */
+	bool long_user, authz, short_len;
+	long want;
+	const char *what;
+} blame_cases[] = {
+	{ M_NO_IMPU, false, false, false, 5005, "missing Public-Identity" },
+	{ M_UNKNOWN_M, false, false, false, 5001, "unknown M AVP" },
+	{ M_BAD_SIZE, false, false, false, 5004, "Unsigned32 of 2 octets" },
+	{ M_TWO_USERS, false, false, false, 5009, "two User-Names" },
+	{ M_RESULT, false, false, false, 5008, "Result-Code in a request" },
+	{ M_NONE, false, false, true, 5014, "AVP Length 7" },
+	{ M_NONE, true, false, false, 5004, "User-Name too long for the store" },
+	{ M_SHORT_AUTHZ, false, true, false, 5004, "SIP-Authorization of 10 octets" },
+	{ 0xff, false, false, false, 5004, "User-Authorization-Type 7" },
+	{ 0xfe, false, false, false, 5004, "Visited-PLMN-Id ffffff" },
+};
+
+static ssize_t build_blame(uint8_t *b, size_t i)
+{
+	static const uint8_t rand_auts[30];
+	char user[400];
+	ssize_t n;
+
+	if (blame_cases[i].mar_flags >= 0xfe)
+		return build_uar_air(b, blame_cases[i].mar_flags == 0xff);
+	memset(user, 'a', 300);
+	snprintf(user + 300, sizeof(user) - 300, "@%s", REALM);
+	n = build_mar(b, blame_cases[i].long_user ? user : IMPI, 1,
+		      blame_cases[i].authz ? rand_auts : NULL, blame_cases[i].mar_flags);
+	if (blame_cases[i].short_len)
+		b[20 + 7] = 7; /* Session-Id AVP Length 7 < 8 */
+	return n;
+}
+
+/* Every 5001/5004/5005/5008/5009/5014 answer carries Failed-AVP (RFC 6733
+ * §7.5), judged by tshark on a capture of the session: none without it,
+ * and each case above seen with it. */
+static int case_failed_avp(void)
+{
+	static const char blame[] = "diameter.flags.request == 0 && diameter.Result-Code in "
+				    "{5001,5004,5005,5008,5009,5014}";
+	const int n = (int)(sizeof(blame_cases) / sizeof(blame_cases[0]));
+	struct e2e_client c;
+	uint8_t b[MAX_MSG];
+	struct diam_msg m;
+	char pcap[300], filt[300], out[16384];
+	int rc, seen = 0;
+
+	if ((rc = provision()) != 0)
+		return rc;
+	if (start_hssd(NULL, NULL))
+		return 1;
+	snprintf(pcap, sizeof(pcap), "%s/failed.pcap", e2e.dir);
+	if ((rc = e2e_capture_start(pcap)) != 0)
+		return rc;
+	if (open_peer(&c))
+		return 1;
+	for (int i = 0; i < n; i++) {
+		e2e_send(&c, b, build_blame(b, (size_t)i));
+		CHECK(e2e_recv_answer(&c, b, &m) == blame_cases[i].want, "%s: not %ld",
+		      blame_cases[i].what, blame_cases[i].want);
+	}
+	e2e_close(&c);
+	e2e_capture_stop();
+	/* The positive count first: it also proves the filter is valid (an
+	 * invalid one prints nothing, which the negative check would take
+	 * for a pass). */
+	snprintf(filt, sizeof(filt), "%s && diameter.Failed-AVP", blame);
+	run_tshark(pcap, filt, out, sizeof(out));
+	for (const char *p = out; (p = strchr(p, '\n')); p++)
+		seen++;
+	CHECK(seen == n, "tshark sees %d answers with Failed-AVP, expected %d:\n%s", seen, n, out);
+	snprintf(filt, sizeof(filt), "%s && !diameter.Failed-AVP", blame);
+	run_tshark(pcap, filt, out, sizeof(out));
+	CHECK(out[0] == '\0', "answers without Failed-AVP:\n%s", out);
+	printf("tshark: %d answers blaming an AVP, every one with Failed-AVP\n", seen);
+	return 0;
+}
+
 static int run_status(const char *cmd);
 
 /* S6a through the same core: an MME's AIR for two E-UTRAN vectors, each
@@ -811,7 +928,7 @@ static const struct {
 	{ "sigterm", case_sigterm },   { "watchdog", case_watchdog },
 	{ "mar", case_mar },           { "multi_mar", case_multi_mar },
 	{ "resync", case_resync },     { "unknown_user", case_unknown_user },
-	{ "tshark", case_tshark },
+	{ "tshark", case_tshark },     { "failed_avp", case_failed_avp },
 };
 
 int main(int argc, char **argv)
