@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "esp.h"
+#include "hops.h"
 #include "ip.h"
 #include "ip_frag.h"
 #include "pair.h"
@@ -285,12 +286,15 @@ static void run_verdict(const char *res, const char *realm, int status, struct k
 
 	trace_init(&c, &o);
 	registration(&c, res, realm, status);
+	struct trace_keyring kr = { lookup, ka };
+	trace_sort(&c);
+	assert_int_equal(hops_build(&c), 0);
 	assert_int_equal(pair_run(&c, &p), 0);
 	assert_int_equal(p.n, 1);
 	assert_int_equal(p.a[0].chal, 1);
 	assert_int_equal(p.a[0].auth, 2);
 	assert_int_equal(p.a[0].final, 3);
-	assert_int_equal(verdict_run(&c, &p.a[0], lookup, ka, v), 0);
+	assert_int_equal(verdict_run(&c, &p.a[0], &kr, v), 0);
 	pair_free(&p);
 	trace_free(&c);
 }
@@ -321,7 +325,8 @@ static void test_verdict_set1(void **state)
 	/* a RES of set 3's card */
 	run_verdict("8011c48c0c214ed2", REALM, 403, &opc, &v);
 	assert_string_equal(v.first_diff, "response");
-	assert_non_null(strstr(v.sentence, "403 was correct: the UE answered with RES of another K"));
+	assert_non_null(strstr(v.sentence, "403 was correct — the UE answered wrongly: the UE's "
+				"response does not match XRES = f2(K, RAND) although MAC-A verifies"));
 }
 
 static void test_verdict_op_opc_swap(void **state)
@@ -384,9 +389,12 @@ static void resync_verdict(int status, struct verdict *v)
 		 "Content-Length: 0\r\n\r\n", status, status == 401 ?
 		 "WWW-Authenticate: Digest realm=\"" REALM "\", nonce=\"bmV3\"\r\n" : "");
 	add_sip(&c, buf, 4);
+	struct trace_keyring kr = { lookup, (void *)&op };
+	trace_sort(&c);
+	assert_int_equal(hops_build(&c), 0);
 	assert_int_equal(pair_run(&c, &p), 0);
 	assert_true(p.n >= 1);
-	assert_int_equal(verdict_run(&c, &p.a[0], lookup, (void *)&op, v), 0);
+	assert_int_equal(verdict_run(&c, &p.a[0], &kr, v), 0);
 	pair_free(&p);
 	trace_free(&c);
 }
@@ -406,7 +414,7 @@ static void test_verdict_resync(void **state)
 	resync_verdict(403, &v);
 	assert_int_equal(v.kind, VK_MISMATCH);
 	assert_false(v.right);
-	assert_non_null(strstr(v.sentence, "should have re-challenged"));
+	assert_non_null(strstr(v.sentence, "to a valid AUTS; expected a new 401"));
 }
 
 int main(void)

@@ -176,8 +176,45 @@ static void test_keydb_shapes(void **state)
 	make_db(path, "CREATE TABLE users (name TEXT, secret BLOB);");
 	memset(&ks, 0, sizeof(ks));
 	assert_int_equal(keydb_open(&ks, path), -1);
-	assert_non_null(strstr(ks.err, "not an hss-ctl database"));
+	assert_non_null(strstr(ks.err, "not an hss-ctl store"));
+	assert_non_null(strstr(ks.err, "its tables: users"));
 	unlink(path);
+}
+
+static void expect_refused(const char *path, const char *why)
+{
+	struct keysrc ks;
+
+	memset(&ks, 0, sizeof(ks));
+	assert_int_equal(keydb_open(&ks, path), -1);
+	if (!strstr(ks.err, why))
+		fail_msg("--db %s: \"%s\" does not say \"%s\"", path, ks.err, why);
+}
+
+/* issue 17: a store that cannot be used is refused with its real problem
+ * named, not SQLite's "unable to open database file". */
+static void test_keydb_problems(void **state)
+{
+	char dir[] = "/tmp/test_trace_storeXXXXXX", p[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/nodir/hss.sqlite", dir);
+	expect_refused(p, "no such directory");
+	snprintf(p, sizeof(p), "%s/hss.sqlite", dir);
+	expect_refused(p, "no such file");
+	expect_refused(dir, "is a directory");
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fclose(f);
+	expect_refused(p, "empty file");
+	f = fopen(p, "w");
+	fputs("imsi,impi,k\n001010000000001,x,y\n", f);
+	fclose(f);
+	expect_refused(p, "not an SQLite database");
+	expect_refused("postgresql://hss@127.0.0.1:5432/hss", "PostgreSQL");
+	unlink(p);
+	rmdir(dir);
 }
 
 int main(void)
@@ -186,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_cx_mar_resync_and_maa),
 		cmocka_unit_test(test_s6a_aia_vector),
 		cmocka_unit_test(test_keydb_shapes),
+		cmocka_unit_test(test_keydb_problems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,6 +154,12 @@ static int parse_3gpp_avp(struct diam_info *d, const struct diam_avp *a)
 		return 0;
 	case AVP_CX_SIP_NUMBER_AUTH_ITEMS: diam_avp_u32(a, &d->num_items); return 0;
 	case AVP_CX_SIP_AUTH_DATA_ITEM: return parse_sip_item(d, a);
+	case AVP_S6A_VISITED_PLMN_ID:
+		if (a->len == 3) {
+			memcpy(d->visited_plmn, a->data, 3);
+			d->has_plmn = true;
+		}
+		return 0;
 	case AVP_S6A_REQ_EUTRAN_AUTH_INFO:
 	case AVP_S6A_AUTHENTICATION_INFO: return parse_s6a_group(d, a);
 	}
@@ -214,6 +220,17 @@ uint32_t diam_info_result(const struct diam_info *d)
 	if (d->has_exp_result)
 		return d->exp_result;
 	return d->has_result ? d->result_code : 0;
+}
+
+void diam_plmn_text(const uint8_t p[3], char *buf, size_t sz)
+{
+	static const char dig[] = "0123456789abcdef";
+	char mnc[4] = { dig[p[2] & 0x0f], dig[p[2] >> 4], dig[p[1] >> 4], 0 };
+
+	if ((p[1] >> 4) == 0x0f) /* a two-digit MNC has filler 1111 in MNC digit 3 */
+		mnc[2] = '\0';
+	snprintf(buf, sz, "MCC %c%c%c MNC %s", dig[p[0] & 0x0f], dig[p[0] >> 4], dig[p[1] & 0x0f],
+		 mnc);
 }
 
 bool diam_looks_like(const uint8_t *buf, size_t len)

@@ -31,6 +31,8 @@ struct diam_info {
 	char scheme[40];            /* MAR's requested scheme */
 	uint8_t resync[30];         /* RAND ‖ AUTS (MAR SIP-Authorization, AIR Re-Sync-Info) */
 	bool has_resync;
+	uint8_t visited_plmn[3];    /* AIR Visited-PLMN-Id (TS 29.272 §7.3.9): KASME's SN id */
+	bool has_plmn;
 	struct diam_vec vec[DIAM_IN_VEC_MAX];
 	size_t nvec;
 	size_t raw_len;
@@ -45,6 +47,9 @@ int diam_info_parse(const uint8_t *buf, size_t len, struct diam_info *out);
 const char *diam_info_name(const struct diam_info *d, char *buf, size_t sz);
 /* The effective result (Experimental-Result-Code wins), 0 when none. */
 uint32_t diam_info_result(const struct diam_info *d);
+
+/* "MCC 001 MNC 01" from a PLMN identity (TS 24.008 §10.5.1.3 layout). */
+void diam_plmn_text(const uint8_t plmn[3], char *buf, size_t sz);
 
 /* Does a buffer look like the start of a Diameter message (version 1,
  * sane length, reserved flags clear)? For content detection off 3868. */

@@ -1,11 +1,14 @@
 #include "esp.h"
 #include "ip.h"
-#include "sip_msg.h"
+
+#include "util/ct.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#define ESP_KEPT_MAX 100000u /* keeps a hostile capture from eating memory */
 
 static const struct { const char *alg; int icv; } icv_table[] = {
 	{ "hmac-md5-96", 12 },       /* RFC 2403, TS 33.203 */
@@ -27,90 +30,38 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static struct trace_sa *sa_find(struct trace_ctx *c, uint32_t spi)
+void esp_input(struct trace_ctx *c, struct trace_meta *m, const uint8_t *p, size_t len,
+	       int depth)
 {
-	for (size_t i = 0; i < c->nsa; i++)
-		if (c->sa[i].spi == spi)
-			return &c->sa[i];
-	return NULL;
-}
-
-static void sa_set(struct trace_ctx *c, uint32_t spi, const char *alg, const char *ealg,
-		   bool authoritative)
-{
-	struct trace_sa *sa = sa_find(c, spi);
-
-	if (!sa) {
-		if (c->nsa == TRACE_SA_MAX)
+	if (len < 8 || depth > 3) {
+		c->truncated_frames++;
+		return;
+	}
+	if (c->nesp == ESP_KEPT_MAX) {
+		trace_note(c, "more than %u ESP packets: the rest are not read", ESP_KEPT_MAX);
+		return;
+	}
+	if (c->nesp == c->cap_esp) {
+		size_t cap = c->cap_esp ? c->cap_esp * 2 : 32;
+		struct esp_pkt *n = realloc(c->esp, cap * sizeof(*n));
+		if (!n)
 			return;
-		sa = &c->sa[c->nsa++];
-		memset(sa, 0, sizeof(*sa));
-		sa->spi = spi;
-	} else if (!authoritative)
-		return;
-	sa->chosen = authoritative;
-	snprintf(sa->alg, sizeof(sa->alg), "%s", alg);
-	snprintf(sa->ealg, sizeof(sa->ealg), "%s", ealg);
-	int icv = esp_icv_len(alg);
-	sa->icv_len = icv < 0 ? 12 : (size_t)icv;
-}
-
-/* One mechanism entry "ipsec-3gpp; alg=..; ealg=..; spi-c=..; spi-s=..".
- * A server (Security-Server, Security-Verify) choice overrides a client
- * offer; the client lists one entry per offered algorithm with the same
- * SPIs, so only its first offer is kept until the server chooses. */
-static void learn_entry(struct trace_ctx *c, const char *e, bool server)
-{
-	char alg[24] = "", ealg[24] = "", v[24];
-	const char *spis[] = { "spi-c", "spi-s" };
-
-	if (strncasecmp(e, "ipsec-3gpp", 10))
-		return;
-	sip_hdr_param(e, "alg", alg, sizeof(alg));
-	if (!sip_hdr_param(e, "ealg", ealg, sizeof(ealg)))
-		snprintf(ealg, sizeof(ealg), "null"); /* TS 33.203 §7.2: absent = NULL */
-	for (size_t i = 0; i < 2; i++)
-		if (sip_hdr_param(e, spis[i], v, sizeof(v)))
-			sa_set(c, (uint32_t)strtoul(v, NULL, 10), alg, ealg, server);
-	/* the server's choice applies to the client's SPIs offered just before
-	 * (those not yet settled by a server header) */
-	if (server)
-		for (size_t i = 0; i < c->nsa; i++) {
-			if (c->sa[i].chosen)
-				continue;
-			c->sa[i].chosen = true;
-			snprintf(c->sa[i].alg, sizeof(c->sa[i].alg), "%s", alg);
-			snprintf(c->sa[i].ealg, sizeof(c->sa[i].ealg), "%s", ealg);
-			int icv = esp_icv_len(alg);
-			c->sa[i].icv_len = icv < 0 ? 12 : (size_t)icv;
-		}
-}
-
-static void learn_header(struct trace_ctx *c, const char *val, bool server)
-{
-	char buf[1024];
-	snprintf(buf, sizeof(buf), "%s", val);
-	/* comma-separated mechanisms (RFC 3329 §2.2) */
-	for (char *save, *e = strtok_r(buf, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
-		while (*e == ' ')
-			e++;
-		learn_entry(c, e, server);
-		if (!server)
-			break;
+		c->esp = n;
+		c->cap_esp = cap;
 	}
-}
-
-void esp_learn_sip(struct trace_ctx *c, const struct sip_msg *s)
-{
-	static const struct { const char *h; bool server; } hs[] = {
-		{ "Security-Client", false }, { "Security-Server", true },
-		{ "Security-Verify", true },
-	};
-	for (size_t i = 0; i < 3; i++) {
-		const char *v;
-		for (size_t n = 0; (v = sip_hdr_nth(s, hs[i].h, n)); n++)
-			learn_header(c, v, hs[i].server && n == 0);
-	}
+	struct esp_pkt *k = &c->esp[c->nesp];
+	memset(k, 0, sizeof(*k));
+	if (!(k->data = malloc(len)))
+		return;
+	memcpy(k->data, p, len);
+	k->len = len;
+	k->m = *m;
+	k->m.frame = c->cur_frame;
+	k->m.ts = c->cur_ts;
+	k->m.spi = be32(p);
+	k->depth = depth;
+	k->sa = -1;
+	c->nesp++;
 }
 
 long esp_null_trailer(const uint8_t *plain, size_t len, int *next_header)
@@ -143,54 +94,99 @@ static bool inner_plausible(int nh, const uint8_t *p, size_t len)
 	return len >= 12;
 }
 
-static bool try_icv(struct trace_ctx *c, struct trace_meta *m, const uint8_t *p, size_t len,
-		    size_t icv, int depth)
+/* The plaintext (payload ‖ padding ‖ pad length ‖ next header) of pkt:
+ * its inner packet into c, marked with pkt's ESP state. */
+static bool read_plain(struct trace_ctx *c, struct esp_pkt *pkt, const uint8_t *plain,
+		       size_t n)
 {
 	int nh;
+	long il = esp_null_trailer(plain, n, &nh);
 
-	if (len < 8 + icv + 2)
-		return false;
-	const uint8_t *plain = p + 8;
-	long il = esp_null_trailer(plain, len - 8 - icv, &nh);
 	if (il < 0 || !inner_plausible(nh, plain, (size_t)il))
 		return false;
-	struct trace_meta im = *m;
+	struct trace_meta im = pkt->m, saved = c->wrap;
+	int on = c->wrap_on;
 	im.esp = true;
-	im.spi = be32(p);
-	if (nh == 4 || nh == 41)
-		ip_input(c, plain, (size_t)il, depth + 1);
+	im.esp_icv = pkt->icv;
+	c->cur_frame = pkt->m.frame;
+	c->cur_ts = pkt->m.ts;
+	c->wrap = im;
+	c->wrap_on = 1;
+	if (nh == 4 || nh == 41) /* tunnel mode */
+		ip_input(c, plain, (size_t)il, pkt->depth + 1);
 	else
-		ip_transport(c, &im, nh, plain, (size_t)il, depth + 1);
+		ip_transport(c, &im, nh, plain, (size_t)il, pkt->depth + 1);
+	c->wrap = saved;
+	c->wrap_on = on;
+	pkt->readable = true;
 	return true;
 }
 
-void esp_input(struct trace_ctx *c, struct trace_meta *m, const uint8_t *p, size_t len,
-	       int depth)
+static void check_icv(struct esp_pkt *pkt, const struct esp_keys *k)
+{
+	uint8_t icv[ESP_ICV_LEN];
+
+	if (!k->iklen || k->auth == ESP_AUTH_UNKNOWN || pkt->len < 8 + k->icv_len ||
+	    k->icv_len != ESP_ICV_LEN)
+		return;
+	if (esp_icv(k->auth, k->ik, k->iklen, pkt->data, pkt->len - k->icv_len, icv))
+		return;
+	pkt->icv = ct_equal(icv, pkt->data + pkt->len - k->icv_len, ESP_ICV_LEN) ? 1 : -1;
+}
+
+void esp_open(struct trace_ctx *c, struct esp_pkt *pkt, const struct esp_keys *k)
+{
+	size_t iv = esp_enc_iv_len(k->enc), body;
+
+	check_icv(pkt, k);
+	if (pkt->len < 8 + iv + k->icv_len + 2) {
+		snprintf(pkt->why, sizeof(pkt->why), "shorter than its header and ICV");
+		return;
+	}
+	body = pkt->len - 8 - iv - k->icv_len;
+	if (k->enc == ESP_ENC_NULL) {
+		pkt->m.esp_decrypted = false;
+		if (!read_plain(c, pkt, pkt->data + 8, body))
+			snprintf(pkt->why, sizeof(pkt->why), "does not parse as ESP-NULL with a "
+				 "%zu-octet ICV", k->icv_len);
+		return;
+	}
+	if (k->enc == ESP_ENC_UNKNOWN || !k->cklen) {
+		snprintf(pkt->why, sizeof(pkt->why), k->enc == ESP_ENC_UNKNOWN ?
+			 "ealg=%s is not one ims-trace decrypts" : "ealg=%s and no CK to decrypt it",
+			 k->ealg);
+		return;
+	}
+	uint8_t *plain = malloc(body ? body : 1);
+	if (!plain)
+		return;
+	if (esp_cbc(k->enc, false, k->ck, pkt->data + 8, pkt->data + 8 + iv, body, plain)) {
+		snprintf(pkt->why, sizeof(pkt->why), "%s: %zu octets are not whole cipher blocks",
+			 k->ealg, body);
+	} else {
+		pkt->m.esp_decrypted = true;
+		if (!read_plain(c, pkt, plain, body))
+			snprintf(pkt->why, sizeof(pkt->why), "decrypted with %s but the trailer is not "
+				 "valid: CK is not the SA's key", k->ealg);
+	}
+	memset(plain, 0, body);
+	free(plain);
+}
+
+void esp_probe(struct trace_ctx *c, struct esp_pkt *pkt)
 {
 	static const size_t probe[] = { 12, 16, 0 };
 
-	if (len < 8 || depth > 3) {
-		c->truncated_frames++;
-		return;
-	}
-	uint32_t spi = be32(p);
-	struct trace_sa *sa = sa_find(c, spi);
-	if (sa && sa->ealg[0] && strcasecmp(sa->ealg, "null")) {
-		c->esp_encrypted++;
-		trace_note(c, "ESP SPI %u is encrypted (ealg=%s): its SIP cannot be read; "
-			   "capture with ealg=null or decrypt first", spi, sa->ealg);
-		return;
-	}
-	if (sa && try_icv(c, m, p, len, sa->icv_len, depth))
-		return;
-	for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
-		if (try_icv(c, m, p, len, probe[i], depth)) {
-			if (!sa)
-				trace_note(c, "ESP SPI %u was never announced in Security-Client/Server; "
-					   "read as ESP-NULL with a %zu-octet ICV", spi, probe[i]);
+	for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++) {
+		if (pkt->len < 8 + probe[i] + 2)
+			continue;
+		if (read_plain(c, pkt, pkt->data + 8, pkt->len - 8 - probe[i])) {
+			trace_note(c, "ESP SPI %u was never announced in Security-Client/Server; "
+				   "read as ESP-NULL with a %zu-octet ICV (not verified)",
+				   pkt->m.spi, probe[i]);
 			return;
 		}
-	c->esp_encrypted++;
-	trace_note(c, "ESP SPI %u (first at frame %u) does not parse as ESP-NULL: encrypted, "
-		   "it cannot be read", spi, c->cur_frame);
+	}
+	snprintf(pkt->why, sizeof(pkt->why), "SPI never announced in Security-Client/Server and "
+		 "not ESP-NULL: encrypted with unknown keys");
 }

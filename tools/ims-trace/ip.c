@@ -1,5 +1,6 @@
 #include "ip.h"
 #include "esp.h"
+#include "gtpu.h"
 #include "ip_frag.h"
 #include "tcp_reasm.h"
 
@@ -35,6 +36,14 @@ static void meta_init(struct trace_ctx *c, struct trace_meta *m, int af)
 	m->frame = c->cur_frame;
 	m->ts = c->cur_ts;
 	m->src.af = m->dst.af = af;
+	if (c->wrap_on) { /* inside GTP-U or ESP tunnel mode: keep the envelope's marks */
+		m->gtp = c->wrap.gtp;
+		m->teid = c->wrap.teid;
+		m->esp = c->wrap.esp;
+		m->spi = c->wrap.spi;
+		m->esp_icv = c->wrap.esp_icv;
+		m->esp_decrypted = c->wrap.esp_decrypted;
+	}
 }
 
 static void ipv6_payload(struct trace_ctx *c, struct trace_meta *m, int nh,
@@ -189,6 +198,9 @@ static void udp_input(struct trace_ctx *c, struct trace_meta *m, const uint8_t *
 		len = ul;
 	if (udp_encap_esp(m, p + 8, len - 8))
 		esp_input(c, m, p + 8, len - 8, depth);
+	else if ((m->src.port == GTPU_PORT || m->dst.port == GTPU_PORT) &&
+		 gtpu_inner(p + 8, len - 8, &(uint32_t){ 0 }) >= 0)
+		gtpu_input(c, m, p + 8, len - 8, depth);
 	else
 		trace_udp_payload(c, m, p + 8, len - 8);
 }

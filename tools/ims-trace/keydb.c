@@ -2,9 +2,11 @@
 
 #include "util/hex.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static bool has_column(sqlite3 *db, const char *table, const char *col)
 {
@@ -20,31 +22,102 @@ static bool has_column(sqlite3 *db, const char *table, const char *col)
 	return found;
 }
 
+/* The real reason a store path cannot be a database, before SQLite's
+ * catch-all "unable to open database file" (issue 17). */
+static bool path_problem(struct keysrc *ks, const char *path)
+{
+	struct stat st;
+	char dir[256], hdr[16];
+	const char *why = NULL;
+
+	if (stat(path, &st)) {
+		snprintf(dir, sizeof(dir), "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		struct stat ds;
+		bool nodir = errno == ENOENT && slash && (stat(dir, &ds) || !S_ISDIR(ds.st_mode));
+		snprintf(ks->err, sizeof(ks->err), "--db %s: %s%s", path, nodir ? "no such directory: " :
+			 errno == ENOENT ? "no such file" : strerror(errno), nodir ? dir : "");
+		return true;
+	}
+	if (S_ISDIR(st.st_mode))
+		why = "is a directory, not a store file";
+	else if (!st.st_size)
+		why = "empty file: not an hss-ctl store (hss-ctl creates it with its first command)";
+	FILE *fp = why ? NULL : fopen(path, "rb");
+	if (!why && !fp)
+		why = strerror(errno);
+	else if (fp) {
+		if (fread(hdr, 1, 16, fp) != 16 || memcmp(hdr, "SQLite format 3", 16))
+			why = "not an SQLite database (no \"SQLite format 3\" header): not an hss-ctl "
+			      "store";
+		fclose(fp);
+	}
+	if (why)
+		snprintf(ks->err, sizeof(ks->err), "--db %s: %s", path, why);
+	return why != NULL;
+}
+
+/* Names the tables of a foreign SQLite file, so "not an hss-ctl store"
+ * says what it is instead. */
+static void tables_of(sqlite3 *db, char *out, size_t sz)
+{
+	sqlite3_stmt *st;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+			       "ORDER BY name LIMIT 8", -1, &st, NULL))
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW && o + 2 < sz)
+		o += (size_t)snprintf(out + o, sz - o, "%s%s", o ? ", " : "",
+				      (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+static int db_refuse(struct keysrc *ks, const char *fmt, const char *path, const char *what)
+{
+	snprintf(ks->err, sizeof(ks->err), fmt, path, what);
+	keydb_close(ks);
+	return -1;
+}
+
 int keydb_open(struct keysrc *ks, const char *path)
 {
 	sqlite3_stmt *st;
+	char tables[160];
 
 	snprintf(ks->db_path, sizeof(ks->db_path), "%s", path);
-	if (sqlite3_open_v2(path, &ks->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		snprintf(ks->err, sizeof(ks->err), "--db %s: %s", path,
-			 ks->db ? sqlite3_errmsg(ks->db) : "cannot open");
-		keydb_close(ks);
+	if (!strncmp(path, "postgres", 8) && strstr(path, "://")) {
+		snprintf(ks->err, sizeof(ks->err), "--db %s: a PostgreSQL store is not supported by "
+			 "this ims-trace (give the SQLite file)", path);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(ks->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			ks->db_version = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
+	if (path_problem(ks, path))
+		return -1;
+	if (sqlite3_open_v2(path, &ks->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return db_refuse(ks, "--db %s: cannot open: %s", path,
+				 ks->db ? sqlite3_errmsg(ks->db) : "out of memory");
+	sqlite3_busy_timeout(ks->db, 2000); /* hssd may be committing */
+	if (sqlite3_prepare_v2(ks->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		/* a WAL store needs its -shm file: a read-only directory refuses it */
+		return db_refuse(ks, "--db %s: cannot read the store: %s", path,
+				 sqlite3_errmsg(ks->db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ks->db_version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
 	/* hss/schema.sql v1+: subscriber(impi, k, opc, op, amf, algo, res_len, password) */
 	if (!has_column(ks->db, "subscriber", "impi") || !has_column(ks->db, "subscriber", "k") ||
 	    !has_column(ks->db, "subscriber", "opc")) {
-		snprintf(ks->err, sizeof(ks->err), "--db %s: not an hss-ctl database (no "
-			 "subscriber table with impi, k, opc; schema version %d)", path,
-			 ks->db_version);
+		tables_of(ks->db, tables, sizeof(tables));
+		snprintf(ks->err, sizeof(ks->err), "--db %s: an SQLite database but not an hss-ctl "
+			 "store (no subscriber table with impi, k, opc; %s%s)", path,
+			 tables[0] ? "its tables: " : "it has no tables", tables);
 		keydb_close(ks);
 		return -1;
 	}
+	ks->has_imsi = has_column(ks->db, "subscriber", "imsi");
 	return 0;
 }
 
@@ -83,7 +156,9 @@ static int db_prepare(struct keysrc *ks, sqlite3_stmt **st)
 		strcat(sql, has_column(ks->db, "subscriber", opt[i].col) ? opt[i].col
 									   : opt[i].missing);
 	}
-	strcat(sql, " FROM subscriber WHERE impi = ?1");
+	/* S6a names the subscriber by IMSI */
+	strcat(sql, ks->has_imsi ? " FROM subscriber WHERE impi = ?1 OR imsi = ?1"
+				 : " FROM subscriber WHERE impi = ?1");
 	if (sqlite3_prepare_v2(ks->db, sql, -1, st, NULL)) {
 		snprintf(ks->err, sizeof(ks->err), "--db: %s", sqlite3_errmsg(ks->db));
 		return -1;

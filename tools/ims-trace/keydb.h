@@ -1,12 +1,14 @@
 /* Where ims-trace gets a subscriber's keys: the command line (--k with
  * --op or --opc) and/or hss-ctl's SQLite database (--db), looked up by
- * IMPI. The database is opened read-only and queried with our own SQL
- * (tools never link hss code); schemas without the columns we need are
- * reported once, not fatal to the rest of the analysis. */
+ * IMPI or IMSI (S6a's User-Name). The database is opened read-only and
+ * queried with our own SQL (tools never link hss code). A store that
+ * cannot be used is refused at open with its real problem named (no such
+ * file or directory, a directory, empty, not SQLite, not an hss-ctl
+ * store, unreadable), issue 17. */
 #ifndef TRACE_KEYDB_H
 #define TRACE_KEYDB_H
 
-#include "verdict.h"
+#include "keys.h"
 
 struct sqlite3;
 
@@ -16,7 +18,8 @@ struct keysrc {
 	struct sqlite3 *db;
 	char db_path[256];
 	int db_version;       /* PRAGMA user_version */
-	char err[256];        /* last lookup problem, for notes */
+	bool has_imsi;        /* subscriber.imsi exists: S6a lookups */
+	char err[768];        /* last lookup problem, for notes */
 };
 
 /* 0, or -1 with a one-line reason in ks->err. */

@@ -1,14 +1,15 @@
 /* ims-trace: explain IMS registrations in a capture ("why 403?").
- * Exit: 0 every attempt consistent, 1 a mismatch found, 2 bad usage or an
- * unreadable capture. */
+ * Exit: 0 consistent (something was checked and held), 1 a finding, 2 bad
+ * usage or an unreadable capture/database, 3 nothing to check. */
+#include "analysis.h"
+#include "esp_sa.h"
+#include "hops.h"
+#include "ip_frag.h"
 #include "keydb.h"
-#include "pair.h"
 #include "pcap_in.h"
 #include "report.h"
-#include "ip_frag.h"
 #include "tcp_reasm.h"
 #include "trace.h"
-#include "verdict.h"
 
 #include "util/cli.h"
 
@@ -38,20 +39,22 @@ static void usage(FILE *fp)
 		"  --sip-port N         treat this port as SIP even when content detection fails\n"
 		"  --diameter-port N    Diameter port (default 3868)\n"
 		"  --json               one JSON object instead of the text report\n"
+		"  --html FILE          also write one self-contained HTML page: a ladder per attempt\n"
 		"  -h, --help           this text\n"
 		"  --version            print \"ims-trace VERSION\" and exit\n"
-		"exit status: 0 all attempts consistent, 1 mismatch found, 2 usage/unreadable capture\n");
+		"exit status: 0 consistent, 1 a finding, 2 usage/unreadable capture or database,\n"
+		"             3 nothing to check (the identities seen are listed)\n");
 }
 
 struct opts {
 	struct trace_opts t;
 	struct keysrc ks;
 	bool have_k, have_op, json;
-	const char *db, *impi, *capture;
+	const char *db, *impi, *capture, *html;
 };
 
 enum { O_K = 256, O_OP, O_OPC, O_AMF, O_ALGO, O_RESLEN, O_PASSWORD, O_DB, O_IMPI, O_SIPPORT,
-       O_DIAMPORT, O_JSON };
+       O_DIAMPORT, O_JSON, O_HTML };
 
 static void parse_key_opt(struct opts *o, int c, const char *arg)
 {
@@ -92,7 +95,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "amf", 1, 0, O_AMF }, { "algo", 1, 0, O_ALGO }, { "res-len", 1, 0, O_RESLEN },
 		{ "password", 1, 0, O_PASSWORD }, { "db", 1, 0, O_DB }, { "impi", 1, 0, O_IMPI },
 		{ "sip-port", 1, 0, O_SIPPORT }, { "diameter-port", 1, 0, O_DIAMPORT },
-		{ "json", 0, 0, O_JSON }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 },
+		{ "json", 0, 0, O_JSON }, { "html", 1, 0, O_HTML }, { "help", 0, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	int c;
 
@@ -109,6 +113,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->t.diameter_port = (int)cli_uint(prog, "--diameter-port", optarg, 1, 65535);
 			break;
 		case O_JSON: o->json = true; break;
+		case O_HTML: o->html = optarg; break;
 		case '?':
 			cli_usage_error(prog, "%s: unknown option or missing value",
 					argv[optind - 1] ? argv[optind - 1] : "?");
@@ -130,41 +135,47 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	}
 }
 
+static int write_html(const char *path, const struct analysis *an)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp) {
+		fprintf(stderr, "%s: --html %s: %m\n", prog, path);
+		return -1;
+	}
+	int rc = report_html(fp, an);
+	if (fclose(fp) || rc) {
+		fprintf(stderr, "%s: --html %s: write failed\n", prog, path);
+		return -1;
+	}
+	return 0;
+}
+
 static int analyse(struct opts *o, struct trace_ctx *c, const char *read_err)
 {
-	struct pairing p;
-	int rc = 0;
+	struct analysis an;
+	struct trace_keyring kr = { keysrc_lookup, &o->ks };
+	char msg[2048];
 
-	if (pair_run(c, &p)) {
+	if (analysis_run(&an, c, &kr, o->capture, o->impi, read_err)) {
 		fprintf(stderr, "%s: out of memory\n", prog);
+		analysis_free(&an);
 		return 2;
-	}
-	struct verdict *v = calloc(p.n ? p.n : 1, sizeof(*v));
-	bool *shown = calloc(p.n ? p.n : 1, sizeof(bool));
-	if (!v || !shown) {
-		pair_free(&p);
-		free(v);
-		free(shown);
-		return 2;
-	}
-	for (size_t k = 0; k < p.n; k++) {
-		shown[k] = !o->impi || !strcmp(o->impi, p.a[k].impi);
-		if (shown[k])
-			verdict_run(c, &p.a[k], keysrc_lookup, &o->ks, &v[k]);
-		if (shown[k] && v[k].kind == VK_MISMATCH)
-			rc = 1;
 	}
 	if (o->ks.err[0])
 		trace_note(c, "%s", o->ks.err);
-	struct report_in r = { o->capture, c, &p, v, shown, read_err };
 	if (o->json)
-		report_json(stdout, &r);
+		report_json(stdout, &an);
 	else
-		report_text(stdout, &r);
-	memset(v, 0, p.n * sizeof(*v));
-	free(v);
-	free(shown);
-	pair_free(&p);
+		report_text(stdout, &an);
+	int rc = analysis_exit(&an);
+	if (an.result == RESULT_NOTHING_TO_CHECK) {
+		analysis_nothing_text(&an, msg, sizeof(msg));
+		fprintf(stderr, "%s: %s: %s\n", prog, o->capture, msg);
+	}
+	if (o->html && write_html(o->html, &an) && rc != 1)
+		rc = 2;
+	analysis_free(&an);
 	return rc;
 }
 
@@ -172,6 +183,7 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	struct trace_ctx c;
+	struct trace_keyring kr;
 	char err[512] = "";
 
 	cli_version_check(prog, argc, argv);
@@ -191,8 +203,16 @@ int main(int argc, char **argv)
 		keydb_close(&o.ks);
 		return 2;
 	}
+	kr = (struct trace_keyring){ keysrc_lookup, &o.ks };
+	esp_sa_run(&c, &kr);  /* before tcp_finish: ESP may carry TCP streams */
 	tcp_finish(&c);
 	ip_frag_finish(&c);
+	trace_sort(&c);
+	if (hops_build(&c)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		trace_free(&c);
+		return 2;
+	}
 	int arc = analyse(&o, &c, rc ? err : NULL);
 	if (rc) /* mid-file error: what was read is reported, but the capture is bad */
 		fprintf(stderr, "%s: %s: %s\n", prog, o.capture, err);

@@ -36,64 +36,6 @@ static bool is_register_msg(const struct sip_msg *s)
 	return sip_cseq(s, &n, meth, sizeof(meth)) == 0 && !strcasecmp(meth, "REGISTER");
 }
 
-/* The identity of a message for duplicate detection: a copy has the same
- * Call-ID, CSeq and start line (Via differs between hops). */
-static void dup_key(const struct trace_event *e, char *buf, size_t sz)
-{
-	const struct sip_msg *s = e->sip;
-	const char *cid = sip_hdr(s, "Call-ID");
-	const char *cseq = sip_hdr(s, "CSeq");
-
-	if (s->request)
-		snprintf(buf, sz, "Q|%s|%s|%s", cid ? cid : "", cseq ? cseq : "", s->method);
-	else
-		snprintf(buf, sz, "S|%s|%s|%d", cid ? cid : "", cseq ? cseq : "", s->status);
-}
-
-struct keyed { char *key; size_t idx; };
-
-static int keyed_cmp(const void *a, const void *b)
-{
-	const struct keyed *x = a, *y = b;
-	int r = strcmp(x->key, y->key);
-	return r ? r : (x->idx < y->idx ? -1 : x->idx > y->idx);
-}
-
-/* copy_of[i] = index of the first occurrence of event i's message, or i. */
-static int mark_copies(struct trace_ctx *c, int *copy_of)
-{
-	struct keyed *k = calloc(c->nev ? c->nev : 1, sizeof(*k));
-	size_t n = 0;
-	int rc = 0;
-
-	if (!k)
-		return -ENOMEM;
-	for (size_t i = 0; i < c->nev; i++) {
-		copy_of[i] = (int)i;
-		if (c->ev[i].kind != EV_SIP)
-			continue;
-		char buf[1024];
-		dup_key(&c->ev[i], buf, sizeof(buf));
-		if (!(k[n].key = strdup(buf))) {
-			rc = -ENOMEM;
-			break;
-		}
-		k[n++].idx = i;
-	}
-	if (!rc) {
-		qsort(k, n, sizeof(*k), keyed_cmp);
-		for (size_t i = 1; i < n; i++)
-			if (!strcmp(k[i].key, k[i - 1].key)) {
-				copy_of[k[i].idx] = copy_of[k[i - 1].idx];
-				c->ev[k[i].idx].retrans = true;
-			}
-	}
-	for (size_t i = 0; i < n; i++)
-		free(k[i].key);
-	free(k);
-	return rc;
-}
-
 static bool same_hdr(const struct sip_msg *a, const struct sip_msg *b, const char *h)
 {
 	const char *x = sip_hdr(a, h), *y = sip_hdr(b, h);
@@ -116,7 +58,7 @@ static int find_request(const struct trace_ctx *c, size_t resp)
 	return -1;
 }
 
-static bool get_param(const char *hv, const char *name, char *out, size_t sz)
+bool pair_param(const char *hv, const char *name, char *out, size_t sz)
 {
 	struct auth_header *h;
 	bool ok = false;
@@ -143,8 +85,8 @@ static bool has_credentials(const struct sip_msg *s)
 	char v[256];
 	const char *a = pair_authz(s);
 
-	return a && ((get_param(a, "nonce", v, sizeof(v)) && v[0]) ||
-		     get_param(a, "auts", v, sizeof(v)));
+	return a && ((pair_param(a, "nonce", v, sizeof(v)) && v[0]) ||
+		     pair_param(a, "auts", v, sizeof(v)));
 }
 
 static struct attempt *attempt_new(struct pairing *p)
@@ -166,7 +108,7 @@ static void fill_identity(struct attempt *a, const struct sip_msg *s)
 	if (cid && !a->call_id[0])
 		snprintf(a->call_id, sizeof(a->call_id), "%s", cid);
 	if (!a->impi[0])
-		get_param(pair_authz(s), "username", a->impi, sizeof(a->impi));
+		pair_param(pair_authz(s), "username", a->impi, sizeof(a->impi));
 }
 
 /* Finds the attempt that `auth` answers: same nonce, else the newest open
@@ -176,7 +118,7 @@ static int attempt_for_answer(struct pairing *p, const struct sip_msg *s)
 	char nonce[256] = "";
 	const char *cid = sip_hdr(s, "Call-ID");
 
-	get_param(pair_authz(s), "nonce", nonce, sizeof(nonce));
+	pair_param(pair_authz(s), "nonce", nonce, sizeof(nonce));
 	for (size_t i = p->n; i-- > 0;)
 		if (p->a[i].auth < 0 && p->a[i].chal >= 0 && nonce[0] &&
 		    !strcmp(p->a[i].nonce, nonce))
@@ -204,12 +146,12 @@ static struct attempt *add_challenge(struct pairing *p, const struct trace_event
 	a->req = req;
 	a->chal = (int)i;
 	fill_identity(a, e->sip);
-	get_param(pair_challenge(e->sip), "nonce", a->nonce, sizeof(a->nonce));
+	pair_param(pair_challenge(e->sip), "nonce", a->nonce, sizeof(a->nonce));
 	return a;
 }
 
 /* SIP side: requests, challenges, answers, final responses. */
-static int pair_sip(struct trace_ctx *c, struct pairing *p, const int *copy_of)
+static int pair_sip(struct trace_ctx *c, struct pairing *p)
 {
 	for (size_t i = 0; i < c->nev; i++) {
 		struct trace_event *e = &c->ev[i];
@@ -247,13 +189,77 @@ static int pair_sip(struct trace_ctx *c, struct pairing *p, const int *copy_of)
 			if (has_credentials(rq)) {
 				a->auth = req;
 				a->nonce_from_auth = true;
-				get_param(pair_authz(rq), "nonce", a->nonce, sizeof(a->nonce));
+				pair_param(pair_authz(rq), "nonce", a->nonce, sizeof(a->nonce));
 			} else
 				a->req = req;
 			a->final = (int)i;
 			fill_identity(a, rq);
 		}
 	}
+	return 0;
+}
+
+static int attempt_first(const struct attempt *a)
+{
+	int v[] = { a->req, a->chal, a->auth, a->final };
+	int m = -1;
+
+	for (size_t i = 0; i < 4; i++)
+		if (v[i] >= 0 && (m < 0 || v[i] < m))
+			m = v[i];
+	return m;
+}
+
+static int attempt_cmp(const void *x, const void *y)
+{
+	return attempt_first(x) - attempt_first(y);
+}
+
+/* A REGISTER that no final response answers in the capture still gets an
+ * attempt (issue 12 §4): its credentials are checked like any other. */
+static int pair_unanswered(struct trace_ctx *c, struct pairing *p, const int *copy_of)
+{
+	bool *used = calloc(c->nev ? c->nev : 1, sizeof(bool));
+
+	if (!used)
+		return -ENOMEM;
+	for (size_t k = 0; k < p->n; k++) {
+		if (p->a[k].req >= 0)
+			used[p->a[k].req] = true;
+		if (p->a[k].auth >= 0)
+			used[p->a[k].auth] = true;
+	}
+	for (size_t i = 0; i < c->nev; i++) {
+		const struct trace_event *e = &c->ev[i];
+		if (e->kind != EV_SIP || copy_of[i] != (int)i || used[i] || !e->sip->request ||
+		    strcasecmp(e->sip->method, "REGISTER"))
+			continue;
+		bool cred = has_credentials(e->sip);
+		int ai = cred ? attempt_for_answer(p, e->sip) : -1;
+		struct attempt *a = ai >= 0 ? &p->a[ai] : attempt_new(p);
+		if (!a) {
+			free(used);
+			return -ENOMEM;
+		}
+		if (ai < 0 && cred) {
+			a->nonce_from_auth = true;
+			pair_param(pair_authz(e->sip), "nonce", a->nonce, sizeof(a->nonce));
+		}
+		if (cred)
+			a->auth = (int)i;
+		else {
+			a->req = (int)i;
+			a->no_challenge = true;
+		}
+		fill_identity(a, e->sip);
+	}
+	free(used);
+	qsort(p->a, p->n, sizeof(*p->a), attempt_cmp);
+	return 0;
+}
+
+static void mark_attempts(struct trace_ctx *c, struct pairing *p, const int *copy_of)
+{
 	for (size_t k = 0; k < p->n; k++) {
 		struct attempt *a = &p->a[k];
 		set_attempt(c, a->req, (int)k);
@@ -266,7 +272,6 @@ static int pair_sip(struct trace_ctx *c, struct pairing *p, const int *copy_of)
 	for (size_t i = 0; i < c->nev; i++)
 		if (copy_of[i] != (int)i)
 			c->ev[i].attempt = c->ev[copy_of[i]].attempt;
-	return 0;
 }
 
 /* Among the copies of the challenge, the one that still has ck/ik (the
@@ -280,7 +285,7 @@ static void pick_ckik(struct trace_ctx *c, struct pairing *p, const int *copy_of
 		if (c->ev[i].kind != EV_SIP || k < 0 || p->a[k].chal != copy_of[i] ||
 		    p->a[k].chal_ckik >= 0)
 			continue;
-		if (get_param(pair_challenge(c->ev[i].sip), "ck", v, sizeof(v)))
+		if (pair_param(pair_challenge(c->ev[i].sip), "ck", v, sizeof(v)))
 			p->a[k].chal_ckik = (int)i;
 	}
 }
@@ -301,7 +306,7 @@ static bool is_auth_cmd(const struct diam_info *d)
 }
 
 /* Diameter answer for request i: same hop-by-hop and end-to-end. */
-static int find_answer(const struct trace_ctx *c, size_t req)
+int pair_diam_answer(const struct trace_ctx *c, size_t req)
 {
 	const struct diam_info *q = c->ev[req].diam;
 
@@ -345,9 +350,9 @@ static int attempt_by_impi(const struct trace_ctx *c, const struct pairing *p,
 static void pair_diam_one(struct trace_ctx *c, struct pairing *p, size_t i)
 {
 	const struct diam_info *q = c->ev[i].diam;
-	int ans = find_answer(c, i);
+	int ans = pair_diam_answer(c, i);
 	const struct diam_info *d = ans >= 0 ? c->ev[ans].diam : NULL;
-	bool used = false;
+	int first = -1;
 	uint8_t r[16];
 
 	for (size_t k = 0; k < p->n; k++) {
@@ -360,26 +365,27 @@ static void pair_diam_one(struct trace_ctx *c, struct pairing *p, size_t i)
 				a->mar = (int)i;
 				a->maa = ans;
 				a->vec = (int)v;
-				used = true;
+				first = first < 0 ? (int)k : first;
 			}
 		if (q->has_resync && !memcmp(q->resync, r, 16) && a->resync_mar < 0) {
 			a->resync_mar = (int)i;
 			a->resync_maa = ans;
-			used = true;
+			first = first < 0 ? (int)k : first;
 		}
 	}
-	if (!used) {
+	if (first < 0) {
 		int k = attempt_by_impi(c, p, q, c->ev[i].m.ts);
 		if (k >= 0) {
 			p->a[k].mar = (int)i;
 			p->a[k].maa = ans;
-			used = true;
+			first = k;
 		}
 	}
+	bool used = first >= 0;
 	if (used) { /* marked as paired; each attempt lists its own indices */
-		c->ev[i].attempt = 0;
+		c->ev[i].attempt = first;
 		if (ans >= 0)
-			c->ev[ans].attempt = 0;
+			c->ev[ans].attempt = first;
 	}
 }
 
@@ -411,7 +417,8 @@ static void note_unpaired(struct trace_ctx *c, struct pairing *p)
 			p->other_diam++;
 		if (e->kind == EV_SIP && !e->sip->request && e->sip->status < 200)
 			continue; /* provisional: not part of the pairing */
-		if (!reg || e->attempt >= 0)
+		/* Diameter is checked exchange by exchange (diam_check.c) */
+		if (!reg || e->attempt >= 0 || e->kind == EV_DIAM)
 			continue;
 		if (p->nunpaired < sizeof(p->unpaired) / sizeof(p->unpaired[0]))
 			p->unpaired[p->nunpaired++] = (int)i;
@@ -427,10 +434,13 @@ int pair_run(struct trace_ctx *c, struct pairing *p)
 	memset(p, 0, sizeof(*p));
 	if (!copy_of)
 		return -ENOMEM;
-	rc = mark_copies(c, copy_of);
+	for (size_t i = 0; i < c->nev; i++) /* copies: hops_build() */
+		copy_of[i] = c->ev[i].copy_first;
+	rc = pair_sip(c, p);
 	if (!rc)
-		rc = pair_sip(c, p, copy_of);
+		rc = pair_unanswered(c, p, copy_of);
 	if (!rc) {
+		mark_attempts(c, p, copy_of);
 		pick_ckik(c, p, copy_of);
 		for (size_t k = 0; k < p->n; k++)
 			p->a[k].has_rand = nonce_rand(p->a[k].nonce, p->a[k].rand);

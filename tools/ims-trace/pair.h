@@ -53,5 +53,11 @@ void pair_free(struct pairing *p);
  * header values of a SIP message (NULL when absent). */
 const char *pair_authz(const struct sip_msg *s);
 const char *pair_challenge(const struct sip_msg *s);
+/* The answer to Diameter request event req (same hop-by-hop, end-to-end,
+ * command and Session-Id, RFC 6733 §6.2), or -1. */
+int pair_diam_answer(const struct trace_ctx *c, size_t req);
+/* One parameter of an Authorization / WWW-Authenticate value (hv may be
+ * NULL): copied into out, false when absent or unparsable. */
+bool pair_param(const char *hv, const char *name, char *out, size_t sz);
 
 #endif

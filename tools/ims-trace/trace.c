@@ -1,6 +1,5 @@
 #include "trace.h"
 #include "diam_in.h"
-#include "esp.h"
 #include "ip_frag.h"
 #include "sip_msg.h"
 #include "tcp_reasm.h"
@@ -20,6 +19,20 @@ void trace_init(struct trace_ctx *c, const struct trace_opts *o)
 	c->opts = *o;
 }
 
+const char *trace_copy_name(enum trace_copy k)
+{
+	static const char *const n[] = { "original", "forwarded", "retransmission",
+					 "same packet", "replay" };
+	return n[k];
+}
+
+const char *trace_role_name(enum trace_role r)
+{
+	static const char *const n[] = { "?", "UE", "P-CSCF", "I-CSCF", "S-CSCF", "HSS", "MME",
+					 "DRA" };
+	return n[r];
+}
+
 void trace_free(struct trace_ctx *c)
 {
 	for (size_t i = 0; i < c->nev; i++) {
@@ -27,6 +40,11 @@ void trace_free(struct trace_ctx *c)
 		free(c->ev[i].diam);
 	}
 	free(c->ev);
+	for (size_t i = 0; i < c->nesp; i++)
+		free(c->esp[i].data);
+	free(c->esp);
+	free(c->sas);
+	free(c->nodes);
 	for (size_t i = 0; i < c->nnotes; i++)
 		free(c->notes[i]);
 	tcp_free_all(c);
@@ -66,10 +84,14 @@ static struct trace_event *ev_new(struct trace_ctx *c, const struct trace_meta *
 		c->ev = n;
 		c->cap_ev = cap;
 	}
-	struct trace_event *e = &c->ev[c->nev++];
+	struct trace_event *e = &c->ev[c->nev];
 	memset(e, 0, sizeof(*e));
 	e->m = *m;
 	e->attempt = -1;
+	e->copy_first = (int)c->nev;
+	e->copy_prev = e->copy_next = -1;
+	e->src_node = e->dst_node = -1;
+	e->order = (unsigned)c->nev++;
 	return e;
 }
 
@@ -83,7 +105,6 @@ void trace_add_sip(struct trace_ctx *c, const struct trace_meta *m, struct sip_m
 	}
 	e->kind = EV_SIP;
 	e->sip = s;
-	esp_learn_sip(c, s);
 }
 
 void trace_add_diam(struct trace_ctx *c, const struct trace_meta *m, struct diam_info *d)
@@ -96,6 +117,24 @@ void trace_add_diam(struct trace_ctx *c, const struct trace_meta *m, struct diam
 	}
 	e->kind = EV_DIAM;
 	e->diam = d;
+}
+
+static int ev_cmp(const void *a, const void *b)
+{
+	const struct trace_event *x = a, *y = b;
+
+	if (x->m.frame != y->m.frame)
+		return x->m.frame < y->m.frame ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+void trace_sort(struct trace_ctx *c)
+{
+	qsort(c->ev, c->nev, sizeof(*c->ev), ev_cmp);
+	for (size_t i = 0; i < c->nev; i++) {
+		c->ev[i].order = (unsigned)i;
+		c->ev[i].copy_first = (int)i;
+	}
 }
 
 static bool port_is(const struct trace_meta *m, int port)

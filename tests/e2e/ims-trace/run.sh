@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # e2e for ims-trace over the committed captures of tests/pcaps:
-#  1. every row of tests/pcaps/expected.tsv: exit status and the expected
-#     strings in the text report and in --json
+#  1. every row of tests/pcaps/expected.tsv: exit status, the expected
+#     strings in the text report and in --json, the exact set of finding
+#     kinds, and the exit/JSON contract (0 consistent, 1 inconsistent,
+#     2 unreadable, 3 nothing_to_check)
 #  2. --db with a database made by hss-ctl (OP provisioned as OPc; a right one)
 #  3. the captures are exactly what ims-trace-testgen produces today
 #  4. usage errors: one line on stderr, exit 2
@@ -21,11 +23,22 @@ bad() { echo "FAIL: $*"; fail=1; }
 check() {
 	local name=$1 want=$2 strings=$3; shift 4
 	"$TRACE" "$@" >"$TMP/out.txt" 2>"$TMP/err.txt"; local rc=$?
-	"$TRACE" --json "$@" >"$TMP/out.json" 2>/dev/null
+	"$TRACE" --json "$@" >"$TMP/out.json" 2>/dev/null; local jrc=$?
 	[ "$rc" = "$want" ] || { bad "$name: exit $rc, want $want"; cat "$TMP/err.txt"; }
-	if [ "$want" != 2 ] && command -v python3 >/dev/null &&
-		! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/out.json"; then
-		bad "$name: --json output is not valid JSON"
+	[ "$jrc" = "$rc" ] || bad "$name: --json exit $jrc, text exit $rc"
+	# the contract: result follows the exit status; usage errors print no JSON
+	if [ -s "$TMP/out.json" ] && ! python3 - "$TMP/out.json" "$rc" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+want = {"0": "consistent", "1": "inconsistent", "2": "unreadable", "3": "nothing_to_check"}
+assert j["result"] == want[sys.argv[2]], "result %s with exit %s" % (j["result"], sys.argv[2])
+for f in j["findings"]:
+    assert set(f) == {"kind", "frames", "text"} and f["text"], f
+assert (j["result"] == "inconsistent") == bool(j["findings"]) or j["result"] == "unreadable", \
+    "findings %d with result %s" % (len(j["findings"]), j["result"])
+PY
+	then
+		bad "$name: --json breaks the result/findings contract"
 	fi
 	local IFS='|'
 	for s in $strings; do
@@ -33,6 +46,10 @@ check() {
 		[ -z "$s" ] && continue
 		if [[ $s == json:* ]]; then
 			grep -qF -- "${s#json:}" "$TMP/out.json" || bad "$name: --json lacks '${s#json:}'"
+		elif [[ $s == kinds:* ]]; then
+			local got
+			got=$(python3 -c 'import json,sys; print(",".join(sorted({f["kind"] for f in json.load(open(sys.argv[1]))["findings"]})))' "$TMP/out.json")
+			[ "$got" = "${s#kinds:}" ] || bad "$name: finding kinds '$got', want '${s#kinds:}'"
 		else
 			# grep reads the files itself: "cat | grep -q" under pipefail fails
 			# whenever grep exits on the match before cat has written all
@@ -68,8 +85,19 @@ if [ -n "$HSSCTL" ] && [ -x "$HSSCTL" ]; then
 else
 	echo "hss-ctl not built: --db checks skipped"
 fi
+# issue 17: a store ims-trace cannot use is refused naming its real problem
 echo "not a database" >"$TMP/junk.sqlite"
-check "db: not a database" 2 "--db" -- --db "$TMP/junk.sqlite" "$PCAPS/good.pcap"
+check "db: not a database" 2 "not an SQLite database" -- --db "$TMP/junk.sqlite" "$PCAPS/good.pcap"
+check "db: no such file" 2 "--db $TMP/none.sqlite: no such file" -- --db "$TMP/none.sqlite" "$PCAPS/good.pcap"
+check "db: no such directory" 2 "no such directory: $TMP/nodir" -- --db "$TMP/nodir/hss.sqlite" "$PCAPS/good.pcap"
+check "db: a directory" 2 "is a directory" -- --db "$TMP" "$PCAPS/good.pcap"
+: >"$TMP/empty.sqlite"
+check "db: empty file" 2 "empty file: not an hss-ctl store" -- --db "$TMP/empty.sqlite" "$PCAPS/good.pcap"
+if command -v sqlite3 >/dev/null; then
+	sqlite3 "$TMP/other.sqlite" "CREATE TABLE users (name TEXT);"
+	check "db: another program's" 2 "not an hss-ctl store (no subscriber table with impi, k, opc; its tables: users)" \
+		-- --db "$TMP/other.sqlite" "$PCAPS/good.pcap"
+fi
 
 # 3. the committed captures are the generator's output
 mkdir -p "$TMP/gen"

@@ -1,4 +1,5 @@
 #include "pcapw.h"
+#include "esp_crypto.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -184,25 +185,38 @@ static size_t ip_header(uint8_t *out, const struct endpoint *s, const struct end
 	return 20;
 }
 
-/* Wraps a transport segment into ESP-NULL: SPI, Seq, segment, padding
- * 1..n to a 4-octet boundary, Pad Length, Next Header, ICV. */
+/* Wraps a transport segment into ESP: SPI, Seq, [IV], segment, padding
+ * 1..n to the cipher block (4 for NULL), Pad Length, Next Header, ICV
+ * (RFC 4303 §2). */
 static size_t esp_wrap(uint8_t *out, struct esp_sa *sa, int nh, const uint8_t *seg, size_t n)
 {
-	size_t pad = (4 - (n + 2) % 4) % 4, off = 8;
+	enum esp_enc enc = (enum esp_enc)sa->enc;
+	size_t blk = esp_enc_block(enc), iv = esp_enc_iv_len(enc);
+	size_t pad = (blk - (n + 2) % blk) % blk, off = 8 + iv;
+	uint8_t key[ESP_KEY_MAX], icv[ESP_ICV_LEN];
 
 	put32(out, sa->spi);
 	put32(out + 4, ++sa->seq);
+	for (size_t i = 0; i < iv; i++) /* a fixed IV pattern keeps the captures reproducible */
+		out[8 + i] = (uint8_t)(sa->seq * 31 + i * 7);
 	memcpy(out + off, seg, n);
-	if (sa->encrypted) /* stand-in for AES-CBC output: not parseable */
-		for (size_t i = 0; i < n; i++)
-			out[off + i] = (uint8_t)(0x5a ^ (i * 37) ^ sa->seq);
 	off += n;
 	for (size_t i = 1; i <= pad; i++)
 		out[off++] = (uint8_t)i;
 	out[off++] = (uint8_t)pad;
 	out[off++] = (uint8_t)nh;
-	for (size_t i = 0; i < sa->icv_len; i++) /* ICV: not verified by readers */
-		out[off++] = (uint8_t)(0xa5 ^ i);
+	if (enc != ESP_ENC_NULL) {
+		esp_enc_key(enc, sa->ck, key);
+		esp_cbc(enc, true, key, out + 8, out + 8 + iv, off - 8 - iv, out + 8 + iv);
+	}
+	size_t kl = esp_auth_key((enum esp_auth)sa->auth, sa->ik, key);
+	if (kl && !esp_icv((enum esp_auth)sa->auth, key, kl, out, off, icv))
+		memcpy(out + off, icv, ESP_ICV_LEN);
+	else
+		memset(out + off, 0xa5, sa->icv_len);
+	if (sa->bad_icv)
+		out[off] ^= 0x01;
+	off += sa->icv_len;
 	return off;
 }
 
@@ -263,6 +277,21 @@ size_t build_tcp(uint8_t *out, size_t cap, const struct endpoint *s, const struc
 		memcpy(seg + 20, pl, n);
 	put16(seg + 16, l4_csum(s, d, 6, seg, n + 20));
 	return finish(out, cap, s, d, 6, seg, n + 20, esp);
+}
+
+size_t build_gtpu(uint8_t *out, size_t cap, const struct endpoint *s, const struct endpoint *d,
+		  uint32_t teid, const uint8_t *inner, size_t n)
+{
+	uint8_t g[65536];
+
+	if (n + 8 > sizeof(g))
+		return 0;
+	g[0] = 0x30;                /* version 1, PT 1, no E/S/PN */
+	g[1] = 0xff;                /* G-PDU */
+	put16(g + 2, (uint16_t)n);  /* octets after the mandatory 8 */
+	put32(g + 4, teid);
+	memcpy(g + 8, inner, n);
+	return build_udp(out, cap, s, d, g, n + 8, NULL);
 }
 
 /* SCTP checksum is CRC32c (RFC 9260 Appendix A). */

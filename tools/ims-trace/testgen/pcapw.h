@@ -37,12 +37,18 @@ struct endpoint {
 };
 void endpoint_set(struct endpoint *e, const char *ip, uint16_t port);
 
-/* Optional ESP-NULL wrapping (transport mode, RFC 4303 + RFC 2410). */
+/* Optional ESP wrapping (transport mode, RFC 4303), keyed as TS 33.203
+ * Annex I says (esp_crypto.c): ICV hmac-md5-96 / hmac-sha-1-96 over the
+ * packet, payload NULL (RFC 2410) or AES-CBC encrypted with a
+ * deterministic IV. */
 struct esp_sa {
 	uint32_t spi;
 	uint32_t seq;
 	size_t icv_len;  /* 12 for hmac-md5-96 / hmac-sha-1-96 */
-	bool encrypted;  /* fill the payload with noise instead (ealg != null) */
+	int auth;        /* enum esp_auth */
+	int enc;         /* enum esp_enc */
+	uint8_t ik[16], ck[16];  /* IK_IM, CK_IM */
+	bool bad_icv;    /* send a wrong ICV (the receiver must drop it) */
 };
 
 /* Builders return the IP packet length written into out (cap octets). */
@@ -51,6 +57,10 @@ size_t build_udp(uint8_t *out, size_t cap, const struct endpoint *s, const struc
 size_t build_tcp(uint8_t *out, size_t cap, const struct endpoint *s, const struct endpoint *d,
 		 uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *pl, size_t n,
 		 struct esp_sa *esp);
+/* A GTP-U G-PDU (TS 29.281, no optional fields) carrying the IP packet
+ * `inner` over UDP 2152 between s and d. */
+size_t build_gtpu(uint8_t *out, size_t cap, const struct endpoint *s, const struct endpoint *d,
+		  uint32_t teid, const uint8_t *inner, size_t n);
 size_t build_sctp_data(uint8_t *out, size_t cap, const struct endpoint *s,
 		       const struct endpoint *d, uint32_t tsn, uint32_t ppid, const uint8_t *pl,
 		       size_t n);
