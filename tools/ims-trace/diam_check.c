@@ -124,8 +124,8 @@ static void check_vector(struct dctx *d, const struct diam_vec *v, size_t n)
 	trace_sqn_text(a[var].sqn, s, sizeof(s));
 	if (var == 1)
 		dadd(d, "MAC-A", CHK_FAIL, FK_OP_OPC_SWAPPED, ev, "vector %zu: MAC-A verifies only "
-		     "with %s: OP and OPc are swapped between the HSS and %s; %s", n,
-		     trace_keys_variant_desc(&d->keys, 1), d->keys.source, s);
+		     "with %s (the HSS holds it the other way round); %s", n,
+		     trace_keys_variant_desc(&d->keys, 1), s);
 	const struct aka_out *o = &a[var].out;
 	bool xres = !v->has_xres || (v->xres_len == o->res_len && ct_equal(v->xres, o->res,
 									  o->res_len));

@@ -135,7 +135,8 @@ static int mark_copies(struct trace_ctx *c)
 			k[n++].idx = i;
 	}
 	if (!rc) {
-		qsort(k, n, sizeof(*k), keyed_cmp);
+		if (n)
+			qsort(k, n, sizeof(*k), keyed_cmp);
 		for (size_t s = 0, e; s < n; s = e) {
 			for (e = s + 1; e < n && !strcmp(k[e].key, k[s].key); e++)
 				;

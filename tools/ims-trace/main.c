@@ -39,7 +39,6 @@ static void usage(FILE *fp)
 		"  --sip-port N         treat this port as SIP even when content detection fails\n"
 		"  --diameter-port N    Diameter port (default 3868)\n"
 		"  --json               one JSON object instead of the text report\n"
-		"  --html FILE          also write one self-contained HTML page: a ladder per attempt\n"
 		"  -h, --help           this text\n"
 		"  --version            print \"ims-trace VERSION\" and exit\n"
 		"exit status: 0 consistent, 1 a finding, 2 usage/unreadable capture or database,\n"
@@ -72,7 +71,7 @@ static void parse_key_opt(struct opts *o, int c, const char *arg)
 	case O_AMF: cli_hex_exact(prog, "--amf", arg, k->amf, 2); k->have_amf = true; break;
 	case O_ALGO: {
 		int a = aka_algo_parse(arg);
-		if (a < 0)
+		if (a < 0 || a == AKA_ALGO_TUAK) /* TUAK keys: not yet taken here */
 			cli_usage_error(prog, "--algo: expected milenage or xor, got \"%s\"", arg);
 		k->algo = (enum aka_algo)a;
 		break;
@@ -95,7 +94,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "amf", 1, 0, O_AMF }, { "algo", 1, 0, O_ALGO }, { "res-len", 1, 0, O_RESLEN },
 		{ "password", 1, 0, O_PASSWORD }, { "db", 1, 0, O_DB }, { "impi", 1, 0, O_IMPI },
 		{ "sip-port", 1, 0, O_SIPPORT }, { "diameter-port", 1, 0, O_DIAMPORT },
-		{ "json", 0, 0, O_JSON }, { "html", 1, 0, O_HTML }, { "help", 0, 0, 'h' },
+		{ "json", 0, 0, O_JSON }, { "help", 0, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;

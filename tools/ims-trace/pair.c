@@ -254,7 +254,8 @@ static int pair_unanswered(struct trace_ctx *c, struct pairing *p, const int *co
 		fill_identity(a, e->sip);
 	}
 	free(used);
-	qsort(p->a, p->n, sizeof(*p->a), attempt_cmp);
+	if (p->n)
+		qsort(p->a, p->n, sizeof(*p->a), attempt_cmp);
 	return 0;
 }
 

@@ -74,6 +74,14 @@ static void json_security(struct json *j, const struct trace_ctx *c, const int *
 	json_obj_end(j);
 }
 
+static void json_messages(struct json *j, const struct trace_ctx *c, const int *evs, size_t n)
+{
+	json_arr_begin(j, "messages");
+	for (size_t i = 0; i < n; i++)
+		json_event(j, c, evs[i]);
+	json_arr_end(j);
+}
+
 static void json_checks(struct json *j, const struct vcheck *chk, size_t n)
 {
 	json_arr_begin(j, "checks");
@@ -142,10 +150,7 @@ static void json_attempts(struct json *j, const struct analysis *an)
 		json_str(j, "call_id", an->p.a[k].call_id[0] ? an->p.a[k].call_id : NULL);
 		json_verdict(j, &an->v[k]);
 		json_security(j, an->c, evs, n);
-		json_arr_begin(j, "messages");
-		for (size_t i = 0; i < n; i++)
-			json_event(j, an->c, evs[i]);
-		json_arr_end(j);
+		json_messages(j, an->c, evs, n);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -163,10 +168,7 @@ static void json_diameter(struct json *j, const struct analysis *an)
 		json_str(j, "user_name", x->user[0] ? x->user : NULL);
 		json_str(j, "keys_source", x->keys_source[0] ? x->keys_source : NULL);
 		json_checks(j, x->chk, x->nchk);
-		json_arr_begin(j, "messages");
-		for (size_t k = 0; k < n; k++)
-			json_event(j, an->c, evs[k]);
-		json_arr_end(j);
+		json_messages(j, an->c, evs, n);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

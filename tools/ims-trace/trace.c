@@ -45,10 +45,10 @@ void trace_free(struct trace_ctx *c)
 	free(c->esp);
 	free(c->sas);
 	free(c->nodes);
+	tcp_free_all(c);
+	ip_frag_finish(c); /* may still add a note: notes are freed after */
 	for (size_t i = 0; i < c->nnotes; i++)
 		free(c->notes[i]);
-	tcp_free_all(c);
-	ip_frag_finish(c);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -130,7 +130,8 @@ static int ev_cmp(const void *a, const void *b)
 
 void trace_sort(struct trace_ctx *c)
 {
-	qsort(c->ev, c->nev, sizeof(*c->ev), ev_cmp);
+	if (c->nev)
+		qsort(c->ev, c->nev, sizeof(*c->ev), ev_cmp);
 	for (size_t i = 0; i < c->nev; i++) {
 		c->ev[i].order = (unsigned)i;
 		c->ev[i].copy_first = (int)i;

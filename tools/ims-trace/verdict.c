@@ -213,8 +213,10 @@ static void sentence_status(struct vctx *x, const char *cls, const struct vcheck
 			 "RES, digest and keys are consistent" : "the response matches the MAA's XRES "
 			 "(no keys: MAC-A and SQN not checked)");
 	else
-		snprintf(v->sentence, n, "%s was %s — %s: %s", st, !v->have_right ? "not checked" :
-			 v->right ? "correct" : "wrong", cls, why->detail);
+		snprintf(v->sentence, n, "%s was %s — %s: %s%s%s", st, !v->have_right ? "not checked" :
+			 v->right ? "correct" : "wrong", cls, why->detail,
+			 x->ue_cause[0] && strcmp(x->ue_cause, why->detail) ? "; and " : "",
+			 x->ue_cause[0] && strcmp(x->ue_cause, why->detail) ? x->ue_cause : "");
 }
 
 static void sentence(struct vctx *x)

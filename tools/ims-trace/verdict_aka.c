@@ -31,9 +31,8 @@ void vcheck_mac(struct vctx *x)
 		     x->keys.source, s);
 	} else if (var == 1)
 		vadd(x, "MAC-A", CHK_FAIL, FK_OP_OPC_SWAPPED, x->a->chal, "MAC-A does not verify with "
-		     "the keys of %s as given, but does with %s: OP and OPc are swapped between the "
-		     "network and %s; %s", x->keys.source, trace_keys_variant_desc(&x->keys, 1),
-		     x->keys.source, s);
+		     "the keys of %s as given, but does with %s (the network holds it the other way "
+		     "round); %s", x->keys.source, trace_keys_variant_desc(&x->keys, 1), s);
 	else /* reclassified by the response check (keys not the subscriber's) */
 		vadd(x, "MAC-A", CHK_FAIL, FK_MAC_A_MISMATCH, x->a->chal, "MAC-A does not verify "
 		     "with the keys of %s (nor with OP and OPc swapped): the network's vector was not "

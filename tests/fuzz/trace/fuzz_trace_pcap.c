@@ -1,13 +1,15 @@
 /* libFuzzer: a whole capture file through ims-trace (pcap/pcapng reader,
- * link layers, IP, TCP reassembly, ESP, SIP, Diameter, pairing, verdict
- * with keys, both reports). Must never crash, leak or hang. */
+ * link layers, IP, GTP-U, TCP reassembly, ESP with its SAs, ICV and
+ * decryption, SIP, Diameter, hops and roles, pairing, verdicts with keys,
+ * the Diameter checks, all three reports). Must never crash, leak or hang. */
+#include "analysis.h"
+#include "esp_sa.h"
+#include "hops.h"
 #include "ip_frag.h"
-#include "pair.h"
 #include "pcap_in.h"
 #include "report.h"
 #include "tcp_reasm.h"
 #include "trace.h"
-#include "verdict.h"
 
 #include "util/hex.h"
 
@@ -31,8 +33,9 @@ static int keys(void *arg, const char *impi, struct trace_keys *out)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trace_opts o = { 5060, 3868 };
+	struct trace_keyring kr = { keys, NULL };
 	struct trace_ctx c;
-	struct pairing p;
+	struct analysis an;
 	char err[256];
 
 	FILE *fp = fmemopen((void *)data, size ? size : 1, "rb");
@@ -41,27 +44,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trace_init(&c, &o);
 	int rc = pcap_in_read(&c, fp, err, sizeof(err));
 	if (rc != PCAP_IN_EOPEN && rc != PCAP_IN_ELINK) {
+		esp_sa_run(&c, &kr);
 		tcp_finish(&c);
 		ip_frag_finish(&c);
-		if (pair_run(&c, &p) == 0) {
-			struct verdict *v = calloc(p.n ? p.n : 1, sizeof(*v));
-			bool *shown = calloc(p.n ? p.n : 1, sizeof(bool));
-			for (size_t k = 0; v && shown && k < p.n; k++) {
-				shown[k] = true;
-				verdict_run(&c, &p.a[k], keys, NULL, &v[k]);
-			}
+		trace_sort(&c);
+		if (!hops_build(&c) && !analysis_run(&an, &c, &kr, "fuzz", NULL, rc ? err : NULL)) {
 			FILE *null = fopen("/dev/null", "w");
-			if (v && shown && null) {
-				struct report_in r = { "fuzz", &c, &p, v, shown, NULL };
-				report_text(null, &r);
-				report_json(null, &r);
-			}
-			if (null)
+			if (null) {
+				report_text(null, &an);
+				report_json(null, &an);
+				report_html(null, &an);
 				fclose(null);
-			free(v);
-			free(shown);
-			pair_free(&p);
+			}
 		}
+		analysis_free(&an);
 	}
 	trace_free(&c);
 	return 0;

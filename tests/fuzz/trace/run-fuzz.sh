@@ -9,7 +9,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${1:?usage: $0 BUILD_DIR [SECONDS]}
 SECS=${2:-60}
 mkdir -p "$BUILD/fuzz-artifacts"
-for h in fuzz_trace_pcap fuzz_trace_sip fuzz_trace_diam; do
+for h in fuzz_trace_pcap fuzz_trace_sip fuzz_trace_diam fuzz_trace_gtpu fuzz_trace_esp; do
 	bin="$BUILD/fuzz/$h"
 	[ -x "$bin" ] || { echo "$bin not built (FUZZ=ON needs clang)" >&2; exit 77; }
 	work="$BUILD/fuzz-corpus/$h"

@@ -78,6 +78,12 @@ void keys_set(struct aka_keys *k, const char *khex, const char *ophex, bool op_a
 void sec_server(const struct ue_cfg *u, bool esp, bool enc, const char *name, char *out,
 		size_t sz);
 void cx_head(struct diam_wr *w, const char *host);
+/* Cx MAR (with RAND ‖ AUTS when resync) and its MAA with one vector
+ * (TS 29.229 §6.1.7-8), written into buf (MSGMAX); the caller finishes. */
+void tg_mar_build(struct diam_wr *w, uint8_t *buf, const char *impi, const char *impu,
+		  const char *scheme, uint32_t hbh, const uint8_t *resync);
+void tg_maa_build(struct diam_wr *w, uint8_t *buf, const uint8_t *req, size_t reqlen,
+		  const char *impi, const char *scheme, const struct aka_vector *v);
 void diam_item(struct queue *q, bool to_hss, struct diam_wr *w);
 
 /* --- Framing and emission (tg_emit.c) ------------------------------------- */

@@ -204,46 +204,16 @@ static int s6a_kasme(const char *dir)
 static void mar_maa(struct dscen *d, uint32_t hbh, const uint8_t rand[16])
 {
 	static const uint8_t amf[2] = { 0x80, 0x00 };
-	uint8_t rq[MSGMAX], an[MSGMAX], sa[32];
+	uint8_t rq[MSGMAX], an[MSGMAX];
 	struct diam_wr w;
-	struct diam_msg m;
 	struct aka_vector v;
-	char sid[96];
 
-	snprintf(sid, sizeof(sid), "scscf." REALM ";1700000000;%u", hbh);
-	diam_wr_init(&w, rq, sizeof(rq));
-	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_MA, DIAM_APP_CX, hbh, hbh ^ 0x22220000);
-	diam_put_str(&w, AVP_SESSION_ID, 0, sid);
-	cx_head(&w, "scscf." REALM);
-	diam_put_str(&w, AVP_DESTINATION_REALM, 0, REALM);
-	diam_put_str(&w, AVP_USER_NAME, 0, IMPI);
-	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, DIAM_VENDOR_3GPP, "sip:" IMPI);
-	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP);
-	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP, CX_SCHEME_AKAV1);
-	diam_group_end(&w);
-	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, DIAM_VENDOR_3GPP, 1);
-	diam_put_str(&w, AVP_CX_SERVER_NAME, DIAM_VENDOR_3GPP, "sip:scscf." REALM ":6060");
+	tg_mar_build(&w, rq, IMPI, IMPI, CX_SCHEME_AKAV1, hbh, NULL);
 	ssize_t rl = finish(&w);
 	send_msg(d, true, rq, (size_t)rl);
 	d->sqn_he = next_seq(d->sqn_he);
 	aka_vector_make_rand(&d->keys, d->sqn_he, amf, rand, &v);
-	diam_msg_parse(rq, (size_t)rl, &m);
-	diam_wr_init(&w, an, sizeof(an));
-	diam_answer_begin(&w, &m);
-	cx_head(&w, "hss." REALM);
-	diam_put_u32(&w, AVP_RESULT_CODE, 0, DIAM_SUCCESS);
-	diam_put_str(&w, AVP_USER_NAME, 0, IMPI);
-	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, DIAM_VENDOR_3GPP, 1);
-	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP);
-	diam_put_u32(&w, AVP_CX_SIP_ITEM_NUMBER, DIAM_VENDOR_3GPP, 1);
-	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP, CX_SCHEME_AKAV1);
-	memcpy(sa, v.rand, 16);
-	memcpy(sa + 16, v.autn, 16);
-	diam_put_octets(&w, AVP_CX_SIP_AUTHENTICATE, DIAM_VENDOR_3GPP, sa, 32);
-	diam_put_octets(&w, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, v.xres, v.xres_len);
-	diam_put_octets(&w, AVP_CX_CONFIDENTIALITY_KEY, DIAM_VENDOR_3GPP, v.ck, 16);
-	diam_put_octets(&w, AVP_CX_INTEGRITY_KEY, DIAM_VENDOR_3GPP, v.ik, 16);
-	diam_group_end(&w);
+	tg_maa_build(&w, an, rq, (size_t)rl, IMPI, CX_SCHEME_AKAV1, &v);
 	ssize_t al = finish(&w);
 	send_msg(d, false, an, (size_t)al);
 }

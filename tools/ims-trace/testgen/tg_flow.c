@@ -167,30 +167,65 @@ void cx_head(struct diam_wr *w, const char *host)
 	diam_put_str(w, AVP_ORIGIN_REALM, 0, REALM);
 }
 
+void tg_mar_build(struct diam_wr *w, uint8_t *buf, const char *impi, const char *impu,
+		  const char *scheme, uint32_t hbh, const uint8_t *resync)
+{
+	char sid[96], pi[256];
+
+	snprintf(sid, sizeof(sid), "scscf." REALM ";1700000000;%u", hbh);
+	snprintf(pi, sizeof(pi), "sip:%s", impu);
+	diam_wr_init(w, buf, MSGMAX);
+	diam_put_hdr(w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_MA, DIAM_APP_CX, hbh, hbh ^ 0x5a5a0000);
+	diam_put_str(w, AVP_SESSION_ID, 0, sid);
+	cx_head(w, "scscf." REALM);
+	diam_put_str(w, AVP_DESTINATION_REALM, 0, REALM);
+	diam_put_str(w, AVP_USER_NAME, 0, impi);
+	diam_put_str(w, AVP_CX_PUBLIC_IDENTITY, DIAM_VENDOR_3GPP, pi);
+	diam_group_begin(w, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP);
+	diam_put_str(w, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP, scheme);
+	if (resync)
+		diam_put_octets(w, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, resync, 30);
+	diam_group_end(w);
+	diam_put_u32(w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, DIAM_VENDOR_3GPP, 1);
+	diam_put_str(w, AVP_CX_SERVER_NAME, DIAM_VENDOR_3GPP, "sip:scscf." REALM ":6060");
+}
+
+void tg_maa_build(struct diam_wr *w, uint8_t *buf, const uint8_t *req, size_t reqlen,
+		  const char *impi, const char *scheme, const struct aka_vector *v)
+{
+	struct diam_msg m;
+	uint8_t sa[32];
+
+	diam_msg_parse(req, reqlen, &m);
+	diam_wr_init(w, buf, MSGMAX);
+	diam_answer_begin(w, &m);
+	cx_head(w, "hss." REALM);
+	diam_put_u32(w, AVP_RESULT_CODE, 0, DIAM_SUCCESS);
+	diam_put_str(w, AVP_USER_NAME, 0, impi);
+	diam_put_u32(w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, DIAM_VENDOR_3GPP, 1);
+	diam_group_begin(w, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP);
+	diam_put_u32(w, AVP_CX_SIP_ITEM_NUMBER, DIAM_VENDOR_3GPP, 1);
+	diam_put_str(w, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP, scheme);
+	memcpy(sa, v->rand, 16);
+	memcpy(sa + 16, v->autn, 16);
+	diam_put_octets(w, AVP_CX_SIP_AUTHENTICATE, DIAM_VENDOR_3GPP, sa, 32);
+	diam_put_octets(w, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, v->xres, v->xres_len);
+	diam_put_octets(w, AVP_CX_CONFIDENTIALITY_KEY, DIAM_VENDOR_3GPP, v->ck, 16);
+	diam_put_octets(w, AVP_CX_INTEGRITY_KEY, DIAM_VENDOR_3GPP, v->ik, 16);
+	diam_group_end(w);
+}
+
+static const char *scheme_of(const struct ue_cfg *u)
+{
+	return strcmp(u->alg, "AKAv2-MD5") ? CX_SCHEME_AKAV1 : CX_SCHEME_AKAV2;
+}
+
 static void mar(struct queue *q, const struct ue_cfg *u, uint32_t hbh, const uint8_t *resync,
 		uint8_t *buf)
 {
 	struct diam_wr w;
-	char sid[96];
 
-	snprintf(sid, sizeof(sid), "scscf." REALM ";1700000000;%u", hbh);
-	diam_wr_init(&w, buf, MSGMAX);
-	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_MA, DIAM_APP_CX, hbh, hbh ^ 0x5a5a0000);
-	diam_put_str(&w, AVP_SESSION_ID, 0, sid);
-	cx_head(&w, "scscf." REALM);
-	diam_put_str(&w, AVP_DESTINATION_REALM, 0, REALM);
-	diam_put_str(&w, AVP_USER_NAME, 0, u->impi);
-	char impu[256];
-	snprintf(impu, sizeof(impu), "sip:%s", u->impu);
-	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, DIAM_VENDOR_3GPP, impu);
-	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP);
-	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP,
-		     strcmp(u->alg, "AKAv2-MD5") ? CX_SCHEME_AKAV1 : CX_SCHEME_AKAV2);
-	if (resync)
-		diam_put_octets(&w, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, resync, 30);
-	diam_group_end(&w);
-	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, DIAM_VENDOR_3GPP, 1);
-	diam_put_str(&w, AVP_CX_SERVER_NAME, DIAM_VENDOR_3GPP, "sip:scscf." REALM ":6060");
+	tg_mar_build(&w, buf, u->impi, u->impu, scheme_of(u), hbh, resync);
 	diam_item(q, true, &w);
 }
 
@@ -198,27 +233,8 @@ static void maa(struct queue *q, const struct ue_cfg *u, const uint8_t *req, siz
 		const struct aka_vector *v, uint8_t *buf)
 {
 	struct diam_wr w;
-	struct diam_msg m;
-	uint8_t sa[32];
 
-	diam_msg_parse(req, reqlen, &m);
-	diam_wr_init(&w, buf, MSGMAX);
-	diam_answer_begin(&w, &m);
-	cx_head(&w, "hss." REALM);
-	diam_put_u32(&w, AVP_RESULT_CODE, 0, DIAM_SUCCESS);
-	diam_put_str(&w, AVP_USER_NAME, 0, u->impi);
-	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, DIAM_VENDOR_3GPP, 1);
-	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, DIAM_VENDOR_3GPP);
-	diam_put_u32(&w, AVP_CX_SIP_ITEM_NUMBER, DIAM_VENDOR_3GPP, 1);
-	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP,
-		     strcmp(u->alg, "AKAv2-MD5") ? CX_SCHEME_AKAV1 : CX_SCHEME_AKAV2);
-	memcpy(sa, v->rand, 16);
-	memcpy(sa + 16, v->autn, 16);
-	diam_put_octets(&w, AVP_CX_SIP_AUTHENTICATE, DIAM_VENDOR_3GPP, sa, 32);
-	diam_put_octets(&w, AVP_CX_SIP_AUTHORIZATION, DIAM_VENDOR_3GPP, v->xres, v->xres_len);
-	diam_put_octets(&w, AVP_CX_CONFIDENTIALITY_KEY, DIAM_VENDOR_3GPP, v->ck, 16);
-	diam_put_octets(&w, AVP_CX_INTEGRITY_KEY, DIAM_VENDOR_3GPP, v->ik, 16);
-	diam_group_end(&w);
+	tg_maa_build(&w, buf, req, reqlen, u->impi, scheme_of(u), v);
 	diam_item(q, false, &w);
 }
 
