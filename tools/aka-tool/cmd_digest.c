@@ -39,12 +39,8 @@ static size_t password_of(const struct digest_args *a, int alg, uint8_t pw[64])
 
 	if (a->password && a->res)
 		cli_usage_error(PROG, "--password/--res: give only one of them");
-	if (a->password) {
-		if (strlen(a->password) > 64)
-			cli_usage_error(PROG, "--password: at most 64 characters");
-		memcpy(pw, a->password, strlen(a->password));
-		return strlen(a->password);
-	}
+	if (a->password)
+		return password_arg(a->password, pw);
 	if (!a->res)
 		cli_usage_error(PROG, "--res/--password: one of them is required");
 	if (alg == DIGEST_ALG_MD5)
@@ -59,21 +55,6 @@ static size_t password_of(const struct digest_args *a, int alg, uint8_t pw[64])
 	if (digest_password(alg, NULL, res, res_len, ik, ck, pw, &n))
 		exit(1);
 	return n;
-}
-
-static void check_qop(const struct digest_args *a, int qop)
-{
-	if (qop < 0)
-		cli_usage_error(PROG, "--qop: expected auth or auth-int, got '%s'", a->qop);
-	if (qop == DIGEST_QOP_NONE) {
-		if (a->nc || a->cnonce)
-			cli_usage_error(PROG, "%s: only with --qop", a->nc ? "--nc" : "--cnonce");
-		return;
-	}
-	need(a->nc, "--nc");
-	need(a->cnonce, "--cnonce");
-	if (strlen(a->nc) != 8 || strspn(a->nc, "0123456789abcdefABCDEF") != 8)
-		cli_usage_error(PROG, "--nc: expected 8 hex digits, got '%s'", a->nc);
 }
 
 int cmd_digest(int argc, char **argv)
@@ -98,8 +79,7 @@ int cmd_digest(int argc, char **argv)
 	alg = digest_alg_parse(need(a.alg, "--alg"));
 	if (alg < 0)
 		cli_usage_error(PROG, "--alg: expected MD5, AKAv1-MD5 or AKAv2-MD5, got '%s'", a.alg);
-	qop = digest_qop_parse(a.qop);
-	check_qop(&a, qop);
+	qop = qop_args(a.qop, a.nc, a.cnonce);
 	if (a.body && *a.body)
 		body_len = cli_hex_range(PROG, "--body-hex", a.body, body, 0, sizeof(body));
 	struct digest_input in = {

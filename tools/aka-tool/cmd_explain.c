@@ -313,8 +313,7 @@ static size_t explain_password(const struct explain_args *a, const struct values
 
 	heading("UE response (REGISTER with Authorization)");
 	if (a->password) {
-		n = strlen(a->password) > 64 ? 64 : strlen(a->password);
-		memcpy(pw, a->password, n);
+		n = password_arg(a->password, pw);
 		row("password", *a->password ? a->password : "(empty)",
 		    "= --password text (empty: the resync response with auts)", "RFC 3310 §3.4");
 		return n;
@@ -394,19 +393,6 @@ static void load_values(struct explain_args *a, struct values *v)
 	aka_key128(v->o.ik, v->o.ik_len, v->ik);
 }
 
-static int parse_qop(const struct explain_args *a)
-{
-	int qop = digest_qop_parse(a->qop);
-
-	if (qop < 0)
-		cli_usage_error(PROG, "--qop: expected auth or auth-int, got '%s'", a->qop);
-	if (qop) {
-		need(a->nc, "--nc");
-		need(a->cnonce, "--cnonce");
-	}
-	return qop;
-}
-
 int cmd_explain(int argc, char **argv)
 {
 	struct explain_args a = { 0 };
@@ -427,7 +413,7 @@ int cmd_explain(int argc, char **argv)
 	alg = digest_alg_parse(a.alg ? a.alg : "AKAv1-MD5");
 	if (alg < 0 || alg == DIGEST_ALG_MD5)
 		cli_usage_error(PROG, "--alg: expected AKAv1-MD5 or AKAv2-MD5, got '%s'", a.alg);
-	qop = parse_qop(&a);
+	qop = qop_args(a.qop, a.nc, a.cnonce);
 	load_values(&a, &v);
 	printf("IMS AKA registration, step by step (%s, %s)\n", aka_algo_name(v.keys.algo),
 	       digest_alg_name((enum digest_alg)alg));

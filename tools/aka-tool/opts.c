@@ -1,5 +1,6 @@
 /* Option parsing and argument decoding for aka-tool. */
 #include "tool.h"
+#include "digest/digest.h"
 #include "util/cli.h"
 #include "util/hex.h"
 
@@ -180,4 +181,32 @@ void keys_need_autn_mac(const struct aka_keys *keys)
 	if (aka_mac_len(keys) != AKA_MAC_LEN)
 		cli_usage_error(PROG, "--mac-len: AUTN and AUTS carry a 64-bit MAC (TS 33.102 "
 				      "§6.3.2), so this needs 8");
+}
+
+int qop_args(const char *qop, const char *nc, const char *cnonce)
+{
+	int q = digest_qop_parse(qop);
+
+	if (q < 0)
+		cli_usage_error(PROG, "--qop: expected auth or auth-int, got '%s'", qop);
+	if (q == DIGEST_QOP_NONE) {
+		if (nc || cnonce)
+			cli_usage_error(PROG, "%s: only with --qop", nc ? "--nc" : "--cnonce");
+		return q;
+	}
+	need(nc, "--nc");
+	need(cnonce, "--cnonce");
+	if (strlen(nc) != 8 || strspn(nc, "0123456789abcdefABCDEF") != 8)
+		cli_usage_error(PROG, "--nc: expected 8 hex digits, got '%s'", nc);
+	return q;
+}
+
+size_t password_arg(const char *text, uint8_t pw[64])
+{
+	size_t n = strlen(text);
+
+	if (n > 64)
+		cli_usage_error(PROG, "--password: at most 64 characters");
+	memcpy(pw, text, n);
+	return n;
 }

@@ -48,6 +48,13 @@ bool keys_given(const struct key_args *ka);
  * 16 or 32). */
 void keys_need_autn_mac(const struct aka_keys *keys);
 
+/* --- digest arguments (digest and explain validate alike) -----------------
+ * --qop auth|auth-int (NULL: none) with --nc (8 hex digits) and --cnonce,
+ * which are refused without --qop; returns the enum digest_qop. */
+int qop_args(const char *qop, const char *nc, const char *cnonce);
+/* --password text as the password octets (at most 64); returns its length. */
+size_t password_arg(const char *text, uint8_t pw[64]);
+
 /* Hex argument helpers (exit 2 naming the option). */
 void hex_arg(const char *opt, const char *val, uint8_t *out, size_t len);
 uint64_t sqn_arg(const char *opt, const char *val); /* 12 hex digits */

@@ -1,0 +1,40 @@
+#!/bin/sh
+# aka-tool's command line as a new user meets it (issue 17): explain checks
+# its digest arguments as digest does; milenage has no --algo.
+#   aka-tool.sh BIN_DIR
+. "$(dirname "$0")/../../lib/common.sh"
+TOOL=$1/aka-tool
+need_exe "$TOOL" aka-tool
+T=$(mktemp -d /tmp/cli-aka-tool.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+K=465b5ce8b199b49faa5f0a2ee238a6bc OP=cdc202d5123e20f62b6d676ac72cb318
+RAND=23553cbe9637a89d218ae64dae47bf35
+
+# usage CODE LINE ARGS...: exit CODE and stderr exactly LINE
+usage() {
+	_want=$1 _line=$2
+	shift 2
+	"$TOOL" "$@" >"$T/out" 2>"$T/err"
+	_rc=$?
+	if [ "$_rc" = "$_want" ] && [ "$(cat "$T/err")" = "$_line" ]; then
+		ok "aka-tool $(echo "$*" | cut -c1-50)…: exit $_rc, $_line"
+	else
+		bad "aka-tool $*: exit $_rc (want $_want), stderr '$(cat "$T/err")' (want '$_line')"
+	fi
+}
+DIG="digest --alg MD5 --username u --realm r --nonce n --uri sip:r --method REGISTER"
+LONG=$(printf '%070d' 0)
+# shellcheck disable=SC2086 # $DIG is a word list
+for a in "explain --demo" "$DIG"; do
+	usage 2 "aka-tool: --nc: expected 8 hex digits, got '1'" $a --password p --qop auth --nc 1 --cnonce c
+	usage 2 "aka-tool: --qop: expected auth or auth-int, got 'bogus'" $a --password p --qop bogus
+	usage 2 "aka-tool: --nc: required" $a --password p --qop auth-int --cnonce c
+	usage 2 "aka-tool: --password: at most 64 characters" $a --password "$LONG"
+done
+usage 2 "aka-tool: --cnonce: only with --qop" explain --k $K --op $OP --rand $RAND --sqn 000000000001 \
+	--amf 8000 --impi i --realm r --uri sip:r --method REGISTER --cnonce c
+usage 2 "aka-tool: --algo: not an option of 'milenage'" milenage --k $K --op $OP --rand $RAND --algo xor
+"$TOOL" explain --demo --qop auth --nc 00000002 --cnonce c >"$T/out" 2>&1 &&
+	grep -q 'qop=auth, nc=00000002, cnonce="c"' "$T/out" && ok "explain --demo with a valid nc" ||
+	bad "explain --demo --nc 00000002: $(tail -3 "$T/out")"
+[ "$FAILS" -eq 0 ]
