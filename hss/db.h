@@ -37,7 +37,8 @@ struct db;
  * -EPROTONOSUPPORT the store was left untouched. A new SQLite file and its
  * -wal/-shm are created 0600 (the keys are in it). */
 int db_open(const char *where, struct db **out);
-/* The same with DB_OPEN_* flags: DB_OPEN_READONLY (db_driver.h) reads a
+#define DB_OPEN_READONLY 1u
+/* The same with DB_OPEN_* flags: DB_OPEN_READONLY reads a
  * store this user cannot write (hss-ctl list/show); nothing is upgraded
  * and every write fails. */
 int db_open_mode(const char *where, unsigned flags, struct db **out);

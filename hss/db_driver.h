@@ -23,11 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h" /* DB_OPEN_* flags */
+
 struct db_conn;   /* one backend connection */
 struct db_handle; /* one prepared statement of that connection */
-
-/* db_open() flags */
-#define DB_OPEN_READONLY 1u
 
 struct db_driver {
 	const char *name;   /* "sqlite" */

@@ -180,8 +180,14 @@ static int sq_open(const char *path, unsigned flags, struct db_conn **out, char 
 				ret = first_read(c);
 		}
 	}
+	if (!ret && !(flags & DB_OPEN_READONLY) && sqlite3_db_readonly(c->c, "main") == 1)
+		ret = -EROFS; /* SQLite fell back to read-only: the file is not ours to write */
 	if (ret == -EMEDIUMTYPE)
 		snprintf(err, errsz, "%s: not a database (not an SQLite file, or damaged)", path);
+	else if (ret == -EROFS || (ret && !(flags & DB_OPEN_READONLY) &&
+				   (sqlite3_errcode(c->c) & 0xff) == SQLITE_READONLY))
+		snprintf(err, errsz, "%s: read-only for this user (the file or its directory is "
+			 "not writable; hss-ctl list/show still read it)", path), ret = -EROFS;
 	else if (ret && !err[0])
 		snprintf(err, errsz, "%s: %s", path, c->c ? sqlite3_errmsg(c->c) : "cannot open");
 	if (!ret && (ret = setup(c, flags)) != 0)

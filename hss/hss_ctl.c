@@ -41,18 +41,25 @@ static void print_usage(FILE *fp, const struct cmd *cmd)
 }
 
 /* ---- shared helpers ----------------------------------------------------- */
-static struct db *open_db(struct ctl *c)
+/* Views (show, list) open the store read-only: they work on a store this
+ * user may only read, and never upgrade or lock it. */
+static struct db *open_db_mode(struct ctl *c, unsigned flags)
 {
 	int ret;
 
 	if (!c->db_path)
 		cli_usage_error(PROG, "--db: required (the hssd database file)");
-	ret = db_open(c->db_path, &c->db);
+	ret = db_open_mode(c->db_path, flags, &c->db);
 	if (ret) {
 		fprintf(stderr, PROG ": --db: %s\n", db_errmsg(NULL));
 		exit(EXIT_CHECK_FAILED);
 	}
 	return c->db;
+}
+
+static struct db *open_db(struct ctl *c)
+{
+	return open_db_mode(c, 0);
 }
 
 static void begin(struct ctl *c)
@@ -265,7 +272,7 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 	while ((o = next_opt(argc, argv, "h", view_opts, "show")) != -1)
 		o == 'j' ? (json = true) : (keys = true);
 	no_more_args(argc, argv, 1, "show");
-	open_db(c);
+	open_db_mode(c, DB_OPEN_READONLY);
 	if (lookup(c, argv[optind], &s))
 		return EXIT_CHECK_FAILED;
 	if (!json) {
@@ -322,7 +329,7 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 	while ((o = next_opt(argc, argv, "h", view_opts, "list")) != -1)
 		o == 'j' ? (json = true) : (l.keys = true);
 	no_more_args(argc, argv, 0, "list");
-	open_db(c);
+	open_db_mode(c, DB_OPEN_READONLY);
 	if (json) {
 		l.j = &j;
 		json_begin(&j, stdout);

@@ -180,7 +180,7 @@ static int run(const struct hss_config *cfg)
 
 	rc = db_open(cfg->db, &db);
 	if (rc < 0) {
-		LOGE(LOG_MAIN, "cannot open the store %s: %s", cfg->db, strerror(-rc));
+		LOGE(LOG_MAIN, "cannot open the store: %s", db_errmsg(NULL));
 		return 1;
 	}
 	/* A turn blocked on hss-ctl's lock stalls every peer: wait at most
