@@ -12,59 +12,22 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ctl_cli.h"
 #include "db_apn.h"
 #include "util/cli.h"
 #include "util/json.h"
 
-#define PROG "hss-ctl"
+#define PROG CTL_PROG
 #define UINT32_MAXV 4294967295ull
 
 /* ---- shared ----------------------------------------------------------------- */
-static struct db *open_txn(const char *path, struct db **db)
+/* Rolls back and prints "what: reason"; the exit code for the -errno. */
+static int fail(struct ctl_cli *c, int ret, const char *what, const char *arg)
 {
-	if (!path)
-		cli_usage_error(PROG, "--db: required (the hssd database file)");
-	if (!*db && db_open(path, db)) {
-		fprintf(stderr, PROG ": --db: %s\n", db_errmsg(NULL));
-		exit(EXIT_CHECK_FAILED);
-	}
-	if (db_txn_begin(*db)) {
-		fprintf(stderr, PROG ": --db: %s\n", db_errmsg(*db));
-		exit(EXIT_CHECK_FAILED);
-	}
-	return *db;
-}
+	char msg[512];
 
-static int commit(struct db *db)
-{
-	if (db_txn_commit(db)) {
-		fprintf(stderr, PROG ": --db: commit failed: %s\n", db_errmsg(db));
-		return EXIT_CHECK_FAILED;
-	}
-	return 0;
-}
-
-/* Rolls back and prints one line; the exit code for the -errno. */
-static int fail(struct db *db, int ret, const char *fmt, const char *arg)
-{
-	db_txn_rollback(db);
-	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, ": %s\n", db_strerror(ret));
-	return ret == -EINVAL || ret == -EEXIST ? EXIT_USAGE : EXIT_CHECK_FAILED;
-}
-
-static int lookup(struct db *db, const char *key, struct db_sub *s)
-{
-	int ret = db_sub_lookup(db, key, s);
-
-	if (ret == -ENOENT)
-		fprintf(stderr, PROG ": no subscriber with IMPI or IMSI '%s'\n", key);
-	else if (ret)
-		fprintf(stderr, PROG ": --db: %s\n", db_errmsg(db));
-	if (ret)
-		db_txn_rollback(db);
-	return ret;
+	snprintf(msg, sizeof(msg), what, arg);
+	return ctl_fail(c, ret, "%s: %s", msg, db_strerror(ret));
 }
 
 /* An option whose value is one of two words (case-insensitive). */
@@ -87,27 +50,6 @@ static int enable_flag(const char *opt, const char *v)
 	static const struct word w[2] = {{"enabled", 0}, {"disabled", 1}};
 
 	return one_of(opt, v, w);
-}
-
-static int next_opt(int argc, char **argv, const struct option *opts, const char *usage)
-{
-	int o = getopt_long(argc, argv, "h", opts, NULL);
-
-	if (o == 'h') {
-		printf("usage: " PROG " --db FILE %s\n", usage);
-		exit(0);
-	}
-	if (o == '?')
-		cli_usage_error(PROG, "unknown option or missing value: %s", argv[optind - 1]);
-	return o;
-}
-
-static void want_args(int argc, char **argv, int n, const char *usage)
-{
-	if (argc - optind > n)
-		cli_usage_error(PROG, "unexpected argument '%s'", argv[optind + n]);
-	if (argc - optind < n)
-		cli_usage_error(PROG, "missing argument (usage: %s)", usage);
 }
 
 /* An MME serves the subscriber: queue an IDR with the new profile. */
@@ -184,7 +126,7 @@ static bool apn_opt(int o, struct db_apn *a)
 	return false;
 }
 
-static int apn_add(const char *path, struct db **dbp, int argc, char **argv)
+static int apn_add(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"pdn-type", 1, 0, 'p'}, {"qci", 1, 0, 'q'}, {"arp-priority", 1, 0, 'a'},
@@ -197,24 +139,24 @@ static int apn_add(const char *path, struct db **dbp, int argc, char **argv)
 	int o, ret;
 
 	db_apn_defaults(&a);
-	while ((o = next_opt(argc, argv, opts, ADD_USAGE)) != -1)
+	while ((o = ctl_next_opt(c, argc, argv, opts)) != -1)
 		update |= apn_opt(o, &a);
-	want_args(argc, argv, 1, ADD_USAGE);
+	ctl_want_args(c, argc, argv, 1);
 	if (!argv[optind][0] || strlen(argv[optind]) >= DB_APN_NAME_MAX ||
 	    strspn(argv[optind], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
 		    strlen(argv[optind]))
 		cli_usage_error(PROG, "NAME: an APN is 1..100 letters, digits, '-' and '.' "
 				      "(TS 23.003 §9.1), got '%s'", argv[optind]);
 	snprintf(a.name, sizeof(a.name), "%s", argv[optind]);
-	db = open_txn(path, dbp);
+	db = ctl_begin(c);
 	if (update) {
 		/* --update changes only the options given. */
 		char name[DB_APN_NAME_MAX];
 		snprintf(name, sizeof(name), "%s", a.name);
 		if ((ret = db_apn_by_name(db, name, &a)))
-			return fail(db, ret, "apn %s", name);
+			return fail(c, ret, "apn %s", name);
 		optind = 0;
-		while ((o = next_opt(argc, argv, opts, ADD_USAGE)) != -1)
+		while ((o = ctl_next_opt(c, argc, argv, opts)) != -1)
 			apn_opt(o, &a);
 	}
 	ret = update ? db_apn_update(db, &a) : db_apn_add(db, &a);
@@ -224,8 +166,8 @@ static int apn_add(const char *path, struct db **dbp, int argc, char **argv)
 		ret = db_sub_foreach(db, idr_for_apn, &x);
 	}
 	if (ret)
-		return fail(db, ret, update ? "apn %s" : "NAME: apn %s", a.name);
-	ret = commit(db);
+		return fail(c, ret, update ? "apn %s" : "NAME: apn %s", a.name);
+	ret = ctl_commit(c);
 	if (!ret)
 		printf("%s apn %s: %s, qci %d, arp %d, ambr %u/%u bit/s\n",
 		       update ? "updated" : "added", a.name, db_pdn_type_name(a.pdn_type), a.qci,
@@ -269,7 +211,7 @@ static int list_one(void *arg, const struct db_apn *a)
 	return 0;
 }
 
-static int apn_list(const char *path, struct db **dbp, int argc, char **argv)
+static int apn_list(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"json", 0, 0, 'j'}, {"help", 0, 0, 'h'}, {0}};
 	struct json j;
@@ -277,10 +219,10 @@ static int apn_list(const char *path, struct db **dbp, int argc, char **argv)
 	struct db *db;
 	int o, ret;
 
-	while ((o = next_opt(argc, argv, opts, "apn list [--json]")) != -1)
+	while ((o = ctl_next_opt(c, argc, argv, opts)) != -1)
 		json = true;
-	want_args(argc, argv, 0, "apn list [--json]");
-	db = open_txn(path, dbp);
+	ctl_want_args(c, argc, argv, 0);
+	db = ctl_open(c, DB_OPEN_READONLY); /* a view: works on a read-only store */
 	if (json) {
 		json_begin(&j, stdout);
 		json_arr_begin(&j, "apns");
@@ -290,14 +232,13 @@ static int apn_list(const char *path, struct db **dbp, int argc, char **argv)
 		json_arr_end(&j);
 		json_end(&j);
 	}
-	db_txn_rollback(db);
 	return ret ? EXIT_CHECK_FAILED : 0;
 }
 
 /* ---- apn assign / unassign -------------------------------------------------------- */
 #define ASSIGN_USAGE "apn assign IMPI|IMSI NAME [--default] [--context-id N] [--static-ip IP]"
 
-static int apn_assign(const char *path, struct db **dbp, int argc, char **argv)
+static int apn_assign(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"default", 0, 0, 'D'}, {"context-id", 1, 0, 'c'},
 					     {"static-ip", 1, 0, 'i'}, {"help", 0, 0, 'h'}, {0}};
@@ -310,7 +251,7 @@ static int apn_assign(const char *path, struct db **dbp, int argc, char **argv)
 	struct db *db;
 	int o, ret;
 
-	while ((o = next_opt(argc, argv, opts, ASSIGN_USAGE)) != -1) {
+	while ((o = ctl_next_opt(c, argc, argv, opts)) != -1) {
 		if (o == 'D')
 			def = true;
 		else if (o == 'c')
@@ -318,23 +259,23 @@ static int apn_assign(const char *path, struct db **dbp, int argc, char **argv)
 		else
 			ip = optarg;
 	}
-	want_args(argc, argv, 2, ASSIGN_USAGE);
+	ctl_want_args(c, argc, argv, 2);
 	if (ip && inet_pton(AF_INET, ip, addr) != 1 && inet_pton(AF_INET6, ip, addr) != 1)
 		cli_usage_error(PROG, "--static-ip: not an IPv4 or IPv6 address: '%s'", ip);
-	db = open_txn(path, dbp);
-	if (lookup(db, argv[optind], &s))
+	db = ctl_begin(c);
+	if (ctl_lookup(c, argv[optind], &s))
 		return EXIT_CHECK_FAILED;
 	ret = db_apn_by_name(db, argv[optind + 1], &a);
 	if (ret)
-		return fail(db, ret, "NAME: apn %s", argv[optind + 1]);
+		return fail(c, ret, "NAME: apn %s", argv[optind + 1]);
 	ret = db_sub_apn_assign(db, s.id, a.id, ctx, def, ip);
 	if (ret == -EEXIST)
-		return fail(db, ret, "--context-id: %s", "context identifier of another APN");
+		return fail(c, ret, "--context-id: %s", "context identifier of another APN");
 	if (!ret)
 		ret = queue_idr(db, &s, &queued);
 	if (ret)
-		return fail(db, ret, "apn assign %s", a.name);
-	ret = commit(db);
+		return fail(c, ret, "apn assign %s", a.name);
+	ret = ctl_commit(c);
 	if (!ret) {
 		printf("assigned apn %s to %s\n", a.name, s.imsi);
 		say_idr(queued, &s);
@@ -342,21 +283,20 @@ static int apn_assign(const char *path, struct db **dbp, int argc, char **argv)
 	return ret;
 }
 
-static int apn_unassign(const char *path, struct db **dbp, int argc, char **argv)
+static int apn_unassign(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"help", 0, 0, 'h'}, {0}};
-	const char *usage = "apn unassign IMPI|IMSI NAME";
 	bool queued = false;
 	struct db_sub s;
 	struct db_apn a;
 	struct db *db;
 	int ret;
 
-	while (next_opt(argc, argv, opts, usage) != -1)
+	while (ctl_next_opt(c, argc, argv, opts) != -1)
 		;
-	want_args(argc, argv, 2, usage);
-	db = open_txn(path, dbp);
-	if (lookup(db, argv[optind], &s))
+	ctl_want_args(c, argc, argv, 2);
+	db = ctl_begin(c);
+	if (ctl_lookup(c, argv[optind], &s))
 		return EXIT_CHECK_FAILED;
 	ret = db_apn_by_name(db, argv[optind + 1], &a);
 	if (!ret)
@@ -364,8 +304,8 @@ static int apn_unassign(const char *path, struct db **dbp, int argc, char **argv
 	if (!ret)
 		ret = queue_idr(db, &s, &queued);
 	if (ret)
-		return fail(db, ret, "apn %s of the subscriber", argv[optind + 1]);
-	ret = commit(db);
+		return fail(c, ret, "apn %s of the subscriber", argv[optind + 1]);
+	ret = ctl_commit(c);
 	if (!ret) {
 		printf("unassigned apn %s from %s\n", a.name, s.imsi);
 		say_idr(queued, &s);
@@ -373,13 +313,14 @@ static int apn_unassign(const char *path, struct db **dbp, int argc, char **argv
 	return ret;
 }
 
-int ctl_apn_cmd(const char *db_path, struct db **db, int argc, char **argv)
+int ctl_apn_cmd(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct {
-		const char *name;
-		int (*run)(const char *, struct db **, int, char **);
-	} sub[] = {{"add", apn_add}, {"list", apn_list}, {"assign", apn_assign},
-		   {"unassign", apn_unassign}};
+		const char *name, *usage;
+		int (*run)(struct ctl_cli *, int, char **);
+	} sub[] = {{"apn add", ADD_USAGE, apn_add}, {"apn list", "apn list [--json]", apn_list},
+		   {"apn assign", ASSIGN_USAGE, apn_assign},
+		   {"apn unassign", "apn unassign IMPI|IMSI NAME", apn_unassign}};
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		if (argc < 2)
@@ -388,10 +329,12 @@ int ctl_apn_cmd(const char *db_path, struct db **db, int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
-		if (strcmp(argv[1], sub[i].name))
+		if (strcmp(argv[1], sub[i].name + 4))
 			continue;
 		optind = 0;
-		return sub[i].run(db_path, db, argc - 1, argv + 1);
+		c->cmd = sub[i].name;
+		c->usage = sub[i].usage;
+		return sub[i].run(c, argc - 1, argv + 1);
 	}
 	cli_usage_error(PROG, "apn: unknown subcommand '%s' (add, list, assign, unassign)",
 			argv[1]);
@@ -431,7 +374,7 @@ static void parse_eps_opt(int o, struct db_eps *e)
 	}
 }
 
-int ctl_set_eps_cmd(const char *db_path, struct db **dbp, int argc, char **argv)
+int ctl_set_eps_cmd(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"msisdn", 1, 0, 'm'}, {"ambr-ul", 1, 0, 'u'}, {"ambr-dl", 1, 0, 'd'},
@@ -446,23 +389,23 @@ int ctl_set_eps_cmd(const char *db_path, struct db **dbp, int argc, char **argv)
 	/* Pass 1 validates (exit 2 before the store is touched); pass 2
 	 * applies the options over the stored values. */
 	db_eps_defaults(&scratch);
-	while ((o = next_opt(argc, argv, opts, CTL_SET_EPS_USAGE)) != -1)
+	while ((o = ctl_next_opt(c, argc, argv, opts)) != -1)
 		parse_eps_opt(o, &scratch);
-	want_args(argc, argv, 1, CTL_SET_EPS_USAGE);
-	db = open_txn(db_path, dbp);
-	if (lookup(db, argv[optind], &s))
+	ctl_want_args(c, argc, argv, 1);
+	db = ctl_begin(c);
+	if (ctl_lookup(c, argv[optind], &s))
 		return EXIT_CHECK_FAILED;
 	if (db_eps_get(db, s.id, &e))
-		return fail(db, -EIO, "%s", "eps settings");
+		return fail(c, -EIO, "%s", "eps settings");
 	optind = 0;
-	while ((o = next_opt(argc, argv, opts, CTL_SET_EPS_USAGE)) != -1)
+	while ((o = ctl_next_opt(c, argc, argv, opts)) != -1)
 		parse_eps_opt(o, &e);
 	ret = db_eps_set_profile(db, s.id, &e);
 	if (!ret)
 		ret = queue_idr(db, &s, &queued);
 	if (ret)
-		return fail(db, ret, "set-eps %s", s.imsi);
-	ret = commit(db);
+		return fail(c, ret, "set-eps %s", s.imsi);
+	ret = ctl_commit(c);
 	if (!ret) {
 		printf("eps settings of %s: msisdn %s, ambr %u/%u bit/s, access restriction %u, "
 		       "%s, %s\n", s.imsi, e.msisdn[0] ? e.msisdn : "none", e.ambr_ul, e.ambr_dl,

@@ -32,9 +32,10 @@ struct json;
 	"[--access-restriction N] [--network-access-mode both|packet] "                 \
 	"[--status granted|barred]"
 
-/* *db is opened from db_path when needed and left for the caller to close. */
-int ctl_apn_cmd(const char *db_path, struct db **db, int argc, char **argv);
-int ctl_set_eps_cmd(const char *db_path, struct db **db, int argc, char **argv);
+struct ctl_cli;
+/* The commands (argv[0] is the command's name; ctl_cli.h). */
+int ctl_apn_cmd(struct ctl_cli *c, int argc, char **argv);
+int ctl_set_eps_cmd(struct ctl_cli *c, int argc, char **argv);
 
 /* The EPS part of `hss-ctl show`: settings, serving MME, APNs. */
 void ctl_eps_show_text(struct db *db, const struct db_sub *s);

@@ -13,12 +13,12 @@
  * (group commit, see the design note in db.c). */
 #include "cx.h"
 #include "auc.h"
-#include "out_queue.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "digest/digest.h"
+#include "out_queue.h"
 #include "user_data.h"
 #include "util/hex.h"
 #include "util/log.h"
@@ -587,6 +587,7 @@ static int sar_check(const struct sar_req *r, const struct db_impu *u)
 static int cx_sar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_wr *w)
 {
 	char xml[CX_USER_DATA_MAX];
+	struct db_charging ch = {0};
 	struct sar_req r = {0};
 	struct db_sub s;
 	struct db_impu u;
@@ -609,6 +610,9 @@ static int cx_sar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 			int ret = user_data_build(ctx->db, &s, &u, xml, sizeof(xml), &xml_len);
 			out = ret == -ENOSPC ? CX_E_TOO_MUCH_DATA : ret ? -EIO : 0;
 		}
+		/* TS 29.228 §6.1.2.1: the charging names go with the profile. */
+		if (!out && with_data && db_charging_get(ctx->db, s.id, &ch))
+			out = -EIO;
 		if (!out)
 			out = sar_apply(ctx->db, &r, rule, &s, &u, &o) ? -EIO : 0;
 	}
@@ -618,6 +622,7 @@ static int cx_sar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 		diam_put_str(w, AVP_USER_NAME, 0, s.impi);
 		if (with_data)
 			diam_put_octets(w, AVP_CX_USER_DATA, V3, xml, xml_len);
+		cx_put_charging(w, &ch);
 	}
 	return answer_finish(w, "SAR", out, &bad, *r.impu ? r.impu : r.impi);
 }

@@ -44,12 +44,13 @@ extern const struct hss_outcome_map cx_outcomes[];
 #define CX_PPR_CHARGING 2
 
 /* Queues a PPR for the subscriber when an S-CSCF holds its profile (any
- * IMPU registered or unregistered with an S-CSCF stored); *queued says
- * whether it did. hss-ctl calls it inside its transaction (cx_ppr.c). */
-int cx_ppr_queue(struct db *db, const struct db_sub *s, int parts, bool *queued);
-/* Charging-Information (TS 29.229 §6.3.19) of the subscriber, if any:
- * 1 put, 0 none provisioned, -EIO. For SAA and PPR. */
-int cx_put_charging(struct diam_wr *w, struct db *db, int64_t sub_id);
+ * IMPU registered or unregistered with an S-CSCF stored): *id is the queue
+ * row, 0 when nothing was queued. hss-ctl calls it inside its transaction
+ * (cx_ppr.c). */
+int cx_ppr_queue(struct db *db, const struct db_sub *s, int parts, int64_t *id);
+/* Charging-Information (TS 29.229 §6.3.19) with the names in c; nothing
+ * (false) when c is empty. For SAA and PPR. */
+bool cx_put_charging(struct diam_wr *w, const struct db_charging *c);
 /* A db_impu_foreach callback: copies the first IMPU with an S-CSCF
  * (registered, or unregistered with services) into arg and stops (1). */
 int cx_first_assigned(void *arg, const struct db_impu *u);

@@ -27,41 +27,39 @@
 #define V3 DIAM_VENDOR_3GPP
 #define PPR_USER_DATA_MAX 16384
 
-int cx_put_charging(struct diam_wr *w, struct db *db, int64_t sub_id)
+bool cx_put_charging(struct diam_wr *w, const struct db_charging *c)
 {
 	static const uint32_t ecf[2] = {AVP_CX_PRIMARY_ECF_NAME, AVP_CX_SECONDARY_ECF_NAME};
 	static const uint32_t ccf[2] = {AVP_CX_PRIMARY_CCF_NAME, AVP_CX_SECONDARY_CCF_NAME};
-	struct db_charging c;
 
-	if (db_charging_get(db, sub_id, &c))
-		return -EIO;
-	if (db_charging_empty(&c))
-		return 0;
+	if (db_charging_empty(c))
+		return false;
 	/* TS 29.229 §6.3.19: Charging-Information ::= [Primary-ECF-Name]
 	 * [Secondary-ECF-Name] [Primary-CCF-Name] [Secondary-CCF-Name] */
 	diam_group_begin(w, AVP_CX_CHARGING_INFORMATION, V3);
 	for (int i = 0; i < 2; i++)
-		if (c.ecf[i][0])
-			diam_put_str(w, ecf[i], V3, c.ecf[i]);
+		if (c->ecf[i][0])
+			diam_put_str(w, ecf[i], V3, c->ecf[i]);
 	for (int i = 0; i < 2; i++)
-		if (c.ccf[i][0])
-			diam_put_str(w, ccf[i], V3, c.ccf[i]);
+		if (c->ccf[i][0])
+			diam_put_str(w, ccf[i], V3, c->ccf[i]);
 	diam_group_end(w);
-	return 1;
+	return true;
 }
 
-int cx_ppr_queue(struct db *db, const struct db_sub *s, int parts, bool *queued)
+int cx_ppr_queue(struct db *db, const struct db_sub *s, int parts, int64_t *id)
 {
 	struct db_out r = { .kind = "PPR", .code = parts };
 	struct db_impu u;
 	int ret = db_impu_foreach(db, s->id, cx_first_assigned, &u);
 
-	*queued = false;
+	*id = 0;
 	if (ret != 1)
 		return ret; /* 0: no S-CSCF holds the profile, nothing to push */
 	snprintf(r.user, sizeof(r.user), "%s", s->impi);
 	ret = db_out_add(db, &r);
-	*queued = ret == 0;
+	if (!ret)
+		*id = r.id;
 	return ret;
 }
 
@@ -72,6 +70,7 @@ static ssize_t ppr_build(struct hss_ctx *ctx, struct db_out *r, uint32_t hbh, ui
 {
 	static char xml[PPR_USER_DATA_MAX];
 	int parts = r->code ? r->code : CX_PPR_USER_DATA | CX_PPR_CHARGING;
+	struct db_charging ch = {0};
 	size_t xml_len = 0;
 	struct diam_wr w;
 	struct db_sub s;
@@ -87,15 +86,15 @@ static ssize_t ppr_build(struct hss_ctx *ctx, struct db_out *r, uint32_t hbh, ui
 	if ((parts & CX_PPR_USER_DATA) &&
 	    (ret = user_data_build_for_host(ctx->db, &s, r->host, xml, sizeof(xml), &xml_len)))
 		return ret;
+	if ((parts & CX_PPR_CHARGING) && db_charging_get(ctx->db, s.id, &ch))
+		return -EIO;
+	if (!(parts & CX_PPR_USER_DATA) && db_charging_empty(&ch))
+		return -ENODATA; /* charging names removed: nothing a PPR can carry */
 	diam_wr_init(&w, buf, cap);
 	hss_out_head(ctx, &w, DIAM_CMD_PP, DIAM_APP_CX, r->host, r->realm, s.impi, hbh, e2e);
 	if (parts & CX_PPR_USER_DATA)
 		diam_put_octets(&w, AVP_CX_USER_DATA, V3, xml, xml_len);
-	ret = parts & CX_PPR_CHARGING ? cx_put_charging(&w, ctx->db, s.id) : 0;
-	if (ret < 0)
-		return ret;
-	if (!(parts & CX_PPR_USER_DATA) && ret == 0)
-		return -ENODATA; /* charging names removed: nothing a PPR can carry */
+	cx_put_charging(&w, &ch);
 	return diam_wr_finish(&w);
 }
 

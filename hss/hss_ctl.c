@@ -14,115 +14,21 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl_cli.h"
+#include "ctl_impu.h"
 #include "ctl_apn.h"
 #include "db.h"
 #include "util/cli.h"
 #include "util/hex.h"
 #include "util/json.h"
 
-#define PROG "hss-ctl"
-
-struct ctl {
-	const char *db_path;
-	struct db *db;
-};
+#define PROG CTL_PROG
 
 struct cmd {
 	const char *name;
-	int (*run)(struct ctl *c, int argc, char **argv);
+	int (*run)(struct ctl_cli *c, int argc, char **argv);
 	const char *usage;
 };
-
-static const struct cmd *cmd_find(const char *name);
-
-static void print_usage(FILE *fp, const struct cmd *cmd)
-{
-	fprintf(fp, "usage: " PROG " --db FILE %s\n", cmd->usage);
-}
-
-/* ---- shared helpers ----------------------------------------------------- */
-/* Views (show, list) open the store read-only: they work on a store this
- * user may only read, and never upgrade or lock it. */
-static struct db *open_db_mode(struct ctl *c, unsigned flags)
-{
-	int ret;
-
-	if (!c->db_path)
-		cli_usage_error(PROG, "--db: required (the hssd database file)");
-	ret = db_open_mode(c->db_path, flags, &c->db);
-	if (ret) {
-		fprintf(stderr, PROG ": --db: %s\n", db_errmsg(NULL));
-		exit(EXIT_CHECK_FAILED);
-	}
-	return c->db;
-}
-
-static struct db *open_db(struct ctl *c)
-{
-	return open_db_mode(c, 0);
-}
-
-static void begin(struct ctl *c)
-{
-	if (db_txn_begin(c->db)) {
-		fprintf(stderr, PROG ": --db: %s\n", db_errmsg(c->db));
-		exit(EXIT_CHECK_FAILED);
-	}
-}
-
-static int commit(struct ctl *c)
-{
-	if (db_txn_commit(c->db)) {
-		fprintf(stderr, PROG ": --db: commit failed: %s\n", db_errmsg(c->db));
-		return EXIT_CHECK_FAILED;
-	}
-	return 0;
-}
-
-/* Rolls back, prints one line, returns the exit code for -errno ret. */
-static int abort_txn(struct ctl *c, int ret, const char *msg)
-{
-	db_txn_rollback(c->db);
-	fprintf(stderr, PROG ": %s\n", msg);
-	return ret == -EINVAL || ret == -EEXIST ? EXIT_USAGE : EXIT_CHECK_FAILED;
-}
-
-static int lookup(struct ctl *c, const char *key, struct db_sub *s)
-{
-	int ret = db_sub_lookup(c->db, key, s);
-
-	if (ret == -ENOENT)
-		fprintf(stderr, PROG ": no subscriber with IMPI or IMSI '%s'\n", key);
-	else if (ret)
-		fprintf(stderr, PROG ": --db: %s\n", db_errmsg(c->db));
-	return ret;
-}
-
-/* Parses the options of a subcommand; --help prints its usage. Returns
- * the getopt result, exits on --help and on unknown options. */
-static int next_opt(int argc, char **argv, const char *shortopts, const struct option *opts,
-		    const char *cmd)
-{
-	int o = getopt_long(argc, argv, shortopts, opts, NULL);
-
-	if (o == 'h') {
-		print_usage(stdout, cmd_find(cmd));
-		exit(0);
-	}
-	if (o == '?')
-		cli_usage_error(PROG, "%s: unknown option or missing value: %s", cmd,
-				argv[optind - 1]);
-	return o;
-}
-
-static void no_more_args(int argc, char **argv, int want, const char *cmd)
-{
-	if (argc - optind > want)
-		cli_usage_error(PROG, "%s: unexpected argument '%s'", cmd, argv[optind + want]);
-	if (argc - optind < want)
-		cli_usage_error(PROG, "%s: missing argument (usage: %s)", cmd,
-				cmd_find(cmd)->usage);
-}
 
 static void hex48(uint64_t v, char out[13])
 {
@@ -130,7 +36,7 @@ static void hex48(uint64_t v, char out[13])
 }
 
 /* ---- add ---------------------------------------------------------------- */
-static int cmd_add(struct ctl *c, int argc, char **argv)
+static int cmd_add(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"imsi", 1, 0, 'i'}, {"impi", 1, 0, 'p'},    {"impu", 1, 0, 'u'},
@@ -143,7 +49,7 @@ static int cmd_add(struct ctl *c, int argc, char **argv)
 	char err[CTL_ERR_MAX];
 	int o, ret;
 
-	while ((o = next_opt(argc, argv, "h", opts, "add")) != -1) {
+	while ((o = ctl_next_opt(c, argc, argv, opts)) != -1) {
 		switch (o) {
 		case 'i': cli_set_once(PROG, "--imsi", &f.imsi, optarg); break;
 		case 'p': cli_set_once(PROG, "--impi", &f.impi, optarg); break;
@@ -163,15 +69,14 @@ static int cmd_add(struct ctl *c, int argc, char **argv)
 		case 'r': cli_set_once(PROG, "--res-len", &f.res_len, optarg); break;
 		}
 	}
-	no_more_args(argc, argv, 0, "add");
+	ctl_want_args(c, argc, argv, 0);
 	if (ctl_sub_parse(&f, "--", &s, err, sizeof(err)))
 		cli_usage_error(PROG, "%s", err);
-	open_db(c);
-	begin(c);
+	ctl_begin(c);
 	ret = ctl_sub_write(c->db, &s, f.impu, f.n_impu, "--", err, sizeof(err));
 	if (ret)
-		return abort_txn(c, ret, err);
-	return commit(c);
+		return ctl_fail(c, ret, "%s", err);
+	return ctl_commit(c);
 }
 
 /* ---- show / list ---------------------------------------------------------- */
@@ -206,7 +111,7 @@ static int show_impu(void *arg, const struct db_impu *u)
 	return 0;
 }
 
-static void show_text(struct ctl *c, const struct db_sub *s, bool keys)
+static void show_text(struct ctl_cli *c, const struct db_sub *s, bool keys)
 {
 	char h[40], sqn[13];
 	struct show_ctx x = {NULL, keys};
@@ -227,10 +132,11 @@ static void show_text(struct ctl *c, const struct db_sub *s, bool keys)
 	printf("password:  %s\n", !s->has_password ? "(none)" : keys ? s->password : "(set, hidden)");
 	printf("scheme:    %s\n", s->auth_scheme);
 	db_impu_foreach(c->db, s->id, show_impu, &x);
+	ctl_charging_show_text(c->db, s);
 	ctl_eps_show_text(c->db, s);
 }
 
-static void show_json(struct ctl *c, struct json *j, const struct db_sub *s, bool keys)
+static void show_json(struct ctl_cli *c, struct json *j, const struct db_sub *s, bool keys)
 {
 	char sqn[13];
 	struct show_ctx x = {j, keys};
@@ -256,24 +162,25 @@ static void show_json(struct ctl *c, struct json *j, const struct db_sub *s, boo
 	json_arr_begin(j, "impus");
 	db_impu_foreach(c->db, s->id, show_impu, &x);
 	json_arr_end(j);
+	ctl_charging_show_json(c->db, j, s);
 	ctl_eps_show_json(c->db, j, s);
 }
 
 static const struct option view_opts[] = {
 	{"json", 0, 0, 'j'}, {"show-keys", 0, 0, 'K'}, {"help", 0, 0, 'h'}, {0}};
 
-static int cmd_show(struct ctl *c, int argc, char **argv)
+static int cmd_show(struct ctl_cli *c, int argc, char **argv)
 {
 	bool json = false, keys = false;
 	struct db_sub s;
 	struct json j;
 	int o;
 
-	while ((o = next_opt(argc, argv, "h", view_opts, "show")) != -1)
+	while ((o = ctl_next_opt(c, argc, argv, view_opts)) != -1)
 		o == 'j' ? (json = true) : (keys = true);
-	no_more_args(argc, argv, 1, "show");
-	open_db_mode(c, DB_OPEN_READONLY);
-	if (lookup(c, argv[optind], &s))
+	ctl_want_args(c, argc, argv, 1);
+	ctl_open(c, DB_OPEN_READONLY);
+	if (ctl_lookup(c, argv[optind], &s))
 		return EXIT_CHECK_FAILED;
 	if (!json) {
 		show_text(c, &s, keys);
@@ -286,7 +193,7 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 }
 
 struct list_ctx {
-	struct ctl *c;
+	struct ctl_cli *c;
 	struct json *j;
 	bool keys;
 };
@@ -319,17 +226,17 @@ static int list_one(void *arg, const struct db_sub *s)
 	return 0;
 }
 
-static int cmd_list(struct ctl *c, int argc, char **argv)
+static int cmd_list(struct ctl_cli *c, int argc, char **argv)
 {
 	struct list_ctx l = {c, NULL, false};
 	bool json = false;
 	struct json j;
 	int o;
 
-	while ((o = next_opt(argc, argv, "h", view_opts, "list")) != -1)
+	while ((o = ctl_next_opt(c, argc, argv, view_opts)) != -1)
 		o == 'j' ? (json = true) : (l.keys = true);
-	no_more_args(argc, argv, 0, "list");
-	open_db_mode(c, DB_OPEN_READONLY);
+	ctl_want_args(c, argc, argv, 0);
+	ctl_open(c, DB_OPEN_READONLY);
 	if (json) {
 		l.j = &j;
 		json_begin(&j, stdout);
@@ -343,138 +250,76 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/* ---- del / set-sqn / add-impu --------------------------------------------- */
+/* ---- del / set-sqn --------------------------------------------- */
 static const struct option help_only[] = {{"help", 0, 0, 'h'}, {0}};
 
-static int cmd_del(struct ctl *c, int argc, char **argv)
+static int cmd_del(struct ctl_cli *c, int argc, char **argv)
 {
 	struct db_sub s;
 	int ret;
 
-	while (next_opt(argc, argv, "h", help_only, "del") != -1)
+	while (ctl_next_opt(c, argc, argv, help_only) != -1)
 		;
-	no_more_args(argc, argv, 1, "del");
-	open_db(c);
-	begin(c);
-	if (lookup(c, argv[optind], &s))
-		return db_txn_rollback(c->db), EXIT_CHECK_FAILED;
+	ctl_want_args(c, argc, argv, 1);
+	ctl_begin(c);
+	if (ctl_lookup(c, argv[optind], &s))
+		return EXIT_CHECK_FAILED;
 	ret = db_sub_del(c->db, s.id);
 	if (ret)
-		return abort_txn(c, ret, db_errmsg(c->db));
-	return commit(c);
+		return ctl_fail(c, ret, "%s", db_errmsg(c->db));
+	return ctl_commit(c);
 }
 
-static int cmd_set_sqn(struct ctl *c, int argc, char **argv)
+static int cmd_set_sqn(struct ctl_cli *c, int argc, char **argv)
 {
 	struct db_sub s;
 	uint64_t sqn;
 	int ret;
 
-	while (next_opt(argc, argv, "h", help_only, "set-sqn") != -1)
+	while (ctl_next_opt(c, argc, argv, help_only) != -1)
 		;
-	no_more_args(argc, argv, 2, "set-sqn");
+	ctl_want_args(c, argc, argv, 2);
 	if (ctl_parse_sqn(argv[optind + 1], &sqn))
 		cli_usage_error(PROG, "SQN: expected 1..12 hex digits, got '%s'", argv[optind + 1]);
-	open_db(c);
-	begin(c);
-	if (lookup(c, argv[optind], &s))
-		return db_txn_rollback(c->db), EXIT_CHECK_FAILED;
+	ctl_begin(c);
+	if (ctl_lookup(c, argv[optind], &s))
+		return EXIT_CHECK_FAILED;
 	ret = db_sub_set_sqn(c->db, s.id, sqn);
 	if (ret)
-		return abort_txn(c, ret, db_errmsg(c->db));
-	return commit(c);
-}
-
-static char *read_file(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!fp)
-		cli_usage_error(PROG, "--ifc-file: cannot open %s: %s", path, strerror(errno));
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && n < (1 << 20) &&
-	    fseek(fp, 0, SEEK_SET) == 0 && (buf = calloc(1, (size_t)n + 1)) &&
-	    fread(buf, 1, (size_t)n, fp) == (size_t)n) {
-		fclose(fp);
-		return buf;
-	}
-	fclose(fp);
-	cli_usage_error(PROG, "--ifc-file: cannot read %s (at most 1 MiB)", path);
-}
-
-static int cmd_add_impu(struct ctl *c, int argc, char **argv)
-{
-	static const struct option opts[] = {{"barred", 0, 0, 'b'}, {"irs", 1, 0, 'r'},
-					     {"ifc-file", 1, 0, 'f'}, {"help", 0, 0, 'h'}, {0}};
-	const char *uri, *ifc_path = NULL;
-	bool barred = false;
-	char *ifc = NULL, err[CTL_ERR_MAX];
-	struct db_sub s;
-	struct db_impu u;
-	int o, irs = 1, ret;
-
-	while ((o = next_opt(argc, argv, "h", opts, "add-impu")) != -1) {
-		if (o == 'b')
-			barred = true;
-		else if (o == 'r')
-			irs = (int)cli_uint(PROG, "--irs", optarg, 1, 1000000);
-		else
-			ifc_path = optarg;
-	}
-	no_more_args(argc, argv, 2, "add-impu");
-	uri = argv[optind + 1];
-	if (strlen(uri) >= DB_ID_MAX || ctl_impu_check(uri))
-		cli_usage_error(PROG, "IMPU: expected a sip:, sips: or tel: URI, got '%s'", uri);
-	if (ifc_path)
-		ifc = read_file(ifc_path);
-	open_db(c);
-	begin(c);
-	if (lookup(c, argv[optind], &s))
-		return free(ifc), db_txn_rollback(c->db), EXIT_CHECK_FAILED;
-	if (db_impu_by_uri(c->db, uri, &u) == 0) {
-		free(ifc);
-		snprintf(err, sizeof(err), "IMPU: %s already exists", uri);
-		return abort_txn(c, -EEXIST, err);
-	}
-	ret = db_impu_add(c->db, s.id, uri, barred, irs, ifc, NULL);
-	free(ifc);
-	if (ret)
-		return abort_txn(c, ret, db_errmsg(c->db));
-	return commit(c);
+		return ctl_fail(c, ret, "%s", db_errmsg(c->db));
+	return ctl_commit(c);
 }
 
 /* ---- import ------------------------------------------------------------- */
-static int cmd_import(struct ctl *c, int argc, char **argv)
+static int cmd_import(struct ctl_cli *c, int argc, char **argv)
 {
 	struct ctl_import_src src;
 	char err[CTL_ERR_MAX + 64];
 	FILE *fp;
 	int ret;
 
-	while (next_opt(argc, argv, "h", help_only, "import") != -1)
+	while (ctl_next_opt(c, argc, argv, help_only) != -1)
 		;
-	no_more_args(argc, argv, 1, "import");
+	ctl_want_args(c, argc, argv, 1);
 	src.name = argv[optind];
 	fp = strcmp(src.name, "-") == 0 ? stdin : fopen(src.name, "r");
 	if (!fp)
 		cli_usage_error(PROG, "CSV: cannot open %s: %s", src.name, strerror(errno));
 	src.fp = fp;
-	open_db(c);
-	begin(c);
+	ctl_begin(c);
 	ret = ctl_import_csv(c->db, &src, err, sizeof(err));
 	if (fp != stdin)
 		fclose(fp);
 	if (ret < 0)
-		return abort_txn(c, ret, err);
-	if (commit(c))
+		return ctl_fail(c, ret, "%s", err);
+	if (ctl_commit(c))
 		return EXIT_CHECK_FAILED;
 	printf("imported %d subscribers\n", ret);
 	return 0;
 }
 
 /* ---- rtr ------------------------------------------------------------------- */
-static int cmd_rtr(struct ctl *c, int argc, char **argv)
+static int cmd_rtr(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"reason", 1, 0, 'r'}, {"info", 1, 0, 'i'},
 					     {"help", 0, 0, 'h'}, {0}};
@@ -484,25 +329,21 @@ static int cmd_rtr(struct ctl *c, int argc, char **argv)
 	struct db_impu u;
 	int o, reason = 0, ret;
 
-	while ((o = next_opt(argc, argv, "h", opts, "rtr")) != -1) {
+	while ((o = ctl_next_opt(c, argc, argv, opts)) != -1) {
 		if (o == 'r') /* TS 29.229 §6.3.17 Reason-Code 0..3 */
 			reason = (int)cli_uint(PROG, "--reason", optarg, 0, 3);
 		else
 			info = optarg;
 	}
-	no_more_args(argc, argv, 1, "rtr");
+	ctl_want_args(c, argc, argv, 1);
 	key = argv[optind];
-	open_db(c);
-	begin(c);
+	ctl_begin(c);
 	if (ctl_impu_check(key) == 0) {
-		if (db_impu_by_uri(c->db, key, &u) || db_sub_by_id(c->db, u.sub_id, &s)) {
-			db_txn_rollback(c->db);
-			fprintf(stderr, PROG ": no public identity '%s'\n", key);
-			return EXIT_CHECK_FAILED;
-		}
+		if (db_impu_by_uri(c->db, key, &u) || db_sub_by_id(c->db, u.sub_id, &s))
+			return ctl_fail(c, -ENOENT, "no public identity '%s'", key);
 		impu = key;
-	} else if (lookup(c, key, &s)) {
-		return db_txn_rollback(c->db), EXIT_CHECK_FAILED;
+	} else if (ctl_lookup(c, key, &s)) {
+		return EXIT_CHECK_FAILED;
 	}
 	r.code = reason;
 	snprintf(r.user, sizeof(r.user), "%s", s.impi);
@@ -510,23 +351,12 @@ static int cmd_rtr(struct ctl *c, int argc, char **argv)
 	snprintf(r.info, sizeof(r.info), "%s", info ? info : "");
 	ret = db_out_add(c->db, &r);
 	if (ret)
-		return abort_txn(c, ret, db_errmsg(c->db));
-	if (commit(c))
+		return ctl_fail(c, ret, "%s", db_errmsg(c->db));
+	if (ctl_commit(c))
 		return EXIT_CHECK_FAILED;
 	printf("queued RTR %lld for %s%s%s (hssd sends it within a second)\n", (long long)r.id,
 	       s.impi, impu ? " " : "", impu ? impu : "");
 	return 0;
-}
-
-/* S6a: APN profiles and EPS settings live in ctl_apn.c. */
-static int cmd_apn(struct ctl *c, int argc, char **argv)
-{
-	return ctl_apn_cmd(c->db_path, &c->db, argc, argv);
-}
-
-static int cmd_set_eps(struct ctl *c, int argc, char **argv)
-{
-	return ctl_set_eps_cmd(c->db_path, &c->db, argc, argv);
 }
 
 /* ---- main ----------------------------------------------------------------- */
@@ -539,11 +369,14 @@ static const struct cmd cmds[] = {
 	{"list", cmd_list, "list [--json] [--show-keys]"},
 	{"del", cmd_del, "del IMPI|IMSI"},
 	{"set-sqn", cmd_set_sqn, "set-sqn IMPI|IMSI HEX"},
-	{"add-impu", cmd_add_impu, "add-impu IMPI|IMSI URI [--barred] [--irs N] [--ifc-file FILE]"},
+	{"add-impu", ctl_add_impu_cmd, CTL_ADD_IMPU_USAGE},
+	{"set-impu", ctl_set_impu_cmd, CTL_SET_IMPU_USAGE},
+	{"del-impu", ctl_del_impu_cmd, CTL_DEL_IMPU_USAGE},
+	{"set-charging", ctl_set_charging_cmd, CTL_SET_CHARGING_USAGE},
 	{"import", cmd_import, "import CSV  (header: " CTL_CSV_HEADER "; '-' = stdin)"},
 	{"rtr", cmd_rtr, "rtr IMPI|IMSI|IMPU [--reason 0..3] [--info TEXT]"},
-	{"apn", cmd_apn, CTL_APN_USAGE},
-	{"set-eps", cmd_set_eps, CTL_SET_EPS_USAGE},
+	{"apn", ctl_apn_cmd, CTL_APN_USAGE},
+	{"set-eps", ctl_set_eps_cmd, CTL_SET_EPS_USAGE},
 };
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -566,7 +399,7 @@ static void main_usage(FILE *fp)
 /* "hss-ctl list --db F": getopt stops at the command name, so a --db
  * written after it would be the command's unknown option; it is the
  * global one wherever it stands (up to a "--"). Removes it from argv. */
-static void db_after_command(struct ctl *c, int *argc, char **argv)
+static void db_after_command(struct ctl_cli *c, int *argc, char **argv)
 {
 	int out = 0;
 
@@ -600,7 +433,7 @@ static void db_after_command(struct ctl *c, int *argc, char **argv)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", 1, 0, 'd'}, {"help", 0, 0, 'h'}, {0}};
-	struct ctl c = {0};
+	struct ctl_cli c = {0};
 	const struct cmd *cmd;
 	int o, ret;
 
@@ -624,6 +457,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	db_after_command(&c, &argc, argv);
 	optind = 0; /* glibc: full re-initialisation for the command's options */
+	c.cmd = cmd->name;
+	c.usage = cmd->usage;
 	ret = cmd->run(&c, argc, argv);
 	db_close(c.db);
 	return ret;

@@ -145,6 +145,20 @@ size_t bind_del_impi(struct bstore *s, const char *impi)
 	return bind_del_matching(s, impi, NULL);
 }
 
+size_t bind_foreach_impi(struct bstore *s, const char *impi,
+			 void (*fn)(void *arg, struct binding_rec *r), void *arg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NBUCKETS; i++)
+		for (struct binding_rec *r = s->b[i]; r; r = r->next)
+			if (!strcmp(r->impi, impi)) {
+				fn(arg, r);
+				n++;
+			}
+	return n;
+}
+
 int bind_set_contact(struct binding_rec *r, const char *uri, const char *params,
 		     unsigned expires_s, uint64_t now_ms)
 {
@@ -250,6 +264,14 @@ static void dump_rec(struct json *j, const struct binding_rec *r, uint64_t now_m
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+	json_obj_begin(j, "profile");
+	json_str(j, "barred", r->profile.barred);
+	json_int(j, "ifc", r->profile.ifc);
+	json_str(j, "application_servers", r->profile.as);
+	json_str(j, "ecf", r->profile.ecf);
+	json_str(j, "ccf", r->profile.ccf);
+	json_int(j, "pushed", r->profile.pushed);
+	json_obj_end(j);
 	json_obj_end(j);
 }
 

@@ -1,6 +1,8 @@
 /* Registration bindings (RFC 3261 §10.3, TS 24.229 §5.4.1.2.2): per
  * registered IMPU, its IMPI, the contacts with their expiry, the Path to
- * echo and the implicit set (P-Associated-URI) learnt from the SAA.
+ * echo, and the service profile learnt from the SAA and updated by the
+ * HSS's Push-Profile-Requests: the implicit set (P-Associated-URI), its
+ * barred identities, the iFC, the charging names.
  * In memory only; a JSON dump serves SIGUSR1 / --state-file. Time is
  * passed in (monotonic ms). The store owns everything it returns; record
  * pointers stay valid until bind_del, bind_del_impi or bind_expire. */
@@ -26,6 +28,14 @@ struct binding_rec {
 	char impi[256];
 	char assoc[2048];           /* P-Associated-URI value */
 	char path[1024];            /* Path of the last REGISTER */
+	struct {
+		char barred[1024];  /* barred identities of the set, "<a>, <b>" */
+		unsigned ifc;       /* InitialFilterCriteria held */
+		char as[512];       /* their Application Server names */
+		char ecf[256];      /* Primary-Event-Charging-Function-Name */
+		char ccf[256];      /* Primary-Charging-Collection-Function-Name */
+		unsigned pushed;    /* PPRs applied */
+	} profile;
 	struct binding_contact c[BIND_MAX_CONTACTS];
 	size_t n;
 	struct binding_rec *next;
@@ -44,6 +54,10 @@ size_t bind_del_impi(struct bstore *s, const char *impi);
 /* Drops the IMPI's records whose IMPU is `impu` or has it in its implicit
  * set (TS 24.229 §5.4.1.5: the whole set goes together). */
 size_t bind_del_matching(struct bstore *s, const char *impi, const char *impu);
+
+/* Calls fn for every record of an IMPI; returns how many there are. */
+size_t bind_foreach_impi(struct bstore *s, const char *impi,
+			 void (*fn)(void *arg, struct binding_rec *r), void *arg);
 
 /* Adds/refreshes a contact, or removes it when expires_s == 0.
  * -ENOSPC when BIND_MAX_CONTACTS are in use, -EINVAL on a too long URI. */
@@ -66,7 +80,9 @@ size_t bind_count(const struct bstore *s);
 /* Contacts of all records (metrics). */
 size_t bind_contact_count(const struct bstore *s);
 /* {"bindings":[{"impu":…,"impi":…,"associated_uris":…,"path":…,
- *   "contacts":[{"uri":…,"params":…,"expires":N}]}]} */
+ *   "contacts":[{"uri":…,"params":…,"expires":N}],
+ *   "profile":{"barred":…,"ifc":N,"application_servers":…,"ecf":…,"ccf":…,
+ *   "pushed":N}}]} */
 void bind_dump_json(const struct bstore *s, uint64_t now_ms, FILE *fp);
 
 #endif

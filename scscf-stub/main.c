@@ -94,6 +94,8 @@ static int cx_send(void *arg, const uint8_t *buf, size_t len,
 
 static ssize_t on_cx_request(void *arg, const struct diam_msg *req, uint8_t *buf, size_t cap)
 {
+	if (req->hdr.code == DIAM_CMD_PP)
+		return registrar_on_ppr(arg, req, buf, cap);
 	return registrar_on_rtr(arg, req, buf, cap);
 }
 

@@ -367,6 +367,7 @@ static void on_saa(void *arg, int status, const struct diam_msg *ans, const char
 			reg_diam_failure(r, t, status, status ? NULL : &s->res, "SAR", detail);
 		} else {
 			registered(r, t, s);
+			registrar_profile_from_saa(r, t->impu, ans);
 		}
 	}
 	free(s);

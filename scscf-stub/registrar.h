@@ -100,6 +100,13 @@ int registrar_set_faults(struct registrar *r, const char *const *rules, size_t n
 /* Counts into sm from now on (NULL: off); borrowed for the registrar's life. */
 struct scscf_metrics;
 void registrar_set_metrics(struct registrar *r, struct scscf_metrics *sm);
+/* A PPR from the HSS (ppr.c): updates the IMPI's bindings' profile,
+ * writes the PPA. Length or < 0. */
+ssize_t registrar_on_ppr(struct registrar *r, const struct diam_msg *req, uint8_t *buf,
+			 size_t cap);
+/* The profile of a binding as the SAA gave it (barring, iFC, charging). */
+void registrar_profile_from_saa(struct registrar *r, const char *impu,
+				const struct diam_msg *saa);
 
 struct bstore *registrar_bindings(struct registrar *r);
 struct vstore *registrar_vectors(struct registrar *r);

@@ -5,6 +5,8 @@
 #define HSSF_CAPTURE_SENT /* `sent`: the HSS-initiated requests */
 #include "test_cx_util.h"
 
+#include <sqlite3.h>
+
 #define XSD "/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd"
 
 static void uar(struct hssf *f, const char *impi, const char *impu, int type)
@@ -343,6 +345,114 @@ static void test_rtr(void **state)
 	assert_int_equal(state_of(f, A_TEL, NULL), DB_REG_NOT_REGISTERED);
 }
 
+/* Moves the sent request's time back, as if its answer were overdue. */
+static void age_sent(struct hssf *f, int64_t id)
+{
+	sqlite3 *c;
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "UPDATE out_queue SET updated = updated - %d WHERE id = %lld",
+		 HSS_OUT_ANSWER_WAIT_S + 1, (long long)id);
+	assert_int_equal(sqlite3_open(f->path, &c), SQLITE_OK);
+	sqlite3_busy_timeout(c, 1000);
+	assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(c);
+}
+
+/* PPR (TS 29.228 §6.1.7): queued only when an S-CSCF holds the user; sent
+ * to that S-CSCF with the implicit set's profile (User-Data as the SAA's)
+ * and/or Charging-Information; closed by the PPA; resent once with the T
+ * flag and the same End-to-End id when unanswered, then dropped. */
+static void test_ppr(void **state)
+{
+	static const char BARRED_TEL[] = "<BarringIndication>1</BarringIndication>"
+					 "<Identity>" A_TEL "</Identity>";
+	struct hssf *f = *state;
+	struct db_impu tel;
+	struct db_charging ch = {0};
+	struct db_sub a, b;
+	struct db_out r;
+	struct diam_msg m;
+	struct diam_avp ud, ci, x;
+	char str[256];
+	int64_t id;
+	uint32_t e2e;
+
+	memset(&sent, 0, sizeof(sent));
+	assert_int_equal(db_sub_by_impi(f->db, A_IMPI, &a), 0);
+	assert_int_equal(db_sub_by_impi(f->db, B_IMPI, &b), 0);
+	assert_int_equal(cx_ppr_queue(f->db, &a, CX_PPR_USER_DATA, &id), 0);
+	assert_int_equal(id, 0); /* nobody holds A yet */
+	sar(f, A_IMPI, A_IMPU, CX_SAT_REGISTRATION, 0, NULL);
+	assert_int_equal(cx_ppr_queue(f->db, &b, CX_PPR_USER_DATA, &id), 0);
+	assert_int_equal(id, 0);
+	assert_int_equal(db_impu_by_uri(f->db, A_TEL, &tel), 0);
+	assert_int_equal(db_impu_update(f->db, tel.id, true, 1, NULL), 0);
+	assert_int_equal(cx_ppr_queue(f->db, &a, CX_PPR_USER_DATA, &id), 0);
+	assert_true(id > 0);
+
+	hss_out_tick(&f->ctx);
+	assert_int_equal(sent.calls, 1);
+	assert_string_equal(sent.host, SCSCF_HOST);
+	assert_int_equal(diam_msg_parse(sent.buf, sent.len, &m), 0);
+	assert_int_equal(m.hdr.code, DIAM_CMD_PP);
+	assert_int_equal(m.hdr.flags, DIAM_FLAG_R | DIAM_FLAG_P);
+	assert_int_equal(diam_msg_str(&m, AVP_DESTINATION_HOST, 0, str, sizeof(str)), 0);
+	assert_string_equal(str, SCSCF_HOST);
+	assert_int_equal(diam_msg_str(&m, AVP_USER_NAME, 0, str, sizeof(str)), 0);
+	assert_string_equal(str, A_IMPI);
+	assert_int_equal(diam_msg_find(&m, AVP_CX_USER_DATA, V3, &ud), 0);
+	assert_non_null(memmem(ud.data, ud.len, BARRED_TEL, sizeof(BARRED_TEL) - 1));
+	assert_int_equal(diam_msg_find(&m, AVP_CX_CHARGING_INFORMATION, V3, &ci), DIAM_ENOENT);
+	hssf_answer(f, &m, DIAM_APP_CX, 2001, SCSCF_HOST, REALM);
+	assert_int_equal(db_out_get(f->db, id, &r), 0);
+	assert_string_equal(r.state, "done");
+	assert_int_equal(r.result, 2001);
+
+	/* Charging only: no User-Data. */
+	snprintf(ch.ecf[0], sizeof(ch.ecf[0]), "aaa://ecf." REALM);
+	snprintf(ch.ccf[0], sizeof(ch.ccf[0]), "aaa://ccf." REALM ":3868");
+	assert_int_equal(db_charging_set(f->db, a.id, &ch), 0);
+	assert_int_equal(cx_ppr_queue(f->db, &a, CX_PPR_CHARGING, &id), 0);
+	hss_out_tick(&f->ctx);
+	assert_int_equal(diam_msg_parse(sent.buf, sent.len, &m), 0);
+	assert_int_equal(diam_msg_find(&m, AVP_CX_USER_DATA, V3, &ud), DIAM_ENOENT);
+	assert_int_equal(diam_msg_find(&m, AVP_CX_CHARGING_INFORMATION, V3, &ci), 0);
+	assert_int_equal(diam_group_find(&ci, AVP_CX_PRIMARY_ECF_NAME, V3, &x), 0);
+	assert_int_equal(diam_group_find(&ci, AVP_CX_PRIMARY_CCF_NAME, V3, &x), 0);
+	assert_int_equal(diam_avp_str(&x, str, sizeof(str)), 0);
+	assert_string_equal(str, "aaa://ccf." REALM ":3868");
+	e2e = m.hdr.e2e;
+
+	/* No answer: once more with T and the same End-to-End id, then dropped. */
+	sent.calls = 0;
+	hss_out_tick(&f->ctx);
+	assert_int_equal(sent.calls, 0);
+	age_sent(f, id);
+	hss_out_tick(&f->ctx);
+	assert_int_equal(sent.calls, 1);
+	assert_int_equal(diam_msg_parse(sent.buf, sent.len, &m), 0);
+	assert_int_equal(m.hdr.flags, DIAM_FLAG_R | DIAM_FLAG_P | DIAM_FLAG_T);
+	assert_int_equal(m.hdr.e2e, e2e);
+	age_sent(f, id);
+	hss_out_tick(&f->ctx);
+	assert_int_equal(sent.calls, 1);
+	assert_int_equal(db_out_get(f->db, id, &r), 0);
+	assert_string_equal(r.state, "failed");
+	assert_int_equal(r.sends, HSS_OUT_MAX_SENDS);
+
+	/* The S-CSCF lost the user: PPA 5001 closes the row as failed. */
+	assert_int_equal(cx_ppr_queue(f->db, &a, 0, &id), 0);
+	hss_out_tick(&f->ctx);
+	assert_int_equal(diam_msg_parse(sent.buf, sent.len, &m), 0);
+	assert_int_equal(diam_msg_find(&m, AVP_CX_USER_DATA, V3, &ud), 0);
+	assert_int_equal(diam_msg_find(&m, AVP_CX_CHARGING_INFORMATION, V3, &ci), 0);
+	hssf_answer(f, &m, DIAM_APP_CX, 5001, SCSCF_HOST, REALM);
+	assert_int_equal(db_out_get(f->db, id, &r), 0);
+	assert_string_equal(r.state, "failed");
+	assert_int_equal(r.result, 5001);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +464,7 @@ int main(void)
 						cxf_teardown),
 		cmocka_unit_test_setup_teardown(test_lir_unregistered_service_and_barring, cxf_setup,
 						cxf_teardown),
+		cmocka_unit_test_setup_teardown(test_ppr, cxf_setup, cxf_teardown),
 		cmocka_unit_test_setup_teardown(test_rtr, cxf_setup, cxf_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include "diameter/codes.h"
 #include "diameter/diam.h"
 #include "digest/digest.h"
+#include "bindings.h"
 #include "registrar.h"
 #include "util/hex.h"
 
@@ -395,6 +396,22 @@ static void test_binding_timeout(void **state)
 	assert_int_equal(registrar_pending(reg), 0);
 }
 
+/* The head of an HSS-initiated Cx request to us (TS 29.229 §6.1.9, §6.1.13),
+ * Hop-by-Hop hbh. */
+static void hss_request_head(struct diam_wr *w, uint8_t *buf, size_t cap, uint32_t cmd,
+			     uint32_t hbh)
+{
+	diam_wr_init(w, buf, cap);
+	diam_put_hdr(w, DIAM_FLAG_R | DIAM_FLAG_P, cmd, DIAM_APP_CX, hbh, hbh + 1);
+	diam_put_str(w, AVP_SESSION_ID, 0, "hss;1;2");
+	diam_put_vendor_app(w, DIAM_VENDOR_3GPP, DIAM_APP_CX);
+	diam_put_u32(w, AVP_AUTH_SESSION_STATE, 0, 1);
+	diam_put_str(w, AVP_ORIGIN_HOST, 0, "hss." REALM);
+	diam_put_str(w, AVP_ORIGIN_REALM, 0, REALM);
+	diam_put_str(w, AVP_DESTINATION_HOST, 0, cfg.origin_host);
+	diam_put_str(w, AVP_DESTINATION_REALM, 0, REALM);
+}
+
 /* RTR (TS 29.228 §6.1.3) naming only the tel: IMPU drops the binding of
  * its implicit set (registered as the sip: IMPU) and answers 2001. */
 static void test_rtr(void **state)
@@ -410,15 +427,7 @@ static void test_rtr(void **state)
 	send_register(EX1_AUTH, 600, true);
 	answer(DIAM_SUCCESS, false, true);
 	assert_int_equal(bind_count(registrar_bindings(reg)), 1);
-	diam_wr_init(&w, buf, sizeof(buf));
-	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_RT, DIAM_APP_CX, 7, 8);
-	diam_put_str(&w, AVP_SESSION_ID, 0, "hss;1;2");
-	diam_put_vendor_app(&w, DIAM_VENDOR_3GPP, DIAM_APP_CX);
-	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
-	diam_put_str(&w, AVP_ORIGIN_HOST, 0, "hss." REALM);
-	diam_put_str(&w, AVP_ORIGIN_REALM, 0, REALM);
-	diam_put_str(&w, AVP_DESTINATION_HOST, 0, cfg.origin_host);
-	diam_put_str(&w, AVP_DESTINATION_REALM, 0, REALM);
+	hss_request_head(&w, buf, sizeof(buf), DIAM_CMD_RT, 7);
 	diam_put_str(&w, AVP_USER_NAME, 0, IMPI);
 	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, DIAM_VENDOR_3GPP, "tel:+15550000002");
 	n = diam_wr_finish(&w);
@@ -441,6 +450,89 @@ static void test_rtr(void **state)
 	assert_int_equal(rta.hdr.hbh, 7);
 	assert_int_equal(diam_msg_u32(&rta, AVP_RESULT_CODE, 0, &rc), 0);
 	assert_int_equal(rc, DIAM_SUCCESS);
+}
+
+/* A PPR (TS 29.229 §6.1.13) for IMPI with User-Data and/or charging names;
+ * returns the PPA's result code (experimental in *exp). */
+static uint32_t push(const char *impi, const char *user_data, const char *ecf, bool *exp)
+{
+	struct diam_wr w;
+	struct diam_msg req, ppa;
+	uint8_t buf[2048], out[1024];
+	uint32_t rc = 0;
+	ssize_t n;
+
+	hss_request_head(&w, buf, sizeof(buf), DIAM_CMD_PP, 9);
+	if (impi)
+		diam_put_str(&w, AVP_USER_NAME, 0, impi);
+	if (user_data)
+		diam_put_octets(&w, AVP_CX_USER_DATA, DIAM_VENDOR_3GPP, user_data,
+				strlen(user_data));
+	if (ecf) {
+		diam_group_begin(&w, AVP_CX_CHARGING_INFORMATION, DIAM_VENDOR_3GPP);
+		diam_put_str(&w, AVP_CX_PRIMARY_ECF_NAME, DIAM_VENDOR_3GPP, ecf);
+		diam_group_end(&w);
+	}
+	n = diam_wr_finish(&w);
+	assert_true(n > 0);
+	assert_int_equal(diam_msg_parse(buf, (size_t)n, &req), 0);
+	n = registrar_on_ppr(reg, &req, out, sizeof(out));
+	assert_true(n > 0);
+	assert_int_equal(diam_msg_parse(out, (size_t)n, &ppa), 0);
+	assert_int_equal(ppa.hdr.code, DIAM_CMD_PP);
+	assert_int_equal(ppa.hdr.flags & DIAM_FLAG_R, 0);
+	assert_int_equal(ppa.hdr.hbh, 9);
+	assert_int_equal(diam_msg_result(&ppa, &rc, exp), 0);
+	return rc;
+}
+
+/* PPR: the registered binding takes the pushed profile (barring, a new
+ * IMPU of the set, the iFC's AS, charging); an unknown IMPI is 5001, a
+ * User-Data that is no IMS subscription 5009, no User-Name 5005. */
+static void test_ppr(void **state)
+{
+	static const char *const PUSHED =
+		"<?xml version=\"1.0\"?><IMSSubscription><PrivateID>" IMPI "</PrivateID>"
+		"<ServiceProfile><PublicIdentity><BarringIndication>0</BarringIndication>"
+		"<Identity>" IMPU "</Identity></PublicIdentity><PublicIdentity>"
+		"<BarringIndication>1</BarringIndication><Identity>tel:+15550000001</Identity>"
+		"</PublicIdentity><PublicIdentity><Identity>sip:alias@" REALM "</Identity>"
+		"</PublicIdentity><InitialFilterCriteria><Priority>0</Priority>"
+		"<ApplicationServer><ServerName>sip:as." REALM "</ServerName>"
+		"</ApplicationServer></InitialFilterCriteria></ServiceProfile></IMSSubscription>";
+	struct binding_rec *b;
+	bool exp = true;
+
+	(void)state;
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	b = bind_find(registrar_bindings(reg), IMPU);
+	assert_non_null(b);
+	assert_string_equal(b->assoc, "<" IMPU ">, <tel:+15550000001>");
+	assert_string_equal(b->profile.barred, "");
+	assert_int_equal(b->profile.ifc, 0);
+
+	assert_int_equal(push(IMPI, PUSHED, NULL, &exp), DIAM_SUCCESS);
+	assert_false(exp);
+	assert_string_equal(b->assoc, "<" IMPU ">, <tel:+15550000001>, <sip:alias@" REALM ">");
+	assert_string_equal(b->profile.barred, "<tel:+15550000001>");
+	assert_int_equal(b->profile.ifc, 1);
+	assert_string_equal(b->profile.as, "sip:as." REALM);
+	assert_int_equal(b->profile.pushed, 1);
+	assert_int_equal(push(IMPI, NULL, "aaa://ecf." REALM, &exp), DIAM_SUCCESS);
+	assert_string_equal(b->profile.ecf, "aaa://ecf." REALM);
+	assert_string_equal(b->profile.ccf, "");
+	assert_string_equal(b->profile.barred, "<tel:+15550000001>"); /* kept */
+	assert_int_equal(b->profile.pushed, 2);
+
+	assert_int_equal(push("nobody@" REALM, PUSHED, NULL, &exp), CX_ERROR_USER_UNKNOWN);
+	assert_true(exp);
+	assert_int_equal(push(IMPI, "<html>not a profile</html>", NULL, &exp), 5009);
+	assert_true(exp);
+	assert_int_equal(b->profile.pushed, 2); /* nothing applied */
+	assert_int_equal(push(NULL, PUSHED, NULL, &exp), DIAM_MISSING_AVP);
+	assert_false(exp);
 }
 
 /* A nonce past nonce-ttl -> new MAR, 401 with stale=true. */
@@ -612,6 +704,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_binding_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rtr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ppr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_nonce, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenge_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_status, setup, teardown),

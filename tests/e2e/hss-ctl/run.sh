@@ -35,7 +35,7 @@ add_a() {
 # --- help and usage -------------------------------------------------------
 expect 0 "" --help
 grep -q "import CSV" "$T/out" || bad "--help does not list import"
-for c in add show list del set-sqn add-impu import rtr; do
+for c in add show list del set-sqn add-impu set-impu del-impu set-charging import rtr; do
 	expect 0 "" "$c" --help
 	grep -q "^usage: hss-ctl --db FILE $c" "$T/out" || bad "$c --help: $(cat "$T/out")"
 done
@@ -105,6 +105,31 @@ expect 2 "^hss-ctl: IMPU: sip:alias@$R already exists$" --db "$DB" add-impu "thr
 expect 2 "^hss-ctl: IMPU:" --db "$DB" add-impu "three@$R" "alias"
 expect 0 "" --db "$DB" show 001010000000001
 grep -q "sip:alias@$R irs=2 not-registered ifc" "$T/out" || bad "add-impu: $(cat "$T/out")"
+
+# --- set-impu / del-impu / set-charging (no S-CSCF holds the user: no PPR) --------
+expect 0 "" --db "$DB" set-impu "sip:alias@$R" --barred yes --irs 3 --no-ifc
+grep -q "PPR" "$T/out" && bad "set-impu queued a PPR for an unregistered user"
+expect 0 "" --db "$DB" show 001010000000001
+grep -q "sip:alias@$R (barred) irs=3 not-registered$" "$T/out" || bad "set-impu: $(cat "$T/out")"
+expect 2 "^hss-ctl: set-impu: nothing to change" --db "$DB" set-impu "sip:alias@$R"
+expect 2 "^hss-ctl: --barred: expected yes or no" --db "$DB" set-impu "sip:alias@$R" --barred maybe
+expect 1 "no public identity 'sip:nobody@$R'" --db "$DB" set-impu "sip:nobody@$R" --barred no
+expect 0 "" --db "$DB" del-impu "sip:alias@$R"
+expect 1 "no public identity" --db "$DB" del-impu "sip:alias@$R"
+expect 1 "is the only public identity of three@$R" --db "$DB" del-impu "sip:three@$R"
+expect 0 "" --db "$DB" set-charging 001010000000001 --ecf "aaa://ecf.$R:3868" --ccf "aaa://ccf.$R"
+grep -q "^charging of 001010000000001@$R: ecf aaa://ecf.$R:3868, ccf aaa://ccf.$R$" "$T/out" ||
+	bad "set-charging: $(cat "$T/out")"
+expect 0 "" --db "$DB" show 001010000000001 --json
+grep -q "\"charging\": {\"ecf\": \"aaa://ecf.$R:3868\"" "$T/out" || bad "show charging: $(cat "$T/out")"
+expect 0 "" --db "$DB" set-charging 001010000000001 --ccf none
+expect 0 "" --db "$DB" show 001010000000001
+grep -q "^charging: *ecf=aaa://ecf.$R:3868 ccf=-$" "$T/out" || bad "set-charging none: $(cat "$T/out")"
+expect 2 "^hss-ctl: --ecf: expected a DiameterURI" --db "$DB" set-charging 001010000000001 --ecf ecf.example
+expect 2 "^hss-ctl: set-charging: nothing to change" --db "$DB" set-charging 001010000000001
+expect 0 "" --db "$DB" set-charging 001010000000001 --clear
+expect 0 "" --db "$DB" show 001010000000001
+grep -q "^charging:" "$T/out" && bad "set-charging --clear: $(cat "$T/out")"
 
 # --- rtr ----------------------------------------------------------------------
 expect 0 "" --db "$DB" rtr "sip:001010000000001@$R" --reason 2 --info "moved"

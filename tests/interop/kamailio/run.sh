@@ -161,6 +161,39 @@ run_scenarios() {
 		bad "scenarios through Kamailio (ue-sim run exit $rc)"
 }
 
+# PPR (TS 29.228 §6.1.7) to Kamailio's S-CSCF: hss-ctl bars the tel: IMPU of
+# the registered set and sets charging names; hssd pushes the profile to the
+# S-CSCF stored by the SAR. Kamailio 5.6.3's ims_registrar_scscf handles
+# only RTR among HSS-initiated requests: it logs the PPR as an unknown Cx
+# request and answers nothing, so hssd sends it once more (T flag) after
+# 10 s and then closes the row as unanswered -- both checked here.
+push_profile() {
+	local out ppr
+	out=$("$HSSCTL" --db "$WORK/hss.db" set-impu "$IMPU_TEL" --barred yes 2>&1)
+	ppr=$(echo "$out" | sed -n 's/^queued PPR \([0-9]*\) .*/\1/p')
+	if [ -z "$ppr" ]; then bad "hss-ctl set-impu queued no PPR: $out"; return; fi
+	ok "hss-ctl set-impu --barred queued PPR $ppr for the user registered at Kamailio"
+	if wait_for 10 grep -q "PPR $ppr for $IMPI sent to $SCSCF_HOST" "$WORK/hssd.log"; then
+		ok "hssd sent PPR $ppr to Kamailio's S-CSCF ($SCSCF_HOST)"
+	else
+		bad "hssd did not send PPR $ppr"
+	fi
+	if wait_for 10 grep -q "unknown request for Cx/Dx command 305" "$WORK/kamailio.log"; then
+		ok "Kamailio received the PPR (ims_registrar_scscf: 'unknown request for Cx/Dx command 305')"
+	else
+		bad "Kamailio did not log the PPR"
+	fi
+	if wait_for 15 grep -q "PPR $ppr for $IMPI sent to $SCSCF_HOST (again" "$WORK/hssd.log" &&
+	   wait_for 15 grep -q "PPR $ppr for $IMPI to $SCSCF_HOST: no answer, dropped" "$WORK/hssd.log"; then
+		ok "no PPA from Kamailio 5.6.3: PPR $ppr sent again (T flag), then dropped as unanswered"
+	elif grep -q "PPA for PPR $ppr" "$WORK/hssd.log"; then
+		ok "Kamailio answered the PPR: $(grep "PPA for PPR $ppr" "$WORK/hssd.log" | tail -1)"
+	else
+		bad "PPR $ppr neither answered nor dropped"
+	fi
+	PPR_SENT=1
+}
+
 cdp_peers() { kamcmd -s "unix:$WORK/kamailio_ctl" cdp.list_peers 2>/dev/null; }
 cx_open() { cdp_peers >"$WORK/peers.txt" && grep -q "State: I_Open" "$WORK/peers.txt"; }
 # cdp's first CER can fail (its Host-IP-Address race); it retries after Tc.
@@ -234,6 +267,7 @@ if [ -n "$UESIM" ] && [ "$FAILS" -eq 0 ]; then
 	else
 		bad "unknown user: expected exit 1 with 403 (ue-sim exit $rc)"; cat "$WORK/ue-sim-unknown.log"
 	fi
+	push_profile
 	[ -n "$SCN_DIR" ] && run_scenarios
 elif [ -z "$UESIM" ]; then
 	echo "# NOTE: ue-sim not given: registration through Kamailio NOT tested"
@@ -277,6 +311,8 @@ check_capture() {
 			"diameter.cmd.code == 303 && diameter.flags.request == 1 && len(diameter.3GPP-SIP-Authorization) == 30"
 		has "MAA Experimental-Result 5001 echoing User-Name and Public-Identity" \
 			"$maa && diameter.Experimental-Result-Code == 5001 && diameter.User-Name && diameter.Public-Identity"
+		[ -n "${PPR_SENT:-}" ] && has "PPR to the S-CSCF with User-Data (tel: barred), twice, the second with T" \
+			"diameter.cmd.code == 305 && diameter.flags.request == 1 && diameter.flags.T == 1 && diameter.Cx-User-Data && diameter.Destination-Host == \"$SCSCF_HOST\""
 	fi
 	diameter_capture_clean "$CAP" "$HSS_PORT" "$WORK"
 }
