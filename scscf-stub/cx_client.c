@@ -40,6 +40,7 @@ struct cx_client {
 	uint64_t reconnect_at;
 	unsigned backoff_ms;
 	bool warned;              /* this outage was logged already */
+	bool stopping;            /* cx_client_disconnect: no reconnect */
 	struct pending *pending;
 	cx_request_fn req_fn;
 	void *req_arg;
@@ -66,7 +67,9 @@ static void close_conn(struct cx_client *c, const char *why)
 
 	snprintf(reason, sizeof(reason), "%s", why);
 	/* Warn once per outage, not at every reconnect attempt. */
-	if (was_open || !c->warned)
+	if (c->stopping)
+		LOGI(LOG_DIAM, "Cx peer %s: closed (%s)", c->name, reason);
+	else if (was_open || !c->warned)
 		LOGW(LOG_DIAM, "Cx peer %s: connection %s: %s", c->name, was_open ? "lost" : "failed",
 		     reason);
 	else
@@ -276,7 +279,7 @@ static void on_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 	(void)magic, (void)t;
 	expire_pending(c, now);
 	if (c->link.fd < 0) {
-		if (now >= c->reconnect_at)
+		if (now >= c->reconnect_at && !c->stopping)
 			start_connect(c);
 		return;
 	}
@@ -363,6 +366,23 @@ int cx_client_request(struct cx_client *c, const uint8_t *buf, size_t len, cx_an
 			       .deadline = mono_ms() + c->cfg.timeout_ms, .next = c->pending };
 	c->pending = p;
 	return 0;
+}
+
+bool cx_client_disconnect(struct cx_client *c)
+{
+	c->stopping = true;
+	if (!diam_link_is_open(&c->link))
+		return false;
+	if (diam_link_disconnect(&c->link, 0 /* REBOOTING */, mono_ms()) != DIAM_PA_NONE) {
+		close_conn(c, "shutting down");
+		return false;
+	}
+	return flush(c);
+}
+
+bool cx_client_closing(const struct cx_client *c)
+{
+	return c->link.fd >= 0;
 }
 
 void cx_client_free(struct cx_client *c)

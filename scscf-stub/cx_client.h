@@ -62,7 +62,14 @@ bool cx_client_is_open(const struct cx_client *c);
  * returns -ENOTCONN (connection not open) / -ENOMEM and never calls fn. */
 int cx_client_request(struct cx_client *c, const uint8_t *buf, size_t len, cx_answer_fn fn,
 		      void *arg);
-/* Best-effort DPR, then close; pending requests get -ECANCELED. */
+/* Closes at once (a DPR only when cx_client_disconnect was not called);
+ * pending requests get -ECANCELED. */
 void cx_client_free(struct cx_client *c);
+/* Graceful close at shutdown (RFC 6733 §5.4): DPR sent, no reconnect
+ * afterwards. True while the DPA is awaited (the link closes on the DPA
+ * or after the peer machine's DPA wait): step the root until
+ * cx_client_closing() turns false, so the peer's DPA is read, not reset. */
+bool cx_client_disconnect(struct cx_client *c);
+bool cx_client_closing(const struct cx_client *c);
 
 #endif

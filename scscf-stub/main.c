@@ -310,6 +310,14 @@ static int serve(const struct scscf_config *cfg)
 	if (run(&l) == 0)
 		rc = 0;
 	LOGN(LOG_MAIN, "shutting down");
+	/* DPR, then the DPA read before the socket closes (bounded by the
+	 * peer machine's DPA wait; 3 s here in case the timer is late). */
+	if (cx_client_disconnect(cx)) {
+		uint64_t end = mono_ms() + 3000;
+
+		while (cx_client_closing(cx) && mono_ms() < end)
+			su_root_step(root, 50);
+	}
 	if (*cfg->state_file)
 		dump_state(cfg, reg);
 out:
