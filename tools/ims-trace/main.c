@@ -39,6 +39,8 @@ static void usage(FILE *fp)
 		"  --sip-port N         treat this port as SIP even when content detection fails\n"
 		"  --diameter-port N    Diameter port (default 3868)\n"
 		"  --json               one JSON object instead of the text report\n"
+		"  --html FILE          also write one self-contained HTML page: an SVG ladder per\n"
+		"                       attempt, the checks beside the messages, findings in red\n"
 		"  -h, --help           this text\n"
 		"  --version            print \"ims-trace VERSION\" and exit\n"
 		"exit status: 0 consistent, 1 a finding, 2 usage/unreadable capture or database,\n"
@@ -94,7 +96,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "amf", 1, 0, O_AMF }, { "algo", 1, 0, O_ALGO }, { "res-len", 1, 0, O_RESLEN },
 		{ "password", 1, 0, O_PASSWORD }, { "db", 1, 0, O_DB }, { "impi", 1, 0, O_IMPI },
 		{ "sip-port", 1, 0, O_SIPPORT }, { "diameter-port", 1, 0, O_DIAMPORT },
-		{ "json", 0, 0, O_JSON }, { "help", 0, 0, 'h' },
+		{ "json", 0, 0, O_JSON }, { "html", 1, 0, O_HTML }, { "help", 0, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;

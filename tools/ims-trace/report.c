@@ -5,6 +5,7 @@
 #include "secagree.h"
 #include "sip_msg.h"
 
+#include "diameter/codes.h"
 #include "digest/auth_header.h"
 #include "util/hex.h"
 
@@ -17,6 +18,30 @@
 static int int_cmp(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
+}
+
+/* The other Cx legs of the same IMPI inside the attempt: the I-CSCF's
+ * UAR/UAA, the S-CSCF's SAR/SAA. */
+static size_t other_cx(const struct trace_ctx *c, const struct attempt *a, int *out, size_t m,
+		       size_t n)
+{
+	int lo = out[0], hi = out[m - 1];
+
+	for (int i = lo; i <= hi && m < n; i++) {
+		const struct diam_info *d = c->ev[i].diam;
+		if (c->ev[i].kind == EV_DIAM && (d->code == DIAM_CMD_UA || d->code == DIAM_CMD_SA) &&
+		    d->user_name[0] && !strcmp(d->user_name, a->impi))
+			out[m++] = i;
+	}
+	for (size_t i = 0, k = m; i < k && m < n; i++) { /* and their answers */
+		const struct trace_event *e = &c->ev[out[i]];
+		int ans;
+		if (e->kind == EV_DIAM && e->diam->request &&
+		    (e->diam->code == DIAM_CMD_UA || e->diam->code == DIAM_CMD_SA) &&
+		    (ans = pair_diam_answer(c, (size_t)out[i])) >= 0)
+			out[m++] = ans;
+	}
+	return m;
 }
 
 size_t report_attempt_events(const struct trace_ctx *c, const struct pairing *p, size_t k,
@@ -33,6 +58,9 @@ size_t report_attempt_events(const struct trace_ctx *c, const struct pairing *p,
 	for (size_t i = 0; i < c->nev && m < n; i++)
 		if (c->ev[i].kind == EV_SIP && c->ev[i].attempt == (int)k)
 			out[m++] = (int)i;
+	qsort(out, m, sizeof(int), int_cmp);
+	if (m && a->impi[0])
+		m = other_cx(c, a, out, m, n);
 	qsort(out, m, sizeof(int), int_cmp);
 	size_t u = 0;
 	for (size_t i = 0; i < m; i++)
@@ -92,9 +120,12 @@ static void diam_summary(const struct diam_info *d, char *buf, size_t sz)
 		snprintf(buf, sz, "%s User-Name=%s%s%s%s", name, d->user_name[0] ? d->user_name : "-",
 			 d->has_resync ? " (resync: RAND ‖ AUTS)" : "", plmn[0] ? " Visited-PLMN " : "",
 			 plmn);
-	} else
+	} else if (d->code == DIAM_CMD_MA || d->code == DIAM_CMD_AI)
 		snprintf(buf, sz, "%s result %u, %zu vector%s%s", name, diam_info_result(d),
 			 d->nvec, d->nvec == 1 ? "" : "s", d->malformed ? " (malformed)" : "");
+	else
+		snprintf(buf, sz, "%s result %u%s", name, diam_info_result(d),
+			 d->malformed ? " (malformed)" : "");
 }
 
 void report_marks(const struct trace_ctx *c, int ev, char *buf, size_t sz)
