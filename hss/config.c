@@ -10,6 +10,7 @@
 
 #include "util/ini.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 void hss_config_defaults(struct hss_config *c)
 {
@@ -106,6 +107,13 @@ int hss_config_set(struct hss_config *c, const char *key, const char *v, char *e
 		return add_peer(c, v, err, errsz);
 	if (!strcmp(key, "accept-any-peer"))
 		return set_bool(&c->accept_any_peer, v, err, errsz);
+	if (!strcmp(key, "metrics")) {
+		if (*v && metrics_uri_check(v, err, errsz) < 0)
+			return -1;
+		return copy(c->metrics, sizeof(c->metrics), v, err, errsz);
+	}
+	if (!strcmp(key, "no-faults"))
+		return set_bool(&c->no_faults, v, err, errsz);
 	if (!strcmp(key, "watchdog")) {
 		/* RFC 3539 §3.4.1: Tw must not be set below 6 s. */
 		if (uint_in(v, 6, 3600, &u, err, errsz) < 0)
@@ -133,7 +141,8 @@ int hss_config_set(struct hss_config *c, const char *key, const char *v, char *e
 /* Which section each key lives in (the INI layout of hssd.conf.example). */
 static const struct { const char *key, *section; } layout[] = {
 	{ "origin-host", "hssd" }, { "realm", "hssd" }, { "db", "hssd" },
-	{ "max-vectors", "hssd" }, { "listen", "diameter" }, { "peer", "diameter" },
+	{ "max-vectors", "hssd" }, { "metrics", "hssd" }, { "no-faults", "hssd" },
+	{ "listen", "diameter" }, { "peer", "diameter" },
 	{ "accept-any-peer", "diameter" }, { "watchdog", "diameter" },
 	{ "level", "log" }, { "file", "log" }, { "keys", "log" },
 };
@@ -180,8 +189,13 @@ void hss_config_print(const struct hss_config *c, FILE *fp)
 {
 	char ep[128];
 
-	fprintf(fp, "[hssd]\norigin-host = %s\nrealm = %s\ndb = %s\nmax-vectors = %u\n\n",
+	fprintf(fp, "[hssd]\norigin-host = %s\nrealm = %s\ndb = %s\nmax-vectors = %u\n",
 		c->origin_host, c->realm, c->db, c->max_vectors);
+	if (c->metrics[0]) /* only when set: older checks print what they printed */
+		fprintf(fp, "metrics = %s\n", c->metrics);
+	if (c->no_faults)
+		fprintf(fp, "no-faults = yes\n");
+	fprintf(fp, "\n");
 	fprintf(fp, "[diameter]\n");
 	for (int i = 0; i < c->nlisten; i++) {
 		diam_endpoint_format(&c->listen[i], ep, sizeof(ep));

@@ -34,6 +34,8 @@ struct hss_config {
 	bool seeded;           /* --seed: deterministic RANDs (tests only) */
 	uint64_t seed;
 	char port_file[512];   /* write the first bound port here */
+	char metrics[128];     /* tcp://IP:PORT for GET /metrics; "" = off */
+	bool no_faults;        /* ignore the store's fault rules (production) */
 };
 
 void hss_config_defaults(struct hss_config *c);

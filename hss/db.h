@@ -30,7 +30,7 @@ struct db;
 
 /* The schema version this program writes (every backend's schema has
  * the same steps: hss/schema.sql for SQLite). */
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 /* Opens (creating if needed) and upgrades the store at `where` (a file
  * path for SQLite); *out is owned by the caller (db_close). On
@@ -221,5 +221,32 @@ int db_out_finish(struct db *db, int64_t id, bool ok, uint32_t result);
 /* The sent request an answer's identifiers match. */
 int db_out_by_ids(struct db *db, uint32_t hbh, uint32_t e2e, struct db_out *out);
 int db_out_get(struct db *db, int64_t id, struct db_out *out);
+/* Requests in a state ("queued", "sent" …): hssd's queue-depth metric. */
+int db_out_count(struct db *db, const char *state, int64_t *n);
+
+/* ---- Diameter fault rules (hss/fault.h applies them, hss-ctl fault) ---- */
+#define DB_FAULT_CMD_MAX 8
+#define DB_FAULT_ACTION_MAX 64
+struct db_fault {
+	int64_t id;
+	char command[DB_FAULT_CMD_MAX];   /* "MAR" … or "any" */
+	char user[DB_ID_MAX];             /* fnmatch glob; "" = any user */
+	unsigned every;                   /* 0 = every match */
+	unsigned probability_ppm;         /* 0..1000000; 0 = not random */
+	unsigned count;                   /* 0 = no limit */
+	char action[DB_FAULT_ACTION_MAX]; /* as given: "delay:3000", "result:5001" … */
+	uint64_t fired;                   /* as hssd last wrote it back */
+};
+/* Each of add/del/clear bumps the fault version (hssd reads the rules
+ * again when it changes). add sets f->id; del: -ENOENT when no such rule. */
+int db_fault_add(struct db *db, struct db_fault *f);
+int db_fault_del(struct db *db, int64_t id);
+int db_fault_clear(struct db *db);
+/* Every rule in id order. */
+typedef int (*db_fault_fn)(void *arg, const struct db_fault *f);
+int db_fault_foreach(struct db *db, db_fault_fn fn, void *arg);
+int db_fault_version(struct db *db, int64_t *version);
+/* hssd's count of a rule's injected faults (no version bump). */
+int db_fault_set_fired(struct db *db, int64_t id, uint64_t fired);
 
 #endif

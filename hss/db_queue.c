@@ -115,3 +115,17 @@ int db_out_get(struct db *db, int64_t id, struct db_out *out)
 	db_bind_i64(q, "$id", id);
 	return db_q_one(q, fill_out, out, "queue read");
 }
+
+static int fill_count(struct db_q *q, void *out)
+{
+	*(int64_t *)out = db_col_i64(q, 0);
+	return 0;
+}
+
+int db_out_count(struct db *db, const char *state, int64_t *n)
+{
+	struct db_q *q = db_q(db, DB_OUT_COUNT);
+
+	db_bind_text(q, "$state", state);
+	return db_q_one(q, fill_count, n, "queue count");
+}

@@ -24,6 +24,7 @@
 #define DB_OUT_COLS                                                                    \
 	"id, kind, user_name, impu, host, realm, code, info, state, attempts, sends, hbh, e2e, " \
 	"result, updated"
+#define DB_FAULT_COLS "id, command, user_glob, every, probability_ppm, max_count, action, fired"
 #define DB_APN_COLS                                                                    \
 	"a.id, a.name, a.pdn_type, a.qci, a.arp_priority, a.preempt_cap, a.preempt_vuln, "  \
 	"a.ambr_ul, a.ambr_dl"
@@ -89,6 +90,7 @@
 	X(OUT_BY_IDS, "SELECT " DB_OUT_COLS " FROM out_queue WHERE hbh = $hbh AND e2e = $e2e " \
 		      "AND state = 'sent'")                                                  \
 	X(OUT_BY_ID, "SELECT " DB_OUT_COLS " FROM out_queue WHERE id = $id")                   \
+	X(OUT_COUNT, "SELECT count(*) FROM out_queue WHERE state = $state")                    \
 	/* ---- S6a: APN profiles, assignment, EPS settings (db_apn.c) ---- */           \
 	X(APN_INSERT, "INSERT INTO apn (name, pdn_type, qci, arp_priority, preempt_cap, "     \
 		      "preempt_vuln, ambr_ul, ambr_dl) VALUES ($name, $pdn, $qci, $prio, $cap, "  \
@@ -140,6 +142,16 @@
 		       "purged, updated) VALUES ($sub, $host, $realm, $purged, $now) ON "         \
 		       "CONFLICT (subscriber_id) DO UPDATE SET mme_host = excluded.mme_host, "    \
 		       "mme_realm = excluded.mme_realm, purged = excluded.purged, updated = "     \
-		       "excluded.updated")
+		       "excluded.updated")                                                     \
+	/* ---- Diameter fault rules (db_fault.c); every change bumps the version ---- */ \
+	X(FAULT_INSERT, "INSERT INTO fault_rule (command, user_glob, every, probability_ppm, "   \
+			"max_count, action, created) VALUES ($cmd, $user, $every, $ppm, $count, "  \
+			"$action, $now) RETURNING id")                                        \
+	X(FAULT_DEL, "DELETE FROM fault_rule WHERE id = $id")                                 \
+	X(FAULT_CLEAR, "DELETE FROM fault_rule")                                              \
+	X(FAULT_ALL, "SELECT " DB_FAULT_COLS " FROM fault_rule ORDER BY id")                   \
+	X(FAULT_SET_FIRED, "UPDATE fault_rule SET fired = $fired WHERE id = $id")              \
+	X(FAULT_BUMP, "UPDATE fault_version SET version = version + 1 WHERE id = 1")           \
+	X(FAULT_VERSION, "SELECT version FROM fault_version WHERE id = 1")
 
 #endif

@@ -17,6 +17,7 @@
 #include "ctl_cli.h"
 #include "ctl_impu.h"
 #include "ctl_apn.h"
+#include "ctl_fault.h"
 #include "db.h"
 #include "util/cli.h"
 #include "util/hex.h"
@@ -377,6 +378,7 @@ static const struct cmd cmds[] = {
 	{"rtr", cmd_rtr, "rtr IMPI|IMSI|IMPU [--reason 0..3] [--info TEXT]"},
 	{"apn", ctl_apn_cmd, CTL_APN_USAGE},
 	{"set-eps", ctl_set_eps_cmd, CTL_SET_EPS_USAGE},
+	{"fault", ctl_fault_cmd, CTL_FAULT_USAGE},
 };
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 

@@ -30,6 +30,7 @@ static void usage(FILE *fp)
 		"            [--origin-host FQDN] [--realm REALM] [--peer FQDN ...]\n"
 		"            [--accept-any-peer] [--log-level L] [--log-file FILE] [--log-keys]\n"
 		"            [--max-vectors N] [--watchdog SECONDS] [--port-file FILE] [--seed N]\n"
+		"            [--metrics tcp://IP:PORT] [--no-faults]\n"
 		"       hssd -n -c FILE [overrides]   check the configuration and print it\n"
 		"\n"
 		"  -c, --config FILE     INI configuration (see hss/hssd.conf.example)\n"
@@ -47,6 +48,8 @@ static void usage(FILE *fp)
 		"      --watchdog S      Tw for DWR/DWA in seconds (6..3600, default 30)\n"
 		"      --port-file FILE  write the first listener's bound port to FILE\n"
 		"      --seed N          deterministic RANDs (golden-file tests; never in production)\n"
+		"      --metrics URI     serve Prometheus metrics (GET /metrics) on tcp://IP:PORT\n"
+		"      --no-faults       ignore the store's fault rules (hss-ctl fault; production)\n"
 		"  -n, --check           check the configuration, print it, exit 0 or 1\n"
 		"  -h, --help            this text\n"
 		"      --version         print \"hssd VERSION\" and exit\n");
@@ -54,7 +57,7 @@ static void usage(FILE *fp)
 
 enum {
 	OPT_DB = 256, OPT_LISTEN, OPT_ORIGIN, OPT_REALM, OPT_PEER, OPT_ANY, OPT_LEVEL, OPT_LOGFILE,
-	OPT_KEYS, OPT_MAXV, OPT_WATCHDOG, OPT_PORTFILE, OPT_SEED,
+	OPT_KEYS, OPT_MAXV, OPT_WATCHDOG, OPT_PORTFILE, OPT_SEED, OPT_METRICS, OPT_NO_FAULTS,
 };
 
 static const struct option opts[] = {
@@ -74,6 +77,8 @@ static const struct option opts[] = {
 	{ "watchdog", required_argument, NULL, OPT_WATCHDOG },
 	{ "port-file", required_argument, NULL, OPT_PORTFILE },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "no-faults", no_argument, NULL, OPT_NO_FAULTS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -114,6 +119,8 @@ static void parse_cli(int argc, char **argv, struct cli *c)
 		case OPT_LOGFILE: add_set(c, "file", optarg, "--log-file"); break;
 		case OPT_MAXV: add_set(c, "max-vectors", optarg, "--max-vectors"); break;
 		case OPT_WATCHDOG: add_set(c, "watchdog", optarg, "--watchdog"); break;
+		case OPT_METRICS: add_set(c, "metrics", optarg, "--metrics"); break;
+		case OPT_NO_FAULTS: add_set(c, "no-faults", "yes", "--no-faults"); break;
 		case OPT_ANY: c->any = true; break;
 		case OPT_KEYS: c->keys = true; break;
 		case OPT_PORTFILE: c->port_file = optarg; break;

@@ -180,3 +180,23 @@ CREATE TABLE charging_info (
 	ccf_primary TEXT,                    -- Primary-Charging-Collection-Function-Name
 	ccf_secondary TEXT
 );
+
+-- @version 5: Diameter fault rules (hss-ctl fault, hss/fault.c): none unless
+-- someone adds one; hssd --no-faults ignores them. hssd reads the rules again
+-- when fault_version changes (every hss-ctl fault command bumps it).
+CREATE TABLE fault_rule (
+	id INTEGER PRIMARY KEY,
+	command TEXT NOT NULL,               -- MAR, SAR, UAR, LIR, AIR, ULR, PUR or any
+	user_glob TEXT,                      -- fnmatch(3) glob on User-Name/Public-Identity; NULL: any
+	every INTEGER NOT NULL DEFAULT 0,    -- fire on every Nth match; 0: every match
+	probability_ppm INTEGER NOT NULL DEFAULT 0, -- random, parts per million; 0: not random
+	max_count INTEGER NOT NULL DEFAULT 0, -- fire at most this often; 0: no limit
+	action TEXT NOT NULL,                -- drop, delay:MS, result:CODE, omit:AVP, bad-length:AVP, close, dpr
+	fired INTEGER NOT NULL DEFAULT 0,    -- written back by hssd
+	created INTEGER NOT NULL
+);
+CREATE TABLE fault_version (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	version INTEGER NOT NULL
+);
+INSERT INTO fault_version (id, version) VALUES (1, 0);

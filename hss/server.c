@@ -15,10 +15,13 @@
 
 #include "app.h"
 #include "db.h"
+#include "diam_fault.h"
 #include "diameter/link.h"
 #include "diameter/print.h"
+#include "hss_metrics.h"
 #include "out_queue.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 #define MAX_EVENTS 64
 #define HSS_MAX_APPS 8
@@ -27,7 +30,7 @@
 #define TICK_MS 1000
 #define MAX_BACKLOG (32u << 20) /* unsent octets before a peer is dropped */
 
-enum { TAG_LISTENER, TAG_CONN };
+enum { TAG_LISTENER, TAG_CONN, TAG_METRICS };
 
 /* Answers held back until the turn's commit (one per connection). */
 struct gbuf {
@@ -59,6 +62,29 @@ struct pending {
 	size_t ans_off, ans_len; /* in pc->gated */
 	const char *name;
 	uint64_t t0_us;
+	/* a fault injected on this answer (diam_fault.h): a copy, as the rules
+	 * may be read again before the turn ends */
+	bool faulted;
+	int64_t fault_id;
+	struct hfault_action fault;
+	uint8_t *held;                   /* delay fault: the answer, malloc'ed */
+	size_t held_len;
+};
+
+/* An answer a delay fault holds back until due_ms. */
+struct delayed {
+	struct delayed *next;
+	struct pconn *pc;
+	uint64_t due_ms, t0_us;
+	const char *name;
+	uint8_t *buf;
+	size_t len;
+};
+
+/* A descriptor of the /metrics listener in the epoll set. */
+struct mfd {
+	int tag; /* TAG_METRICS; first member (epoll data) */
+	int fd;  /* -1: free */
 };
 
 struct hss_server {
@@ -80,6 +106,12 @@ struct hss_server {
 	uint64_t last_tick_ms;
 	bool stopping;
 	uint64_t stop_deadline_ms;
+	struct hfaults faults;
+	struct delayed *delayed;
+	struct metrics *reg;        /* --metrics: the registry, hssd's families, */
+	struct hss_metrics *met;    /* and the listener; all NULL without it */
+	struct metrics_srv *msrv;
+	struct mfd mfd[METRICS_SRV_MAX_CONN + 1];
 };
 
 static uint64_t now_us(void)
@@ -183,6 +215,8 @@ static void flush_conn(struct hss_server *s, struct pconn *pc)
 }
 
 /* ---- Connections -------------------------------------------------------- */
+static void drop_delayed(struct hss_server *s, struct pconn *pc);
+
 static void conn_free(struct hss_server *s, struct pconn *pc)
 {
 	epoll_ctl(s->ep, EPOLL_CTL_DEL, pc->link.fd, NULL);
@@ -205,6 +239,7 @@ static void close_dead(struct hss_server *s)
 		LOGI(LOG_DIAM, "peer %s (%s): connection closed%s%s", peer_name(pc), pc->link.addr,
 		     pc->link.peer.why[0] ? ": " : "", pc->link.peer.why);
 		*pp = pc->next;
+		drop_delayed(s, pc);
 		conn_free(s, pc);
 	}
 }
@@ -322,6 +357,157 @@ static struct pending *pending_add(struct hss_server *s)
 	return &s->pend[s->npend++];
 }
 
+/* ---- Faults (diam_fault.h): chosen when the answer is written ---------- */
+/* result/omit/bad-length rewrite the answer in the gated buffer; delay
+ * takes it out to hold it; drop, close and dpr take it out. What happens
+ * to the connection waits for the end of the turn (fault_effects). */
+static void apply_fault(struct hss_server *s, struct pconn *pc, struct pending *p,
+			const struct hss_route *r, const struct diam_msg *req)
+{
+	const struct hfault_rule *f = hfaults_pick(&s->faults, r->name, req);
+	uint8_t *ans = pc->gated.p + p->ans_off;
+	ssize_t n;
+
+	if (!f)
+		return;
+	p->faulted = true;
+	p->fault_id = f->row.id;
+	p->fault = f->act;
+	switch (f->act.kind) {
+	case HF_RESULT:
+	case HF_OMIT:
+	case HF_BAD_LENGTH:
+		n = hfault_rewrite(&f->act, req, &s->ctx.id, ans, p->ans_len,
+				   pc->gated.cap - p->ans_off);
+		if (n > 0) {
+			pc->gated.len = p->ans_off + (size_t)n;
+			p->ans_len = (size_t)n;
+		}
+		return;
+	case HF_DELAY:
+		p->held = malloc(p->ans_len);
+		if (p->held)
+			memcpy(p->held, ans, p->ans_len);
+		p->held_len = p->ans_len;
+		/* it leaves later, not with this turn */
+		__attribute__((fallthrough));
+	default:
+		pc->gated.len = p->ans_off;
+		p->ans_len = 0;
+	}
+}
+
+/* Delayed answers, ordered by due time. */
+static void delay_push(struct hss_server *s, struct pending *p, uint64_t now_ms)
+{
+	struct delayed *d = calloc(1, sizeof(*d)), **pp = &s->delayed;
+
+	if (!d || !p->held) {
+		free(d);
+		return;
+	}
+	*d = (struct delayed){ .pc = p->pc, .due_ms = now_ms + p->fault.delay_ms,
+			       .t0_us = p->t0_us, .name = p->name, .buf = p->held,
+			       .len = p->held_len };
+	p->held = NULL;
+	while (*pp && (*pp)->due_ms <= d->due_ms)
+		pp = &(*pp)->next;
+	d->next = *pp;
+	*pp = d;
+}
+
+static void send_delayed(struct hss_server *s, uint64_t now_ms)
+{
+	while (s->delayed && s->delayed->due_ms <= now_ms) {
+		struct delayed *d = s->delayed;
+
+		s->delayed = d->next;
+		send_now(d->pc, d->buf, d->len);
+		hss_metrics_answer(s->met, d->name, d->buf, d->len, now_us() - d->t0_us);
+		LOGI(LOG_DIAM, "%s answer sent after its delay fault (%llu ms after the request) "
+			       "peer=%s", d->name, (unsigned long long)(now_us() - d->t0_us) / 1000,
+		     peer_name(d->pc));
+		free(d->buf);
+		free(d);
+	}
+}
+
+/* A connection closes: its held answers go nowhere. */
+static void drop_delayed(struct hss_server *s, struct pconn *pc)
+{
+	struct delayed **pp = &s->delayed;
+	unsigned n = 0;
+
+	while (*pp) {
+		struct delayed *d = *pp;
+
+		if (d->pc != pc) {
+			pp = &d->next;
+			continue;
+		}
+		*pp = d->next;
+		free(d->buf);
+		free(d);
+		n++;
+	}
+	if (n)
+		LOGI(LOG_DIAM, "peer %s: %u delayed answer(s) dropped with the connection",
+		     peer_name(pc), n);
+}
+
+/* epoll timeout: no later than the next delayed answer. */
+static int delay_timeout(const struct hss_server *s, uint64_t now_ms, int timeout)
+{
+	if (!s->delayed)
+		return timeout;
+	if (s->delayed->due_ms <= now_ms)
+		return 0;
+	return s->delayed->due_ms - now_ms < (uint64_t)timeout ? (int)(s->delayed->due_ms - now_ms)
+								: timeout;
+}
+
+/* After the turn's answers were queued: close, DPR, hold. */
+static void fault_effects(struct hss_server *s, struct pending *p, uint64_t now_ms)
+{
+	struct pconn *pc = p->pc;
+
+	switch (p->fault.kind) {
+	case HF_DELAY:
+		delay_push(s, p, now_ms);
+		break;
+	case HF_CLOSE:
+		snprintf(pc->link.peer.why, sizeof(pc->link.peer.why),
+			 "closed by fault #%lld instead of a %s answer", (long long)p->fault_id,
+			 p->name);
+		pc->dead = true;
+		break;
+	case HF_DPR: /* RFC 6733 §5.4: Disconnect-Cause REBOOTING */
+		if (diam_link_disconnect(&pc->link, 0, now_ms) == DIAM_PA_CLOSE)
+			pc->dead = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static void poll_faults(struct hss_server *s)
+{
+	int rc;
+
+	if (s->cfg->no_faults)
+		return;
+	rc = hfaults_poll(&s->faults, s->db);
+	if (rc < 0)
+		LOGW(LOG_DB, "fault rules not read: %s", strerror(-rc));
+}
+
+static void on_fault_injected(void *arg, const struct hfault_rule *r, const char *cmd)
+{
+	struct hss_server *s = arg;
+
+	hss_metrics_fault(s->met, cmd, hfault_kind_name(r->act.kind));
+}
+
 static void run_handler(struct hss_server *s, struct pconn *pc, const struct hss_route *r,
 			const struct diam_msg *req, uint64_t t0)
 {
@@ -354,6 +540,8 @@ static void run_handler(struct hss_server *s, struct pconn *pc, const struct hss
 	*p = (struct pending){ .pc = pc, .req = req->raw, .req_len = req->raw_len,
 			       .ans_off = off, .ans_len = pc->gated.len - off, .name = r->name,
 			       .t0_us = t0 };
+	if (s->faults.n)
+		apply_fault(s, pc, p, r, req);
 }
 
 static void on_request(struct hss_server *s, struct pconn *pc, const struct diam_msg *m,
@@ -462,8 +650,9 @@ static void log_pending(const struct pending *p, uint64_t t1)
 	    diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &code) == 0 &&
 	    diam_avp_u32(&code, &rc) == 0)
 		exp = true;
-	LOGI(LOG_DIAM, "%s impi=%s result=%s%u latency_us=%llu peer=%s", p->name, impi,
-	     exp ? "exp:" : "", rc, (unsigned long long)(t1 - p->t0_us), p->pc->link.peer.host);
+	LOGI(LOG_DIAM, "%s impi=%s result=%s%u latency_us=%llu peer=%s%s%s", p->name, impi,
+	     exp ? "exp:" : "", rc, (unsigned long long)(t1 - p->t0_us), p->pc->link.peer.host,
+	     p->faulted ? " fault=" : "", p->faulted ? hfault_kind_name(p->fault.kind) : "");
 }
 
 static void release_gated(struct hss_server *s, bool committed)
@@ -475,9 +664,20 @@ static void release_gated(struct hss_server *s, bool committed)
 	if (!committed) {
 		/* Nothing held back may leave: answer 5012 instead (hss/app.h). */
 		for (size_t i = 0; i < s->npend; i++) {
-			const struct pending *p = &s->pend[i];
+			struct pending *p = &s->pend[i];
 
 			put_5012(&p->pc->link, NULL, p->req, p->req_len, &s->local);
+			hss_metrics_result(s->met, p->name, DIAM_UNABLE_TO_COMPLY, false,
+					   t1 - p->t0_us);
+			free(p->held);
+		}
+	} else if (s->met) {
+		for (size_t i = 0; i < s->npend; i++) {
+			const struct pending *p = &s->pend[i];
+
+			if (p->ans_len) /* a dropped or held answer counts when it leaves */
+				hss_metrics_answer(s->met, p->name, p->pc->gated.p + p->ans_off,
+						   p->ans_len, t1 - p->t0_us);
 		}
 	}
 	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
@@ -493,6 +693,9 @@ static void release_gated(struct hss_server *s, bool committed)
 		}
 		pc->gated.len = 0;
 	}
+	for (size_t i = 0; committed && i < s->npend; i++)
+		if (s->pend[i].faulted)
+			fault_effects(s, &s->pend[i], t1 / 1000);
 	s->npend = 0;
 }
 
@@ -501,8 +704,10 @@ static void end_turn(struct hss_server *s)
 	bool committed = true;
 
 	if (s->in_txn) {
+		uint64_t c0 = now_us();
 		int rc = db_txn_commit(s->db);
 
+		hss_metrics_commit(s->met, now_us() - c0);
 		if (rc < 0) {
 			LOGE(LOG_DB, "COMMIT failed (%s): %zu answers replaced by 5012", strerror(-rc),
 			     s->npend);
@@ -527,8 +732,12 @@ static void tick(struct hss_server *s, uint64_t now_ms)
 	for (struct pconn *pc = s->conns; pc; pc = pc->next)
 		if (!pc->dead && diam_link_tick(&pc->link, now_ms) == DIAM_PA_CLOSE)
 			pc->dead = true;
-	if (!s->stopping && txn_begin(s) == 0)
+	if (!s->stopping && txn_begin(s) == 0) {
 		hss_out_tick(&ctx);
+		poll_faults(s); /* hss-ctl fault changes: picked up within a tick */
+	}
+	if (s->msrv)
+		metrics_srv_tick(s->msrv, now_ms);
 }
 
 static void begin_stop(struct hss_server *s, uint64_t now_ms)
@@ -547,12 +756,107 @@ static void begin_stop(struct hss_server *s, uint64_t now_ms)
 	LOGN(LOG_MAIN, "stopping: DPR sent to open peers");
 }
 
+/* ---- GET /metrics (hss_metrics.h, util/metrics.h) on this loop -------- */
+static void metrics_event(struct hss_server *s, struct mfd *m, uint32_t ev, uint64_t now_ms)
+{
+	int mev = (ev & (EPOLLIN | EPOLLERR | EPOLLHUP) ? METRICS_EV_IN : 0) |
+		  (ev & EPOLLOUT ? METRICS_EV_OUT : 0);
+
+	if (m->fd >= 0)
+		metrics_srv_event(s->msrv, m->fd, mev, now_ms);
+}
+
+/* metrics_srv_ops.watch: the listener and its connections in our epoll set. */
+static int metrics_watch(void *arg, int fd, int events)
+{
+	struct hss_server *s = arg;
+	struct epoll_event ev = { .events = (events & METRICS_EV_IN ? EPOLLIN : 0) |
+					    (events & METRICS_EV_OUT ? EPOLLOUT : 0) };
+	struct mfd *m = NULL, *free_slot = NULL;
+
+	for (size_t i = 0; i < sizeof(s->mfd) / sizeof(s->mfd[0]); i++) {
+		if (s->mfd[i].fd == fd)
+			m = &s->mfd[i];
+		else if (s->mfd[i].fd < 0 && !free_slot)
+			free_slot = &s->mfd[i];
+	}
+	if (!events) {
+		if (m) {
+			epoll_ctl(s->ep, EPOLL_CTL_DEL, fd, NULL);
+			m->fd = -1;
+		}
+		return 0;
+	}
+	if (!m && !(m = free_slot))
+		return -EMFILE;
+	ev.data.ptr = m;
+	if (epoll_ctl(s->ep, m->fd == fd ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	m->fd = fd;
+	return 0;
+}
+
+/* Gauges read at scrape time. */
+static void metrics_collect(void *arg, struct metrics *reg)
+{
+	static const char *const out_states[] = { "queued", "sent" };
+	struct hss_server *s = arg;
+	size_t bytes = 0;
+
+	(void)reg;
+	metric_gauge_reset(s->met->peers);
+	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
+		struct metric_series *g =
+			metric_series(s->met->peers, diam_peer_state_name(pc->link.peer.state));
+
+		if (!pc->dead && g)
+			metric_set(g, g->gauge + 1);
+		bytes += diam_link_pending(&pc->link);
+	}
+	metric_set(s->met->send_queue, (double)bytes);
+	for (size_t i = 0; i < 2; i++) {
+		int64_t n;
+
+		if (db_out_count(s->db, out_states[i], &n) == 0)
+			metric_set(metric_series(s->met->out_queue, out_states[i]), (double)n);
+	}
+	metric_set(s->met->fault_rules, (double)s->faults.n);
+}
+
+static int open_metrics(struct hss_server *s)
+{
+	struct metrics_srv_ops ops = { .watch = metrics_watch, .arg = s };
+	char err[256];
+	int rc;
+
+	if (!s->cfg->metrics[0])
+		return 0;
+	s->reg = metrics_new();
+	s->met = s->reg ? hss_metrics_new(s->reg) : NULL;
+	if (!s->met)
+		return -ENOMEM;
+	for (int st = DIAM_PS_CLOSED; st <= DIAM_PS_CLOSING; st++) /* every state, 0 or not */
+		metric_series(s->met->peers, diam_peer_state_name(st));
+	metrics_on_collect(s->reg, metrics_collect, s);
+	rc = metrics_srv_open(&s->msrv, s->cfg->metrics, s->reg, &ops, err, sizeof(err));
+	if (rc < 0) {
+		LOGE(LOG_MAIN, "--metrics: %s", err);
+		return rc;
+	}
+	LOGN(LOG_MAIN, "metrics: GET /metrics on port %u", metrics_srv_port(s->msrv));
+	return 0;
+}
+
 int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 		   volatile sig_atomic_t *hup)
 {
 	struct epoll_event evs[MAX_EVENTS];
 
 	s->last_tick_ms = now_us() / 1000;
+	if (!s->cfg->no_faults && txn_begin(s) == 0) {
+		poll_faults(s); /* the rules in force from the first request on */
+		end_turn(s);
+	}
 	log_set_buffered(true);
 	for (;;) {
 		uint64_t now_ms = now_us() / 1000, t0;
@@ -574,7 +878,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 			LOGN(LOG_MAIN, "SIGHUP: log reopened");
 		}
 		log_flush(); /* one write per turn for all lines, before sleeping */
-		n = epoll_wait(s->ep, evs, MAX_EVENTS, timeout);
+		n = epoll_wait(s->ep, evs, MAX_EVENTS, delay_timeout(s, now_ms, timeout));
 		if (n < 0 && errno != EINTR) {
 			LOGE(LOG_MAIN, "epoll_wait: %s", strerror(errno));
 			return -errno;
@@ -588,6 +892,10 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 				accept_all(s, evs[i].data.ptr, now_ms);
 				continue;
 			}
+			if (tag == TAG_METRICS) {
+				metrics_event(s, evs[i].data.ptr, evs[i].events, now_ms);
+				continue;
+			}
 			if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 				on_readable(s, evs[i].data.ptr, now_ms, t0);
 		}
@@ -595,6 +903,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 			s->last_tick_ms = now_ms;
 			tick(s, now_ms);
 		}
+		send_delayed(s, now_ms);
 		end_turn(s);
 	}
 	log_set_buffered(false);
@@ -697,7 +1006,16 @@ int hss_server_open(struct hss_server **out, const struct hss_config *cfg, struc
 		return rc;
 	}
 	setup_identity(s);
+	hfaults_init(&s->faults);
+	s->faults.injected = on_fault_injected;
+	s->faults.arg = s;
+	for (size_t i = 0; i < sizeof(s->mfd) / sizeof(s->mfd[0]); i++)
+		s->mfd[i] = (struct mfd){ .tag = TAG_METRICS, .fd = -1 };
+	if (cfg->no_faults)
+		LOGN(LOG_MAIN, "--no-faults: the store's fault rules are ignored");
 	rc = open_listeners(s);
+	if (rc == 0)
+		rc = open_metrics(s);
 	if (rc < 0) {
 		hss_server_free(s);
 		return rc;
@@ -720,6 +1038,17 @@ void hss_server_free(struct hss_server *s)
 	}
 	for (int i = 0; i < s->nlis; i++)
 		close(s->lis[i].fd);
+	metrics_srv_free(s->msrv); /* its fds leave the epoll set first */
+	hss_metrics_free(s->met);
+	metrics_free(s->reg);
+	hfaults_free(&s->faults);
+	while (s->delayed) {
+		struct delayed *d = s->delayed;
+
+		s->delayed = d->next;
+		free(d->buf);
+		free(d);
+	}
 	close(s->ep);
 	free(s->pend);
 	free(s);

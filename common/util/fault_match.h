@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FAULT_USER_MAX 128
+#define FAULT_USER_MAX 256
 
 struct fault_match {
 	char user[FAULT_USER_MAX]; /* fnmatch(3) glob; "" = any user */

@@ -94,6 +94,12 @@ void json_int(struct json *j, const char *k, long long v)
 	fprintf(j->fp, "%lld", v);
 }
 
+void json_double(struct json *j, const char *k, double v)
+{
+	key(j, k);
+	fprintf(j->fp, "%.17g", v);
+}
+
 void json_bool(struct json *j, const char *k, bool v)
 {
 	key(j, k);

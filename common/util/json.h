@@ -20,6 +20,8 @@ void json_str(struct json *j, const char *key, const char *val); /* val NULL -> 
 void json_hex(struct json *j, const char *key, const uint8_t *v, size_t len);
 void json_int(struct json *j, const char *key, long long v);
 void json_bool(struct json *j, const char *key, bool v);
+/* A finite number, shortest exact form ("%.17g"). */
+void json_double(struct json *j, const char *key, double v);
 void json_obj_begin(struct json *j, const char *key); /* key NULL inside arrays */
 void json_obj_end(struct json *j);
 void json_arr_begin(struct json *j, const char *key);
