@@ -532,7 +532,7 @@ static void run_handler(struct hss_server *s, struct pconn *pc, const struct hss
 		n = diam_wr_finish(&w);
 	if (rc < 0 || n < 0) {
 		LOGW(LOG_DIAM, "%s handler failed (%s): answering 5012", r->name,
-		     rc < 0 ? strerror(-rc) : diam_strerror((int)n));
+		     diam_strerror(rc < 0 ? rc : (int)n)); /* errno or DIAM_E* (util/err.h) */
 		put_5012(NULL, &pc->gated, req->raw, req->raw_len, &s->local);
 	} else {
 		pc->gated.len += (size_t)n;

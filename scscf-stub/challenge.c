@@ -57,7 +57,9 @@ const char *chk_strerror(int r)
 		"nonce mismatch", "uri mismatch", "bad qop", "bad nc/cnonce",
 		"nc replayed", "algorithm mismatch", "wrong response",
 	};
-	return r <= 0 && -r < (int)(sizeof(names) / sizeof(names[0])) ? names[-r] : "?";
+	int i = r == CHK_OK ? 0 : ERR_IN(r, ERR_BASE_CHK) ? -r - ERR_BASE_CHK : -1;
+
+	return i >= 0 && i < (int)(sizeof(names) / sizeof(names[0])) ? names[i] : "?";
 }
 
 /* host[:port] of a sip:/sips: URI into out; false if it is not one. */

@@ -35,16 +35,17 @@ int challenge_nonce(const uint8_t *sip_authenticate, size_t len, char *out, size
 
 enum chk_result {
 	CHK_OK = 0,
-	CHK_EMISSING = -1,   /* username/realm/nonce/uri/response absent */
-	CHK_EUSERNAME = -2,  /* not the IMPI the vector was fetched for */
-	CHK_EREALM = -3,
-	CHK_ENONCE = -4,     /* not the nonce of this entry */
-	CHK_EURI = -5,       /* digest-uri does not name this request */
-	CHK_EQOP = -6,       /* qop missing/unknown/not offered */
-	CHK_ENC = -7,        /* nc or cnonce malformed */
-	CHK_EREPLAY = -8,    /* nc not above the last one accepted */
-	CHK_EALG = -9,       /* algorithm given and not the vector's */
-	CHK_ERESPONSE = -10, /* response wrong */
+	/* CHK range of util/err.h */
+	CHK_EMISSING = -ERR_BASE_CHK - 1,   /* username/realm/nonce/uri/response absent */
+	CHK_EUSERNAME = -ERR_BASE_CHK - 2,  /* not the IMPI the vector was fetched for */
+	CHK_EREALM = -ERR_BASE_CHK - 3,
+	CHK_ENONCE = -ERR_BASE_CHK - 4,     /* not the nonce of this entry */
+	CHK_EURI = -ERR_BASE_CHK - 5,       /* digest-uri does not name this request */
+	CHK_EQOP = -ERR_BASE_CHK - 6,       /* qop missing/unknown/not offered */
+	CHK_ENC = -ERR_BASE_CHK - 7,        /* nc or cnonce malformed */
+	CHK_EREPLAY = -ERR_BASE_CHK - 8,    /* nc not above the last one accepted */
+	CHK_EALG = -ERR_BASE_CHK - 9,       /* algorithm given and not the vector's */
+	CHK_ERESPONSE = -ERR_BASE_CHK - 10, /* response wrong */
 };
 const char *chk_strerror(int r);
 

@@ -24,6 +24,8 @@ const char *diam_strerror(int err)
 	case DIAM_ENOSPC: return "no space";
 	case DIAM_EDEPTH: return "grouped nesting";
 	}
+	if (err < 0 && err >= -ERR_ERRNO_MAX)
+		return strerror(-err);
 	return "unknown error";
 }
 

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "codes.h"
+#include "util/err.h"
 
 #define DIAM_HDR_LEN 20
 #define DIAM_MSG_MAX (1u << 20) /* we refuse messages above 1 MiB */
@@ -72,17 +73,19 @@ ssize_t diam_frame_len(const uint8_t *buf, size_t len);
  * msg. Returns 0 or a negative DIAM_E* value. */
 int diam_msg_parse(const uint8_t *buf, size_t len, struct diam_msg *msg);
 
+/* Codec errors: their own range (util/err.h), never an errno value. */
 enum diam_err {
 	DIAM_OK = 0,
-	DIAM_ESHORT = -1,    /* buffer shorter than a header / AVP header */
-	DIAM_EVERSION = -2,  /* version != 1 */
-	DIAM_ELENGTH = -3,   /* message or AVP length inconsistent */
-	DIAM_EBITS = -4,     /* reserved bits set / E with R */
-	DIAM_ENOENT = -5,    /* AVP not found */
-	DIAM_ETYPE = -6,     /* payload size wrong for the asked type */
-	DIAM_ENOSPC = -7,    /* builder overflow or output buffer too small */
-	DIAM_EDEPTH = -8,    /* grouped nesting too deep */
+	DIAM_ESHORT = -ERR_BASE_DIAM - 1,   /* buffer shorter than a header / AVP header */
+	DIAM_EVERSION = -ERR_BASE_DIAM - 2, /* version != 1 */
+	DIAM_ELENGTH = -ERR_BASE_DIAM - 3,  /* message or AVP length inconsistent */
+	DIAM_EBITS = -ERR_BASE_DIAM - 4,    /* reserved bits set / E with R */
+	DIAM_ENOENT = -ERR_BASE_DIAM - 5,   /* AVP not found */
+	DIAM_ETYPE = -ERR_BASE_DIAM - 6,    /* payload size wrong for the asked type */
+	DIAM_ENOSPC = -ERR_BASE_DIAM - 7,   /* builder overflow or output buffer too small */
+	DIAM_EDEPTH = -ERR_BASE_DIAM - 8,   /* grouped nesting too deep */
 };
+/* Names a DIAM_E* value, or an errno value (-ENOMEM …) via strerror. */
 const char *diam_strerror(int err);
 
 /* Iterating AVPs of a message or of a grouped AVP's payload. */

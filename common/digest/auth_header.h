@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/err.h"
+
 #define AUTH_PARAMS_MAX 32
 #define AUTH_HEADER_MAX 4096
 
@@ -30,11 +32,12 @@ struct auth_header {
 
 enum auth_parse_err {
 	AUTH_OK = 0,
-	AUTH_ETOOLONG = -1, /* header longer than AUTH_HEADER_MAX */
-	AUTH_ESCHEME = -2,  /* no scheme token */
-	AUTH_ESYNTAX = -3,  /* unbalanced quotes, missing '=', junk */
-	AUTH_ETOOMANY = -4, /* more than AUTH_PARAMS_MAX parameters */
-	AUTH_EDUP = -5,     /* a parameter given twice */
+	/* digest range of util/err.h */
+	AUTH_ETOOLONG = -ERR_BASE_DIGEST - 1, /* header longer than AUTH_HEADER_MAX */
+	AUTH_ESCHEME = -ERR_BASE_DIGEST - 2,  /* no scheme token */
+	AUTH_ESYNTAX = -ERR_BASE_DIGEST - 3,  /* unbalanced quotes, missing '=', junk */
+	AUTH_ETOOMANY = -ERR_BASE_DIGEST - 4, /* more than AUTH_PARAMS_MAX parameters */
+	AUTH_EDUP = -ERR_BASE_DIGEST - 5,     /* a parameter given twice */
 };
 const char *auth_strerror(int err);
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/err.h"
+
 #define DIGEST_HEX_LEN 33 /* 32 hex digits + NUL */
 
 enum digest_alg { DIGEST_ALG_MD5 = 0, DIGEST_ALG_AKAV1_MD5, DIGEST_ALG_AKAV2_MD5 };
@@ -63,7 +65,13 @@ int digest_rspauth(const struct digest_input *in, const uint8_t *password, size_
 		   char out[DIGEST_HEX_LEN]);
 
 /* Nonce codec (RFC 3310 §3.2): base64(RAND ‖ AUTN ‖ server data). */
-enum nonce_err { NONCE_OK = 0, NONCE_EBASE64 = -1, NONCE_ESHORT = -2, NONCE_ELONG = -3 };
+/* digest range of util/err.h, after the AUTH_E* values */
+enum nonce_err {
+	NONCE_OK = 0,
+	NONCE_EBASE64 = -ERR_BASE_DIGEST - 16,
+	NONCE_ESHORT = -ERR_BASE_DIGEST - 17,
+	NONCE_ELONG = -ERR_BASE_DIGEST - 18,
+};
 const char *nonce_strerror(int err);
 #define NONCE_EXTRA_MAX 64
 struct nonce_parts {
