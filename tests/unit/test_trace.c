@@ -261,7 +261,7 @@ static void registration(struct trace_ctx *c, const char *res_hex, const char *r
 	add_sip(c, buf, 4);
 }
 
-struct keyarg { const char *op; bool is_opc; };
+struct keyarg { const char *op; bool is_opc; const char *k; };
 
 static int lookup(void *arg, const char *impi, struct trace_keys *out)
 {
@@ -270,7 +270,7 @@ static int lookup(void *arg, const char *impi, struct trace_keys *out)
 	assert_string_equal(impi, IMPI);
 	memset(out, 0, sizeof(*out));
 	out->algo = AKA_ALGO_MILENAGE;
-	hex_decode_exact(K1, out->k, 16);
+	hex_decode_exact(ka->k ? ka->k : K1, out->k, 16);
 	hex_decode_exact(ka->op, out->op, 16);
 	out->is_opc = ka->is_opc;
 	snprintf(out->source, sizeof(out->source), "test");
@@ -301,7 +301,7 @@ static void run_verdict(const char *res, const char *realm, int status, struct k
 
 static void test_verdict_set1(void **state)
 {
-	struct keyarg op = { OP1, false }, opc = { OPC1, true };
+	struct keyarg op = { OP1, false, NULL }, opc = { OPC1, true, NULL };
 	struct verdict v;
 
 	(void)state;
@@ -331,8 +331,8 @@ static void test_verdict_set1(void **state)
 
 static void test_verdict_op_opc_swap(void **state)
 {
-	struct keyarg op_as_opc = { OP1, true };  /* OP given where OPc was meant */
-	struct keyarg opc_as_op = { OPC1, false }; /* and vice versa */
+	struct keyarg op_as_opc = { OP1, true, NULL };  /* OP given where OPc was meant */
+	struct keyarg opc_as_op = { OPC1, false, NULL }; /* and vice versa */
 	struct verdict v;
 
 	(void)state;
@@ -346,11 +346,46 @@ static void test_verdict_op_opc_swap(void **state)
 	assert_non_null(strstr(v.chk[0].detail, "the OP value treated as OPc"));
 }
 
+/* Causes told apart (issue 12 §5): keys that are not the subscriber's
+ * (set 3's K: MAC-A fails, yet the network accepted the UE's RES of set 1)
+ * vs the network's keys not being the keys given (the UE answered with set
+ * 3's RES, refused). */
+static void test_verdict_causes(void **state)
+{
+	struct keyarg other = { OP1, false, "fec86ba6eb707ed08905757b1bb44b8f" };
+	struct verdict v;
+
+	(void)state;
+	run_verdict(RES1, REALM, 200, &other, &v);
+	assert_int_equal(v.kind, VK_MISMATCH);
+	assert_int_equal(v.key_variant, -1);
+	assert_int_equal(v.chk[0].kind, FK_KEYS_NOT_SUBSCRIBER);
+	assert_string_equal(v.cause, "the keys you gave are not this subscriber's");
+	assert_non_null(strstr(v.sentence, "200 OK was"));
+	/* set 3's RES with set 3's keys given: the network holds other keys */
+	struct aka_keys k3 = { .algo = AKA_ALGO_MILENAGE, .res_len = 8 };
+	uint8_t op[16], rand[16], autn[16], sqn[6];
+	struct aka_out o;
+	char res[17];
+	hex_decode_exact("fec86ba6eb707ed08905757b1bb44b8f", k3.k, 16);
+	hex_decode_exact(OP1, op, 16);
+	aka_opc_from_op(k3.k, op, k3.opc);
+	hex_decode_exact(RAND1, rand, 16);
+	hex_decode_exact(AUTN1, autn, 16);
+	memset(sqn, 0, 6);
+	aka_compute(&k3, rand, sqn, autn + 6, &o);
+	hex_encode(o.res, 8, res);
+	run_verdict(res, REALM, 403, &other, &v);
+	assert_int_equal(v.chk[0].kind, FK_MAC_A_MISMATCH);
+	assert_string_equal(v.cause, "the network's keys are not the keys you gave");
+	assert_true(v.right);
+}
+
 /* Resync on set 1: the card is at SQN_MS = SQN + 3 SEQ steps (IND 5 bits);
  * a valid AUTS must be answered by a new 401, a 403 is the network's fault. */
 static void resync_verdict(int status, struct verdict *v)
 {
-	static const struct keyarg op = { OP1, false };
+	static const struct keyarg op = { OP1, false, NULL };
 	uint8_t rand[16], autn[16], auts[14];
 	char nonce[64], auts_b64[32], buf[1400];
 	struct digest_result r;
@@ -428,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_set1),
 		cmocka_unit_test(test_verdict_op_opc_swap),
 		cmocka_unit_test(test_verdict_resync),
+		cmocka_unit_test(test_verdict_causes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -212,11 +212,12 @@ static void sentence_status(struct vctx *x, const char *cls, const struct vcheck
 		snprintf(v->sentence, n, "%s was correct: %s", st, x->have_keys ?
 			 "RES, digest and keys are consistent" : "the response matches the MAA's XRES "
 			 "(no keys: MAC-A and SQN not checked)");
-	else
+	else {
+		bool more = x->ue_cause[0] && !strstr(why->detail, x->ue_cause);
 		snprintf(v->sentence, n, "%s was %s — %s: %s%s%s", st, !v->have_right ? "not checked" :
-			 v->right ? "correct" : "wrong", cls, why->detail,
-			 x->ue_cause[0] && strcmp(x->ue_cause, why->detail) ? "; and " : "",
-			 x->ue_cause[0] && strcmp(x->ue_cause, why->detail) ? x->ue_cause : "");
+			 v->right ? "correct" : "wrong", cls, why->detail, more ? "; and " : "",
+			 more ? x->ue_cause : "");
+	}
 }
 
 static void sentence(struct vctx *x)
@@ -236,6 +237,11 @@ static void sentence(struct vctx *x)
 			 x->ue_wrong ? "the UE answered wrongly: " : x->answer_checked ?
 			 "the UE's answer was right" : "the UE's answer could not be verified",
 			 x->ue_wrong ? x->ue_cause : "");
+	else if (!v->status && x->chal)
+		snprintf(v->sentence, sizeof(v->sentence), "the UE did not answer the challenge in "
+			 "the capture%s%s%s", cls ? " — " : "", cls ? why->detail : "",
+			 !cls && x->v->key_variant == 0 ? " (MAC-A verifies with the keys given: a card "
+			 "holding them would have answered)" : "");
 	else if (!v->status)
 		snprintf(v->sentence, sizeof(v->sentence), "no final response in the capture%s%s",
 			 cls ? " — " : "", cls ? why->detail : "");

@@ -236,7 +236,15 @@ static void unchecked_response(struct vctx *x)
 		return;
 	}
 	x->resp_variant = response_variant(x);
-	if (x->resp_variant >= 0)
+	if (x->resp_variant >= 0 && x->v->key_variant < 0) {
+		/* the network's AUTN is not made with these keys: nor is its XRES */
+		x->resp = RESP_WRONG;
+		x->ue_wrong = x->answer_checked = x->verified = true;
+		vadd(x, "response", CHK_FAIL, FK_RESPONSE_MISMATCH, x->a->auth, "the UE answered with "
+		     "the RES of %s (%s), whose MAC-A the network's AUTN does not carry: the card and "
+		     "the network hold different keys", x->keys.source,
+		     trace_keys_variant_desc(&x->keys, x->resp_variant));
+	} else if (x->resp_variant >= 0)
 		vadd(x, "response", CHK_INFO, FK_NONE, x->a->auth, "the UE answered with the RES of "
 		     "%s (%s); no MAA to tell the network's XRES", x->keys.source,
 		     trace_keys_variant_desc(&x->keys, x->resp_variant));
