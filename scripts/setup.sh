@@ -11,8 +11,10 @@ BUILD_PKGS=(build-essential cmake pkg-config libsofia-sip-ua-dev libssl-dev
 # Real peers and tools of the test suite (tshark decodes every byte we send,
 # freeDiameterd and Kamailio are interop peers, clang builds the fuzzers,
 # qemu + busybox run the SCTP tests inside a kernel that has SCTP, headless
-# chromium renders ims-trace's --html page and python3-html5lib parses it).
-TEST_PKGS=(tshark sip-tester python3 libxml2-utils libosmocore-utils freediameterd kamailio kamailio-ims-modules
+# chromium renders ims-trace's --html page and python3-html5lib parses it;
+# curl, promtool and the prometheus server scrape hssd's and scscf-stub's
+# /metrics).
+TEST_PKGS=(tshark sip-tester python3 curl prometheus libxml2-utils libosmocore-utils freediameterd kamailio kamailio-ims-modules
 	kamailio-presence-modules clang libclang-rt-14-dev qemu-system-x86
 	busybox-static cpio chromium python3-html5lib)
 

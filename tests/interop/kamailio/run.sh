@@ -59,6 +59,12 @@ done
 # challenges again (401); wrong-realm expects 403 to the first REGISTER,
 # Kamailio answers it with 403 or 401 depending on timing.
 KAMAILIO_SCENARIOS="implicit-set op-auth-int reregister resync unknown-user wrong-res xor-usim"
+# The Diameter-fault scenarios (docs/faults.md): hssd misbehaves towards
+# Kamailio's S-CSCF through `hss fault` lines (the fault hook below); each
+# records Kamailio's answer in its `[kamailio]` steps (ue-sim run --scscf
+# kamailio), the table in docs/faults.md is made from them.
+KAMAILIO_FAULT_SCENARIOS="fault-maa-drop fault-maa-5001 fault-saa-5012 fault-maa-delay-timer-f
+	fault-maa-delay fault-maa-omit-avp fault-maa-bad-length fault-close fault-dpr"
 
 MPATH=""
 for d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/*/kamailio/modules /usr/lib/kamailio/modules; do
@@ -144,7 +150,7 @@ wait_for 20 test -s "$WORK/kamailio.pid" && KAM_PGID="$(cat "$WORK/kamailio.pid"
 # through Kamailio in one `ue-sim run` (which ends "N passed, N failed").
 run_scenarios() {
 	local files=() f args
-	for n in $KAMAILIO_SCENARIOS; do
+	for n in $KAMAILIO_SCENARIOS $KAMAILIO_FAULT_SCENARIOS; do
 		f="$SCN_DIR/$n.scn"
 		[ -f "$f" ] || { bad "scenario $f missing"; continue; }
 		files+=("$f")
@@ -153,7 +159,10 @@ run_scenarios() {
 				bad "provisioning $n: ${args[*]:0:4} ..."
 		done < <(grep '^hss-ctl add ' "$f")
 	done
+	# fault lines: hss-ctl on this store, then wait for hssd's log line
+	HSS_CTL=$HSSCTL FAULT_DB=$WORK/hss.db HSSD_LOG=$WORK/hssd.log \
 	"$UESIM" run "${files[@]}" --registrar "sip:127.0.0.1:$SIP_PORT" --answer-delay 100 \
+		--scscf kamailio --fault-hook "$HERE/../../e2e/scenarios/fault-hook.sh" \
 		--junit "$WORK/scenarios.xml" >"$WORK/scenarios.log" 2>&1
 	local rc=$?
 	sed 's/^/# /' "$WORK/scenarios.log"
