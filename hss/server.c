@@ -112,6 +112,12 @@ struct hss_server {
 	struct hss_metrics *met;    /* and the listener; all NULL without it */
 	struct metrics_srv *msrv;
 	struct mfd mfd[METRICS_SRV_MAX_CONN + 1];
+	/* Out of descriptors (EMFILE/ENFILE): listeners out of epoll until a
+	 * connection closes or a tick passes (OpenBGPD session.c's pause). */
+	bool accept_paused;
+	uint64_t accept_resume_ms;
+	uint64_t fd_log_ms;         /* last "out of descriptors" line */
+	unsigned fd_log_skipped;    /* pauses since that line */
 };
 
 static uint64_t now_us(void)
@@ -225,6 +231,57 @@ static void conn_free(struct hss_server *s, struct pconn *pc)
 	free(pc);
 }
 
+/* ---- Accept throttling ------------------------------------------------- */
+#define FD_LOG_EVERY_MS 60000 /* one "out of descriptors" line a minute */
+
+static void listeners_poll(struct hss_server *s, bool on)
+{
+	for (int i = 0; i < s->nlis; i++) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &s->lis[i] };
+
+		epoll_ctl(s->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, s->lis[i].fd, &ev);
+	}
+}
+
+static size_t conn_count(const struct hss_server *s)
+{
+	size_t n = 0;
+
+	for (const struct pconn *pc = s->conns; pc; pc = pc->next)
+		n++;
+	return n;
+}
+
+/* accept() failed for want of a descriptor: a level-triggered listener
+ * would wake us at once, forever (a full core and a log line each turn).
+ * Stop polling the listeners until a connection closes or a tick passes,
+ * and say so once a minute at most. */
+static void accept_pause(struct hss_server *s, int err, uint64_t now_ms)
+{
+	if (s->accept_paused)
+		return;
+	s->accept_paused = true;
+	s->accept_resume_ms = now_ms + TICK_MS;
+	listeners_poll(s, false);
+	if (s->fd_log_ms && now_ms - s->fd_log_ms < FD_LOG_EVERY_MS) {
+		s->fd_log_skipped++;
+		return;
+	}
+	LOGW(LOG_DIAM, "accept: %s with %zu connections open: not accepting until a descriptor "
+	     "frees%s; %u more pauses since the last such line", strerror(-err), conn_count(s),
+	     err == -EMFILE ? " (raise ulimit -n)" : "", s->fd_log_skipped);
+	s->fd_log_ms = now_ms;
+	s->fd_log_skipped = 0;
+}
+
+static void accept_resume(struct hss_server *s)
+{
+	if (!s->accept_paused || s->stopping)
+		return;
+	s->accept_paused = false;
+	listeners_poll(s, true);
+}
+
 static void close_dead(struct hss_server *s)
 {
 	struct pconn **pp = &s->conns;
@@ -241,6 +298,7 @@ static void close_dead(struct hss_server *s)
 		*pp = pc->next;
 		drop_delayed(s, pc);
 		conn_free(s, pc);
+		accept_resume(s); /* a descriptor is free again */
 	}
 }
 
@@ -260,10 +318,14 @@ static void accept_all(struct hss_server *s, const struct listener *l, uint64_t 
 		}
 		rc = diam_link_accept(&pc->link, l->fd, l->proto, now_ms);
 		if (rc < 0) {
-			if (rc != -EAGAIN)
-				LOGW(LOG_DIAM, "accept: %s", strerror(-rc));
 			diam_link_free(&pc->link);
 			free(pc);
+			if (rc == -EMFILE || rc == -ENFILE || rc == -ENOBUFS || rc == -ENOMEM)
+				accept_pause(s, rc, now_ms);
+			else if (rc != -EAGAIN && rc != -ECONNABORTED)
+				LOGW(LOG_DIAM, "accept: %s", strerror(-rc));
+			if (rc == -ECONNABORTED)
+				continue; /* that one gave up; the next may be there */
 			return;
 		}
 		pc->tag = TAG_CONN;
@@ -738,16 +800,18 @@ static void tick(struct hss_server *s, uint64_t now_ms)
 	}
 	if (s->msrv)
 		metrics_srv_tick(s->msrv, now_ms);
+	if (s->accept_paused && now_ms >= s->accept_resume_ms)
+		accept_resume(s); /* descriptors may have freed elsewhere */
 }
 
 static void begin_stop(struct hss_server *s, uint64_t now_ms)
 {
 	s->stopping = true;
 	s->stop_deadline_ms = now_ms + STOP_WAIT_MS;
-	for (int i = 0; i < s->nlis; i++) {
-		epoll_ctl(s->ep, EPOLL_CTL_DEL, s->lis[i].fd, NULL);
+	if (!s->accept_paused)
+		listeners_poll(s, false);
+	for (int i = 0; i < s->nlis; i++)
 		close(s->lis[i].fd);
-	}
 	s->nlis = 0;
 	/* RFC 6733 §5.4: say goodbye to open peers (cause REBOOTING). */
 	for (struct pconn *pc = s->conns; pc; pc = pc->next)

@@ -13,8 +13,8 @@ The cases file has one line per IMPI:
 
 MAA cases: good, noitem, badlen, badtype, exp2001, both, noorigin,
 shortauth, shortck, badutf8, unknownm.  SAA cases: good, both, exp2001,
-nosessionstate, badlen.  The AVP codes are RFC 6733 / TS 29.229's; the byte
-layout is written out here on purpose, independent of common/diameter.
+nosessionstate, badlen.  The bytes come from tests/lib/diameter.py (written
+out there, independent of common/diameter).
 """
 import argparse
 import os
@@ -22,56 +22,11 @@ import socket
 import struct
 import sys
 
-V3 = 10415
-CX = 16777216
-SID, OHOST, OREALM, RC, ASS, VSAI, VID, AUTH_APP = 263, 264, 296, 268, 277, 260, 266, 258
-EXPR, EXPRC, HOSTIP, PRODUCT, SUPVID, UNAME, FAILED = 297, 298, 257, 269, 265, 1, 279
-# TS 29.229 §6.3 (vendor 10415)
-PUBID, SADI, NITEMS, SCHEME, SAUTH, SAUTHZ, CK, IK, ITEMNO, UDATA = (
-    601, 612, 607, 608, 609, 610, 625, 626, 613, 606)
-
-
-def avp(code, data, vendor=0, mandatory=True, length=None):
-    flags = (0x80 if vendor else 0) | (0x40 if mandatory else 0)
-    hdr = 12 if vendor else 8
-    n = hdr + len(data) if length is None else length
-    out = struct.pack(">IB", code, flags) + n.to_bytes(3, "big")
-    if vendor:
-        out += struct.pack(">I", vendor)
-    out += data
-    return out + b"\0" * (-len(out) % 4)
-
-
-def u32(code, v, vendor=0):
-    return avp(code, struct.pack(">I", v), vendor)
-
-
-def utf8(code, s, vendor=0):
-    return avp(code, s.encode() if isinstance(s, str) else s, vendor)
-
-
-def grouped(code, parts, vendor=0):
-    return avp(code, b"".join(parts), vendor)
-
-
-def message(flags, cmd, app, hbh, e2e, avps):
-    body = b"".join(avps)
-    return struct.pack(">B", 1) + (20 + len(body)).to_bytes(3, "big") + \
-        struct.pack(">B", flags) + cmd.to_bytes(3, "big") + struct.pack(">III", app, hbh, e2e) + body
-
-
-def parse(buf):
-    """Header fields and a {(code, vendor): [data, ...]} map of top-level AVPs."""
-    flags, cmd = buf[4], int.from_bytes(buf[5:8], "big")
-    app, hbh, e2e = struct.unpack(">III", buf[8:20])
-    avps, p = {}, 20
-    while p + 8 <= len(buf):
-        code, f = struct.unpack(">IB", buf[p:p + 5])
-        n = int.from_bytes(buf[p + 5:p + 8], "big")
-        vendor, h = (struct.unpack(">I", buf[p + 8:p + 12])[0], 12) if f & 0x80 else (0, 8)
-        avps.setdefault((code, vendor), []).append(buf[p + h:p + n])
-        p += n + (-n % 4)
-    return flags, cmd, app, hbh, e2e, avps
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from diameter import (V3, CX, SID, OHOST, OREALM, RC, ASS, VSAI, VID, AUTH_APP,  # noqa: E402
+                      EXPR, EXPRC, HOSTIP, PRODUCT, SUPVID, UNAME, PUBID, SADI, NITEMS,
+                      SCHEME, SAUTH, SAUTHZ, CK, IK, ITEMNO, UDATA, avp, u32, utf8, grouped,
+                      message, parse)
 
 
 class Hss:
