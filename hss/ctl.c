@@ -97,33 +97,56 @@ static int parse_ids(const struct ctl_fields *f, const char *px, struct db_sub *
 	return 0;
 }
 
+/* The operator variant: OP/OPc (MILENAGE, 16 octets) or TOP/TOPc (TUAK,
+ * 32); XOR has none. */
+static int parse_op(const struct ctl_fields *f, const char *px, struct db_sub *o, char *err,
+		    size_t errsz)
+{
+	bool tuak = o->keys.algo == AKA_ALGO_TUAK;
+	const char *op = tuak ? f->top : f->op, *opc = tuak ? f->topc : f->opc;
+	const char *op_n = tuak ? "top" : "op", *opc_n = tuak ? "topc" : "opc", *why;
+	size_t len = tuak ? AKA_TOP_LEN : AKA_OP_LEN;
+
+	if (given(tuak ? f->op : f->top) || given(tuak ? f->opc : f->topc))
+		return fail(err, errsz, px, tuak ? (given(f->op) ? "op" : "opc")
+						 : (given(f->top) ? "top" : "topc"),
+			    tuak ? "tuak takes top or topc (32 octets)" : "only with algo tuak");
+	if (given(op) && given(opc))
+		return fail(err, errsz, px, opc_n, "give either %s or %s, not both", op_n, opc_n);
+	/* as aka-tool and ue-sim: a value that would be ignored is refused */
+	if (o->keys.algo == AKA_ALGO_XOR && (given(op) || given(opc)))
+		return fail(err, errsz, px, given(op) ? op_n : opc_n,
+			    "not used by the XOR algorithm (TS 34.108 §8.1.2)");
+	if (given(op) || given(opc)) {
+		if ((why = hex_exact(given(op) ? op : opc, given(op) ? o->op : o->keys.opc, len)))
+			return fail(err, errsz, px, given(op) ? op_n : opc_n,
+				    "expected %zu octets as %zu hex digits (%s)", len, 2 * len, why);
+		o->has_op = given(op);
+	} else if (o->keys.algo != AKA_ALGO_XOR) {
+		return fail(err, errsz, px, op_n, "%s needs %s or %s",
+			    aka_algo_name(o->keys.algo), op_n, opc_n);
+	}
+	return 0;
+}
+
 static int parse_keys(const struct ctl_fields *f, const char *px, struct db_sub *o, char *err,
 		      size_t errsz)
 {
 	const char *why;
+	int ret;
 
 	if (!given(f->k))
 		return fail(err, errsz, px, "k", "required");
-	if ((why = hex_exact(f->k, o->keys.k, AKA_K_LEN)))
+	if (o->keys.algo == AKA_ALGO_TUAK) { /* TS 35.231: a 128- or 256-bit K */
+		o->keys.tuak.k_len = strlen(f->k) == 64 ? 32 : 16;
+		if ((why = hex_exact(f->k, o->keys.k, o->keys.tuak.k_len)))
+			return fail(err, errsz, px, "k",
+				    "expected 16 or 32 octets as 32 or 64 hex digits (%s)", why);
+	} else if ((why = hex_exact(f->k, o->keys.k, AKA_K_LEN))) {
 		return fail(err, errsz, px, "k", "expected 16 octets as 32 hex digits (%s)", why);
-	if (given(f->op) && given(f->opc))
-		return fail(err, errsz, px, "opc", "give either op or opc, not both");
-	/* as aka-tool and ue-sim: a value that would be ignored is refused */
-	if (o->keys.algo == AKA_ALGO_XOR && (given(f->op) || given(f->opc)))
-		return fail(err, errsz, px, given(f->op) ? "op" : "opc",
-			    "not used by the XOR algorithm (TS 34.108 §8.1.2)");
-	if (given(f->op)) {
-		if ((why = hex_exact(f->op, o->op, AKA_OP_LEN)))
-			return fail(err, errsz, px, "op", "expected 16 octets as 32 hex digits (%s)",
-				    why);
-		o->has_op = true;
-	} else if (given(f->opc)) {
-		if ((why = hex_exact(f->opc, o->keys.opc, AKA_OP_LEN)))
-			return fail(err, errsz, px, "opc",
-				    "expected 16 octets as 32 hex digits (%s)", why);
-	} else if (o->keys.algo == AKA_ALGO_MILENAGE) {
-		return fail(err, errsz, px, "op", "milenage needs op or opc");
 	}
+	if ((ret = parse_op(f, px, o, err, errsz)))
+		return ret;
 	o->amf[0] = 0x80; /* default AMF 8000: "separation bit" set, as for EPS */
 	if (given(f->amf) && (why = hex_exact(f->amf, o->amf, AKA_AMF_LEN)))
 		return fail(err, errsz, px, "amf", "expected 2 octets as 4 hex digits (%s)", why);
@@ -158,6 +181,42 @@ static int parse_auth(const struct ctl_fields *f, const char *px, struct db_sub 
 	return 0;
 }
 
+/* RES length and TUAK's lengths through common/aka's table, so hss-ctl
+ * refuses what aka-tool and ue-sim refuse, in the same words. */
+static int parse_lengths(const struct ctl_fields *f, const char *px, struct db_sub *o,
+			 char *err, size_t errsz)
+{
+	const struct { const char *val, *name; enum aka_param p; bool tuak_only; } lens[] = {
+		{ f->res_len, "res-len", AKA_PARAM_RES_LEN, false },
+		{ f->mac_len, "mac-len", AKA_PARAM_MAC_LEN, true },
+		{ f->ck_len, "ck-len", AKA_PARAM_CK_LEN, true },
+		{ f->ik_len, "ik-len", AKA_PARAM_IK_LEN, true },
+		{ f->iterations, "iterations", AKA_PARAM_ITERATIONS, true },
+	};
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		char *end;
+		unsigned long long v;
+
+		if (!given(lens[i].val))
+			continue;
+		if (lens[i].tuak_only && o->keys.algo != AKA_ALGO_TUAK)
+			return fail(err, errsz, px, lens[i].name, "only with algo tuak");
+		v = strtoull(lens[i].val, &end, 10);
+		if (*end || !isdigit((unsigned char)lens[i].val[0]))
+			return fail(err, errsz, px, lens[i].name, "expected a number, got '%s'",
+				    lens[i].val);
+		if (aka_param_set(&o->keys, lens[i].p, v, &why))
+			return fail(err, errsz, px, lens[i].name, "expected %s", why);
+	}
+	/* AUTN carries a 64-bit MAC (TS 33.102 §6.3.2): no vector has room for more */
+	if (aka_mac_len(&o->keys) != AKA_MAC_LEN)
+		return fail(err, errsz, px, "mac-len", "expected 8: AUTN carries a 64-bit MAC "
+			    "(TS 33.102 §6.3.2)");
+	return 0;
+}
+
 int ctl_sub_parse(const struct ctl_fields *f, const char *px, struct db_sub *o, char *err,
 		  size_t errsz)
 {
@@ -168,21 +227,14 @@ int ctl_sub_parse(const struct ctl_fields *f, const char *px, struct db_sub *o, 
 	if (given(f->algo)) {
 		int a = aka_algo_parse(f->algo);
 		if (a < 0)
-			return fail(err, errsz, px, "algo", "expected milenage or xor, got '%s'",
+			return fail(err, errsz, px, "algo", "expected milenage, xor or tuak, got '%s'",
 				    f->algo);
 		o->keys.algo = (enum aka_algo)a;
 	}
-	o->keys.res_len = AKA_XOR_RES_LEN_DEFAULT; /* Milenage: 8 as well */
-	if (given(f->res_len)) {
-		char *end;
-		long v = strtol(f->res_len, &end, 10);
-		bool ok = !*end && (o->keys.algo == AKA_ALGO_XOR ? v >= 4 && v <= 16 : v == 8);
-		if (!ok)
-			return fail(err, errsz, px, "res-len",
-				    "expected 8 for milenage, 4..16 for xor, got '%s'", f->res_len);
-		o->keys.res_len = (size_t)v;
-	}
-	ret = parse_ids(f, px, o, err, errsz);
+	o->keys.res_len = AKA_XOR_RES_LEN_DEFAULT; /* Milenage and TUAK: 8 as well */
+	ret = parse_lengths(f, px, o, err, errsz);
+	if (!ret)
+		ret = parse_ids(f, px, o, err, errsz);
 	if (!ret)
 		ret = parse_keys(f, px, o, err, errsz);
 	if (!ret)
@@ -254,9 +306,11 @@ int ctl_csv_split(char *line, char **fields, int max)
 }
 
 enum csv_col { COL_IMSI, COL_IMPI, COL_IMPU, COL_K, COL_OP, COL_OPC, COL_AMF, COL_SQN,
-	       COL_ALGO, COL_PASSWORD, COL_SCHEME, COL_COUNT };
-static const char *const col_names[COL_COUNT] = {"imsi", "impi", "impu", "k", "op", "opc",
-						 "amf", "sqn", "algo", "password", "scheme"};
+	       COL_ALGO, COL_PASSWORD, COL_SCHEME, COL_RES_LEN, COL_TOP, COL_TOPC, COL_MAC_LEN,
+	       COL_CK_LEN, COL_IK_LEN, COL_ITERATIONS, COL_COUNT };
+static const char *const col_names[COL_COUNT] = {
+	"imsi", "impi", "impu", "k", "op", "opc", "amf", "sqn", "algo", "password", "scheme",
+	"res_len", "top", "topc", "mac_len", "ck_len", "ik_len", "iterations"};
 
 /* Maps header positions to columns; -EINVAL on an unknown/duplicate name. */
 static int csv_header(char *line, int *map, int *ncols, char *err, size_t errsz)
@@ -311,7 +365,10 @@ static int csv_row(struct db *db, char *line, const int *map, int ncols, char *e
 				.op = col[COL_OP], .opc = col[COL_OPC], .amf = col[COL_AMF],
 				.sqn = col[COL_SQN], .algo = col[COL_ALGO],
 				.password = given(col[COL_PASSWORD]) ? col[COL_PASSWORD] : NULL,
-				.scheme = col[COL_SCHEME]};
+				.scheme = col[COL_SCHEME], .res_len = col[COL_RES_LEN],
+				.top = col[COL_TOP], .topc = col[COL_TOPC],
+				.mac_len = col[COL_MAC_LEN], .ck_len = col[COL_CK_LEN],
+				.ik_len = col[COL_IK_LEN], .iterations = col[COL_ITERATIONS]};
 	if (col[COL_IMPU]) {
 		/* col[] points into line, which is ours to split further. */
 		f.n_impu = split_impus((char *)col[COL_IMPU], f.impu, CTL_MAX_IMPU);

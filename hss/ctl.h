@@ -14,9 +14,11 @@
 #define CTL_MAX_IMPU 16
 #define CTL_ERR_MAX 512
 
-/* A subscriber as text; NULL or "" = not given. */
+/* A subscriber as text; NULL or "" = not given. top/topc and the other
+ * lengths are TUAK's (TS 35.231 §5.1). */
 struct ctl_fields {
 	const char *imsi, *impi, *k, *op, *opc, *amf, *sqn, *algo, *password, *scheme, *res_len;
+	const char *top, *topc, *mac_len, *ck_len, *ik_len, *iterations;
 	const char *impu[CTL_MAX_IMPU];
 	int n_impu;
 };
@@ -44,7 +46,9 @@ int ctl_sub_write(struct db *db, struct db_sub *s, const char *const *impu, int 
 int ctl_csv_split(char *line, char **fields, int max);
 
 /* The import header: column names (any order, unknown names refused). */
-#define CTL_CSV_HEADER "imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme"
+#define CTL_CSV_HEADER                                                           \
+	"imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme,res_len,top,topc,mac_len,ck_len," \
+	"ik_len,iterations"
 
 /* Imports a whole CSV stream in one transaction owned by the caller.
  * Returns the number of subscribers added, or -EINVAL/-EEXIST/-EIO with

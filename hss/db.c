@@ -409,6 +409,8 @@ static int db_setup(struct db *db)
 		if (ret)
 			return db_fail(db, ret, "store settings");
 		ret = schema_upgrade(db, v);
+		if (!ret && db->drv->after_upgrade && (ret = db->drv->after_upgrade(db->conn)))
+			db_fail(db, ret, "store settings after the upgrade");
 	}
 	if (!ret)
 		ret = prepare_all(db);

@@ -30,7 +30,7 @@ struct db;
 
 /* The schema version this program writes (every backend's schema has
  * the same steps: hss/schema.sql for SQLite). */
-#define DB_SCHEMA_VERSION 5
+#define DB_SCHEMA_VERSION 6
 
 /* Opens (creating if needed) and upgrades the store at `where` (a file
  * path for SQLite); *out is owned by the caller (db_close). On
@@ -80,9 +80,10 @@ struct db_sub {
 	int64_t id;
 	char imsi[DB_IMSI_MAX];
 	char impi[DB_ID_MAX];
-	struct aka_keys keys;      /* algo, K, OPc (given or cached), res_len */
-	bool has_op;               /* OP was provisioned (op valid) */
-	uint8_t op[AKA_OP_LEN];
+	struct aka_keys keys;      /* algo, K, OPc/TOPc (given or cached), res_len,
+				    * TUAK's lengths */
+	bool has_op;               /* OP (TUAK: TOP) was provisioned (op valid) */
+	uint8_t op[AKA_TOP_LEN];   /* aka_op_len(&keys) octets */
 	uint8_t amf[AKA_AMF_LEN];
 	uint64_t sqn;              /* SQN_HE: the last SQN handed out */
 	bool has_password;
@@ -90,8 +91,9 @@ struct db_sub {
 	char auth_scheme[DB_SCHEME_MAX]; /* default for "Unknown" */
 };
 
-/* Inserts s (s->id is set). With has_op, OPc is derived from OP here and
- * cached (keys.opc is ignored on input). -EEXIST: IMSI or IMPI taken. */
+/* Inserts s (s->id is set). With has_op, OPc (TUAK: TOPc) is derived from
+ * OP here and cached (keys.opc is ignored on input). -EEXIST: IMSI or IMPI
+ * taken; -EINVAL: keys the algorithm cannot use (aka_keys_check). */
 int db_sub_add(struct db *db, struct db_sub *s);
 int db_sub_by_impi(struct db *db, const char *impi, struct db_sub *out);
 int db_sub_by_imsi(struct db *db, const char *imsi, struct db_sub *out);

@@ -63,8 +63,14 @@ struct db_driver {
 	int (*schema_version)(struct db_conn *c, int *v);
 	int (*set_schema_version)(struct db_conn *c, int v);
 	/* Read-write opens, after the version check and before the upgrade
-	 * steps: the backend's session settings (SQLite: WAL, sync, keys). */
+	 * steps: the backend's session settings (SQLite: WAL, sync). */
 	int (*init_rw)(struct db_conn *c);
+	/* Read-write opens, after the upgrade steps; NULL when there is
+	 * nothing to do. SQLite turns foreign keys on only here: a step that
+	 * rebuilds a table (its one way to change a CHECK, schema.sql
+	 * version 6) must run with them off, or dropping the old table would
+	 * cascade into the tables that reference it. */
+	int (*after_upgrade)(struct db_conn *c);
 	/* A number that changes when another connection commits (caches
 	 * above the store drop what they hold when it does). */
 	int (*data_version)(struct db_conn *c, int64_t *v);

@@ -127,7 +127,7 @@ static int fill_auth(struct db_q *q, void *out)
 	a->state = (enum db_reg_state)db_col_i64(q, 11);
 	db_col_text(q, 12, a->scscf_name, sizeof(a->scscf_name));
 	db_col_text(q, 13, a->scscf_host, sizeof(a->scscf_host));
-	return 0;
+	return db_row_tuak(q, 14, &a->keys);
 }
 
 int db_auth_by_uri(struct db *db, const char *uri, struct db_auth *out)

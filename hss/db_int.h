@@ -79,8 +79,12 @@ const char *db_col_str(struct db_q *q, int col);
 int db_col_blob(struct db_q *q, int col, uint8_t *out, size_t len);
 
 /* algo, K, [OP,] OPc, AMF from column col on (op_col: OP's column when
- * the row has one, skipped; -1 otherwise). -EIO on a damaged key. */
+ * the row has one, skipped; -1 otherwise), with K and OPc of the
+ * algorithm's lengths (TUAK: K 16 or 32, TOPc 32). -EIO on a damaged key. */
 int db_row_keys(struct db_q *q, int col, struct aka_keys *keys, uint8_t *amf, int op_col);
+/* DB_TUAK_COLS from column col on into keys->tuak (TUAK rows only; the
+ * others leave it zero); -EIO when they do not fit the algorithm. */
+int db_row_tuak(struct db_q *q, int col, struct aka_keys *keys);
 /* DB_SUB_COLS from column 0 into a struct db_sub (db_sub.c). */
 int db_row_to_sub(struct db_q *q, void *out);
 

@@ -269,17 +269,26 @@ static int sq_data_version(struct db_conn *c, int64_t *v)
 	return pragma_int(c, c->data_version, v);
 }
 
-/* WAL, full sync, foreign keys: after the version check, so a file we
- * refuse (newer schema) is never switched to WAL. */
+/* WAL, full sync: after the version check, so a file we refuse (newer
+ * schema) is never switched to WAL. Foreign keys stay off (SQLite's
+ * default) while the upgrade steps run: see sq_after_upgrade. */
 static int sq_init_rw(struct db_conn *c)
 {
 	int ret = sq_exec(c, "PRAGMA journal_mode = WAL");
 
 	if (!ret)
 		ret = sq_exec(c, "PRAGMA synchronous = FULL");
-	if (!ret)
-		ret = sq_exec(c, "PRAGMA foreign_keys = ON");
 	return ret;
+}
+
+/* Foreign keys on for everything after the upgrade. Off during it, as
+ * SQLite's ALTER TABLE page prescribes for rebuilding a table: with them
+ * on, DROP TABLE deletes the rows first and ON DELETE CASCADE empties the
+ * referencing tables. A step that rebuilds checks the keys itself before
+ * it commits (schema.sql version 6). */
+static int sq_after_upgrade(struct db_conn *c)
+{
+	return sq_exec(c, "PRAGMA foreign_keys = ON");
 }
 
 /* ---- statements -------------------------------------------------------------- */
@@ -390,6 +399,7 @@ const struct db_driver db_driver_sqlite = {
 	.schema_version = sq_schema_version,
 	.set_schema_version = sq_set_schema_version,
 	.init_rw = sq_init_rw,
+	.after_upgrade = sq_after_upgrade,
 	.data_version = sq_data_version,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,

@@ -13,10 +13,12 @@
 #ifndef HSS_DB_STMT_H
 #define HSS_DB_STMT_H
 
+/* TUAK's lengths (schema version 6), after the columns that were there. */
+#define DB_TUAK_COLS "s.mac_len, s.ck_len, s.ik_len, s.iterations"
 #define DB_SUB_COLS                                                                    \
 	"s.id, s.imsi, s.impi, s.algo, s.k, s.op, s.opc, s.amf, s.sqn, s.res_len, s.password, " \
-	"s.auth_scheme"
-#define DB_SUB_NCOLS 12
+	"s.auth_scheme, " DB_TUAK_COLS
+#define DB_SUB_NCOLS 16
 #define DB_IMPU_SEL                                                                    \
 	"i.id, i.subscriber_id, i.uri, i.barred, i.irs, i.ifc_xml, coalesce(r.state, 0), "  \
 	"r.scscf_name, r.scscf_host, r.scscf_realm"
@@ -32,8 +34,9 @@
 #define DB_STMTS(X)                                                                     \
 	/* ---- subscribers (db_sub.c) ---- */                                         \
 	X(SUB_INSERT, "INSERT INTO subscriber (imsi, impi, algo, k, op, opc, amf, sqn, res_len, " \
-		      "password, auth_scheme) VALUES ($imsi, $impi, $algo, $k, $op, $opc, $amf, " \
-		      "$sqn, $res_len, $password, $scheme) RETURNING id")              \
+		      "password, auth_scheme, mac_len, ck_len, ik_len, iterations) VALUES ($imsi, " \
+		      "$impi, $algo, $k, $op, $opc, $amf, $sqn, $res_len, $password, $scheme, "  \
+		      "$mac_len, $ck_len, $ik_len, $iterations) RETURNING id")         \
 	X(SUB_BY_IMPI, "SELECT " DB_SUB_COLS " FROM subscriber s WHERE s.impi = $impi")   \
 	X(SUB_BY_IMSI, "SELECT " DB_SUB_COLS " FROM subscriber s WHERE s.imsi = $imsi")   \
 	X(SUB_BY_ID, "SELECT " DB_SUB_COLS " FROM subscriber s WHERE s.id = $id")         \
@@ -64,7 +67,8 @@
 	/* MAR: only what authentication needs (db_cache.c fills its tables). */       \
 	X(AUTH_BY_URI, "SELECT s.id, s.impi, s.algo, s.k, s.opc, s.amf, s.sqn, s.res_len, "  \
 		       "CASE WHEN s.password IS NULL THEN 0 ELSE 1 END, s.auth_scheme, i.id, "  \
-		       "coalesce(r.state, 0), r.scscf_name, r.scscf_host FROM impu i JOIN "   \
+		       "coalesce(r.state, 0), r.scscf_name, r.scscf_host, " DB_TUAK_COLS " FROM " \
+		       "impu i JOIN "                                                         \
 		       "subscriber s ON s.id = i.subscriber_id LEFT JOIN registration r ON "  \
 		       "r.impu_id = i.id WHERE i.uri = $uri")                              \
 	X(REG_SET, "INSERT INTO registration (impu_id, state, scscf_name, scscf_host, "     \

@@ -9,14 +9,31 @@ int db_row_keys(struct db_q *q, int col, struct aka_keys *keys, uint8_t *amf, in
 {
 	char algo[16];
 	int skip = op_col == col + 2; /* OP sits between K and OPc */
+	int a;
 
 	db_col_text(q, col, algo, sizeof(algo));
-	keys->algo = aka_algo_parse(algo) == AKA_ALGO_XOR ? AKA_ALGO_XOR : AKA_ALGO_MILENAGE;
-	if (db_col_blob(q, col + 1, keys->k, AKA_K_LEN) ||
-	    db_col_blob(q, col + 2 + skip, keys->opc, AKA_OP_LEN) ||
+	a = aka_algo_parse(algo);
+	keys->algo = a < 0 ? AKA_ALGO_MILENAGE : (enum aka_algo)a;
+	/* TUAK's K is 16 or 32 octets: its length is the column's */
+	if (keys->algo == AKA_ALGO_TUAK)
+		keys->tuak.k_len = db_col_blob(q, col + 1, keys->k, 32) ? 16 : 32;
+	if (db_col_blob(q, col + 1, keys->k, aka_k_len(keys)) ||
+	    db_col_blob(q, col + 2 + skip, keys->opc,
+			keys->algo == AKA_ALGO_TUAK ? AKA_TOP_LEN : AKA_OP_LEN) ||
 	    db_col_blob(q, col + 3 + skip, amf, AKA_AMF_LEN))
 		return -EIO;
 	return 0;
+}
+
+int db_row_tuak(struct db_q *q, int col, struct aka_keys *keys)
+{
+	if (keys->algo != AKA_ALGO_TUAK)
+		return 0;
+	keys->tuak.mac_len = (size_t)db_col_i64(q, col);
+	keys->tuak.ck_len = (size_t)db_col_i64(q, col + 1);
+	keys->tuak.ik_len = (size_t)db_col_i64(q, col + 2);
+	keys->tuak.iterations = (unsigned)db_col_i64(q, col + 3);
+	return aka_keys_check(keys) ? -EIO : 0;
 }
 
 /* DB_SUB_COLS starting at column 0. */
@@ -30,35 +47,47 @@ int db_row_to_sub(struct db_q *q, void *out)
 	db_col_text(q, 2, s->impi, sizeof(s->impi));
 	if (db_row_keys(q, 3, &s->keys, s->amf, 5))
 		return -EIO;
-	s->has_op = db_col_blob(q, 5, s->op, AKA_OP_LEN) == 0;
+	s->has_op = db_col_blob(q, 5, s->op,
+				s->keys.algo == AKA_ALGO_TUAK ? AKA_TOP_LEN : AKA_OP_LEN) == 0;
 	s->sqn = (uint64_t)db_col_i64(q, 8);
 	s->keys.res_len = (size_t)db_col_i64(q, 9);
 	s->has_password = !db_col_null(q, 10);
 	db_col_text(q, 10, s->password, sizeof(s->password));
 	db_col_text(q, 11, s->auth_scheme, sizeof(s->auth_scheme));
-	return 0;
+	return db_row_tuak(q, 12, &s->keys);
 }
 
 int db_sub_add(struct db *db, struct db_sub *s)
 {
 	struct db_q *q = db_q(db, DB_SUB_INSERT);
+	const struct aka_tuak *t = &s->keys.tuak;
+	bool tuak = s->keys.algo == AKA_ALGO_TUAK;
+	size_t op_len = tuak ? AKA_TOP_LEN : AKA_OP_LEN; /* XOR: kept, unused */
 
-	if (s->has_op && aka_opc_from_op(s->keys.k, s->op, s->keys.opc) != AKA_OK)
+	if (aka_keys_check(&s->keys) || s->sqn > AKA_SQN_MAX)
 		return -EINVAL;
-	if (s->sqn > AKA_SQN_MAX)
+	/* OPc = f(OP) (TS 35.206 4.1), TOPc = f(TOP) (TS 35.231 6.1); XOR keeps
+	 * the MILENAGE OPc of an OP it was given, as it always did */
+	if (s->has_op && (tuak ? aka_keys_derive_opc(&s->keys, s->op)
+			       : aka_opc_from_op(s->keys.k, s->op, s->keys.opc)) != AKA_OK)
 		return -EINVAL;
 	db_bind_text(q, "$imsi", s->imsi);
 	db_bind_text(q, "$impi", s->impi);
 	db_bind_text(q, "$algo", aka_algo_name(s->keys.algo));
-	db_bind_blob(q, "$k", s->keys.k, AKA_K_LEN);
-	db_bind_blob(q, "$op", s->has_op ? s->op : NULL, AKA_OP_LEN);
-	db_bind_blob(q, "$opc", s->keys.opc, AKA_OP_LEN);
+	db_bind_blob(q, "$k", s->keys.k, aka_k_len(&s->keys));
+	db_bind_blob(q, "$op", s->has_op ? s->op : NULL, op_len);
+	db_bind_blob(q, "$opc", s->keys.opc, op_len);
 	db_bind_blob(q, "$amf", s->amf, AKA_AMF_LEN);
 	db_bind_i64(q, "$sqn", (int64_t)s->sqn);
 	db_bind_i64(q, "$res_len", s->keys.res_len ? (int64_t)s->keys.res_len : 8);
 	/* An empty password is a password (not NULL). */
 	db_bind_str(q, "$password", s->has_password ? s->password : NULL);
 	db_bind_text(q, "$scheme", s->auth_scheme[0] ? s->auth_scheme : "Digest-AKAv1-MD5");
+	/* TUAK's lengths, the defaults for the others (schema version 6) */
+	db_bind_i64(q, "$mac_len", (int64_t)aka_mac_len(&s->keys));
+	db_bind_i64(q, "$ck_len", (int64_t)aka_ck_len(&s->keys));
+	db_bind_i64(q, "$ik_len", (int64_t)aka_ik_len(&s->keys));
+	db_bind_i64(q, "$iterations", t->iterations ? (int64_t)t->iterations : 1);
 	db_cache_drop(db); /* writes other than SQN/registration: simply drop all */
 	return db_q_exec(q, "insert subscriber", &s->id);
 }

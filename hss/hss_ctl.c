@@ -44,6 +44,8 @@ static int cmd_add(struct ctl_cli *c, int argc, char **argv)
 		{"k", 1, 0, 'k'},    {"op", 1, 0, 'o'},      {"opc", 1, 0, 'c'},
 		{"amf", 1, 0, 'a'},  {"sqn", 1, 0, 's'},     {"algo", 1, 0, 'g'},
 		{"password", 1, 0, 'w'}, {"scheme", 1, 0, 'm'}, {"res-len", 1, 0, 'r'},
+		{"top", 1, 0, 'T'}, {"topc", 1, 0, 'C'}, {"mac-len", 1, 0, 'M'},
+		{"ck-len", 1, 0, 'X'}, {"ik-len", 1, 0, 'Y'}, {"iterations", 1, 0, 'N'},
 		{"help", 0, 0, 'h'}, {0}};
 	struct ctl_fields f = {0};
 	struct db_sub s;
@@ -68,6 +70,12 @@ static int cmd_add(struct ctl_cli *c, int argc, char **argv)
 		case 'w': cli_set_once(PROG, "--password", &f.password, optarg); break;
 		case 'm': cli_set_once(PROG, "--scheme", &f.scheme, optarg); break;
 		case 'r': cli_set_once(PROG, "--res-len", &f.res_len, optarg); break;
+		case 'T': cli_set_once(PROG, "--top", &f.top, optarg); break;
+		case 'C': cli_set_once(PROG, "--topc", &f.topc, optarg); break;
+		case 'M': cli_set_once(PROG, "--mac-len", &f.mac_len, optarg); break;
+		case 'X': cli_set_once(PROG, "--ck-len", &f.ck_len, optarg); break;
+		case 'Y': cli_set_once(PROG, "--ik-len", &f.ik_len, optarg); break;
+		case 'N': cli_set_once(PROG, "--iterations", &f.iterations, optarg); break;
 		}
 	}
 	ctl_want_args(c, argc, argv, 0);
@@ -112,24 +120,41 @@ static int show_impu(void *arg, const struct db_impu *u)
 	return 0;
 }
 
+/* OP/OPc, or TOP/TOPc for TUAK (TS 35.231 names them so). */
+static const char *op_name(const struct db_sub *s, bool opc)
+{
+	if (s->keys.algo == AKA_ALGO_TUAK)
+		return opc ? "topc" : "top";
+	return opc ? "opc" : "op";
+}
+
 static void show_text(struct ctl_cli *c, const struct db_sub *s, bool keys)
 {
-	char h[40], sqn[13];
+	char h[2 * AKA_TOP_LEN + 1], sqn[13], label[16];
+	size_t op_len = s->keys.algo == AKA_ALGO_TUAK ? AKA_TOP_LEN : AKA_OP_LEN;
 	struct show_ctx x = {NULL, keys};
 
 	printf("imsi:      %s\nimpi:      %s\nalgo:      %s\n", s->imsi, s->impi,
 	       aka_algo_name(s->keys.algo));
-	hex_encode(s->keys.k, AKA_K_LEN, h);
+	hex_encode(s->keys.k, aka_k_len(&s->keys), h);
 	printf("k:         %s\n", keys ? h : "(hidden, use --show-keys)");
 	if (s->has_op) {
-		hex_encode(s->op, AKA_OP_LEN, h);
-		printf("op:        %s\n", keys ? h : "(hidden)");
+		hex_encode(s->op, op_len, h);
+		snprintf(label, sizeof(label), "%s:", op_name(s, false));
+		printf("%-11s%s\n", label, keys ? h : "(hidden)");
 	}
-	hex_encode(s->keys.opc, AKA_OP_LEN, h);
-	printf("opc:       %s%s\n", keys ? h : "(hidden)", s->has_op ? " (derived from op)" : "");
+	hex_encode(s->keys.opc, op_len, h);
+	snprintf(label, sizeof(label), "%s:", op_name(s, true));
+	printf("%-11s%s%s%s%s\n", label, keys ? h : "(hidden)", s->has_op ? " (derived from " : "",
+	       s->has_op ? op_name(s, false) : "", s->has_op ? ")" : "");
 	hex_encode(s->amf, AKA_AMF_LEN, h);
 	hex48(s->sqn, sqn);
 	printf("amf:       %s\nsqn:       %s\nres-len:   %zu\n", h, sqn, s->keys.res_len);
+	if (s->keys.algo == AKA_ALGO_TUAK)
+		printf("tuak:      k-len %zu, mac-len %zu, ck-len %zu, ik-len %zu, iterations %u "
+		       "(TS 35.231)\n", aka_k_len(&s->keys), aka_mac_len(&s->keys),
+		       aka_ck_len(&s->keys), aka_ik_len(&s->keys),
+		       s->keys.tuak.iterations ? s->keys.tuak.iterations : 1);
 	printf("password:  %s\n", !s->has_password ? "(none)" : keys ? s->password : "(set, hidden)");
 	printf("scheme:    %s\n", s->auth_scheme);
 	db_impu_foreach(c->db, s->id, show_impu, &x);
@@ -137,25 +162,40 @@ static void show_text(struct ctl_cli *c, const struct db_sub *s, bool keys)
 	ctl_eps_show_text(c->db, s);
 }
 
+static void show_json_tuak(struct json *j, const struct db_sub *s)
+{
+	if (s->keys.algo != AKA_ALGO_TUAK)
+		return;
+	json_obj_begin(j, "tuak");
+	json_int(j, "k_len", (long long)aka_k_len(&s->keys));
+	json_int(j, "mac_len", (long long)aka_mac_len(&s->keys));
+	json_int(j, "ck_len", (long long)aka_ck_len(&s->keys));
+	json_int(j, "ik_len", (long long)aka_ik_len(&s->keys));
+	json_int(j, "iterations", s->keys.tuak.iterations ? s->keys.tuak.iterations : 1);
+	json_obj_end(j);
+}
+
 static void show_json(struct ctl_cli *c, struct json *j, const struct db_sub *s, bool keys)
 {
 	char sqn[13];
+	size_t op_len = s->keys.algo == AKA_ALGO_TUAK ? AKA_TOP_LEN : AKA_OP_LEN;
 	struct show_ctx x = {j, keys};
 
 	json_str(j, "imsi", s->imsi);
 	json_str(j, "impi", s->impi);
 	json_str(j, "algo", aka_algo_name(s->keys.algo));
-	json_str(j, "key_type", s->has_op ? "op" : "opc");
+	json_str(j, "key_type", op_name(s, !s->has_op));
 	if (keys) {
-		json_hex(j, "k", s->keys.k, AKA_K_LEN);
+		json_hex(j, "k", s->keys.k, aka_k_len(&s->keys));
 		if (s->has_op)
-			json_hex(j, "op", s->op, AKA_OP_LEN);
-		json_hex(j, "opc", s->keys.opc, AKA_OP_LEN);
+			json_hex(j, op_name(s, false), s->op, op_len);
+		json_hex(j, op_name(s, true), s->keys.opc, op_len);
 	}
 	json_hex(j, "amf", s->amf, AKA_AMF_LEN);
 	hex48(s->sqn, sqn);
 	json_str(j, "sqn", sqn);
 	json_int(j, "res_len", (long long)s->keys.res_len);
+	show_json_tuak(j, s);
 	json_bool(j, "has_password", s->has_password);
 	if (keys && s->has_password)
 		json_str(j, "password", s->password);
@@ -364,8 +404,10 @@ static int cmd_rtr(struct ctl_cli *c, int argc, char **argv)
 static const struct cmd cmds[] = {
 	{"add", cmd_add,
 	 "add --imsi DIGITS --impi S --impu URI [--impu URI ...] --k HEX (--op HEX|--opc HEX) "
-	 "[--amf HEX] [--sqn HEX] [--algo milenage|xor] [--password S] [--scheme NAME] "
-	 "[--res-len N]"},
+	 "[--amf HEX] [--sqn HEX] [--algo milenage|xor|tuak] [--password S] [--scheme NAME] "
+	 "[--res-len N]\n    TUAK: --algo tuak --k HEX (16 or 32 octets) (--top HEX|--topc HEX) "
+	 "[--res-len 4|8|16|32] [--mac-len 8] [--ck-len 16|32] [--ik-len 16|32] "
+	 "[--iterations N]"},
 	{"show", cmd_show, "show IMPI|IMSI [--json] [--show-keys]"},
 	{"list", cmd_list, "list [--json] [--show-keys]"},
 	{"del", cmd_del, "del IMPI|IMSI"},

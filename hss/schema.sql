@@ -200,3 +200,53 @@ CREATE TABLE fault_version (
 	version INTEGER NOT NULL
 );
 INSERT INTO fault_version (id, version) VALUES (1, 0);
+
+-- @version 6: TUAK subscribers (TS 35.231): algo 'tuak' with a K of 16 or
+-- 32 octets, TOP/TOPc of 32 (in op/opc), RES of 4, 8, 16 or 32 octets and
+-- the lengths and Keccak iterations an operator fixes per card (§5.1).
+-- SQLite cannot change a CHECK in place, so subscriber is rebuilt the way
+-- its ALTER TABLE page prescribes: new table, rows copied with their ids,
+-- old table dropped, new one renamed. Upgrade steps run with foreign keys
+-- off (db_sqlite.c), so the DROP does not cascade into impu,
+-- eps_subscription, subscriber_apn and charging_info, which keep pointing
+-- at the same ids; keys are checked again when the upgrade is done.
+CREATE TABLE subscriber_v6 (
+	id INTEGER PRIMARY KEY,
+	imsi TEXT NOT NULL UNIQUE,
+	impi TEXT NOT NULL UNIQUE,
+	algo TEXT NOT NULL DEFAULT 'milenage' CHECK (algo IN ('milenage', 'xor', 'tuak')),
+	-- K: 16 octets; TUAK 16 or 32 (a 256-bit K)
+	k BLOB NOT NULL CHECK (length(k) = 16 OR (algo = 'tuak' AND length(k) = 32)),
+	-- OP (MILENAGE, 16 octets) or TOP (TUAK, 32) as provisioned; NULL when
+	-- OPc/TOPc was provisioned directly
+	op BLOB CHECK (op IS NULL OR length(op) = CASE algo WHEN 'tuak' THEN 32 ELSE 16 END),
+	-- OPc/TOPc as provisioned, or derived once from OP/TOP (TS 35.206 4.1,
+	-- TS 35.231 6.1) and cached
+	opc BLOB NOT NULL CHECK (length(opc) = CASE algo WHEN 'tuak' THEN 32 ELSE 16 END),
+	amf BLOB NOT NULL DEFAULT x'8000' CHECK (length(amf) = 2),
+	-- SQN_HE, 48 bits (TS 33.102 Annex C): the last SQN handed out
+	sqn INTEGER NOT NULL DEFAULT 0 CHECK (sqn >= 0 AND sqn <= 281474976710655),
+	-- RES/XRES octets: MILENAGE 8, XOR 4..16, TUAK 4, 8, 16 or 32
+	res_len INTEGER NOT NULL DEFAULT 8 CHECK (res_len BETWEEN 4 AND 16 OR
+						 (algo = 'tuak' AND res_len = 32)),
+	-- SIP digest password (TS 29.229 SIP Digest); NULL = none
+	password TEXT,
+	-- scheme used when the S-CSCF asks for "Unknown"
+	auth_scheme TEXT NOT NULL DEFAULT 'Digest-AKAv1-MD5',
+	-- TUAK only (the others ignore them): MAC-A/MAC-S, CK and IK octets and
+	-- Keccak iterations
+	mac_len INTEGER NOT NULL DEFAULT 8 CHECK (mac_len IN (8, 16, 32)),
+	ck_len INTEGER NOT NULL DEFAULT 16 CHECK (ck_len IN (16, 32)),
+	ik_len INTEGER NOT NULL DEFAULT 16 CHECK (ik_len IN (16, 32)),
+	iterations INTEGER NOT NULL DEFAULT 1 CHECK (iterations BETWEEN 1 AND 65535)
+);
+INSERT INTO subscriber_v6 (id, imsi, impi, algo, k, op, opc, amf, sqn, res_len, password,
+			   auth_scheme)
+	SELECT id, imsi, impi, algo, k, op, opc, amf, sqn, res_len, password, auth_scheme
+	FROM subscriber ORDER BY id;
+DROP TABLE subscriber;
+ALTER TABLE subscriber_v6 RENAME TO subscriber;
+-- Every reference still resolves (the step fails and rolls back if not).
+CREATE TEMP TABLE upgrade_v6_keys (violations INTEGER CHECK (violations = 0));
+INSERT INTO upgrade_v6_keys SELECT count(*) FROM pragma_foreign_key_check;
+DROP TABLE upgrade_v6_keys;

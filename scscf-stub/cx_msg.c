@@ -163,7 +163,8 @@ static void parse_auth_item(const struct diam_avp *item, struct cx_maa *out)
 
 	if (!diam_group_find(item, AVP_CX_SIP_AUTHENTICATION_SCHEME, DIAM_VENDOR_3GPP, &a))
 		diam_avp_str(&a, out->scheme, sizeof(out->scheme));
-	/* RAND ‖ AUTN [‖ server data] (TS 29.229 §6.3.9); XRES 4..16 octets. */
+	/* RAND ‖ AUTN [‖ server data] (TS 29.229 §6.3.9); XRES 4..16 octets, 32 for a
+	 * TUAK subscriber with a 256-bit RES (TS 35.231 §5.1). */
 	if (!diam_group_find(item, AVP_CX_SIP_AUTHENTICATE, DIAM_VENDOR_3GPP, &a))
 		copy_octets(&a, out->authenticate, 32, sizeof(out->authenticate),
 			    &out->authenticate_len, "SIP-Authenticate", out);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aka/aka.h"
 #include "diameter/diam.h"
 
 struct cx_ident {
@@ -52,7 +53,7 @@ struct cx_maa {
 	char scheme[64];
 	uint8_t authenticate[96];   /* RAND ‖ AUTN [‖ server data] */
 	size_t authenticate_len;
-	uint8_t authorization[16];  /* XRES */
+	uint8_t authorization[AKA_RES_MAX]; /* XRES: 4..16 octets, TUAK up to 32 */
 	size_t authorization_len;
 	uint8_t ck[16], ik[16];
 	bool have_ck, have_ik;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aka/aka.h"
 #include "digest/digest.h"
 
 #define VEC_NONCE_MAX 192
@@ -24,7 +25,7 @@ struct vec_entry {
 	char impi[VEC_ID_MAX];
 	char impu[VEC_ID_MAX];
 	enum digest_alg alg;
-	uint8_t xres[16];
+	uint8_t xres[AKA_RES_MAX];    /* TUAK's RES may be 32 octets */
 	size_t xres_len;
 	uint8_t ck[16], ik[16];
 	char ha1[DIGEST_HEX_LEN];   /* SIP Digest: HA1 from the HSS, hex */

@@ -47,10 +47,10 @@ int digest_akav2_password(const uint8_t *res, size_t res_len, const uint8_t ik[1
 			  const uint8_t ck[16], char out[25])
 {
 	static const char label[] = "http-digest-akav2-password";
-	uint8_t key[16 + 32], mac[16];
+	uint8_t key[DIGEST_RES_MAX + 32], mac[16];
 	unsigned int maclen = 0;
 
-	if (!res || !ik || !ck || !out || res_len < 1 || res_len > 16)
+	if (!res || !ik || !ck || !out || res_len < 1 || res_len > DIGEST_RES_MAX)
 		return -1;
 	memcpy(key, res, res_len);
 	memcpy(key + res_len, ik, 16);
@@ -84,7 +84,7 @@ int digest_password(enum digest_alg alg, const char *password, const uint8_t *re
 		return 0;
 	case DIGEST_ALG_AKAV1_MD5:
 		/* RFC 3310 §3.3: RES is the password, as raw octets. */
-		if (!res || res_len < 1 || res_len > 16)
+		if (!res || res_len < 1 || res_len > DIGEST_RES_MAX)
 			return -1;
 		memcpy(out, res, res_len);
 		*out_len = res_len;

@@ -22,6 +22,10 @@ enum digest_qop { DIGEST_QOP_NONE = 0, DIGEST_QOP_AUTH, DIGEST_QOP_AUTH_INT };
 int digest_qop_parse(const char *s); /* "auth", "auth-int", NULL/"" -> NONE; -1 unknown */
 const char *digest_qop_name(enum digest_qop q); /* "" for NONE */
 
+/* The longest RES a password is made of: 16 octets (TS 33.102), 32 for
+ * TUAK's 256-bit RES (TS 35.231 §5.1). */
+#define DIGEST_RES_MAX 32
+
 /* RFC 4169 §3: base64(HMAC-MD5(RES‖IK‖CK, "http-digest-akav2-password")),
  * 24 characters + NUL. */
 int digest_akav2_password(const uint8_t *res, size_t res_len, const uint8_t ik[16],

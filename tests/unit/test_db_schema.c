@@ -1,7 +1,8 @@
 /* Schema tests: the embedded schema matches hss/schema.sql, an old
- * (version 1 or 3) database is upgraded in place with its data kept (the
- * version 3 queues move into the one outbound queue), and a database
- * newer than the program is refused without being touched. */
+ * (version 1, 3 or 4) database is upgraded in place with its data kept
+ * (the version 3 queues move into the one outbound queue; version 6
+ * rebuilds subscriber for TUAK without losing what references it), and a
+ * database newer than the program is refused without being touched. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -163,6 +164,80 @@ static void test_upgrade_queues_from_v3(void **state)
 	tmpdb_remove(path);
 }
 
+/* Version 6 rebuilds subscriber (new CHECKs for TUAK): rows keep their
+ * ids, and impu, registration, eps_subscription, subscriber_apn and
+ * charging_info keep pointing at them (a cascade on the DROP would have
+ * emptied them); afterwards foreign keys are enforced again and the new
+ * constraints hold. */
+static void test_upgrade_tuak_from_v5(void **state)
+{
+	(void)state;
+	static char steps[49152], one[16384];
+	char path[64];
+	struct db *db;
+	struct db_sub s;
+	struct db_impu u;
+	struct db_charging ch;
+
+	tmpdb_path(path, sizeof(path));
+	snprintf(steps, sizeof(steps), "BEGIN;");
+	for (int v = 1; v <= 5; v++) {
+		assert_int_equal(db_schema_step(db_schema_sqlite, v, one, sizeof(one)), 0);
+		strcat(steps, one);
+	}
+	strcat(steps, "PRAGMA user_version = 5;"
+		      "INSERT INTO subscriber (id, imsi, impi, algo, k, opc, sqn, res_len) VALUES "
+		      "(7, '001010000000007', 'seven@x', 'xor', x'000102030405060708090a0b0c0d0e0f', "
+		      "x'101112131415161718191a1b1c1d1e1f', 99, 12);"
+		      "INSERT INTO impu (id, subscriber_id, uri) VALUES (3, 7, 'sip:seven@x');"
+		      "INSERT INTO registration (impu_id, state, scscf_name, updated) VALUES "
+		      "(3, 1, 'sip:scscf', 0);"
+		      "INSERT INTO eps_subscription (subscriber_id, msisdn) VALUES (7, '15550007');"
+		      "INSERT INTO apn (id, name) VALUES (1, 'internet');"
+		      "INSERT INTO subscriber_apn (subscriber_id, apn_id, context_id, is_default) "
+		      "VALUES (7, 1, 1, 1);"
+		      "INSERT INTO charging_info (subscriber_id, ecf_primary) VALUES (7, 'ecf.x');"
+		      "COMMIT;");
+	assert_int_equal(raw_exec(path, steps), SQLITE_OK);
+	assert_int_equal(db_open(path, &db), 0);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	assert_int_equal(db_sub_by_impi(db, "seven@x", &s), 0);
+	assert_int_equal(s.id, 7);
+	assert_int_equal(s.keys.algo, AKA_ALGO_XOR);
+	assert_int_equal(s.keys.res_len, 12);
+	assert_int_equal(s.sqn, 99);
+	assert_int_equal(db_impu_by_uri(db, "sip:seven@x", &u), 0);
+	assert_int_equal(u.sub_id, 7);
+	assert_int_equal(u.state, DB_REG_REGISTERED);
+	assert_int_equal(db_charging_get(db, 7, &ch), 0);
+	assert_string_equal(ch.ecf[0], "ecf.x");
+	db_close(db);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM eps_subscription WHERE "
+				       "subscriber_id = 7 AND msisdn = '15550007'"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM subscriber_apn WHERE "
+				       "subscriber_id = 7"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE "
+				       "'%subscriber_v6%' OR sql LIKE '%subscriber_v6%'"), 0);
+	/* the new CHECKs: 32-octet K and TOPc for TUAK only, RES 32 for TUAK only */
+	assert_int_equal(raw_exec(path, "INSERT INTO subscriber (imsi, impi, algo, k, opc, res_len) "
+				  "VALUES ('001010000000008', 't@x', 'tuak', zeroblob(32), "
+				  "zeroblob(32), 32)"), SQLITE_OK);
+	assert_int_equal(raw_exec(path, "INSERT INTO subscriber (imsi, impi, algo, k, opc) VALUES "
+				  "('001010000000009', 'm@x', 'milenage', zeroblob(32), "
+				  "zeroblob(16))"), SQLITE_CONSTRAINT);
+	assert_int_equal(raw_exec(path, "INSERT INTO subscriber (imsi, impi, algo, k, opc) VALUES "
+				  "('001010000000009', 'm@x', 'tuak', zeroblob(16), "
+				  "zeroblob(16))"), SQLITE_CONSTRAINT);
+	assert_int_equal(raw_exec(path, "INSERT INTO subscriber (imsi, impi, algo, k, opc, "
+				  "res_len) VALUES ('001010000000009', 'm@x', 'xor', zeroblob(16), "
+				  "zeroblob(16), 32)"), SQLITE_CONSTRAINT);
+	/* foreign keys are on again for the store's own connection */
+	assert_int_equal(db_open(path, &db), 0);
+	assert_int_equal(db_impu_add(db, 4242, "sip:orphan@x", false, 1, NULL, NULL) < 0, 1);
+	db_close(db);
+	tmpdb_remove(path);
+}
+
 static void test_newer_refused(void **state)
 {
 	(void)state;
@@ -191,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_steps_split),
 		cmocka_unit_test(test_upgrade_from_v1),
 		cmocka_unit_test(test_upgrade_queues_from_v3),
+		cmocka_unit_test(test_upgrade_tuak_from_v5),
 		cmocka_unit_test(test_newer_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

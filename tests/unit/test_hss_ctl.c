@@ -73,7 +73,7 @@ static void test_parse_errors(void **state)
 	f = base(), f.sqn = "1000000000000";
 	expect_err(f, "--", "--sqn: expected 1..12 hex digits");
 	f = base(), f.algo = "aes";
-	expect_err(f, "--", "--algo: expected milenage or xor");
+	expect_err(f, "--", "--algo: expected milenage, xor or tuak");
 	f = base(), f.res_len = "4";
 	expect_err(f, "--", "--res-len:");
 	f = base(), f.scheme = "SIP Digest";
@@ -158,11 +158,107 @@ static void test_import(void **state)
 	tmpdb_remove(path);
 }
 
+/* TS 35.233 test set 2 (256-bit K, TOP, TOPc) */
+#define T2_K "fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0"
+#define T2_TOP "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+#define T2_TOPC "305425427e18c503c8a4b294ea72c95d0c36c6c6b29d0c65de5974d5977f8524"
+
+static struct ctl_fields tuak_base(void)
+{
+	struct ctl_fields f = {.imsi = "001010000000201", .impi = "t@ims.example", .k = T2_K,
+			       .top = T2_TOP, .algo = "tuak", .impu = {"sip:t@ims.example"},
+			       .n_impu = 1};
+	return f;
+}
+
+/* A TUAK subscriber: 256-bit K, TOP (TOPc derived when written), the
+ * lengths; TOPc stored and read back with them. */
+static void test_tuak(void **state)
+{
+	(void)state;
+	struct ctl_fields f = tuak_base();
+	char path[64], err[CTL_ERR_MAX];
+	struct db *db;
+	struct db_sub s, r;
+	uint8_t topc[32];
+
+	f.res_len = "16", f.ck_len = "32", f.ik_len = "32", f.iterations = "2";
+	assert_int_equal(ctl_sub_parse(&f, "--", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.keys.algo, AKA_ALGO_TUAK);
+	assert_int_equal(s.keys.tuak.k_len, 32);
+	assert_true(s.has_op);
+	tmpdb_path(path, sizeof(path));
+	assert_int_equal(db_open(path, &db), 0);
+	assert_int_equal(db_txn_begin(db), 0);
+	assert_int_equal(ctl_sub_write(db, &s, f.impu, f.n_impu, "--", err, sizeof(err)), 0);
+	assert_int_equal(db_txn_commit(db), 0);
+	assert_int_equal(db_sub_by_imsi(db, "001010000000201", &r), 0);
+	assert_int_equal(r.keys.algo, AKA_ALGO_TUAK);
+	assert_memory_equal(r.keys.k, s.keys.k, 32);
+	assert_int_equal(r.keys.tuak.k_len, 32);
+	assert_true(r.has_op);
+	assert_memory_equal(r.op, s.op, 32);
+	/* iterations 2 changes TOPc: set 2's TOPc is for 1 iteration */
+	assert_int_equal(hex_decode_exact(T2_TOPC, topc, 32), 0);
+	assert_memory_not_equal(r.keys.opc, topc, 32);
+	assert_int_equal(r.keys.res_len, 16);
+	assert_int_equal(r.keys.tuak.ck_len, 32);
+	assert_int_equal(r.keys.tuak.ik_len, 32);
+	assert_int_equal(r.keys.tuak.mac_len, 8);
+	assert_int_equal(r.keys.tuak.iterations, 2);
+	/* CSV: topc given, defaults for the lengths */
+	assert_int_equal(db_txn_begin(db), 0);
+	assert_int_equal(import_text(db, "imsi,impi,impu,k,topc,algo\n001010000000202,u@x,sip:u@x,"
+				     T2_K "," T2_TOPC ",tuak\n", err, sizeof(err)), 1);
+	assert_int_equal(db_txn_commit(db), 0);
+	assert_int_equal(db_sub_by_impi(db, "u@x", &r), 0);
+	assert_memory_equal(r.keys.opc, topc, 32);
+	assert_int_equal(r.keys.res_len, 8);
+	assert_int_equal(r.keys.tuak.ck_len, 16);
+	db_close(db);
+	tmpdb_remove(path);
+}
+
+static void test_tuak_errors(void **state)
+{
+	(void)state;
+	struct ctl_fields f;
+
+	f = tuak_base(), f.k = K "00";
+	expect_err(f, "--", "--k: expected 16 or 32 octets as 32 or 64 hex digits (wrong length)");
+	f = tuak_base(), f.top = NULL, f.op = OP;
+	expect_err(f, "--", "--op: tuak takes top or topc (32 octets)");
+	f = tuak_base(), f.top = OP;
+	expect_err(f, "--", "--top: expected 32 octets as 64 hex digits (wrong length)");
+	f = tuak_base(), f.topc = T2_TOPC;
+	expect_err(f, "--", "--topc: give either top or topc");
+	f = tuak_base(), f.top = NULL;
+	expect_err(f, "--", "--top: tuak needs top or topc");
+	f = tuak_base(), f.mac_len = "16";
+	expect_err(f, "--", "--mac-len: expected 8: AUTN carries a 64-bit MAC");
+	f = tuak_base(), f.mac_len = "12";
+	expect_err(f, "--", "--mac-len: expected 8, 16 or 32 for TUAK");
+	f = tuak_base(), f.res_len = "12";
+	expect_err(f, "--", "--res-len: expected 4, 8, 16 or 32 for TUAK");
+	f = tuak_base(), f.ck_len = "24";
+	expect_err(f, "--", "--ck-len: expected 16 or 32 for TUAK");
+	f = tuak_base(), f.iterations = "0";
+	expect_err(f, "--", "--iterations: expected 1..65535");
+	f = tuak_base(), f.iterations = "x";
+	expect_err(f, "--", "--iterations: expected a number");
+	f = base(), f.ik_len = "32";
+	expect_err(f, "--", "--ik-len: only with algo tuak");
+	f = base(), f.op = NULL, f.top = T2_TOP;
+	expect_err(f, "--", "--top: only with algo tuak");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_tuak),
+		cmocka_unit_test(test_tuak_errors),
 		cmocka_unit_test(test_csv_split),
 		cmocka_unit_test(test_import),
 	};

@@ -34,7 +34,7 @@ struct digest_args {
 /* The password octets per RFC 3310 / RFC 4169, or the given text. */
 static size_t password_of(const struct digest_args *a, int alg, uint8_t pw[64])
 {
-	uint8_t res[16], ik[16], ck[16];
+	uint8_t res[DIGEST_RES_MAX], ik[16], ck[16];
 	size_t res_len, n;
 
 	if (a->password && a->res)
@@ -45,7 +45,7 @@ static size_t password_of(const struct digest_args *a, int alg, uint8_t pw[64])
 		cli_usage_error(PROG, "--res/--password: one of them is required");
 	if (alg == DIGEST_ALG_MD5)
 		cli_usage_error(PROG, "--res: algorithm MD5 takes --password");
-	res_len = cli_hex_range(PROG, "--res", a->res, res, 4, 16);
+	res_len = cli_hex_range(PROG, "--res", a->res, res, 4, DIGEST_RES_MAX); /* TUAK: 32 */
 	if (alg == DIGEST_ALG_AKAV2_MD5) {
 		hex_arg("--ik", a->ik, ik, 16);
 		hex_arg("--ck", a->ck, ck, 16);
