@@ -57,8 +57,10 @@ done
 # deregister expect a Contact in the first 200 OK, which Kamailio 5.6.3 omits;
 # mac-failure and op-as-opc expect 403 after an empty response, Kamailio
 # challenges again (401); wrong-realm expects 403 to the first REGISTER,
-# Kamailio answers it with 403 or 401 depending on timing.
-KAMAILIO_SCENARIOS="implicit-set op-auth-int reregister resync unknown-user wrong-res xor-usim"
+# Kamailio answers it with 403 or 401 depending on timing. tuak-register and
+# tuak-resync: TUAK cards with a 256-bit K (issue 18), registration and
+# resync with a 32-octet XRES through Kamailio's ims_auth.
+KAMAILIO_SCENARIOS="implicit-set op-auth-int reregister resync unknown-user wrong-res xor-usim tuak-register tuak-resync"
 # The Diameter-fault scenarios (docs/faults.md): hssd misbehaves towards
 # Kamailio's S-CSCF through `hss fault` lines (the fault hook below); each
 # records Kamailio's answer in its `[kamailio]` steps (ue-sim run --scscf
