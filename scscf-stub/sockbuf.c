@@ -1,8 +1,9 @@
 /* SO_RCVBUF/SO_SNDBUF of the SIP UDP sockets (see sockbuf.h). */
 #include "sockbuf.h"
 
+#include <dirent.h>
 #include <netinet/in.h>
-#include <sys/resource.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "util/log.h"
@@ -47,13 +48,18 @@ static int bound_udp_port(int fd)
 
 int sockbuf_apply_udp(unsigned rcv, unsigned snd)
 {
-	struct rlimit rl;
-	int n = 0, maxfd = 1024;
+	/* The open descriptors from /proc/self/fd, not every number up to
+	 * RLIMIT_NOFILE: that was 20,000 getsockopt calls, a fifth of a
+	 * second of the stub's start on a loaded machine. */
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
 
-	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < 65536)
-		maxfd = (int)rl.rlim_cur;
-	for (int fd = 3; fd < maxfd; fd++) {
-		int port = bound_udp_port(fd);
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		int port = fd > 2 && fd != dirfd(d) ? bound_udp_port(fd) : -1;
 		unsigned r, s;
 
 		if (port <= 0)
@@ -67,5 +73,6 @@ int sockbuf_apply_udp(unsigned rcv, unsigned snd)
 			rcv && r < rcv ? "; capped by net.core.rmem_max, raise it for load" : "");
 		n++;
 	}
+	closedir(d);
 	return n;
 }

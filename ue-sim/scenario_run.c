@@ -210,7 +210,7 @@ static int run_fault(struct run_state *rs, const struct scn_step *st, char *why,
 	bool hss = st->op == SCN_HSS_FAULT;
 
 	if (!rs->o->fault_hook) {
-		snprintf(why, n, "a fault line needs --fault-hook (tests/e2e/scenarios/run.sh gives one)");
+		snprintf(why, n, "a fault line needs --fault-hook (ims-bench run gives one)");
 		return -1;
 	}
 	*(hss ? &rs->hss_faults : &rs->scscf_faults) = true;

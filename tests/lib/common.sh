@@ -19,7 +19,10 @@
 #                         dumpcap on lo into FILE, returns once it provably
 #                         captures (CAP_PID set); 1 when it cannot here
 #   capture_stop FILE     every packet sent so far is in FILE, dumpcap stops
-#                         (both need TESTS_LIB, this folder; see capture.sh)
+#                         (both need TESTS_LIB, this folder; see tools/ims-bench/capture.sh)
+#   usage_expect CODE REGEX PROG ARGS...
+#                         runs PROG ARGS: exit CODE and stderr ONE line
+#                         matching the extended REGEX (needs T, a temp dir)
 #   ctl_expect CODE PATTERN ARGS...
 #                         runs "$CTL" ARGS (stdout in $T/out, stderr in
 #                         $T/err): the exit code must be CODE and, when
@@ -133,9 +136,9 @@ start_hssd() {
 }
 
 capture_start() {
-	sh "${TESTS_LIB:?}/capture.sh" run "$1" "$2" >"$3" 2>&1 &
+	sh "${TESTS_LIB:?}/../../tools/ims-bench/capture.sh" run "$1" "$2" >"$3" 2>&1 &
 	CAP_PID=$!
-	sh "$TESTS_LIB/capture.sh" ready "$1" "$CAP_PID" && return 0
+	sh "$TESTS_LIB/../../tools/ims-bench/capture.sh" ready "$1" "$CAP_PID" && return 0
 	kill "$CAP_PID" 2>/dev/null || :
 	wait "$CAP_PID" 2>/dev/null || :
 	CAP_PID=""
@@ -144,11 +147,24 @@ capture_start() {
 
 capture_stop() {
 	[ -n "${CAP_PID:-}" ] || return 0
-	sh "${TESTS_LIB:?}/capture.sh" flush "$1" "$CAP_PID" ||
+	sh "${TESTS_LIB:?}/../../tools/ims-bench/capture.sh" flush "$1" "$CAP_PID" ||
 		echo "# note: the capture's end probe did not reach $1"
 	kill -INT "$CAP_PID" 2>/dev/null || :
 	wait "$CAP_PID" 2>/dev/null || : # (also under set -e)
 	CAP_PID=""
+	return 0
+}
+
+usage_expect() {
+	_want=$1 _re=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	_rc=$?
+	if [ "$_rc" = "$_want" ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -Eq -- "$_re" "$T/err"; then
+		ok "$(basename "$1") $(shift; echo "$*" | cut -c1-50): exit $_rc, $(cat "$T/err")"
+	else
+		bad "$*: exit $_rc (want $_want), stderr '$(cat "$T/err")' (want /$_re/)"
+	fi
 	return 0
 }
 

@@ -13,18 +13,7 @@ K=465b5ce8b199b49faa5f0a2ee238a6bc OP=cdc202d5123e20f62b6d676ac72cb318
 CLOSED=$(free_port)
 REG="register --registrar sip:127.0.0.1:$CLOSED --impi a@ims.test --impu sip:a@ims.test --realm ims.test"
 
-# usage CODE REGEX ARGS...: exit CODE, stderr one line matching REGEX
-usage() {
-	_want=$1 _re=$2
-	shift 2
-	"$UE" "$@" >"$T/out" 2>"$T/err"
-	_rc=$?
-	if [ "$_rc" = "$_want" ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -Eq "$_re" "$T/err"; then
-		ok "ue-sim $(echo "$*" | cut -c1-60)…: exit $_rc, $(cat "$T/err")"
-	else
-		bad "ue-sim $*: exit $_rc (want $_want), stderr '$(cat "$T/err")' (want /$_re/)"
-	fi
-}
+usage() { _c=$1 _r=$2; shift 2; usage_expect "$_c" "$_r" "$UE" "$@"; }
 # shellcheck disable=SC2086 # $REG is a word list
 {
 usage 2 '^ue-sim: --opc: --op was given already' $REG --k $K --op $OP --opc $OP

@@ -148,7 +148,8 @@ int e2e_ctl(const char *args)
 	return 0;
 }
 
-/* tests/lib/capture.sh (the one capture helper of the tests) runs
+/* tools/ims-bench/capture.sh (the one capture helper of ims-bench and the
+ * tests) runs
  * dumpcap as our child and says when a probe has reached the file: dumpcap
  * prints "Capturing on" before its socket is open, and drops what is still
  * in the kernel ring when stopped, so neither a sleep nor the file's
@@ -159,7 +160,7 @@ static int capture_sh(const char *verb, const char *pcap)
 {
 	char cmd[700];
 
-	snprintf(cmd, sizeof(cmd), "sh '%s/capture.sh' %s '%s' %d", TESTS_LIB_DIR, verb, pcap,
+	snprintf(cmd, sizeof(cmd), "sh '%s/capture.sh' %s '%s' %d", CAPTURE_SH_DIR, verb, pcap,
 		 (int)e2e.cap_pid);
 	return system(cmd);
 }
@@ -174,7 +175,7 @@ int e2e_capture_start(const char *pcap)
 	}
 	snprintf(filt, sizeof(filt), "tcp port %u", e2e.port);
 	snprintf(cap_file, sizeof(cap_file), "%s", pcap);
-	snprintf(helper, sizeof(helper), "%s/capture.sh", TESTS_LIB_DIR);
+	snprintf(helper, sizeof(helper), "%s/capture.sh", CAPTURE_SH_DIR);
 	e2e.cap_pid = fork();
 	if (e2e.cap_pid == 0) {
 		int nul = open("/dev/null", O_WRONLY);
