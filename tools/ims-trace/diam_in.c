@@ -51,7 +51,7 @@ static int parse_sip_item(struct diam_info *d, const struct diam_avp *g)
 					memcpy(d->resync, a.data, 30);
 					d->has_resync = true;
 				}
-			} else if (a.len >= 4 && a.len <= 16) {
+			} else if (a.len >= 4 && a.len <= AKA_RES_MAX) { /* TUAK: 32 */
 				memcpy(v.xres, a.data, a.len);
 				v.xres_len = a.len;
 				v.has_xres = true;
@@ -88,7 +88,7 @@ static int parse_s6a_vector(struct diam_info *d, const struct diam_avp *g)
 		case AVP_CX_CONFIDENTIALITY_KEY: copy_octets(&a, v.ck, 16, &v.has_ck); break;
 		case AVP_CX_INTEGRITY_KEY: copy_octets(&a, v.ik, 16, &v.has_ik); break;
 		case AVP_S6A_XRES:
-			if (a.len >= 4 && a.len <= 16) {
+			if (a.len >= 4 && a.len <= AKA_RES_MAX) {
 				memcpy(v.xres, a.data, a.len);
 				v.xres_len = a.len;
 				v.has_xres = true;

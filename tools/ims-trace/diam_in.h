@@ -9,11 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aka/aka.h"
+
 #define DIAM_IN_VEC_MAX 8
 #define DIAM_IN_STR 256
 
 struct diam_vec {
-	uint8_t rand[16], autn[16], xres[16], ck[16], ik[16], kasme[32];
+	uint8_t rand[16], autn[16], xres[AKA_RES_MAX], ck[16], ik[16], kasme[32];
 	size_t xres_len;
 	bool has_rand, has_autn, has_xres, has_ck, has_ik, has_kasme;
 	char scheme[40];

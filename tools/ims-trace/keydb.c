@@ -148,8 +148,10 @@ static int db_prepare(struct keysrc *ks, sqlite3_stmt **st)
 {
 	static const struct { const char *col, *missing; } opt[] = {
 		{ "amf", "NULL" }, { "algo", "NULL" }, { "res_len", "0" }, { "password", "NULL" },
+		/* TUAK's lengths (schema version 5) */
+		{ "mac_len", "0" }, { "ck_len", "0" }, { "ik_len", "0" }, { "iterations", "0" },
 	};
-	char sql[256] = "SELECT k, opc";
+	char sql[320] = "SELECT k, opc";
 
 	for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++) {
 		strcat(sql, ", ");
@@ -164,6 +166,24 @@ static int db_prepare(struct keysrc *ks, sqlite3_stmt **st)
 		return -1;
 	}
 	return 0;
+}
+
+/* K and OPc of the row's algorithm: 16 octets each; TUAK a K of 16 or 32
+ * and TOPc of 32, with its lengths (columns 6..9) */
+static bool db_keys(sqlite3_stmt *st, struct trace_keys *out)
+{
+	struct aka_keys ak = { .algo = out->algo, .res_len = out->res_len };
+
+	if (out->algo != AKA_ALGO_TUAK)
+		return col_octets(st, 0, out->k, 16) && col_octets(st, 1, out->op, 16);
+	out->tuak = (struct aka_tuak){ .k_len = col_octets(st, 0, out->k, 32) ? 32 : 16,
+				       .mac_len = (size_t)sqlite3_column_int(st, 6),
+				       .ck_len = (size_t)sqlite3_column_int(st, 7),
+				       .ik_len = (size_t)sqlite3_column_int(st, 8),
+				       .iterations = (unsigned)sqlite3_column_int(st, 9) };
+	ak.tuak = out->tuak;
+	return col_octets(st, 0, out->k, out->tuak.k_len) && col_octets(st, 1, out->op, 32) &&
+	       !aka_keys_check(&ak);
 }
 
 static int db_lookup(struct keysrc *ks, const char *impi, struct trace_keys *out)
@@ -185,12 +205,13 @@ static int db_lookup(struct keysrc *ks, const char *impi, struct trace_keys *out
 		/* OPc is what the HSS computes with; the swap check then tries
 		 * it as OP (the card view when OP was stored as OPc). */
 		out->is_opc = true;
-		rc = col_octets(st, 0, out->k, 16) && col_octets(st, 1, out->op, 16) ? 1 : -1;
+		rc = db_keys(st, out) ? 1 : -1;
 		if (pw)
 			out->have_password = snprintf(out->password, sizeof(out->password), "%s", pw) > 0;
 		snprintf(out->source, sizeof(out->source), "%.120s", ks->db_path);
 		if (rc < 0)
-			snprintf(ks->err, sizeof(ks->err), "--db: keys of %s are not 16 octets", impi);
+			snprintf(ks->err, sizeof(ks->err), "--db: keys of %s are not of %s's "
+				 "lengths", impi, aka_algo_name(out->algo));
 	}
 	sqlite3_finalize(st);
 	return rc;

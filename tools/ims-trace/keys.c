@@ -16,23 +16,31 @@ bool trace_keys_aka(const struct trace_keys *k, int var, struct aka_keys *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->algo = k->algo;
-	memcpy(out->k, k->k, 16);
+	memcpy(out->k, k->k, sizeof(out->k));
 	out->res_len = k->res_len ? k->res_len : 8; /* --res-len default */
-	if (k->algo != AKA_ALGO_MILENAGE)
+	if (k->algo == AKA_ALGO_TUAK)
+		out->tuak = k->tuak;
+	if (k->algo == AKA_ALGO_XOR)
 		return var == 0;
 	bool as_opc = k->is_opc != (var == 1);
+	/* OPc = f(OP) (TS 35.206 §4.1), TOPc = f(TOP) (TS 35.231 §6.1) */
 	if (as_opc)
-		memcpy(out->opc, k->op, 16);
-	else if (aka_opc_from_op(k->k, k->op, out->opc))
+		memcpy(out->opc, k->op, aka_op_len(out));
+	else if (aka_keys_derive_opc(out, k->op))
 		return false;
 	return true;
 }
 
 const char *trace_keys_variant_desc(const struct trace_keys *k, int var)
 {
+	bool tuak = k->algo == AKA_ALGO_TUAK;
+
 	if (var == 0)
-		return k->algo != AKA_ALGO_MILENAGE ? "the keys as given"
-		       : k->is_opc ? "OPc as given" : "OP as given";
+		return k->algo == AKA_ALGO_XOR ? "the keys as given"
+		       : k->is_opc ? (tuak ? "TOPc as given" : "OPc as given")
+				   : (tuak ? "TOP as given" : "OP as given");
+	if (tuak)
+		return k->is_opc ? "the TOPc value treated as TOP" : "the TOP value treated as TOPc";
 	return k->is_opc ? "the OPc value treated as OP" : "the OP value treated as OPc";
 }
 
@@ -63,6 +71,11 @@ void trace_aka_run(const struct trace_keys *k, int var, const uint8_t rand[16],
 	aka_sqn_put(out->sqn, sqn);
 	if (aka_compute(&out->ak, rand, sqn, autn + 6, &out->out))
 		return;
+	/* CK/IK as the network holds them: 128 bits (a TUAK CK/IK of 32 octets
+	 * reduced by aka_key128, as hssd and ue-sim do) */
+	aka_key128(out->out.ck, out->out.ck_len, out->out.ck);
+	aka_key128(out->out.ik, out->out.ik_len, out->out.ik);
+	out->out.ck_len = out->out.ik_len = AKA_CK_LEN;
 	out->ok = true;
 	out->mac_ok = ct_equal(out->out.mac_a, autn + 8, 8);
 }

@@ -17,9 +17,11 @@
 
 struct trace_keys {
 	enum aka_algo algo;
-	uint8_t k[16];
-	uint8_t op[16];       /* the value as given: OP, or OPc when is_opc */
+	uint8_t k[AKA_K_MAX]; /* 16 octets; TUAK tuak.k_len (16 or 32) */
+	uint8_t op[AKA_TOP_LEN]; /* the value as given: OP, or OPc when is_opc
+				  * (TUAK: TOP or TOPc, 32 octets) */
 	bool is_opc;
+	struct aka_tuak tuak; /* TUAK's lengths and iterations (TS 35.231 §5.1) */
 	uint8_t amf[2];
 	bool have_amf;
 	size_t res_len;       /* 0 = algorithm default */
@@ -41,7 +43,7 @@ int trace_keys_get(const struct trace_keyring *kr, const char *id, struct trace_
 
 #define TRACE_KEY_VARIANTS 2
 /* The aka_keys of variant var; false when the variant does not exist
- * (swapping means nothing for XOR) or OPc cannot be derived. */
+ * (swapping means nothing for XOR) or OPc/TOPc cannot be derived. */
 bool trace_keys_aka(const struct trace_keys *k, int var, struct aka_keys *out);
 /* "OP as given" / "the OP value treated as OPc" ... */
 const char *trace_keys_variant_desc(const struct trace_keys *k, int var);
@@ -54,7 +56,8 @@ struct trace_aka {
 	bool mac_ok;          /* XMAC == MAC-A */
 	uint64_t sqn;
 	struct aka_keys ak;
-	struct aka_out out;   /* res, ck, ik, ak, mac_a = XMAC */
+	struct aka_out out;   /* res, ck, ik, ak, mac_a = XMAC; ck/ik the 128-bit
+			       * keys of the vector (aka_key128 for TUAK's 32) */
 };
 void trace_aka_run(const struct trace_keys *k, int var, const uint8_t rand[16],
 		   const uint8_t autn[16], struct trace_aka *out);

@@ -12,6 +12,7 @@
 #include "trace.h"
 
 #include "util/cli.h"
+#include "util/hex.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -27,11 +28,15 @@ static void usage(FILE *fp)
 		"Explains every IMS registration attempt in a capture: the message ladder,\n"
 		"the AKA/digest checks, and whether the network's answer was right.\n\n"
 		"keys (optional; without them only the MAA's XRES can be used):\n"
-		"  --k HEX              subscriber key K (16 octets)\n"
+		"  --k HEX              subscriber key K (16 octets; TUAK 16 or 32)\n"
 		"  --op HEX | --opc HEX operator key as OP or as OPc (16 octets)\n"
+		"  --top HEX | --topc HEX  TUAK's operator key as TOP or TOPc (32 octets)\n"
 		"  --amf HEX            the subscriber's AMF (2 octets), compared with AUTN's\n"
-		"  --algo milenage|xor  AKA algorithm (default milenage)\n"
-		"  --res-len N          RES length for xor (4..16, default 8)\n"
+		"  --algo milenage|xor|tuak  AKA algorithm (default milenage)\n"
+		"  --res-len N          RES length: xor 4..16, tuak 4/8/16/32 (default 8)\n"
+		"  --mac-len N, --ck-len N, --ik-len N, --iterations N\n"
+		"                       TUAK's MAC (8), CK/IK (16 or 32) lengths and Keccak\n"
+		"                       iterations, as provisioned (TS 35.231 §5.1)\n"
 		"  --password S         SIP Digest password for algorithm=MD5\n"
 		"  --db FILE            hss-ctl database: keys looked up by IMPI\n"
 		"selection and decoding:\n"
@@ -51,34 +56,66 @@ struct opts {
 	struct trace_opts t;
 	struct keysrc ks;
 	bool have_k, have_op, json;
+	const char *op_opt;  /* --op, --opc, --top or --topc: what gave the operator key */
+	size_t k_len, op_len;
 	const char *db, *impi, *capture, *html;
 };
 
 enum { O_K = 256, O_OP, O_OPC, O_AMF, O_ALGO, O_RESLEN, O_PASSWORD, O_DB, O_IMPI, O_SIPPORT,
-       O_DIAMPORT, O_JSON, O_HTML };
+       O_DIAMPORT, O_JSON, O_HTML, O_TOP, O_TOPC, O_MACLEN, O_CKLEN, O_IKLEN, O_ITER };
+
+static const char *const op_names[] = { [O_OP - O_OP] = "--op", [O_OPC - O_OP] = "--opc" };
+
+/* TUAK's lengths and iterations (checked against the algorithm at the end). */
+static bool parse_tuak_opt(struct opts *o, int c, const char *arg)
+{
+	struct aka_tuak *t = &o->ks.cli.tuak;
+
+	switch (c) {
+	case O_MACLEN: t->mac_len = (size_t)cli_uint(prog, "--mac-len", arg, 1, 64); return true;
+	case O_CKLEN: t->ck_len = (size_t)cli_uint(prog, "--ck-len", arg, 1, 64); return true;
+	case O_IKLEN: t->ik_len = (size_t)cli_uint(prog, "--ik-len", arg, 1, 64); return true;
+	case O_ITER: t->iterations = (unsigned)cli_uint(prog, "--iterations", arg, 1, 65535); return true;
+	}
+	return false;
+}
 
 static void parse_key_opt(struct opts *o, int c, const char *arg)
 {
 	struct trace_keys *k = &o->ks.cli;
 
+	if (parse_tuak_opt(o, c, arg))
+		return;
 	switch (c) {
-	case O_K: cli_hex_exact(prog, "--k", arg, k->k, 16); o->have_k = true; break;
-	case O_OP: case O_OPC:
-		if (o->have_op)
-			cli_usage_error(prog, "--op/--opc: give only one of them");
-		cli_hex_exact(prog, c == O_OP ? "--op" : "--opc", arg, k->op, 16);
-		k->is_opc = c == O_OPC;
-		o->have_op = true;
+	case O_K: /* 16 octets, or 32 for TUAK: checked once --algo is known */
+		if (hex_decode(arg, k->k, sizeof(k->k), &o->k_len) || (o->k_len != 16 && o->k_len != 32))
+			cli_usage_error(prog, "--k: expected 16 octets (TUAK: 16 or 32) of hex");
+		o->have_k = true;
 		break;
+	case O_OP: case O_OPC: case O_TOP: case O_TOPC: {
+		const char *name = c == O_TOP ? "--top" : c == O_TOPC ? "--topc" : op_names[c - O_OP];
+
+		if (o->have_op)
+			cli_usage_error(prog, "%s: %s was given already (one operator key)", name,
+					o->op_opt);
+		if (hex_decode(arg, k->op, sizeof(k->op), &o->op_len) ||
+		    o->op_len != (c == O_TOP || c == O_TOPC ? 32u : 16u))
+			cli_usage_error(prog, "%s: expected %u octets of hex", name,
+					c == O_TOP || c == O_TOPC ? 32u : 16u);
+		k->is_opc = c == O_OPC || c == O_TOPC;
+		o->have_op = true;
+		o->op_opt = name;
+		break;
+	}
 	case O_AMF: cli_hex_exact(prog, "--amf", arg, k->amf, 2); k->have_amf = true; break;
 	case O_ALGO: {
 		int a = aka_algo_parse(arg);
-		if (a < 0 || a == AKA_ALGO_TUAK) /* TUAK keys: not yet taken here */
-			cli_usage_error(prog, "--algo: expected milenage or xor, got \"%s\"", arg);
+		if (a < 0)
+			cli_usage_error(prog, "--algo: expected milenage, xor or tuak, got \"%s\"", arg);
 		k->algo = (enum aka_algo)a;
 		break;
 	}
-	case O_RESLEN: k->res_len = (size_t)cli_uint(prog, "--res-len", arg, 4, 16); break;
+	case O_RESLEN: k->res_len = (size_t)cli_uint(prog, "--res-len", arg, 1, 64); break;
 	case O_PASSWORD:
 		if (strlen(arg) >= sizeof(k->password))
 			cli_usage_error(prog, "--password: longer than %zu characters",
@@ -89,6 +126,33 @@ static void parse_key_opt(struct opts *o, int c, const char *arg)
 	}
 }
 
+/* The given keys against their algorithm (common/aka's length table, the
+ * words aka-tool and ue-sim use too). */
+static void check_keys(struct opts *o)
+{
+	struct trace_keys *k = &o->ks.cli;
+	bool tuak = k->algo == AKA_ALGO_TUAK;
+	struct aka_keys ak = { .algo = k->algo, .res_len = k->res_len, .tuak = k->tuak };
+	const char *why;
+
+	if (o->op_opt && tuak != (o->op_opt[2] == 't'))
+		cli_usage_error(prog, "%s: %s", o->op_opt, tuak ? "TUAK takes --top or --topc"
+								 : "only with --algo tuak");
+	if (!tuak && (k->tuak.mac_len || k->tuak.ck_len || k->tuak.ik_len || k->tuak.iterations))
+		cli_usage_error(prog, "--mac-len/--ck-len/--ik-len/--iterations: only with --algo tuak");
+	if (o->have_k && (why = aka_param_check(k->algo, AKA_PARAM_K_LEN, o->k_len)))
+		cli_usage_error(prog, "--k: expected %s", why);
+	ak.tuak.k_len = k->tuak.k_len = tuak ? o->k_len : 0;
+	if (k->res_len && (why = aka_param_check(k->algo, AKA_PARAM_RES_LEN, k->res_len)))
+		cli_usage_error(prog, "--res-len: expected %s", why);
+	if (aka_keys_check(&ak))
+		cli_usage_error(prog, "--mac-len/--ck-len/--ik-len/--iterations: not TUAK's "
+				      "(MAC 8/16/32, CK and IK 16/32, iterations >= 1)");
+	if (aka_mac_len(&ak) != AKA_MAC_LEN)
+		cli_usage_error(prog, "--mac-len: expected 8: AUTN carries a 64-bit MAC "
+				      "(TS 33.102 §6.3.2)");
+}
+
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -97,6 +161,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "password", 1, 0, O_PASSWORD }, { "db", 1, 0, O_DB }, { "impi", 1, 0, O_IMPI },
 		{ "sip-port", 1, 0, O_SIPPORT }, { "diameter-port", 1, 0, O_DIAMPORT },
 		{ "json", 0, 0, O_JSON }, { "html", 1, 0, O_HTML }, { "help", 0, 0, 'h' },
+		{ "top", 1, 0, O_TOP }, { "topc", 1, 0, O_TOPC }, { "mac-len", 1, 0, O_MACLEN },
+		{ "ck-len", 1, 0, O_CKLEN }, { "ik-len", 1, 0, O_IKLEN },
+		{ "iterations", 1, 0, O_ITER },
 		{ 0, 0, 0, 0 },
 	};
 	int c;
@@ -125,11 +192,14 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		cli_usage_error(prog, "CAPTURE: expected exactly one capture file (see --help)");
 	o->capture = argv[optind];
 	if (o->have_k != (o->have_op || o->ks.cli.algo == AKA_ALGO_XOR))
-		cli_usage_error(prog, "--k: needs --op or --opc (and those need --k)");
+		cli_usage_error(prog, o->ks.cli.algo == AKA_ALGO_TUAK
+				? "--k: needs --top or --topc (and those need --k)"
+				: "--k: needs --op or --opc (and those need --k)");
+	check_keys(o);
 	o->ks.have_cli = o->have_k;
 	if (o->ks.have_cli)
 		snprintf(o->ks.cli.source, sizeof(o->ks.cli.source), "--k/%s",
-			 o->ks.cli.algo == AKA_ALGO_XOR ? "xor" : o->ks.cli.is_opc ? "--opc" : "--op");
+			 o->ks.cli.algo == AKA_ALGO_XOR ? "xor" : o->op_opt);
 	else if (o->ks.cli.have_password) {
 		o->ks.have_cli = true; /* MD5 with a password only */
 		snprintf(o->ks.cli.source, sizeof(o->ks.cli.source), "--password");

@@ -28,7 +28,7 @@ struct vctx {
 	struct trace_aka aka[TRACE_KEY_VARIANTS]; /* per key variant */
 	/* what the network expects */
 	bool have_exp;
-	uint8_t xres[16], ck[16], ik[16];
+	uint8_t xres[AKA_RES_MAX], ck[16], ik[16];
 	size_t xres_len;
 	char exp_src[64];
 	/* facts for the cause */

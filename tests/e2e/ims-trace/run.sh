@@ -85,6 +85,15 @@ if [ -n "$HSSCTL" ] && [ -x "$HSSCTL" ]; then
 	check "db: right keys" 0 "200 OK was correct | verifies with the keys of $TMP/good.sqlite" \
 		-- --db "$TMP/good.sqlite" "$PCAPS/good.pcap"
 	check "db: unknown IMPI" 0 "no keys for" -- --db "$TMP/good.sqlite" "$PCAPS/ipv6_tcp_multi.pcapng"
+	# a TUAK subscriber (256-bit K, 2 Keccak iterations): keys and lengths from the store
+	"$HSSCTL" --db "$TMP/tuak.sqlite" add --imsi 001010000000151 \
+		--impi 001010000000151@ims.mnc001.mcc001.3gppnetwork.org \
+		--impu sip:001010000000151@ims.mnc001.mcc001.3gppnetwork.org --algo tuak \
+		--k 1574ca56881d05c189c82880f789c9cd4244955f4426aa2b69c29f15770e5aa5 \
+		--top e59f6eb10ea406813f4991b0b9e02f181edf4c7e17b480f66d34da35ee88c95e \
+		--iterations 2 --res-len 16 >/dev/null || bad "hss-ctl add (tuak db)"
+	check "db: TUAK" 0 "MAC-S verifies | 200 OK was correct | kinds:" \
+		-- --db "$TMP/tuak.sqlite" "$PCAPS/tuak_resync.pcap"
 	echo "checked --db"
 else
 	echo "hss-ctl not built: --db checks skipped"
@@ -116,6 +125,8 @@ check "usage: no capture" 2 "CAPTURE" --
 check "usage: missing file" 2 "cannot open" -- "$TMP/nope.pcap"
 check "usage: unknown option" 2 "--frobnicate" -- --frobnicate "$PCAPS/good.pcap"
 check "usage: k without op" 2 "--k: needs" -- --k $K1 "$PCAPS/good.pcap"
+check "usage: TUAK with an OPc" 2 "--opc: TUAK takes --top or --topc" -- --algo tuak --k $K1 --opc $OPC1 "$PCAPS/good.pcap"
+check "usage: TUAK RES length" 2 "--res-len: expected 4, 8, 16 or 32 for TUAK" -- --algo tuak --k $K1 --topc $OPC1$OPC1 --res-len 12 "$PCAPS/good.pcap"
 check "not a capture" 2 "not a readable pcap" -- "$PCAPS/expected.tsv"
 [ "$(wc -l <"$TMP/err.txt")" = 1 ] || bad "usage error is not one line"
 "$TRACE" --help >/dev/null || bad "--help exit"
