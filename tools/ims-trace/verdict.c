@@ -1,5 +1,6 @@
 #include "verdict_int.h"
 #include "diam_in.h"
+#include "diameter/codes.h"
 #include "hops.h"
 #include "sip_msg.h"
 
@@ -270,9 +271,26 @@ static void initial_realm(struct vctx *x)
 	free(h);
 }
 
+/* The UAA of the I-CSCF's UAR for this IMPI inside the attempt, or -1. */
+static int uaa_of(const struct vctx *x)
+{
+	const struct trace_ctx *c = x->c;
+	int end = x->a->final >= 0 ? x->a->final : (int)c->nev - 1;
+
+	for (int i = x->a->req; i >= 0 && i <= end; i++) {
+		const struct diam_info *d = c->ev[i].diam;
+		if (c->ev[i].kind == EV_DIAM && d->request && d->code == DIAM_CMD_UA &&
+		    !strcmp(d->user_name, x->a->impi))
+			return pair_diam_answer(c, (size_t)i);
+	}
+	return -1;
+}
+
 /* TS 29.229 §6.1.8 / TS 24.229 §5.4.1.2.1: an MAA error (unknown user,
- * IMPU not of this IMPI, scheme not supported) must end in a refusal. */
-static void maa_error(struct vctx *x, uint32_t rc)
+ * IMPU not of this IMPI, scheme not supported) must end in a refusal;
+ * so must a UAA error at the I-CSCF (TS 29.229 §6.1.2, TS 24.229
+ * §5.3.1.2). */
+static void maa_error(struct vctx *x, uint32_t rc, int ans, const char *cmd, const char *req)
 {
 	struct verdict *v = x->v;
 	bool refused = v->status == 403 || v->status == 404 || v->status == 480 ||
@@ -287,15 +305,16 @@ static void maa_error(struct vctx *x, uint32_t rc)
 	v->right = refused;
 	if (refused) {
 		x->verified = true;
-		vadd(x, "MAA", CHK_OK, FK_NONE, x->a->maa, "the HSS answered the MAR with result "
-		     "%u%s and the network refused the REGISTER (%d)", rc, name, v->status);
-		snprintf(v->sentence, sizeof(v->sentence), "%d was correct: the HSS refused the MAR "
-			 "with result %u%s", v->status, rc, name);
+		vadd(x, cmd, CHK_OK, FK_NONE, ans, "the HSS answered the %s with result %u%s and "
+		     "the network refused the REGISTER (%d)", req, rc, name, v->status);
+		snprintf(v->sentence, sizeof(v->sentence), "%d was correct: the HSS refused the %s "
+			 "with result %u%s", v->status, req, rc, name);
 	} else {
-		vadd(x, "status", CHK_FAIL, FK_STATUS_WRONG, x->a->final, "the HSS answered the MAR "
-		     "with result %u%s, yet the network answered %d", rc, name, v->status);
+		vadd(x, "status", CHK_FAIL, FK_STATUS_WRONG, x->a->final, "the HSS answered the %s "
+		     "with result %u%s, yet the network answered %d", req, rc, name, v->status);
 		snprintf(v->sentence, sizeof(v->sentence), "%d was wrong — the network is "
-			 "inconsistent: the HSS refused the MAR with result %u%s", v->status, rc, name);
+			 "inconsistent: the HSS refused the %s with result %u%s", v->status, req, rc,
+			 name);
 	}
 }
 
@@ -305,9 +324,14 @@ static void no_challenge(struct vctx *x)
 	const struct diam_info *maa = x->a->maa >= 0 ? x->c->ev[x->a->maa].diam : NULL;
 	uint32_t rc = maa ? diam_info_result(maa) : 0;
 
+	int uaa = uaa_of(x);
+	uint32_t urc = uaa >= 0 ? diam_info_result(x->c->ev[uaa].diam) : 0;
+
 	initial_realm(x);
 	if (maa && rc && rc != 2001)
-		maa_error(x, rc);
+		maa_error(x, rc, x->a->maa, "MAA", "MAR");
+	else if (urc >= 3000) /* 2001-2003: first/subsequent registration, server selection */
+		maa_error(x, urc, uaa, "UAA", "UAR");
 	else if (!v->status)
 		snprintf(v->sentence, sizeof(v->sentence), "no response in the capture to the "
 			 "REGISTER at #%u", x->c->ev[x->a->req].m.frame);

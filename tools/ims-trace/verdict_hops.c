@@ -56,10 +56,9 @@ static const char *altered(const struct sip_msg *p, const struct sip_msg *e, cha
 	char d[200];
 	const char *w;
 
-	if (p->request && !streq_null(p->ruri, e->ruri)) {
-		snprintf(buf, sz, "Request-URI \"%s\" → \"%s\"", p->ruri, e->ruri);
-		return buf;
-	}
+	/* a Request-URI retargeted to the next hop is routing, not alteration
+	 * (RFC 3261 §16.5-16.6: Kamailio's I-CSCF sends the REGISTER to the
+	 * S-CSCF so); the digest names its own uri, checked against the UE's */
 	if (p->body_len != e->body_len || (p->body_len && memcmp(p->body, e->body, p->body_len))) {
 		snprintf(buf, sz, "the body (%zu → %zu octets)", p->body_len, e->body_len);
 		return buf;
@@ -118,6 +117,8 @@ static void changes(const struct sip_msg *p, const struct sip_msg *e, char *out,
 	char d[120];
 
 	out[0] = '\0';
+	if (p->request && !streq_null(p->ruri, e->ruri))
+		o += (size_t)snprintf(out, sz, "Request-URI retargeted to %.80s", e->ruri);
 	for (int pass = 0; pass < 2; pass++) {
 		const struct sip_msg *s = pass ? e : p;
 		for (size_t i = 0; i < s->nhdrs && o + 48 < sz; i++) {
