@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "diameter/diam.h"
+#include "diameter/rules.h"
 
 struct db;
 struct hss_out_kind;
@@ -56,6 +57,9 @@ struct hss_app {
 	uint32_t vendor_id;             /* advertised in the CEA as Vendor-Specific- */
 	uint32_t app_id;                /* Application-Id {vendor_id, app_id} */
 	const struct hss_route *routes; /* requests served; NULL-handler-terminated */
+	/* Its AVP rule tables (common/diameter/rules_<app>.c): every request
+	 * is validated against them before a route's handler runs. */
+	const struct diam_rule_set *rules;
 	/* The requests this application originates (RTR, PPR, CLR, IDR …),
 	 * NULL-terminated: kinds of the one outbound queue (hss/out_queue.h),
 	 * which sends, retries, matches the answers and drops them. The core

@@ -724,5 +724,5 @@ static const struct hss_out_kind *const cx_originates[] = { &cx_out_rtr, &cx_out
 
 const struct hss_app cx_app = {
 	.name = "Cx", .vendor_id = DIAM_VENDOR_3GPP, .app_id = DIAM_APP_CX,
-	.routes = cx_routes, .originates = cx_originates,
+	.routes = cx_routes, .rules = &diam_rules_cx, .originates = cx_originates,
 };

@@ -350,5 +350,5 @@ static const struct hss_out_kind *const s6a_originates[] = { &s6a_out_clr, &s6a_
 
 const struct hss_app s6a_app = {
 	.name = "S6a", .vendor_id = DIAM_VENDOR_3GPP, .app_id = DIAM_APP_S6A,
-	.routes = s6a_routes, .originates = s6a_originates,
+	.routes = s6a_routes, .rules = &diam_rules_s6a, .originates = s6a_originates,
 };

@@ -95,6 +95,7 @@ struct hss_server {
 	int nlis;
 	struct pconn *conns;
 	struct diam_app apps[HSS_MAX_APPS];
+	const struct diam_rule_set *rule_sets[HSS_MAX_APPS + 1]; /* of the apps served */
 	struct diam_local local;
 	const char *allowed[HSS_MAX_PEERS];
 	struct diam_peer_cfg pcfg;
@@ -1029,12 +1030,15 @@ static int open_listeners(struct hss_server *s)
 static void setup_identity(struct hss_server *s)
 {
 	const struct hss_config *c = s->cfg;
-	size_t napps = 0;
+	size_t napps = 0, nsets = 0;
 
 	/* Advertise each served application as a Vendor-Specific-
 	 * Application-Id (how Kamailio's cdp needs Cx). */
-	for (const struct hss_app *const *a = hss_apps; *a && napps < HSS_MAX_APPS; a++)
+	for (const struct hss_app *const *a = hss_apps; *a && napps < HSS_MAX_APPS; a++) {
+		if ((*a)->rules)
+			s->rule_sets[nsets++] = (*a)->rules;
 		s->apps[napps++] = (struct diam_app){ (*a)->vendor_id, (*a)->app_id };
+	}
 	s->local = (struct diam_local){
 		.origin_host = c->origin_host, .origin_realm = c->realm, .product_name = "hssd",
 		.vendor_id = 0, .firmware_revision = 1, .origin_state_id = (uint32_t)time(NULL),
@@ -1045,7 +1049,7 @@ static void setup_identity(struct hss_server *s)
 	s->pcfg = (struct diam_peer_cfg){
 		.local = &s->local, .allowed = s->allowed, .nallowed = (size_t)c->npeers,
 		.accept_any = c->accept_any_peer, .tw_ms = c->watchdog_s * 1000u,
-		.dpa_wait_ms = STOP_WAIT_MS,
+		.dpa_wait_ms = STOP_WAIT_MS, .rules = s->rule_sets,
 	};
 	s->ctx = (struct hss_ctx){
 		.db = s->db, .id = { c->origin_host, c->realm }, .max_vectors = c->max_vectors,

@@ -12,6 +12,7 @@
 #include "diameter/base.h"
 #include "diameter/codes.h"
 #include "diameter/link.h"
+#include "diameter/rules.h"
 #include "util/log.h"
 
 #define TICK_MS 100
@@ -291,6 +292,7 @@ static void on_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 }
 
 static const struct diam_app cx_apps[] = { { DIAM_VENDOR_3GPP, DIAM_APP_CX } };
+static const struct diam_rule_set *const cx_rules[] = { &diam_rules_cx, NULL };
 
 struct cx_client *cx_client_new(su_root_t *root, const struct cx_client_cfg *cfg)
 {
@@ -313,12 +315,11 @@ struct cx_client *cx_client_new(su_root_t *root, const struct cx_client_cfg *cfg
 	/* The HSS is the one peer we talk to, whatever it calls itself. */
 	c->pcfg = (struct diam_peer_cfg){ .local = &c->local, .accept_any = true,
 					  .tw_ms = cfg->watchdog_s * 1000u,
-					  .cex_timeout_ms = CEX_TIMEOUT_MS, .check_answers = true };
-	c->tick = su_timer_create(su_root_task(root), TICK_MS);
-	if (!c->tick || diam_link_init(&c->link, &c->pcfg)) {
-		if (c->tick)
-			su_timer_destroy(c->tick);
-		diam_link_free(&c->link);
+					  .cex_timeout_ms = CEX_TIMEOUT_MS, .check_answers = true,
+					  .rules = cx_rules };
+	if (diam_link_init(&c->link, &c->pcfg) ||
+	    !(c->tick = su_timer_create(su_root_task(root), TICK_MS))) {
+		diam_link_free(&c->link); /* fd -1 from diam_link_init */
 		free(c);
 		return NULL;
 	}

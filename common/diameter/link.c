@@ -9,13 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 
-static ssize_t flush_tcp(int fd, struct diam_conn *c) { return diam_flush(fd, DIAM_PROTO_TCP, c); }
-static ssize_t flush_sctp(int fd, struct diam_conn *c) { return diam_flush(fd, DIAM_PROTO_SCTP, c); }
-
 /* SCTP one-to-one sockets read like a stream (RFC 6458 §4): the Message
  * Length delimits messages either way, so both share diam_read. */
-static const struct diam_xport xport_tcp = { "tcp", diam_read, flush_tcp };
-static const struct diam_xport xport_sctp = { "sctp", diam_read, flush_sctp };
+static ssize_t read_stream(struct diam_link *l) { return diam_read(l->fd, &l->conn); }
+static ssize_t flush_tcp(struct diam_link *l) { return diam_flush(l->fd, DIAM_PROTO_TCP, &l->conn); }
+static ssize_t flush_sctp(struct diam_link *l)
+{
+	return diam_flush(l->fd, DIAM_PROTO_SCTP, &l->conn);
+}
+
+static const struct diam_xport xport_tcp = { "tcp", read_stream, flush_tcp, NULL };
+static const struct diam_xport xport_sctp = { "sctp", read_stream, flush_sctp, NULL };
 
 const struct diam_xport *diam_xport_of(enum diam_proto proto)
 {
@@ -43,9 +47,7 @@ int diam_link_init(struct diam_link *l, const struct diam_peer_cfg *cfg)
 
 void diam_link_free(struct diam_link *l)
 {
-	if (l->fd >= 0)
-		close(l->fd);
-	l->fd = -1;
+	diam_link_close(l, NULL);
 	diam_conn_free(&l->conn);
 }
 
@@ -116,7 +118,7 @@ bool diam_link_want_write(const struct diam_link *l)
 ssize_t diam_link_read(struct diam_link *l, uint64_t now)
 {
 	(void)now;
-	return l->fd < 0 ? -ENOTCONN : l->xp->read(l->fd, &l->conn);
+	return l->fd < 0 ? -ENOTCONN : l->xp->read(l);
 }
 
 /* The header of a message the peer machine refused, for matching its
@@ -227,7 +229,7 @@ ssize_t diam_link_flush(struct diam_link *l)
 		return -ENOTCONN;
 	if (l->connecting || !diam_conn_wpending(&l->conn))
 		return (ssize_t)diam_conn_wpending(&l->conn);
-	return l->xp->flush(l->fd, &l->conn);
+	return l->xp->flush(l);
 }
 
 enum diam_peer_act diam_link_tick(struct diam_link *l, uint64_t now)
@@ -253,6 +255,9 @@ enum diam_peer_act diam_link_disconnect(struct diam_link *l, int32_t cause, uint
 
 void diam_link_close(struct diam_link *l, const char *why)
 {
+	if (l->xp && l->xp->close)
+		l->xp->close(l);
+	l->xp_state = NULL;
 	if (l->fd >= 0)
 		close(l->fd);
 	l->fd = -1;

@@ -26,11 +26,16 @@
 #include "peer.h"
 #include "transport.h"
 
-/* How bytes move for one transport. */
+struct diam_link;
+
+/* How bytes move for one transport: between l->fd and l->conn. A transport
+ * with per-connection state of its own (a TLS session) keeps it in
+ * l->xp_state and frees it in close. */
 struct diam_xport {
-	const char *name;                                 /* "tcp", "sctp" */
-	ssize_t (*read)(int fd, struct diam_conn *c);     /* as diam_read() */
-	ssize_t (*flush)(int fd, struct diam_conn *c);    /* as diam_flush() */
+	const char *name;                         /* "tcp", "sctp" */
+	ssize_t (*read)(struct diam_link *l);     /* as diam_read() */
+	ssize_t (*flush)(struct diam_link *l);    /* as diam_flush() */
+	void (*close)(struct diam_link *l);       /* may be NULL */
 };
 const struct diam_xport *diam_xport_of(enum diam_proto proto);
 
@@ -41,6 +46,7 @@ typedef void (*diam_link_tap_fn)(void *arg, const char *dir, const uint8_t *buf,
 struct diam_link {
 	int fd;                        /* -1 when closed */
 	const struct diam_xport *xp;
+	void *xp_state;                /* the transport's own (NULL for TCP, SCTP) */
 	enum diam_proto proto;
 	bool connecting;               /* non-blocking connect in progress */
 	struct diam_conn conn;

@@ -255,8 +255,9 @@ enum diam_peer_act diam_peer_rx(struct diam_peer *p, const uint8_t *buf, size_t 
 	/* Answers are checked for structure only unless asked: we cannot
 	 * answer them, and a slightly odd answer from a peer is still worth
 	 * delivering to a server. */
-	if (diam_validate(buf, len, req || p->cfg->check_answers ? DIAM_V_FULL : DIAM_V_STRUCTURE,
-			  &v) != 0)
+	if (diam_validate_in(buf, len,
+			     req || p->cfg->check_answers ? DIAM_V_FULL : DIAM_V_STRUCTURE,
+			     p->cfg->rules, &v) != 0)
 		return reject(p, buf, len, &v);
 	diam_msg_parse(buf, len, &m);
 	base = m.hdr.code == DIAM_CMD_CE || m.hdr.code == DIAM_CMD_DW || m.hdr.code == DIAM_CMD_DP;

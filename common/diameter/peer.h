@@ -46,6 +46,9 @@ struct diam_peer_cfg {
 	unsigned dpa_wait_ms;       /* wait for DPA after our DPR; 0 → 2000 */
 	unsigned cex_timeout_ms;    /* wait for CER/CEA; 0 → Tw */
 	bool check_answers;         /* validate answers against the rule tables */
+	/* The rule sets of the applications we serve (rules.h), NULL-
+	 * terminated; NULL = every set known. Requests of others get 3007. */
+	const struct diam_rule_set *const *rules;
 };
 
 /* Sends one complete message; 0 or negative errno. */

@@ -42,8 +42,30 @@ struct diam_group_rules {
 	size_t n;
 };
 
-/* NULL when no table exists for the command. */
+/* One application's tables: its commands and its grouped AVPs. A new
+ * application is a rules_<app>.c defining one of these, plus one line in
+ * diam_rule_sets[] (rules.c). */
+struct diam_rule_set {
+	const char *name;                     /* "Cx" */
+	uint32_t app_id;
+	const struct diam_cmd_rules *cmds;
+	size_t ncmds;
+	const struct diam_group_rules *groups;
+	size_t ngroups;
+};
+extern const struct diam_rule_set diam_rules_base; /* RFC 6733 §5 (rules_base.c) */
+extern const struct diam_rule_set diam_rules_cx;   /* TS 29.229 (rules_cx.c) */
+extern const struct diam_rule_set diam_rules_s6a;  /* TS 29.272 (rules_s6a.c) */
+/* Every set known, NULL-terminated (rules.c). */
+extern const struct diam_rule_set *const diam_rule_sets[];
+
+/* The table of a command: in `sets` (NULL-terminated; NULL = every known
+ * set), the base protocol's always included. NULL when none has it. */
+const struct diam_cmd_rules *diam_rules_cmd_in(const struct diam_rule_set *const *sets,
+					       uint32_t app_id, uint32_t code, bool request);
 const struct diam_cmd_rules *diam_rules_cmd(uint32_t app_id, uint32_t code, bool request);
+/* A grouped AVP's children, from every known set (codes are unique per
+ * vendor). NULL when no table exists. */
 const struct diam_group_rules *diam_rules_group(uint32_t code, uint32_t vendor);
 
 #endif

@@ -316,7 +316,21 @@ static int check_result(struct diam_verdict *v, const struct diam_msg *m,
 	return DIAM_INVALID_AVP_VALUE;
 }
 
-int diam_validate(const uint8_t *buf, size_t len, unsigned flags, struct diam_verdict *v)
+/* Is app one the sets (NULL: every known set) have tables for? */
+static bool app_served(const struct diam_rule_set *const *sets, uint32_t app)
+{
+	if (app == DIAM_APP_BASE)
+		return true;
+	if (!sets)
+		return diam_dict_app_known(app);
+	for (; *sets; sets++)
+		if ((*sets)->app_id == app)
+			return true;
+	return false;
+}
+
+int diam_validate_in(const uint8_t *buf, size_t len, unsigned flags,
+		     const struct diam_rule_set *const *sets, struct diam_verdict *v)
 {
 	const struct diam_cmd_rules *cr = NULL;
 	struct diam_msg m;
@@ -328,9 +342,9 @@ int diam_validate(const uint8_t *buf, size_t len, unsigned flags, struct diam_ve
 		return rc;
 	request = m.hdr.flags & DIAM_FLAG_R;
 	if (!(flags & DIAM_V_STRUCTURE) && !(m.hdr.flags & DIAM_FLAG_E))
-		cr = diam_rules_cmd(m.hdr.app_id, m.hdr.code, request);
+		cr = diam_rules_cmd_in(sets, m.hdr.app_id, m.hdr.code, request);
 	if (request && !cr && !(flags & DIAM_V_STRUCTURE)) {
-		if (!diam_dict_cmd(m.hdr.app_id, m.hdr.code) && !diam_dict_app_known(m.hdr.app_id))
+		if (!app_served(sets, m.hdr.app_id))
 			return fail(v, DIAM_APPLICATION_UNSUPPORTED, "application not supported%s",
 				    NULL);
 		return fail(v, DIAM_COMMAND_UNSUPPORTED, "command not supported%s", NULL);
@@ -341,4 +355,9 @@ int diam_validate(const uint8_t *buf, size_t len, unsigned flags, struct diam_ve
 	if (rc == 0 && cr && !request)
 		rc = check_result(v, &m, cr);
 	return rc;
+}
+
+int diam_validate(const uint8_t *buf, size_t len, unsigned flags, struct diam_verdict *v)
+{
+	return diam_validate_in(buf, len, flags, NULL, v);
 }

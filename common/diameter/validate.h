@@ -37,6 +37,12 @@ struct diam_verdict {
  *  5005 missing required AVP (Failed-AVP: an example, zero-filled)
  *  5008 AVP that must not be present  5009 AVP present too many times. */
 int diam_validate(const uint8_t *buf, size_t len, unsigned flags, struct diam_verdict *v);
+/* The same against the rule sets of the applications a node serves
+ * (rules.h; NULL-terminated, the base protocol's always included): a
+ * request of an application not among them is 3007. NULL = every set. */
+struct diam_rule_set;
+int diam_validate_in(const uint8_t *buf, size_t len, unsigned flags,
+		     const struct diam_rule_set *const *sets, struct diam_verdict *v);
 
 /* RFC 3629 well-formed UTF-8 (no overlongs of 2 octets, no stray
  * continuation octets); the check behind UTF8String values. */
