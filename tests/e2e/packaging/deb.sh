@@ -1,0 +1,106 @@
+#!/bin/sh
+# The Debian package: cpack -G DEB from the build, then dpkg -i on this
+# machine, what the package gives (programs on PATH with the build's
+# version, man pages, units verified, ims-bench on the packaged scenarios),
+# dpkg -r (only the conffiles stay), dpkg -P (nothing stays). Root only:
+# exit 77 otherwise, and when the package is installed already (it is not
+# ours to remove).
+#   deb.sh BUILD_DIR
+. "$(dirname "$0")/../../lib/common.sh"
+BUILD=$1
+PKG=ims-hss-bench
+if [ "$(id -u)" != 0 ]; then
+	echo "skipped: installing a .deb needs root (dpkg -i); run as root to test the package"
+	exit 77
+fi
+for p in cpack dpkg dpkg-deb; do
+	command -v $p >/dev/null || { echo "skipped: $p not installed"; exit 77; }
+done
+if dpkg-query -W -f='${Status}' $PKG 2>/dev/null | grep -q 'ok installed\|config-files'; then
+	echo "skipped: $PKG is installed on this machine already; not touching it"
+	exit 77
+fi
+T=$(mktemp -d /tmp/pkg-deb.XXXXXX)
+INSTALLED=""
+# dpkg PKG-ARGS...: dpkg, waiting (up to 120 s) for another dpkg/apt to let go
+# of its lock
+dpkg_run() {
+	_t=120
+	while :; do
+		dpkg "$@" >"$T/dpkg.log" 2>&1 && return 0
+		grep -q 'lock' "$T/dpkg.log" && [ "$_t" -gt 0 ] || return 1
+		sleep 1
+		_t=$((_t - 1))
+	done
+}
+cleanup() {
+	[ -z "$INSTALLED" ] || dpkg_run -P $PKG || echo "# WARNING: could not purge $PKG: $(cat "$T/dpkg.log")"
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+VERSION=$(cat "$BUILD/generated/VERSION")
+if (cd "$BUILD" && cpack -G DEB -B "$T/pkg") >"$T/cpack.log" 2>&1; then
+	DEB=$(ls "$T"/pkg/"${PKG}"_*.deb 2>/dev/null | head -1)
+fi
+[ -n "${DEB:-}" ] && ok "cpack -G DEB: ${DEB##*/}" || { bad "cpack: $(tail -5 "$T/cpack.log")"; exit 1; }
+
+# What the package says and holds.
+info=$(dpkg-deb -f "$DEB" Package Version Depends)
+debver=$(dpkg-deb -f "$DEB" Version)
+want=$(echo "$VERSION" | sed -E 's/^([0-9][0-9.]*)-/\1+/; s/-/./g')
+[ "$debver" = "$want" ] && ok "Version: $debver (from $VERSION)" || bad "Version '$debver', want '$want'"
+echo "$info" | grep -q '^Depends: .*libsofia-sip-ua' && ok "Depends from the programs' libraries" ||
+	bad "Depends: $(echo "$info" | grep Depends)"
+dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles >"$T/conffiles" 2>/dev/null
+[ "$(cat "$T/conffiles")" = "/etc/ims-hss-bench/hssd.conf
+/etc/ims-hss-bench/scscf.conf" ] && ok "conffiles: the two /etc configs" || bad "conffiles: $(cat "$T/conffiles")"
+dpkg-deb -c "$DEB" | awk '{print $6}' | sed 's|^\./|/|' >"$T/contents"
+for f in /usr/bin/hssd /usr/bin/ims-bench /usr/libexec/ims-bench/capture.sh /usr/share/man/man8/hssd.8.gz \
+	/usr/share/bash-completion/completions/ue-sim /usr/lib/systemd/system/hssd.service \
+	/etc/ims-hss-bench/hssd.conf /usr/share/ims-bench/scenarios/resync.scn \
+	/usr/share/doc/ims-hss-bench/examples/scscf.conf.example; do
+	grep -qx "$f" "$T/contents" || missing="${missing:-} $f"
+done
+[ -z "${missing:-}" ] && ok "the package holds programs, runner helpers, man pages, completion, units, configs, scenarios" ||
+	bad "the package lacks$missing"
+
+# Install, use, remove, purge.
+if dpkg_run -i "$DEB"; then
+	INSTALLED=1
+	ok "dpkg -i"
+else
+	bad "dpkg -i: $(tail -5 "$T/dpkg.log")"
+	exit 1
+fi
+dpkg-query -L $PKG | sort >"$T/files"
+out=$(/usr/bin/hssd --version) && [ "$out" = "hssd $VERSION" ] && ok "/usr/bin/hssd --version: $out" ||
+	bad "/usr/bin/hssd --version: $out"
+if command -v man >/dev/null; then
+	MANWIDTH=80 man 8 hssd 2>/dev/null | grep -q '^ *hssd - ' && ok "man 8 hssd" || bad "man 8 hssd finds no page"
+fi
+if command -v systemd-analyze >/dev/null; then
+	out=$(systemd-analyze verify /usr/lib/systemd/system/hssd.service /usr/lib/systemd/system/scscf-stub.service 2>&1)
+	[ $? = 0 ] && [ -z "$out" ] && ok "systemd-analyze verify of the installed units: clean" ||
+		bad "systemd-analyze verify: $out"
+fi
+mkdir "$T/run" && cd "$T/run" || exit 1
+if ims_out=$(PATH=/usr/bin:/bin ims-bench run /usr/share/ims-bench/scenarios/akav1-register.scn \
+	/usr/share/ims-bench/scenarios/mac-failure.scn --no-capture --junit out.xml 2>&1) &&
+	echo "$ims_out" | grep -q '^2 passed, 0 failed$'; then
+	ok "the packaged ims-bench runs the packaged scenarios"
+else
+	bad "packaged ims-bench: $(echo "$ims_out" | tail -5)"
+fi
+cd / || exit 1
+
+dpkg_run -r $PKG && ok "dpkg -r" || bad "dpkg -r: $(tail -3 "$T/dpkg.log")"
+left=$(while read -r f; do [ -f "$f" ] && echo "$f"; done <"$T/files")
+[ "$left" = "$(cat "$T/conffiles")" ] && ok "after dpkg -r only the conffiles stay" || bad "after dpkg -r: $left"
+dpkg_run -P $PKG && INSTALLED="" && ok "dpkg -P" || bad "dpkg -P: $(tail -3 "$T/dpkg.log")"
+left=$(while read -r f; do [ -e "$f" ] && [ ! -d "$f" ] && echo "$f"; done <"$T/files")
+[ -z "$left" ] && ok "after dpkg -P no file of the package is left" || bad "after dpkg -P: $left"
+[ -d /etc/ims-hss-bench ] && bad "/etc/ims-hss-bench is left"
+dpkg-query -W -f='${Status}' $PKG 2>/dev/null | grep -q installed && bad "dpkg still lists $PKG"
+[ "$FAILS" -eq 0 ]
