@@ -85,9 +85,8 @@ int analysis_run(struct analysis *an, const struct trace_ctx *c, const struct tr
 		return -ENOMEM;
 	diam_check_findings(&an->dx, &an->f);
 	an->checked += diam_check_verified(&an->dx);
-	if (!impi) /* ESP is not per IMPI */
-		esp_sa_findings(c, &an->f);
-	an->checked += impi ? 0 : esp_sa_checked(c);
+	esp_sa_findings(c, impi, &an->f);
+	an->checked += esp_sa_checked(c, impi);
 	identities(an);
 	an->result = read_error ? RESULT_UNREADABLE : an->f.n ? RESULT_INCONSISTENT
 		   : an->checked ? RESULT_CONSISTENT : RESULT_NOTHING_TO_CHECK;

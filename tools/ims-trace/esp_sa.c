@@ -314,13 +314,13 @@ void esp_sa_run(struct trace_ctx *c, const struct trace_keyring *kr)
 	free(r);
 }
 
-void esp_sa_findings(const struct trace_ctx *c, struct findings *fs)
+void esp_sa_findings(const struct trace_ctx *c, const char *impi, struct findings *fs)
 {
 	char t[FINDING_TEXT];
 
 	for (size_t i = 0; i < c->nsas; i++) {
 		const struct esp_sa_set *s = &c->sas[i];
-		if (!s->nbad)
+		if (!s->nbad || (impi && strcmp(impi, s->impi)))
 			continue;
 		snprintf(t, sizeof(t), "ESP ICV (%s, IK_ESP per TS 33.203 Annex I from %s) does not "
 			 "verify on %u of %u packet%s of the SAs set up by the 401 at #%u (SPIs %u/%u "
@@ -331,11 +331,12 @@ void esp_sa_findings(const struct trace_ctx *c, struct findings *fs)
 	}
 }
 
-size_t esp_sa_checked(const struct trace_ctx *c)
+size_t esp_sa_checked(const struct trace_ctx *c, const char *impi)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < c->nsas; i++)
-		n += c->sas[i].nok + c->sas[i].nbad;
+		if (!impi || !strcmp(impi, c->sas[i].impi))
+			n += c->sas[i].nok + c->sas[i].nbad;
 	return n;
 }

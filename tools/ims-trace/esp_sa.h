@@ -38,9 +38,10 @@ struct esp_sa_set {
  * order. Call before tcp_finish() (inner TCP streams) and trace_sort(). */
 void esp_sa_run(struct trace_ctx *c, const struct trace_keyring *kr);
 
-/* esp_icv_bad findings, one per SA set with a bad ICV. */
-void esp_sa_findings(const struct trace_ctx *c, struct findings *fs);
+/* esp_icv_bad findings, one per SA set with a bad ICV; impi: only the SAs
+ * of this IMPI (--impi), or NULL. */
+void esp_sa_findings(const struct trace_ctx *c, const char *impi, struct findings *fs);
 /* ICVs verified (ok or bad): what ESP checking actually checked. */
-size_t esp_sa_checked(const struct trace_ctx *c);
+size_t esp_sa_checked(const struct trace_ctx *c, const char *impi);
 
 #endif

@@ -131,5 +131,27 @@ check "not a capture" 2 "not a readable pcap" -- "$PCAPS/expected.tsv"
 [ "$(wc -l <"$TMP/err.txt")" = 1 ] || bad "usage error is not one line"
 "$TRACE" --help >/dev/null || bad "--help exit"
 
+# 5. captures of the real IMS core (Kamailio P-CSCF/I-CSCF/S-CSCF, with
+#    sec-agree and ESP through the kernel's XFRM) that tests/interop/ims-core
+#    keeps in tests/pcaps/ims-core (--save): something is checked, the roles
+#    of the chain are found, and every ESP ICV the kernel made verifies
+n=0
+for cap in "$PCAPS"/ims-core/*.pcap*; do
+	[ -e "$cap" ] || continue
+	"$TRACE" --json --k $K1 --op $OP1 "$cap" >"$TMP/core.json" 2>"$TMP/core.err"; rc=$?
+	[ "$rc" = 0 ] || [ "$rc" = 1 ] || { bad "ims-core/$(basename "$cap"): exit $rc"; cat "$TMP/core.err"; }
+	$PY - "$TMP/core.json" <<'PY' || bad "ims-core/$(basename "$cap"): roles or ESP not as a real core makes them"
+import json, sys
+j = json.load(open(sys.argv[1]))
+roles = {e["role"] for e in j["elements"]}
+assert {"P-CSCF", "S-CSCF", "HSS"} <= roles, roles
+for s in j["esp"]:
+    assert s["icv_bad"] == 0 and s["unreadable"] == 0, s
+assert not [f for f in j["findings"] if f["kind"] in ("esp_icv_bad", "hop_altered")], j["findings"]
+PY
+	n=$((n + 1))
+done
+echo "checked $n real-core captures (tests/pcaps/ims-core)"
+
 [ $fail = 0 ] && echo "ims-trace e2e: all passed"
 exit $fail
