@@ -164,7 +164,7 @@ run_scenarios() {
 	# fault lines: hss-ctl on this store, then wait for hssd's log line
 	HSS_CTL=$HSSCTL FAULT_DB=$WORK/hss.db HSSD_LOG=$WORK/hssd.log \
 	"$UESIM" run "${files[@]}" --registrar "sip:127.0.0.1:$SIP_PORT" --answer-delay 100 \
-		--scscf kamailio --fault-hook "$HERE/../../e2e/scenarios/fault-hook.sh" \
+		--scscf kamailio --fault-hook "$HERE/../../../tools/ims-bench/fault-hook.sh" \
 		--junit "$WORK/scenarios.xml" >"$WORK/scenarios.log" 2>&1
 	local rc=$?
 	sed 's/^/# /' "$WORK/scenarios.log"
