@@ -539,6 +539,12 @@ int ue_start(struct ue *ue, enum ue_step step, const struct ue_step_opts *opts,
 			ue->error = "no challenge to answer";
 			return -1;
 		}
+		/* --answer-delay holds for an explicit answer too: Kamailio's
+		 * ims_auth stores the vector after sending the 401 (docs/ue-sim.md) */
+		if (ue->cfg.answer_delay_ms) {
+			ue_continue(ue);
+			return 0;
+		}
 		return ue_send_answer(ue);
 	default: /* refresh, de-register, query: credentials of the last nonce */
 		if (ue->have_chal && ue->answered)

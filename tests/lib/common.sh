@@ -188,11 +188,18 @@ ctl_expect() {
 # dissector cannot even start on (it shows as "Continuation", not as
 # malformed), and no Diameter expert item (note, warning or error) in what
 # hssd sent; the peer's expert items are shown, not judged. Needs tshark.
+# With a 4th argument N, exactly N malformed answers of hssd are expected
+# (a bad-length fault rule, docs/faults.md, sends them on purpose): then
+# exactly N packets must be malformed and N "Malformed" expert rows seen,
+# and nothing else.
 diameter_capture_clean() {
 	_d="tcp.port==$2,diameter"
+	_want=${4:-0}
 	_n=$(tshark -r "$1" -d "$_d" -Y "tcp.port == $2 && _ws.malformed" 2>/dev/null | wc -l)
-	if [ "$_n" -eq 0 ]; then ok "no malformed Diameter packet"
-	else bad "$_n malformed Diameter packet(s)"; fi
+	if [ "$_n" -eq "$_want" ]; then
+		[ "$_want" -eq 0 ] && ok "no malformed Diameter packet" ||
+			ok "$_n malformed Diameter packet(s): the $_want a bad-length fault sent on purpose"
+	else bad "$_n malformed Diameter packet(s) ($_want expected from fault rules)"; fi
 	_n=$(tshark -2 -r "$1" -d "$_d" \
 		-Y "tcp.port == $2 && tcp.len > 0 && !diameter.cmd.code && !tcp.reassembled_in" \
 		2>/dev/null | wc -l)
@@ -200,9 +207,14 @@ diameter_capture_clean() {
 	else bad "$_n Diameter TCP segment(s) not decodable"; fi
 	_rows='^ +[0-9]+ +[a-z ]+ +diameter +'
 	tshark -r "$1" -d "$_d" -q -z "expert,note,tcp.srcport==$2" >"$3/expert.txt" 2>/dev/null
-	if grep -Eiq "$_rows" "$3/expert.txt"; then
-		bad "Diameter expert items in hssd's messages:"
+	_mal=$(grep -Ei "$_rows" "$3/expert.txt" | grep -Ei '^ +[0-9]+ +malformed +diameter +wrong avp' |
+		awk '{ n += $1 } END { print n + 0 }')
+	_other=$(grep -Ei "$_rows" "$3/expert.txt" | grep -Eiv '^ +[0-9]+ +malformed +diameter +wrong avp')
+	if [ -n "$_other" ] || [ "$_mal" -ne "$_want" ]; then
+		bad "Diameter expert items in hssd's messages ($_want Malformed expected from fault rules):"
 		grep -Ei "$_rows" "$3/expert.txt"
+	elif [ "$_want" -gt 0 ]; then
+		ok "Diameter expert items in hssd's messages: only the $_want Malformed a bad-length fault sent"
 	else
 		ok "no Diameter expert item (note, warning or error) in hssd's messages"
 	fi

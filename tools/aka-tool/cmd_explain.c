@@ -215,7 +215,7 @@ static void explain_xor(struct values *v)
  * with its first octet's offset. */
 static void tuak_block(const char *name, const uint8_t *st, size_t len, const char *what)
 {
-	char label[16], hex[2 * 40 + 1];
+	char label[48], hex[2 * 40 + 1];
 
 	for (size_t off = 0; off < len; off += 40) {
 		snprintf(label, sizeof(label), "%s[%zu]", off ? "" : name, off);
