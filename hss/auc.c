@@ -36,8 +36,9 @@ int auc_take_sqns(struct db *db, struct db_sub *s, unsigned n, uint64_t *sqns)
 			return -ERANGE;
 		sqns[i] = sqn = next;
 	}
-	if (n && db_sub_set_sqn(db, s->id, sqn))
+	/* From the SQN read, only if nobody took SQNs since (db.h). */
+	if (n && db_sub_advance_sqn(db, s->id, s->sqn_read, sqn))
 		return -EIO;
-	s->sqn = sqn;
+	s->sqn = s->sqn_read = sqn;
 	return 0;
 }

@@ -40,6 +40,7 @@
  * serves it; the last is the default (a plain path). A new backend is one
  * line here (docs/HACKING.md). */
 static const struct db_driver *const drivers[] = {
+	&db_driver_pg,
 	&db_driver_sqlite,
 };
 
@@ -220,6 +221,22 @@ int db_q_change(struct db_q *q, const char *what)
 		ret = q->db->drv->changes(q->db->conn, q->h) == 0 ? -ENOENT : 0;
 	db_q_done(q);
 	return ret;
+}
+
+int db_q_cas(struct db_q *q, const char *what)
+{
+	struct db *db = q->db;
+	int ret;
+
+	if (db->async && db->drv->defer) {
+		ret = check_bound(q);
+		if (!ret && (ret = db->drv->defer(db->conn, q->h, db->tag)) != 0)
+			db_fail(db, ret, what);
+		db_q_done(q);
+		return ret;
+	}
+	ret = db_q_change(q, what);
+	return ret == -ENOENT ? -ESTALE : ret;
 }
 
 int db_q_one(struct db_q *q, db_fill_fn fill, void *out, const char *what)
@@ -500,6 +517,49 @@ int db_txn_rollback(struct db *db)
 void db_set_busy_timeout(struct db *db, int ms)
 {
 	db->drv->set_busy_timeout(db->conn, ms);
+}
+
+/* ---- Group commit without stopping the loop (db.h) ---------------------- */
+int db_async_enable(struct db *db)
+{
+	int ret = db->drv->async_enable(db->conn);
+
+	if (ret)
+		return db_fail(db, ret, "asynchronous commit");
+	db->async = true;
+	return 0;
+}
+
+void db_set_tag(struct db *db, uint32_t tag)
+{
+	db->tag = tag;
+}
+
+int db_commit_start(struct db *db, uint64_t *seq)
+{
+	int ret = db->drv->commit_start(db->conn, seq);
+
+	if (ret != -EAGAIN)
+		db_cache_txn_edge(db);
+	return ret && ret != -EAGAIN ? db_fail(db, ret, "COMMIT") : ret;
+}
+
+int db_commit_fd(struct db *db)
+{
+	return db->drv->commit_fd(db->conn);
+}
+
+int db_commit_poll(struct db *db, struct db_commit_done *out)
+{
+	int ret = db->drv->commit_poll(db->conn, out);
+
+	/* A commit that failed, or SQNs another writer moved: what the cache
+	 * holds of them is not the store's any more. */
+	if (ret == 1 && (out->err || out->nfailed))
+		db_cache_drop(db);
+	if (ret == 1 && out->err && out->err != -ENOTCONN)
+		snprintf(db->errmsg, sizeof(db->errmsg), "COMMIT: %s", db->drv->errmsg(db->conn));
+	return ret;
 }
 
 bool db_in_txn(const struct db *db)

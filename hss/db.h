@@ -58,6 +58,33 @@ int db_txn_rollback(struct db *db);
  * right for hss-ctl). hssd lowers it: its whole loop waits with it. */
 void db_set_busy_timeout(struct db *db, int ms);
 
+/* ---- Group commit without stopping the loop (hssd, server.c) -----------
+ * The commit of turn N becomes durable while the loop goes on with turn
+ * N+1; answers are held until theirs is. db_async_enable() once at start;
+ * then per turn db_txn_begin(), the handlers, db_commit_start(): the turn's
+ * transaction ends and becomes durable in the background (SQLite: a
+ * thread fsyncs the WAL; PostgreSQL: COMMIT sent, its result comes on the
+ * socket). db_commit_fd() is readable when db_commit_poll() may report a
+ * finished commit: one per call, in order. A commit whose err is 0 is
+ * durable; otherwise nothing of it may be relied on (answers become 5012).
+ * failed_tags: requests (db_set_tag) whose SQN compare-and-swap found
+ * another SQN: their answers must not leave; run them again. */
+struct db_commit_done {
+	uint64_t seq;
+	int err;
+	const uint32_t *failed_tags; /* borrowed until the next db_commit_start */
+	size_t nfailed;
+};
+int db_async_enable(struct db *db);
+/* 0 and *seq; -EAGAIN: the backend commits one at a time and one is in
+ * flight: the transaction stays open, the next turn joins it, call again
+ * when a commit finished. */
+int db_commit_start(struct db *db, uint64_t *seq);
+int db_commit_fd(struct db *db);
+int db_commit_poll(struct db *db, struct db_commit_done *out);
+/* The request whose store calls follow (its SQN writes carry the tag). */
+void db_set_tag(struct db *db, uint32_t tag);
+
 /* The SQL of upgrade step `version` (1..DB_SCHEMA_VERSION) of a schema
  * text (the backend's, e.g. db_schema_sqlite), for tests that build an old
  * store. 0, -ENOENT or -ENOSPC. */
@@ -86,6 +113,8 @@ struct db_sub {
 	uint8_t op[AKA_TOP_LEN];   /* aka_op_len(&keys) octets */
 	uint8_t amf[AKA_AMF_LEN];
 	uint64_t sqn;              /* SQN_HE: the last SQN handed out */
+	uint64_t sqn_read;         /* SQN_HE as read from the store (the
+				    * compare-and-swap of db_sub_advance_sqn) */
 	bool has_password;
 	char password[DB_PASSWORD_MAX];
 	char auth_scheme[DB_SCHEME_MAX]; /* default for "Unknown" */
@@ -103,6 +132,12 @@ int db_sub_lookup(struct db *db, const char *key, struct db_sub *out);
 /* Deletes the subscriber and (cascade) its IMPUs and registrations. */
 int db_sub_del(struct db *db, int64_t id);
 int db_sub_set_sqn(struct db *db, int64_t id, uint64_t sqn);
+/* Takes SQNs for vectors: SQN_HE from `old` (what this caller read) to
+ * `sqn`, only if the store still holds `old` (compare-and-swap: another
+ * hssd on the same PostgreSQL may have taken SQNs meanwhile). -ESTALE when
+ * it does not; inside hssd's asynchronous commit the check happens at the
+ * commit and a stale one fails the request's tag (db_commit_done). */
+int db_sub_advance_sqn(struct db *db, int64_t id, uint64_t old, uint64_t sqn);
 /* Calls fn for every subscriber in IMSI order; a non-zero return stops
  * the walk and is returned. */
 typedef int (*db_sub_fn)(void *arg, const struct db_sub *s);

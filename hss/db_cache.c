@@ -201,7 +201,7 @@ static void mc_copy_out(const struct mc_ident *e, const struct mc_reg *r, const 
 	s->keys = e->keys;
 	s->has_op = false;
 	memcpy(s->amf, e->amf, AKA_AMF_LEN);
-	s->sqn = q->sqn;
+	s->sqn = s->sqn_read = q->sqn;
 	s->has_password = e->has_password;
 	s->password[0] = '\0';
 	memcpy(s->auth_scheme, e->auth_scheme, sizeof(s->auth_scheme));

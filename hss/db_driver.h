@@ -7,6 +7,7 @@
  * interface; a backend is one driver file plus its schema:
  *
  *   SQLite      db_sqlite.c   schema.sql     the default: a file path
+ *   PostgreSQL  db_pg.c       schema_pg.sql  postgresql://… or postgres://…
  *
  * A new backend = a new driver file + schema file + one line in
  * db.c's `drivers[]` (docs/HACKING.md "A new store backend").
@@ -95,8 +96,29 @@ struct db_driver {
 	const void *(*col_blob)(struct db_handle *h, int col, size_t *len);
 	/* Rows changed by the statement's last run. */
 	int64_t (*changes)(struct db_conn *c, struct db_handle *h);
+
+	/* ---- group commit without stopping hssd's loop (db.h db_commit_*) ----
+	 * async_enable: once, before the loop's first transaction. commit_start
+	 * ends the open transaction and starts making it durable; -EAGAIN when
+	 * the backend takes one commit at a time and one is in flight (the
+	 * transaction stays open). commit_fd is readable when commit_poll may
+	 * have news; commit_poll reports finished commits in order, one per
+	 * call (1), or none yet (0). */
+	int (*async_enable)(struct db_conn *c);
+	int (*commit_start)(struct db_conn *c, uint64_t *seq);
+	int (*commit_fd)(struct db_conn *c);
+	int (*commit_poll)(struct db_conn *c, struct db_commit_done *out);
+	/* Optional: another connection's caches must drop what they hold at
+	 * this transaction's commit (a change the change counter does not see
+	 * by itself: hss-ctl set-sqn on PostgreSQL). */
+	int (*changed)(struct db_conn *c);
+	/* Optional: runs the bound statement (an UPDATE … WHERE old value) at
+	 * the commit instead of now, remembering tag; one that changes no row
+	 * reports tag in its commit's failed_tags. NULL: run at once. */
+	int (*defer)(struct db_conn *c, struct db_handle *h, uint32_t tag);
 };
 
 extern const struct db_driver db_driver_sqlite;
+extern const struct db_driver db_driver_pg;
 
 #endif

@@ -40,6 +40,8 @@ struct db {
 	unsigned flags;
 	struct db_q q[DB_STMT_COUNT];
 	struct mar_cache *mc;
+	bool async;      /* db_async_enable: hssd's loop commits in the background */
+	uint32_t tag;    /* db_set_tag */
 	char errmsg[256];
 };
 
@@ -63,6 +65,10 @@ void db_q_done(struct db_q *q);
 int db_q_exec(struct db_q *q, const char *what, int64_t *id);
 /* As db_q_exec; -ENOENT when no row changed. */
 int db_q_change(struct db_q *q, const char *what);
+/* A compare-and-swap UPDATE: -ESTALE when no row changed; in hssd's
+ * asynchronous commit (and a backend that defers) it runs at the commit
+ * and a miss fails the current tag instead. */
+int db_q_cas(struct db_q *q, const char *what);
 /* One row into fill(q, out): 0, -ENOENT when none, or the error. */
 typedef int (*db_fill_fn)(struct db_q *q, void *out);
 int db_q_one(struct db_q *q, db_fill_fn fill, void *out, const char *what);

@@ -10,13 +10,28 @@
  * readable by other users. A read-only store (another user's file, a
  * read-only directory or medium) opens read-only for hss-ctl list/show;
  * when SQLite cannot create the -shm beside it and no -wal exists, the
- * file is read as immutable (nothing can be changing it). */
+ * file is read as immutable (nothing can be changing it).
+ *
+ * Group commit without stopping hssd's loop (db.h db_commit_*): hssd
+ * switches its connection to synchronous=NORMAL, so COMMIT writes the WAL
+ * frames and returns without an fsync, and a thread fsyncs the WAL
+ * (fdatasync of the -wal file) after each commit, then says so on an
+ * eventfd. A commit is reported durable once an fsync that started after
+ * it finished: the same state synchronous=FULL reaches inside COMMIT (the
+ * commit frame and all before it on disk), while the loop meanwhile runs
+ * the next turn's handlers. SQLite itself still syncs the WAL before a
+ * checkpoint and the database after it (synchronous=NORMAL), and the -wal
+ * inode stays while hssd's connection is open; the thread re-opens it if
+ * its inode ever changes. An fsync that fails is sticky: every later
+ * commit is reported failed (the page cache can no longer be trusted). */
 #include "db_driver.h"
 #include "db_mem.h"
 #include "schema_sql.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <libgen.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -25,11 +40,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The WAL fsync thread of the asynchronous commit. */
+struct syncer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int efd;                      /* eventfd: an fsync finished */
+	uint64_t requested, synced;   /* commit numbers */
+	uint64_t reported;            /* given to commit_poll */
+	int err;                      /* sticky */
+	bool stop;
+	char wal[4200];
+	int walfd;
+	ino_t ino;
+};
+
 struct db_conn {
 	sqlite3 *c;
 	sqlite3_stmt *data_version;
 	void (*rollback_fn)(void *);
 	void *rollback_arg;
+	char path[4096];
+	struct syncer *sy;
+	uint64_t seq;
 };
 
 #define ST(h) ((sqlite3_stmt *)(void *)(h))
@@ -123,10 +156,13 @@ static int first_read(struct db_conn *c)
 	return sqlite3_errcode(c->c) == SQLITE_NOTADB ? -EMEDIUMTYPE : -EIO;
 }
 
+static void syncer_stop(struct db_conn *c);
+
 static void sq_close(struct db_conn *c)
 {
 	if (!c)
 		return;
+	syncer_stop(c);
 	sqlite3_finalize(c->data_version);
 	sqlite3_close(c->c);
 	free(c);
@@ -166,6 +202,7 @@ static int sq_open(const char *path, unsigned flags, struct db_conn **out, char 
 	 * possible before SQLite initialises; later calls fail harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	db_mem_install(); /* small blocks from free lists (db_mem.c) */
+	snprintf(c->path, sizeof(c->path), "%s", path);
 	if (!ret && !(flags & DB_OPEN_READONLY))
 		ret = create_private(path, err, errsz);
 	if (!ret && (ret = sq_connect(c, path, flags, false)) != 0)
@@ -382,6 +419,143 @@ static int64_t sq_changes(struct db_conn *c, struct db_handle *h)
 	return sqlite3_changes(c->c);
 }
 
+/* ---- asynchronous commit: the WAL fsync thread ------------------------------- */
+/* fdatasync of the -wal file, opened (again) when its inode is new. */
+static int sync_wal(struct syncer *sy)
+{
+	struct stat st;
+
+	if (stat(sy->wal, &st) != 0)
+		return errno == ENOENT ? 0 : -errno; /* no WAL: nothing committed through it */
+	if (sy->walfd < 0 || st.st_ino != sy->ino) {
+		if (sy->walfd >= 0)
+			close(sy->walfd);
+		sy->walfd = open(sy->wal, O_RDONLY | O_CLOEXEC);
+		if (sy->walfd < 0)
+			return -errno;
+		sy->ino = st.st_ino;
+	}
+	return fdatasync(sy->walfd) ? -errno : 0;
+}
+
+static void *syncer_main(void *arg)
+{
+	struct syncer *sy = arg;
+	uint64_t one = 1, target;
+	int ret;
+
+	pthread_mutex_lock(&sy->mu);
+	for (;;) {
+		while (sy->requested == sy->synced && !sy->stop)
+			pthread_cond_wait(&sy->cv, &sy->mu);
+		if (sy->stop)
+			break;
+		target = sy->requested;
+		pthread_mutex_unlock(&sy->mu);
+		ret = sync_wal(sy);
+		pthread_mutex_lock(&sy->mu);
+		if (ret && !sy->err)
+			sy->err = ret;
+		sy->synced = target;
+		if (write(sy->efd, &one, sizeof(one)) < 0) { /* the counter is full: already readable */
+		}
+	}
+	pthread_mutex_unlock(&sy->mu);
+	return NULL;
+}
+
+static int sq_async_enable(struct db_conn *c)
+{
+	struct syncer *sy = calloc(1, sizeof(*sy));
+	int ret = sy ? sq_exec(c, "PRAGMA synchronous = NORMAL") : -ENOMEM;
+
+	if (ret) {
+		free(sy);
+		return ret;
+	}
+	snprintf(sy->wal, sizeof(sy->wal), "%s-wal", c->path);
+	sy->walfd = -1;
+	sy->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	pthread_mutex_init(&sy->mu, NULL);
+	pthread_cond_init(&sy->cv, NULL);
+	if (sy->efd < 0 || pthread_create(&sy->th, NULL, syncer_main, sy)) {
+		if (sy->efd >= 0)
+			close(sy->efd);
+		free(sy);
+		sq_exec(c, "PRAGMA synchronous = FULL");
+		return -EAGAIN;
+	}
+	c->sy = sy;
+	return 0;
+}
+
+static void syncer_stop(struct db_conn *c)
+{
+	struct syncer *sy = c->sy;
+
+	if (!sy)
+		return;
+	pthread_mutex_lock(&sy->mu);
+	sy->stop = true;
+	pthread_cond_signal(&sy->cv);
+	pthread_mutex_unlock(&sy->mu);
+	pthread_join(sy->th, NULL);
+	/* What was committed but not yet synced reaches the disk now. */
+	sync_wal(sy);
+	if (sy->walfd >= 0)
+		close(sy->walfd);
+	close(sy->efd);
+	pthread_mutex_destroy(&sy->mu);
+	pthread_cond_destroy(&sy->cv);
+	free(sy);
+	c->sy = NULL;
+}
+
+/* COMMIT (no fsync: synchronous=NORMAL), then the thread's fsync. */
+static int sq_commit_start(struct db_conn *c, uint64_t *seq)
+{
+	int ret = sqlite3_get_autocommit(c->c) ? 0 : sq_exec(c, "COMMIT");
+
+	if (ret)
+		return ret;
+	*seq = ++c->seq;
+	pthread_mutex_lock(&c->sy->mu);
+	c->sy->requested = *seq;
+	pthread_cond_signal(&c->sy->cv);
+	pthread_mutex_unlock(&c->sy->mu);
+	return 0;
+}
+
+static int sq_commit_fd(struct db_conn *c)
+{
+	return c->sy ? c->sy->efd : -1;
+}
+
+static int sq_commit_poll(struct db_conn *c, struct db_commit_done *out)
+{
+	struct syncer *sy = c->sy;
+	uint64_t n, synced;
+	int err;
+
+	if (!sy)
+		return 0;
+	if (read(sy->efd, &n, sizeof(n)) < 0) { /* EAGAIN: nothing new, look anyway */
+	}
+	pthread_mutex_lock(&sy->mu);
+	synced = sy->synced;
+	err = sy->err;
+	pthread_mutex_unlock(&sy->mu);
+	if (sy->reported >= synced)
+		return 0;
+	*out = (struct db_commit_done){ .seq = ++sy->reported, .err = err ? -EIO : 0 };
+	if (sy->reported < synced) { /* more to report: stay readable */
+		n = 1;
+		if (write(sy->efd, &n, sizeof(n)) < 0) {
+		}
+	}
+	return 1;
+}
+
 const struct db_driver db_driver_sqlite = {
 	.name = "sqlite",
 	.schema_sql = db_schema_sqlite,
@@ -416,4 +590,8 @@ const struct db_driver db_driver_sqlite = {
 	.col_text = sq_col_text,
 	.col_blob = sq_col_blob,
 	.changes = sq_changes,
+	.async_enable = sq_async_enable,
+	.commit_start = sq_commit_start,
+	.commit_fd = sq_commit_fd,
+	.commit_poll = sq_commit_poll,
 };

@@ -43,6 +43,8 @@
 	X(SUB_ALL, "SELECT " DB_SUB_COLS " FROM subscriber s ORDER BY s.imsi")             \
 	X(SUB_DEL, "DELETE FROM subscriber WHERE id = $id")                               \
 	X(SUB_SET_SQN, "UPDATE subscriber SET sqn = $sqn WHERE id = $id")                  \
+	/* Vectors take SQNs only from the SQN they were computed from. */               \
+	X(SUB_ADVANCE_SQN, "UPDATE subscriber SET sqn = $sqn WHERE id = $id AND sqn = $old") \
 	X(CHARGING_GET, "SELECT ecf_primary, ecf_secondary, ccf_primary, ccf_secondary "    \
 			"FROM charging_info WHERE subscriber_id = $sub")                  \
 	X(CHARGING_SET, "INSERT INTO charging_info (subscriber_id, ecf_primary, "          \

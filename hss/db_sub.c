@@ -49,7 +49,7 @@ int db_row_to_sub(struct db_q *q, void *out)
 		return -EIO;
 	s->has_op = db_col_blob(q, 5, s->op,
 				s->keys.algo == AKA_ALGO_TUAK ? AKA_TOP_LEN : AKA_OP_LEN) == 0;
-	s->sqn = (uint64_t)db_col_i64(q, 8);
+	s->sqn = s->sqn_read = (uint64_t)db_col_i64(q, 8);
 	s->keys.res_len = (size_t)db_col_i64(q, 9);
 	s->has_password = !db_col_null(q, 10);
 	db_col_text(q, 10, s->password, sizeof(s->password));
@@ -147,6 +147,28 @@ int db_sub_set_sqn(struct db *db, int64_t id, uint64_t sqn)
 	ret = db_q_change(q, "update SQN");
 	if (!ret)
 		db_cache_sqn_written(db, id, sqn);
+	/* Set by hand (hss-ctl): other hssd re-read it at once rather than
+	 * learn it from a failed compare-and-swap. */
+	if (!ret && db->drv->changed)
+		ret = db->drv->changed(db->conn);
+	return ret;
+}
+
+int db_sub_advance_sqn(struct db *db, int64_t id, uint64_t old, uint64_t sqn)
+{
+	struct db_q *q = db_q(db, DB_SUB_ADVANCE_SQN);
+	int ret;
+
+	if (sqn > AKA_SQN_MAX)
+		return -EINVAL;
+	db_bind_i64(q, "$sqn", (int64_t)sqn);
+	db_bind_i64(q, "$id", id);
+	db_bind_i64(q, "$old", (int64_t)old);
+	ret = db_q_cas(q, "take SQN");
+	if (!ret)
+		db_cache_sqn_written(db, id, sqn);
+	else if (ret == -ESTALE)
+		db_cache_drop(db); /* another writer moved it: read it again */
 	return ret;
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerates hss/schema_sql.c from the backends' schema files (run from
 # anywhere):   sh hss/gen_schema_sql.sh
-# Each hss/schema*.sql becomes one C string: schema.sql -> db_schema_sqlite.
+# Each hss/schema*.sql becomes one C string: schema.sql -> db_schema_sqlite,
+# schema_pg.sql -> db_schema_pg.
 # The unit test test_db_schema fails when they disagree.
 set -eu
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -15,5 +16,6 @@ emit() { # FILE VARIABLE
 	echo '/* GENERATED from hss/schema*.sql by hss/gen_schema_sql.sh: do not edit. */'
 	echo '#include "schema_sql.h"'
 	emit schema.sql db_schema_sqlite
+	emit schema_pg.sql db_schema_pg
 } >"$dir/schema_sql.c.tmp"
 mv "$dir/schema_sql.c.tmp" "$dir/schema_sql.c"

@@ -8,15 +8,18 @@ cd "$(dirname "$0")/.."
 
 # (pandoc turns docs/*.md into the manual pages at build time.)
 BUILD_PKGS=(build-essential cmake pkg-config libsofia-sip-ua-dev libssl-dev
-	libsqlite3-dev sqlite3 libsctp-dev libcmocka-dev libpcap-dev pandoc)
+	libsqlite3-dev sqlite3 libpq-dev libsctp-dev libcmocka-dev libpcap-dev pandoc)
 # Real peers and tools of the test suite (tshark decodes every byte we send,
 # freeDiameterd and Kamailio are interop peers, clang builds the fuzzers,
 # qemu + busybox run the SCTP tests inside a kernel that has SCTP, headless
 # chromium renders ims-trace's --html page and python3-html5lib parses it;
 # curl, promtool and the prometheus server scrape hssd's and scscf-stub's
 # /metrics; man-db reads the manual pages and systemd's systemd-analyze
-# verifies the units the package installs).
-TEST_PKGS=(tshark sip-tester python3 curl prometheus libxml2-utils libosmocore-utils freediameterd kamailio kamailio-ims-modules
+# verifies the units the package installs; PostgreSQL is the second store
+# backend, started by the tests themselves, freeDiameterd's extensions
+# route between two hssd).
+TEST_PKGS=(tshark sip-tester python3 curl prometheus libxml2-utils libosmocore-utils freediameterd
+	freediameter-extensions postgresql kamailio kamailio-ims-modules
 	kamailio-presence-modules clang libclang-rt-14-dev qemu-system-x86
 	busybox-static cpio chromium python3-html5lib man-db systemd)
 

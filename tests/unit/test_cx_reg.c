@@ -5,8 +5,6 @@
 #define HSSF_CAPTURE_SENT /* `sent`: the HSS-initiated requests */
 #include "test_cx_util.h"
 
-#include <sqlite3.h>
-
 #define XSD "/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd"
 
 static void uar(struct hssf *f, const char *impi, const char *impu, int type)
@@ -348,15 +346,11 @@ static void test_rtr(void **state)
 /* Moves the sent request's time back, as if its answer were overdue. */
 static void age_sent(struct hssf *f, int64_t id)
 {
-	sqlite3 *c;
 	char sql[128];
 
 	snprintf(sql, sizeof(sql), "UPDATE out_queue SET updated = updated - %d WHERE id = %lld",
 		 HSS_OUT_ANSWER_WAIT_S + 1, (long long)id);
-	assert_int_equal(sqlite3_open(f->path, &c), SQLITE_OK);
-	sqlite3_busy_timeout(c, 1000);
-	assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(c);
+	assert_int_equal(tmpdb_exec(f->path, sql), 0);
 }
 
 /* PPR (TS 29.228 §6.1.7): queued only when an S-CSCF holds the user; sent

@@ -17,7 +17,7 @@
 #define SET1_OPC "cd63cb71954a9f4e48a5994e37a02baf"
 
 struct fx {
-	char path[64];
+	char path[256];
 	struct db *db;
 };
 

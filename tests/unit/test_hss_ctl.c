@@ -114,7 +114,7 @@ static int import_text(struct db *db, const char *text, char *err, size_t errsz)
 static void test_import(void **state)
 {
 	(void)state;
-	char path[64], err[CTL_ERR_MAX + 64];
+	char path[256], err[CTL_ERR_MAX + 64];
 	struct db *db;
 	struct db_sub s;
 	struct db_impu u;

@@ -32,7 +32,7 @@
 #define HSSF_E2E 0x55667788u
 
 struct hssf {
-	char path[64];
+	char path[256];
 	struct db *db;
 	struct hss_ctx ctx;
 	struct aka_seeded rnd;
