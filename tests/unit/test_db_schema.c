@@ -1,8 +1,11 @@
-/* Schema tests: the embedded schema matches hss/schema.sql, an old
+/* Schema tests: the embedded schemas match hss/schema.sql and
+ * hss/schema_pg.sql and carry the same steps, an old
  * (version 1, 3 or 4) database is upgraded in place with its data kept
  * (the version 3 queues move into the one outbound queue; version 6
  * rebuilds subscriber for TUAK without losing what references it), and a
- * database newer than the program is refused without being touched. */
+ * database newer than the program is refused without being touched.
+ * With HSS_TEST_PG (e2e/store-pg) the same on PostgreSQL: a version 4
+ * store (the first one the PostgreSQL backend wrote) upgraded in place. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,21 +18,49 @@
 #include "schema_sql.h"
 #include "test_db_util.h"
 
-#define SCHEMA_FILE VECTORS_DIR "/../../hss/schema.sql"
+#define DB_STR_(x) #x
+#define DB_STR(x) DB_STR_(x)
+#define SCHEMA_DIR VECTORS_DIR "/../../hss/"
 
-static void test_embedded_matches_file(void **state)
+static void matches_file(const char *file, const char *embedded)
 {
-	(void)state;
-	FILE *fp = fopen(SCHEMA_FILE, "rb");
+	char path[512];
 	static char buf[65536];
+	FILE *fp;
 	size_t n;
 
+	snprintf(path, sizeof(path), SCHEMA_DIR "%s", file);
+	fp = fopen(path, "rb");
 	assert_non_null(fp);
 	n = fread(buf, 1, sizeof(buf) - 1, fp);
 	fclose(fp);
 	buf[n] = '\0';
-	if (strcmp(buf, db_schema_sqlite) != 0)
-		fail_msg("hss/schema_sql.c is stale: run sh hss/gen_schema_sql.sh");
+	if (strcmp(buf, embedded) != 0)
+		fail_msg("hss/schema_sql.c is stale for %s: run sh hss/gen_schema_sql.sh", file);
+}
+
+static void test_embedded_matches_file(void **state)
+{
+	(void)state;
+	matches_file("schema.sql", db_schema_sqlite);
+	matches_file("schema_pg.sql", db_schema_pg);
+}
+
+/* Every backend carries every step (a step added to one schema file only
+ * would leave the other backend's stores a version behind). */
+static void test_backends_same_steps(void **state)
+{
+	(void)state;
+	static char buf[16384];
+	const char *schemas[] = { db_schema_sqlite, db_schema_pg };
+
+	for (size_t i = 0; i < 2; i++) {
+		for (int v = 1; v <= DB_SCHEMA_VERSION; v++)
+			if (db_schema_step(schemas[i], v, buf, sizeof(buf)) != 0)
+				fail_msg("%s schema: no step %d", i ? "PostgreSQL" : "SQLite", v);
+		assert_int_equal(db_schema_step(schemas[i], DB_SCHEMA_VERSION + 1, buf,
+						sizeof(buf)), -ENOENT);
+	}
 }
 
 static int raw_exec(const char *path, const char *sql)
@@ -76,7 +107,7 @@ static void test_steps_split(void **state)
 static void test_upgrade_from_v1(void **state)
 {
 	(void)state;
-	char path[64], step1[8192], sql[9000];
+	char path[256], step1[8192], sql[9000];
 	struct db *db;
 	struct db_sub s;
 	struct db_impu u;
@@ -122,7 +153,7 @@ static void test_upgrade_queues_from_v3(void **state)
 {
 	(void)state;
 	static char steps[32768], one[16384];
-	char path[64];
+	char path[256];
 	struct db *db;
 	struct db_out r;
 
@@ -173,7 +204,7 @@ static void test_upgrade_tuak_from_v5(void **state)
 {
 	(void)state;
 	static char steps[49152], one[16384];
-	char path[64];
+	char path[256];
 	struct db *db;
 	struct db_sub s;
 	struct db_impu u;
@@ -241,7 +272,7 @@ static void test_upgrade_tuak_from_v5(void **state)
 static void test_newer_refused(void **state)
 {
 	(void)state;
-	char path[64], wal[80];
+	char path[256], wal[300];
 	struct db *db = (struct db *)1;
 
 	tmpdb_path(path, sizeof(path));
@@ -259,15 +290,77 @@ static void test_newer_refused(void **state)
 	tmpdb_remove(path);
 }
 
+/* PostgreSQL: a version 4 store (steps 1-4 and hss_schema as db_pg.c
+ * writes it) with a subscriber is upgraded to this version in place: the
+ * subscriber keeps its id, SQN and identity, TUAK's columns have their
+ * defaults, the new CHECKs hold, fault rules work. */
+static void test_pg_upgrade_from_v4(void **state)
+{
+	(void)state;
+	static char steps[49152], one[16384];
+	char path[256];
+	struct db *db;
+	struct db_sub s;
+	struct db_impu u;
+	struct db_fault f = { .command = "MAR", .action = "drop" };
+
+	tmpdb_path(path, sizeof(path));
+	snprintf(steps, sizeof(steps), "BEGIN;");
+	for (int v = 1; v <= 4; v++) {
+		assert_int_equal(db_schema_step(db_schema_pg, v, one, sizeof(one)), 0);
+		strcat(steps, one);
+	}
+	strcat(steps, "CREATE TABLE hss_schema (version integer NOT NULL);"
+		      "INSERT INTO hss_schema VALUES (4);"
+		      "INSERT INTO subscriber (id, imsi, impi, algo, k, opc, sqn, res_len) VALUES "
+		      "(7, '001010000000007', 'seven@x', 'xor', "
+		      "'\\x000102030405060708090a0b0c0d0e0f', "
+		      "'\\x101112131415161718191a1b1c1d1e1f', 99, 12);"
+		      "INSERT INTO impu (id, subscriber_id, uri) VALUES (3, 7, 'sip:seven@x');"
+		      "COMMIT;");
+	assert_int_equal(tmpdb_exec(path, steps), 0);
+	assert_int_equal(db_open(path, &db), 0);
+	assert_int_equal(db_sub_by_impi(db, "seven@x", &s), 0);
+	assert_int_equal(s.id, 7);
+	assert_int_equal(s.keys.algo, AKA_ALGO_XOR);
+	assert_int_equal(s.keys.res_len, 12);
+	assert_int_equal(s.sqn, 99);
+	assert_int_equal(db_impu_by_uri(db, "sip:seven@x", &u), 0);
+	assert_int_equal(u.sub_id, 7);
+	assert_int_equal(db_fault_add(db, &f), 0);
+	db_close(db);
+	assert_int_equal(tmpdb_exec(path, "SELECT 1/count(*) FROM hss_schema WHERE "
+				    "version = " DB_STR(DB_SCHEMA_VERSION)), 0);
+	assert_int_equal(tmpdb_exec(path, "INSERT INTO subscriber (imsi, impi, algo, k, opc, "
+				    "res_len) VALUES ('001010000000008', 't@x', 'tuak', "
+				    "decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), "
+				    "'hex'), 32)"), 0);
+	assert_int_not_equal(tmpdb_exec(path, "INSERT INTO subscriber (imsi, impi, algo, k, opc) "
+					"VALUES ('001010000000009', 'm@x', 'milenage', "
+					"decode(repeat('00', 32), 'hex'), decode(repeat('00', 16), "
+					"'hex'))"), 0);
+	tmpdb_remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_embedded_matches_file),
+		cmocka_unit_test(test_backends_same_steps),
 		cmocka_unit_test(test_steps_split),
 		cmocka_unit_test(test_upgrade_from_v1),
 		cmocka_unit_test(test_upgrade_queues_from_v3),
 		cmocka_unit_test(test_upgrade_tuak_from_v5),
 		cmocka_unit_test(test_newer_refused),
 	};
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test(test_embedded_matches_file),
+		cmocka_unit_test(test_backends_same_steps),
+		cmocka_unit_test(test_pg_upgrade_from_v4),
+	};
+
+	/* the SQLite upgrade tests write SQLite files with sqlite3 itself */
+	if (tmpdb_pg())
+		return cmocka_run_group_tests(pg_tests, NULL, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

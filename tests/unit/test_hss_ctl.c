@@ -177,7 +177,7 @@ static void test_tuak(void **state)
 {
 	(void)state;
 	struct ctl_fields f = tuak_base();
-	char path[64], err[CTL_ERR_MAX];
+	char path[256], err[CTL_ERR_MAX];
 	struct db *db;
 	struct db_sub s, r;
 	uint8_t topc[32];
