@@ -304,6 +304,17 @@ host_esp_entries() {
 		-o esp.enable_null_encryption_decode_heuristic:TRUE "${entries[@]}")
 }
 
+# dumpcap writes the packets of its two interfaces in the order it reads
+# their buffers, not in time order (under TCG a 401 on the veth can land
+# after the next exchange on lo): put them in time order, as a reader that
+# follows a message hop by hop needs (reordercap, wireshark-common).
+host_order() {
+	local n
+	n=$(reordercap "$1" "$1.sorted" 2>&1) && mv "$1.sorted" "$1" ||
+		{ bad "reordercap: $n"; return 1; }
+	echo "# capture in time order (reordercap: $n)"
+}
+
 host_check() {
 	local cap=$1 n good badicv
 	echo "# capture $cap: $(tshark -r "$cap" 2>/dev/null | wc -l) packets"
@@ -407,6 +418,7 @@ host() {
 	[ $rc -eq 77 ] && exit 77
 	[ $rc -ne 0 ] && bad "the guest's checks failed (exit $rc)"
 	if [ -s "$OUTD/secagree.pcapng" ]; then
+		host_order "$OUTD/secagree.pcapng"
 		host_check "$OUTD/secagree.pcapng"
 		[ -n "$SAVE" ] && mkdir -p "$SAVE" && cp "$OUTD/secagree.pcapng" "$SAVE/"
 	else
