@@ -2,9 +2,9 @@
 # cmake --install into a temporary prefix (no root needed), then what a user
 # of the installed tree gets: every program runs from there (--version), each
 # has a manual page that man reads without one groff warning (man --warnings,
-# lintian's check), the systemd units verify, bash completion completes, the
-# config files check with -n (and survive a second install), and ims-bench
-# runs the installed scenarios with the installed programs.
+# lintian's check), bash completion completes, the config files check with
+# -n (and survive a second install), and ims-bench runs the installed
+# scenarios with the installed programs. The units: units.sh.
 #   install.sh BUILD_DIR
 . "$(dirname "$0")/../../lib/common.sh"
 BUILD=$1
@@ -46,24 +46,6 @@ else
 			ok "${page#"$P"/}: no groff warning, NAME '$(echo "$text" | grep -m1 "^ *$p - " | sed 's/^ *//' | cut -c1-60)…'"
 		fi
 	done
-fi
-
-# systemd units: verified with the installed programs and manual pages.
-for u in hssd scscf-stub; do
-	unit=$P/lib/systemd/system/$u.service
-	[ -f "$unit" ] || { bad "no $u.service"; continue; }
-	grep -q "^ExecStart=$P/bin/$u -c $P/etc/ims-hss-bench/" "$unit" &&
-		ok "$u.service starts $P/bin/$u with the installed config" || bad "$u.service: $(grep ^ExecStart= "$unit")"
-done
-if command -v systemd-analyze >/dev/null; then
-	if out=$(MANPATH=$P/share/man systemd-analyze verify "$P/lib/systemd/system/hssd.service" \
-		"$P/lib/systemd/system/scscf-stub.service" 2>&1) && [ -z "$out" ]; then
-		ok "systemd-analyze verify: both units clean"
-	else
-		bad "systemd-analyze verify: $out"
-	fi
-else
-	echo "# systemd-analyze not installed (apt-get install systemd): units not verified"
 fi
 
 # Configs: the daemons accept them; a second install keeps an edited one.
