@@ -71,7 +71,7 @@ static int add_listen(struct hss_config *c, const char *v, char *err, size_t err
 	return 0;
 }
 
-static int add_peer(struct hss_config *c, const char *v, char *err, size_t errsz)
+static int add_peer(struct hss_config *c, const char *v, bool agent, char *err, size_t errsz)
 {
 	if (c->npeers >= HSS_MAX_PEERS) {
 		snprintf(err, errsz, "at most %d peers", HSS_MAX_PEERS);
@@ -81,7 +81,16 @@ static int add_peer(struct hss_config *c, const char *v, char *err, size_t errsz
 		snprintf(err, errsz, "expected a DiameterIdentity (FQDN), got '%s'", v);
 		return -1;
 	}
+	c->peer_agent[c->npeers] = agent;
 	return copy(c->peers[c->npeers++], sizeof(c->peers[0]), v, err, errsz);
+}
+
+bool hss_config_is_agent(const struct hss_config *c, const char *fqdn)
+{
+	for (int i = 0; i < c->npeers; i++)
+		if (c->peer_agent[i] && !strcasecmp(c->peers[i], fqdn))
+			return true;
+	return false;
 }
 
 int hss_config_set(struct hss_config *c, const char *key, const char *v, char *err, size_t errsz)
@@ -104,7 +113,9 @@ int hss_config_set(struct hss_config *c, const char *key, const char *v, char *e
 	if (!strcmp(key, "listen"))
 		return add_listen(c, v, err, errsz);
 	if (!strcmp(key, "peer"))
-		return add_peer(c, v, err, errsz);
+		return add_peer(c, v, false, err, errsz);
+	if (!strcmp(key, "agent"))
+		return add_peer(c, v, true, err, errsz);
 	if (!strcmp(key, "accept-any-peer"))
 		return set_bool(&c->accept_any_peer, v, err, errsz);
 	if (!strcmp(key, "metrics")) {
@@ -142,7 +153,7 @@ int hss_config_set(struct hss_config *c, const char *key, const char *v, char *e
 static const struct { const char *key, *section; } layout[] = {
 	{ "origin-host", "hssd" }, { "realm", "hssd" }, { "db", "hssd" },
 	{ "max-vectors", "hssd" }, { "metrics", "hssd" }, { "no-faults", "hssd" },
-	{ "listen", "diameter" }, { "peer", "diameter" },
+	{ "listen", "diameter" }, { "peer", "diameter" }, { "agent", "diameter" },
 	{ "accept-any-peer", "diameter" }, { "watchdog", "diameter" },
 	{ "level", "log" }, { "file", "log" }, { "keys", "log" },
 };
@@ -179,7 +190,7 @@ int hss_config_check(const struct hss_config *c, char *err, size_t errsz)
 	else if (!c->db[0])
 		snprintf(err, errsz, "db is not set ([hssd] db or --db)");
 	else if (!c->npeers && !c->accept_any_peer)
-		snprintf(err, errsz, "no peer is allowed ([diameter] peer or accept-any-peer)");
+		snprintf(err, errsz, "no peer is allowed ([diameter] peer, agent or accept-any-peer)");
 	else
 		return 0;
 	return -1;
@@ -202,7 +213,7 @@ void hss_config_print(const struct hss_config *c, FILE *fp)
 		fprintf(fp, "listen = %s\n", ep);
 	}
 	for (int i = 0; i < c->npeers; i++)
-		fprintf(fp, "peer = %s\n", c->peers[i]);
+		fprintf(fp, "%s = %s\n", c->peer_agent[i] ? "agent" : "peer", c->peers[i]);
 	fprintf(fp, "accept-any-peer = %s\nwatchdog = %u\n\n", c->accept_any_peer ? "yes" : "no",
 		c->watchdog_s);
 	fprintf(fp, "[log]\nlevel = %s\nfile = %s\nkeys = %s\n", log_level_name(c->log_level),

@@ -24,6 +24,7 @@ struct hss_config {
 	struct diam_endpoint listen[HSS_MAX_LISTEN];
 	int nlisten;
 	char peers[HSS_MAX_PEERS][256];
+	bool peer_agent[HSS_MAX_PEERS]; /* [diameter] agent: a relay/proxy in front */
 	int npeers;
 	bool accept_any_peer;
 	unsigned watchdog_s;   /* Tw, RFC 3539 (default 30) */
@@ -44,6 +45,11 @@ void hss_config_defaults(struct hss_config *c);
 int hss_config_load(struct hss_config *c, const char *path, char *err, size_t errsz);
 /* Final checks (required keys, limits). 0, or -1 with a reason in err. */
 int hss_config_check(const struct hss_config *c, char *err, size_t errsz);
+/* True when FQDN is a configured Diameter agent (key `agent`): a relay or
+ * proxy (RFC 6733 §2.8) whose requests carry the Origin-Host of the node
+ * behind it, and through which HSS-initiated requests (RTR, PPR, CLR, IDR)
+ * reach a node that is not a direct peer. */
+bool hss_config_is_agent(const struct hss_config *c, const char *fqdn);
 /* Writes the effective configuration as an INI file. */
 void hss_config_print(const struct hss_config *c, FILE *fp);
 

@@ -28,7 +28,7 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: hssd [-c FILE] [--db FILE] [--listen tcp://IP:PORT|sctp://IP:PORT ...]\n"
 		"            [--origin-host FQDN] [--realm REALM] [--peer FQDN ...]\n"
-		"            [--accept-any-peer] [--log-level L] [--log-file FILE] [--log-keys]\n"
+		"            [--agent FQDN ...] [--accept-any-peer] [--log-level L] [--log-file FILE] [--log-keys]\n"
 		"            [--max-vectors N] [--watchdog SECONDS] [--port-file FILE] [--seed N]\n"
 		"            [--metrics tcp://IP:PORT] [--no-faults]\n"
 		"       hssd -n -c FILE [overrides]   check the configuration and print it\n"
@@ -40,6 +40,10 @@ static void usage(FILE *fp)
 		"      --origin-host FQDN  our Diameter identity\n"
 		"      --realm REALM     our Origin-Realm\n"
 		"      --peer FQDN       Origin-Host allowed to connect, repeatable (replaces the file's)\n"
+		"      --agent FQDN      a Diameter agent allowed to connect (relay/proxy, e.g.\n"
+		"                        freeDiameterd): its requests carry other Origin-Hosts, and\n"
+		"                        RTR/PPR/CLR/IDR to a node that is no direct peer go\n"
+		"                        through it; repeatable, with --peer replaces the file's\n"
 		"      --accept-any-peer accept any Origin-Host (labs only)\n"
 		"      --log-level L     error|warn|notice|info|debug (default info)\n"
 		"      --log-file FILE   log here instead of stderr (reopened on SIGHUP)\n"
@@ -58,6 +62,7 @@ static void usage(FILE *fp)
 enum {
 	OPT_DB = 256, OPT_LISTEN, OPT_ORIGIN, OPT_REALM, OPT_PEER, OPT_ANY, OPT_LEVEL, OPT_LOGFILE,
 	OPT_KEYS, OPT_MAXV, OPT_WATCHDOG, OPT_PORTFILE, OPT_SEED, OPT_METRICS, OPT_NO_FAULTS,
+	OPT_AGENT,
 };
 
 static const struct option opts[] = {
@@ -69,6 +74,7 @@ static const struct option opts[] = {
 	{ "origin-host", required_argument, NULL, OPT_ORIGIN },
 	{ "realm", required_argument, NULL, OPT_REALM },
 	{ "peer", required_argument, NULL, OPT_PEER },
+	{ "agent", required_argument, NULL, OPT_AGENT },
 	{ "accept-any-peer", no_argument, NULL, OPT_ANY },
 	{ "log-level", required_argument, NULL, OPT_LEVEL },
 	{ "log-file", required_argument, NULL, OPT_LOGFILE },
@@ -87,6 +93,7 @@ struct cli {
 	const char *config;
 	bool check;
 	const char *listen[HSS_MAX_LISTEN], *peer[HSS_MAX_PEERS];
+	bool agent[HSS_MAX_PEERS]; /* peer[i] came from --agent */
 	int nlisten, npeer;
 	struct { const char *key, *val, *opt; } set[16];
 	int nset;
@@ -134,8 +141,10 @@ static void parse_cli(int argc, char **argv, struct cli *c)
 			c->listen[c->nlisten++] = optarg;
 			break;
 		case OPT_PEER:
+		case OPT_AGENT:
 			if (c->npeer >= HSS_MAX_PEERS)
-				cli_usage_error(PROG, "--peer: at most %d", HSS_MAX_PEERS);
+				cli_usage_error(PROG, "--peer/--agent: at most %d", HSS_MAX_PEERS);
+			c->agent[c->npeer] = o == OPT_AGENT;
 			c->peer[c->npeer++] = optarg;
 			break;
 		default:
@@ -162,8 +171,9 @@ static void apply_cli(const struct cli *c, struct hss_config *cfg)
 	if (c->npeer)
 		cfg->npeers = 0;
 	for (int i = 0; i < c->npeer; i++)
-		if (hss_config_set(cfg, "peer", c->peer[i], err, sizeof(err)) < 0)
-			cli_usage_error(PROG, "--peer: %s", err);
+		if (hss_config_set(cfg, c->agent[i] ? "agent" : "peer", c->peer[i], err,
+				   sizeof(err)) < 0)
+			cli_usage_error(PROG, "--%s: %s", c->agent[i] ? "agent" : "peer", err);
 	if (c->any)
 		cfg->accept_any_peer = true;
 	if (c->keys)

@@ -1123,20 +1123,34 @@ void hss_server_free(struct hss_server *s)
 }
 
 /* ---- hss/app.h core services -------------------------------------------- */
+/* The open connection to `host` itself, else (agent) to a configured
+ * Diameter agent, which routes on the request's Destination-Host (RFC 6733
+ * §6.1.5): behind an agent the S-CSCF or MME is no peer of ours. */
+static struct pconn *route_to(struct hss_server *s, const char *host, bool agent)
+{
+	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
+		if (pc->dead || pc->link.peer.state != DIAM_PS_OPEN)
+			continue;
+		if (agent ? hss_config_is_agent(s->cfg, pc->link.peer.host)
+			  : !strcasecmp(pc->link.peer.host, host))
+			return pc;
+	}
+	return NULL;
+}
+
 int hss_core_send_request(struct hss_ctx *ctx, const char *host, const uint8_t *buf, size_t len)
 {
 	struct hss_server *s = ctx->core;
+	struct pconn *pc = route_to(s, host, false);
 
-	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
-		if (pc->dead || pc->link.peer.state != DIAM_PS_OPEN ||
-		    strcasecmp(pc->link.peer.host, host))
-			continue;
-		/* Gated like an answer: it reflects state of this transaction. */
-		if (!gated_reserve(&pc->gated, len))
-			return -ENOSPC;
-		memcpy(pc->gated.p + pc->gated.len, buf, len);
-		pc->gated.len += len;
-		return 0;
-	}
-	return -ENOTCONN;
+	if (!pc)
+		pc = route_to(s, host, true);
+	if (!pc)
+		return -ENOTCONN;
+	/* Gated like an answer: it reflects state of this transaction. */
+	if (!gated_reserve(&pc->gated, len))
+		return -ENOSPC;
+	memcpy(pc->gated.p + pc->gated.len, buf, len);
+	pc->gated.len += len;
+	return 0;
 }

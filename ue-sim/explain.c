@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "ue_secagree.h"
 #include "util/hex.h"
 
 static FILE *xfp;
@@ -104,19 +105,20 @@ void explain_request(struct ue *ue, const char *what, const char *authz, const s
 		explain_aka(ue, a);
 	if (a && strcmp(what, "answer") == 0)
 		explain_digest(ue, a);
-	fprintf(xfp, "  │\n  ├──── REGISTER %s  (%s%s) ────▶ S-CSCF\n", ue->uri,
-		what, ue->step == UE_STEP_DEREGISTER ? ", Expires: 0" : "");
+	if (a && strcmp(what, "answer") == 0 && strcmp(a->nc, "00000001") == 0)
+		ue_sec_explain(ue, xfp);
+	fprintf(xfp, "  │\n  ├──── REGISTER %s  (%s%s) ────▶ %s\n", ue->uri,
+		what, ue->step == UE_STEP_DEREGISTER ? ", Expires: 0" : "", ue->sec ? "P-CSCF" : "S-CSCF");
 	fprintf(xfp, "  │     Authorization: %s\n", authz);
 }
 
 void explain_response(struct ue *ue, const struct ue_resp *r)
 {
-	static const char *const shown[] = { "WWW-Authenticate", "Service-Route",
+	static const char *const shown[] = { "WWW-Authenticate", "Security-Server", "Service-Route",
 					     "P-Associated-URI", "Contact", "Expires" };
 	char val[2048];
 
-	(void)ue;
-	fprintf(xfp, "  │\n  ◀──── %d %s ──── S-CSCF\n", r->status, r->phrase);
+	fprintf(xfp, "  │\n  ◀──── %d %s ──── %s\n", r->status, r->phrase, ue->sec ? "P-CSCF" : "S-CSCF");
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
 		if (ue_resp_header(r, shown[i], val, sizeof(val)) > 0)
 			fprintf(xfp, "  │     %s: %s\n", shown[i], val);

@@ -9,11 +9,12 @@
 #include "explain.h"
 #include "uac.h"
 #include "ue_cli.h"
+#include "ue_secagree.h"
 #include "util/cli.h"
 #include "util/json.h"
 #include "util/log.h"
 
-enum { OPT_EXPLAIN = OPT_UE_LAST + 1, OPT_JSON, OPT_HOLD, OPT_DEREG, OPT_TIMEOUT, OPT_HELP };
+enum { OPT_EXPLAIN = OPT_UE_LAST + 1, OPT_JSON, OPT_HOLD, OPT_DEREG, OPT_TIMEOUT, OPT_HELP, OPT_SEC };
 
 struct reg_opts {
 	struct ue_cli ue;
@@ -32,26 +33,36 @@ static const char reg_help[] =
 	"  --hold S                  stay registered S seconds (refresh before expiry), then de-register\n"
 	"  --deregister              de-register right after the 200 OK\n"
 	"  --timeout MS              give up on a step after MS (default 40000)\n"
+	"  --sec-agree               sec-agree with the P-CSCF (TS 33.203 §7): offer IPsec in\n"
+	"                            Security-Client, key ESP SAs from CK/IK after the 401 (needs\n"
+	"                            CAP_NET_ADMIN and a kernel with ESP); --registrar is the P-CSCF\n"
+	"  --sec-alg LIST            integrity algorithms offered: hmac-sha-1-96,hmac-md5-96 (default both)\n"
+	"  --sec-ealg LIST           encryption offered: null,aes-cbc (default both)\n"
+	"  --sec-ports C,S           the UE's protected client and server ports (default free ones)\n"
 	"Exit: 0 on 200 OK, 1 otherwise (reason on stderr), 2 on bad usage.\n";
 
 static void reg_parse(int argc, char **argv, struct reg_opts *o)
 {
-	struct option opts[UE_CLI_NOPTS + 8];
+	struct option opts[UE_CLI_NOPTS + 12];
 	static const struct option own[] = {
 		{ "explain", no_argument, NULL, OPT_EXPLAIN }, { "json", no_argument, NULL, OPT_JSON },
 		{ "hold", required_argument, NULL, OPT_HOLD },
 		{ "deregister", no_argument, NULL, OPT_DEREG },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "help", no_argument, NULL, OPT_HELP }, { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "sec-agree", no_argument, NULL, OPT_SEC }, { "sec-alg", required_argument, NULL, OPT_SEC },
+		{ "sec-ealg", required_argument, NULL, OPT_SEC },
+		{ "sec-ports", required_argument, NULL, OPT_SEC }, { NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, idx = 0;
+	char err[160];
 
 	memcpy(opts, ue_cli_options, UE_CLI_NOPTS * sizeof(opts[0]));
 	memcpy(opts + UE_CLI_NOPTS, own, sizeof(own));
 	ue_cli_init(&o->ue);
 	o->timeout_ms = 40000;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1) {
 		if (ue_cli_option(&o->ue, c, optarg))
 			continue;
 		switch (c) {
@@ -63,6 +74,10 @@ static void reg_parse(int argc, char **argv, struct reg_opts *o)
 			o->timeout_ms = (unsigned)cli_uint(UE_PROG, "--timeout", optarg, 1, 3600000);
 			break;
 		case OPT_HELP: printf(reg_help, ue_cli_help); exit(0);
+		case OPT_SEC:
+			if (ue_sec_option(&o->ue.cfg.sec, opts[idx].name, optarg, err, sizeof(err)) < 0)
+				cli_usage_error(UE_PROG, "--%s: %s", opts[idx].name, err);
+			break;
 		default:
 			cli_usage_error(UE_PROG, "%s: unknown or incomplete option",
 					argv[optind - 1]);
@@ -131,6 +146,7 @@ static void reg_report(const struct reg_opts *o, const struct ue *ue, int rc)
 		json_int(&j, "expires", ue->granted_expires);
 		json_int(&j, "challenges", ue->challenges);
 		json_int(&j, "retries", ue->retries);
+		ue_sec_json(ue, &j);
 		json_end(&j);
 	} else if (rc == 0) {
 		printf("registered: %d, expires %d\n", ue->status, ue->granted_expires);
@@ -139,6 +155,7 @@ static void reg_report(const struct reg_opts *o, const struct ue *ue, int rc)
 	}
 	if (rc != 0)
 		fprintf(stderr, "ue-sim: registration failed: %s\n", reg_reason(ue));
+	fflush(stdout); /* --hold: the result is readable while the UE stays */
 }
 
 /* --hold: refresh at half the granted expiry (TS 24.229 §5.1.1.4.1 asks

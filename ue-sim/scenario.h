@@ -25,6 +25,7 @@ enum scn_op {
 	SCN_EXPECT_RETRIES,    /* expect retries N (503 Retry-After honoured) */
 	SCN_HSS_FAULT,         /* hss fault add|del|clear ... (through the fault hook) */
 	SCN_SCSCF_FAULT,       /* scscf fault RULE|clear (through the fault hook) */
+	SCN_EXPECT_BINDINGS,   /* expect bindings N (Contacts with a non-zero expiry) */
 };
 
 enum scn_cmp { SCN_CMP_CONTAINS, SCN_CMP_IS, SCN_CMP_ABSENT, SCN_CMP_PRESENT };

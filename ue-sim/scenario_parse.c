@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "aka/aka.h"
+#include "ue_secagree.h"
 #include "util/hex.h"
 
 #define MAXW 24
@@ -68,7 +69,7 @@ const char *scn_op_name(enum scn_op op)
 					 "wait", "expect status", "expect header", "expect usim",
 					 "expect challenges", "expect sqn-increased",
 					 "expect algorithm", "expect retries", "hss fault",
-					 "scscf fault" };
+					 "scscf fault", "expect bindings" };
 	return (unsigned)op < sizeof(n) / sizeof(n[0]) ? n[op] : "?";
 }
 
@@ -193,6 +194,7 @@ static int parse_ue(struct pctx *c)
 {
 	struct ue_cfg *ue = &c->s->ue;
 	const char *key, *v;
+	char err[160];
 	int x;
 
 	if (c->nw != 3)
@@ -217,6 +219,8 @@ static int parse_ue(struct pctx *c)
 		ue->qop = (enum digest_qop)x;
 		return 0;
 	}
+	if ((x = ue_sec_option(&ue->sec, key, v, err, sizeof(err))) != 0)
+		return x < 0 ? perr(c, "ue %s: %s", key, err) : 0;
 	if (!strcmp(key, "expires") || !strcmp(key, "answer-delay") ||
 	    !strcmp(key, "retry-after-max") || !strcmp(key, "t1")) {
 		char *end;
@@ -365,8 +369,8 @@ static int parse_expect(struct pctx *c)
 			}
 		return perr(c, "expect usim: expected ok, mac-failure or sync-failure, got '%s'", c->w[2]);
 	}
-	if (!strcmp(what, "challenges") && c->nw == 3) {
-		if (!(st = new_step(c, SCN_EXPECT_CHALLENGES)))
+	if ((!strcmp(what, "challenges") || !strcmp(what, "bindings")) && c->nw == 3) {
+		if (!(st = new_step(c, what[0] == 'c' ? SCN_EXPECT_CHALLENGES : SCN_EXPECT_BINDINGS)))
 			return -1;
 		st->number = atoi(c->w[2]);
 		return 0;
@@ -388,8 +392,8 @@ static int parse_expect(struct pctx *c)
 		st->number = atoi(c->w[2]);
 		return 0;
 	}
-	return perr(c, "expect: unknown form (status, header, usim, challenges, algorithm, "
-		       "sqn-increased, retries)");
+	return perr(c, "expect: unknown form (status, header, usim, challenges, bindings, "
+		       "algorithm, sqn-increased, retries)");
 }
 
 /* ---- lines -------------------------------------------------------------- */

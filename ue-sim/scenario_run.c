@@ -15,6 +15,7 @@
 #include "scenario.h"
 #include "uac.h"
 #include "ue_cli.h"
+#include "ue_secagree.h"
 #include "util/cli.h"
 #include "util/log.h"
 
@@ -26,6 +27,7 @@ struct run_opts {
 	unsigned timeout_ms;
 	int answer_delay_ms;  /* -1: the scenario's */
 	bool explain;
+	struct ue_sec_cfg sec; /* --sec-*: applied to every scenario when on */
 };
 
 struct run_state {
@@ -109,6 +111,47 @@ static int check_header(const struct ue *ue, const struct scn_step *st, char *wh
 	return ok ? 0 : -1;
 }
 
+/* The expires parameter of one Contact entry [p, e), -1 when absent (a
+ * parameter inside <...> belongs to the URI, not to the binding). */
+static int entry_expires(const char *p, const char *e)
+{
+	const char *gt = memchr(p, '>', (size_t)(e - p));
+
+	for (const char *x = gt ? gt : p; x + 9 <= e; x++)
+		if (!strncasecmp(x, ";expires=", 9))
+			return atoi(x + 9);
+	return -1;
+}
+
+/* The bindings a REGISTER response lists (RFC 3261 §10.3 step 8): its
+ * Contact entries, less those with an expiry of 0 (a registrar may list a
+ * binding it just removed with expires=0, RFC 3261 §10.2.2). The expiry is
+ * the entry's expires parameter, else the Expires header. */
+static int count_bindings(const struct ue_resp *r)
+{
+	char exp_hdr[32];
+	int n = 0;
+	bool hdr_zero = ue_resp_header(r, "Expires", exp_hdr, sizeof(exp_hdr)) > 0 && atoi(exp_hdr) == 0;
+
+	for (size_t i = 0; r && i < r->nhdr; i++) {
+		const char *p = r->hdr[i].value;
+		if (strcasecmp(r->hdr[i].name, "Contact") != 0)
+			continue;
+		while (*p) { /* one entry: up to a comma outside <...> */
+			const char *e = p;
+			int depth = 0, exp;
+			for (; *e && (*e != ',' || depth); e++)
+				depth += *e == '<' ? 1 : *e == '>' ? -1 : 0;
+			exp = entry_expires(p, e);
+			n += exp > 0 || (exp < 0 && !hdr_zero);
+			p = *e ? e + 1 : e;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	return n;
+}
+
 static const char *usim_name(int rc)
 {
 	return rc == AKA_OK ? "ok" : rc == AKA_EMAC ? "mac-failure" : rc == AKA_ESYNC ? "sync-failure" : "?";
@@ -161,6 +204,14 @@ static int run_expect(struct run_state *rs, const struct scn_step *st, char *why
 			snprintf(why, n, "resent after %u ms, before Retry-After: %u", ue->retry_waited_ms,
 				 ue->retry_after_s);
 		return -1;
+	case SCN_EXPECT_BINDINGS: {
+		int got = count_bindings(ue->resp);
+		if (got == st->number)
+			return 0;
+		snprintf(why, n, "expected %d binding(s) in the %d response, it lists %d", st->number,
+			 ue->status, got);
+		return -1;
+	}
 	case SCN_EXPECT_SQN_UP:
 		if (rs->nsqn >= 2 && rs->sqn[1] > rs->sqn[0])
 			return 0;
@@ -251,6 +302,8 @@ static void run_one(struct uac *uac, const struct run_opts *o, const char *path,
 	s.ue.registrar = o->registrar;
 	if (o->answer_delay_ms >= 0)
 		s.ue.answer_delay_ms = (unsigned)o->answer_delay_ms;
+	if (o->sec.on)
+		s.ue.sec = o->sec;
 	if (ue_init(&ue, uac, &s.ue, true) < 0) {
 		snprintf(res->why, sizeof(res->why), "%s: %s", path, ue.error ? ue.error : "UE setup failed");
 		ue_fini(&ue);
@@ -348,13 +401,15 @@ static const char run_help[] =
 	"                            the end of a scenario that set any\n"
 	"  --scscf NAME              the S-CSCF under test (default scscf-stub): steps\n"
 	"                            written '[NAME] step' run only for that one\n"
+	"  --sec-agree               every scenario with sec-agree and IPsec (see register --help);\n"
+	"  --sec-alg LIST, --sec-ealg LIST, --sec-ports C,S   its offers and ports\n"
 	"Prints PASS/FAIL per scenario and ends with 'N passed, N failed'.\n"
 	"Exit: 0 all passed, 1 any failed, 2 bad usage.\n";
 
 static int run_parse(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_REG = 1, O_JUNIT, O_EXPLAIN, O_SEED, O_DELAY, O_BIND, O_TIMEOUT, O_HOOK, O_SCSCF,
-	       O_HELP };
+	       O_HELP, O_SEC };
 	static const struct option opts[] = {
 		{ "registrar", required_argument, NULL, O_REG }, { "junit", required_argument, NULL, O_JUNIT },
 		{ "explain", no_argument, NULL, O_EXPLAIN }, { "seed", required_argument, NULL, O_SEED },
@@ -363,16 +418,23 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, O_TIMEOUT }, { "help", no_argument, NULL, O_HELP },
 		{ "fault-hook", required_argument, NULL, O_HOOK },
 		{ "scscf", required_argument, NULL, O_SCSCF },
+		{ "sec-agree", no_argument, NULL, O_SEC }, { "sec-alg", required_argument, NULL, O_SEC },
+		{ "sec-ealg", required_argument, NULL, O_SEC }, { "sec-ports", required_argument, NULL, O_SEC },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, idx = 0;
+	char err[160];
 
 	*o = (struct run_opts){ .bind = "sip:127.0.0.1:0", .seed = -1, .timeout_ms = 10000,
 				.answer_delay_ms = -1, .scscf = "scscf-stub" };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1) {
 		switch (c) {
 		case O_REG: o->registrar = optarg; break;
+		case O_SEC:
+			if (ue_sec_option(&o->sec, opts[idx].name, optarg, err, sizeof(err)) < 0)
+				cli_usage_error(UE_PROG, "--%s: %s", opts[idx].name, err);
+			break;
 		case O_JUNIT: o->junit = optarg; break;
 		case O_EXPLAIN: o->explain = true; break;
 		case O_SEED: o->seed = (long long)cli_uint(UE_PROG, "--seed", optarg, 0, 1ull << 62); break;

@@ -25,6 +25,8 @@
 #include <sofia-sip/tport_tag.h>
 #include <openssl/rand.h>
 
+#include "ue_secagree.h"
+
 uint64_t uac_now_ns(void)
 {
 	struct timespec ts;
@@ -149,6 +151,8 @@ int ue_init(struct ue *ue, struct uac *a, const struct ue_cfg *cfg, bool keep_he
 		if (!ue->resp)
 			return -1;
 	}
+	if (cfg->sec.on && ue_sec_init(ue) < 0)
+		return -1;
 	return 0;
 }
 
@@ -169,6 +173,7 @@ void ue_fini(struct ue *ue)
 		su_timer_destroy(ue->retry_timer);
 	if (ue->leg)
 		nta_leg_destroy(ue->leg);
+	ue_sec_fini(ue);
 	free(ue->resp);
 	memset(ue, 0, sizeof(*ue));
 }
@@ -268,7 +273,8 @@ static bool contact_is_ours(const struct ue *ue, sip_contact_t const *m)
 	const url_t *u = m->m_url;
 	unsigned port = u->url_port ? (unsigned)atoi(u->url_port) : 5060;
 
-	return u->url_host && !strcmp(u->url_host, ue->uac->host) && port == ue->uac->port;
+	return u->url_host && !strcmp(u->url_host, ue->uac->host) &&
+	       (port == ue->uac->port || port == ue_sec_contact_port(ue));
 }
 
 static void resp_record_200(struct ue *ue, sip_t const *sip)
@@ -304,6 +310,8 @@ static void resp_record_401(struct ue *ue, sip_t const *sip)
 		ue->answered = false;
 		ue->nc = 0;
 	}
+	if (ue->sec)
+		ue_sec_on_401(ue, sip);
 }
 
 static void ue_finish(struct ue *ue)
@@ -324,16 +332,18 @@ static void on_answer_timer(su_root_magic_t *m, su_timer_t *t, su_timer_arg_t *a
 		ue_finish(ue);
 }
 
-/* 401 in an auto step: answer now or after --answer-delay. */
+/* 401 in an auto step: answer now or after --answer-delay. With sec-agree
+ * always from the timer: the answer may replace the agent the 401 came on. */
 static void ue_continue(struct ue *ue)
 {
-	if (!ue->cfg.answer_delay_ms) {
+	if (!ue->cfg.answer_delay_ms && !ue->sec) {
 		if (ue_send_answer(ue) < 0)
 			ue_finish(ue);
 		return;
 	}
 	if (!ue->timer)
-		ue->timer = su_timer_create(su_root_task(ue->uac->root), ue->cfg.answer_delay_ms);
+		ue->timer = su_timer_create(su_root_task(ue->uac->root),
+					    ue->cfg.answer_delay_ms ? ue->cfg.answer_delay_ms : 1);
 	if (!ue->timer || su_timer_set(ue->timer, on_answer_timer, (su_timer_arg_t *)ue) < 0) {
 		ue->error = "cannot arm the answer-delay timer";
 		ue_finish(ue);
@@ -447,9 +457,12 @@ static int ue_send_register(struct ue *ue, const char *authz, const char *what,
 	char contact[480], expires[16], branch[40];
 	bool with_contact = ue->step != UE_STEP_QUERY;
 	int exp = ue_expires(ue);
+	struct ue_sec_req sec;
 
 	ue->last_initial = !strcmp(what, "initial");
-	snprintf(contact, sizeof(contact), "%s;expires=%d", ue->contact, exp);
+	if (ue_sec_request(ue, &sec) < 0) /* sec-agree headers and route, TS 24.229 §5.1.1.2 */
+		return -1;
+	snprintf(contact, sizeof(contact), "%s;expires=%d", sec.contact ? sec.contact : ue->contact, exp);
 	snprintf(expires, sizeof(expires), "%d", exp);
 	if (a->seeded) {
 		memcpy(branch, "z9hG4bK", 7);
@@ -458,11 +471,16 @@ static int ue_send_register(struct ue *ue, const char *authz, const char *what,
 	if (ue->obs.request)
 		ue->obs.request(ue, what, authz, ans);
 	ue->orq = nta_outgoing_tcreate(
-		ue->leg, on_resp, (nta_outgoing_magic_t *)ue, URL_STRING_MAKE(ue->cfg.registrar),
+		sec.leg ? sec.leg : ue->leg, on_resp, (nta_outgoing_magic_t *)ue,
+		URL_STRING_MAKE(sec.next_hop ? sec.next_hop : ue->cfg.registrar),
 		SIP_METHOD_REGISTER, URL_STRING_MAKE(ue->uri), SIPTAG_CALL_ID_STR(ue->call_id),
 		TAG_IF(with_contact, SIPTAG_CONTACT_STR(contact)),
 		TAG_IF(with_contact, SIPTAG_EXPIRES_STR(expires)),
-		SIPTAG_SUPPORTED_STR("path"), SIPTAG_AUTHORIZATION_STR(authz),
+		SIPTAG_SUPPORTED_STR(sec.supported ? sec.supported : "path"), SIPTAG_AUTHORIZATION_STR(authz),
+		TAG_IF(sec.client, SIPTAG_SECURITY_CLIENT_STR(sec.client)),
+		TAG_IF(sec.verify, SIPTAG_SECURITY_VERIFY_STR(sec.verify)),
+		TAG_IF(sec.require, SIPTAG_REQUIRE_STR(sec.require)),
+		TAG_IF(sec.require, SIPTAG_PROXY_REQUIRE_STR(sec.require)),
 		TAG_IF(a->seeded, NTATAG_BRANCH_KEY(branch)), TAG_END());
 	if (!ue->orq) {
 		ue->error = "nta: cannot send REGISTER (bad --registrar?)";
@@ -497,6 +515,8 @@ static int ue_send_answer(struct ue *ue)
 		return -1;
 	}
 	ue->answered = ue->ans.kind == UE_ANS_RES || ue->ans.kind == UE_ANS_PASSWORD;
+	if (ue->sec && ue->nc == 1 && ue_sec_protect(ue, &ue->ans) < 0)
+		return -1;
 	return ue_send_register(ue, ue->ans.header, "answer", &ue->ans);
 }
 

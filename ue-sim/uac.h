@@ -106,6 +106,7 @@ struct ue {
 	/* timing (load mode): monotonic ns */
 	uint64_t t_step, t_first_resp, t_final;
 	struct ue_observer obs;
+	struct ue_sec *sec;         /* sec-agree state (ue_secagree.h), NULL when off */
 };
 
 /* "" for a received final status; for one nta made itself (status_local)

@@ -14,6 +14,13 @@
 #define UE_DEFAULT_RETRY_AFTER_MAX 30
 #define UE_MAX_RETRIES 2 /* per step: 503 + Retry-After resends */
 
+/* sec-agree (TS 33.203 §7, ue_secagree.h): offered when on. */
+struct ue_sec_cfg {
+	bool on;
+	unsigned algs, ealgs;    /* offered: bits 1 << enum sa_alg / sa_ealg; 0 = all */
+	uint16_t port_c, port_s; /* the UE's protected ports; 0 = free ones */
+};
+
 struct ue_cfg {
 	const char *registrar;   /* next hop, "sip:IP:PORT" (IP literal) */
 	const char *impi;        /* Authorization username */
@@ -29,6 +36,7 @@ struct ue_cfg {
 				  * that time (RFC 3261 §21.5.4); 0 = never */
 	unsigned t1_ms;          /* SIP T1 (Timer F = 64*T1, RFC 3261 §17.1.2.2); 0 = 500 */
 	struct usim_cfg usim;
+	struct ue_sec_cfg sec;
 };
 
 void ue_cfg_default(struct ue_cfg *c);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codes.h"
+#include "util/utf8.h"
 
 static void put_identity(struct diam_wr *w, const struct diam_local *l)
 {
@@ -147,7 +148,7 @@ ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, si
 
 		/* Never echo a Session-Id that is itself broken. */
 		if (diam_msg_find(&m, AVP_SESSION_ID, 0, &sid) == 0 && !(sid.flags & 0x1f) &&
-		    diam_utf8_valid(sid.data, sid.len))
+		    utf8_valid(sid.data, sid.len))
 			diam_put_raw_avp(&w, &sid);
 	}
 	if (!v->e_bit && (app == DIAM_APP_CX || app == DIAM_APP_S6A)) {

@@ -11,6 +11,7 @@
 #include "codes.h"
 #include "dict.h"
 #include "rules.h"
+#include "util/utf8.h"
 
 #define MAX_DEPTH 8
 #define MAX_RULES 64
@@ -90,32 +91,6 @@ static void set_failed(struct diam_verdict *v, const struct diam_avp *a)
 	v->has_failed = true;
 }
 
-bool diam_utf8_valid(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		uint8_t c = s[i];
-		uint64_t w;
-
-		/* Identities are ASCII: eight octets per step until a high bit. */
-		if (n - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull))) {
-			i += 8;
-			continue;
-		}
-		size_t k = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-			   : (c & 0xf8) == 0xf0 ? 3 : 9;
-
-		if (k == 9 || (k == 1 && c < 0xc2) || i + k >= n)
-			return false;
-		for (size_t j = 1; j <= k; j++)
-			if ((s[i + j] & 0xc0) != 0x80)
-				return false;
-		i += k + 1;
-	}
-	return true;
-}
-
 /* §4.2/§4.3: size and form of a value for its declared type. */
 static bool value_ok(enum diam_type t, const struct diam_avp *a)
 {
@@ -131,9 +106,9 @@ static bool value_ok(enum diam_type t, const struct diam_avp *a)
 			return a->len == 18;
 		return true;
 	case DT_IDENTITY:
-		return a->len > 0 && !memchr(a->data, 0, a->len) && diam_utf8_valid(a->data, a->len);
+		return a->len > 0 && !memchr(a->data, 0, a->len) && utf8_valid(a->data, a->len);
 	case DT_UTF8: case DT_URI:
-		return diam_utf8_valid(a->data, a->len);
+		return utf8_valid(a->data, a->len);
 	default:
 		return true;
 	}

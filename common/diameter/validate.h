@@ -44,8 +44,4 @@ struct diam_rule_set;
 int diam_validate_in(const uint8_t *buf, size_t len, unsigned flags,
 		     const struct diam_rule_set *const *sets, struct diam_verdict *v);
 
-/* RFC 3629 well-formed UTF-8 (no overlongs of 2 octets, no stray
- * continuation octets); the check behind UTF8String values. */
-bool diam_utf8_valid(const uint8_t *s, size_t n);
-
 #endif

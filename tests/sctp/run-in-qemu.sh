@@ -25,7 +25,15 @@ the --data directory is $SCTP_TEST_DATA in both.
 
 options:
   --bin FILE        put FILE (and the shared libraries ldd lists) on PATH
+  --file PATH       copy PATH to the same absolute path in the VM (with the
+                    libraries ldd lists, if any: plugins, config files)
   --data DIR        copy DIR into the VM (as $SCTP_TEST_DATA, read-write copy)
+  --out DIR         after the tests, copy $SCTP_TEST_DATA/out back to DIR
+                    (from the VM through a second serial port)
+  --module M        also load the kernel module M of Debian's kernel package
+                    (path below kernel/ without .ko, e.g. net/ipv4/esp4),
+                    after the SCTP ones, in the order given
+  --mem MB          guest memory (default 256)
   --cache DIR       where the kernel, modules and initramfs are kept
                     (default: ./sctp-qemu-cache)
   --timeout SEC     per-test timeout (default 60)
@@ -40,11 +48,16 @@ EOF
 die_usage() { echo "run-in-qemu.sh: $*" >&2; exit 2; }
 say() { echo "run-in-qemu: $*"; }
 
-BINS=() TESTS=() DATA="" CACHE="$PWD/sctp-qemu-cache" TMO=60 PROBE="" FORCE=0 INSTALL=1
+BINS=() FILES=() XMODS=() TESTS=() DATA="" OUT="" MEM=256 CACHE="$PWD/sctp-qemu-cache" TMO=60
+PROBE="" FORCE=0 INSTALL=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--bin) [ $# -ge 2 ] || die_usage "--bin needs a file"; [ -x "$2" ] || die_usage "--bin: '$2' is not an executable"; BINS+=("$(readlink -f "$2")"); shift 2 ;;
+	--file) [ $# -ge 2 ] && [ -f "$2" ] || die_usage "--file: '${2:-}' is not a file"; FILES+=("$(readlink -f "$2")"); shift 2 ;;
 	--data) [ $# -ge 2 ] && [ -d "$2" ] || die_usage "--data: need an existing directory"; DATA="$(readlink -f "$2")"; shift 2 ;;
+	--out) [ $# -ge 2 ] || die_usage "--out needs a directory"; mkdir -p "$2" && OUT="$(readlink -f "$2")" || die_usage "--out: cannot create '$2'"; shift 2 ;;
+	--module) [[ "${2:-}" =~ ^[a-z0-9_/.-]+$ ]] || die_usage "--module: expected a path like net/ipv4/esp4, got '${2:-}'"; XMODS+=("$2"); shift 2 ;;
+	--mem) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die_usage "--mem: expected megabytes, got '${2:-}'"; MEM="$2"; shift 2 ;;
 	--cache) [ $# -ge 2 ] || die_usage "--cache needs a directory"; CACHE="$2"; shift 2 ;;
 	--timeout) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout: expected seconds, got '${2:-}'"; TMO="$2"; shift 2 ;;
 	--probe) [ $# -ge 2 ] || die_usage "--probe needs a command"; PROBE="$2"; shift 2 ;;
@@ -101,6 +114,7 @@ run_native() {
 		say "test $i exit $rc"
 		fold_rc "$rc"
 	done
+	[ -n "$OUT" ] && [ -d "$work/out" ] && cp -a "$work/out/." "$OUT/"
 	exit "$WORST"
 }
 
@@ -131,13 +145,45 @@ ensure_tools() {
 # must come before libcrc32c (there is no modules.dep in the initramfs).
 MODS=(crypto/crc32c_generic lib/libcrc32c net/ipv4/udp_tunnel net/ipv6/ip6_udp_tunnel net/sctp/sctp)
 
+# Decompresses module file $1 (.ko, .ko.xz or .ko.zst) to $2.
+unpack_ko() {
+	case "$1" in
+	*.xz) xz -dc "$1" >"$2" ;;
+	*.zst) zstd -qdc "$1" >"$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+# The --module files, taken from the kernel package kept in the cache (once
+# each; called with the cache lock held).
+ensure_xmods() {
+	local kdir="$CACHE/kernel" m f pats=() miss=()
+	for m in "${XMODS[@]}"; do
+		[ -f "$kdir/mods/$(basename "$m").ko" ] && continue
+		miss+=("$m")
+		pats+=("*/kernel/$m.ko*")
+	done
+	[ ${#miss[@]} -eq 0 ] && return 0
+	# One pass over the package for all of them.
+	dpkg-deb --fsys-tarfile "$kdir/pkg.deb" | tar -x -C "$kdir" --wildcards "${pats[@]}" ||
+		{ say "FAIL: not all of ${miss[*]} are in $(cat "$kdir/version")"; exit 1; }
+	for m in "${miss[@]}"; do
+		f="$(find "$kdir/lib" -path "*/kernel/$m.ko*" | head -1)"
+		unpack_ko "$f" "$kdir/mods/$(basename "$m").ko" || { say "FAIL: cannot decompress $f"; exit 1; }
+	done
+	rm -rf "$kdir/lib"
+}
+
 # Fetches the kernel package linux-image-amd64 currently depends on and keeps
-# vmlinuz + the SCTP modules in $CACHE/kernel (once; flock for parallel runs).
+# it, vmlinuz and the SCTP modules in $CACHE/kernel (once; flock for parallel
+# runs); --module files come out of the kept package on demand.
 ensure_kernel() {
 	local kdir="$CACHE/kernel"
 	exec 9>"$CACHE/.lock"
 	flock 9
-	if [ -f "$kdir/ok" ]; then flock -u 9; return 0; fi
+	# A cache from before the package was kept: fetch it again.
+	[ -f "$kdir/ok" ] && [ ! -f "$kdir/pkg.deb" ] && rm -f "$kdir/ok"
+	if [ -f "$kdir/ok" ]; then ensure_xmods; flock -u 9; return 0; fi
 	rm -rf "$kdir" && mkdir -p "$kdir/mods"
 	local pkg try
 	# Stale package lists name a kernel the mirror no longer has: refresh
@@ -166,22 +212,25 @@ ensure_kernel() {
 	for m in "${MODS[@]}"; do
 		local f; f="$(find "$kdir/lib" -path "*/kernel/$m.ko*" | head -1)"
 		[ -n "$f" ] || { say "FAIL: $m.ko missing from $pkg"; exit 1; }
-		case "$f" in
-		*.xz) xz -dc "$f" >"$kdir/mods/$(basename "$m").ko" ;;
-		*.zst) zstd -qdc "$f" >"$kdir/mods/$(basename "$m").ko" ;;
-		*) cp "$f" "$kdir/mods/$(basename "$m").ko" ;;
-		esac || { say "FAIL: cannot decompress $f"; exit 1; }
+		unpack_ko "$f" "$kdir/mods/$(basename "$m").ko" || { say "FAIL: cannot decompress $f"; exit 1; }
 	done
 	basename "$deb" .deb >"$kdir/version"
-	rm -rf "$kdir/lib" "$kdir/boot" "$deb"
+	rm -rf "$kdir/lib" "$kdir/boot"
+	mv "$deb" "$kdir/pkg.deb"
 	touch "$kdir/ok"
+	ensure_xmods
 	flock -u 9
 }
 
-# Copies FILE and every library ldd resolves for it to the same paths in $1.
+# Copies FILE and every library ldd resolves for it to the same paths in $1
+# (FILE itself to bin/, or with a third argument to its own path).
 copy_with_libs() {
 	local root="$1" f="$2"
-	cp -L "$f" "$root/bin/" || return 1
+	if [ -n "${3:-}" ]; then
+		mkdir -p "$root$(dirname "$f")" && cp -L "$f" "$root$f" || return 1
+	else
+		cp -L "$f" "$root/bin/" || return 1
+	fi
 	ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
 		[ -e "$root$lib" ] && continue
 		mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"
@@ -197,7 +246,7 @@ export PATH=/bin:/sbin:/usr/bin SCTP_TEST_DATA=/data HOME=/tmp
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 ip link set lo up
-for m in ${MODS[*]##*/}; do insmod /mods/\$m.ko || echo "@@SCTP insmod \$m failed"; done
+for m in ${MODS[*]##*/} ${XMODS[*]##*/}; do insmod /mods/\$m.ko || echo "@@SCTP insmod \$m failed"; done
 echo "@@SCTP kernel \$(uname -r)"
 worst=0
 EOF
@@ -212,6 +261,13 @@ if [ \$rc -ne 0 ] && [ \$rc -ne 77 ]; then { [ \$worst -eq 0 ] || [ \$worst -eq 
 elif [ \$rc -eq 77 ] && [ \$worst -eq 0 ]; then worst=77; fi
 EOF
 	done
+	# --out: the guest's $SCTP_TEST_DATA/out as base64 tar on the second
+	# serial port (the console stays readable).
+	[ -n "$OUT" ] && cat >>"$root/init" <<'EOF'
+if [ -d /data/out ]; then
+	{ echo "@@OUT-BEGIN"; tar -c -C /data/out . | gzip -1 | base64; echo "@@OUT-END"; } >/dev/ttyS1
+fi
+EOF
 	echo 'echo "@@SCTP-RESULT $worst"; sync; poweroff -f' >>"$root/init"
 	chmod +x "$root/init"
 }
@@ -223,6 +279,7 @@ build_initrd() {
 	copy_with_libs "$root" /bin/busybox || { say "FAIL: cannot copy busybox"; exit 1; }
 	cp "$CACHE"/kernel/mods/*.ko "$root/mods/"
 	for b in "${BINS[@]}"; do copy_with_libs "$root" "$b" || { say "FAIL: cannot copy $b"; exit 1; }; done
+	for b in "${FILES[@]}"; do copy_with_libs "$root" "$b" same-path || { say "FAIL: cannot copy $b"; exit 1; }; done
 	[ -n "$DATA" ] && cp -a "$DATA/." "$root/data/"
 	echo "root:x:0:0:root:/tmp:/bin/sh" >"$root/etc/passwd"
 	printf '127.0.0.1 localhost\n' >"$root/etc/hosts"
@@ -240,7 +297,8 @@ run_qemu() {
 	local budget=$((${#TESTS[@]} * TMO + 120))
 	# Always -accel tcg: auto-selection picks KVM, and KVM guests hang here.
 	timeout "$budget" qemu-system-x86_64 -accel tcg -cpu max -bios /usr/share/qemu/qboot.rom \
-		-m 256 -smp 1 -display none -monitor none -serial "file:$work/console.log" \
+		-m "$MEM" -smp 1 -display none -monitor none -serial "file:$work/console.log" \
+		-serial "file:$work/out.log" \
 		-no-reboot -nic none -kernel "$CACHE/kernel/vmlinuz" -initrd "$work/initrd.cpio.gz" \
 		-append "console=ttyS0 quiet panic=-1" </dev/null >"$work/qemu.log" 2>&1
 	local qrc=$?
@@ -253,6 +311,10 @@ run_qemu() {
 		cat "$work/qemu.log"
 		tail -20 "$work/console.log"
 		exit 1
+	fi
+	if [ -n "$OUT" ]; then
+		tr -d '\r' <"$work/out.log" | sed -n '/^@@OUT-BEGIN$/,/^@@OUT-END$/p' | sed '1d;$d' |
+			base64 -d | tar -xz -C "$OUT" || say "note: nothing copied out of the VM"
 	fi
 	say "VM result: $result"
 	exit "$result"

@@ -18,7 +18,7 @@
 
 enum { F_NONE = 0, F_NO_PUBID = 1, F_TWO_UNAME = 2, F_RESULT = 4, F_BAD_U32 = 8,
        F_UNKNOWN_M = 16, F_UNKNOWN_OPT = 32, F_AVP_BITS = 64, F_P_BIT = 128,
-       F_BAD_GROUP = 256, F_BAD_UTF8 = 512 };
+       F_BAD_GROUP = 256, F_BAD_UTF8 = 512, F_SURROGATE = 1024, F_ABOVE_MAX = 2048 };
 
 static ssize_t mar(uint8_t *buf, size_t cap, unsigned f)
 {
@@ -48,8 +48,13 @@ static ssize_t mar(uint8_t *buf, size_t cap, unsigned f)
 		diam_put_octets(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, "\0\0\1", 3);
 	else
 		diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, 1);
+	/* RFC 3629 §4: a stray lead octet, a UTF-16 surrogate (U+D800),
+	 * a code point above U+10FFFF (issue 16 item 9) */
 	diam_put_str(&w, AVP_CX_SERVER_NAME, V3,
-		     f & F_BAD_UTF8 ? "sip:\xc3(scscf" : "sip:scscf.test");
+		     f & F_BAD_UTF8    ? "sip:\xc3(scscf"
+		     : f & F_SURROGATE ? "sip:\xed\xa0\x80scscf"
+		     : f & F_ABOVE_MAX ? "sip:\xf4\x90\x80\x80scscf"
+				       : "sip:scscf.test");
 	if (f & F_RESULT)
 		diam_put_u32(&w, AVP_RESULT_CODE, 0, 2001);
 	if (f & F_UNKNOWN_M)
@@ -142,9 +147,11 @@ static void test_avp_level(void **state)
 	assert_int_equal(run(b, (size_t)n, &v), DIAM_INVALID_AVP_VALUE);
 	assert_int_equal(v.failed.code, AVP_CX_SIP_ITEM_NUMBER);
 
-	n = mar(b, sizeof(b), F_BAD_UTF8);
-	assert_int_equal(run(b, (size_t)n, &v), DIAM_INVALID_AVP_VALUE);
-	assert_int_equal(v.failed.code, AVP_CX_SERVER_NAME);
+	for (unsigned f = F_BAD_UTF8; f <= F_ABOVE_MAX; f <<= 1) {
+		n = mar(b, sizeof(b), f);
+		assert_int_equal(run(b, (size_t)n, &v), DIAM_INVALID_AVP_VALUE);
+		assert_int_equal(v.failed.code, AVP_CX_SERVER_NAME);
+	}
 
 	n = mar(b, sizeof(b), F_UNKNOWN_M);
 	assert_int_equal(run(b, (size_t)n, &v), DIAM_AVP_UNSUPPORTED);

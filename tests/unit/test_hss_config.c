@@ -89,11 +89,41 @@ static void test_errors(void **state)
 	assert_non_null(strstr(err, "origin-host"));
 }
 
+/* [diameter] agent: an allowed peer marked as a Diameter agent (relay or
+ * proxy in front of several hssd), printed back as `agent`. */
+static void test_agent(void **state)
+{
+	struct hss_config c;
+	char err[512], out[4096];
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(load_text("[hssd]\norigin-host = hss1.r\nrealm = r\ndb = x.db\n"
+				   "[diameter]\npeer = scscf.r\nagent = Agent.R\n",
+				   &c, err, sizeof(err)), 0);
+	assert_int_equal(hss_config_check(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.npeers, 2);
+	assert_true(hss_config_is_agent(&c, "agent.r")); /* DiameterIdentity: any case */
+	assert_false(hss_config_is_agent(&c, "scscf.r"));
+	assert_false(hss_config_is_agent(&c, "other.r"));
+	fp = fmemopen(out, sizeof(out), "w");
+	hss_config_print(&c, fp);
+	fclose(fp);
+	assert_non_null(strstr(out, "peer = scscf.r\nagent = Agent.R\n"));
+	assert_int_equal(load_text("[diameter]\nagent = a b\n", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, ":2: expected a DiameterIdentity (FQDN), got 'a b'");
+	/* An agent alone is enough to start. */
+	assert_int_equal(load_text("[hssd]\norigin-host = h\nrealm = r\ndb = x.db\n"
+				   "[diameter]\nagent = a.r\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(hss_config_check(&c, err, sizeof(err)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_agent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

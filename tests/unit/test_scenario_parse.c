@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "ipsec/secagree.h"
 
 static struct scenario s;
 
@@ -85,6 +86,35 @@ static void test_full_example(void **state)
 	assert_int_equal(s.steps[8].expires, 5);
 	assert_int_equal(s.steps[12].op, SCN_DEREGISTER);
 	assert_true(s.steps[12].auto_answer);
+}
+
+static void expect_error(const char *body, const char *want);
+
+/* sec-agree settings (ue_secagree.h) and the bindings count. */
+static void test_sec_agree_and_bindings(void **state)
+{
+	char err[256] = "";
+	const char *text = "scenario sec\n" UE_HEAD
+			   "ue sec-alg hmac-md5-96\nue sec-ealg aes-cbc,null\nue sec-ports 40000,40001\n"
+			   "register auto\nexpect bindings 1\nderegister\nexpect bindings 0\n";
+
+	(void)state;
+	assert_int_equal(scenario_parse_string("t.scn", text, &s, err, sizeof(err)), 0);
+	assert_true(s.ue.sec.on);
+	assert_int_equal(s.ue.sec.algs, 1u << SA_ALG_HMAC_MD5_96);
+	assert_int_equal(s.ue.sec.ealgs, (1u << SA_EALG_AES_CBC) | (1u << SA_EALG_NULL));
+	assert_int_equal(s.ue.sec.port_c, 40000);
+	assert_int_equal(s.ue.sec.port_s, 40001);
+	assert_int_equal(s.steps[1].op, SCN_EXPECT_BINDINGS);
+	assert_int_equal(s.steps[1].number, 1);
+	assert_int_equal(s.steps[3].number, 0);
+	assert_int_equal(scenario_parse_string("t.scn", UE_HEAD "ue sec-agree on\nregister\n", &s, err,
+					       sizeof(err)), 0);
+	assert_true(s.ue.sec.on);
+	assert_int_equal(s.ue.sec.algs, 0); /* all */
+	expect_error(UE_HEAD "ue sec-alg hmac-sha-256\nregister\n", "bad.scn:6: ue sec-alg: unknown alg");
+	expect_error(UE_HEAD "ue sec-ports 5060,5060\nregister\n", "bad.scn:6: ue sec-ports: expected two");
+	expect_error(UE_HEAD "ue sec-agree maybe\nregister\n", "bad.scn:6: ue sec-agree: expected on or off");
 }
 
 static void expect_error(const char *body, const char *want)
@@ -177,6 +207,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_example),
+		cmocka_unit_test(test_sec_agree_and_bindings),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_tuak),
 		cmocka_unit_test(test_shipped_scenarios_parse),

@@ -1,5 +1,6 @@
 /* common/util: hex, base64 (RFC 4648 §10 test vectors), constant-time
- * compare, INI parsing with file:line errors. */
+ * compare, INI parsing with file:line errors, UTF-8 (RFC 3629 §4) and
+ * the log escaping of untrusted text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +11,9 @@
 
 #include "util/ct.h"
 #include "util/hex.h"
+#include "util/esc.h"
 #include "util/ini.h"
+#include "util/utf8.h"
 
 static void test_hex(void **state)
 {
@@ -108,6 +111,57 @@ static void test_ini(void **state)
 	assert_int_equal(ini_bool("maybe"), -1);
 }
 
+/* RFC 3629 §4: the boundaries of each row of the table, and what it
+ * excludes (issue 16 item 9: surrogates and > U+10FFFF were accepted). */
+static void test_utf8(void **state)
+{
+	static const struct { const char *s; size_t len; } good[] = {
+		{ "", 0 }, { "sip:a@b", 7 }, { "\x7f", 1 }, { "\xc2\x80", 2 },
+		{ "\xdf\xbf", 2 }, { "\xe0\xa0\x80", 3 }, { "\xed\x9f\xbf", 3 } /* U+D7FF */,
+		{ "\xee\x80\x80", 3 } /* U+E000 */, { "\xef\xbf\xbf", 3 },
+		{ "\xf0\x90\x80\x80", 4 } /* U+10000 */, { "\xf4\x8f\xbf\xbf", 4 } /* U+10FFFF */,
+		{ "abcdefgh\xc3\xa9ijklmnop", 18 },
+	};
+	static const struct { const char *s; size_t len; } bad[] = {
+		{ "\x80", 1 }, { "\xbf", 1 }, { "\xc0\x80", 2 }, { "\xc1\xbf", 2 },
+		{ "\xe0\x80\x80", 3 }, { "\xe0\x9f\xbf", 3 },          /* overlong */
+		{ "\xed\xa0\x80", 3 }, { "\xed\xbf\xbf", 3 },          /* U+D800, U+DFFF */
+		{ "\xf0\x80\x80\x80", 4 }, { "\xf0\x8f\xbf\xbf", 4 },  /* overlong */
+		{ "\xf4\x90\x80\x80", 4 }, { "\xf5\x80\x80\x80", 4 },  /* > U+10FFFF */
+		{ "\xf7\xbf\xbf\xbf", 4 }, { "\xff", 1 }, { "\xc3", 1 }, { "\xe2\x82", 2 },
+		{ "\xe2\x28\xa1", 3 }, { "abcdefgh\xed\xa0\x80", 11 }, { "abcdefghi\xf4\x90\x80\x80", 13 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(utf8_valid((const uint8_t *)good[i].s, good[i].len));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(utf8_valid((const uint8_t *)bad[i].s, bad[i].len));
+	assert_int_equal(utf8_seq_len((const uint8_t *)"\xf4\x8f\xbf\xbf", 4), 4);
+	assert_int_equal(utf8_seq_len((const uint8_t *)"\xe2\x82\xac", 2), 0); /* cut */
+	assert_int_equal(utf8_seq_len((const uint8_t *)"a", 0), 0);
+}
+
+/* Untrusted text for logs: control octets, non-ASCII and the backslash
+ * as \xHH; cut with "..." at a whole character. */
+static void test_esc(void **state)
+{
+	char out[64], small[12];
+
+	(void)state;
+	assert_string_equal(esc_str(out, sizeof(out), "sip:001@ims.test"), "sip:001@ims.test");
+	assert_string_equal(esc_str(out, sizeof(out), "a\r\nINFO forged"), "a\\x0d\\x0aINFO forged");
+	assert_string_equal(esc_str(out, sizeof(out), "\x1b[31m\x7f\\"), "\\x1b[31m\\x7f\\x5c");
+	assert_string_equal(esc_str(out, sizeof(out), "\xc3\xa9"), "\\xc3\\xa9");
+	assert_string_equal(esc_str(out, sizeof(out), NULL), "-");
+	assert_string_equal(esc_mem(out, sizeof(out), "a\0b", 3), "a\\x00b");
+	assert_string_equal(esc_str(small, sizeof(small), "abcdefghijkl"), "abcdefgh...");
+	assert_string_equal(esc_str(small, sizeof(small), "abcdefghijk"), "abcdefghijk");
+	assert_string_equal(esc_str(small, sizeof(small), "abcde\n\n"), "abcde...");
+	assert_string_equal(esc_str(small, sizeof(small), "abcdef\n"), "abcdef\\x0a");
+	assert_int_equal(strlen(esc_str(out, ESC_SIZE(4), "\n\n\n\n")), 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +170,8 @@ int main(void)
 		cmocka_unit_test(test_b64_rejects),
 		cmocka_unit_test(test_ct),
 		cmocka_unit_test(test_ini),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_esc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

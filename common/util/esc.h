@@ -1,0 +1,26 @@
+/* Untrusted text in a log line (issue 16 item 7): a name, URI or
+ * parameter that came from the network is logged through esc_str() /
+ * esc_mem(), so a CR/LF cannot forge a line and an escape sequence cannot
+ * drive the reader's terminal.
+ *
+ * Every octet outside printable ASCII (0x20..0x7e), and the backslash
+ * itself, becomes \xHH: the output is ASCII, one line, and reversible (a
+ * "\x0a" that was typed arrives as "\x5cx0a"). Identities are ASCII, so
+ * the usual string comes out unchanged. */
+#ifndef UTIL_ESC_H
+#define UTIL_ESC_H
+
+#include <stddef.h>
+
+/* Room for n input octets escaped in full, with the NUL. */
+#define ESC_SIZE(n) (4 * (n) + 1)
+
+/* s (NUL-terminated; NULL reads "-") escaped into out (outsz > 3).
+ * When it does not fit it is cut at a whole character and ends with
+ * "...". Returns out, for use as a printf argument. */
+char *esc_str(char *out, size_t outsz, const char *s);
+
+/* The same for n octets that may hold NULs. */
+char *esc_mem(char *out, size_t outsz, const void *s, size_t n);
+
+#endif
