@@ -735,6 +735,12 @@ static int run_deferred_sync(struct db_conn *c)
 	return 0;
 }
 
+/* Nothing to set up: the pipeline needs no thread (commit_start). */
+static int pg_async_enable(struct db_conn *c)
+{
+	return c->readonly ? -EROFS : 0;
+}
+
 static int pg_commit_fd(struct db_conn *c)
 {
 	return c->pg && PQstatus(c->pg) == CONNECTION_OK ? PQsocket(c->pg) : -1;
@@ -927,6 +933,7 @@ const struct db_driver db_driver_pg = {
 	.changes = pg_changes,
 	.defer = pg_defer,
 	.changed = pg_changed,
+	.async_enable = pg_async_enable,
 	.commit_start = pg_commit_start,
 	.commit_fd = pg_commit_fd,
 	.commit_poll = pg_commit_poll,

@@ -18,6 +18,7 @@
 #include "diam_fault.h"
 #include "diameter/link.h"
 #include "diameter/print.h"
+#include "held.h"
 #include "hss_metrics.h"
 #include "out_queue.h"
 #include "util/log.h"
@@ -30,7 +31,8 @@
 #define TICK_MS 1000
 #define MAX_BACKLOG (32u << 20) /* unsent octets before a peer is dropped */
 
-enum { TAG_LISTENER, TAG_CONN, TAG_METRICS };
+enum { TAG_LISTENER, TAG_CONN, TAG_METRICS, TAG_COMMIT };
+#define MAX_RUNS 8 /* a request whose SQN another hssd took runs again, this often */
 
 /* Answers held back until the turn's commit (one per connection). */
 struct gbuf {
@@ -52,23 +54,6 @@ struct listener {
 	int tag; /* TAG_LISTENER */
 	int fd;
 	enum diam_proto proto;
-};
-
-/* One request of the current turn whose answer is gated by the commit. */
-struct pending {
-	struct pconn *pc;
-	const uint8_t *req; /* in pc->link's read buffer, valid until compaction */
-	size_t req_len;
-	size_t ans_off, ans_len; /* in pc->gated */
-	const char *name;
-	uint64_t t0_us;
-	/* a fault injected on this answer (diam_fault.h): a copy, as the rules
-	 * may be read again before the turn ends */
-	bool faulted;
-	int64_t fault_id;
-	struct hfault_action fault;
-	uint8_t *held;                   /* delay fault: the answer, malloc'ed */
-	size_t held_len;
 };
 
 /* An answer a delay fault holds back until due_ms. */
@@ -102,8 +87,19 @@ struct hss_server {
 	struct hss_ctx ctx; /* template; peer_host set per request */
 	bool in_txn;
 	bool txn_failed;
-	struct pending *pend;
+	/* this turn's gated answers (held.h: request in the read buffer,
+	 * answer in the connection's gated buffer) */
+	struct held *pend;
 	size_t npend, cappend;
+	/* group commit without stopping the loop (db_commit_*): sealed turns
+	 * whose commit is on its way, and batches released this turn whose
+	 * bytes requests running again still point into */
+	bool async;
+	struct held_queue held;
+	struct held_batch *retired;
+	int commit_tag;             /* TAG_COMMIT: epoll data of the commit fd */
+	int commit_fd;              /* in the epoll set; -1: none */
+	uint32_t next_tag;
 	uint64_t last_tick_ms;
 	bool stopping;
 	uint64_t stop_deadline_ms;
@@ -283,6 +279,21 @@ static void accept_resume(struct hss_server *s)
 	listeners_poll(s, true);
 }
 
+/* Nothing held for a closing connection may reach it. */
+static void forget_conn(struct hss_server *s, struct pconn *pc)
+{
+	size_t k = 0;
+
+	held_forget_conn(&s->held, pc);
+	for (size_t i = 0; i < s->npend; i++) {
+		if (s->pend[i].conn == pc)
+			free(s->pend[i].delayed);
+		else
+			s->pend[k++] = s->pend[i];
+	}
+	s->npend = k;
+}
+
 static void close_dead(struct hss_server *s)
 {
 	struct pconn **pp = &s->conns;
@@ -298,6 +309,7 @@ static void close_dead(struct hss_server *s)
 		     pc->link.peer.why[0] ? ": " : "", pc->link.peer.why);
 		*pp = pc->next;
 		drop_delayed(s, pc);
+		forget_conn(s, pc);
 		conn_free(s, pc);
 		accept_resume(s); /* a descriptor is free again */
 	}
@@ -406,11 +418,11 @@ static void error_answer(struct pconn *pc, const uint8_t *req, size_t len, uint3
 		send_now(pc, buf, (size_t)n);
 }
 
-static struct pending *pending_add(struct hss_server *s)
+static struct held *pending_add(struct hss_server *s)
 {
 	if (s->npend == s->cappend) {
 		size_t cap = s->cappend ? s->cappend * 2 : 256;
-		struct pending *p = realloc(s->pend, cap * sizeof(*p));
+		struct held *p = realloc(s->pend, cap * sizeof(*p));
 
 		if (!p)
 			return NULL;
@@ -424,7 +436,7 @@ static struct pending *pending_add(struct hss_server *s)
 /* result/omit/bad-length rewrite the answer in the gated buffer; delay
  * takes it out to hold it; drop, close and dpr take it out. What happens
  * to the connection waits for the end of the turn (fault_effects). */
-static void apply_fault(struct hss_server *s, struct pconn *pc, struct pending *p,
+static void apply_fault(struct hss_server *s, struct pconn *pc, struct held *p,
 			const struct hss_route *r, const struct diam_msg *req)
 {
 	const struct hfault_rule *f = hfaults_pick(&s->faults, r->name, req);
@@ -448,10 +460,10 @@ static void apply_fault(struct hss_server *s, struct pconn *pc, struct pending *
 		}
 		return;
 	case HF_DELAY:
-		p->held = malloc(p->ans_len);
-		if (p->held)
-			memcpy(p->held, ans, p->ans_len);
-		p->held_len = p->ans_len;
+		p->delayed = malloc(p->ans_len);
+		if (p->delayed)
+			memcpy(p->delayed, ans, p->ans_len);
+		p->delayed_len = p->ans_len;
 		/* it leaves later, not with this turn */
 		__attribute__((fallthrough));
 	default:
@@ -461,18 +473,18 @@ static void apply_fault(struct hss_server *s, struct pconn *pc, struct pending *
 }
 
 /* Delayed answers, ordered by due time. */
-static void delay_push(struct hss_server *s, struct pending *p, uint64_t now_ms)
+static void delay_push(struct hss_server *s, struct held *p, uint64_t now_ms)
 {
 	struct delayed *d = calloc(1, sizeof(*d)), **pp = &s->delayed;
 
-	if (!d || !p->held) {
+	if (!d || !p->delayed) {
 		free(d);
 		return;
 	}
-	*d = (struct delayed){ .pc = p->pc, .due_ms = now_ms + p->fault.delay_ms,
-			       .t0_us = p->t0_us, .name = p->name, .buf = p->held,
-			       .len = p->held_len };
-	p->held = NULL;
+	*d = (struct delayed){ .pc = p->conn, .due_ms = now_ms + p->fault.delay_ms,
+			       .t0_us = p->t0_us, .name = p->name, .buf = p->delayed,
+			       .len = p->delayed_len };
+	p->delayed = NULL;
 	while (*pp && (*pp)->due_ms <= d->due_ms)
 		pp = &(*pp)->next;
 	d->next = *pp;
@@ -530,9 +542,9 @@ static int delay_timeout(const struct hss_server *s, uint64_t now_ms, int timeou
 }
 
 /* After the turn's answers were queued: close, DPR, hold. */
-static void fault_effects(struct hss_server *s, struct pending *p, uint64_t now_ms)
+static void fault_effects(struct hss_server *s, struct held *p, uint64_t now_ms)
 {
-	struct pconn *pc = p->pc;
+	struct pconn *pc = p->conn;
 
 	switch (p->fault.kind) {
 	case HF_DELAY:
@@ -572,13 +584,15 @@ static void on_fault_injected(void *arg, const struct hfault_rule *r, const char
 }
 
 static void run_handler(struct hss_server *s, struct pconn *pc, const struct hss_route *r,
-			const struct diam_msg *req, uint64_t t0)
+			const struct diam_msg *req, uint64_t t0, unsigned runs)
 {
 	struct hss_ctx ctx = s->ctx;
-	struct pending *p = pending_add(s);
+	size_t pi = s->npend; /* the handler may gate a request of its own */
+	struct held *p = pending_add(s);
 	struct diam_wr w;
 	uint8_t *room = gated_reserve(&pc->gated, ANSWER_ROOM);
 	size_t off = pc->gated.len;
+	uint32_t tag = ++s->next_tag ? s->next_tag : ++s->next_tag;
 	ssize_t n = -1;
 	int rc;
 
@@ -590,6 +604,7 @@ static void run_handler(struct hss_server *s, struct pconn *pc, const struct hss
 	}
 	ctx.peer_host = pc->link.peer.host;
 	diam_wr_init(&w, room, pc->gated.cap - off);
+	db_set_tag(s->db, tag); /* its SQN compare-and-swap, checked at the commit */
 	rc = r->handler(&ctx, req, &w);
 	if (rc == 0)
 		n = diam_wr_finish(&w);
@@ -600,9 +615,10 @@ static void run_handler(struct hss_server *s, struct pconn *pc, const struct hss
 	} else {
 		pc->gated.len += (size_t)n;
 	}
-	*p = (struct pending){ .pc = pc, .req = req->raw, .req_len = req->raw_len,
-			       .ans_off = off, .ans_len = pc->gated.len - off, .name = r->name,
-			       .t0_us = t0 };
+	p = &s->pend[pi];
+	*p = (struct held){ .conn = pc, .req = req->raw, .req_len = req->raw_len,
+			    .ans_off = off, .ans_len = pc->gated.len - off, .name = r->name,
+			    .t0_us = t0, .tag = tag, .runs = runs };
 	if (s->faults.n)
 		apply_fault(s, pc, p, r, req);
 }
@@ -633,7 +649,7 @@ static void on_request(struct hss_server *s, struct pconn *pc, const struct diam
 		error_answer(pc, m->raw, m->raw_len, DIAM_UNABLE_TO_COMPLY, "store unavailable");
 		return;
 	}
-	run_handler(s, pc, r, m, t0);
+	run_handler(s, pc, r, m, t0, 1);
 }
 
 /* An answer to a request an application originates (RTR, PPR, CLR, IDR):
@@ -694,92 +710,228 @@ static void on_readable(struct hss_server *s, struct pconn *pc, uint64_t now_ms,
 	process_input(s, pc, now_ms, t0);
 }
 
-/* ---- End of turn: commit, release, log, write -------------------------- */
-static void log_pending(const struct pending *p, uint64_t t1)
+/* ---- End of turn: seal, commit, release, log, write -------------------- */
+static void log_held(const struct held *p, const uint8_t *req_raw, const uint8_t *ans_raw,
+		     uint64_t t1)
 {
 	struct diam_msg req, ans;
 	struct diam_avp er, code;
 	char impi[128] = "-";
 	uint32_t rc = 0;
 	bool exp = false;
+	const struct pconn *pc = p->conn;
 
-	if (!log_enabled(LOG_LVL_INFO))
+	if (!log_enabled(LOG_LVL_INFO) || !p->name)
 		return;
-	if (diam_msg_parse(p->req, p->req_len, &req) == 0)
+	if (diam_msg_parse(req_raw, p->req_len, &req) == 0)
 		diam_msg_str(&req, AVP_USER_NAME, 0, impi, sizeof(impi));
-	if (diam_msg_parse(p->pc->gated.p + p->ans_off, p->ans_len, &ans) == 0 &&
+	if (diam_msg_parse(ans_raw, p->ans_len, &ans) == 0 &&
 	    diam_msg_u32(&ans, AVP_RESULT_CODE, 0, &rc) != 0 &&
 	    diam_msg_find(&ans, AVP_EXPERIMENTAL_RESULT, 0, &er) == 0 &&
 	    diam_group_find(&er, AVP_EXPERIMENTAL_RESULT_CODE, 0, &code) == 0 &&
 	    diam_avp_u32(&code, &rc) == 0)
 		exp = true;
 	LOGI(LOG_DIAM, "%s impi=%s result=%s%u latency_us=%llu peer=%s%s%s", p->name, impi,
-	     exp ? "exp:" : "", rc, (unsigned long long)(t1 - p->t0_us), p->pc->link.peer.host,
-	     p->faulted ? " fault=" : "", p->faulted ? hfault_kind_name(p->fault.kind) : "");
+	     exp ? "exp:" : "", rc, (unsigned long long)(t1 - p->t0_us), pc ? pc->link.peer.host
+	     : "(closed)", p->faulted ? " fault=" : "",
+	     p->faulted ? hfault_kind_name(p->fault.kind) : "");
 }
 
-static void release_gated(struct hss_server *s, bool committed)
+/* The turn's gated answers (and requests hssd sends) into the open batch:
+ * copies, so the read buffers compact and the gated buffers fill again
+ * while the commit is on its way (held.h). */
+static void seal_turn(struct hss_server *s)
+{
+	for (size_t i = 0; i < s->npend; i++) {
+		struct held *p = &s->pend[i];
+		struct pconn *pc = p->conn;
+
+		if (held_seal(&s->held, p, pc->gated.p + p->ans_off) == 0)
+			continue;
+		/* out of memory: no vector may leave unsealed */
+		if (p->name)
+			put_5012(&pc->link, NULL, p->req, p->req_len, &s->local);
+		free(p->delayed);
+	}
+	s->npend = 0;
+	for (struct pconn *pc = s->conns; pc; pc = pc->next)
+		pc->gated.len = 0;
+}
+
+static bool tag_failed(const struct db_commit_done *d, uint32_t tag)
+{
+	for (size_t i = 0; d && i < d->nfailed; i++)
+		if (d->failed_tags[i] == tag)
+			return true;
+	return false;
+}
+
+/* A request whose SQN compare-and-swap found another SQN (another hssd
+ * took SQNs meanwhile): its answer never leaves; it runs again, now, on
+ * what the store holds (db_commit_poll dropped the cache). */
+static bool run_again(struct hss_server *s, const struct held_batch *b, const struct held *h)
+{
+	const struct hss_app *app;
+	const struct hss_route *r;
+	struct diam_msg m;
+	struct pconn *pc = h->conn;
+
+	if (h->runs >= MAX_RUNS || diam_msg_parse(held_req(b, h), h->req_len, &m) < 0)
+		return false;
+	app = find_app(m.hdr.app_id);
+	r = find_route(app, m.hdr.code);
+	if (!r || pc->dead || txn_begin(s) < 0)
+		return false;
+	LOGD(LOG_DB, "%s ran again: its SQN was taken by another writer", h->name);
+	run_handler(s, pc, r, &m, h->t0_us, h->runs + 1);
+	return true;
+}
+
+/* A batch's commit finished: err 0 → durable, its answers leave (those of
+ * failed_tags run again); otherwise 5012 for each (hss/app.h). */
+static void release_batch(struct hss_server *s, struct held_batch *b, int err,
+			  const struct db_commit_done *d)
 {
 	uint64_t t1 = now_us();
 
-	for (size_t i = 0; i < s->npend; i++)
-		log_pending(&s->pend[i], t1);
-	if (!committed) {
-		/* Nothing held back may leave: answer 5012 instead (hss/app.h). */
-		for (size_t i = 0; i < s->npend; i++) {
-			struct pending *p = &s->pend[i];
+	for (size_t i = 0; i < b->n; i++) {
+		struct held *p = &b->h[i];
+		struct pconn *pc = p->conn;
+		uint8_t *out;
 
-			put_5012(&p->pc->link, NULL, p->req, p->req_len, &s->local);
+		if (!pc)
+			continue; /* its connection closed */
+		if (!err && p->name && tag_failed(d, p->tag) && run_again(s, b, p))
+			continue;
+		if (err || (p->name && tag_failed(d, p->tag))) {
+			if (!p->name)
+				continue; /* a request of ours: its queue row was rolled back */
+			put_5012(&pc->link, NULL, held_req(b, p), p->req_len, &s->local);
 			hss_metrics_result(s->met, p->name, DIAM_UNABLE_TO_COMPLY, false,
 					   t1 - p->t0_us);
-			free(p->held);
+			continue;
 		}
-	} else if (s->met) {
-		for (size_t i = 0; i < s->npend; i++) {
-			const struct pending *p = &s->pend[i];
-
-			if (p->ans_len) /* a dropped or held answer counts when it leaves */
-				hss_metrics_answer(s->met, p->name, p->pc->gated.p + p->ans_off,
-						   p->ans_len, t1 - p->t0_us);
-		}
-	}
-	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
-		if (committed && pc->gated.len) {
-			uint8_t *p = diam_link_reserve(&pc->link, pc->gated.len);
-
-			if (p) {
-				memcpy(p, pc->gated.p, pc->gated.len);
-				diam_link_commit(&pc->link, pc->gated.len); /* tapped */
+		log_held(p, held_req(b, p), held_ans(b, p), t1);
+		if (p->ans_len) {
+			if (p->name)
+				hss_metrics_answer(s->met, p->name, held_ans(b, p), p->ans_len,
+						   t1 - p->t0_us);
+			out = diam_link_reserve(&pc->link, p->ans_len);
+			if (out) {
+				memcpy(out, held_ans(b, p), p->ans_len);
+				diam_link_commit(&pc->link, p->ans_len); /* tapped */
 			} else {
 				pc->dead = true;
 			}
 		}
-		pc->gated.len = 0;
+		if (p->faulted) /* a dropped or held answer counts when it leaves */
+			fault_effects(s, p, t1 / 1000);
 	}
-	for (size_t i = 0; committed && i < s->npend; i++)
-		if (s->pend[i].faulted)
-			fault_effects(s, &s->pend[i], t1 / 1000);
-	s->npend = 0;
+}
+
+static void retire(struct hss_server *s, struct held_batch *b)
+{
+	b->next = s->retired;
+	s->retired = b;
+}
+
+/* Finished commits, in order: their batches are released. */
+static void poll_commits(struct hss_server *s)
+{
+	struct db_commit_done d;
+
+	while (s->held.inflight && db_commit_poll(s->db, &d) == 1) {
+		struct held_batch *b = held_pop(&s->held);
+
+		if (b->seq != d.seq)
+			LOGE(LOG_DB, "commit %llu finished, batch %llu expected",
+			     (unsigned long long)d.seq, (unsigned long long)b->seq);
+		hss_metrics_commit(s->met, now_us() - b->commit_us);
+		if (d.err && d.err != -ENOTCONN) /* ENOTCONN: the store said it once */
+			LOGE(LOG_DB, "COMMIT failed (%s): %zu answers replaced by 5012",
+			     db_errmsg(s->db), b->n);
+		release_batch(s, b, d.err, &d);
+		retire(s, b);
+	}
+}
+
+/* The commit descriptor is in the epoll set while a commit is on its way
+ * (a PostgreSQL socket is readable with notifications too, and after an
+ * outage it is another socket). */
+static void watch_commit(struct hss_server *s)
+{
+	int fd = s->held.inflight ? db_commit_fd(s->db) : -1;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &s->commit_tag };
+
+	if (fd == s->commit_fd)
+		return;
+	if (s->commit_fd >= 0)
+		epoll_ctl(s->ep, EPOLL_CTL_DEL, s->commit_fd, NULL);
+	s->commit_fd = fd >= 0 && epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) == 0 ? fd : -1;
+}
+
+/* The open batch is lost (its commit failed to start): 5012 for each. */
+static void fail_open(struct hss_server *s, int rc)
+{
+	struct held_batch *b = s->held.open;
+
+	if (rc != -ENOTCONN)
+		LOGE(LOG_DB, "COMMIT failed (%s): %zu answers replaced by 5012", db_errmsg(s->db),
+		     b ? b->n : 0);
+	db_txn_rollback(s->db);
+	s->in_txn = false;
+	s->held.open = NULL;
+	if (b) {
+		release_batch(s, b, rc, NULL);
+		retire(s, b);
+	}
+}
+
+static void commit_turn(struct hss_server *s)
+{
+	uint64_t c0 = now_us(), seq = 0;
+	struct held_batch *b;
+	int rc;
+
+	if (!s->in_txn)
+		return;
+	if (!s->async) { /* one COMMIT, one fsync, here */
+		rc = db_txn_commit(s->db);
+		hss_metrics_commit(s->met, now_us() - c0);
+		if (rc < 0)
+			return fail_open(s, rc);
+		s->in_txn = false;
+		held_committing(&s->held, 0, c0);
+		b = held_pop(&s->held);
+		if (b) {
+			release_batch(s, b, 0, NULL);
+			retire(s, b);
+		}
+		return;
+	}
+	rc = db_commit_start(s->db, &seq);
+	if (rc == -EAGAIN)
+		return; /* one in flight: the next turn joins this transaction */
+	if (rc < 0)
+		return fail_open(s, rc);
+	s->in_txn = false;
+	held_committing(&s->held, seq, c0);
 }
 
 static void end_turn(struct hss_server *s)
 {
-	bool committed = true;
+	poll_commits(s);
+	seal_turn(s);
+	/* the sealed copies are taken: what requests running again pointed into may go */
+	while (s->retired) {
+		struct held_batch *b = s->retired;
 
-	if (s->in_txn) {
-		uint64_t c0 = now_us();
-		int rc = db_txn_commit(s->db);
-
-		hss_metrics_commit(s->met, now_us() - c0);
-		if (rc < 0) {
-			LOGE(LOG_DB, "COMMIT failed (%s): %zu answers replaced by 5012", strerror(-rc),
-			     s->npend);
-			db_txn_rollback(s->db);
-			committed = false;
-		}
-		s->in_txn = false;
+		s->retired = b->next;
+		held_put(&s->held, b);
 	}
-	release_gated(s, committed);
+	commit_turn(s);
+	poll_commits(s); /* a commit with nothing to write is done at once */
+	watch_commit(s);
 	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
 		flush_conn(s, pc);
 		diam_link_compact(&pc->link);
@@ -933,7 +1085,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 			begin_stop(s, now_ms);
 		if (s->stopping) {
 			end_turn(s);
-			if (!s->conns || now_ms >= s->stop_deadline_ms)
+			if ((!s->conns && !s->held.inflight) || now_ms >= s->stop_deadline_ms)
 				break;
 			timeout = timeout > 100 ? 100 : timeout;
 		}
@@ -942,6 +1094,8 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 			log_reopen();
 			LOGN(LOG_MAIN, "SIGHUP: log reopened");
 		}
+		if ((s->npend || s->held.open) && !s->held.inflight)
+			timeout = 0; /* requests that ran again wait for a commit */
 		log_flush(); /* one write per turn for all lines, before sleeping */
 		n = epoll_wait(s->ep, evs, MAX_EVENTS, delay_timeout(s, now_ms, timeout));
 		if (n < 0 && errno != EINTR) {
@@ -961,6 +1115,8 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 				metrics_event(s, evs[i].data.ptr, evs[i].events, now_ms);
 				continue;
 			}
+			if (tag == TAG_COMMIT)
+				continue; /* end_turn collects it */
 			if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 				on_readable(s, evs[i].data.ptr, now_ms, t0);
 		}
@@ -1074,6 +1230,14 @@ int hss_server_open(struct hss_server **out, const struct hss_config *cfg, struc
 		return rc;
 	}
 	setup_identity(s);
+	s->commit_tag = TAG_COMMIT;
+	s->commit_fd = -1;
+	/* The commit of one turn becomes durable while the loop collects the
+	 * next (server.h); without it, each turn's COMMIT waits here. */
+	rc = db_async_enable(db);
+	s->async = rc == 0;
+	if (rc)
+		LOGW(LOG_DB, "commits wait in the loop (%s)", db_errmsg(db));
 	hfaults_init(&s->faults);
 	s->faults.injected = on_fault_injected;
 	s->faults.arg = s;
@@ -1098,6 +1262,15 @@ void hss_server_free(struct hss_server *s)
 		return;
 	if (s->in_txn)
 		db_txn_rollback(s->db);
+	while (s->retired) {
+		struct held_batch *b = s->retired;
+
+		s->retired = b->next;
+		held_put(&s->held, b);
+	}
+	held_free(&s->held);
+	for (size_t i = 0; i < s->npend; i++)
+		free(s->pend[i].delayed);
 	while (s->conns) {
 		struct pconn *pc = s->conns;
 
@@ -1143,13 +1316,21 @@ int hss_core_send_request(struct hss_ctx *ctx, const char *host, const uint8_t *
 	struct hss_server *s = ctx->core;
 	struct pconn *pc = route_to(s, host, false);
 
+	struct held *p;
+
 	if (!pc)
 		pc = route_to(s, host, true);
 	if (!pc)
 		return -ENOTCONN;
 	/* Gated like an answer: it reflects state of this transaction. */
-	if (!gated_reserve(&pc->gated, len))
+	p = pending_add(s);
+	if (!p)
+		return -ENOMEM;
+	if (!gated_reserve(&pc->gated, len)) {
+		s->npend--;
 		return -ENOSPC;
+	}
+	*p = (struct held){ .conn = pc, .ans_off = pc->gated.len, .ans_len = len };
 	memcpy(pc->gated.p + pc->gated.len, buf, len);
 	pc->gated.len += len;
 	return 0;

@@ -6,14 +6,20 @@
  * Group commit (hss/app.h, DESIGN.md "SQN is never reused"): one loop
  * turn = one epoll_wait. Every request that arrived in the turn runs
  * inside one store transaction; its answer is held back in a per-peer
- * "gated" buffer. After the turn, one COMMIT (one fsync) makes all the
- * SQNs durable, and only then are the gated answers appended to the peer's
- * output and written (one write per peer). If the commit fails, the turn
- * is rolled back and each held-back answer is replaced by
- * DIAMETER_UNABLE_TO_COMPLY (5012), so no vector whose SQN is not durable
- * ever leaves. Base-protocol answers (CEA, DWA, DPA) and validator errors
- * touch no state and are not gated. With 64 requests in flight, a turn
- * typically carries tens of requests, so the fsync cost is shared. */
+ * "gated" buffer. At the end of the turn the turn is sealed (held.h: the
+ * answers and their requests copied into a batch) and its commit starts
+ * without stopping the loop (db.h db_commit_start: SQLite COMMITs without
+ * an fsync and a thread fsyncs the WAL; PostgreSQL gets COMMIT in a
+ * pipeline); the loop collects turn N+1 while the commit of turn N becomes
+ * durable, and a batch's answers leave only when its commit is reported
+ * durable (db_commit_poll, in commit order). If a commit fails, each of
+ * its answers is replaced by DIAMETER_UNABLE_TO_COMPLY (5012), so no
+ * vector whose SQN is not durable ever leaves; a request whose SQN
+ * compare-and-swap found another hssd's SQN runs again on fresh data
+ * (at most MAX_RUNS times, then 5012). Base-protocol answers (CEA, DWA,
+ * DPA) and validator errors touch no state and are not gated. With 64
+ * requests in flight, a commit typically carries tens of requests, so the
+ * fsync cost is shared. */
 #ifndef HSS_SERVER_H
 #define HSS_SERVER_H
 

@@ -1,0 +1,144 @@
+/* Batches of held answers (held.h). */
+#include "held.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HELD_POOL_MAX 4 /* batches kept for reuse: in flight + open + spare */
+
+static void batch_free(struct held_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->h[i].delayed);
+	free(b->h);
+	free(b->buf);
+	free(b);
+}
+
+static struct held_batch *batch_get(struct held_queue *q)
+{
+	struct held_batch *b = q->pool;
+
+	if (b) {
+		q->pool = b->next;
+		b->next = NULL;
+		return b;
+	}
+	return calloc(1, sizeof(*b));
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first)
+{
+	size_t c = *cap ? *cap : first;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	np = realloc(*p, c * unit);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = c;
+	return 0;
+}
+
+int held_seal(struct held_queue *q, const struct held *h, const uint8_t *ans)
+{
+	struct held_batch *b = q->open ? q->open : (q->open = batch_get(q));
+	struct held *e;
+
+	if (!b || grow((void **)&b->h, &b->cap, b->n + 1, sizeof(*b->h), 256) ||
+	    grow((void **)&b->buf, &b->bufcap, b->len + h->req_len + h->ans_len, 1, 65536))
+		return -ENOMEM;
+	e = &b->h[b->n++];
+	*e = *h;
+	e->req = NULL;
+	e->req_off = b->len;
+	if (h->req_len)
+		memcpy(b->buf + b->len, h->req, h->req_len);
+	b->len += h->req_len;
+	e->ans_off = b->len;
+	if (h->ans_len)
+		memcpy(b->buf + b->len, ans, h->ans_len);
+	b->len += h->ans_len;
+	return 0;
+}
+
+void held_committing(struct held_queue *q, uint64_t seq, uint64_t now_us)
+{
+	struct held_batch *b = q->open ? q->open : batch_get(q);
+
+	q->open = NULL;
+	if (!b)
+		return;
+	b->seq = seq;
+	b->commit_us = now_us;
+	if (q->tail)
+		q->tail->next = b;
+	else
+		q->head = b;
+	q->tail = b;
+	q->inflight++;
+}
+
+struct held_batch *held_pop(struct held_queue *q)
+{
+	struct held_batch *b = q->head;
+
+	if (!b)
+		return NULL;
+	q->head = b->next;
+	if (!q->head)
+		q->tail = NULL;
+	b->next = NULL;
+	q->inflight--;
+	return b;
+}
+
+void held_put(struct held_queue *q, struct held_batch *b)
+{
+	size_t n = 0;
+
+	for (struct held_batch *p = q->pool; p; p = p->next)
+		n++;
+	if (n >= HELD_POOL_MAX) {
+		batch_free(b);
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		free(b->h[i].delayed);
+	b->n = b->len = 0;
+	b->next = q->pool;
+	q->pool = b;
+}
+
+static void forget(struct held_batch *b, const void *conn)
+{
+	for (size_t i = 0; b && i < b->n; i++)
+		if (b->h[i].conn == conn)
+			b->h[i].conn = NULL;
+}
+
+void held_forget_conn(struct held_queue *q, const void *conn)
+{
+	forget(q->open, conn);
+	for (struct held_batch *b = q->head; b; b = b->next)
+		forget(b, conn);
+}
+
+void held_free(struct held_queue *q)
+{
+	struct held_batch *lists[] = { q->open, q->head, q->pool };
+
+	for (size_t i = 0; i < 3; i++)
+		while (lists[i]) {
+			struct held_batch *b = lists[i];
+
+			lists[i] = b->next;
+			batch_free(b);
+		}
+	*q = (struct held_queue){ 0 };
+}
