@@ -18,6 +18,8 @@
 #   bench_load_opts MODE N   the diam-load options for mode mar|air with N
 #                            vectors, and hssd's --max-vectors when N > 5
 #                            (its default cap): sets LOAD_OPTS, BENCH_HSSD_OPTS
+#                            (which starts with $BENCH_HSSD_EXTRA: more hssd
+#                            options, e.g. --metrics tcp://127.0.0.1:9100)
 
 # Quotes one word for eval.
 bench_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
@@ -75,7 +77,7 @@ bench_hssd() {
 bench_load_opts() {
 	case $2 in *[!0-9]*|'') echo "bench: --vectors: expected a number, got '$2'" >&2; exit 2 ;; esac
 	LOAD_OPTS="--request $1 --vectors $2"
-	BENCH_HSSD_OPTS=
-	[ "$2" -gt 5 ] && BENCH_HSSD_OPTS="--max-vectors $2"
+	BENCH_HSSD_OPTS=${BENCH_HSSD_EXTRA:-}
+	[ "$2" -gt 5 ] && BENCH_HSSD_OPTS="$BENCH_HSSD_OPTS --max-vectors $2"
 	return 0
 }
