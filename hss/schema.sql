@@ -181,7 +181,7 @@ CREATE TABLE charging_info (
 	ccf_secondary TEXT
 );
 
--- @version 5: Diameter fault rules (hss-ctl fault, hss/fault.c): none unless
+-- @version 5: Diameter fault rules (hss-ctl fault, hss/diam_fault.c): none unless
 -- someone adds one; hssd --no-faults ignores them. hssd reads the rules again
 -- when fault_version changes (every hss-ctl fault command bumps it).
 CREATE TABLE fault_rule (
@@ -250,3 +250,24 @@ ALTER TABLE subscriber_v6 RENAME TO subscriber;
 CREATE TEMP TABLE upgrade_v6_keys (violations INTEGER CHECK (violations = 0));
 INSERT INTO upgrade_v6_keys SELECT count(*) FROM pragma_foreign_key_check;
 DROP TABLE upgrade_v6_keys;
+
+-- @version 7: fault rule ids are never reused (AUTOINCREMENT): hssd keeps a
+-- rule's counters by id, and a rule added after `fault clear` must not
+-- inherit the spent count of the old rule that had its id.
+CREATE TABLE fault_rule_v7 (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	command TEXT NOT NULL,
+	user_glob TEXT,
+	every INTEGER NOT NULL DEFAULT 0,
+	probability_ppm INTEGER NOT NULL DEFAULT 0,
+	max_count INTEGER NOT NULL DEFAULT 0,
+	action TEXT NOT NULL,
+	fired INTEGER NOT NULL DEFAULT 0,
+	created INTEGER NOT NULL
+);
+INSERT INTO fault_rule_v7 (id, command, user_glob, every, probability_ppm, max_count, action,
+			   fired, created)
+	SELECT id, command, user_glob, every, probability_ppm, max_count, action, fired, created
+	FROM fault_rule;
+DROP TABLE fault_rule;
+ALTER TABLE fault_rule_v7 RENAME TO fault_rule;

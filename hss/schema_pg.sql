@@ -221,3 +221,8 @@ DROP TRIGGER subscriber_changed ON subscriber;
 CREATE TRIGGER subscriber_changed AFTER INSERT OR DELETE OR UPDATE OF imsi, impi, algo, k,
 	op, opc, amf, res_len, password, auth_scheme, mac_len, ck_len, ik_len, iterations
 	ON subscriber FOR EACH STATEMENT EXECUTE FUNCTION hss_store_changed();
+
+-- @version 7: fault rule ids never reused (see schema.sql). Already so here
+-- since step 5 (an identity column); the step only records it, so that
+-- both backends carry the same versions.
+COMMENT ON COLUMN fault_rule.id IS 'identity: never reused (hssd keeps fault counters by id)';

@@ -1,9 +1,10 @@
 /* Schema tests: the embedded schemas match hss/schema.sql and
  * hss/schema_pg.sql and carry the same steps, an old
- * (version 1, 3 or 4) database is upgraded in place with its data kept
+ * (version 1, 3, 5 or 6) database is upgraded in place with its data kept
  * (the version 3 queues move into the one outbound queue; version 6
- * rebuilds subscriber for TUAK without losing what references it), and a
- * database newer than the program is refused without being touched.
+ * rebuilds subscriber for TUAK without losing what references it; version
+ * 7 rebuilds fault_rule so that ids are never reused), and a database
+ * newer than the program is refused without being touched.
  * With HSS_TEST_PG (e2e/store-pg) the same on PostgreSQL: a version 4
  * store (the first one the PostgreSQL backend wrote) upgraded in place. */
 #include <errno.h>
@@ -89,6 +90,26 @@ static int raw_int(const char *path, const char *sql)
 	return v;
 }
 
+/* Writes a store at `path` as version `upto` of this schema left it
+ * (steps 1..upto, user_version = upto) with the rows of `rows`, in one
+ * transaction, without this program's upgrade code. */
+static void old_store(const char *path, int upto, const char *rows)
+{
+	static char steps[65536], one[16384];
+
+	snprintf(steps, sizeof(steps), "BEGIN;");
+	for (int v = 1; v <= upto; v++) {
+		assert_int_equal(db_schema_step(db_schema_sqlite, v, one, sizeof(one)), 0);
+		strcat(steps, one);
+	}
+	snprintf(one, sizeof(one), "PRAGMA user_version = %d;", upto);
+	strcat(steps, one);
+	strcat(steps, rows);
+	strcat(steps, "COMMIT;");
+	assert_int_equal(raw_exec(path, steps), SQLITE_OK);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), upto);
+}
+
 static void test_steps_split(void **state)
 {
 	(void)state;
@@ -107,26 +128,20 @@ static void test_steps_split(void **state)
 static void test_upgrade_from_v1(void **state)
 {
 	(void)state;
-	char path[256], step1[8192], sql[9000];
+	char path[256];
 	struct db *db;
 	struct db_sub s;
 	struct db_impu u;
 	struct db_out r = { .kind = "RTR", .user = "one@x" };
 
 	tmpdb_path(path, sizeof(path));
-	assert_int_equal(db_schema_step(db_schema_sqlite, 1, step1, sizeof(step1)), 0);
-	snprintf(sql, sizeof(sql),
-		 "BEGIN; %s; PRAGMA user_version = 1;"
-		 "INSERT INTO subscriber (imsi, impi, k, opc, sqn) VALUES ('001010000000001', "
-		 "'one@x', x'000102030405060708090a0b0c0d0e0f', "
-		 "x'101112131415161718191a1b1c1d1e1f', 77);"
-		 "INSERT INTO impu (subscriber_id, uri) VALUES (1, 'sip:one@x');"
-		 "INSERT INTO registration (impu_id, state, scscf_name, updated) "
-		 "VALUES (1, 1, 'sip:scscf', 0); COMMIT;",
-		 step1);
-	assert_int_equal(raw_exec(path, sql), SQLITE_OK);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
-
+	old_store(path, 1,
+		  "INSERT INTO subscriber (imsi, impi, k, opc, sqn) VALUES ('001010000000001', "
+		  "'one@x', x'000102030405060708090a0b0c0d0e0f', "
+		  "x'101112131415161718191a1b1c1d1e1f', 77);"
+		  "INSERT INTO impu (subscriber_id, uri) VALUES (1, 'sip:one@x');"
+		  "INSERT INTO registration (impu_id, state, scscf_name, updated) "
+		  "VALUES (1, 1, 'sip:scscf', 0);");
 	assert_int_equal(db_open(path, &db), 0);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
 	assert_int_equal(db_sub_by_impi(db, "one@x", &s), 0);
@@ -152,26 +167,18 @@ static void test_upgrade_from_v1(void **state)
 static void test_upgrade_queues_from_v3(void **state)
 {
 	(void)state;
-	static char steps[32768], one[16384];
 	char path[256];
 	struct db *db;
 	struct db_out r;
 
 	tmpdb_path(path, sizeof(path));
-	snprintf(steps, sizeof(steps), "BEGIN;");
-	for (int v = 1; v <= 3; v++) {
-		assert_int_equal(db_schema_step(db_schema_sqlite, v, one, sizeof(one)), 0);
-		strcat(steps, one);
-	}
-	strcat(steps, "PRAGMA user_version = 3;"
-		      "INSERT INTO rtr_queue (impi, impu, reason_code, reason_info, state, created, "
-		      "updated) VALUES ('one@x', 'sip:one@x', 2, 'moved', 'queued', 1, 1);"
-		      "INSERT INTO rtr_queue (impi, state, attempts, peer, hbh, e2e, created, "
-		      "updated) VALUES ('two@x', 'sent', 1, 'scscf.x', 17, 18, 1, 2);"
-		      "INSERT INTO s6a_queue (kind, imsi, host, realm, cancel_type, state, created, "
-		      "updated) VALUES ('CLR', '001010000000001', 'mme.x', 'epc.x', 2, 'queued', 1, 1);"
-		      "COMMIT;");
-	assert_int_equal(raw_exec(path, steps), SQLITE_OK);
+	old_store(path, 3,
+		  "INSERT INTO rtr_queue (impi, impu, reason_code, reason_info, state, created, "
+		  "updated) VALUES ('one@x', 'sip:one@x', 2, 'moved', 'queued', 1, 1);"
+		  "INSERT INTO rtr_queue (impi, state, attempts, peer, hbh, e2e, created, "
+		  "updated) VALUES ('two@x', 'sent', 1, 'scscf.x', 17, 18, 1, 2);"
+		  "INSERT INTO s6a_queue (kind, imsi, host, realm, cancel_type, state, created, "
+		  "updated) VALUES ('CLR', '001010000000001', 'mme.x', 'epc.x', 2, 'queued', 1, 1);");
 	assert_int_equal(db_open(path, &db), 0);
 	assert_int_equal(db_out_next_queued(db, 0, &r), 0);
 	assert_string_equal(r.kind, "RTR");
@@ -203,7 +210,6 @@ static void test_upgrade_queues_from_v3(void **state)
 static void test_upgrade_tuak_from_v5(void **state)
 {
 	(void)state;
-	static char steps[49152], one[16384];
 	char path[256];
 	struct db *db;
 	struct db_sub s;
@@ -211,25 +217,18 @@ static void test_upgrade_tuak_from_v5(void **state)
 	struct db_charging ch;
 
 	tmpdb_path(path, sizeof(path));
-	snprintf(steps, sizeof(steps), "BEGIN;");
-	for (int v = 1; v <= 5; v++) {
-		assert_int_equal(db_schema_step(db_schema_sqlite, v, one, sizeof(one)), 0);
-		strcat(steps, one);
-	}
-	strcat(steps, "PRAGMA user_version = 5;"
-		      "INSERT INTO subscriber (id, imsi, impi, algo, k, opc, sqn, res_len) VALUES "
-		      "(7, '001010000000007', 'seven@x', 'xor', x'000102030405060708090a0b0c0d0e0f', "
-		      "x'101112131415161718191a1b1c1d1e1f', 99, 12);"
-		      "INSERT INTO impu (id, subscriber_id, uri) VALUES (3, 7, 'sip:seven@x');"
-		      "INSERT INTO registration (impu_id, state, scscf_name, updated) VALUES "
-		      "(3, 1, 'sip:scscf', 0);"
-		      "INSERT INTO eps_subscription (subscriber_id, msisdn) VALUES (7, '15550007');"
-		      "INSERT INTO apn (id, name) VALUES (1, 'internet');"
-		      "INSERT INTO subscriber_apn (subscriber_id, apn_id, context_id, is_default) "
-		      "VALUES (7, 1, 1, 1);"
-		      "INSERT INTO charging_info (subscriber_id, ecf_primary) VALUES (7, 'ecf.x');"
-		      "COMMIT;");
-	assert_int_equal(raw_exec(path, steps), SQLITE_OK);
+	old_store(path, 5,
+		  "INSERT INTO subscriber (id, imsi, impi, algo, k, opc, sqn, res_len) VALUES "
+		  "(7, '001010000000007', 'seven@x', 'xor', x'000102030405060708090a0b0c0d0e0f', "
+		  "x'101112131415161718191a1b1c1d1e1f', 99, 12);"
+		  "INSERT INTO impu (id, subscriber_id, uri) VALUES (3, 7, 'sip:seven@x');"
+		  "INSERT INTO registration (impu_id, state, scscf_name, updated) VALUES "
+		  "(3, 1, 'sip:scscf', 0);"
+		  "INSERT INTO eps_subscription (subscriber_id, msisdn) VALUES (7, '15550007');"
+		  "INSERT INTO apn (id, name) VALUES (1, 'internet');"
+		  "INSERT INTO subscriber_apn (subscriber_id, apn_id, context_id, is_default) "
+		  "VALUES (7, 1, 1, 1);"
+		  "INSERT INTO charging_info (subscriber_id, ecf_primary) VALUES (7, 'ecf.x');");
 	assert_int_equal(db_open(path, &db), 0);
 	assert_int_equal(raw_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
 	assert_int_equal(db_sub_by_impi(db, "seven@x", &s), 0);
@@ -266,6 +265,56 @@ static void test_upgrade_tuak_from_v5(void **state)
 	assert_int_equal(db_open(path, &db), 0);
 	assert_int_equal(db_impu_add(db, 4242, "sip:orphan@x", false, 1, NULL, NULL) < 0, 1);
 	db_close(db);
+	tmpdb_remove(path);
+}
+
+static int list_fault(void *arg, const struct db_fault *f)
+{
+	int64_t *ids = arg;
+
+	ids[ids[0] + 1] = f->id;
+	ids[0]++;
+	return 0;
+}
+
+/* Version 7 rebuilds fault_rule with AUTOINCREMENT: the rules of a version
+ * 6 store keep their ids, fields and spent counts, and after they are
+ * deleted a new rule takes an id above every id ever given (before, SQLite
+ * reused the highest freed rowid and hssd carried its count over). */
+static void test_upgrade_fault_ids_from_v6(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db;
+	struct db_fault f = { .command = "MAR", .action = "drop" };
+	int64_t ids[8] = { 0 };
+
+	tmpdb_path(path, sizeof(path));
+	old_store(path, 6,
+		  "INSERT INTO fault_rule (id, command, user_glob, every, max_count, action, "
+		  "fired, created) VALUES (4, 'SAR', 'alice*', 3, 2, 'result:5001', 1, 1);"
+		  "INSERT INTO fault_rule (id, command, action, created) VALUES "
+		  "(9, 'any', 'delay:300', 2);");
+	assert_int_equal(db_open(path, &db), 0);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	assert_int_equal(db_fault_foreach(db, list_fault, ids), 0);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 4);
+	assert_int_equal(ids[2], 9);
+	assert_int_equal(raw_int(path, "SELECT fired FROM fault_rule WHERE id = 4 AND "
+				       "command = 'SAR' AND user_glob = 'alice*' AND every = 3 AND "
+				       "max_count = 2 AND action = 'result:5001'"), 1);
+	/* every rule gone: the next one still takes a new id */
+	assert_int_equal(db_fault_clear(db), 0);
+	assert_int_equal(db_fault_add(db, &f), 0);
+	assert_int_equal(f.id, 10);
+	assert_int_equal(db_fault_del(db, f.id), 0);
+	f.id = 0;
+	assert_int_equal(db_fault_add(db, &f), 0);
+	assert_int_equal(f.id, 11);
+	db_close(db);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = "
+				       "'fault_rule_v7'"), 0);
 	tmpdb_remove(path);
 }
 
@@ -351,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_upgrade_from_v1),
 		cmocka_unit_test(test_upgrade_queues_from_v3),
 		cmocka_unit_test(test_upgrade_tuak_from_v5),
+		cmocka_unit_test(test_upgrade_fault_ids_from_v6),
 		cmocka_unit_test(test_newer_refused),
 	};
 	const struct CMUnitTest pg_tests[] = {

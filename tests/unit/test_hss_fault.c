@@ -199,6 +199,13 @@ static void test_store_and_poll(void **state)
 	assert_int_equal(db_fault_clear(f->db), 0);
 	assert_int_equal(hfaults_poll(&hf, f->db), 1);
 	assert_int_equal(hf.n, 0);
+	/* cleared, then the same rule again: a new id, its own count */
+	a.id = 0;
+	assert_int_equal(db_fault_add(f->db, &a), 0);
+	assert_true(a.id > b.id);
+	assert_int_equal(hfaults_poll(&hf, f->db), 1);
+	assert_int_equal(hf.rule[0].m.fired, 0);
+	assert_non_null(hfaults_pick(&hf, "MAR", &rm));
 	hfaults_free(&hf);
 }
 
