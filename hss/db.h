@@ -30,7 +30,7 @@ struct db;
 
 /* The schema version this program writes (every backend's schema has
  * the same steps: hss/schema.sql for SQLite). */
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 /* Opens (creating if needed) and upgrades the store at `where` (a file
  * path for SQLite); *out is owned by the caller (db_close). On

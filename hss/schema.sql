@@ -271,3 +271,24 @@ INSERT INTO fault_rule_v7 (id, command, user_glob, every, probability_ppm, max_c
 	FROM fault_rule;
 DROP TABLE fault_rule;
 ALTER TABLE fault_rule_v7 RENAME TO fault_rule;
+
+-- @version 8: registration.state's CHECK without an IN list. SQLite codes
+-- `x IN (...)` of three or more constants as an ephemeral B-tree that it
+-- builds and drops on every INSERT or UPDATE of the column — a temporary
+-- database with its own page cache for each SAR (bench/README.md, load:
+-- two brk calls per registration, most of hssd's CPU in that flow). The
+-- same rule as comparisons; the table is rebuilt as step 6 rebuilt
+-- subscriber (foreign keys off during upgrades; nothing references it).
+CREATE TABLE registration_v8 (
+	impu_id INTEGER PRIMARY KEY REFERENCES impu(id) ON DELETE CASCADE,
+	state INTEGER NOT NULL DEFAULT 0 CHECK (state = 0 OR state = 1 OR state = 2),
+	scscf_name TEXT,
+	updated INTEGER NOT NULL,
+	scscf_host TEXT,
+	scscf_realm TEXT
+);
+INSERT INTO registration_v8 (impu_id, state, scscf_name, updated, scscf_host, scscf_realm)
+	SELECT impu_id, state, scscf_name, updated, scscf_host, scscf_realm
+	FROM registration ORDER BY impu_id;
+DROP TABLE registration;
+ALTER TABLE registration_v8 RENAME TO registration;

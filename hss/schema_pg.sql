@@ -226,3 +226,9 @@ CREATE TRIGGER subscriber_changed AFTER INSERT OR DELETE OR UPDATE OF imsi, impi
 -- since step 5 (an identity column); the step only records it, so that
 -- both backends carry the same versions.
 COMMENT ON COLUMN fault_rule.id IS 'identity: never reused (hssd keeps fault counters by id)';
+
+-- @version 8: registration.state's CHECK as comparisons (see schema.sql:
+-- SQLite builds a temporary B-tree for an IN list; PostgreSQL does not,
+-- the change only keeps the two schemas alike).
+ALTER TABLE registration DROP CONSTRAINT registration_state_check,
+	ADD CONSTRAINT registration_state_check CHECK (state = 0 OR state = 1 OR state = 2);

@@ -447,42 +447,36 @@ static bool fault_request(struct registrar *r, const struct reg_request *q, cons
 void registrar_handle(struct registrar *r, const struct reg_request *q)
 {
 	uint64_t start = r->ops.now_ms();
-	struct auth_header *h = malloc(sizeof(*h));
+	struct auth_header *h = &r->auth;
 	const char *impi = NULL, *realm, *nonce;
 	char ibuf[256];
 	bool have_auth;
 
-	if (!h) {
-		simple(r, q, NULL, start, 500, "Server Internal Error", "out of memory");
-		return;
-	}
 	if (precheck(r, q, h, &have_auth, start))
-		goto out;
+		return;
 	if (have_auth) {
 		impi = auth_param_get(h, "username");
 		realm = auth_param_get(h, "realm");
 		if (realm && *realm && strcasecmp(realm, r->cfg->realm)) {
 			simple(r, q, impi, start, 403, "Forbidden", "realm mismatch");
-			goto out;
+			return;
 		}
 	}
 	if (impi && strlen(impi) >= sizeof(ibuf)) {
 		simple(r, q, NULL, start, 400, "Bad Request", "username too long");
-		goto out;
+		return;
 	}
 	if (!impi || !*impi)
 		impi = derive_impi(q->impu, ibuf, sizeof(ibuf));
 	if (!impi) {
 		simple(r, q, NULL, start, 403, "Forbidden", "no private identity");
-		goto out;
+		return;
 	}
 	nonce = have_auth ? auth_param_get(h, "nonce") : NULL;
 	if (fault_request(r, q, impi, !nonce || !*nonce, start))
-		goto out;
+		return;
 	if (!nonce || !*nonce) /* initial REGISTER (TS 24.229 §5.4.1.2.1) */
 		challenge_new(r, q, impi, start, r->cfg->scheme, false, NULL, 0);
 	else
 		handle_credentials(r, q, h, impi, start);
-out:
-	free(h);
 }

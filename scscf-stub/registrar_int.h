@@ -2,6 +2,7 @@
 #ifndef SCSCF_REGISTRAR_INT_H
 #define SCSCF_REGISTRAR_INT_H
 
+#include "digest/auth_header.h"
 #include "fault.h"
 #include "registrar.h"
 #include "scscf_metrics.h"
@@ -23,6 +24,9 @@ struct registrar {
 	uint64_t last_tick;
 	struct sfaults faults;        /* SIP fault rules (fault.h) */
 	struct scscf_metrics *met;    /* NULL: no metrics */
+	/* The Authorization of the REGISTER in registrar_handle(): parsed
+	 * into this one buffer, not a 4.8 KiB malloc per REGISTER (issue 14). */
+	struct auth_header auth;
 };
 
 enum txn_kind { TXN_MAR, TXN_SAR };

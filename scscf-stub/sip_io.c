@@ -48,6 +48,10 @@ struct sip_io {
 	bool current_answered;    /* ... and it was answered (or dropped) at once */
 	struct held *held;        /* ring of SIP_HELD_MAX */
 	size_t held_head, nheld;
+	/* The contacts of the REGISTER being handled: one array for the loop,
+	 * not a 16 KiB calloc per REGISTER (issue 14: memset and malloc were
+	 * a fifth of the stub's CPU). Only the n used entries are written. */
+	struct reg_contact contacts[BIND_MAX_CONTACTS];
 };
 
 /* Dropped REGISTERs (fault "drop") and until when they are held. */
@@ -219,14 +223,9 @@ static char *get_path(su_home_t *home, const sip_t *sip)
 static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t *sip)
 {
 	su_home_t home[1] = { SU_HOME_INIT(home) };
-	struct reg_contact *contacts = calloc(BIND_MAX_CONTACTS, sizeof(*contacts));
+	struct reg_contact *contacts = io->contacts;
 	struct reg_request q = { .handle = irq, .expires = -1 };
 
-	if (!contacts) {
-		nta_incoming_treply(irq, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
-		nta_incoming_destroy(irq);
-		return;
-	}
 	q.impu = sip->sip_to ? aor_of(home, sip->sip_to->a_url) : NULL;
 	q.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : NULL;
 	q.request_uri = url_as_string(home, sip->sip_request->rq_url);
@@ -251,7 +250,6 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 	 * "drop" fault leaves the UE with nothing at all). */
 	if (!io->current_answered)
 		nta_incoming_treply(irq, SIP_100_TRYING, TAG_END());
-	free(contacts);
 	su_home_deinit(home);
 }
 

@@ -4,13 +4,20 @@
 # with hss-ctl import, starts hssd and scscf-stub on free loopback ports,
 # runs `ue-sim load` RUNS times for DURATION seconds and prints each report
 # and the median registrations/s. Everything started here is stopped on exit.
+# Each run also prints the CPU time (user + system, /proc/PID/stat) that
+# hssd and scscf-stub spent per registration: a figure a shared machine
+# distorts far less than the rate. With SYSCALLS=1 each run counts, with
+# `perf stat` on the syscall tracepoints (needs root or
+# perf_event_paranoid <= -1), the heap system calls (brk, mmap, munmap) per
+# 100 registrations and the fdatasyncs per registration of each daemon.
 #   usage: bench/load/run.sh [BIN_DIR]   env: USERS=5000 DURATION=5 RUNS=3 CONC=96 RATE=0
 #          TRANSPORT=udp|tcp (tcp: ue-sim --stack nta, one TCP connection for all UEs)
+#          SYSCALLS=0|1 WARMUP=0 (seconds of load before the measured runs)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${1:-$ROOT/build/bin}
 USERS=${USERS:-5000} DURATION=${DURATION:-5} RUNS=${RUNS:-3} CONC=${CONC:-96} RATE=${RATE:-0}
-TRANSPORT=${TRANSPORT:-udp}
+TRANSPORT=${TRANSPORT:-udp} SYSCALLS=${SYSCALLS:-0} WARMUP=${WARMUP:-0}
 case $TRANSPORT in udp) TP="" ;; tcp) TP=";transport=tcp" ;; *) echo "bench/load: TRANSPORT udp or tcp" >&2; exit 2 ;; esac
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 for p in hssd hss-ctl scscf-stub ue-sim; do
@@ -38,22 +45,57 @@ wait_file() { local i; for ((i = 0; i < 200; i++)); do [ -s "$1" ] && return 0; 
 "$BIN/hssd" --db "$WORK/hss.sqlite" --listen tcp://127.0.0.1:0 --port-file "$WORK/hss.port" \
 	--origin-host hss.$REALM --realm $REALM --accept-any-peer --log-level warn >"$WORK/hssd.log" 2>&1 &
 PIDS+=($!)
+HSSD_PID=$!
 wait_file "$WORK/hss.port" || { echo "hssd did not start"; exit 1; }
 "$BIN/scscf-stub" --sip "sip:127.0.0.1:0$TP" --port-file "$WORK/sip.port" \
 	--hss "tcp://127.0.0.1:$(cat "$WORK/hss.port")" --origin-host scscf.$REALM --realm $REALM \
 	--name sip:scscf.$REALM --hss-host hss.$REALM --hss-realm $REALM --log-level warn \
 	>"$WORK/scscf.log" 2>&1 &
 PIDS+=($!)
+STUB_PID=$!
 wait_file "$WORK/sip.port" || { echo "scscf-stub did not start"; exit 1; }
 sleep 0.5 # Cx CER/CEA
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load avg $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $USERS users, concurrency $CONC, rate ${RATE} (0 = unpaced), $DURATION s x $RUNS runs, $TRANSPORT"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+TRACEPOINTS=syscalls:sys_enter_brk,syscalls:sys_enter_mmap,syscalls:sys_enter_munmap,syscalls:sys_enter_fdatasync
+if [ "$SYSCALLS" = 1 ] && ! perf stat -e "$TRACEPOINTS" true >/dev/null 2>&1; then
+	echo "bench/load: SYSCALLS=1 needs perf with syscall tracepoints (root)" >&2
+	exit 2
+fi
+load() { # DURATION OUT
+	"$BIN/ue-sim" load --users "$WORK/users.csv" --registrar "sip:127.0.0.1:$(cat "$WORK/sip.port")$TP" \
+		--realm $REALM --concurrency "$CONC" --rate "$RATE" --duration "$1" 2>/dev/null >"$2"
+}
+# perf stat's count of tracepoint $2 in file $1.
+count() { awk -v e="$2" '$2 == e { gsub(",", "", $1); print $1 }' "$1"; }
+# a / b with two decimals (awk: the shell has no fractions).
+ratio() { awk -v a="$1" -v b="$2" -v m="${3:-1}" 'BEGIN { if (b > 0) printf "%.2f", a * m / b; else print "-" }'; }
+[ "$WARMUP" != 0 ] && load "$WARMUP" "$WORK/warmup.txt"
 rates=()
 for ((r = 1; r <= RUNS; r++)); do
-	"$BIN/ue-sim" load --users "$WORK/users.csv" --registrar "sip:127.0.0.1:$(cat "$WORK/sip.port")$TP" \
-		--realm $REALM --concurrency "$CONC" --rate "$RATE" --duration "$DURATION" \
-		2>/dev/null | tee "$WORK/run$r.txt"
+	h0=$(cpu_ticks "$HSSD_PID") s0=$(cpu_ticks "$STUB_PID")
+	if [ "$SYSCALLS" = 1 ]; then
+		perf stat -x' ' -e "$TRACEPOINTS" -p "$HSSD_PID" -o "$WORK/hssd.perf" & PH=$!
+		perf stat -x' ' -e "$TRACEPOINTS" -p "$STUB_PID" -o "$WORK/stub.perf" & PS=$!
+	fi
+	load "$DURATION" "$WORK/run$r.txt"
+	h1=$(cpu_ticks "$HSSD_PID") s1=$(cpu_ticks "$STUB_PID")
+	cat "$WORK/run$r.txt"
+	n=$(sed -n 's/^registrations: \([0-9]*\) ok.*/\1/p' "$WORK/run$r.txt")
 	rates+=("$(sed -n 's/.*= \([0-9]*\) registrations\/s/\1/p' "$WORK/run$r.txt")")
+	[ -n "$n" ] && [ "$n" -gt 0 ] &&
+		echo "# run $r: load avg $(cut -d" " -f1 /proc/loadavg); CPU per registration: hssd $(( (h1 - h0) * 1000000 / HZ / n )) us, scscf-stub $(( (s1 - s0) * 1000000 / HZ / n )) us"
+	if [ "$SYSCALLS" = 1 ]; then
+		kill -INT "$PH" "$PS"
+		wait "$PH" "$PS"
+		for d in hssd stub; do
+			f=$WORK/$d.perf
+			heap=$(( $(count "$f" syscalls:sys_enter_brk) + $(count "$f" syscalls:sys_enter_mmap) + $(count "$f" syscalls:sys_enter_munmap) ))
+			echo "# run $r: $d: brk+mmap+munmap $heap = $(ratio "$heap" "$n" 100) per 100 registrations; fdatasync $(count "$f" syscalls:sys_enter_fdatasync) = $(ratio "$(count "$f" syscalls:sys_enter_fdatasync)" "$((2 * n))") per Diameter request"
+		done
+	fi
 done
 median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 echo "median: $median full AKA registrations/s (runs: ${rates[*]})"
