@@ -3,7 +3,9 @@
 # HTTP client) while `ue-sim load` runs and checked with Debian's promtool;
 # then, the load over, every histogram's _count against the requests
 # answered (hssd's log lines, the stub's responses, ue-sim's report, the
-# Cx answers the stub counted), faults counted on both sides and seen by
+# Cx answers the stub counted, the stub's MAR/SAR round-trip histograms),
+# registrations by outcome and bindings, one set of bucket bounds in both
+# daemons and ue-sim load --json, faults counted on both sides and seen by
 # the UE, the HTTP corner cases, and hssd --no-faults leaving a stored rule
 # unused. Usage: scrape.sh BIN_DIR. Exit 0 pass, 1 fail, 77 skip.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -106,6 +108,41 @@ if [ "$resp" = "$rcount" ] && [ "$ok200" = "$regs" ] && [ "$c401" = "$regs" ] &&
 	ok "scscf-stub: $resp REGISTERs answered = register_duration _count; 200s = 401s = ue-sim's $regs registrations = its total histogram's count and +Inf bucket"
 else
 	bad "scscf-stub: responses $resp, _count $rcount, 200s $ok200, 401s $c401, ue-sim $regs registrations, its histogram '$ue_total'"
+fi
+for cmd in MAR SAR; do
+	rtt=$(metric "$S" "scscf_cx_request_duration_seconds_count{command=\"$cmd\"}")
+	answered=$(metric_sum "$S" "scscf_cx_requests_total{command=\"$cmd\"")
+	[ "${rtt:-x}" = "$answered" ] && [ "$answered" -gt 0 ] &&
+		ok "scscf-stub $cmd round trips: histogram _count $rtt = its Cx $cmd answers" ||
+		bad "scscf-stub $cmd: round-trip _count '$rtt', answers $answered"
+done
+# registrations by outcome: each of the $USERS users registered once, then
+# re-registered (ue-sim load goes round the users); every binding left
+first=$(metric "$S" 'scscf_register_responses_total{status="200",outcome="registered"}')
+again=$(metric "$S" 'scscf_register_responses_total{status="200",outcome="re_registered"}')
+if [ "$first" = $USERS ] && [ $((first + again)) = "$ok200" ] &&
+   [ "$(metric "$S" scscf_bindings)" = $USERS ] && [ "$(metric "$S" scscf_contacts)" = $USERS ]; then
+	ok "scscf-stub outcomes: $first registered + $again re_registered = the 200s; scscf_bindings = scscf_contacts = $USERS"
+else
+	bad "scscf-stub outcomes: registered '$first', re_registered '$again', 200s $ok200, bindings $(metric "$S" scscf_bindings), contacts $(metric "$S" scscf_contacts)"
+fi
+# ue-sim load --json and both daemons: the same bucket bounds
+les() { # FILE SERIES-PREFIX: its le values, one line
+	grep "^$2" "$1" | sed -n 's/.*le="\([^"]*\)".*/\1/p' | tr '\n' ' '
+}
+ue_les=$(python3 -c 'import json, sys
+h = json.load(open(sys.argv[1]))["latency_histograms"]
+print(" ".join(" ".join(b["le"] for b in v["buckets"]) for v in h.values()))' "$T/load.json" 2>/dev/null)
+hl=$(les "$H" 'hssd_diameter_request_duration_seconds_bucket{command="MAR"')
+sl=$(les "$S" 'scscf_register_duration_seconds_bucket')
+cl=$(les "$S" 'scscf_cx_request_duration_seconds_bucket{command="SAR"')
+nh=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["latency_histograms"]))' "$T/load.json" 2>/dev/null)
+rep=""
+for _i in $(seq "${nh:-0}"); do rep="$rep$hl"; done
+if [ -n "$hl" ] && [ "$hl" = "$sl" ] && [ "$hl" = "$cl" ] && [ "${nh:-0}" -ge 1 ] && [ "$ue_les " = "$rep" ]; then
+	ok "one set of bucket bounds in hssd, scscf-stub and ue-sim load --json's $nh histograms: $hl"
+else
+	bad "bucket bounds differ: hssd '$hl', stub '$sl' / '$cl', ue-sim ($nh) '$ue_les'"
 fi
 [ "$(metric "$H" 'hssd_peers{state="OPEN"}')" = 1 ] && [ "$(metric "$S" scscf_hss_connection_up)" = 1 ] &&
 	ok "hssd_peers{state=\"OPEN\"} 1, scscf_hss_connection_up 1" || bad "peer gauges: $(grep -E '^hssd_peers|^scscf_hss' "$H" "$S")"
