@@ -20,7 +20,10 @@
  *   the single truth (hss-ctl set-sqn and resync act immediately, no
  *   cached blocks to invalidate across processes) and needs no gaps.
  *   What "durable at COMMIT" takes is the backend's business (SQLite:
- *   WAL with synchronous=FULL, db_sqlite.c).
+ *   WAL with synchronous=FULL, db_sqlite.c). hssd does not wait in its
+ *   loop: db_commit_start() ends the turn's transaction, the commit becomes
+ *   durable in the background (db_commit_poll() says when) and the answers
+ *   wait for it, not the loop (server.h, held.h).
  *
  * Statements follow osmo-hlr's db.c: one table (db_stmt.h), named
  * $parameters, all prepared at open, every run ends in one reset. The

@@ -26,7 +26,7 @@ static void on_hup(int sig) { (void)sig; hup_flag = 1; }
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: hssd [-c FILE] [--db FILE] [--listen tcp://IP:PORT|sctp://IP:PORT ...]\n"
+		"usage: hssd [-c FILE] [--db FILE|URI] [--listen tcp://IP:PORT|sctp://IP:PORT ...]\n"
 		"            [--origin-host FQDN] [--realm REALM] [--peer FQDN ...]\n"
 		"            [--agent FQDN ...] [--accept-any-peer] [--log-level L] [--log-file FILE] [--log-keys]\n"
 		"            [--max-vectors N] [--watchdog SECONDS] [--port-file FILE] [--seed N]\n"
@@ -34,7 +34,8 @@ static void usage(FILE *fp)
 		"       hssd -n -c FILE [overrides]   check the configuration and print it\n"
 		"\n"
 		"  -c, --config FILE     INI configuration (see hss/hssd.conf.example)\n"
-		"      --db FILE         SQLite store (created if missing; provision with hss-ctl)\n"
+		"      --db FILE|URI     the store: an SQLite file (created if missing) or\n"
+		"                        postgresql://USER@HOST:PORT/DB; provision with hss-ctl\n"
 		"      --listen URI      listen endpoint, repeatable (replaces the file's list);\n"
 		"                        port 0 = a free port (logged, see --port-file)\n"
 		"      --origin-host FQDN  our Diameter identity\n"

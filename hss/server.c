@@ -379,7 +379,8 @@ static int txn_begin(struct hss_server *s)
 		return 0;
 	rc = db_txn_begin(s->db);
 	if (rc < 0) {
-		LOGE(LOG_DB, "BEGIN failed: %s", strerror(-rc));
+		if (rc != -ENOTCONN) /* the store says once that it is unreachable */
+			LOGE(LOG_DB, "BEGIN failed: %s", strerror(-rc));
 		return rc;
 	}
 	s->in_txn = true;
@@ -572,7 +573,7 @@ static void poll_faults(struct hss_server *s)
 	if (s->cfg->no_faults)
 		return;
 	rc = hfaults_poll(&s->faults, s->db);
-	if (rc < 0)
+	if (rc < 0 && rc != -ENOTCONN)
 		LOGW(LOG_DB, "fault rules not read: %s", strerror(-rc));
 }
 
