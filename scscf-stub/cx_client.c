@@ -265,7 +265,8 @@ static void expire_pending(struct cx_client *c, uint64_t now)
 			continue;
 		}
 		*pp = p->next;
-		LOGW(LOG_DIAM, "no answer to hop-by-hop 0x%08x within %u ms", p->hbh,
+		/* The registrar reports a stalling HSS once (reg_cx.c). */
+		LOGD(LOG_DIAM, "no answer to hop-by-hop 0x%08x within %u ms", p->hbh,
 		     c->cfg.timeout_ms);
 		p->fn(p->arg, -ETIMEDOUT, NULL, NULL);
 		free(p);

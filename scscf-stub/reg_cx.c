@@ -41,6 +41,32 @@ static void fail(struct registrar *r, struct reg_txn *t, int status, const char 
 	reg_finish(r, t->handle, t->impi, t->impu, t->start_ms, &rep, why);
 }
 
+/* An HSS that stops answering times out every REGISTER in flight: one
+ * warning when it starts, one notice when answers come again (with the
+ * count), the REGISTERs in between at info (issue 16: no log floods). */
+static void stall_timeout(struct registrar *r)
+{
+	if (!r->stall.on) {
+		r->stall.on = true;
+		r->stall.since_ms = r->ops.now_ms();
+		r->stall.timeouts = 0;
+		LOGW(LOG_DIAM, "the HSS left a request unanswered for %u ms: REGISTERs get 504; "
+		     "further timeouts are logged at info until it answers again",
+		     r->cfg->hss_timeout_ms);
+	}
+	r->stall.timeouts++;
+}
+
+/* An answer arrived (good or defective): the stall, if any, is over. */
+static void stall_over(struct registrar *r)
+{
+	if (!r->stall.on)
+		return;
+	r->stall.on = false;
+	LOGN(LOG_DIAM, "the HSS answers again: %lu requests timed out in %.1f s",
+	     r->stall.timeouts, (double)(r->ops.now_ms() - r->stall.since_ms) / 1000.0);
+}
+
 void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,
 		      const struct cx_result *res, const char *what, const char *detail)
 {
@@ -54,8 +80,11 @@ void reg_diam_failure(struct registrar *r, struct reg_txn *t, int status,
 		return;
 	}
 	if (status == -ETIMEDOUT) {
+		struct reg_reply rep = { .status = 504, .phrase = "Server Time-out" };
+		stall_timeout(r);
 		snprintf(why, sizeof(why), "%s: HSS did not answer in time", what);
-		fail(r, t, 504, "Server Time-out", 0, why);
+		reg_finish_at(r, r->stall.timeouts > 1 ? LOG_LVL_INFO : LOG_LVL_WARN, t->handle,
+			      t->impi, t->impu, t->start_ms, &rep, why);
 		return;
 	}
 	if (status < 0) {
@@ -95,6 +124,52 @@ static void cx_done(struct registrar *r, struct reg_txn *t, const char *cmd, int
 	else
 		snprintf(result, sizeof(result), "%s%u", res->experimental ? "exp:" : "", res->code);
 	scscf_metrics_cx(r->met, cmd, result, scscf_mono_us() - t->cx_t0_us);
+}
+
+/* max_pending REGISTERs await the HSS: this one gets 503 at once (RFC
+ * 3261 §21.5.4, with Retry-After), instead of holding one more
+ * transaction. One log line when an overload starts and one when it ends
+ * (registrar_tick), never one per refused request: a flood must not
+ * become a log flood. */
+static bool overload_refuse(struct registrar *r, struct reg_txn *t)
+{
+	struct reg_reply rep = { .status = 503, .phrase = "Service Unavailable",
+				 .retry_after = r->cfg->retry_after ? r->cfg->retry_after : 1 };
+
+	if (!r->overload.on) {
+		r->overload.on = true;
+		r->overload.since_ms = r->ops.now_ms();
+		r->overload.refused = r->overload.refused_at_tick = 0;
+		LOGW(LOG_SIP, "overload: %zu REGISTERs await the HSS (max_pending %u): new ones "
+		     "get 503 Retry-After %u until fewer wait; one line when it ends",
+		     r->pending, r->cfg->max_pending, rep.retry_after);
+	}
+	r->overload.refused++;
+	reg_finish_at(r, LOG_LVL_DEBUG, t->handle, t->impi, t->impu, t->start_ms, &rep,
+		      "overload: max_pending REGISTERs await the HSS");
+	reg_txn_free(t);
+	return true;
+}
+
+/* Background SARs (no REGISTER waits for them) are bounded by the
+ * bindings, not by max_pending. True when t was answered and freed. */
+static bool overloaded(struct registrar *r, struct reg_txn *t)
+{
+	return t->handle && r->pending >= r->cfg->max_pending && overload_refuse(r, t);
+}
+
+/* Called once a second: a second without a refusal ends the overload. */
+static void overload_tick(struct registrar *r, uint64_t now)
+{
+	if (!r->overload.on)
+		return;
+	if (r->overload.refused != r->overload.refused_at_tick) {
+		r->overload.refused_at_tick = r->overload.refused;
+		return;
+	}
+	r->overload.on = false;
+	LOGN(LOG_SIP, "overload over: %lu REGISTERs answered 503 in %.1f s, %zu await the HSS",
+	     r->overload.refused, (double)(now - r->overload.since_ms) / 1000.0, r->pending);
 }
 
 static int send_req(struct registrar *r, struct reg_txn *t, const uint8_t *buf, ssize_t n,
@@ -230,6 +305,8 @@ static void on_maa(void *arg, int status, const struct diam_msg *ans, const char
 	int n = 0;
 
 	r->pending--;
+	if (status == 0 || status == -EBADMSG)
+		stall_over(r);
 	if (!m) {
 		fail(r, t, 500, "Server Internal Error", 0, "out of memory");
 		reg_txn_free(t);
@@ -265,6 +342,8 @@ void reg_start_mar(struct registrar *r, struct reg_txn *t, const uint8_t *rand_a
 	ssize_t n;
 	int rc;
 
+	if (overloaded(r, t))
+		return;
 	diam_session_id(r->cfg->origin_host, sid, sizeof(sid));
 	n = cx_build_mar_n(buf, sizeof(buf), &r->id, sid, diam_next_hbh(), diam_next_e2e(),
 			   t->impi, t->impu, scheme_of(t->alg), rand_auts, rand_auts ? 30 : 0,
@@ -350,6 +429,8 @@ static void on_saa(void *arg, int status, const struct diam_msg *ans, const char
 	struct cx_saa *s = malloc(sizeof(*s));
 
 	r->pending--;
+	if (status == 0 || status == -EBADMSG)
+		stall_over(r);
 	if (s && status == 0 && cx_parse_saa(ans, s))
 		status = -EPROTO;
 	cx_done(r, t, "SAR", status, s ? &s->res : NULL);
@@ -381,6 +462,8 @@ void reg_start_sar(struct registrar *r, struct reg_txn *t)
 	ssize_t n;
 	int rc;
 
+	if (overloaded(r, t))
+		return;
 	diam_session_id(r->cfg->origin_host, sid, sizeof(sid));
 	/* User-Data-Already-Available: only a first registration needs it. */
 	n = cx_build_sar(buf, sizeof(buf), &r->id, sid, diam_next_hbh(), diam_next_e2e(), t->impi,
@@ -444,6 +527,7 @@ void registrar_tick(struct registrar *r)
 	vqueue_expire(r->vq, now);
 	bind_expire(r->bs, now, binding_gone, r);
 	sfault_dereg_due(&r->faults, now, fault_deregister, r);
+	overload_tick(r, now);
 	r->last_tick = now;
 }
 

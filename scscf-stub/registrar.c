@@ -93,8 +93,40 @@ struct vstore *registrar_vectors(struct registrar *r) { return r->vs; }
 struct vqueue *registrar_queue(struct registrar *r) { return r->vq; }
 size_t registrar_pending(const struct registrar *r) { return r->pending; }
 
+/* 5xx lines at warn: at most this many a second. A burst (the HSS
+ * connection lost with thousands of REGISTERs in flight) writes the rest
+ * at info and one warning with their count. */
+#define WARN_5XX_PER_S 10
+
+static enum log_level level_5xx(struct registrar *r)
+{
+	uint64_t sec = r->ops.now_ms() / 1000u;
+
+	if (sec != r->warn5xx.sec) {
+		if (r->warn5xx.demoted)
+			LOGW(LOG_SIP, "%lu more REGISTERs were answered 5xx in a burst (logged at "
+			     "info: %d a second at warn)", r->warn5xx.demoted, WARN_5XX_PER_S);
+		r->warn5xx.sec = sec;
+		r->warn5xx.n = 0;
+		r->warn5xx.demoted = 0;
+	}
+	if (r->warn5xx.n < WARN_5XX_PER_S) {
+		r->warn5xx.n++;
+		return LOG_LVL_WARN;
+	}
+	r->warn5xx.demoted++;
+	return LOG_LVL_INFO;
+}
+
 void reg_finish(struct registrar *r, void *handle, const char *impi, const char *impu,
 		uint64_t start_ms, struct reg_reply *rep, const char *why)
+{
+	reg_finish_at(r, rep->status >= 500 ? level_5xx(r) : LOG_LVL_INFO, handle, impi, impu,
+		      start_ms, rep, why);
+}
+
+void reg_finish_at(struct registrar *r, enum log_level lvl, void *handle, const char *impi,
+		   const char *impu, uint64_t start_ms, struct reg_reply *rep, const char *why)
 {
 	uint64_t now = r->ops.now_ms();
 
@@ -104,8 +136,9 @@ void reg_finish(struct registrar *r, void *handle, const char *impi, const char 
 		scscf_metrics_response(r->met, rep->status, why);
 	/* One line per transaction (issue 4 §6): identities, outcome, time;
 	 * never key material. */
-	log_msg(LOG_SIP, rep->status >= 500 ? LOG_LVL_WARN : LOG_LVL_INFO,
-		"REGISTER impi=%s impu=%s -> %d %s (%s) in %llu ms", impi && *impi ? impi : "-",
+	if (!log_enabled(lvl))
+		return;
+	log_msg(LOG_SIP, lvl, "REGISTER impi=%s impu=%s -> %d %s (%s) in %llu ms", impi && *impi ? impi : "-",
 		impu && *impu ? impu : "-", rep->status, rep->status ? rep->phrase : "(no response)",
 		why,
 		(unsigned long long)(now - start_ms));

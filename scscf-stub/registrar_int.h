@@ -4,6 +4,7 @@
 
 #include "digest/auth_header.h"
 #include "fault.h"
+#include "util/log.h"
 #include "registrar.h"
 #include "scscf_metrics.h"
 #include "vqueue.h"
@@ -22,6 +23,21 @@ struct registrar {
 	size_t n_local;
 	size_t pending;
 	uint64_t last_tick;
+	struct {                      /* max_pending reached: 503 (reg_cx.c) */
+		bool on;
+		uint64_t since_ms;
+		unsigned long refused, refused_at_tick;
+	} overload;
+	struct {                      /* 5xx lines at warn in the current second */
+		uint64_t sec;
+		unsigned n;
+		unsigned long demoted;
+	} warn5xx;
+	struct {                      /* MAR/SAR timeouts until an answer comes */
+		bool on;
+		uint64_t since_ms;
+		unsigned long timeouts;
+	} stall;
 	struct sfaults faults;        /* SIP fault rules (fault.h) */
 	struct scscf_metrics *met;    /* NULL: no metrics */
 	/* The Authorization of the REGISTER in registrar_handle(): parsed
@@ -50,9 +66,14 @@ struct reg_txn {
 	size_t n_contacts;
 };
 
-/* Sends the reply and writes the one log line of the transaction. */
+/* Sends the reply and writes the one log line of the transaction (at
+ * warn for a 5xx, else info). */
 void reg_finish(struct registrar *r, void *handle, const char *impi, const char *impu,
 		uint64_t start_ms, struct reg_reply *rep, const char *why);
+/* The same at a given level: below warn for the 5xx of an overload or a
+ * stall already reported once (a flood must not become a log flood). */
+void reg_finish_at(struct registrar *r, enum log_level lvl, void *handle, const char *impi,
+		   const char *impu, uint64_t start_ms, struct reg_reply *rep, const char *why);
 void reg_txn_free(struct reg_txn *t);
 
 /* reg_cx.c */

@@ -37,6 +37,7 @@ void scscf_config_defaults(struct scscf_config *c)
 	c->min_expires = 60;
 	c->max_expires = 3600;
 	c->retry_after = 5;
+	c->max_pending = 4096;
 	c->log_level = LOG_LVL_INFO;
 }
 
@@ -193,6 +194,7 @@ int scscf_config_set(struct scscf_config *c, const char *key, const char *v, cha
 	UINT("min_expires", min_expires, 1, 86400 * 7);
 	UINT("max_expires", max_expires, 1, 86400 * 7);
 	UINT("retry_after", retry_after, 0, 3600);
+	UINT("max_pending", max_pending, 1, 1000000);
 	if (!strcmp(key, "scheme"))
 		return set_scheme(c, v, err, errsz);
 	if (!strcmp(key, "challenge"))
@@ -242,6 +244,7 @@ static const struct { const char *section, *ini, *key; } layout[] = {
 	{ "registrar", "min_expires", "min_expires" },
 	{ "registrar", "max_expires", "max_expires" },
 	{ "registrar", "retry_after", "retry_after" },
+	{ "registrar", "max_pending", "max_pending" },
 	{ "registrar", "state_file", "state_file" },
 	{ "log", "level", "log_level" },
 	{ "log", "file", "log_file" },
@@ -361,7 +364,8 @@ void scscf_config_print(const struct scscf_config *c, FILE *fp)
 	fprintf(fp, "nonce_ttl = %u\nauth_items = %u\n", c->nonce_ttl, c->auth_items);
 	fprintf(fp, "default_expires = %u\nmin_expires = %u\nmax_expires = %u\n",
 		c->default_expires, c->min_expires, c->max_expires);
-	fprintf(fp, "retry_after = %u\nstate_file = %s\n", c->retry_after, c->state_file);
+	fprintf(fp, "retry_after = %u\nmax_pending = %u\nstate_file = %s\n", c->retry_after,
+		c->max_pending, c->state_file);
 	fprintf(fp, "\n[log]\nlevel = %s\nfile = %s\nkeys = %s\nsofia_log = %s\n",
 		log_level_name((enum log_level)c->log_level), c->log_file,
 		c->log_keys ? "yes" : "no", c->sofia_log ? "yes" : "no");

@@ -36,6 +36,7 @@ struct scscf_config {
 	unsigned reconnect_max_s;     /* back-off ceiling */
 	unsigned default_expires, min_expires, max_expires; /* s */
 	unsigned retry_after;         /* s, in 500 answers when the HSS is gone */
+	unsigned max_pending;         /* REGISTERs awaiting the HSS; beyond: 503 */
 	char fault[SCSCF_MAX_FAULTS][SCSCF_STR]; /* fault rules (fault.h), file's first */
 	unsigned n_fault;
 	unsigned n_fault_file;        /* how many came from the file (the rest: --fault) */

@@ -87,6 +87,16 @@ wait_file() {
 	return 1
 }
 
+# A scratch directory $T for a test, and the traps that stop the processes
+# listed in $PIDS and remove it at exit (KEEP=1 keeps it). $1: a name.
+work_dir() {
+	T=$(mktemp -d "/tmp/$1.XXXXXX")
+	PIDS=""
+	# shellcheck disable=SC2086 # PIDS is a list
+	trap 'stop_pids $PIDS; if [ -n "${KEEP:-}" ]; then echo "logs kept in $T"; else rm -rf "$T"; fi' EXIT
+	trap 'exit 1' INT TERM
+}
+
 stop_pids() {
 	[ $# -gt 0 ] || return 0
 	for _p in "$@"; do kill "$_p" 2>/dev/null; done

@@ -5,7 +5,10 @@ It answers CER/DWR/DPR like any peer and every MAR/SAR from a case table,
 so the stub can be fed defective MAAs and SAAs that no real HSS would send
 (and good ones, to show the stub keeps serving the next UE):
 
-    bad_hss.py --port-file FILE --cases FILE
+    bad_hss.py --port-file FILE --cases FILE [--silent]
+
+With --silent it answers only CER/DWR/DPR and never a MAR or SAR (an HSS
+that stalls: the REGISTERs pile up in the stub, issue 16 item 4).
 
 The cases file has one line per IMPI:
 
@@ -33,8 +36,9 @@ class Hss:
     host = "hss.bad.test"
     realm = "ims.mnc001.mcc001.3gppnetwork.org"
 
-    def __init__(self, cases):
+    def __init__(self, cases, silent=False):
         self.cases = cases
+        self.silent = silent
 
     def head(self, req, origin=True, session_state=True):
         _, _, _, _, _, a = req
@@ -121,6 +125,8 @@ class Hss:
             return self.cea(req)
         if cmd in (280, 282):  # DWR, DPR
             return self.base_answer(req)
+        if self.silent:
+            return None
         impi = a.get((UNAME, 0), [b""])[0].decode()
         case = self.cases.get(impi, ("good", "good", None))
         if cmd == 303:
@@ -154,6 +160,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--cases", required=True)
+    ap.add_argument("--silent", action="store_true")
     o = ap.parse_args()
     cases = {}
     with open(o.cases) as f:
@@ -170,7 +177,7 @@ def main():
     with open(tmp, "w") as f:
         f.write("%d\n" % s.getsockname()[1])
     os.rename(tmp, o.port_file)
-    hss = Hss(cases)
+    hss = Hss(cases, o.silent)
     while True:  # the stub reconnects if we ever drop it
         conn, _ = s.accept()
         try:

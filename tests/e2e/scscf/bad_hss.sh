@@ -14,16 +14,7 @@ BIN=$1
 for p in scscf-stub ue-sim aka-tool; do need_exe "$BIN/$p" "$p"; done
 command -v python3 >/dev/null || { echo "skipped: python3 not installed"; exit 77; }
 
-T=$(mktemp -d /tmp/scscf-bad-hss.XXXXXX)
-PIDS=""
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-	# shellcheck disable=SC2086 # PIDS is a list
-	stop_pids $PIDS
-	if [ -n "${KEEP:-}" ]; then echo "logs kept in $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+work_dir scscf-bad-hss
 
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 K=465b5ce8b199b49faa5f0a2ee238a6bc

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Raw SIP over UDP against scscf-stub, for its hardening tests (issue 16):
+requests written out by hand, so they can be what no UE library would
+send (overflowing Expires, 17 Contacts, control characters).
+
+    sipudp.py PORT CHECK [ARGS]    (run by hardening.sh; exit 0 pass, 1 fail)
+
+Each check prints one "ok"/"FAIL" line per expectation. SIP Digest (MD5,
+RFC 2617) is computed here from the password, so a check can register
+without an AKA card.
+"""
+import hashlib
+import os
+import re
+import socket
+import sys
+import time
+
+REALM = "ims.mnc001.mcc001.3gppnetwork.org"
+FAILS = 0
+
+
+def check(cond, what):
+    global FAILS
+    print("%s %s" % ("ok  " if cond else "FAIL", what))
+    sys.stdout.flush()
+    FAILS += 0 if cond else 1
+    return cond
+
+
+class Resp:
+    def __init__(self, raw):
+        self.raw = raw
+        head = raw.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        lines = head.split("\r\n")
+        self.status = int(lines[0].split()[1])
+        self.headers = []
+        for l in lines[1:]:
+            if ":" in l:
+                k, v = l.split(":", 1)
+                self.headers.append((k.strip().lower(), v.strip()))
+
+    def get(self, name):
+        return [v for k, v in self.headers if k == name.lower()]
+
+    def first(self, name):
+        v = self.get(name)
+        return v[0] if v else None
+
+
+class Ue:
+    """One UE: its own socket, Call-ID and CSeq (RFC 3261 §10.2)."""
+
+    def __init__(self, port, user, realm=REALM):
+        self.dst = ("127.0.0.1", port)
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.bind(("127.0.0.1", 0))
+        self.lport = self.s.getsockname()[1]
+        self.realm = realm
+        self.impi = "%s@%s" % (user, realm)
+        self.impu = "sip:%s@%s" % (user, realm)
+        self.call_id = "%s-%d@127.0.0.1" % (user, os.getpid())
+        self.cseq = 0
+
+    def request(self, extra=(), contacts=None, expires=None, impu=None):
+        """The text of one REGISTER (extra: raw header lines)."""
+        self.cseq += 1
+        impu = impu or self.impu
+        if contacts is None:
+            contacts = ["<sip:ue@127.0.0.1:%d>" % self.lport]
+        h = ["REGISTER sip:%s SIP/2.0" % self.realm,
+             "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%d%d" % (self.lport, os.getpid(),
+                                                                   self.cseq),
+             "Max-Forwards: 70", "From: <%s>;tag=t%d" % (impu, self.lport), "To: <%s>" % impu,
+             "Call-ID: " + self.call_id, "CSeq: %d REGISTER" % self.cseq]
+        h += ["Contact: " + c for c in contacts]
+        if expires is not None:
+            h.append("Expires: %s" % expires)
+        h += list(extra)
+        h.append("Content-Length: 0")
+        return ("\r\n".join(h) + "\r\n\r\n").encode("latin-1")
+
+    def send(self, msg, timeout=5.0):
+        """Sends msg, returns the final response (1xx skipped) or None."""
+        self.s.sendto(msg, self.dst)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.s.settimeout(max(0.01, end - time.monotonic()))
+            try:
+                r = Resp(self.s.recv(65535))
+            except socket.timeout:
+                return None
+            if r.status >= 200:
+                return r
+        return None
+
+    def authorization(self, www, password, qop="auth"):
+        """RFC 2617 §3.2.2 response to a 401 (SIP Digest, MD5)."""
+        p = dict(re.findall(r'(\w+)="?([^",]*)"?', www))
+        uri = "sip:" + self.realm
+        ha1 = md5hex("%s:%s:%s" % (self.impi, p["realm"], password))
+        ha2 = md5hex("REGISTER:" + uri)
+        cnonce, nc = "0a4f113b", "00000001"
+        resp = md5hex(":".join([ha1, p["nonce"], nc, cnonce, qop, ha2]))
+        return ('Authorization: Digest username="%s", realm="%s", nonce="%s", uri="%s", '
+                'response="%s", algorithm=MD5, qop=%s, nc=%s, cnonce="%s"'
+                % (self.impi, p["realm"], p["nonce"], uri, resp, qop, nc, cnonce))
+
+    def register(self, password, contacts=None, expires=None, extra=()):
+        """Initial REGISTER, 401, REGISTER with credentials: the final
+        response to the second one (or the first, if not a 401)."""
+        r = self.send(self.request(extra, contacts, expires))
+        if not r or r.status != 401:
+            return r
+        auth = self.authorization(r.first("www-authenticate"), password)
+        return self.send(self.request([auth] + list(extra), contacts, expires))
+
+
+def md5hex(s):
+    return hashlib.md5(s.encode("latin-1")).hexdigest()
+
+
+def flood(port, n, window_s):
+    """n initial REGISTERs (distinct IMPIs) sent at once, the responses
+    collected for window_s: counts by status."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    s.bind(("127.0.0.1", 0))
+    lport = s.getsockname()[1]
+    for i in range(n):
+        impu = "sip:flood%d@%s" % (i, REALM)
+        s.sendto(("REGISTER sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bKf%d.%d\r\n"
+                  "Max-Forwards: 70\r\nFrom: <%s>;tag=f%d\r\nTo: <%s>\r\n"
+                  "Call-ID: flood%d.%d@127.0.0.1\r\nCSeq: 1 REGISTER\r\n"
+                  "Contact: <sip:f@127.0.0.1:%d>\r\nContent-Length: 0\r\n\r\n"
+                  % (REALM, lport, os.getpid(), i, impu, i, impu, os.getpid(), i, lport)
+                  ).encode(), ("127.0.0.1", port))
+        if i % 50 == 49:
+            time.sleep(0.005)  # the stub's socket buffer, not a test of it
+    counts, retry_after = {}, 0
+    end = time.monotonic() + window_s
+    while time.monotonic() < end:
+        s.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            r = Resp(s.recv(65535))
+        except socket.timeout:
+            break
+        counts[r.status] = counts.get(r.status, 0) + 1
+        if r.status == 503 and r.first("retry-after"):
+            retry_after += 1
+    return counts, retry_after
+
+
+def chk_pending(port, n, bound):
+    """issue 16 item 4: with the HSS silent, `bound` REGISTERs wait (100
+    Trying), every further one gets 503 with Retry-After at once."""
+    counts, ra = flood(port, n, 1.5)
+    print("responses: %s" % sorted(counts.items()))
+    check(counts.get(100, 0) == bound, "%d REGISTERs wait for the HSS (100 Trying), the bound"
+          % counts.get(100, 0))
+    check(counts.get(503, 0) == n - bound, "%d of %d answered 503 at once (want %d)"
+          % (counts.get(503, 0), n, n - bound))
+    check(ra == counts.get(503, 0), "every 503 carries Retry-After (%d)" % ra)
+
+
+def chk_pending_after(port, n, bound):
+    """The same flood after the first one timed out (504): the bound is
+    free again."""
+    chk_pending(port, n, bound)
+
+
+CHECKS = {"pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2)}
+
+
+def main():
+    port, name = int(sys.argv[1]), sys.argv[2]
+    fn, nargs = CHECKS[name]
+    fn(port, *[int(a) if a.isdigit() else a for a in sys.argv[3:3 + nargs]])
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
