@@ -343,8 +343,10 @@ static void accept_all(struct hss_server *s, const struct listener *l, uint64_t 
 		}
 		pc->tag = TAG_CONN;
 		pc->srv = s;
-		pc->link.tap = dump;
-		pc->link.tap_arg = pc;
+		if (log_enabled(LOG_LVL_DEBUG)) { /* the dumps cost a call per message */
+			pc->link.tap = dump;
+			pc->link.tap_arg = pc;
+		}
 		ev.data.ptr = pc;
 		epoll_ctl(s->ep, EPOLL_CTL_ADD, pc->link.fd, &ev);
 		pc->next = s->conns;
