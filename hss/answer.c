@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "diameter/base.h"
 #include "util/log.h"
 
 /* Auth-Session-State NO_STATE_MAINTAINED (RFC 6733 §8.11): Cx and S6a are
@@ -74,7 +75,7 @@ static void put_failed(struct diam_wr *w, const struct hss_failed *bad)
 	diam_group_begin(w, AVP_FAILED_AVP, 0);
 	if (bad->in_group)
 		diam_group_begin(w, bad->group_code, bad->group_vendor);
-	diam_put_raw_avp(w, &bad->avp);
+	diam_put_failed_quote(w, &bad->avp);
 	if (bad->in_group)
 		diam_group_end(w);
 	diam_group_end(w);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #define HSS_MAX_APPS 8
 #define ANSWER_ROOM (128u * 1024) /* reserved per answer: SAA User-Data fits */
 #define STOP_WAIT_MS 2000
+#define FD_LOG_EVERY_MS 60000 /* one "out of descriptors" line a minute */
 #define TICK_MS 1000
 #define MAX_BACKLOG (32u << 20) /* unsent octets before a peer is dropped */
 
@@ -47,6 +49,7 @@ struct pconn {
 	struct diam_link link; /* socket, buffers, peer state machine */
 	struct gbuf gated;
 	bool dead;
+	bool quiet;    /* closed in a flood: no line of its own */
 	bool epollout;
 };
 
@@ -82,7 +85,7 @@ struct hss_server {
 	struct diam_app apps[HSS_MAX_APPS];
 	const struct diam_rule_set *rule_sets[HSS_MAX_APPS + 1]; /* of the apps served */
 	struct diam_local local;
-	const char *allowed[HSS_MAX_PEERS];
+	const char *allowed[HSS_MAX_PEERS], *agents[HSS_MAX_PEERS];
 	struct diam_peer_cfg pcfg;
 	struct hss_ctx ctx; /* template; peer_host set per request */
 	bool in_txn;
@@ -113,8 +116,13 @@ struct hss_server {
 	 * connection closes or a tick passes (OpenBGPD session.c's pause). */
 	bool accept_paused;
 	uint64_t accept_resume_ms;
-	uint64_t fd_log_ms;         /* last "out of descriptors" line */
+	struct log_limit fd_log;    /* "out of descriptors": a line a minute */
 	unsigned fd_log_skipped;    /* pauses since that line */
+	size_t max_pre_cer;         /* connections allowed to wait for CER */
+	unsigned evicted;           /* of them, closed to make room */
+	struct log_limit flood_log; /* lines strangers can cause */
+	struct log_limit evict_log; /* "waiting for CER": a line per window */
+	unsigned evicted_logged;    /* s->evicted at the last summary */
 };
 
 static uint64_t now_us(void)
@@ -152,13 +160,15 @@ static void dump(void *arg, const char *dir, const uint8_t *buf, size_t len)
 {
 	static char text[32768];
 	const struct pconn *pc = arg;
+	char head[400];
 
 	if (!log_enabled(LOG_LVL_DEBUG))
 		return;
 	diam_print_buf(text, sizeof(text), buf, len, log_keys_enabled ? DIAM_PRINT_SHOW_KEYS : 0);
-	LOGD(LOG_DIAM, "%s %s %s\n%s", dir,
-	     pc->link.peer.host[0] ? pc->link.peer.host : pc->link.addr,
-	     dir[0] == '<' ? "received" : "sent", text);
+	snprintf(head, sizeof(head), "%s %s %s", dir,
+		 pc->link.peer.host[0] ? pc->link.peer.host : pc->link.addr,
+		 dir[0] == '<' ? "received" : "sent");
+	log_block(LOG_DIAM, LOG_LVL_DEBUG, head, text);
 }
 
 /* ---- Output ------------------------------------------------------------- */
@@ -228,8 +238,19 @@ static void conn_free(struct hss_server *s, struct pconn *pc)
 	free(pc);
 }
 
-/* ---- Accept throttling ------------------------------------------------- */
-#define FD_LOG_EVERY_MS 60000 /* one "out of descriptors" line a minute */
+/* ---- Accept throttling and floods ------------------------------------ */
+/* Issue 16 item 4: idle or garbage-sending strangers must not starve the
+ * configured peers. A connection that has not sent its CER within
+ * CER_WAIT_MS is closed (peer.h cex_timeout); at most s->max_pre_cer of
+ * them exist at once — a new one evicts the oldest, so the descriptors
+ * left (FD_RESERVE_MIN at least) stay for peers that complete their CER,
+ * and a real peer, which sends its CER at once, still gets in during a
+ * flood. Lines a stranger can cause go through one limiter: a flood is
+ * logged as one summary line per FLOOD_WINDOW_MS, not per event. */
+#define CER_WAIT_MS 5000
+#define FD_RESERVE_MIN 8
+#define FLOOD_BURST 50
+#define FLOOD_WINDOW_MS 10000
 
 static void listeners_poll(struct hss_server *s, bool on)
 {
@@ -249,26 +270,63 @@ static size_t conn_count(const struct hss_server *s)
 	return n;
 }
 
+/* A peer named in the configuration (not let in by accept-any-peer). */
+static bool configured(const struct hss_server *s, const struct pconn *pc)
+{
+	const struct diam_peer_cfg *c = &s->pcfg;
+
+	if (pc->link.peer.state != DIAM_PS_OPEN && pc->link.peer.state != DIAM_PS_CLOSING)
+		return false;
+	for (size_t i = 0; i < c->nallowed; i++)
+		if (!strcasecmp(c->allowed[i], pc->link.peer.host))
+			return true;
+	return pc->link.peer.agent;
+}
+
+/* May a line about pc be written now? Always for a configured peer. */
+static bool stranger_line(struct hss_server *s, const struct pconn *pc, uint64_t now_ms)
+{
+	return (pc && configured(s, pc)) ||
+	       log_limit_pass(&s->flood_log, FLOOD_BURST, FLOOD_WINDOW_MS, now_ms);
+}
+
+static void flood_summary(struct hss_server *s, uint64_t now_ms)
+{
+	unsigned n = log_limit_dropped(&s->flood_log, FLOOD_WINDOW_MS, now_ms);
+
+	log_limit_dropped(&s->evict_log, FLOOD_WINDOW_MS, now_ms); /* counted here */
+	if (!n && s->evicted == s->evicted_logged)
+		return;
+	if (!n && now_ms - s->evict_log.since_ms < FLOOD_WINDOW_MS)
+		return; /* evictions: summed up once their window is over */
+	LOGW(LOG_DIAM, "flood: %u lines about unconfigured connections not logged, %u "
+	     "connections evicted waiting for CER, in the last %u s (%zu connections open)", n,
+	     s->evicted - s->evicted_logged, FLOOD_WINDOW_MS / 1000, conn_count(s));
+	s->evicted_logged = s->evicted;
+}
+
 /* accept() failed for want of a descriptor: a level-triggered listener
  * would wake us at once, forever (a full core and a log line each turn).
  * Stop polling the listeners until a connection closes or a tick passes,
  * and say so once a minute at most. */
 static void accept_pause(struct hss_server *s, int err, uint64_t now_ms)
 {
+	unsigned skipped;
+
 	if (s->accept_paused)
 		return;
 	s->accept_paused = true;
 	s->accept_resume_ms = now_ms + TICK_MS;
 	listeners_poll(s, false);
-	if (s->fd_log_ms && now_ms - s->fd_log_ms < FD_LOG_EVERY_MS) {
+	if (!log_limit_pass(&s->fd_log, 1, FD_LOG_EVERY_MS, now_ms)) {
 		s->fd_log_skipped++;
 		return;
 	}
+	skipped = s->fd_log_skipped;
+	s->fd_log_skipped = 0;
 	LOGW(LOG_DIAM, "accept: %s with %zu connections open: not accepting until a descriptor "
 	     "frees%s; %u more pauses since the last such line", strerror(-err), conn_count(s),
-	     err == -EMFILE ? " (raise ulimit -n)" : "", s->fd_log_skipped);
-	s->fd_log_ms = now_ms;
-	s->fd_log_skipped = 0;
+	     err == -EMFILE ? " (raise ulimit -n)" : "", skipped);
 }
 
 static void accept_resume(struct hss_server *s)
@@ -294,7 +352,33 @@ static void forget_conn(struct hss_server *s, struct pconn *pc)
 	s->npend = k;
 }
 
-static void close_dead(struct hss_server *s)
+/* Room for one more connection waiting for its CER: evicts the oldest
+ * such connection when max_pre_cer are open. Its socket closes now (the
+ * descriptor is what we need back); the object goes at close_dead, as
+ * this turn's events may still point at it. */
+static void make_room(struct hss_server *s, uint64_t now_ms)
+{
+	struct pconn *oldest = NULL;
+	size_t n = 0;
+
+	for (struct pconn *pc = s->conns; pc; pc = pc->next)
+		if (!pc->dead && pc->link.peer.state == DIAM_PS_WAIT_CER) {
+			n++;
+			oldest = pc; /* the list is newest first */
+		}
+	if (n < s->max_pre_cer || !oldest)
+		return;
+	s->evicted++;
+	if (log_limit_pass(&s->evict_log, 1, FLOOD_WINDOW_MS, now_ms))
+		LOGW(LOG_DIAM, "%zu connections waiting for CER (the most allowed): the oldest, "
+		     "from %s, closed, and so on for each new one (counted in the flood lines)",
+		     n, oldest->link.addr);
+	diam_link_close(&oldest->link, "evicted while waiting for CER (connection flood)");
+	oldest->dead = true;
+	oldest->quiet = true;
+}
+
+static void close_dead(struct hss_server *s, uint64_t now_ms)
 {
 	struct pconn **pp = &s->conns;
 
@@ -305,8 +389,9 @@ static void close_dead(struct hss_server *s)
 			pp = &pc->next;
 			continue;
 		}
-		LOGI(LOG_DIAM, "peer %s (%s): connection closed%s%s", peer_name(pc), pc->link.addr,
-		     pc->link.peer.why[0] ? ": " : "", pc->link.peer.why);
+		if (!pc->quiet && stranger_line(s, pc, now_ms))
+			LOGI(LOG_DIAM, "peer %s (%s): connection closed%s%s", peer_name(pc),
+			     pc->link.addr, pc->link.peer.why[0] ? ": " : "", pc->link.peer.why);
 		*pp = pc->next;
 		drop_delayed(s, pc);
 		forget_conn(s, pc);
@@ -329,6 +414,7 @@ static void accept_all(struct hss_server *s, const struct listener *l, uint64_t 
 			free(pc);
 			return;
 		}
+		make_room(s, now_ms);
 		rc = diam_link_accept(&pc->link, l->fd, l->proto, now_ms);
 		if (rc < 0) {
 			diam_link_free(&pc->link);
@@ -351,15 +437,41 @@ static void accept_all(struct hss_server *s, const struct listener *l, uint64_t 
 		epoll_ctl(s->ep, EPOLL_CTL_ADD, pc->link.fd, &ev);
 		pc->next = s->conns;
 		s->conns = pc;
-		LOGI(LOG_DIAM, "connection from %s (%s)", pc->link.addr, pc->link.xp->name);
+		if (stranger_line(s, NULL, now_ms))
+			LOGI(LOG_DIAM, "connection from %s (%s)", pc->link.addr, pc->link.xp->name);
 	}
+}
+
+/* How many connections may wait for their CER: the descriptors left
+ * under RLIMIT_NOFILE, less a reserve for configured peers (two each,
+ * a reconnect overlapping the old socket) and for the store and log. */
+static void size_pre_cer(struct hss_server *s)
+{
+	struct rlimit rl;
+	size_t lim = 1024, used = 0, reserve;
+	int fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		lim = (size_t)rl.rlim_cur;
+	if (lim > 65536)
+		lim = 65536;
+	/* descriptors open now: probe with dup() (the lowest free number) */
+	fd = dup(0);
+	if (fd >= 0) {
+		used = (size_t)fd + 1;
+		close(fd);
+	}
+	reserve = FD_RESERVE_MIN + 2 * (s->pcfg.nallowed + s->pcfg.nagents);
+	if (reserve > lim / 4 && lim / 4 >= FD_RESERVE_MIN)
+		reserve = lim / 4;
+	s->max_pre_cer = lim > used + reserve + 1 ? lim - used - reserve : 1;
 }
 
 /* Several connections from one Origin-Host are allowed (load generators
  * open many; Kamailio reconnects before we notice the old socket is gone,
  * and the watchdog reaps that one). hss_core_send_request() picks the
  * newest open one: connections are kept newest first. */
-static void on_opened(struct hss_server *s, struct pconn *pc)
+static void on_opened(struct hss_server *s, struct pconn *pc, uint64_t now_ms)
 {
 	int others = 0;
 
@@ -367,6 +479,8 @@ static void on_opened(struct hss_server *s, struct pconn *pc)
 		if (o != pc && !o->dead && o->link.peer.state == DIAM_PS_OPEN &&
 		    !strcasecmp(o->link.peer.host, pc->link.peer.host))
 			others++;
+	if (!stranger_line(s, pc, now_ms)) /* accept-any-peer: anyone can do this */
+		return;
 	LOGN(LOG_DIAM, "peer %s (%s): %s, Origin-State-Id %u%s", pc->link.peer.host,
 	     pc->link.addr, pc->link.peer.why, pc->link.peer.peer_state_id,
 	     others ? " (another connection is open)" : "");
@@ -389,15 +503,33 @@ static int txn_begin(struct hss_server *s)
 	return 0;
 }
 
+/* An error answer, built in a buffer that always fits it (base.h). */
+static ssize_t build_error(uint8_t **out, const uint8_t *req, size_t len,
+			   const struct diam_local *l, const struct diam_verdict *v)
+{
+	size_t room = diam_error_answer_room(req, len);
+	ssize_t n;
+
+	*out = malloc(room);
+	if (!*out)
+		return -ENOMEM;
+	n = diam_build_error_answer(*out, room, req, len, l, v);
+	if (n <= 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
+}
+
 static void put_5012(struct diam_link *out, struct gbuf *g, const uint8_t *req, size_t req_len,
 		     const struct diam_local *l)
 {
 	struct diam_verdict v = { .result_code = DIAM_UNABLE_TO_COMPLY };
-	uint8_t buf[4096];
+	uint8_t *buf;
 	ssize_t n;
 
 	snprintf(v.why, sizeof(v.why), "unable to comply");
-	n = diam_build_error_answer(buf, sizeof(buf), req, req_len, l, &v);
+	n = build_error(&buf, req, req_len, l, &v);
 	if (n <= 0)
 		return;
 	if (out) {
@@ -406,19 +538,21 @@ static void put_5012(struct diam_link *out, struct gbuf *g, const uint8_t *req, 
 		memcpy(g->p + g->len, buf, (size_t)n);
 		g->len += (size_t)n;
 	}
+	free(buf);
 }
 
 static void error_answer(struct pconn *pc, const uint8_t *req, size_t len, uint32_t code,
 			 const char *why)
 {
 	struct diam_verdict v = { .result_code = code, .e_bit = code >= 3000 && code < 4000 };
-	uint8_t buf[4096];
+	uint8_t *buf;
 	ssize_t n;
 
 	snprintf(v.why, sizeof(v.why), "%s", why);
-	n = diam_build_error_answer(buf, sizeof(buf), req, len, &pc->srv->local, &v);
+	n = build_error(&buf, req, len, &pc->srv->local, &v);
 	if (n > 0)
 		send_now(pc, buf, (size_t)n);
+	free(buf);
 }
 
 static struct held *pending_add(struct hss_server *s)
@@ -688,13 +822,17 @@ static void process_input(struct hss_server *s, struct pconn *pc, uint64_t now_m
 			break;
 		case DIAM_LE_BAD_ANSWER:
 		case DIAM_LE_REJECTED:
-			LOGN(LOG_DIAM, "peer %s (%s): %s", peer_name(pc), pc->link.addr,
-			     pc->link.peer.why);
+			if (stranger_line(s, pc, now_ms))
+				LOGN(LOG_DIAM, "peer %s (%s): %s", peer_name(pc), pc->link.addr,
+				     pc->link.peer.why);
 			break;
 		case DIAM_LE_OPENED:
-			on_opened(s, pc);
+			on_opened(s, pc, now_ms);
 			break;
 		case DIAM_LE_CLOSE:
+			/* a refused CER (3010, 5010) is worth a notice (issue 16 item 9) */
+			if (pc->link.peer.rejected && stranger_line(s, pc, now_ms))
+				LOGN(LOG_DIAM, "peer %s: %s", pc->link.addr, pc->link.peer.why);
 			pc->dead = true;
 			break;
 		}
@@ -939,7 +1077,7 @@ static void end_turn(struct hss_server *s)
 		flush_conn(s, pc);
 		diam_link_compact(&pc->link);
 	}
-	close_dead(s);
+	close_dead(s, now_us() / 1000);
 }
 
 /* ---- Timers and shutdown ------------------------------------------------ */
@@ -958,6 +1096,7 @@ static void tick(struct hss_server *s, uint64_t now_ms)
 		metrics_srv_tick(s->msrv, now_ms);
 	if (s->accept_paused && now_ms >= s->accept_resume_ms)
 		accept_resume(s); /* descriptors may have freed elsewhere */
+	flood_summary(s, now_ms);
 }
 
 static void begin_stop(struct hss_server *s, uint64_t now_ms)
@@ -1133,7 +1272,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 	log_set_buffered(false);
 	while (s->conns) {
 		s->conns->dead = true;
-		close_dead(s);
+		close_dead(s, now_us() / 1000);
 	}
 	return 0;
 }
@@ -1189,7 +1328,7 @@ static int open_listeners(struct hss_server *s)
 static void setup_identity(struct hss_server *s)
 {
 	const struct hss_config *c = s->cfg;
-	size_t napps = 0, nsets = 0;
+	size_t napps = 0, nsets = 0, nagents = 0;
 
 	/* Advertise each served application as a Vendor-Specific-
 	 * Application-Id (how Kamailio's cdp needs Cx). */
@@ -1205,10 +1344,14 @@ static void setup_identity(struct hss_server *s)
 	};
 	for (int i = 0; i < c->npeers; i++)
 		s->allowed[i] = c->peers[i];
+	for (int i = 0; i < c->npeers; i++)
+		if (c->peer_agent[i])
+			s->agents[nagents++] = c->peers[i];
 	s->pcfg = (struct diam_peer_cfg){
 		.local = &s->local, .allowed = s->allowed, .nallowed = (size_t)c->npeers,
+		.agents = s->agents, .nagents = nagents, .check_routing = true,
 		.accept_any = c->accept_any_peer, .tw_ms = c->watchdog_s * 1000u,
-		.dpa_wait_ms = STOP_WAIT_MS, .rules = s->rule_sets,
+		.dpa_wait_ms = STOP_WAIT_MS, .rules = s->rule_sets, .cex_timeout_ms = CER_WAIT_MS,
 	};
 	s->ctx = (struct hss_ctx){
 		.db = s->db, .id = { c->origin_host, c->realm }, .max_vectors = c->max_vectors,
@@ -1251,6 +1394,9 @@ int hss_server_open(struct hss_server **out, const struct hss_config *cfg, struc
 	rc = open_listeners(s);
 	if (rc == 0)
 		rc = open_metrics(s);
+	size_pre_cer(s);
+	LOGI(LOG_MAIN, "up to %zu connections may wait for their CER (%u s each)", s->max_pre_cer,
+	     CER_WAIT_MS / 1000);
 	if (rc < 0) {
 		hss_server_free(s);
 		return rc;

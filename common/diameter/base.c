@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codes.h"
+#include "dict.h"
 #include "util/utf8.h"
 
 static void put_identity(struct diam_wr *w, const struct diam_local *l)
@@ -127,11 +128,65 @@ static uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Room for everything but the Session-Id: header, 3GPP head, our
+ * identity (DiameterIdentities <= 255 octets), Result-Code, Error-Message
+ * (< 160), Failed-AVP with its quote and one enclosing group. */
+#define ERR_FIXED_ROOM 2048u
+
+/* The Session-Id an error answer may echo (see diam_build_error_answer). */
+static bool echo_sid(const uint8_t *req, size_t req_len, bool close, struct diam_avp *sid)
+{
+	struct diam_msg m;
+
+	if (close || diam_msg_parse(req, req_len, &m) == DIAM_ELENGTH)
+		return false;
+	/* Never echo a Session-Id that is itself broken. */
+	return diam_msg_find(&m, AVP_SESSION_ID, 0, sid) == 0 && !(sid->flags & 0x1f) &&
+	       utf8_valid(sid->data, sid->len);
+}
+
+size_t diam_error_answer_room(const uint8_t *req, size_t req_len)
+{
+	struct diam_avp sid;
+
+	if (req_len >= DIAM_HDR_LEN && echo_sid(req, req_len, false, &sid))
+		return ERR_FIXED_ROOM + sid.raw_len + 4;
+	return ERR_FIXED_ROOM;
+}
+
+/* A copy of a, cut to DIAM_FAILED_QUOTE_MAX octets of data. */
+void diam_put_failed_quote(struct diam_wr *w, const struct diam_avp *a)
+{
+	const struct diam_dict_avp *d = diam_dict_avp(a->code, a->vendor);
+	size_t n = a->len;
+
+	if (n <= DIAM_FAILED_QUOTE_MAX) {
+		diam_put_raw_avp(w, a);
+		return;
+	}
+	n = DIAM_FAILED_QUOTE_MAX;
+	if (d && d->type == DT_GROUPED) { /* whole children only */
+		size_t off = 0;
+
+		while (off + 8 <= n) {
+			size_t cl = (size_t)a->data[off + 5] << 16 | (size_t)a->data[off + 6] << 8 |
+				    a->data[off + 7];
+			size_t next = off + ((cl + 3) & ~(size_t)3);
+
+			if (cl < 8 || next > n)
+				break;
+			off = next;
+		}
+		n = off;
+	}
+	diam_put_avp_flags(w, a->code, a->flags, a->vendor, a->data, n);
+}
+
 ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, size_t req_len,
 				const struct diam_local *l, const struct diam_verdict *v)
 {
 	struct diam_wr w;
-	struct diam_msg m;
+	struct diam_avp sid;
 	uint32_t code, app;
 	uint8_t flags;
 
@@ -143,14 +198,8 @@ ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, si
 	diam_wr_init(&w, buf, cap);
 	diam_put_hdr(&w, flags, code, app, rd32(req + 12), rd32(req + 16));
 	/* Session-Id only when the request's framing is intact (§7.2). */
-	if (!v->close && diam_msg_parse(req, req_len, &m) != DIAM_ELENGTH) {
-		struct diam_avp sid;
-
-		/* Never echo a Session-Id that is itself broken. */
-		if (diam_msg_find(&m, AVP_SESSION_ID, 0, &sid) == 0 && !(sid.flags & 0x1f) &&
-		    utf8_valid(sid.data, sid.len))
-			diam_put_raw_avp(&w, &sid);
-	}
+	if (echo_sid(req, req_len, v->close, &sid))
+		diam_put_raw_avp(&w, &sid);
 	if (!v->e_bit && (app == DIAM_APP_CX || app == DIAM_APP_S6A)) {
 		diam_put_vendor_app(&w, DIAM_VENDOR_3GPP, app);
 		diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
@@ -162,7 +211,7 @@ ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, si
 		diam_put_str(&w, AVP_ERROR_MESSAGE, 0, v->why);
 	if (v->has_failed) {
 		diam_group_begin(&w, AVP_FAILED_AVP, 0);
-		diam_put_raw_avp(&w, &v->failed);
+		diam_put_failed_quote(&w, &v->failed);
 		diam_group_end(&w);
 	}
 	return diam_wr_finish(&w);

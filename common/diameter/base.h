@@ -66,6 +66,17 @@ ssize_t diam_build_dpa(uint8_t *buf, size_t cap, const struct diam_msg *dpr,
  * the answer keeps its command's shape. */
 ssize_t diam_build_error_answer(uint8_t *buf, size_t cap, const uint8_t *req, size_t req_len,
 				const struct diam_local *l, const struct diam_verdict *v);
+/* The error answer is bounded: Failed-AVP quotes at most
+ * DIAM_FAILED_QUOTE_MAX octets of the offending AVP's data (RFC 6733 §7.5
+ * asks for the AVP; a long one is cut, its AVP Length set to what is
+ * quoted, a Grouped one cut after its last whole child), Error-Message is
+ * the verdict's short text, and the only part of the request echoed whole
+ * is the Session-Id. diam_error_answer_room() is a cap that always fits. */
+#define DIAM_FAILED_QUOTE_MAX 128u
+size_t diam_error_answer_room(const uint8_t *req, size_t req_len);
+/* Puts a's copy for a Failed-AVP, cut as said above (the one quoting rule,
+ * for the validator's answers and the applications' alike). */
+void diam_put_failed_quote(struct diam_wr *w, const struct diam_avp *a);
 
 /* Capability negotiation (§5.3): counts the applications of `cer` (or a
  * CEA) that we also support; Relay (0xffffffff) counts as common (relay

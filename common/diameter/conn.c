@@ -9,7 +9,7 @@
 
 #include "diam.h"
 
-#define INIT_CAP (64u * 1024)
+#define INIT_CAP (4u * 1024) /* small: strangers' idle connections cost little */
 #define MIN_ROOM (4u * 1024)
 
 int diam_conn_init(struct diam_conn *c)
@@ -35,6 +35,7 @@ void diam_conn_free(struct diam_conn *c)
 void diam_conn_clear(struct diam_conn *c)
 {
 	c->rlen = c->rpos = c->wlen = c->wpos = 0;
+	c->rlimit = 0;
 	c->eof = false;
 }
 
@@ -69,8 +70,9 @@ uint8_t *diam_conn_rspace(struct diam_conn *c, size_t *room)
 	ssize_t want = diam_frame_len(c->rbuf + c->rpos, c->rlen - c->rpos);
 	size_t need = MIN_ROOM;
 
-	/* Room for the whole message being assembled, if it is long. */
-	if (want > 0 && (size_t)want > c->rlen - c->rpos)
+	/* Room for the whole message being assembled, if it is long (and
+	 * allowed: see rlimit). */
+	if (want > 0 && (size_t)want > c->rlen - c->rpos && (!c->rlimit || (size_t)want <= c->rlimit))
 		need = (size_t)want - (c->rlen - c->rpos);
 	if (c->rcap - c->rlen < need)
 		diam_conn_rcompact(c);

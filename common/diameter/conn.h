@@ -17,6 +17,8 @@ struct diam_conn {
 	uint8_t *wbuf;
 	size_t wcap, wlen, wpos; /* [wpos, wlen): queued, not yet sent */
 	bool eof;                /* the peer closed its side */
+	size_t rlimit;           /* != 0: buffer no more than this (a stranger
+	                          * before CER); the reader stops there */
 };
 
 /* 0 or -ENOMEM. Free with diam_conn_free. */

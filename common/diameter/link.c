@@ -71,6 +71,7 @@ int diam_link_accept(struct diam_link *l, int lfd, enum diam_proto proto, uint64
 	local_ip(fd, &ip);
 	diam_peer_init(&l->peer, l->peer.cfg, send_cb, l);
 	diam_peer_accepted(&l->peer, &ip, now);
+	l->conn.rlimit = DIAM_PRE_CER_MAX; /* lifted when the CER is accepted */
 	return 0;
 }
 
@@ -115,10 +116,34 @@ bool diam_link_want_write(const struct diam_link *l)
 	return l->fd >= 0 && (l->connecting || diam_conn_wpending(&l->conn) > 0);
 }
 
+/* Before its CER a connection is a stranger's: it may not make us hold
+ * more than a CER's worth of octets (a message being assembled is
+ * otherwise given room up to DIAM_MSG_MAX). */
+static bool pre_cer_overflow(const struct diam_link *l)
+{
+	const struct diam_conn *c = &l->conn;
+	ssize_t want;
+
+	if (l->peer.state != DIAM_PS_WAIT_CER)
+		return false;
+	want = diam_frame_len(c->rbuf + c->rpos, c->rlen - c->rpos);
+	return c->rlen - c->rpos >= DIAM_PRE_CER_MAX || want > (ssize_t)DIAM_PRE_CER_MAX;
+}
+
 ssize_t diam_link_read(struct diam_link *l, uint64_t now)
 {
+	ssize_t n;
+
 	(void)now;
-	return l->fd < 0 ? -ENOTCONN : l->xp->read(l);
+	if (l->fd < 0)
+		return -ENOTCONN;
+	n = l->xp->read(l);
+	if (n >= 0 && pre_cer_overflow(l)) {
+		snprintf(l->peer.why, sizeof(l->peer.why),
+			 "more than %u octets before CER", DIAM_PRE_CER_MAX);
+		return -EMSGSIZE;
+	}
+	return n;
 }
 
 /* The header of a message the peer machine refused, for matching its
@@ -175,6 +200,7 @@ enum diam_link_ev diam_link_next(struct diam_link *l, uint64_t now, struct diam_
 			raw_msg(buf, len, m);
 			return DIAM_LE_BAD_ANSWER;
 		case DIAM_PA_OPENED:
+			l->conn.rlimit = 0;
 			return DIAM_LE_OPENED;
 		case DIAM_PA_CLOSE:
 			return DIAM_LE_CLOSE;

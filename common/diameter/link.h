@@ -90,8 +90,13 @@ static inline bool diam_link_is_open(const struct diam_link *l)
 /* True while there is something to write (or a connect to complete). */
 bool diam_link_want_write(const struct diam_link *l);
 
+/* Most octets a responder buffers before the peer's CER: a CER is a few
+ * hundred octets; anything longer is a stranger filling our memory. */
+#define DIAM_PRE_CER_MAX (16u * 1024)
+
 /* Reads what the socket has (bounded per call). Octets read (0 = none
- * now), or -errno: the caller closes. The peer closing is seen through
+ * now), or -errno: the caller closes (-EMSGSIZE: more than
+ * DIAM_PRE_CER_MAX octets before the CER; l->peer.why says so). The peer closing is seen through
  * diam_link_next (DIAM_LE_CLOSE once every complete message is handled). */
 ssize_t diam_link_read(struct diam_link *l, uint64_t now);
 /* The next event from buffered input; see enum diam_link_ev. */

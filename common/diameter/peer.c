@@ -5,6 +5,7 @@
 #include "peer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -93,14 +94,57 @@ int diam_peer_connected(struct diam_peer *p, const struct diam_host_ip *local_ip
 	return p->send(p->send_arg, buf, (size_t)n);
 }
 
-bool diam_peer_allowed(const struct diam_peer_cfg *cfg, const char *host)
+static bool in_list(const char *const *list, size_t n, const char *host)
 {
-	if (cfg->accept_any)
-		return true;
-	for (size_t i = 0; i < cfg->nallowed; i++)
-		if (!strcasecmp(cfg->allowed[i], host))
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(list[i], host))
 			return true;
 	return false;
+}
+
+bool diam_peer_is_agent(const struct diam_peer_cfg *cfg, const char *host)
+{
+	return in_list(cfg->agents, cfg->nagents, host);
+}
+
+bool diam_peer_allowed(const struct diam_peer_cfg *cfg, const char *host)
+{
+	return cfg->accept_any || in_list(cfg->allowed, cfg->nallowed, host) ||
+	       diam_peer_is_agent(cfg, host);
+}
+
+/* A protocol error (E bit) naming the AVP found at `code`. */
+static uint32_t route_error(const struct diam_msg *m, uint32_t avp_code, uint32_t result,
+			    const char *what, const char *value, struct diam_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->result_code = result;
+	v->e_bit = true;
+	v->has_failed = diam_msg_find(m, avp_code, 0, &v->failed) == 0;
+	snprintf(v->why, sizeof(v->why), "%s '%.80s'", what, value);
+	return result;
+}
+
+/* Identities compare case-insensitively (§4.3.1 DiameterIdentity: FQDN). */
+uint32_t diam_peer_check_routing(const struct diam_peer *p, const struct diam_msg *m,
+				 struct diam_verdict *v)
+{
+	const struct diam_local *l = p->cfg->local;
+	char s[256];
+
+	if (!p->agent && diam_msg_str(m, AVP_ORIGIN_HOST, 0, s, sizeof(s)) == 0 &&
+	    strcasecmp(s, p->host))
+		return route_error(m, AVP_ORIGIN_HOST, DIAM_UNKNOWN_PEER,
+				   "Origin-Host is not the peer's CER identity:", s, v);
+	if (diam_msg_str(m, AVP_DESTINATION_REALM, 0, s, sizeof(s)) == 0 &&
+	    strcasecmp(s, l->origin_realm))
+		return route_error(m, AVP_DESTINATION_REALM, DIAM_REALM_NOT_SERVED,
+				   "realm not served:", s, v);
+	if (diam_msg_str(m, AVP_DESTINATION_HOST, 0, s, sizeof(s)) == 0 &&
+	    strcasecmp(s, l->origin_host))
+		return route_error(m, AVP_DESTINATION_HOST, DIAM_UNABLE_TO_DELIVER,
+				   "Destination-Host is not this node:", s, v);
+	return 0;
 }
 
 static enum diam_peer_act send_or_close(struct diam_peer *p, const uint8_t *buf, ssize_t n,
@@ -134,6 +178,7 @@ static enum diam_peer_act on_cer(struct diam_peer *p, const struct diam_msg *m, 
 		host[0] = '\0';
 	if (!diam_peer_allowed(p->cfg, host)) {
 		snprintf(p->why, sizeof(p->why), "CER from unknown peer '%s' refused (3010)", host);
+		p->rejected = DIAM_UNKNOWN_PEER;
 		n = diam_build_cea(buf, sizeof(buf), m, p->cfg->local, &p->local_ip,
 				   DIAM_UNKNOWN_PEER, "peer not in the allow-list");
 		send_or_close(p, buf, n, DIAM_PA_CLOSE);
@@ -141,17 +186,19 @@ static enum diam_peer_act on_cer(struct diam_peer *p, const struct diam_msg *m, 
 	}
 	if (diam_common_apps(m, p->cfg->local, &p->app_mask, &p->relay) == 0) {
 		snprintf(p->why, sizeof(p->why), "CER from '%s': no common application (5010)", host);
+		p->rejected = DIAM_NO_COMMON_APPLICATION;
 		n = diam_build_cea(buf, sizeof(buf), m, p->cfg->local, &p->local_ip,
 				   DIAM_NO_COMMON_APPLICATION, "no common application");
 		send_or_close(p, buf, n, DIAM_PA_CLOSE);
 		return DIAM_PA_CLOSE;
 	}
 	remember_identity(p, m);
+	p->agent = diam_peer_is_agent(p->cfg, p->host);
 	n = diam_build_cea(buf, sizeof(buf), m, p->cfg->local, &p->local_ip, DIAM_SUCCESS, NULL);
 	set_state(p, DIAM_PS_OPEN, now);
 	arm_watchdog(p);
-	snprintf(p->why, sizeof(p->why), "peer '%s' open%s", p->host,
-		 p->relay ? " (relay)" : "");
+	snprintf(p->why, sizeof(p->why), "peer '%s' open%s%s", p->host,
+		 p->relay ? " (relay)" : "", p->agent ? " (agent)" : "");
 	return send_or_close(p, buf, n, DIAM_PA_OPENED);
 }
 
@@ -175,13 +222,30 @@ static enum diam_peer_act on_cea(struct diam_peer *p, const struct diam_msg *m, 
 	return DIAM_PA_OPENED;
 }
 
+/* The error answer to a request, in a buffer that always fits it (a long
+ * Session-Id must not cost the connection: issue 16 item 5). */
+static enum diam_peer_act send_error_answer(struct diam_peer *p, const uint8_t *buf, size_t len,
+					    const struct diam_verdict *v)
+{
+	uint8_t stack[BUF_BASE * 2], *out = stack;
+	size_t room = diam_error_answer_room(buf, len);
+	enum diam_peer_act act;
+
+	if (room > sizeof(stack) && !(out = malloc(room)))
+		return DIAM_PA_NONE; /* no memory now: no answer, the peer retries */
+	act = send_or_close(p, out,
+			    diam_build_error_answer(out, room > sizeof(stack) ? room : sizeof(stack),
+						    buf, len, p->cfg->local, v),
+			    DIAM_PA_NONE);
+	if (out != stack)
+		free(out);
+	return act;
+}
+
 /* A request the validator rejected: answer it; close when framing is lost. */
 static enum diam_peer_act reject(struct diam_peer *p, const uint8_t *buf, size_t len,
 				 const struct diam_verdict *v)
 {
-	uint8_t out[BUF_BASE];
-	ssize_t n;
-
 	p->verdict = *v;
 	if (len >= DIAM_HDR_LEN && !(buf[4] & DIAM_FLAG_R)) {
 		/* Never answer an answer: report it, so its request fails. */
@@ -195,8 +259,7 @@ static enum diam_peer_act reject(struct diam_peer *p, const uint8_t *buf, size_t
 	p->rejected = v->result_code;
 	if (len < DIAM_HDR_LEN)
 		return v->close ? DIAM_PA_CLOSE : DIAM_PA_NONE;
-	n = diam_build_error_answer(out, sizeof(out), buf, len, p->cfg->local, v);
-	if (send_or_close(p, out, n, DIAM_PA_NONE) == DIAM_PA_CLOSE || v->close)
+	if (send_error_answer(p, buf, len, v) == DIAM_PA_CLOSE || v->close)
 		return DIAM_PA_CLOSE;
 	/* Before capabilities are agreed nothing else may be talked. */
 	return p->state == DIAM_PS_OPEN || p->state == DIAM_PS_CLOSING ? DIAM_PA_NONE
@@ -271,7 +334,11 @@ enum diam_peer_act diam_peer_rx(struct diam_peer *p, const uint8_t *buf, size_t 
 	}
 	if (p->state == DIAM_PS_CLOSED)
 		return DIAM_PA_CLOSE;
-	return base ? on_base(p, &m, now) : DIAM_PA_DELIVER;
+	if (base)
+		return on_base(p, &m, now);
+	if (req && p->cfg->check_routing && diam_peer_check_routing(p, &m, &v))
+		return reject(p, buf, len, &v);
+	return DIAM_PA_DELIVER;
 }
 
 enum diam_peer_act diam_peer_tick(struct diam_peer *p, uint64_t now)

@@ -5,6 +5,11 @@
  *
  * Responder (hssd):  accepted → WAIT_CER → (CER ok: CEA 2001) → OPEN
  *   CER from a host not allowed → CEA 3010 + close; no common app → 5010.
+ *   With cfg->check_routing, an application request of an OPEN peer must
+ *   carry the peer's CER Origin-Host (3010 otherwise; an agent named in
+ *   cfg->agents relays others' requests and is exempt) and, where present,
+ *   our Destination-Realm (3003) and Destination-Host (3002) (RFC 6733
+ *   §6.1: a node that is not an agent delivers only what is for itself).
  * Initiator (a client): connect → CER sent → WAIT_CEA → (CEA 2001) → OPEN.
  * OPEN: DWR→DWA, DPR→DPA + close, application messages delivered; after
  *   Tw of silence a DWR is sent, and if no answer arrives within another
@@ -41,6 +46,9 @@ struct diam_peer_cfg {
 	const struct diam_local *local;
 	const char *const *allowed; /* Origin-Hosts allowed to connect (borrowed) */
 	size_t nallowed;
+	const char *const *agents;  /* agents (relays, proxies) allowed to connect */
+	size_t nagents;
+	bool check_routing;         /* bind requests to the peer, check Destination-* */
 	bool accept_any;            /* labs: any Origin-Host */
 	unsigned tw_ms;             /* watchdog Twinit; 0 → 30000 (RFC 3539 default) */
 	unsigned dpa_wait_ms;       /* wait for DPA after our DPR; 0 → 2000 */
@@ -65,6 +73,7 @@ struct diam_peer {
 	uint32_t peer_state_id;         /* peer's Origin-State-Id (0 = none sent) */
 	uint32_t app_mask;              /* bit i: cfg->local->apps[i] in common */
 	bool relay;                     /* peer advertised Relay */
+	bool agent;                     /* peer is one of cfg->agents */
 	uint64_t last_rx_ms;
 	uint64_t state_since_ms;
 	bool dwr_pending;
@@ -107,7 +116,14 @@ enum diam_peer_act diam_peer_disconnect(struct diam_peer *p, int32_t cause, uint
 /* The transport went away (peer closed, error): → CLOSED. */
 void diam_peer_lost(struct diam_peer *p, const char *why);
 
-/* True when host may connect under cfg (case-insensitive, §4.3 FQDN). */
+/* True when host may connect under cfg (case-insensitive, §4.3 FQDN):
+ * accept_any, or in allowed or agents. */
 bool diam_peer_allowed(const struct diam_peer_cfg *cfg, const char *host);
+/* True when host is one of cfg->agents. */
+bool diam_peer_is_agent(const struct diam_peer_cfg *cfg, const char *host);
+/* The cfg->check_routing checks on one application request of p (see the
+ * note above): 0, or the Result-Code with v filled (Failed-AVP, why). */
+uint32_t diam_peer_check_routing(const struct diam_peer *p, const struct diam_msg *m,
+				 struct diam_verdict *v);
 
 #endif

@@ -232,7 +232,7 @@ ssize_t diam_read(int fd, struct diam_conn *c)
 	uint8_t *p;
 	ssize_t n;
 
-	while (total < READ_BUDGET) {
+	while (total < READ_BUDGET && !(c->rlimit && c->rlen - c->rpos >= c->rlimit)) {
 		p = diam_conn_rspace(c, &room);
 		if (!p)
 			return -ENOMEM;

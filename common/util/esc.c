@@ -46,6 +46,25 @@ char *esc_mem(char *out, size_t outsz, const void *s, size_t n)
 	return out;
 }
 
+void esc_fwrite(FILE *fp, const void *s, size_t n, bool keep_backslash)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = s;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (plain(c) || (c == '\\' && keep_backslash)) {
+			putc_unlocked(c, fp);
+			continue;
+		}
+		putc_unlocked('\\', fp);
+		putc_unlocked('x', fp);
+		putc_unlocked(hex[c >> 4], fp);
+		putc_unlocked(hex[c & 15], fp);
+	}
+}
+
 char *esc_str(char *out, size_t outsz, const char *s)
 {
 	if (!s)

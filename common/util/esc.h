@@ -10,7 +10,9 @@
 #ifndef UTIL_ESC_H
 #define UTIL_ESC_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Room for n input octets escaped in full, with the NUL. */
 #define ESC_SIZE(n) (4 * (n) + 1)
@@ -22,5 +24,11 @@ char *esc_str(char *out, size_t outsz, const char *s);
 
 /* The same for n octets that may hold NULs. */
 char *esc_mem(char *out, size_t outsz, const void *s, size_t n);
+
+/* Writes n octets to fp (locked by the caller: putc_unlocked) escaped the
+ * same way, except that a backslash stays when keep_backslash: the form
+ * log.c applies to every whole line, where arguments already escaped with
+ * esc_str must come out unchanged while a raw CR/LF or ESC still cannot. */
+void esc_fwrite(FILE *fp, const void *s, size_t n, bool keep_backslash);
 
 #endif

@@ -1,5 +1,7 @@
 #include "log.h"
 
+#include "esc.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,25 +92,96 @@ void log_close(void)
 	log_path = NULL;
 }
 
-void log_msg(enum log_cat c, enum log_level l, const char *fmt, ...)
+/* ---- Lines ----------------------------------------------------------- */
+static void put_prefix(FILE *out, enum log_cat c, enum log_level l)
 {
-	FILE *out = log_fp ? log_fp : stderr;
 	struct timeval tv;
 	struct tm tm;
 	char ts[32];
-	va_list ap;
 
-	if (!log_enabled(l))
-		return;
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	flockfile(out);
 	fprintf(out, "%s.%03dZ %-6s %-4s ", ts, (int)(tv.tv_usec / 1000),
 		level_names[l], (unsigned)c < LOG_CAT_COUNT ? cat_names[c] : "?");
+}
+
+void log_msg(enum log_cat c, enum log_level l, const char *fmt, ...)
+{
+	FILE *out = log_fp ? log_fp : stderr;
+	char stack[1024], *text = stack;
+	va_list ap;
+	int n;
+
+	if (!log_enabled(l))
+		return;
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	n = vsnprintf(stack, sizeof(stack), fmt, ap);
 	va_end(ap);
-	fputc('\n', out);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(stack) && (text = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	if (!text) { /* out of memory: the line, cut */
+		text = stack;
+		n = (int)sizeof(stack) - 1;
+	}
+	flockfile(out);
+	put_prefix(out, c, l);
+	esc_fwrite(out, text, (size_t)n, true);
+	putc_unlocked('\n', out);
 	funlockfile(out);
+	if (text != stack)
+		free(text);
+}
+
+void log_block(enum log_cat c, enum log_level l, const char *head, const char *text)
+{
+	FILE *out = log_fp ? log_fp : stderr;
+
+	if (!log_enabled(l))
+		return;
+	flockfile(out);
+	put_prefix(out, c, l);
+	esc_fwrite(out, head, strlen(head), true);
+	putc_unlocked('\n', out);
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+
+		if (n) {
+			fputs_unlocked("    ", out);
+			esc_fwrite(out, text, n, true);
+			putc_unlocked('\n', out);
+		}
+		text += n + (text[n] == '\n');
+	}
+	funlockfile(out);
+}
+
+/* ---- Flood control ---------------------------------------------------- */
+bool log_limit_pass(struct log_limit *l, unsigned burst, unsigned window_ms, uint64_t now_ms)
+{
+	if (now_ms - l->since_ms >= window_ms || now_ms < l->since_ms) {
+		l->since_ms = now_ms;
+		l->n = 0;
+	}
+	if (l->n < burst) {
+		l->n++;
+		return true;
+	}
+	l->dropped++;
+	return false;
+}
+
+unsigned log_limit_dropped(struct log_limit *l, unsigned window_ms, uint64_t now_ms)
+{
+	unsigned d = l->dropped;
+
+	if (!d || now_ms - l->since_ms < window_ms)
+		return 0;
+	l->dropped = 0;
+	return d;
 }

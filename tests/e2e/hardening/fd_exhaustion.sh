@@ -1,6 +1,8 @@
 #!/bin/sh
 # e2e (issue 10): hssd out of file descriptors. Under `ulimit -n 32`, 200
-# connection attempts are held open: hssd must pause accepting (not spin),
+# connection attempts are held open, each sending a CER (accept-any-peer:
+# they become open peers, which hssd never evicts — strangers waiting for
+# their CER are evicted instead, see flood.sh): hssd must pause accepting (not spin),
 # using < 10 % of a core over 5 s, write one "not accepting" line (not one
 # per turn), keep serving its open peers, and accept again once the flood
 # goes away: a new peer gets CEA 2001.
@@ -41,7 +43,7 @@ PIDS="$HSSD_PID"
 python3 "$HERE/cer_ok.py" "$HSS_PORT" early.$REALM $REALM >/dev/null || bad "no CEA before the flood"
 
 python3 "$HERE/hold_conns.py" --port "$HSS_PORT" --count 200 --hold 60 --stop "$T/stop" \
-	--ready "$T/ready" &
+	--ready "$T/ready" --cer flood.$REALM $REALM &
 PIDS="$PIDS $!"
 wait_file "$T/ready" 10 || { bad "the flood did not start"; exit 1; }
 sleep 1 # let hssd take what it can and hit EMFILE

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Opens COUNT TCP connections to 127.0.0.1:PORT and holds them, silent
-(or sending GARBAGE octets first), until the STOP file appears or HOLD
+(or sending GARBAGE octets first, or a CER as HOST-N of REALM first), until the STOP file appears or HOLD
 seconds pass; then closes them all. Connects are non-blocking: attempts
 past the server's backlog stay pending and count as attempts.
 
     hold_conns.py --port P --count N [--hold S] [--stop FILE] [--ready FILE]
-                  [--garbage OCTETS]
+                  [--garbage OCTETS] [--cer HOST REALM]
 """
 import argparse
 import os
 import socket
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+import diameter as d  # noqa: E402
 
 
 def main():
@@ -21,6 +25,7 @@ def main():
     ap.add_argument("--stop")
     ap.add_argument("--ready")
     ap.add_argument("--garbage", type=int, default=0)
+    ap.add_argument("--cer", nargs=2, metavar=("HOST", "REALM"))
     o = ap.parse_args()
     socks = []
     for _ in range(o.count):
@@ -34,6 +39,13 @@ def main():
         for s in socks:
             try:
                 s.send(junk)
+            except OSError:
+                pass
+    if o.cer:
+        time.sleep(0.5)
+        for i, s in enumerate(socks):
+            try:
+                s.send(d.cer("%s-%d" % (o.cer[0], i), o.cer[1]))
             except OSError:
                 pass
     if o.ready:
