@@ -249,6 +249,7 @@ static void conn_free(struct hss_server *s, struct pconn *pc)
  * logged as one summary line per FLOOD_WINDOW_MS, not per event. */
 #define CER_WAIT_MS 5000
 #define FD_RESERVE_MIN 8
+#define PRE_CER_MAX 1024 /* and a memory bound: ~30 KiB each at most */
 #define FLOOD_BURST 50
 #define FLOOD_WINDOW_MS 10000
 
@@ -465,6 +466,8 @@ static void size_pre_cer(struct hss_server *s)
 	if (reserve > lim / 4 && lim / 4 >= FD_RESERVE_MIN)
 		reserve = lim / 4;
 	s->max_pre_cer = lim > used + reserve + 1 ? lim - used - reserve : 1;
+	if (s->max_pre_cer > PRE_CER_MAX)
+		s->max_pre_cer = PRE_CER_MAX;
 }
 
 /* Several connections from one Origin-Host are allowed (load generators
