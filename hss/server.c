@@ -229,6 +229,7 @@ static void flush_conn(struct hss_server *s, struct pconn *pc)
 
 /* ---- Connections -------------------------------------------------------- */
 static void drop_delayed(struct hss_server *s, struct pconn *pc);
+static void on_readable(struct hss_server *s, struct pconn *pc, uint64_t now_ms, uint64_t t0);
 
 static void conn_free(struct hss_server *s, struct pconn *pc)
 {
@@ -440,6 +441,9 @@ static void accept_all(struct hss_server *s, const struct listener *l, uint64_t 
 		s->conns = pc;
 		if (stranger_line(s, NULL, now_ms))
 			LOGI(LOG_DIAM, "connection from %s (%s)", pc->link.addr, pc->link.xp->name);
+		/* A real peer's CER is usually there already: read it now, so a
+		 * burst of connections does not see it evicted unread. */
+		on_readable(s, pc, now_ms, now_ms * 1000);
 	}
 }
 

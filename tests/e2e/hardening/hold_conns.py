@@ -9,6 +9,7 @@ past the server's backlog stay pending and count as attempts.
 """
 import argparse
 import os
+import select
 import socket
 import sys
 import time
@@ -28,24 +29,22 @@ def main():
     ap.add_argument("--cer", nargs=2, metavar=("HOST", "REALM"))
     o = ap.parse_args()
     socks = []
-    for _ in range(o.count):
+    for i in range(o.count):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setblocking(False)
         s.connect_ex(("127.0.0.1", o.port))
         socks.append(s)
+        if o.cer and select.select([], [s], [], 0.05)[1]:
+            try:  # the CER right behind the connect, as a real peer sends it
+                s.send(d.cer("%s-%d" % (o.cer[0], i), o.cer[1]))
+            except OSError:
+                pass
     if o.garbage:
         time.sleep(0.5)
         junk = bytes([0x01, 0x0f, 0xff, 0xff]) + b"\xa5" * (o.garbage - 4)
         for s in socks:
             try:
                 s.send(junk)
-            except OSError:
-                pass
-    if o.cer:
-        time.sleep(0.5)
-        for i, s in enumerate(socks):
-            try:
-                s.send(d.cer("%s-%d" % (o.cer[0], i), o.cer[1]))
             except OSError:
                 pass
     if o.ready:
