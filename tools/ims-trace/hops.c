@@ -66,21 +66,36 @@ static bool same_hop(const struct trace_event *a, const struct trace_event *b)
 	return !addr_cmp(&a->m.src, &b->m.src) && !addr_cmp(&a->m.dst, &b->m.dst);
 }
 
-/* A final response to request copy `e` sent back on e's hop before it. */
-static bool answered_before(const struct trace_ctx *c, size_t e)
+static bool final_of(const struct trace_event *r, const char *cid, const char *cseq)
 {
-	const struct sip_msg *q = c->ev[e].sip;
-	const char *cid = sip_hdr(q, "Call-ID"), *cseq = sip_hdr(q, "CSeq");
+	const char *rc, *rs;
+
+	return r->kind == EV_SIP && !r->sip->request && r->sip->status >= 200 &&
+	       (rc = sip_hdr(r->sip, "Call-ID")) && !strcmp(rc, cid) &&
+	       (rs = sip_hdr(r->sip, "CSeq")) && !strcmp(rs, cseq);
+}
+
+/* A final response to request copy `e` sent back on e's hop before it.
+ * For a proxy (forwarder) that is not enough: its retransmission timer
+ * (RFC 3261 §17.1.2.2, Timer E) may fire while the response is on the
+ * wire or in its socket buffer; only once it passed the response on
+ * upstream (a final response sent from its IP elsewhere) was the
+ * transaction over for it. */
+static bool answered_before(const struct trace_ctx *c, size_t e, bool forwarder)
+{
+	const struct trace_event *q = &c->ev[e];
+	const char *cid = sip_hdr(q->sip, "Call-ID"), *cseq = sip_hdr(q->sip, "CSeq");
 	size_t lo = e > LOOKBACK ? e - LOOKBACK : 0;
+	bool passed_on = !forwarder;
 
 	for (size_t i = e; cid && cseq && i-- > lo;) {
 		const struct trace_event *r = &c->ev[i];
-		const char *rc, *rs;
-		if (r->kind == EV_SIP && !r->sip->request && r->sip->status >= 200 &&
-		    !addr_cmp(&r->m.src, &c->ev[e].m.dst) && !addr_cmp(&r->m.dst, &c->ev[e].m.src) &&
-		    (rc = sip_hdr(r->sip, "Call-ID")) && !strcmp(rc, cid) &&
-		    (rs = sip_hdr(r->sip, "CSeq")) && !strcmp(rs, cseq))
-			return true;
+		if (!final_of(r, cid, cseq))
+			continue;
+		if (!addr_cmp(&r->m.src, &q->m.dst) && !addr_cmp(&r->m.dst, &q->m.src))
+			return passed_on;
+		if (same_ip(&r->m.src, &q->m.src) && addr_cmp(&r->m.dst, &q->m.dst))
+			passed_on = true;
 	}
 	return false;
 }
@@ -97,7 +112,8 @@ static enum trace_copy copy_kind(const struct trace_ctx *c, size_t i, const stru
 			continue;
 		if (o->m.gtp != e->m.gtp)
 			return COPY_SAME_PACKET;
-		if (e->sip->request && answered_before(c, i))
+		if (e->sip->request &&
+		    answered_before(c, i, addr_cmp(&c->ev[g[0].idx].m.src, &e->m.src) != 0))
 			return COPY_REPLAY;
 		return COPY_RETRANS;
 	}
@@ -255,8 +271,9 @@ static void unite_ports(struct hctx *h)
 			unite(h, h->src[i], ep_lookup(h, &e->m.src, m[k].port_c));
 			unite(h, h->src[i], ep_lookup(h, &e->m.src, m[k].port_s));
 		}
-		if (e->copy == COPY_FORWARD && e->copy_prev >= 0)
-			unite(h, h->src[i], h->dst[e->copy_prev]);
+		int from = hops_forwarded_from(c, (int)i);
+		if (from >= 0)
+			unite(h, h->src[i], h->dst[from]);
 	}
 }
 
@@ -347,11 +364,7 @@ static int answerer(const struct hctx *h, size_t req)
 	const char *cid = sip_hdr(c->ev[req].sip, "Call-ID"), *cs = sip_hdr(c->ev[req].sip, "CSeq");
 
 	for (size_t i = req + 1; cid && cs && i < c->nev && i < req + LOOKBACK; i++) {
-		const struct trace_event *e = &c->ev[i];
-		const char *x, *y;
-		if (e->kind == EV_SIP && !e->sip->request && e->sip->status >= 200 &&
-		    e->copy == COPY_ORIGINAL && (x = sip_hdr(e->sip, "Call-ID")) && !strcmp(x, cid) &&
-		    (y = sip_hdr(e->sip, "CSeq")) && !strcmp(y, cs))
+		if (c->ev[i].copy == COPY_ORIGINAL && final_of(&c->ev[i], cid, cs))
 			return (int)i;
 	}
 	return -1;
@@ -368,7 +381,7 @@ static void register_roles(struct hctx *h, size_t first)
 		const struct trace_event *e = &c->ev[i];
 		if (e->copy != COPY_FORWARD)
 			continue;
-		const struct sip_msg *p = c->ev[e->copy_prev].sip;
+		const struct sip_msg *p = c->ev[hops_forwarded_from(c, i)].sip;
 		bool path_added = count_hdr(e->sip, "Path") > count_hdr(p, "Path");
 		set_role(h, h->src[i], path_added || hops == 1 ? ROLE_PCSCF : ROLE_ICSCF);
 		last = i;
@@ -523,6 +536,16 @@ int hops_build(struct trace_ctx *c)
 	free(h.sends_ma);
 	free(h.gets_ma);
 	return rc;
+}
+
+int hops_forwarded_from(const struct trace_ctx *c, int ev)
+{
+	if (ev < 0 || c->ev[ev].copy != COPY_FORWARD)
+		return -1;
+	for (int i = c->ev[ev].copy_prev; i >= 0; i = c->ev[i].copy_prev)
+		if (c->ev[i].copy == COPY_ORIGINAL || c->ev[i].copy == COPY_FORWARD)
+			return i;
+	return -1;
 }
 
 int hops_last(const struct trace_ctx *c, int ev)

@@ -34,6 +34,10 @@ int hops_build(struct trace_ctx *c);
 /* Via entries of a message (header instances and comma lists). */
 int hops_via_count(const struct sip_msg *s);
 
+/* The copy a forwarded copy ev was made from: the latest earlier copy that
+ * is no repeat (a retransmission on the hop before may come between), -1
+ * when ev is no forwarded copy. */
+int hops_forwarded_from(const struct trace_ctx *c, int ev);
 /* The last copy of ev's message (in time). */
 int hops_last(const struct trace_ctx *c, int ev);
 /* The copy of ev's message received by a node of role r, else -1. */

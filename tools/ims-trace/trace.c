@@ -119,10 +119,16 @@ void trace_add_diam(struct trace_ctx *c, const struct trace_meta *m, struct diam
 	e->diam = d;
 }
 
+/* Time order, then frame order: a capture of several interfaces (dumpcap
+ * -i A -i B) holds each interface's packets in the order dumpcap read its
+ * buffer, so a response on one interface can come after the next exchange
+ * on the other; following a message hop by hop needs the time. */
 static int ev_cmp(const void *a, const void *b)
 {
 	const struct trace_event *x = a, *y = b;
 
+	if (x->m.ts != y->m.ts)
+		return x->m.ts < y->m.ts ? -1 : 1;
 	if (x->m.frame != y->m.frame)
 		return x->m.frame < y->m.frame ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;

@@ -10,7 +10,7 @@
  *   tcp_reasm.c per-direction byte streams, in order, gaps reported
  *   sip_msg.c / diam_in.c  messages out of datagrams and streams
  *   -> trace_ctx.ev[]: every SIP and Diameter message with its frame meta,
- *      sorted by frame once everything is read (trace_sort)
+ *      sorted by time, then frame, once everything is read (trace_sort)
  *   hops.c     copies of one message (forwarded, retransmitted, replayed),
  *              nodes and their roles (UE, P-CSCF, I-CSCF, S-CSCF, HSS)
  *   pair.c     attempts (REGISTER/401/REGISTER/final + MAR/MAA or AIR/AIA)
@@ -146,8 +146,9 @@ void trace_free(struct trace_ctx *c);
 /* Adds a distinct note (printf-style); duplicates are dropped. */
 void trace_note(struct trace_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Sorts the events by frame (then arrival within the frame): ESP packets
- * are read after the capture, their messages go back into place. */
+/* Sorts the events by time, then frame, then arrival within the frame:
+ * ESP packets are read after the capture, their messages go back into
+ * place; the interfaces of a multi-interface capture are interleaved. */
 void trace_sort(struct trace_ctx *c);
 
 /* Appends an event; takes ownership of sip/diam. */

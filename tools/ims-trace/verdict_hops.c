@@ -155,20 +155,21 @@ static void compare_chain(struct vctx *x, int first)
 		const struct trace_event *e = &c->ev[i];
 		if (e->copy != COPY_FORWARD)
 			continue;
-		const struct sip_msg *p = c->ev[e->copy_prev].sip;
+		int from = hops_forwarded_from(c, i);
+		const struct sip_msg *p = c->ev[from].sip;
 		hops_label(c, e->src_node, a, sizeof(a));
 		hops_label(c, e->dst_node, b, sizeof(b));
 		struct vcheck *k;
 		if (altered(p, e->sip, what, sizeof(what)))
 			k = vadd(x, "hop", CHK_FAIL, FK_HOP_ALTERED, i, "%s → %s changed %s (#%u → #%u): "
 				 "a proxy must forward it unchanged", a, b, what,
-				 c->ev[e->copy_prev].m.frame, e->m.frame);
+				 c->ev[from].m.frame, e->m.frame);
 		else {
 			changes(p, e->sip, ch, sizeof(ch));
 			k = vadd(x, "hop", CHK_INFO, FK_NONE, i, "#%u %s → %s (%s): %s", e->m.frame, a, b,
 				 e->sip->request ? e->sip->method : "response", ch);
 		}
-		vframe(x, k, e->copy_prev);
+		vframe(x, k, from);
 	}
 }
 

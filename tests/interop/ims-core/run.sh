@@ -175,7 +175,7 @@ check_capture() {
 	n=$(tshark -r "$CAP" -Y "sip && _ws.malformed" 2>/dev/null | wc -l)
 	[ "$n" -eq 0 ] && ok "no malformed SIP packet" || bad "$n malformed SIP packet(s)"
 	diameter_capture_clean "$CAP" "$HSS_PORT" "$WORK"
-	[ -n "$SAVE" ] && mkdir -p "$SAVE" && cp "$CAP" "$SAVE/"
+	[ -n "$SAVE" ] && mkdir -p "$SAVE" && cp "$CAP" "$SAVE/chain.pcapng"
 }
 [ -n "$CAP" ] && check_capture
 

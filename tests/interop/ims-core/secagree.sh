@@ -306,18 +306,14 @@ host_esp_entries() {
 
 # dumpcap writes the packets of its two interfaces in the order it reads
 # their buffers, not in time order (under TCG a 401 on the veth can land
-# after the next exchange on lo): put them in time order, as a reader that
-# follows a message hop by hop needs (reordercap, wireshark-common).
-host_order() {
-	local n
-	n=$(reordercap "$1" "$1.sorted" 2>&1) && mv "$1.sorted" "$1" ||
-		{ bad "reordercap: $n"; return 1; }
-	echo "# capture in time order (reordercap: $n)"
-}
-
+# after the next exchange on lo). The checks below pick "the latest 401
+# before" by frame number, so they read a copy in time order (reordercap,
+# wireshark-common); the capture itself is kept as dumpcap wrote it
+# (ims-trace orders by time itself, and e2e/ims-trace reads it so).
 host_check() {
-	local cap=$1 n good badicv
-	echo "# capture $cap: $(tshark -r "$cap" 2>/dev/null | wc -l) packets"
+	local cap="$HWORK/ordered.pcapng" n good badicv
+	n=$(reordercap "$1" "$cap" 2>&1) || { bad "reordercap: $n"; return 1; }
+	echo "# capture $1 ($n; checked in time order)"
 	host_esp_opts "$cap"
 	sort -u "$HWORK/sas.txt" | sort -n | sed 's/^/# SA set keyed by the 401 in frame /'
 	n=$(tshark -r "$cap" -Y esp 2>/dev/null | wc -l)
@@ -418,9 +414,8 @@ host() {
 	[ $rc -eq 77 ] && exit 77
 	[ $rc -ne 0 ] && bad "the guest's checks failed (exit $rc)"
 	if [ -s "$OUTD/secagree.pcapng" ]; then
-		host_order "$OUTD/secagree.pcapng"
 		host_check "$OUTD/secagree.pcapng"
-		[ -n "$SAVE" ] && mkdir -p "$SAVE" && cp "$OUTD/secagree.pcapng" "$SAVE/"
+		[ -n "$SAVE" ] && mkdir -p "$SAVE" && cp "$OUTD/secagree.pcapng" "$SAVE/chain-secagree.pcapng"
 	else
 		bad "no capture came back from the guest"
 	fi
