@@ -252,8 +252,25 @@ static void handle_resync(struct registrar *r, const struct reg_request *q,
 	challenge_new(r, q, impi, start, alg, false, ra, 0);
 }
 
-/* Contact expiry (RFC 3261 §10.3 step 6) resolved and clamped; -1 means
- * "too brief" (423). */
+long reg_delta_seconds(const char *s)
+{
+	long v = 0;
+	const char *p = s;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p < '0' || *p > '9')
+		return 3600;
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v > (REG_DELTA_MAX - (*p - '0')) / 10 ? REG_DELTA_MAX : v * 10 + (*p - '0');
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p ? 3600 : v;
+}
+
+/* Contact expiry (RFC 3261 §10.3 step 6) resolved and clamped to
+ * max_expires (whatever the UE asked, up to 2^32-1); -1 means "too
+ * brief" (423). */
 static int contact_expires(const struct registrar *r, const struct reg_request *q,
 			   const struct reg_contact *c)
 {
@@ -265,22 +282,42 @@ static int contact_expires(const struct registrar *r, const struct reg_request *
 	return e > (long)r->cfg->max_expires ? (int)r->cfg->max_expires : (int)e;
 }
 
-/* Would the AOR have no contact left after this request? */
-static bool leaves_nothing(const struct binding_rec *rec, const struct reg_contact *c,
-			   size_t n)
+/* Contacts the AOR would have after this request: those bound and not
+ * named in it, plus those it adds or refreshes (expires > 0). */
+static size_t contacts_after(const struct binding_rec *rec, const struct reg_contact *c,
+			     size_t n)
 {
-	size_t left = 0;
+	size_t k = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (c[i].expires > 0)
-			return false;
 	for (size_t j = 0; rec && j < rec->n; j++) {
-		bool removed = false;
-		for (size_t i = 0; i < n && !removed; i++)
-			removed = !strcmp(rec->c[j].uri, c[i].uri);
-		left += !removed;
+		bool named = false;
+		for (size_t i = 0; i < n && !named; i++)
+			named = !strcmp(rec->c[j].uri, c[i].uri);
+		k += !named;
 	}
-	return left == 0;
+	for (size_t i = 0; i < n; i++) {
+		bool again = false;
+		for (size_t h = 0; h < i && !again; h++)
+			again = !strcmp(c[h].uri, c[i].uri);
+		k += c[i].expires > 0 && !again;
+	}
+	return k;
+}
+
+/* More contacts than a binding keeps (BIND_MAX_CONTACTS): refused as a
+ * whole, never 200 with some of them dropped. RFC 3261 and TS 24.229 set
+ * no status for it; 503 "Too Many Registered Contacts" is what Kamailio's
+ * registrar answers (max_contacts), without Retry-After: retrying the
+ * same request will not help. */
+static void too_many_contacts(struct registrar *r, const struct reg_request *q,
+			      const char *impi, uint64_t start, size_t n)
+{
+	struct reg_reply rep = { .status = 503, .phrase = "Too Many Registered Contacts" };
+	char why[96];
+
+	snprintf(why, sizeof(why), "%s%zu contacts, at most %d", n ? "would bind " : "more than ",
+		 n ? n : (size_t)BIND_MAX_CONTACTS, BIND_MAX_CONTACTS);
+	reg_finish_at(r, LOG_LVL_INFO, q->handle, impi, q->impu, start, &rep, why);
 }
 
 /* Authenticated: query, register, refresh or de-register. */
@@ -289,6 +326,7 @@ static void do_register(struct registrar *r, const struct reg_request *q, const 
 {
 	struct binding_rec *rec = bind_find(r->bs, q->impu);
 	struct reg_txn *t;
+	size_t after;
 
 	if (rec)
 		bind_prune(rec, r->ops.now_ms());
@@ -315,7 +353,13 @@ static void do_register(struct registrar *r, const struct reg_request *q, const 
 	}
 	t->n_contacts = q->n_contacts;
 	t->kind = TXN_SAR;
-	if (q->star || leaves_nothing(rec, t->contacts, t->n_contacts)) {
+	after = contacts_after(rec, t->contacts, t->n_contacts);
+	if (!q->star && after > BIND_MAX_CONTACTS) {
+		reg_txn_free(t);
+		too_many_contacts(r, q, impi, start, after);
+		return;
+	}
+	if (q->star || after == 0) {
 		if (!rec || !rec->n) { /* nothing registered: nothing to tell the HSS */
 			reg_txn_free(t);
 			reg_reply_200(r, q->handle, impi, q->impu, start, NULL, "not registered");
@@ -427,9 +471,13 @@ static int precheck(struct registrar *r, const struct reg_request *q, struct aut
 		simple(r, q, NULL, start, 400, "Bad Request", "missing To, From or Call-ID");
 		return -1;
 	}
+	if (q->too_many) {
+		too_many_contacts(r, q, NULL, start, 0);
+		return -1;
+	}
 	if (q->oversized || strlen(q->impu) >= sizeof(((struct reg_txn *)0)->impu) ||
 	    (q->path && strlen(q->path) >= sizeof(((struct reg_txn *)0)->path))) {
-		simple(r, q, NULL, start, 400, "Bad Request", "header too long or too many contacts");
+		simple(r, q, NULL, start, 400, "Bad Request", "header too long");
 		return -1;
 	}
 	if (q->auth_malformed) {

@@ -27,7 +27,8 @@
 struct reg_contact {
 	char uri[BIND_URI_MAX];
 	char params[BIND_URI_MAX]; /* without expires */
-	int expires;               /* contact's expires param, -1 if none */
+	long expires;              /* contact's expires param, -1 if none
+				    * (reg_delta_seconds) */
 };
 
 /* One REGISTER, as the glue extracted it. Strings are borrowed for the
@@ -40,11 +41,12 @@ struct reg_request {
 	const char *auth;         /* Authorization value "Digest …", NULL if none */
 	size_t auth_len;
 	bool auth_malformed;      /* the SIP parser already rejected it */
-	bool oversized;           /* a Contact/Path too long or too many contacts */
+	bool oversized;           /* a Contact/Path too long */
+	bool too_many;            /* more than BIND_MAX_CONTACTS contacts */
 	const struct reg_contact *contacts;
 	size_t n_contacts;
 	bool star;                /* Contact: * */
-	int expires;              /* Expires header, -1 if none */
+	long expires;             /* Expires header, -1 if none (reg_delta_seconds) */
 	const char *path;         /* Path values joined with ", ", NULL if none */
 	const uint8_t *body;
 	size_t body_len;
@@ -76,6 +78,14 @@ struct reg_ops {
 };
 
 struct registrar;
+
+/* The one parser of an expiry (the Expires header, a Contact's expires=):
+ * delta-seconds (RFC 3261 §25.1, 1*DIGIT) with overflow checks. A value
+ * above 2^32-1 (the range of §20.19) is read as 2^32-1, never wrapped
+ * (4294967296 is not 0); the registrar then clamps to max_expires. A
+ * malformed value reads as 3600 (RFC 3261 §10.2.1.1). */
+#define REG_DELTA_MAX 4294967295L
+long reg_delta_seconds(const char *s);
 
 struct registrar *registrar_new(const struct scscf_config *cfg, const struct reg_ops *ops);
 void registrar_free(struct registrar *r);

@@ -179,10 +179,11 @@ static int join_params(const msg_param_t *params, char *out, size_t outsz)
 	return 0;
 }
 
-/* Contacts into out[max]; *too_long when one does not fit or there are
- * more than max (the registrar answers 400 rather than store a cut URI). */
+/* Contacts into out[max]; *too_long when one does not fit (the registrar
+ * answers 400 rather than store a cut URI), *too_many when there are more
+ * than max. */
 static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact *out,
-			   size_t max, bool *star, bool *too_long)
+			   size_t max, bool *star, bool *too_long, bool *too_many)
 {
 	size_t n = 0;
 
@@ -193,7 +194,7 @@ static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact
 			continue;
 		}
 		if (n == max) {
-			*too_long = true;
+			*too_many = true;
 			break;
 		}
 		char *u = url_as_string(home, m->m_url);
@@ -201,7 +202,7 @@ static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact
 		    join_params(m->m_params, out[n].params, sizeof(out[n].params)))
 			*too_long = true;
 		snprintf(out[n].uri, sizeof(out[n].uri), "%s", u ? u : "");
-		out[n].expires = m->m_expires ? (int)strtoul(m->m_expires, NULL, 10) : -1;
+		out[n].expires = m->m_expires ? reg_delta_seconds(m->m_expires) : -1;
 		n++;
 	}
 	return n;
@@ -231,9 +232,14 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 	q.request_uri = url_as_string(home, sip->sip_request->rq_url);
 	q.auth = auth_value(home, sip, io->cfg->realm, &q.auth_len);
 	q.auth_malformed = auth_broken(sip);
-	q.n_contacts = get_contacts(home, sip, contacts, BIND_MAX_CONTACTS, &q.star, &q.oversized);
+	q.n_contacts = get_contacts(home, sip, contacts, BIND_MAX_CONTACTS, &q.star, &q.oversized,
+				    &q.too_many);
 	q.contacts = contacts;
-	q.expires = sip->sip_expires ? (int)sip->sip_expires->ex_delta : -1;
+	if (sip->sip_expires) { /* Sofia's value (saturated, never wrapped) as text */
+		char ex[24];
+		snprintf(ex, sizeof(ex), "%lu", (unsigned long)sip->sip_expires->ex_delta);
+		q.expires = reg_delta_seconds(ex);
+	}
 	q.path = get_path(home, sip);
 	if (sip->sip_payload) {
 		q.body = (const uint8_t *)sip->sip_payload->pl_data;

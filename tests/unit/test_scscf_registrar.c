@@ -369,8 +369,30 @@ static void test_bad_input(void **state)
 	q.oversized = true; /* the glue found a Contact longer than we store */
 	registrar_handle(reg, &q);
 	assert_int_equal(got.status, 400);
+	q.oversized = false;
+	q.too_many = true; /* a 17th Contact: refused, not dropped (issue 16) */
+	registrar_handle(reg, &q);
+	assert_int_equal(got.status, 503);
 	assert_int_equal(nsent, 0);
-	assert_int_equal(nreplies, 7);
+	assert_int_equal(nreplies, 8);
+}
+
+/* The one expiry parser (issue 16 item 6): saturates, never wraps. */
+static void test_delta_seconds(void **state)
+{
+	(void)state;
+	assert_int_equal(reg_delta_seconds("0"), 0);
+	assert_int_equal(reg_delta_seconds("600"), 600);
+	assert_int_equal(reg_delta_seconds(" 60 "), 60);
+	assert_int_equal(reg_delta_seconds("2147483648"), 2147483648L);
+	assert_int_equal(reg_delta_seconds("4294967295"), REG_DELTA_MAX);
+	assert_int_equal(reg_delta_seconds("4294967296"), REG_DELTA_MAX);
+	assert_int_equal(reg_delta_seconds("18446744073709551616"), REG_DELTA_MAX);
+	assert_int_equal(reg_delta_seconds("99999999999999999999999999"), REG_DELTA_MAX);
+	assert_int_equal(reg_delta_seconds("abc"), 3600); /* RFC 3261 §10.2.1.1 */
+	assert_int_equal(reg_delta_seconds("-1"), 3600);
+	assert_int_equal(reg_delta_seconds("12x"), 3600);
+	assert_int_equal(reg_delta_seconds(""), 3600);
 }
 
 /* A binding that runs out -> SAR TIMEOUT_DEREGISTRATION, record gone. */
@@ -707,6 +729,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ppr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_nonce, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenge_policy, setup, teardown),
+		cmocka_unit_test(test_delta_seconds),
 		cmocka_unit_test_setup_teardown(test_fault_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_rechallenge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_omit_and_deregister, setup, teardown),

@@ -5,6 +5,10 @@
 #             REGISTERs wait, the rest get 503 + Retry-After at once, the
 #             log says so once per overload (not per request); after the
 #             504s the bound is free again
+#   expires   Expires / ;expires= of 2^31, 2^32, 2^64 and malformed: the
+#             contact is bound for max-expires (3600), never de-registered
+#   contacts  a binding keeps 16 contacts: a 17th is refused with 503, no
+#             200 that drops it
 # Usage: hardening.sh CHECK BIN_DIR. Exit 0 pass, 1 fail, 77 skip.
 # KEEP=1 keeps the logs.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +30,17 @@ silent_hss() {
 	PIDS="$PIDS $!"
 	wait_file "$T/hss.port" 10 || { bad "bad_hss.py wrote no port file"; exit 1; }
 	HSS_PORT=$(cat "$T/hss.port")
+}
+
+# hssd with one SIP Digest user (USER, password PW): no AKA card needed.
+digest_hss() { # USER
+	need_exe "$BIN/hssd" hssd
+	"$BIN/hss-ctl" --db "$T/hss.db" add --imsi 001010000000077 --impi "$1@$REALM" \
+		--impu "sip:$1@$REALM" --k 465b5ce8b199b49faa5f0a2ee238a6bc \
+		--opc cd63cb71954a9f4e48a5994e37a02baf --password PW --scheme "SIP Digest" \
+		>/dev/null || { bad "hss-ctl add"; exit 1; }
+	start_hssd "$BIN/hssd" "$T" --origin-host hss.$REALM --realm $REALM --accept-any-peer
+	PIDS="$PIDS $HSSD_PID"
 }
 
 start_stub() { # flags...
@@ -79,8 +94,13 @@ pending)
 	[ "$(wc -l <"$T/scscf.log")" -le 10 ] && ok "$(wc -l <"$T/scscf.log") log lines in all" ||
 		bad "$(wc -l <"$T/scscf.log") log lines for two floods"
 	;;
+expires | contacts)
+	digest_hss ue77
+	start_stub --scheme MD5 --qop auth --max-expires 3600 --log-level info
+	sipudp "$CHECK" ue77 PW
+	;;
 *)
-	echo "usage: $0 pending BIN_DIR" >&2
+	echo "usage: $0 pending|expires|contacts BIN_DIR" >&2
 	exit 2
 	;;
 esac

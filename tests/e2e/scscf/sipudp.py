@@ -169,7 +169,64 @@ def chk_pending_after(port, n, bound):
     chk_pending(port, n, bound)
 
 
-CHECKS = {"pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2)}
+def bound(r):
+    """{uri: expires} of the Contacts in a 200."""
+    return {u: int(e) for v in r.get("contact")
+            for u, e in re.findall(r'<([^>]*)>[^,]*?;expires=(\d+)', v)}
+
+
+def chk_expires(port, user, password):
+    """issue 16 item 6: an expiry beyond 2^31 or 2^32 is the longest one
+    allowed (max-expires, 3600 here), never 0 (a de-registration) nor the
+    default; Expires: 0 still removes."""
+    ue = Ue(port, user)
+    c = "<sip:a@127.0.0.1:%d>" % ue.lport
+    for how, contacts, expires in [
+            ("Contact ;expires=4294967296", [c + ";expires=4294967296"], None),
+            ("Expires: 4294967296", [c], "4294967296"),
+            ("Expires: 2147483648", [c], "2147483648"),
+            ("Contact ;expires=2147483648", [c + ";expires=2147483648"], None),
+            ("Contact ;expires=99999999999999999999", [c + ";expires=99999999999999999999"], None),
+            ("Expires: 18446744073709551616", [c], "18446744073709551616"),
+            ("Contact ;expires=abc (malformed: 3600, RFC 3261 §10.2.1.1)", [c + ";expires=abc"], None),
+            ("Expires: 700", [c], "700")]:
+        r = ue.register(password, contacts, expires)
+        got = bound(r).get(c[1:-1]) if r and r.status == 200 else None
+        want = 700 if expires == "700" else 3600
+        check(got == want, "%s -> %s, contact expires=%s (want 200, %d)"
+              % (how, r.status if r else "no answer", got, want))
+    r = ue.register(password, [c], "0")
+    check(r is not None and r.status == 200 and c[1:-1] not in bound(r),
+          "Expires: 0 -> 200 without the contact (de-registered)")
+
+
+def chk_contacts(port, user, password):
+    """issue 16 item 9: a binding keeps 16 contacts; a REGISTER that would
+    make it 17 is refused as a whole (503 Too Many Registered Contacts),
+    never a 200 that drops one."""
+    ue = Ue(port, user)
+    cs = ["<sip:c%d@127.0.0.1:%d>" % (i, ue.lport) for i in range(18)]
+    r = ue.register(password, cs[:16])
+    check(r is not None and r.status == 200 and len(bound(r)) == 16,
+          "16 contacts -> 200 with 16 bound (%s)" % (r.status if r else "no answer"))
+    r = ue.register(password, [cs[16]])
+    check(r is not None and r.status == 503 and r.first("retry-after") is None,
+          "a 17th contact -> %s %s (want 503 Too Many Registered Contacts, no Retry-After)"
+          % (r.status if r else "no answer", r.raw.split(b"\r\n")[0][12:].decode() if r else ""))
+    r = ue.register(password, [])
+    check(r is not None and r.status == 200 and len(bound(r)) == 16 and
+          cs[16][1:-1] not in bound(r), "the bindings are unchanged: 16, not the 17th")
+    r = ue.register(password, cs[:17])
+    check(r is not None and r.status == 503, "17 contacts in one REGISTER -> %s (want 503)"
+          % (r.status if r else "no answer"))
+    r = ue.register(password, [cs[0][:-1] + ">;expires=0", cs[16]])
+    check(r is not None and r.status == 200 and len(bound(r)) == 16 and
+          cs[16][1:-1] in bound(r) and cs[0][1:-1] not in bound(r),
+          "one removed and one added in one REGISTER -> 200, 16 bound")
+
+
+CHECKS = {"pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
+          "expires": (chk_expires, 2), "contacts": (chk_contacts, 2)}
 
 
 def main():
