@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/log.h"
 
@@ -94,6 +95,14 @@ const char *db_backend(const struct db *db)
 	return db->drv->name;
 }
 
+static uint64_t db_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 int db_fail(struct db *db, int err, const char *what)
 {
 	db_cache_drop(db); /* the backend may have rolled the transaction back */
@@ -101,8 +110,12 @@ int db_fail(struct db *db, int err, const char *what)
 	if (snprintf(db->errmsg, sizeof(db->errmsg), "%s: %s", what,
 		     db->drv->errmsg(db->conn)) >= (int)sizeof(db->errmsg))
 		db->errmsg[sizeof(db->errmsg) - 2] = '~';
-	if (err == -EIO)
-		LOGE(LOG_DB, "%s", db->errmsg);
+	/* An outage (disk full, I/O errors) fails every statement: a few
+	 * lines, then a count (hssd logs the outage itself, once). */
+	if (err == -EIO && log_limit_pass(&db->fail_log, 3, 60000, db_now_ms())) {
+		LOGE(LOG_DB, "%s%s", db->errmsg, db->fail_log.n == 3 ? " (more such lines: "
+		     "at most 3 a minute)" : "");
+	}
 	return err;
 }
 
@@ -568,6 +581,13 @@ int db_commit_poll(struct db *db, struct db_commit_done *out)
 bool db_in_txn(const struct db *db)
 {
 	return db->drv->in_txn(db->conn);
+}
+
+int db_checkpoint(struct db *db)
+{
+	int ret = db->drv->checkpoint ? db->drv->checkpoint(db->conn) : 0;
+
+	return ret ? db_fail(db, ret, "checkpoint") : 0;
 }
 
 int db_data_version(struct db *db, int64_t *v)

@@ -96,6 +96,9 @@ bool db_in_txn(const struct db *db);
 /* A number that changes when another connection committed (the caches
  * above the store compare it). */
 int db_data_version(struct db *db, int64_t *v);
+/* Checkpoints the store's write-ahead log, when the backend has one
+ * (SQLite: wal_checkpoint(TRUNCATE)); outside a transaction. 0 or -errno. */
+int db_checkpoint(struct db *db);
 
 /* ---- Subscribers ---------------------------------------------------- */
 #define DB_IMSI_MAX 16      /* 15 digits + NUL */

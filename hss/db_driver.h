@@ -75,6 +75,9 @@ struct db_driver {
 	/* A number that changes when another connection commits (caches
 	 * above the store drop what they hold when it does). */
 	int (*data_version)(struct db_conn *c, int64_t *v);
+	/* Optional: give back what a write-ahead log grew by (after an outage
+	 * of the disk). NULL: nothing to do for this backend. */
+	int (*checkpoint)(struct db_conn *c);
 
 	/* Statements. SQL names parameters "$name"; param_index gives its
 	 * 1-based position, 0 when the statement has none by that name. */

@@ -18,6 +18,7 @@
 #include "db.h"
 #include "db_driver.h"
 #include "db_stmt.h"
+#include "util/log.h"
 
 #define DB_ENUM(name, sql) DB_##name,
 enum db_stmt { DB_STMTS(DB_ENUM) DB_STMT_COUNT };
@@ -43,6 +44,7 @@ struct db {
 	bool async;      /* db_async_enable: hssd's loop commits in the background */
 	uint32_t tag;    /* db_set_tag */
 	char errmsg[256];
+	struct log_limit fail_log; /* db_fail's error lines (util/log.h) */
 };
 
 /* ---- statements ---------------------------------------------------------- */

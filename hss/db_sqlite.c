@@ -250,7 +250,18 @@ static int sq_commit(struct db_conn *c)
 
 static int sq_rollback(struct db_conn *c)
 {
+	/* A COMMIT that failed for want of space has already rolled back
+	 * (SQLite ends the transaction itself): nothing left to undo. */
+	if (sqlite3_get_autocommit(c->c))
+		return 0;
 	return sq_exec(c, "ROLLBACK");
+}
+
+static int sq_checkpoint(struct db_conn *c)
+{
+	int rc = sqlite3_wal_checkpoint_v2(c->c, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : sq_err(c->c, rc);
 }
 
 static bool sq_in_txn(struct db_conn *c)
@@ -575,6 +586,7 @@ const struct db_driver db_driver_sqlite = {
 	.init_rw = sq_init_rw,
 	.after_upgrade = sq_after_upgrade,
 	.data_version = sq_data_version,
+	.checkpoint = sq_checkpoint,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,
 	.param_count = sq_param_count,

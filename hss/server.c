@@ -121,6 +121,9 @@ struct hss_server {
 	size_t max_pre_cer;         /* connections allowed to wait for CER */
 	unsigned evicted;           /* of them, closed to make room */
 	struct log_limit flood_log; /* lines strangers can cause */
+	uint64_t store_down_ms;     /* first failed commit of an outage, 0: none */
+	unsigned store_failures;    /* failed commits in this outage */
+	size_t store_lost;          /* answers replaced by 5012 in it */
 	struct log_limit evict_log; /* "waiting for CER": a line per window */
 	unsigned evicted_logged;    /* s->evicted at the last summary */
 };
@@ -983,6 +986,38 @@ static void retire(struct hss_server *s, struct held_batch *b)
 	s->retired = b;
 }
 
+/* ---- Store outages (issue 16 item 8) ---------------------------------- */
+/* A disk that fills up (or any write error) fails every commit until it is
+ * over: one line when the first commit fails, one when a commit succeeds
+ * again — never one per request. Every turn with requests tries again; so
+ * the store is back as soon as space is, and then its WAL is checkpointed
+ * (TRUNCATE), giving back what the outage made it grow by. */
+static void store_failed(struct hss_server *s, size_t n)
+{
+	s->store_failures++;
+	s->store_lost += n;
+	if (s->store_down_ms)
+		return;
+	s->store_down_ms = now_us() / 1000;
+	LOGE(LOG_DB, "store: COMMIT failed (%s): answering 5012 and trying again with every "
+	     "request until a commit succeeds (one line when it does)", db_errmsg(s->db));
+}
+
+static void store_ok(struct hss_server *s)
+{
+	int rc;
+
+	if (!s->store_down_ms)
+		return;
+	rc = s->held.inflight ? 0 : db_checkpoint(s->db);
+	LOGN(LOG_DB, "store: writable again after %llu s: %u commits failed, %zu answers "
+	     "replaced by 5012; %s", (unsigned long long)(now_us() / 1000 - s->store_down_ms) / 1000,
+	     s->store_failures, s->store_lost, rc < 0 ? "WAL checkpoint failed" : "WAL checkpointed");
+	s->store_down_ms = 0;
+	s->store_failures = 0;
+	s->store_lost = 0;
+}
+
 /* Finished commits, in order: their batches are released. */
 static void poll_commits(struct hss_server *s)
 {
@@ -996,8 +1031,9 @@ static void poll_commits(struct hss_server *s)
 			     (unsigned long long)d.seq, (unsigned long long)b->seq);
 		hss_metrics_commit(s->met, now_us() - b->commit_us);
 		if (d.err && d.err != -ENOTCONN) /* ENOTCONN: the store said it once */
-			LOGE(LOG_DB, "COMMIT failed (%s): %zu answers replaced by 5012",
-			     db_errmsg(s->db), b->n);
+			store_failed(s, b->n);
+		else if (!d.err)
+			store_ok(s);
 		release_batch(s, b, d.err, &d);
 		retire(s, b);
 	}
@@ -1024,8 +1060,7 @@ static void fail_open(struct hss_server *s, int rc)
 	struct held_batch *b = s->held.open;
 
 	if (rc != -ENOTCONN)
-		LOGE(LOG_DB, "COMMIT failed (%s): %zu answers replaced by 5012", db_errmsg(s->db),
-		     b ? b->n : 0);
+		store_failed(s, b ? b->n : 0);
 	db_txn_rollback(s->db);
 	s->in_txn = false;
 	s->held.open = NULL;
@@ -1049,6 +1084,7 @@ static void commit_turn(struct hss_server *s)
 		if (rc < 0)
 			return fail_open(s, rc);
 		s->in_txn = false;
+		store_ok(s);
 		held_committing(&s->held, 0, c0);
 		b = held_pop(&s->held);
 		if (b) {
