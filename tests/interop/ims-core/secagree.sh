@@ -311,58 +311,67 @@ host_esp_entries() {
 # wireshark-common); the capture itself is kept as dumpcap wrote it
 # (ims-trace orders by time itself, and e2e/ims-trace reads it so).
 host_check() {
-	local cap="$HWORK/ordered.pcapng" n good badicv
+	local cap="$HWORK/ordered.pcapng" n hp res
 	n=$(reordercap "$1" "$cap" 2>&1) || { bad "reordercap: $n"; return 1; }
 	echo "# capture $1 ($n; checked in time order)"
 	host_esp_opts "$cap"
 	sort -u "$HWORK/sas.txt" | sort -n | sed 's/^/# SA set keyed by the 401 in frame /'
-	n=$(tshark -r "$cap" -Y esp 2>/dev/null | wc -l)
-	good=$(tshark -r "$cap" "${TS_OPTS[@]}" -Y "esp.icv_good == 1" 2>/dev/null | wc -l)
-	badicv=$(tshark -r "$cap" "${TS_OPTS[@]}" -Y "esp && !(esp.icv_good == 1)" 2>/dev/null | wc -l)
-	if [ "$n" -gt 0 ] && [ "$good" -eq "$n" ]; then
-		ok "ESP: all $n packets carry an ICV that verifies with IK_ESP from the nonce (tshark)"
+	# One decoding pass with the SAs and Cx on hssd's port (in the guest's
+	# chain.env); every check below reads its table.
+	hp=$(sed -n 's/^HSS_PORT=//p' "$OUTD/chain.env" 2>/dev/null)
+	tshark -r "$cap" -d "tcp.port==${hp:-3868},diameter" "${TS_OPTS[@]}" -T fields -E separator=/t \
+		-E occurrence=a -E aggregator='|' -e frame.number -e esp.spi -e esp.icv_good -e ip.src \
+		-e ip.dst -e sip.Method -e sip.Status-Code -e esp.iv -e _ws.malformed -e diameter.cmd.code \
+		-e diameter.flags.request -e sip.Call-ID -e sip.Security-Server -e sip.Security-Verify \
+		2>/dev/null >"$HWORK/all.tsv"
+	# 1 frame 2 spi 3 icv_good 4 src 5 dst 6 method 7 status 8 iv 9 malformed
+	# 10 cmd codes 11 request flags 12 Call-ID 13 Security-Server 14 Security-Verify
+	res=$(awk -F'\t' -v p="$P_IP" '
+		$2 != "" { esp++; if ($3 == "1") good++; else { badl = badl " " $1 }
+			sip = $12 != ""
+			if ($3 == "1" && sip && $5 == p) in_p++
+			if ($3 == "1" && sip && $4 == p) out_p++
+			if ($3 == "1" && sip && $8 != "") aes++ }
+		END { printf "%d %d %d %d %d%s", esp, good, in_p, out_p, aes, badl }' "$HWORK/all.tsv")
+	set -- $res
+	if [ "$1" -gt 0 ] && [ "$2" -eq "$1" ]; then
+		ok "ESP: all $1 packets carry an ICV that verifies with IK_ESP from the nonce (tshark)"
 	else
-		bad "ESP: $n packets, $good with a verified ICV, $badicv not"
-		tshark -r "$cap" "${TS_OPTS[@]}" -Y "esp && !(esp.icv_good == 1)" 2>/dev/null | head -5 | sed 's/^/#   /'
+		bad "ESP: $1 packets, $2 with a verified ICV; not verified in frames ${res#* * * * * }"
 	fi
 	# Both directions protected: requests UE -> P-CSCF, responses back.
-	for dir in "ip.dst == $P_IP" "ip.src == $P_IP"; do
-		n=$(tshark -r "$cap" "${TS_OPTS[@]}" -Y "esp.icv_good == 1 && $dir && sip" 2>/dev/null | wc -l)
-		[ "$n" -gt 0 ] && ok "ESP ($dir): $n SIP messages decoded from verified ESP" ||
-			bad "ESP ($dir): no SIP inside verified ESP"
-	done
-	n=$(tshark -r "$cap" "${TS_OPTS[@]}" -Y "esp.icv_good == 1 && esp.iv && sip" 2>/dev/null | wc -l)
-	[ "$n" -gt 0 ] && ok "ESP with AES-CBC: $n SIP messages decrypted with CK_ESP" ||
+	[ "$3" -gt 0 ] && ok "ESP (to the P-CSCF): $3 SIP messages decoded from verified ESP" ||
+		bad "ESP (to the P-CSCF): no SIP inside verified ESP"
+	[ "$4" -gt 0 ] && ok "ESP (from the P-CSCF): $4 SIP messages decoded from verified ESP" ||
+		bad "ESP (from the P-CSCF): no SIP inside verified ESP"
+	[ "$5" -gt 0 ] && ok "ESP with AES-CBC: $5 SIP messages decrypted with CK_ESP" ||
 		bad "ESP with AES-CBC: nothing decrypted"
 	# RFC 3329 §2.3.1: a protected REGISTER's Security-Verify is the
-	# Security-Server of the latest 401 of its dialog.
-	tshark -r "$cap" "${TS_OPTS[@]}" -Y "sip.Status-Code == 401 && sip.Security-Server" -T fields \
-		-E separator=/t -e frame.number -e sip.Call-ID -e sip.Security-Server 2>/dev/null >"$HWORK/servers.tsv"
-	tshark -r "$cap" "${TS_OPTS[@]}" -Y "esp && sip.Method == REGISTER" -T fields -E separator=/t \
-		-e frame.number -e sip.Call-ID -e sip.Security-Verify 2>/dev/null >"$HWORK/verify.tsv"
-	local res
-	res=$(awk -F'\t' 'NR == FNR { srv[NR] = $0; ns = NR; next }
-		{ want = ""; for (i = 1; i <= ns; i++) { split(srv[i], a, "\t");
-		    if (a[2] == $2 && a[1] + 0 < $1 + 0) want = a[3] }
-		  if ($3 == "") nov++; else if ($3 == want) same++; else { diff++; print "# " $1 ": Verify " $3 " / Server " want > "/dev/stderr" } }
-		END { printf "%d %d %d", same, diff, nov }' "$HWORK/servers.tsv" "$HWORK/verify.tsv")
+	# Security-Server of the latest 401 of its dialog (frames in time order).
+	res=$(awk -F'\t' '
+		$7 == "401" && $13 != "" { srv[$12] = $13; next }
+		$2 != "" && $6 == "REGISTER" {
+			if ($14 == "") nov++; else if ($14 == srv[$12]) same++
+			else { diff++; print "# " $1 ": Verify " $14 " / Server " srv[$12] > "/dev/stderr" } }
+		END { printf "%d %d %d", same, diff, nov }' "$HWORK/all.tsv")
 	set -- $res
 	[ "$1" -gt 0 ] && [ "$2" -eq 0 ] && ok "$1 protected REGISTERs: Security-Verify = the Security-Server of the latest 401" ||
 		bad "Security-Verify: $1 equal to the latest Security-Server, $2 not"
 	[ "$3" -eq 0 ] && ok "every protected REGISTER carries Security-Verify" ||
 		bad "$3 protected REGISTER(s) without Security-Verify"
-	# Cx of the chain (hssd's port is in the guest's chain.env).
-	local hp
-	hp=$(sed -n 's/^HSS_PORT=//p' "$OUTD/chain.env" 2>/dev/null)
+	# Cx of the chain: requests and answers of each command (a segment may
+	# hold several messages: codes and flags are lists).
+	local cmd
 	for cmd in "300 UAR/UAA" "303 MAR/MAA" "301 SAR/SAA"; do
 		set -- $cmd
-		local rq an
-		rq=$(tshark -r "$cap" -d "tcp.port==$hp,diameter" -Y "diameter.cmd.code == $1 && diameter.flags.request == 1" 2>/dev/null | wc -l)
-		an=$(tshark -r "$cap" -d "tcp.port==$hp,diameter" -Y "diameter.cmd.code == $1 && diameter.flags.request == 0" 2>/dev/null | wc -l)
-		[ "$rq" -gt 0 ] && [ "$an" -gt 0 ] && ok "capture: $2 ($rq requests, $an answers)" ||
-			bad "capture: no $2"
+		res=$(awk -F'\t' -v c="$1" '$10 != "" { n = split($10, k, "|"); split($11, r, "|"); q = a = 0
+			for (i = 1; i <= n; i++) if (k[i] == c) { if (r[i] == "1") q = 1; else a = 1 }
+			rq += q; an += a } END { printf "%d %d", rq, an }' "$HWORK/all.tsv")
+		set -- $res "$2"
+		[ "$1" -gt 0 ] && [ "$2" -gt 0 ] && ok "capture: $3 ($1 requests, $2 answers)" ||
+			bad "capture: no $3 ($1 requests, $2 answers)"
 	done
-	n=$(tshark -r "$cap" -d "tcp.port==$hp,diameter" "${TS_OPTS[@]}" -Y "_ws.malformed" 2>/dev/null | wc -l)
+	n=$(awk -F'\t' '$9 != ""' "$HWORK/all.tsv" | wc -l)
 	[ "$n" -eq 0 ] && ok "no malformed packet (Diameter, SIP, ESP)" || bad "$n malformed packet(s)"
 }
 
