@@ -14,16 +14,7 @@ BIN=$1
 for p in hssd hss-ctl scscf-stub ue-sim; do need_exe "$BIN/$p" "$p"; done
 CTL=$BIN/hss-ctl
 
-T=$(mktemp -d /tmp/e2e-faults-hss.XXXXXX)
-PIDS=""
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-	# shellcheck disable=SC2086 # PIDS is a list
-	stop_pids $PIDS
-	if [ -n "${KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+work_dir e2e-faults-hss
 
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 K=465b5ce8b199b49faa5f0a2ee238a6bc OPC=cd63cb71954a9f4e48a5994e37a02baf

@@ -15,16 +15,7 @@ for t in curl prometheus python3; do
 	command -v $t >/dev/null || { echo "skipped: $t not installed (scripts/setup.sh test installs it)"; exit 77; }
 done
 
-T=$(mktemp -d /tmp/e2e-prometheus.XXXXXX)
-PIDS=""
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-	# shellcheck disable=SC2086 # PIDS is a list
-	stop_pids $PIDS
-	if [ -n "${KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+work_dir e2e-prometheus
 
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 USERS=200
