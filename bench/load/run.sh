@@ -13,11 +13,21 @@
 #   usage: bench/load/run.sh [BIN_DIR]   env: USERS=5000 DURATION=5 RUNS=3 CONC=96 RATE=0
 #          TRANSPORT=udp|tcp (tcp: ue-sim --stack nta, one TCP connection for all UEs)
 #          SYSCALLS=0|1 WARMUP=0 (seconds of load before the measured runs)
+#          CALLGRIND=hssd|scscf-stub: that daemon runs under valgrind's callgrind
+#          with instrumentation on only during the measured runs, and the
+#          instructions per registration are printed (user space only, not
+#          the kernel): a figure the machine's load does not change. Use a
+#          low CONC (8): the daemon runs ~50x slower under valgrind.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${1:-$ROOT/build/bin}
 USERS=${USERS:-5000} DURATION=${DURATION:-5} RUNS=${RUNS:-3} CONC=${CONC:-96} RATE=${RATE:-0}
-TRANSPORT=${TRANSPORT:-udp} SYSCALLS=${SYSCALLS:-0} WARMUP=${WARMUP:-0}
+TRANSPORT=${TRANSPORT:-udp} SYSCALLS=${SYSCALLS:-0} WARMUP=${WARMUP:-0} CALLGRIND=${CALLGRIND:-}
+case $CALLGRIND in '' | hssd | scscf-stub) ;; *) echo "bench/load: CALLGRIND hssd or scscf-stub" >&2; exit 2 ;; esac
+# The prefix that runs daemon $1: callgrind for the one CALLGRIND names.
+under() {
+	[ "$CALLGRIND" = "$1" ] && echo "valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$WORK/callgrind.out"
+}
 case $TRANSPORT in udp) TP="" ;; tcp) TP=";transport=tcp" ;; *) echo "bench/load: TRANSPORT udp or tcp" >&2; exit 2 ;; esac
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 for p in hssd hss-ctl scscf-stub ue-sim; do
@@ -32,7 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-wait_file() { local i; for ((i = 0; i < 200; i++)); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+wait_file() { local i; for ((i = 0; i < 600; i++)); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
 
 {
 	echo "imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme"
@@ -42,19 +52,19 @@ wait_file() { local i; for ((i = 0; i < 200; i++)); do [ -s "$1" ] && return 0; 
 	done
 } >"$WORK/users.csv"
 "$BIN/hss-ctl" --db "$WORK/hss.sqlite" import "$WORK/users.csv" >/dev/null || exit 1
-"$BIN/hssd" --db "$WORK/hss.sqlite" --listen tcp://127.0.0.1:0 --port-file "$WORK/hss.port" \
+$(under hssd) "$BIN/hssd" --db "$WORK/hss.sqlite" --listen tcp://127.0.0.1:0 --port-file "$WORK/hss.port" \
 	--origin-host hss.$REALM --realm $REALM --accept-any-peer --log-level warn >"$WORK/hssd.log" 2>&1 &
 PIDS+=($!)
 HSSD_PID=$!
 wait_file "$WORK/hss.port" || { echo "hssd did not start"; exit 1; }
-"$BIN/scscf-stub" --sip "sip:127.0.0.1:0$TP" --port-file "$WORK/sip.port" \
+$(under scscf-stub) "$BIN/scscf-stub" --sip "sip:127.0.0.1:0$TP" --port-file "$WORK/sip.port" \
 	--hss "tcp://127.0.0.1:$(cat "$WORK/hss.port")" --origin-host scscf.$REALM --realm $REALM \
 	--name sip:scscf.$REALM --hss-host hss.$REALM --hss-realm $REALM --log-level warn \
 	>"$WORK/scscf.log" 2>&1 &
 PIDS+=($!)
 STUB_PID=$!
 wait_file "$WORK/sip.port" || { echo "scscf-stub did not start"; exit 1; }
-sleep 0.5 # Cx CER/CEA
+sleep "$([ -n "$CALLGRIND" ] && echo 3 || echo 0.5)" # Cx CER/CEA (longer under valgrind)
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load avg $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $USERS users, concurrency $CONC, rate ${RATE} (0 = unpaced), $DURATION s x $RUNS runs, $TRANSPORT"
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -73,6 +83,8 @@ count() { awk -v e="$2" '$2 == e { gsub(",", "", $1); print $1 }' "$1"; }
 # a / b with two decimals (awk: the shell has no fractions).
 ratio() { awk -v a="$1" -v b="$2" -v m="${3:-1}" 'BEGIN { if (b > 0) printf "%.2f", a * m / b; else print "-" }'; }
 [ "$WARMUP" != 0 ] && load "$WARMUP" "$WORK/warmup.txt"
+[ -n "$CALLGRIND" ] && callgrind_control -i on "$( [ "$CALLGRIND" = hssd ] && echo "$HSSD_PID" || echo "$STUB_PID")" >/dev/null 2>&1
+total=0
 rates=()
 for ((r = 1; r <= RUNS; r++)); do
 	h0=$(cpu_ticks "$HSSD_PID") s0=$(cpu_ticks "$STUB_PID")
@@ -85,6 +97,7 @@ for ((r = 1; r <= RUNS; r++)); do
 	cat "$WORK/run$r.txt"
 	n=$(sed -n 's/^registrations: \([0-9]*\) ok.*/\1/p' "$WORK/run$r.txt")
 	rates+=("$(sed -n 's/.*= \([0-9]*\) registrations\/s/\1/p' "$WORK/run$r.txt")")
+	total=$((total + ${n:-0}))
 	[ -n "$n" ] && [ "$n" -gt 0 ] &&
 		echo "# run $r: load avg $(cut -d" " -f1 /proc/loadavg); CPU per registration: hssd $(( (h1 - h0) * 1000000 / HZ / n )) us, scscf-stub $(( (s1 - s0) * 1000000 / HZ / n )) us"
 	if [ "$SYSCALLS" = 1 ]; then
@@ -97,5 +110,15 @@ for ((r = 1; r <= RUNS; r++)); do
 		done
 	fi
 done
+if [ -n "$CALLGRIND" ]; then
+	pid=$( [ "$CALLGRIND" = hssd ] && echo "$HSSD_PID" || echo "$STUB_PID")
+	callgrind_control -i off "$pid" >/dev/null 2>&1
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	ir=$(sed -n 's/^totals: //p' "$WORK/callgrind.out")
+	[ "$total" -gt 0 ] && [ -n "$ir" ] &&
+		echo "$CALLGRIND: $ir instructions for $total registrations = $((ir / total)) per registration"
+	cp "$WORK/callgrind.out" "/tmp/callgrind.$CALLGRIND.$$" && echo "callgrind file: /tmp/callgrind.$CALLGRIND.$$"
+fi
 median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 echo "median: $median full AKA registrations/s (runs: ${rates[*]})"

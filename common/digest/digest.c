@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -102,12 +103,26 @@ int digest_password(enum digest_alg alg, const char *password, const uint8_t *re
 /* MD5 over parts joined by ':' (NULL-terminated list of {ptr, len}). */
 struct part { const void *p; size_t len; };
 
+/* MD5 fetched once per process: EVP_DigestInit_ex(…, EVP_md5(), …) fetches
+ * it on every call in OpenSSL 3, ≈ 5 % of scscf-stub's instructions per
+ * registration (issue 14, bench/README.md). */
+static EVP_MD *md5_md;
+static pthread_once_t md5_once = PTHREAD_ONCE_INIT;
+
+static void md5_fetch(void)
+{
+	md5_md = EVP_MD_fetch(NULL, "MD5", NULL);
+}
+
 static int md5_join(const struct part *parts, size_t n, char hex[DIGEST_HEX_LEN])
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	uint8_t md[16];
 	unsigned int mdlen = 0;
-	int ok = c && EVP_DigestInit_ex(c, EVP_md5(), NULL);
+	int ok;
+
+	pthread_once(&md5_once, md5_fetch);
+	ok = c && md5_md && EVP_DigestInit_ex2(c, md5_md, NULL);
 
 	for (size_t i = 0; ok && i < n; i++) {
 		if (i)
