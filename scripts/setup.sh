@@ -17,9 +17,10 @@ BUILD_PKGS=(build-essential cmake pkg-config libsofia-sip-ua-dev libssl-dev
 # /metrics; man-db reads the manual pages and systemd's systemd-analyze
 # verifies the units the package installs; PostgreSQL is the second store
 # backend, started by the tests themselves, freeDiameterd's extensions
-# route between two hssd).
+# route between two hssd; libfreediameter-dev builds hss/deploy's
+# dra_apps.fdx, the extension that lets Kamailio's cdp use the agent).
 TEST_PKGS=(tshark sip-tester python3 curl prometheus libxml2-utils libosmocore-utils freediameterd
-	freediameter-extensions postgresql kamailio kamailio-ims-modules
+	freediameter-extensions libfreediameter-dev postgresql kamailio kamailio-ims-modules
 	kamailio-presence-modules clang libclang-rt-14-dev qemu-system-x86
 	busybox-static cpio chromium python3-html5lib man-db systemd)
 
