@@ -27,6 +27,8 @@
 #                         runs "$CTL" ARGS (stdout in $T/out, stderr in
 #                         $T/err): the exit code must be CODE and, when
 #                         PATTERN is not empty, stderr ONE line matching it
+#   kamailio_mpath        Kamailio's module directory with the IMS modules
+#                         (sets MPATH, trailing /), or exits 77 saying why
 
 FAILS=0
 ok() { echo "ok   - $*"; }
@@ -35,6 +37,17 @@ bad() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }
 need_exe() {
 	if [ -z "$1" ] || [ ! -x "$1" ]; then
 		echo "skipped: $2 not built"
+		exit 77
+	fi
+}
+
+kamailio_mpath() {
+	MPATH=""
+	for _d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/*/kamailio/modules /usr/lib/kamailio/modules; do
+		[ -f "$_d/ims_auth.so" ] && { MPATH="$_d/"; break; }
+	done
+	if ! command -v kamailio >/dev/null || [ -z "$MPATH" ]; then
+		echo "skipped: kamailio not installed (apt-get install kamailio kamailio-ims-modules kamailio-presence-modules)"
 		exit 77
 	fi
 }

@@ -63,14 +63,7 @@ done
 if [ -z "$FDX_APPS" ] || [ ! -f "$FDX_APPS" ]; then
 	echo "skipped: dra_apps.fdx not built (apt-get install libfreediameter-dev, then cmake again)"; exit 77
 fi
-MPATH=""
-for d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/*/kamailio/modules /usr/lib/kamailio/modules; do
-	[ -f "$d/ims_auth.so" ] && { MPATH="$d/"; break; }
-done
-if ! command -v kamailio >/dev/null || [ -z "$MPATH" ]; then
-	echo "skipped: kamailio not installed (apt-get install kamailio kamailio-ims-modules kamailio-presence-modules)"
-	exit 77
-fi
+kamailio_mpath # MPATH, or skip
 
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 DRA=dra.$REALM
@@ -220,17 +213,23 @@ queue_rtr() { "$HSSCTL" --db "$PG_URI" rtr "$1" 2>&1 | sed -n 's/^queued RTR \([
 # the RTA to RTR ID came back to hssd N with 2001.
 sent_by() { wait_for 10 grep -q "$2 $1 for .* sent to $4" "$WORK/hssd$3.log"; }
 answered() { wait_for 10 grep -q "RTA for RTR $1 (.*) from .*: result 2001" "$WORK/hssd$2.log"; }
+# rtr_check N IMPI DEST LABEL: hss-ctl queues an RTR for IMPI; hssd N sends
+# it to DEST through the agent and gets RTA 2001 back.
+rtr_check() {
+	local id
+	id=$(queue_rtr "$2")
+	if [ -n "$id" ] && sent_by "$id" RTR "$1" "$3" && answered "$id" "$1"; then
+		ok "RTR $id from hssd$1 reached $4 through the agent: RTA 2001"
+	else
+		bad "RTR ${id:-?} from hssd$1 to $4"; grep RT "$WORK/hssd$1.log" | tail -3
+	fi
+}
 
 # -- hssd2 down: hssd1 serves, and sends an RTR to scscf-stub --------------
 stop_hss 2
 ok "hssd2 stopped (SIGTERM: DPR to the agent)"
 kam_register "Kamailio re-registers user 2 with hssd2 stopped"
-id=$(queue_rtr "$IMPI1")
-if [ -n "$id" ] && sent_by "$id" RTR 1 "$STUB_HOST" && answered "$id" 1; then
-	ok "RTR $id from hssd1 reached scscf-stub through the agent: RTA 2001"
-else
-	bad "RTR ${id:-?} from hssd1 to scscf-stub"; grep RT "$WORK/hssd1.log" | tail -3
-fi
+rtr_check 1 "$IMPI1" "$STUB_HOST" scscf-stub
 grep -q "DIAM RTR impi=$IMPI1" "$WORK/stub.log" && ok "scscf-stub logged the RTR for $IMPI1" ||
 	bad "scscf-stub did not log the RTR"
 
@@ -249,12 +248,7 @@ if [ -n "$ppr" ] && sent_by "$ppr" PPR 2 "$SCSCF" &&
 else
 	bad "PPR ${ppr:-?} from hssd2 to Kamailio: $out"
 fi
-id=$(queue_rtr "$IMPI2")
-if [ -n "$id" ] && sent_by "$id" RTR 2 "$SCSCF" && answered "$id" 2; then
-	ok "RTR $id from hssd2 reached Kamailio through the agent: RTA 2001"
-else
-	bad "RTR ${id:-?} from hssd2 to Kamailio"; grep RT "$WORK/hssd2.log" | tail -3
-fi
+rtr_check 2 "$IMPI2" "$SCSCF" Kamailio
 kam_register "Kamailio registers user 2 again after the RTR"
 
 # -- hssd1 back, then killed with SIGKILL (no DPR) --------------------------

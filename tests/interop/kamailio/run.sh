@@ -68,14 +68,7 @@ KAMAILIO_SCENARIOS="implicit-set op-auth-int reregister resync unknown-user wron
 KAMAILIO_FAULT_SCENARIOS="fault-maa-drop fault-maa-5001 fault-saa-5012 fault-maa-delay-timer-f
 	fault-maa-delay fault-maa-omit-avp fault-maa-bad-length fault-close fault-dpr"
 
-MPATH=""
-for d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/*/kamailio/modules /usr/lib/kamailio/modules; do
-	[ -f "$d/ims_auth.so" ] && { MPATH="$d/"; break; }
-done
-if ! command -v kamailio >/dev/null || [ -z "$MPATH" ]; then
-	echo "skipped: kamailio not installed (apt-get install kamailio kamailio-ims-modules kamailio-presence-modules)"
-	exit 77
-fi
+kamailio_mpath # MPATH, or skip
 
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 HSS_HOST=hss.$REALM
