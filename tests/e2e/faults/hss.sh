@@ -5,7 +5,9 @@
 # a change up within its 1 s poll; --user (only the matching user gets the
 # 403), --every 2 (every second SAR -> 500), --count (spent after N, its
 # `fired` written back and kept across an hssd restart), --probability 1,
-# `del` and `clear` taking effect. docs/faults.md, docs/hss-ctl.md.
+# `del` and `clear` taking effect; a failing scenario's `hss fault` line
+# cleared at its end (ue-sim run + ims-bench's fault hook). docs/faults.md,
+# docs/hss-ctl.md.
 # Usage: hss.sh BIN_DIR. Exit 0 pass, 1 fail, 77 skip.
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../../lib/common.sh
@@ -140,6 +142,30 @@ s=$(regs 802 2)
 [ "${id4:-0}" -gt "${id3:-0}" ] && ok "a rule added after clear takes a new id ($id4 > $id3)" ||
 	bad "rule id after clear: $id4, before: $id3"
 change clear
+
+# ---- a scenario's `hss fault` line is cleared at its end, also when it fails
+cat >"$T/fails.scn" <<EOS
+scenario a fault left behind by a failing scenario
+ue impi 001010000000802@$REALM
+ue impu sip:001010000000802@$REALM
+ue realm $REALM
+ue k $K
+ue opc $OPC
+hss fault add --command MAR --action result:5001
+register
+expect status 200
+EOS
+# (the hook's clear returns once hssd logged the new, empty rule set)
+HSS_CTL=$CTL FAULT_DB=$T/hss.db HSSD_LOG=$T/hssd.log "$BIN/ue-sim" run "$T/fails.scn" \
+	--registrar "$REG" --fault-hook "$HERE/../../../tools/ims-bench/fault-hook.sh" >"$T/run.out" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q "expected status 200, got 403" "$T/run.out" &&
+   "$CTL" --db "$T/hss.db" fault list --json | grep -qx '{"faults": \[\]}' &&
+   [ "$(reg 802)" = 200 ]; then
+	ok "ue-sim run: a failing scenario (403 where it expected 200) clears its hss fault: no rule left, 802 registers"
+else
+	bad "failing scenario: exit $rc, $(tail -3 "$T/run.out" | tr '\n' ' '); rules: $("$CTL" --db "$T/hss.db" fault list)"
+fi
 
 # ---- within a second: hssd polls the store's fault version once a second
 max=$(sort -n "$T/pickup.ms" | tail -1) n=$(wc -l <"$T/pickup.ms")
