@@ -1,6 +1,7 @@
 #include "esp_sa.h"
 #include "diam_in.h"
 #include "esp.h"
+#include "hops.h"
 #include "pair.h"
 #include "secagree.h"
 #include "sip_msg.h"
@@ -41,6 +42,11 @@ static void learn_offer(struct run *r, const struct trace_event *e)
 	char meth[32];
 	const char *cid = sip_hdr(e->sip, "Call-ID");
 
+	/* Only the UE's own REGISTER (one Via): a P-CSCF may forward the
+	 * Security-Client on (Kamailio 5.6 does), and its copy must not make the
+	 * proxy's address the UE's. */
+	if (hops_via_count(e->sip) > 1)
+		return;
 	memset(&o, 0, sizeof(o));
 	o.n = secagree_get(e->sip, "Security-Client", o.m, SECAGREE_MAX);
 	if (!o.n || !cid || sip_cseq(e->sip, &n, meth, sizeof(meth)))

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #define LOOKBACK 20000  /* how far back a replayed request looks for its answer */
+#define SIP_T1 0.5      /* RFC 3261 §17.1.1.1, seconds */
 
 struct hctx {
 	struct trace_ctx *c;
@@ -75,25 +76,26 @@ static bool final_of(const struct trace_event *r, const char *cid, const char *c
 	       (rs = sip_hdr(r->sip, "CSeq")) && !strcmp(rs, cseq);
 }
 
-/* A final response to request copy `e` sent back on e's hop before it.
- * For a proxy (forwarder) that is not enough: its retransmission timer
- * (RFC 3261 §17.1.2.2, Timer E) may fire while the response is on the
- * wire or in its socket buffer; only once it passed the response on
- * upstream (a final response sent from its IP elsewhere) was the
- * transaction over for it. */
+/* A final response to request copy `e` sent back on e's hop before it, and
+ * the sender knew: its retransmission timer (RFC 3261 §17.1.2.2, Timer E)
+ * may fire while the response is on the wire or in its socket buffer. A
+ * proxy (forwarder) knew once it passed the response on upstream (a final
+ * response sent from its IP elsewhere); the originator, seen from a
+ * capture point on the way, once T1 (500 ms, the round-trip estimate of
+ * §17.1.1.1) went by after the response. */
 static bool answered_before(const struct trace_ctx *c, size_t e, bool forwarder)
 {
 	const struct trace_event *q = &c->ev[e];
 	const char *cid = sip_hdr(q->sip, "Call-ID"), *cseq = sip_hdr(q->sip, "CSeq");
 	size_t lo = e > LOOKBACK ? e - LOOKBACK : 0;
-	bool passed_on = !forwarder;
+	bool passed_on = false;
 
 	for (size_t i = e; cid && cseq && i-- > lo;) {
 		const struct trace_event *r = &c->ev[i];
 		if (!final_of(r, cid, cseq))
 			continue;
 		if (!addr_cmp(&r->m.src, &q->m.dst) && !addr_cmp(&r->m.dst, &q->m.src))
-			return passed_on;
+			return forwarder ? passed_on : q->m.ts - r->m.ts > SIP_T1;
 		if (same_ip(&r->m.src, &q->m.src) && addr_cmp(&r->m.dst, &q->m.dst))
 			passed_on = true;
 	}

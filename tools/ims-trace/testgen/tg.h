@@ -58,6 +58,7 @@ struct ue_cfg {
 struct item {
 	bool diam, to_ue, to_hss, esp;
 	bool challenge;     /* a 401 of the S-CSCF */
+	double delay;       /* seconds of silence before it */
 	uint8_t ck[16], ik[16];
 	uint8_t data[MSGMAX];
 	size_t len;

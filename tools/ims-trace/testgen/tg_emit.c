@@ -106,6 +106,7 @@ static void emit_sip_udp(struct emitter *e, const struct item *it, int ue)
 
 static void emit_item(struct emitter *e, const struct item *it, int ue)
 {
+	e->t += it->delay;
 	if (e->s->multihop && !it->diam) {
 		hops_emit(e, it, ue);
 		return;

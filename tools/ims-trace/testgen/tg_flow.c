@@ -355,14 +355,17 @@ static void unknown_user(struct queue *q, const struct ue_cfg *u, uint8_t *mbuf,
 	response_msg(q, u, 1, 403, "Forbidden", "", false);
 }
 
-/* After a 200: the same REGISTER again (a replay, not a retransmission:
- * its transaction is over), then a new one reusing nonce and nc. The
- * S-CSCF of this scenario wrongly accepts both. */
+/* After a 200: the same REGISTER again, 2 s later (a replay, not a
+ * retransmission: its transaction is over, and no retransmission timer
+ * runs that long after a final response could have crossed it), then a
+ * new one reusing nonce and nc. The S-CSCF of this scenario wrongly
+ * accepts both. */
 static void replay(struct queue *q, struct ue_cfg *u, const struct flow_opts *fo, unsigned cseq,
 		   const char *authz, const char *ok_extra)
 {
 	struct item again = q->it[q->n - 2];
 
+	again.delay = 2.0;
 	*q_add(q) = again;
 	response_msg(q, u, cseq, 200, "OK", ok_extra, fo->esp);
 	register_msg(q, u, cseq + 1, authz, fo->esp, fo->enc);
