@@ -33,7 +33,7 @@
 #define PROG "sqn_check"
 #define IMPI_MAX 128
 #define MAX_REPORTS 10
-#define MAX_PHASES 8
+#define MAX_PHASES 64 /* e2e/ha-durability: one phase per crash cycle */
 #define USAGE "usage: " PROG " --k HEX --opc HEX PHASE --stored FILE [PHASE --stored FILE ...] PHASE"
 
 struct vec {
