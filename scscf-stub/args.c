@@ -19,7 +19,7 @@ static const char usage[] =
 	"       [--nonce-ttl S] [--hss-timeout MS] [--auth-items N] [--sip-rcvbuf OCTETS]\n"
 	"       [--sip-sndbuf OCTETS] [--watchdog S] [--reconnect-max S]\n"
 	"       [--default-expires S] [--min-expires S] [--max-expires S] [--retry-after S]\n"
-	"       [--max-pending N]\n"
+	"       [--max-pending N] [--ck-ik-always]\n"
 	"       [--state-file FILE] [--port-file FILE]\n"
 	"       [--log-level error|warn|notice|info|debug] [--log-file FILE] [--log-keys]\n"
 	"       [--sofia-log] [--metrics tcp://IP:PORT] [--fault RULE ...]\n"
@@ -32,7 +32,9 @@ static const char usage[] =
 	"  --KEY VALUE      every other option sets the config key of the same name\n"
 	"  --port-file FILE write the bound SIP port there once listening\n"
 	"  --max-pending N  REGISTERs awaiting the HSS at most (default 4096, about\n"
-	"                   11 KiB each); beyond: 503 with Retry-After\n"
+	"                   10 KiB each); beyond: 503 with Retry-After\n"
+	"  --ck-ik-always   ck=/ik= in every AKA 401; by default only when the\n"
+	"                   REGISTER came through a P-CSCF (a Path header)\n"
 	"  --metrics tcp://IP:PORT  serve Prometheus metrics (GET /metrics)\n"
 	"  --fault RULE     inject a SIP fault (repeatable; docs/faults.md):\n"
 	"                   ACTION [on=initial|auth|any] [user=GLOB] [every=N|probability=P]\n"
@@ -61,6 +63,7 @@ static const struct flag flags[] = {
 	{ "reconnect-max", "reconnect_max", 1 }, { "default-expires", "default_expires", 1 },
 	{ "min-expires", "min_expires", 1 }, { "max-expires", "max_expires", 1 },
 	{ "retry-after", "retry_after", 1 }, { "max-pending", "max_pending", 1 },
+	{ "ck-ik-always", "ck_ik_always", 0 },
 	{ "state-file", "state_file", 1 }, { "port-file", "port_file", 1 },
 	{ "log-level", "log_level", 1 },   { "log-file", "log_file", 1 },
 	{ "log-keys", "log_keys", 0 },     { "sofia-log", "sofia_log", 0 },

@@ -21,7 +21,8 @@ int challenge_build(const struct challenge_params *p, char *out, size_t outsz)
 	if (n > 0 && p->qop && *p->qop)
 		n += snprintf(out + n, (size_t)n < outsz ? outsz - n : 0, ", qop=\"%s\"", p->qop);
 	/* ck/ik in the 401 as Kamailio's S-CSCF sends them: the P-CSCF takes
-	 * them out before the UE sees it (TS 33.203 §6.1). */
+	 * them out before the UE sees it (TS 33.203 §7.1). The caller decides
+	 * whether there is a P-CSCF (reg_cx.c). */
 	if (n > 0 && p->alg != DIGEST_ALG_MD5 && p->ck && p->ik) {
 		hex_encode(p->ck, 16, ck);
 		hex_encode(p->ik, 16, ik);

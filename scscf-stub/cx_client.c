@@ -13,6 +13,7 @@
 #include "diameter/codes.h"
 #include "diameter/link.h"
 #include "diameter/rules.h"
+#include "util/esc.h"
 #include "util/log.h"
 
 #define TICK_MS 100
@@ -163,7 +164,7 @@ static void handle_answer(struct cx_client *c, const struct diam_msg *m, bool ba
 static void on_opened(struct cx_client *c)
 {
 	LOGN(LOG_DIAM, "Cx peer %s: open (CEA %u), peer '%s'", c->name, DIAM_SUCCESS,
-	     c->link.peer.host);
+	     ESC(c->link.peer.host));
 	c->backoff_ms = BACKOFF_MIN_MS;
 	c->warned = false;
 }
@@ -191,7 +192,7 @@ static bool drain(struct cx_client *c, uint64_t now)
 			on_opened(c);
 			break;
 		case DIAM_LE_REJECTED:
-			LOGW(LOG_DIAM, "Cx peer %s: %s", c->name, c->link.peer.why);
+			LOGW(LOG_DIAM, "Cx peer %s: %s", c->name, ESC(c->link.peer.why));
 			break;
 		case DIAM_LE_CLOSE:
 			flush(c); /* a last DPA or error answer, best effort */

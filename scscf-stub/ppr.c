@@ -18,6 +18,7 @@
 
 #include "diameter/codes.h"
 #include "profile.h"
+#include "util/esc.h"
 #include "util/log.h"
 
 #define V3 DIAM_VENDOR_3GPP
@@ -102,7 +103,7 @@ ssize_t registrar_on_ppr(struct registrar *r, const struct diam_msg *req, uint8_
 		p.len = ud.len;
 		if (profile_parse(p.xml, p.len, "", &probe) == -EINVAL) {
 			LOGW(LOG_DIAM, "PPR impi=%s: User-Data is no IMS subscription -> PPA 5009",
-			     impi);
+			     ESC(impi));
 			return ppa_build(buf, cap, &r->id, req, CX_ERROR_NOT_SUPPORTED_USER_DATA,
 					 true);
 		}
@@ -110,11 +111,11 @@ ssize_t registrar_on_ppr(struct registrar *r, const struct diam_msg *req, uint8_
 	p.charging = profile_charging(req, p.ecf, sizeof(p.ecf), p.ccf, sizeof(p.ccf)) == 0;
 	n = bind_foreach_impi(r->bs, impi, apply, &p);
 	if (!n) {
-		LOGI(LOG_DIAM, "PPR impi=%s: no binding of this user here -> PPA 5001", impi);
+		LOGI(LOG_DIAM, "PPR impi=%s: no binding of this user here -> PPA 5001", ESC(impi));
 		return ppa_build(buf, cap, &r->id, req, CX_ERROR_USER_UNKNOWN, true);
 	}
 	LOGI(LOG_DIAM, "PPR impi=%s: %u of %zu binding record(s) updated (%s%s%s) -> PPA 2001",
-	     impi, p.updated, n, p.xml ? "user data" : "", p.xml && p.charging ? ", " : "",
+	     ESC(impi), p.updated, n, p.xml ? "user data" : "", p.xml && p.charging ? ", " : "",
 	     p.charging ? "charging" : "");
 	return ppa_build(buf, cap, &r->id, req, DIAM_SUCCESS, false);
 }

@@ -11,6 +11,7 @@
 #include "challenge.h"
 #include "diameter/codes.h"
 #include "util/log.h"
+#include "util/esc.h"
 
 #define CX_BUF 2048
 
@@ -220,7 +221,7 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 	struct challenge_params cp;
 	char www[1024];
 	enum digest_alg alg = alg_of_scheme(m->scheme, t->alg);
-	bool aka = alg != DIGEST_ALG_MD5;
+	bool aka = alg != DIGEST_ALG_MD5, keys;
 	int n;
 
 	if (!maa_usable(m, alg, why, sizeof(why))) {
@@ -230,7 +231,7 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 	/* HA1 is bound to its realm: ours must be the one it was made for. */
 	if (!aka && m->digest_realm[0] && strcasecmp(m->digest_realm, r->cfg->realm)) {
 		LOGE(LOG_SIP, "impi=%s: HSS Digest-Realm '%s' differs from our realm '%s'",
-		     t->impi, m->digest_realm, r->cfg->realm);
+		     ESC(t->impi), ESC(m->digest_realm), r->cfg->realm);
 		fail(r, t, 500, "Server Internal Error", 0, "Digest-Realm mismatch");
 		return;
 	}
@@ -250,10 +251,15 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 	memcpy(v.ha1, m->ha1, sizeof(v.ha1));
 	v.fault_reissued = t->fault_id != 0;
 	v.expires_ms = r->ops.now_ms() + (uint64_t)r->cfg->nonce_ttl * 1000u;
+	/* CK/IK only for a P-CSCF (issue 16 item 2): TS 33.203 §7.1 has the
+	 * S-CSCF send them to the P-CSCF, which strips them. A REGISTER with
+	 * no Path did not come through one: the 401 goes straight to the
+	 * sender, who may be anyone (no credentials yet), and a valid
+	 * (RAND, AUTN, CK, IK) is what a false base station needs. */
+	keys = aka && m->have_ck && m->have_ik && (t->path[0] || r->cfg->ck_ik_always);
 	cp = (struct challenge_params){ .realm = r->cfg->realm, .nonce = v.nonce, .alg = alg,
 					.qop = r->cfg->qop, .stale = t->stale,
-					.ck = aka && m->have_ck && m->have_ik ? m->ck : NULL,
-					.ik = aka && m->have_ck && m->have_ik ? m->ik : NULL };
+					.ck = keys ? m->ck : NULL, .ik = keys ? m->ik : NULL };
 	if (challenge_build(&cp, www, sizeof(www)) < 0 || vstore_put(r->vs, &v)) {
 		fail(r, t, 500, "Server Internal Error", 0, "cannot store the challenge");
 		memset(&v, 0, sizeof(v));
@@ -408,8 +414,8 @@ static void registered(struct registrar *r, struct reg_txn *t, const struct cx_s
 	for (size_t i = 0; i < t->n_contacts; i++)
 		if (bind_set_contact(rec, t->contacts[i].uri, t->contacts[i].params,
 				     (unsigned)t->contacts[i].expires, now))
-			LOGW(LOG_SIP, "impu=%s: contact %s not stored (limit %d)", t->impu,
-			     t->contacts[i].uri, BIND_MAX_CONTACTS);
+			LOGW(LOG_SIP, "impu=%s: contact %s not stored (limit %d)", ESC(t->impu),
+			     ESC(t->contacts[i].uri), BIND_MAX_CONTACTS);
 	if (s->assoc[0])
 		snprintf(rec->assoc, sizeof(rec->assoc), "%s", s->assoc);
 	else if (!rec->assoc[0])
@@ -438,7 +444,7 @@ static void on_saa(void *arg, int status, const struct diam_msg *ans, const char
 		LOGI(LOG_DIAM, "SAR %s impi=%s impu=%s: %s",
 		     t->sat == CX_SAT_ADMINISTRATIVE_DEREGISTRATION ? "ADMINISTRATIVE_DEREGISTRATION"
 								    : "TIMEOUT_DEREGISTRATION",
-		     t->impi, t->impu, status ? strerror(-status) : "answered");
+		     ESC(t->impi), ESC(t->impu), status ? strerror(-status) : "answered");
 	} else if (!s) {
 		fail(r, t, 500, "Server Internal Error", 0, "out of memory");
 	} else {
@@ -498,7 +504,7 @@ static void background_sar(struct registrar *r, const char *impi, const char *im
 /* A binding ran out: tell the HSS (TS 29.228 §6.1.2, TIMEOUT_DEREGISTRATION). */
 static void binding_gone(void *arg, const struct binding_rec *b)
 {
-	LOGI(LOG_SIP, "binding expired impi=%s impu=%s", b->impi, b->impu);
+	LOGI(LOG_SIP, "binding expired impi=%s impu=%s", ESC(b->impi), ESC(b->impu));
 	background_sar(arg, b->impi, b->impu, CX_SAT_TIMEOUT_DEREGISTRATION);
 }
 
@@ -512,8 +518,8 @@ static void fault_deregister(void *arg, const char *impi, const char *impu)
 
 	vstore_del_impi(r->vs, impi);
 	vqueue_del_impi(r->vq, impi);
-	LOGN(LOG_SIP, "fault: de-registered impi=%s impu=%s (%zu binding record(s) dropped)", impi,
-	     impu, n);
+	LOGN(LOG_SIP, "fault: de-registered impi=%s impu=%s (%zu binding record(s) dropped)",
+	     ESC(impi), ESC(impu), n);
 	background_sar(r, impi, impu, CX_SAT_ADMINISTRATIVE_DEREGISTRATION);
 }
 
@@ -552,6 +558,6 @@ ssize_t registrar_on_rtr(struct registrar *r, const struct diam_msg *req, uint8_
 	vstore_del_impi(r->vs, rtr.impi);
 	vqueue_del_impi(r->vq, rtr.impi);
 	LOGI(LOG_DIAM, "RTR impi=%s reason=%u: %zu binding record(s) dropped -> RTA 2001",
-	     rtr.impi, rtr.reason, n);
+	     ESC(rtr.impi), rtr.reason, n);
 	return cx_build_rta(buf, cap, &r->id, req, DIAM_SUCCESS);
 }

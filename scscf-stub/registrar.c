@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "digest/auth_header.h"
 #include "util/hex.h"
+#include "util/esc.h"
 #include "util/log.h"
 
 static uint64_t default_now(void)
@@ -138,9 +139,12 @@ void reg_finish_at(struct registrar *r, enum log_level lvl, void *handle, const 
 	 * never key material. */
 	if (!log_enabled(lvl))
 		return;
-	log_msg(LOG_SIP, lvl, "REGISTER impi=%s impu=%s -> %d %s (%s) in %llu ms", impi && *impi ? impi : "-",
-		impu && *impu ? impu : "-", rep->status, rep->status ? rep->phrase : "(no response)",
-		why,
+	/* identities and reasons may quote the network: escaped (esc.h) */
+	char ei[512], eu[512], ew[512];
+	log_msg(LOG_SIP, lvl, "REGISTER impi=%s impu=%s -> %d %s (%s) in %llu ms",
+		esc_str(ei, sizeof(ei), impi && *impi ? impi : "-"),
+		esc_str(eu, sizeof(eu), impu && *impu ? impu : "-"), rep->status,
+		rep->status ? rep->phrase : "(no response)", esc_str(ew, sizeof(ew), why),
 		(unsigned long long)(now - start_ms));
 }
 
@@ -248,7 +252,8 @@ static void handle_resync(struct registrar *r, const struct reg_request *q,
 	vstore_del(r->vs, nonce);
 	/* The USIM's SQN ran ahead of these: TS 33.203 §6.1.2, they are stale. */
 	if (vqueue_del_impi(r->vq, impi))
-		LOGI(LOG_SIP, "impi=%s: queued vectors dropped (resync)", impi);
+		LOGI(LOG_SIP, "impi=%s: queued vectors dropped (resync)",
+		     ESC(impi));
 	challenge_new(r, q, impi, start, alg, false, ra, 0);
 }
 

@@ -205,6 +205,8 @@ int scscf_config_set(struct scscf_config *c, const char *key, const char *v, cha
 		return set_level(c, v, err, errsz);
 	if (!strcmp(key, "log_keys"))
 		return set_bool(&c->log_keys, v, err, errsz);
+	if (!strcmp(key, "ck_ik_always"))
+		return set_bool(&c->ck_ik_always, v, err, errsz);
 	if (!strcmp(key, "sofia_log"))
 		return set_bool(&c->sofia_log, v, err, errsz);
 #undef STR
@@ -245,6 +247,7 @@ static const struct { const char *section, *ini, *key; } layout[] = {
 	{ "registrar", "max_expires", "max_expires" },
 	{ "registrar", "retry_after", "retry_after" },
 	{ "registrar", "max_pending", "max_pending" },
+	{ "registrar", "ck_ik_always", "ck_ik_always" },
 	{ "registrar", "state_file", "state_file" },
 	{ "log", "level", "log_level" },
 	{ "log", "file", "log_file" },
@@ -364,8 +367,8 @@ void scscf_config_print(const struct scscf_config *c, FILE *fp)
 	fprintf(fp, "nonce_ttl = %u\nauth_items = %u\n", c->nonce_ttl, c->auth_items);
 	fprintf(fp, "default_expires = %u\nmin_expires = %u\nmax_expires = %u\n",
 		c->default_expires, c->min_expires, c->max_expires);
-	fprintf(fp, "retry_after = %u\nmax_pending = %u\nstate_file = %s\n", c->retry_after,
-		c->max_pending, c->state_file);
+	fprintf(fp, "retry_after = %u\nmax_pending = %u\nck_ik_always = %s\nstate_file = %s\n",
+		c->retry_after, c->max_pending, c->ck_ik_always ? "yes" : "no", c->state_file);
 	fprintf(fp, "\n[log]\nlevel = %s\nfile = %s\nkeys = %s\nsofia_log = %s\n",
 		log_level_name((enum log_level)c->log_level), c->log_file,
 		c->log_keys ? "yes" : "no", c->sofia_log ? "yes" : "no");

@@ -37,6 +37,7 @@ struct scscf_config {
 	unsigned default_expires, min_expires, max_expires; /* s */
 	unsigned retry_after;         /* s, in 500 answers when the HSS is gone */
 	unsigned max_pending;         /* REGISTERs awaiting the HSS; beyond: 503 */
+	bool ck_ik_always;            /* ck=/ik= in a 401 without a Path too */
 	char fault[SCSCF_MAX_FAULTS][SCSCF_STR]; /* fault rules (fault.h), file's first */
 	unsigned n_fault;
 	unsigned n_fault_file;        /* how many came from the file (the rest: --fault) */

@@ -24,6 +24,7 @@
 #include "scscf_metrics.h"
 #include "clock.h"
 #include "sockbuf.h"
+#include "util/esc.h"
 #include "util/log.h"
 
 /* nta's NTATAG_MAXSIZE bounds what tport reads in one go, not one message:
@@ -74,7 +75,7 @@ static void sofia_to_log(void *stream, char const *fmt, va_list ap)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
 	if (*line)
-		LOGI(LOG_SIP, "sofia: %s", line);
+		LOGI(LOG_SIP, "sofia: %s", ESC(line));
 }
 
 static void sofia_drop(void *stream, char const *fmt, va_list ap)
@@ -102,7 +103,7 @@ static void nta_refusals_only(void *stream, char const *fmt, va_list ap)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
 	if (!strncmp(line, "nta: ", 5) && strstr(line, ") is "))
-		LOGI(LOG_SIP, "refused by the SIP parser: %s", line + 5);
+		LOGI(LOG_SIP, "refused by the SIP parser: %s", ESC(line + 5));
 }
 
 void sip_io_sofia_logging(bool on)
@@ -285,7 +286,8 @@ static int on_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *ir
 				    TAG_END());
 		break;
 	default:
-		LOGI(LOG_SIP, "%s refused: 405 (only REGISTER)", sip->sip_request->rq_method_name);
+		LOGI(LOG_SIP, "%s refused: 405 (only REGISTER)",
+		     ESC(sip->sip_request->rq_method_name));
 		nta_incoming_treply(irq, SIP_405_METHOD_NOT_ALLOWED,
 				    SIPTAG_ALLOW_STR("REGISTER, OPTIONS"), TAG_END());
 		break;

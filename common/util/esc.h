@@ -25,6 +25,12 @@ char *esc_str(char *out, size_t outsz, const char *s);
 /* The same for n octets that may hold NULs. */
 char *esc_mem(char *out, size_t outsz, const void *s, size_t n);
 
+/* As a printf argument: s escaped into a 512-octet buffer that lives
+ * until the end of the enclosing block (a compound literal), e.g.
+ *   LOGI(LOG_SIP, "binding expired impu=%s", ESC(b->impu)); */
+#define ESC_LOG_MAX 512
+#define ESC(s) esc_str((char[ESC_LOG_MAX]){ 0 }, ESC_LOG_MAX, (s))
+
 /* Writes n octets to fp (locked by the caller: putc_unlocked) escaped the
  * same way, except that a backslash stays when keep_backslash: the form
  * log.c applies to every whole line, where arguments already escaped with

@@ -35,7 +35,7 @@ HSS_PORT=$(cat "$WORK/hss.port")
 "$BIN/scscf-stub" --sip sip:127.0.0.1:0 --port-file "$WORK/sip.port" \
 	--hss tcp://127.0.0.1:$HSS_PORT --origin-host scscf.$REALM --realm $REALM \
 	--name sip:scscf.$REALM --hss-host hss.$REALM --hss-realm $REALM \
-	>"$WORK/scscf.log" 2>&1 &
+	--ck-ik-always >"$WORK/scscf.log" 2>&1 & # the committed capture has ck/ik (no P-CSCF)
 PIDS+=($!)
 wait_file "$WORK/sip.port" 10 || { echo "scscf-stub did not start" >&2; exit 1; }
 SIP_PORT=$(cat "$WORK/sip.port")

@@ -9,6 +9,10 @@
 #             contact is bound for max-expires (3600), never de-registered
 #   contacts  a binding keeps 16 contacts: a 17th is refused with 503, no
 #             200 that drops it
+#   ckik      ck/ik in a 401 only through a P-CSCF (a Path header), or
+#             with --ck-ik-always
+#   logesc    control characters in a username and a method name are in
+#             the log as \xHH, never raw
 # Usage: hardening.sh CHECK BIN_DIR. Exit 0 pass, 1 fail, 77 skip.
 # KEEP=1 keeps the logs.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,13 +36,15 @@ silent_hss() {
 	HSS_PORT=$(cat "$T/hss.port")
 }
 
-# hssd with one SIP Digest user (USER, password PW): no AKA card needed.
-digest_hss() { # USER
+# hssd with one user USER: a SIP Digest one (password PW: no AKA card
+# needed) unless AKA is given.
+digest_hss() { # USER [AKA]
 	need_exe "$BIN/hssd" hssd
-	"$BIN/hss-ctl" --db "$T/hss.db" add --imsi 001010000000077 --impi "$1@$REALM" \
-		--impu "sip:$1@$REALM" --k 465b5ce8b199b49faa5f0a2ee238a6bc \
-		--opc cd63cb71954a9f4e48a5994e37a02baf --password PW --scheme "SIP Digest" \
-		>/dev/null || { bad "hss-ctl add"; exit 1; }
+	_u=$1
+	if [ -n "${2:-}" ]; then set --; else set -- --password PW --scheme "SIP Digest"; fi
+	"$BIN/hss-ctl" --db "$T/hss.db" add --imsi 001010000000077 --impi "$_u@$REALM" \
+		--impu "sip:$_u@$REALM" --k 465b5ce8b199b49faa5f0a2ee238a6bc \
+		--opc cd63cb71954a9f4e48a5994e37a02baf "$@" >/dev/null || { bad "hss-ctl add"; exit 1; }
 	start_hssd "$BIN/hssd" "$T" --origin-host hss.$REALM --realm $REALM --accept-any-peer
 	PIDS="$PIDS $HSSD_PID"
 }
@@ -99,8 +105,29 @@ expires | contacts)
 	start_stub --scheme MD5 --qop auth --max-expires 3600 --log-level info
 	sipudp "$CHECK" ue77 PW
 	;;
+ckik)
+	digest_hss ue77 aka
+	start_stub --log-level info
+	sipudp ckik ue77 no
+	stop_pids "$STUB"
+	rm -f "$T/sip.port"
+	start_stub --log-level info --ck-ik-always
+	sipudp ckik ue77 yes
+	;;
+logesc)
+	digest_hss ue77 aka
+	start_stub --log-level debug
+	sipudp logesc ue77 -
+	sleep 0.3
+	raw=$(LC_ALL=C tr -d '\n' <"$T/scscf.log" | LC_ALL=C tr -dc '\000-\037\177-\377' | wc -c)
+	[ "$raw" = 0 ] && ok "no control or non-ASCII octet in the log" ||
+		bad "$raw control/non-ASCII octets in the log"
+	grep -qF 'impi=ue77\x1b[31mRED\x07\x7f\x85\x5c@' "$T/scscf.log" &&
+		ok "the username is logged escaped (\\x1b … \\x5c)" ||
+		bad "no escaped username line: $(grep 'impi=ue77' "$T/scscf.log" | head -2)"
+	;;
 *)
-	echo "usage: $0 pending|expires|contacts BIN_DIR" >&2
+	echo "usage: $0 pending|expires|contacts|ckik|logesc BIN_DIR" >&2
 	exit 2
 	;;
 esac

@@ -225,7 +225,50 @@ def chk_contacts(port, user, password):
           "one removed and one added in one REGISTER -> 200, 16 bound")
 
 
-CHECKS = {"pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
+def keys_in(r):
+    """(ck, ik) of a 401's WWW-Authenticate, None when absent."""
+    w = r.first("www-authenticate") or ""
+    ck, ik = re.search(r'\bck="([0-9a-f]*)"', w), re.search(r'\bik="([0-9a-f]*)"', w)
+    return (ck.group(1), ik.group(1)) if ck and ik else None
+
+
+def chk_ckik(port, user, always):
+    """issue 16 item 2: ck/ik are for a P-CSCF (TS 33.203 §7.1): in the 401
+    only when the REGISTER came through one (a Path header), or with
+    --ck-ik-always."""
+    ue = Ue(port, user)
+    r = ue.send(ue.request())
+    ok = r is not None and r.status == 401
+    k = keys_in(r) if ok else None
+    if always == "yes":
+        check(ok and k is not None and len(k[0]) == 32 and len(k[1]) == 32,
+              "--ck-ik-always: a 401 without Path carries ck/ik")
+    else:
+        check(ok and k is None and "ck=" not in (r.first("www-authenticate") or ""),
+              "a REGISTER without Path (no P-CSCF) -> 401 without ck/ik: %s"
+              % (r.first("www-authenticate") if r else "no answer"))
+    r = ue.send(ue.request(["Path: <sip:pcscf.test:5070;lr>"]))
+    k = keys_in(r) if r is not None and r.status == 401 else None
+    check(k is not None and len(k[0]) == 32 and len(k[1]) == 32 and k[0] != k[1],
+          "a REGISTER through a P-CSCF (Path) -> 401 with ck/ik (32 hex digits each)")
+
+
+def chk_logesc(port, user, _):
+    """issue 16 item 7: control characters from the network (an escape
+    sequence, BEL, DEL, a C1 octet in a username; a method name) reach the
+    stub's log escaped; hardening.sh reads the log."""
+    ue = Ue(port, user)
+    evil = user + "\x1b[31mRED\x07\x7f\x85\\"
+    auth = ('Authorization: Digest username="%s@%s", realm="%s", nonce="", uri="sip:%s", '
+            'response=""' % (evil.replace("\\", "\\\\"), REALM, REALM, REALM))
+    r = ue.send(ue.request([auth]))
+    check(r is not None, "REGISTER with control characters in the username answered (%s: "
+          "hssd refuses the non-UTF-8 User-Name with 5004)" % (r.status if r else "no answer"))
+    msg = ue.request().replace(b"REGISTER sip:", b"EV\x1bIL sip:", 1)
+    ue.send(msg.replace(b"CSeq: %d REGISTER" % ue.cseq, b"CSeq: %d EV\x1bIL" % ue.cseq), 1.0)
+
+
+CHECKS = {"logesc": (chk_logesc, 2), "ckik": (chk_ckik, 2), "pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
           "expires": (chk_expires, 2), "contacts": (chk_contacts, 2)}
 
 
