@@ -113,37 +113,65 @@ bool diam_peer_allowed(const struct diam_peer_cfg *cfg, const char *host)
 	       diam_peer_is_agent(cfg, host);
 }
 
-/* A protocol error (E bit) naming the AVP found at `code`. */
-static uint32_t route_error(const struct diam_msg *m, uint32_t avp_code, uint32_t result,
-			    const char *what, const char *value, struct diam_verdict *v)
+/* A protocol error (E bit) quoting the AVP at a. */
+static uint32_t route_error(const struct diam_avp *a, uint32_t result, const char *what,
+			    struct diam_verdict *v)
 {
+	int n = a->len > 80 ? 80 : (int)a->len;
+
 	memset(v, 0, sizeof(*v));
 	v->result_code = result;
 	v->e_bit = true;
-	v->has_failed = diam_msg_find(m, avp_code, 0, &v->failed) == 0;
-	snprintf(v->why, sizeof(v->why), "%s '%.80s'", what, value);
+	v->has_failed = true;
+	v->failed = *a;
+	snprintf(v->why, sizeof(v->why), "%s '%.*s'", what, n, (const char *)a->data);
 	return result;
 }
 
-/* Identities compare case-insensitively (§4.3.1 DiameterIdentity: FQDN). */
+/* DiameterIdentities compare without regard to case (§4.3.1: FQDN). */
+static bool same_id(const struct diam_avp *a, const char *s)
+{
+	return a->len == strlen(s) && !strncasecmp((const char *)a->data, s, a->len);
+}
+
+/* One pass over the top-level AVP headers, no copy: this runs for every
+ * request, which the validator has already checked (lengths are sane). */
 uint32_t diam_peer_check_routing(const struct diam_peer *p, const struct diam_msg *m,
 				 struct diam_verdict *v)
 {
 	const struct diam_local *l = p->cfg->local;
-	char s[256];
+	const uint8_t *b = m->raw;
+	struct diam_avp oh = { 0 }, dr = { 0 }, dh = { 0 };
 
-	if (!p->agent && diam_msg_str(m, AVP_ORIGIN_HOST, 0, s, sizeof(s)) == 0 &&
-	    strcasecmp(s, p->host))
-		return route_error(m, AVP_ORIGIN_HOST, DIAM_UNKNOWN_PEER,
-				   "Origin-Host is not the peer's CER identity:", s, v);
-	if (diam_msg_str(m, AVP_DESTINATION_REALM, 0, s, sizeof(s)) == 0 &&
-	    strcasecmp(s, l->origin_realm))
-		return route_error(m, AVP_DESTINATION_REALM, DIAM_REALM_NOT_SERVED,
-				   "realm not served:", s, v);
-	if (diam_msg_str(m, AVP_DESTINATION_HOST, 0, s, sizeof(s)) == 0 &&
-	    strcasecmp(s, l->origin_host))
-		return route_error(m, AVP_DESTINATION_HOST, DIAM_UNABLE_TO_DELIVER,
-				   "Destination-Host is not this node:", s, v);
+	for (size_t off = DIAM_HDR_LEN; off + 8 <= m->raw_len;) {
+		uint32_t code = (uint32_t)b[off] << 24 | (uint32_t)b[off + 1] << 16 |
+				(uint32_t)b[off + 2] << 8 | b[off + 3];
+		size_t alen = (size_t)b[off + 5] << 16 | (size_t)b[off + 6] << 8 | b[off + 7];
+		struct diam_avp *hit = NULL;
+
+		if (alen < 8 || off + alen > m->raw_len)
+			break;
+		if (!(b[off + 4] & DIAM_AVP_V)) {
+			if (code == AVP_ORIGIN_HOST && !oh.raw)
+				hit = &oh;
+			else if (code == AVP_DESTINATION_REALM && !dr.raw)
+				hit = &dr;
+			else if (code == AVP_DESTINATION_HOST && !dh.raw)
+				hit = &dh;
+		}
+		if (hit)
+			*hit = (struct diam_avp){ .code = code, .flags = b[off + 4], .data = b + off + 8,
+						  .len = alen - 8, .raw = b + off, .raw_len = alen };
+		off += (alen + 3) & ~(size_t)3;
+	}
+	if (!p->agent && oh.raw && !same_id(&oh, p->host))
+		return route_error(&oh, DIAM_UNKNOWN_PEER,
+				   "Origin-Host is not the peer's CER identity:", v);
+	if (dr.raw && !same_id(&dr, l->origin_realm))
+		return route_error(&dr, DIAM_REALM_NOT_SERVED, "realm not served:", v);
+	if (dh.raw && !same_id(&dh, l->origin_host))
+		return route_error(&dh, DIAM_UNABLE_TO_DELIVER, "Destination-Host is not this node:",
+				   v);
 	return 0;
 }
 
