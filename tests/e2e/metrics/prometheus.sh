@@ -62,9 +62,17 @@ scraped() { [ "$(query 'count_over_time(up{job="hssd"}[10s])')" -ge 2 ] 2>/dev/n
 wait_for 20 scraped || { bad "Prometheus took no two samples of hssd in 20 s"; exit 1; }
 "$BIN/diam-load" --port "$HSS_PORT" --users $USERS --imsi-base 001010000700000 --window 8 --duration 6 --json >"$T/load.json" 2>"$T/load.err" &
 LOAD=$!
-sleep 4.5 # four scrapes into the load
-rate=$(query 'sum(rate(hssd_diameter_requests_total{command="MAR",result="2001"}[4s]))')
-p99=$(query 'histogram_quantile(0.99, sum by (le) (rate(hssd_diameter_request_duration_seconds_bucket{command="MAR"}[4s])))')
+# Asked while the load runs, every half second from two scrapes in until
+# both answers are there or the load ends: on a loaded machine the scrapes
+# come late, and a rate over a window with one sample in it is empty.
+sleep 2
+rate="" p99=""
+while kill -0 $LOAD 2>/dev/null; do
+	rate=$(query 'sum(rate(hssd_diameter_requests_total{command="MAR",result="2001"}[4s]))')
+	p99=$(query 'histogram_quantile(0.99, sum by (le) (rate(hssd_diameter_request_duration_seconds_bucket{command="MAR"}[4s])))')
+	python3 -c "import math, sys; r = float('${rate:-0}'); v = float('${p99:-nan}'); sys.exit(not (r > 0 and v > 0 and not math.isinf(v)))" && break
+	sleep 0.5
+done
 up=$(query 'up{job="hssd"}')
 wait $LOAD || { bad "diam-load failed"; cat "$T/load.json" "$T/load.err"; }
 if [ "$up" = 1 ] && python3 -c "import sys; sys.exit(not float('${rate:-0}') > 0)"; then
