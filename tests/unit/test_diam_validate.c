@@ -299,13 +299,55 @@ static void test_error_answer(void **state)
 	assert_int_equal(m.hdr.flags, DIAM_FLAG_P | DIAM_FLAG_E);
 }
 
+/* Issue 16 item 5: a 3,000-octet bad AVP is quoted cut to
+ * DIAM_FAILED_QUOTE_MAX octets (AVP Length rewritten), a long Session-Id
+ * is echoed whole, and diam_error_answer_room() always fits. */
+static void test_error_answer_bounded(void **state)
+{
+	static uint8_t b[8192], a[8192];
+	static char sid[2200], bad[3000];
+	struct diam_local l = { .origin_host = "hss.test", .origin_realm = "test" };
+	struct diam_verdict v;
+	struct diam_wr w;
+	struct diam_msg m;
+	struct diam_avp fa, q;
+	size_t room;
+	ssize_t n;
+
+	(void)state;
+	memset(sid, 'x', sizeof(sid) - 1);
+	memset(bad, 0xff, sizeof(bad));
+	diam_wr_init(&w, b, sizeof(b));
+	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_MA, DIAM_APP_CX, 7, 9);
+	diam_put_str(&w, AVP_SESSION_ID, 0, sid);
+	diam_put_octets(&w, AVP_USER_NAME, 0, bad, sizeof(bad));
+	n = diam_wr_finish(&w);
+	assert_true(n > 0);
+	memset(&v, 0, sizeof(v));
+	v.result_code = DIAM_INVALID_AVP_VALUE;
+	v.has_failed = true;
+	assert_int_equal(diam_msg_parse(b, (size_t)n, &m), 0);
+	assert_int_equal(diam_msg_find(&m, AVP_USER_NAME, 0, &v.failed), 0);
+	room = diam_error_answer_room(b, (size_t)n);
+	assert_true(room > sizeof(sid) && room <= 2048 + sizeof(sid) + 16);
+	n = diam_build_error_answer(a, room, b, (size_t)n, &l, &v);
+	assert_true(n > 0 && (size_t)n <= room);
+	assert_int_equal(diam_msg_parse(a, (size_t)n, &m), 0);
+	assert_int_equal(diam_msg_find(&m, AVP_SESSION_ID, 0, &q), 0);
+	assert_int_equal(q.len, sizeof(sid) - 1);
+	assert_int_equal(diam_msg_find(&m, AVP_FAILED_AVP, 0, &fa), 0);
+	assert_int_equal(diam_group_find(&fa, AVP_USER_NAME, 0, &q), 0);
+	assert_int_equal(q.len, DIAM_FAILED_QUOTE_MAX);
+	assert_memory_equal(q.data, bad, DIAM_FAILED_QUOTE_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),        cmocka_unit_test(test_message_level),
 		cmocka_unit_test(test_avp_level),    cmocka_unit_test(test_avp_length),
 		cmocka_unit_test(test_cer_without_host_ip), cmocka_unit_test(test_error_answer),
-		cmocka_unit_test(test_answer_result),
+		cmocka_unit_test(test_answer_result), cmocka_unit_test(test_error_answer_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

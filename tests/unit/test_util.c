@@ -6,13 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "util/ct.h"
 #include "util/hex.h"
 #include "util/esc.h"
 #include "util/ini.h"
+#include "util/log.h"
 #include "util/utf8.h"
 
 static void test_hex(void **state)
@@ -162,6 +165,54 @@ static void test_esc(void **state)
 	assert_int_equal(strlen(esc_str(out, ESC_SIZE(4), "\n\n\n\n")), 16);
 }
 
+/* Issue 16 item 7: every log line is escaped as written, even where a
+ * call site passed a raw peer string; an argument already escaped with
+ * esc_str comes out unchanged (its backslashes are kept). */
+static void test_log_lines(void **state)
+{
+	char path[] = "/tmp/test_util_log.XXXXXX", buf[1024], esc[64];
+	int fd = mkstemp(path);
+	FILE *fp;
+	size_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(log_open(path), 0);
+	log_msg(LOG_DIAM, LOG_LVL_NOTICE, "peer %s", "evil\n2026-01-01T00:00:00.000Z notice X\x1b[31m");
+	log_msg(LOG_DIAM, LOG_LVL_NOTICE, "impi=%s", esc_str(esc, sizeof(esc), "a\nb"));
+	log_block(LOG_DIAM, LOG_LVL_NOTICE, "head\r", "line1\nline2 \x07\n");
+	log_close();
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	unlink(path);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "peer evil\\x0a2026-01-01T00:00:00.000Z notice X\\x1b[31m\n"));
+	assert_non_null(strstr(buf, "impi=a\\x0ab\n"));
+	assert_non_null(strstr(buf, "head\\x0d\n    line1\n    line2 \\x07\n"));
+	assert_null(strchr(buf, '\x1b'));
+	assert_null(strstr(buf, "\n2026-01-01"));
+}
+
+/* Flood control: burst lines per window, the rest counted and reported
+ * once the window is over. */
+static void test_log_limit(void **state)
+{
+	struct log_limit l = { 0 };
+	unsigned pass = 0;
+
+	(void)state;
+	for (int i = 0; i < 10; i++)
+		pass += log_limit_pass(&l, 3, 1000, 5000 + (uint64_t)i);
+	assert_int_equal(pass, 3);
+	assert_int_equal(log_limit_dropped(&l, 1000, 5500), 0); /* window not over */
+	assert_int_equal(log_limit_dropped(&l, 1000, 6000), 7);
+	assert_int_equal(log_limit_dropped(&l, 1000, 6001), 0);
+	assert_true(log_limit_pass(&l, 3, 1000, 6001)); /* a new window */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +223,8 @@ int main(void)
 		cmocka_unit_test(test_ini),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_esc),
+		cmocka_unit_test(test_log_lines),
+		cmocka_unit_test(test_log_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
