@@ -57,8 +57,8 @@ static void parse_add(struct ctl_cli *c, int argc, char **argv, struct db_fault 
 	ctl_want_args(c, argc, argv, 0);
 	if (!f->command[0] || !f->action[0])
 		cli_usage_error(PROG, "fault add: --%s: missing", !f->command[0] ? "command" : "action");
-	if (fault_match_check(&m, err, sizeof(err)))
-		cli_usage_error(PROG, "fault add: --%s", err);
+	if (fault_match_check(&m, err, sizeof(err))) /* its one refusal, in option names */
+		cli_usage_error(PROG, "fault add: --every and --probability: give one of them, not both");
 	snprintf(f->user, sizeof(f->user), "%s", m.user);
 	f->every = m.every;
 	f->probability_ppm = (unsigned)(m.probability * 1e6 + 0.5);

@@ -80,7 +80,7 @@ int fault_match_option(struct fault_match *m, const char *key, const char *val, 
 int fault_match_check(const struct fault_match *m, char *err, size_t errsz)
 {
 	if (m->every > 1 && m->probability > 0) {
-		snprintf(err, errsz, "every and probability: give one of them");
+		snprintf(err, errsz, "every and probability: give one of them, not both");
 		return -1;
 	}
 	return 0;

@@ -32,7 +32,7 @@ grep -qx '{"faults": \[\]}' "$T/out" && ok "fault list --json of a new store: no
 	bad "fault list --json: $(cat "$T/out")"
 ctl_expect 2 "--command: expected MAR, SAR" --db "$T/hss.db" fault add --command XYZ --action drop
 ctl_expect 2 "unknown action 'nonsense'" --db "$T/hss.db" fault add --command MAR --action nonsense
-ctl_expect 2 "every and probability" --db "$T/hss.db" fault add --command MAR --every 2 \
+ctl_expect 2 "--every and --probability: give one of them, not both" --db "$T/hss.db" fault add --command MAR --every 2 \
 	--probability 0.5 --action drop
 ctl_expect 2 "expected a number in (0, 1\], got '1.5'" --db "$T/hss.db" fault add --command MAR \
 	--probability 1.5 --action drop
