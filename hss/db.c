@@ -90,6 +90,22 @@ const char *db_errmsg(struct db *db)
 	return db ? db->errmsg : open_errmsg;
 }
 
+const char *db_where_shown(const char *where, char *buf, size_t bufsz)
+{
+	const char *scheme = strstr(where, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = NULL;
+
+	/* userinfo ends at the first '@' before any '/' (RFC 3986 §3.2.1) */
+	if (at && !memchr(scheme + 3, '/', (size_t)(at - scheme - 3)))
+		colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+	if (colon)
+		snprintf(buf, bufsz, "%.*s:***%s", (int)(colon - where), where, at);
+	else
+		snprintf(buf, bufsz, "%s", where);
+	return buf;
+}
+
 const char *db_backend(const struct db *db)
 {
 	return db->drv->name;

@@ -89,6 +89,9 @@ void db_set_tag(struct db *db, uint32_t tag);
  * text (the backend's, e.g. db_schema_sqlite), for tests that build an old
  * store. 0, -ENOENT or -ENOSPC. */
 int db_schema_step(const char *schema, int version, char *buf, size_t bufsz);
+/* `where` (a --db value) fit for a log line or a message: a password in a
+ * URI (postgresql://USER:PASSWORD@HOST/DB) shows as "***". Returns buf. */
+const char *db_where_shown(const char *where, char *buf, size_t bufsz);
 /* The backend's name ("sqlite"). */
 const char *db_backend(const struct db *db);
 /* Inside a transaction begun with db_txn_begin. */
@@ -288,5 +291,18 @@ int db_fault_foreach(struct db *db, db_fault_fn fn, void *arg);
 int db_fault_version(struct db *db, int64_t *version);
 /* hssd's count of a rule's injected faults (no version bump). */
 int db_fault_set_fired(struct db *db, int64_t id, uint64_t fired);
+
+/* ---- Copying a store whole (hss-ctl migrate, db_copy.c) -------------- */
+#define DB_COPY_TABLES 10
+/* Copies every row of every table of `from` into `to` (both opened at this
+ * schema version), ids and SQNs included, in one transaction of `to`: all
+ * or nothing. `to` must be empty: -ENOTEMPTY (nothing written) when it
+ * holds a subscriber, an APN, a queued request or a fault rule. rows[i]:
+ * the rows copied into table i (db_copy_table). Errors: db_errmsg of `to`
+ * (or of `from` when reading failed). */
+int db_copy(struct db *from, struct db *to, int64_t rows[DB_COPY_TABLES]);
+/* Table i of the copy (0..DB_COPY_TABLES-1) and its columns as "TYPE:name"
+ * separated by spaces (i integer, t text, b blob); -ENOENT past the end. */
+int db_copy_table(size_t i, const char **name, const char **cols);
 
 #endif

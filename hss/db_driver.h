@@ -119,6 +119,17 @@ struct db_driver {
 	 * the commit instead of now, remembering tag; one that changes no row
 	 * reports tag in its commit's failed_tags. NULL: run at once. */
 	int (*defer)(struct db_conn *c, struct db_handle *h, uint32_t tag);
+
+	/* ---- copying a store whole (db_copy.c, hss-ctl migrate) ----
+	 * snapshot_sql begins a read transaction that sees one state of the
+	 * store across statements. For a table whose rows have an "id"
+	 * handed out by the store, id_high_sql ("%1$s" the table) reads the
+	 * highest id it ever handed out (its rows' or, where ids are never
+	 * reused, the counter's) and id_set_sql ("%2$lld" the id) makes the
+	 * next one come after it, once rows were copied with their ids. */
+	const char *snapshot_sql;
+	const char *id_high_sql;
+	const char *id_set_sql;
 };
 
 extern const struct db_driver db_driver_sqlite;

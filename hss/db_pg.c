@@ -62,7 +62,10 @@ struct db_handle {
 	PGresult *res;
 	int row, nrows;
 	bool ran;
-	uint8_t blob[256];        /* a bytea column decoded (until the next call) */
+	/* bytea columns of the current row decoded, one after the other (each
+	 * valid until the next step, as db_driver.h promises) */
+	uint8_t blob[4096];
+	size_t blob_used;
 };
 
 /* A CAS update run at commit time (its values copied). */
@@ -259,6 +262,7 @@ static int pg_open(const char *where, unsigned flags, struct db_conn **out, char
 {
 	struct db_conn *c = calloc(1, sizeof(*c));
 	size_t n = strlen(where) + sizeof(PG_CONN_OPTS) + 8;
+	char shown[512];
 
 	*out = NULL;
 	if (!c || !(c->conninfo = malloc(n)))
@@ -271,7 +275,8 @@ static int pg_open(const char *where, unsigned flags, struct db_conn **out, char
 	c->readonly = flags & DB_OPEN_READONLY;
 	c->pg = PQconnectdb(c->conninfo);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
-		snprintf(err, errsz, "%s: %s", where, PQerrorMessage(c->pg));
+		snprintf(err, errsz, "%s: %s", db_where_shown(where, shown, sizeof(shown)),
+			 PQerrorMessage(c->pg));
 		err[strcspn(err, "\n")] = '\0';
 		PQfinish(c->pg);
 		free(c->conninfo);
@@ -279,7 +284,7 @@ static int pg_open(const char *where, unsigned flags, struct db_conn **out, char
 		return -ENOTCONN;
 	}
 	if (session_setup(c)) {
-		snprintf(err, errsz, "%s: %s", where, c->err);
+		snprintf(err, errsz, "%s: %s", db_where_shown(where, shown, sizeof(shown)), c->err);
 		PQfinish(c->pg);
 		free(c->conninfo);
 		free(c);
@@ -622,6 +627,7 @@ static int pg_step(struct db_conn *c, struct db_handle *h)
 		h->nrows = s == PGRES_TUPLES_OK ? PQntuples(h->res) : 0;
 		h->row = -1;
 	}
+	h->blob_used = 0;
 	return ++h->row < h->nrows ? 1 : 0;
 }
 
@@ -663,18 +669,21 @@ static const void *pg_col_blob(struct db_handle *h, int col, size_t *len)
 {
 	const char *t = PQgetisnull(h->res, h->row, col) ? NULL : PQgetvalue(h->res, h->row, col);
 	size_t n = t ? strlen(t) : 0;
+	uint8_t *out = h->blob + h->blob_used;
 
 	*len = 0;
-	if (!t || n < 2 || t[0] != '\\' || t[1] != 'x' || (n - 2) / 2 > sizeof(h->blob))
+	if (!t || n < 2 || t[0] != '\\' || t[1] != 'x' ||
+	    (n - 2) / 2 > sizeof(h->blob) - h->blob_used)
 		return NULL;
 	for (size_t i = 2; i + 1 < n; i += 2) {
 		int a = hexval(t[i]), b = hexval(t[i + 1]);
 
 		if (a < 0 || b < 0)
 			return NULL;
-		h->blob[(*len)++] = (uint8_t)(a << 4 | b);
+		out[(*len)++] = (uint8_t)(a << 4 | b);
 	}
-	return h->blob;
+	h->blob_used += *len;
+	return out;
 }
 
 static int64_t pg_changes(struct db_conn *c, struct db_handle *h)
@@ -937,4 +946,10 @@ const struct db_driver db_driver_pg = {
 	.commit_start = pg_commit_start,
 	.commit_fd = pg_commit_fd,
 	.commit_poll = pg_commit_poll,
+	.snapshot_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+	/* identity columns: a sequence each */
+	.id_high_sql = "SELECT greatest(coalesce((SELECT max(id) FROM %1$s), 0), coalesce("
+		       "pg_sequence_last_value(pg_get_serial_sequence('%1$s', 'id')), 0))",
+	.id_set_sql = "SELECT setval(pg_get_serial_sequence('%1$s', 'id'), %2$lld) WHERE "
+		      "%2$lld > 0",
 };

@@ -606,4 +606,15 @@ const struct db_driver db_driver_sqlite = {
 	.commit_start = sq_commit_start,
 	.commit_fd = sq_commit_fd,
 	.commit_poll = sq_commit_poll,
+	/* a deferred read transaction: its snapshot starts at the first read */
+	.snapshot_sql = "BEGIN",
+	/* AUTOINCREMENT tables keep their high mark in sqlite_sequence; the
+	 * others hand out max(id) + 1 */
+	.id_high_sql = "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = "
+		       "'%1$s'), 0), coalesce((SELECT max(id) FROM %1$s), 0))",
+	.id_set_sql = "UPDATE sqlite_sequence SET seq = max(seq, %2$lld) WHERE name = '%1$s'; "
+		      "INSERT INTO sqlite_sequence (name, seq) SELECT '%1$s', %2$lld WHERE "
+		      "%2$lld > 0 AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = "
+		      "'%1$s') AND EXISTS (SELECT 1 FROM sqlite_master WHERE name = '%1$s' AND "
+		      "sql LIKE '%%AUTOINCREMENT%%')",
 };

@@ -18,6 +18,7 @@
 #include "ctl_impu.h"
 #include "ctl_apn.h"
 #include "ctl_fault.h"
+#include "ctl_migrate.h"
 #include "db.h"
 #include "util/cli.h"
 #include "util/hex.h"
@@ -421,6 +422,7 @@ static const struct cmd cmds[] = {
 	{"apn", ctl_apn_cmd, CTL_APN_USAGE},
 	{"set-eps", ctl_set_eps_cmd, CTL_SET_EPS_USAGE},
 	{"fault", ctl_fault_cmd, CTL_FAULT_USAGE},
+	{"migrate", ctl_migrate_cmd, CTL_MIGRATE_USAGE},
 };
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -434,7 +436,8 @@ static const struct cmd *cmd_find(const char *name)
 
 static void main_usage(FILE *fp)
 {
-	fprintf(fp, "usage: " PROG " --db FILE COMMAND [ARGS]   (COMMAND --help for details)\n"
+	fprintf(fp, "usage: " PROG " --db STORE COMMAND [ARGS]   (COMMAND --help for details;\n"
+		"       STORE: an SQLite file or postgresql://USER@HOST:PORT/DB)\n"
 		"       " PROG " --version\n");
 	for (size_t i = 0; i < N_CMDS; i++)
 		fprintf(fp, "  %s\n", cmds[i].usage);

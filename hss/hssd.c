@@ -194,6 +194,7 @@ static int run(const struct hss_config *cfg)
 	struct hss_server *srv = NULL;
 	struct db *db = NULL;
 	struct sigaction sa = { 0 };
+	char shown[512];
 	int rc;
 
 	rc = db_open(cfg->db, &db);
@@ -216,7 +217,8 @@ static int run(const struct hss_config *cfg)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	LOGN(LOG_MAIN, "hssd started: origin-host %s, realm %s, store %s, %d allowed peer(s)%s",
-	     cfg->origin_host, cfg->realm, cfg->db, cfg->npeers,
+	     cfg->origin_host, cfg->realm, db_where_shown(cfg->db, shown, sizeof(shown)),
+	     cfg->npeers,
 	     cfg->accept_any_peer ? ", any peer accepted" : "");
 	rc = hss_server_run(srv, &stop_flag, &hup_flag);
 	hss_server_free(srv);

@@ -258,6 +258,10 @@ static void test_more_than_slots(void **state)
 	struct db_impu u;
 	char imsi[16], uri[64];
 
+	/* The slots are the cache's, above the store API: 120,000 round trips
+	 * to PostgreSQL (e2e/store-pg) would test nothing more. */
+	if (tmpdb_pg())
+		skip();
 	assert_int_equal(db_txn_begin(f->a), 0);
 	for (int i = 0; i < N; i++) {
 		snprintf(imsi, sizeof(imsi), "0010200%08d", i);

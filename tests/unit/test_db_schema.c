@@ -66,13 +66,7 @@ static void test_backends_same_steps(void **state)
 
 static int raw_exec(const char *path, const char *sql)
 {
-	sqlite3 *c;
-	int rc;
-
-	assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
-	rc = sqlite3_exec(c, sql, NULL, NULL, NULL);
-	sqlite3_close(c);
-	return rc;
+	return tmpdb_sqlite_exec(path, sql);
 }
 
 static int raw_int(const char *path, const char *sql)

@@ -43,6 +43,42 @@ static inline int tmpdb_pg_exec(const char *uri, const char *sql)
 	return ok ? 0 : -1;
 }
 
+/* An SQLite file name not yet existing, whatever HSS_TEST_PG says. */
+static inline void tmpdb_sqlite_path(char *path, size_t sz)
+{
+	snprintf(path, sz, "/tmp/hss-test-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+}
+
+static inline void tmpdb_sqlite_remove(const char *path)
+{
+	char p[512];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+/* SQL on an SQLite file from a connection of its own: SQLite's code. */
+static inline int tmpdb_sqlite_exec(const char *path, const char *sql)
+{
+	sqlite3 *c;
+	int rc;
+
+	if (sqlite3_open(path, &c) != SQLITE_OK)
+		return SQLITE_CANTOPEN;
+	sqlite3_busy_timeout(c, 2000);
+	rc = sqlite3_exec(c, sql, NULL, NULL, NULL);
+	sqlite3_close(c);
+	return rc;
+}
+
 /* Fills path (>= 256 bytes) with a fresh store: a file name not yet
  * existing, or the URI of a new empty PostgreSQL database. */
 static inline void tmpdb_path(char *path, size_t sz)
@@ -63,12 +99,7 @@ static inline void tmpdb_path(char *path, size_t sz)
 		snprintf(path, sz, "%.*s/%s", (int)(slash - pg), pg, name);
 		return;
 	}
-	snprintf(path, sz, "/tmp/hss-test-XXXXXX");
-	int fd = mkstemp(path);
-	if (fd >= 0) {
-		close(fd);
-		unlink(path);
-	}
+	tmpdb_sqlite_path(path, sz);
 }
 
 static inline void tmpdb_remove(const char *path)
@@ -81,28 +112,16 @@ static inline void tmpdb_remove(const char *path)
 		tmpdb_pg_exec(tmpdb_pg(), p);
 		return;
 	}
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	tmpdb_sqlite_remove(path);
 }
 
 /* SQL on the store from another connection (as another process would):
  * 0 on success. */
 static inline int tmpdb_exec(const char *path, const char *sql)
 {
-	sqlite3 *c;
-	int rc;
-
 	if (tmpdb_pg())
 		return tmpdb_pg_exec(path, sql);
-	if (sqlite3_open(path, &c) != SQLITE_OK)
-		return -1;
-	sqlite3_busy_timeout(c, 2000);
-	rc = sqlite3_exec(c, sql, NULL, NULL, NULL);
-	sqlite3_close(c);
-	return rc == SQLITE_OK ? 0 : -1;
+	return tmpdb_sqlite_exec(path, sql) == SQLITE_OK ? 0 : -1;
 }
 
 #endif
