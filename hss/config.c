@@ -2,6 +2,7 @@
  * section and setter, so the INI loader, the command line and the printer
  * agree on names. */
 #include "config.h"
+#include "db.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -198,10 +199,11 @@ int hss_config_check(const struct hss_config *c, char *err, size_t errsz)
 
 void hss_config_print(const struct hss_config *c, FILE *fp)
 {
-	char ep[128];
+	char ep[128], db[sizeof(c->db) + 4];
 
+	/* a PostgreSQL URI's password is never printed (db_where_shown) */
 	fprintf(fp, "[hssd]\norigin-host = %s\nrealm = %s\ndb = %s\nmax-vectors = %u\n",
-		c->origin_host, c->realm, c->db, c->max_vectors);
+		c->origin_host, c->realm, db_where_shown(c->db, db, sizeof(db)), c->max_vectors);
 	if (c->metrics[0]) /* only when set: older checks print what they printed */
 		fprintf(fp, "metrics = %s\n", c->metrics);
 	if (c->no_faults)

@@ -118,12 +118,31 @@ static void test_agent(void **state)
 	assert_int_equal(hss_config_check(&c, err, sizeof(err)), 0);
 }
 
+/* hssd -n prints the store as given but never a PostgreSQL password. */
+static void test_print_hides_password(void **state)
+{
+	struct hss_config c;
+	char err[512], out[4096];
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(load_text("[hssd]\norigin-host = h\nrealm = r\n"
+				   "db = postgresql://hss:s3cret@127.0.0.1:5432/hss\n",
+				   &c, err, sizeof(err)), 0);
+	fp = fmemopen(out, sizeof(out), "w");
+	hss_config_print(&c, fp);
+	fclose(fp);
+	assert_non_null(strstr(out, "db = postgresql://hss:***@127.0.0.1:5432/hss\n"));
+	assert_null(strstr(out, "s3cret"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_example),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_agent),
+		cmocka_unit_test(test_print_hides_password),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
