@@ -369,6 +369,22 @@ static void failed_tag(struct db_conn *c, uint32_t tag)
 
 static int run_deferred_sync(struct db_conn *c);
 
+/* A write that failed inside BEGIN … COMMIT leaves the server's transaction
+ * aborted: in a pipeline the COMMIT after it is skipped up to the sync
+ * (PostgreSQL docs, "Pipeline Mode": PGRES_PIPELINE_ABORTED), and the sync
+ * path stops before COMMIT. Until a ROLLBACK every later statement of this
+ * session fails with "current transaction is aborted" (25P02): end it. */
+static void end_failed_txn(struct db_conn *c)
+{
+	PGTransactionStatusType ts;
+
+	if (c->down || !c->pg || PQstatus(c->pg) != CONNECTION_OK)
+		return;
+	ts = PQtransactionStatus(c->pg);
+	if (ts == PQTRANS_INERROR || ts == PQTRANS_INTRANS)
+		pg_exec_raw(c, "ROLLBACK");
+}
+
 static int pg_commit(struct db_conn *c)
 {
 	int ret = usable(c);
@@ -379,6 +395,8 @@ static int pg_commit(struct db_conn *c)
 		ret = run_deferred_sync(c);
 	if (!ret && c->txn)
 		ret = pg_exec_raw(c, "COMMIT");
+	if (ret)
+		end_failed_txn(c);
 	c->txn = c->want_txn = false;
 	c->ndef = 0;
 	return ret;
@@ -804,6 +822,8 @@ static int pg_commit_start(struct db_conn *c, uint64_t *seq)
 	if (ret) {
 		if (ret == -ENOTCONN)
 			went_down(c);
+		else if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF || PQexitPipelineMode(c->pg))
+			end_failed_txn(c);
 		return ret;
 	}
 	c->ndef = 0;
@@ -867,6 +887,8 @@ static void finish_inflight(struct db_conn *c)
 {
 	PQexitPipelineMode(c->pg);
 	c->inflight = false;
+	if (c->inflight_err && c->inflight_err != -ENOTCONN)
+		end_failed_txn(c);
 	c->done = (struct db_commit_done){ .seq = c->inflight_seq, .err = c->inflight_err,
 					   .failed_tags = c->failed_tags,
 					   .nfailed = c->inflight_err ? 0 : c->nfailed };
