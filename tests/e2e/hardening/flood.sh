@@ -19,16 +19,7 @@ BIN=$1 SECS=${2:-10}
 for p in hssd hss-ctl scscf-stub ue-sim; do need_exe "$BIN/$p" $p; done
 command -v python3 >/dev/null || { echo "skipped: python3 not installed"; exit 77; }
 REALM=ims.mnc001.mcc001.3gppnetwork.org RATE=${RATE:-40} RSS_MAX_MB=${RSS_MAX_MB:-100}
-T=$(mktemp -d /tmp/hssd-flood.XXXXXX)
-PIDS=""
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-	# shellcheck disable=SC2086 # PIDS is a list
-	stop_pids $PIDS
-	if [ -n "${KEEP:-}" ]; then echo "logs kept in $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+work_dir hssd-flood
 
 {
 	echo "imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme"

@@ -23,16 +23,7 @@ HSS=hss.$REALM
 IMPI=001010000000001@$REALM
 IMPU=sip:001010000000001@$REALM
 
-T=$(mktemp -d /tmp/hssd-peers.XXXXXX)
-PIDS=""
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-	# shellcheck disable=SC2086 # PIDS is a list
-	stop_pids $PIDS
-	if [ -n "${KEEP:-}" ]; then echo "logs kept in $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+work_dir hssd-peers
 
 "$BIN/hss-ctl" --db "$T/hss.db" add --imsi 001010000000001 --impi "$IMPI" --impu "$IMPU" \
 	--k 465b5ce8b199b49faa5f0a2ee238a6bc --opc cd63cb71954a9f4e48a5994e37a02baf >/dev/null ||

@@ -11,16 +11,7 @@ BIN=$1
 USERS=${USERS:-600} CONC=${CONC:-256} DURATION=${DURATION:-3}
 for p in hssd hss-ctl scscf-stub ue-sim; do need_exe "$BIN/$p" "$p"; done
 
-T=$(mktemp -d /tmp/scscf-tcp-load.XXXXXX)
-PIDS=""
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-	# shellcheck disable=SC2086 # PIDS is a list
-	stop_pids $PIDS
-	if [ -n "${KEEP:-}" ]; then echo "logs kept in $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+work_dir scscf-tcp-load
 
 REALM=ims.mnc001.mcc001.3gppnetwork.org
 echo "imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme" >"$T/users.csv"
