@@ -67,7 +67,7 @@ int ctl_lookup(struct ctl_cli *c, const char *key, struct db_sub *s)
 
 int ctl_next_opt(struct ctl_cli *c, int argc, char **argv, const struct option *opts)
 {
-	int o = getopt_long(argc, argv, "h", opts, NULL);
+	int o = cli_getopt_long(CTL_PROG, argc, argv, "h", opts, NULL);
 
 	if (o == 'h') {
 		printf("usage: " CTL_PROG " --db FILE %s\n", c->usage);

@@ -487,7 +487,7 @@ int main(int argc, char **argv)
 	cli_version_check(PROG, argc, argv);
 	opterr = 0; /* one line of ours per bad option, not getopt's as well */
 	/* "+": stop at the command name; its options belong to the command. */
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((o = cli_getopt_long(PROG, argc, argv, "+h", opts, NULL)) != -1) {
 		if (o == 'd')
 			c.db_path = optarg;
 		else if (o == 'h')

@@ -115,7 +115,7 @@ static void parse_cli(int argc, char **argv, struct cli *c)
 
 	memset(c, 0, sizeof(*c));
 	opterr = 0; /* one line of ours, not getopt's as well */
-	while ((o = getopt_long(argc, argv, "c:nh", opts, NULL)) != -1) {
+	while ((o = cli_getopt_long(PROG, argc, argv, "c:nh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c': c->config = optarg; break;
 		case 'n': c->check = true; break;

@@ -120,7 +120,7 @@ void scscf_config_from_args(struct scscf_config *c, int argc, char **argv)
 	c->n_fault_file = c->n_fault;
 	optind = 1;
 	opterr = 0; /* our own one-line message below */
-	while ((opt = getopt_long(argc, argv, "c:nh", lo, NULL)) != -1) {
+	while ((opt = cli_getopt_long(PROG, argc, argv, "c:nh", lo, NULL)) != -1) {
 		if (opt == 'c' || (opt >= 256 && flags[opt - 256].key && !*flags[opt - 256].key))
 			continue;
 		if (opt == 'n') {

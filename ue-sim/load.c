@@ -375,7 +375,7 @@ static void load_parse(int argc, char **argv, struct load_opts *o)
 	o->concurrency = 64;
 	o->timeout_ms = 10000;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cli_getopt_long(UE_PROG, argc, argv, "", opts, NULL)) != -1) {
 		if (ue_cli_option(&o->ue, c, optarg))
 			continue;
 		switch (c) {

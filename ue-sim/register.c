@@ -62,7 +62,7 @@ static void reg_parse(int argc, char **argv, struct reg_opts *o)
 	ue_cli_init(&o->ue);
 	o->timeout_ms = 40000;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1) {
+	while ((c = cli_getopt_long(UE_PROG, argc, argv, "", opts, &idx)) != -1) {
 		if (ue_cli_option(&o->ue, c, optarg))
 			continue;
 		switch (c) {

@@ -428,7 +428,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	*o = (struct run_opts){ .bind = "sip:127.0.0.1:0", .seed = -1, .timeout_ms = 10000,
 				.answer_delay_ms = -1, .scscf = "scscf-stub" };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1) {
+	while ((c = cli_getopt_long(UE_PROG, argc, argv, "", opts, &idx)) != -1) {
 		switch (c) {
 		case O_REG: o->registrar = optarg; break;
 		case O_SEC:

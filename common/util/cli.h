@@ -3,6 +3,7 @@
 #ifndef UTIL_CLI_H
 #define UTIL_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,13 @@ unsigned long long cli_uint(const char *prog, const char *opt, const char *val,
 /* "--version" as the first argument: prints "PROG VERSION" on stdout and
  * exits 0 (1 when stdout cannot be written). Call first thing in main(). */
 void cli_version_check(const char *prog, int argc, char **argv);
+
+/* getopt_long(3) that refuses abbreviated long options: a unique prefix
+ * ("--port" for "--port-file") exits 2 naming the option it would have
+ * matched, instead of silently meaning another option. Otherwise the same
+ * return values; longindex may be NULL. */
+int cli_getopt_long(const char *prog, int argc, char *const argv[], const char *shortopts,
+		    const struct option *longopts, int *longindex);
 
 /* The version string alone (git describe at build time). */
 const char *cli_version_string(void);

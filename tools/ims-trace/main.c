@@ -171,7 +171,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->t.diameter_port = 3868;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = cli_getopt_long(prog, argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h': usage(stdout); exit(0);
 		case O_DB: o->db = optarg; break;

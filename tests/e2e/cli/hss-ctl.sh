@@ -29,4 +29,6 @@ ctl_expect 2 "unknown option or missing value: --bogus$" --db "$T/a.db" apn add 
 ctl_expect 2 "^hss-ctl: --k: given twice$" --db "$T/a.db" add --imsi 001010000000002 \
 	--impi 2@ims.test --impu sip:2@ims.test --k 465b5ce8b199b49faa5f0a2ee238a6bc \
 	--k 465b5ce8b199b49faa5f0a2ee238a6bd --op cdc202d5123e20f62b6d676ac72cb318
+# a prefix of a long option is refused, not taken for the option it starts
+ctl_expect 2 "^hss-ctl: '--ims' is not an option (did you mean --imsi?" --db "$T/a.db" add --ims 001010000000009
 [ "$FAILS" -eq 0 ]

@@ -55,4 +55,10 @@ out=$("$STUB" --bogus 2>&1)
 rc=$?
 [ "$rc" = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && ok "unknown option: one line, exit 2" ||
 	bad "unknown option: exit $rc, '$out'"
+# A prefix of a long option is not that option: '--port 0' used to mean
+# '--port-file 0' (getopt_long's abbreviations); now one line, exit 2.
+out=$("$STUB" --sip sip:127.0.0.1:0 --port 0 2>&1)
+rc=$?
+[ "$rc" = 2 ] && [ "$out" = "scscf-stub: '--port' is not an option (did you mean --port-file? options are spelt out in full)" ] &&
+	ok "abbreviated option refused: $out" || bad "--port 0: exit $rc, '$out'"
 [ "$FAILS" -eq 0 ]
