@@ -370,8 +370,8 @@ static int schema_version(struct db *db, int *v)
 static int too_new(struct db *db, int v)
 {
 	snprintf(db->errmsg, sizeof(db->errmsg),
-		 "database schema version %d is newer than this program's %d; use a newer "
-		 "hssd/hss-ctl", v, DB_SCHEMA_VERSION);
+		 "database schema version %d is newer than this program's %d; use newer "
+		 "programs (hssd, hss-ctl, ims-trace)", v, DB_SCHEMA_VERSION);
 	return -EPROTONOSUPPORT;
 }
 
@@ -446,11 +446,17 @@ static int db_setup(struct db *db)
 	if (v > DB_SCHEMA_VERSION)
 		return too_new(db, v);
 	if (db->flags & DB_OPEN_READONLY) {
+		/* A read-only open neither creates nor upgrades (ims-trace, views) */
+		if (v == 0) {
+			snprintf(db->errmsg, sizeof(db->errmsg), "not an hss-ctl store (no schema "
+				 "version: hss-ctl creates the store with its first command)");
+			return -EMEDIUMTYPE;
+		}
 		if (v < DB_SCHEMA_VERSION) {
 			snprintf(db->errmsg, sizeof(db->errmsg),
 				 "database schema version %d is older than %d and the store is "
-				 "read-only: open it once read-write to upgrade it", v,
-				 DB_SCHEMA_VERSION);
+				 "opened read-only: open it once read-write (hssd, or any hss-ctl "
+				 "command that writes) to upgrade it", v, DB_SCHEMA_VERSION);
 			return -EROFS;
 		}
 	} else {

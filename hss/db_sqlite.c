@@ -100,7 +100,9 @@ static int sq_exec(struct db_conn *c, const char *sql)
 }
 
 /* ---- open ------------------------------------------------------------------ */
-/* Why a path cannot be opened, in the words an operator needs. */
+/* Why a path cannot be opened, in the words an operator needs (issue 17).
+ * A read-only open (a view, ims-trace) creates nothing, so a missing or
+ * empty file is refused here. */
 static int path_problem(const char *path, unsigned flags, char *err, size_t errsz)
 {
 	char dir[4096];
@@ -108,12 +110,49 @@ static int path_problem(const char *path, unsigned flags, char *err, size_t errs
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (stat(dirname(dir), &st) != 0 || !S_ISDIR(st.st_mode))
-		return snprintf(err, errsz, "%s: no such directory", path), -ENOENT;
+		return snprintf(err, errsz, "%s: no such directory: %s", path, dir), -ENOENT;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return snprintf(err, errsz, "%s: is a directory, not a store file", path), -EISDIR;
-	if ((flags & DB_OPEN_READONLY) && stat(path, &st) != 0)
-		return snprintf(err, errsz, "%s: no such store file", path), -ENOENT;
+	if (!(flags & DB_OPEN_READONLY))
+		return 0;
+	if (stat(path, &st) != 0)
+		return snprintf(err, errsz, "%s: no such file", path), -ENOENT;
+	if (st.st_size == 0)
+		return snprintf(err, errsz, "%s: empty file: not an hss-ctl store (hss-ctl creates "
+				"it with its first command)", path), -EMEDIUMTYPE;
 	return 0;
+}
+
+/* Names the tables of a file without a schema version, so "not an hss-ctl
+ * store" says what it is instead (a read-only open cannot create the
+ * store's tables, and must not call another program's file old). */
+static int foreign_problem(sqlite3 *db, const char *path, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	char tables[160] = "";
+	size_t o = 0;
+	int v = -1, sub = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+			       "(SELECT count(*) FROM pragma_table_info('subscriber') WHERE name "
+			       "IN ('impi', 'k', 'opc'))", -1, &st, NULL) != SQLITE_OK)
+		return 0; /* the version check that follows says more */
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		v = sqlite3_column_int(st, 0);
+		sub = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (v != 0 || sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = "
+					 "'table' ORDER BY name LIMIT 8", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(st) == SQLITE_ROW && o + 2 < sizeof(tables))
+		o += (size_t)snprintf(tables + o, sizeof(tables) - o, "%s%s", o ? ", " : "",
+				      (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	snprintf(err, errsz, "%s: an SQLite database but not an hss-ctl store (%s; %s%s)", path,
+		 sub == 3 ? "no schema version" : "no subscriber table with impi, k, opc",
+		 o ? "its tables: " : "it has no tables", tables);
+	return -EMEDIUMTYPE;
 }
 
 /* Creates a missing store file 0600 (SQLite's -wal/-shm take its mode). */
@@ -219,8 +258,11 @@ static int sq_open(const char *path, unsigned flags, struct db_conn **out, char 
 	}
 	if (!ret && !(flags & DB_OPEN_READONLY) && sqlite3_db_readonly(c->c, "main") == 1)
 		ret = -EROFS; /* SQLite fell back to read-only: the file is not ours to write */
-	if (ret == -EMEDIUMTYPE)
-		snprintf(err, errsz, "%s: not a database (not an SQLite file, or damaged)", path);
+	if (!ret && (flags & DB_OPEN_READONLY))
+		ret = foreign_problem(c->c, path, err, errsz);
+	if (ret == -EMEDIUMTYPE && !err[0])
+		snprintf(err, errsz, "%s: not a database (not an SQLite database, or damaged)",
+			 path);
 	else if (ret == -EROFS || (ret && !(flags & DB_OPEN_READONLY) &&
 				   (sqlite3_errcode(c->c) & 0xff) == SQLITE_READONLY))
 		snprintf(err, errsz, "%s: read-only for this user (the file or its directory is "

@@ -1,7 +1,6 @@
 /* ims-trace: Diameter extraction (Cx MAR resync, MAA vector, S6a AIA
- * E-UTRAN-Vector) from messages built with common/diameter, and key lookup
- * from SQLite databases of various shapes (hss-ctl BLOBs, hand-made hex
- * text, a foreign schema). Values: TS 35.208 test set 1. */
+ * E-UTRAN-Vector) from messages built with common/diameter (key lookup
+ * from the store: test_trace_keydb.c). Values: TS 35.208 test set 1. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,10 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
-
 #include "diam_in.h"
-#include "keydb.h"
 
 #include "diameter/diam.h"
 #include "util/hex.h"
@@ -118,112 +114,11 @@ static void test_s6a_aia_vector(void **state)
 	assert_true(d.vec[0].has_kasme);
 }
 
-static void make_db(const char *path, const char *sql)
-{
-	sqlite3 *db;
-
-	unlink(path);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
-
-static void test_keydb_shapes(void **state)
-{
-	char path[] = "/tmp/test_trace_keydbXXXXXX";
-	struct keysrc ks;
-	struct trace_keys k;
-	uint8_t want[16];
-
-	(void)state;
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	/* hand-made: hex text keys, no op/amf/algo columns beyond the minimum */
-	make_db(path, "CREATE TABLE subscriber (impi TEXT, k TEXT, opc TEXT, amf TEXT, algo TEXT,"
-		      " res_len INTEGER, password TEXT);"
-		      "INSERT INTO subscriber VALUES ('" IMPI "', '465B5CE8B199B49FAA5F0A2EE238A6BC',"
-		      " 'cd63cb71954a9f4e48a5994e37a02baf', '8000', 'milenage', 8, NULL);");
-	memset(&ks, 0, sizeof(ks));
-	assert_int_equal(keydb_open(&ks, path), 0);
-	assert_int_equal(keysrc_lookup(&ks, IMPI, &k), 1);
-	hex_decode_exact("465b5ce8b199b49faa5f0a2ee238a6bc", want, 16);
-	assert_memory_equal(k.k, want, 16);
-	hex_decode_exact("cd63cb71954a9f4e48a5994e37a02baf", want, 16);
-	assert_memory_equal(k.op, want, 16);
-	assert_true(k.is_opc);
-	assert_true(k.have_amf);
-	assert_int_equal(k.amf[0], 0x80);
-	assert_int_equal(keysrc_lookup(&ks, "nobody@example.net", &k), 0);
-	/* an unknown IMPI falls back to the command-line keys */
-	ks.have_cli = true;
-	snprintf(ks.cli.source, sizeof(ks.cli.source), "cli");
-	assert_int_equal(keysrc_lookup(&ks, "nobody@example.net", &k), 1);
-	assert_string_equal(k.source, "cli");
-	keydb_close(&ks);
-	/* an older schema without amf/algo/res_len/password still gives keys */
-	make_db(path, "CREATE TABLE subscriber (impi TEXT, k BLOB, opc BLOB);"
-		      "INSERT INTO subscriber VALUES ('" IMPI "', x'465b5ce8b199b49faa5f0a2ee238a6bc',"
-		      " x'cd63cb71954a9f4e48a5994e37a02baf');");
-	memset(&ks, 0, sizeof(ks));
-	assert_int_equal(keydb_open(&ks, path), 0);
-	assert_int_equal(keysrc_lookup(&ks, IMPI, &k), 1);
-	assert_memory_equal(k.op, want, 16);
-	assert_false(k.have_amf);
-	assert_int_equal(k.algo, AKA_ALGO_MILENAGE);
-	keydb_close(&ks);
-	/* a foreign schema is refused with a reason */
-	make_db(path, "CREATE TABLE users (name TEXT, secret BLOB);");
-	memset(&ks, 0, sizeof(ks));
-	assert_int_equal(keydb_open(&ks, path), -1);
-	assert_non_null(strstr(ks.err, "not an hss-ctl store"));
-	assert_non_null(strstr(ks.err, "its tables: users"));
-	unlink(path);
-}
-
-static void expect_refused(const char *path, const char *why)
-{
-	struct keysrc ks;
-
-	memset(&ks, 0, sizeof(ks));
-	assert_int_equal(keydb_open(&ks, path), -1);
-	if (!strstr(ks.err, why))
-		fail_msg("--db %s: \"%s\" does not say \"%s\"", path, ks.err, why);
-}
-
-/* issue 17: a store that cannot be used is refused with its real problem
- * named, not SQLite's "unable to open database file". */
-static void test_keydb_problems(void **state)
-{
-	char dir[] = "/tmp/test_trace_storeXXXXXX", p[256];
-
-	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(p, sizeof(p), "%s/nodir/hss.sqlite", dir);
-	expect_refused(p, "no such directory");
-	snprintf(p, sizeof(p), "%s/hss.sqlite", dir);
-	expect_refused(p, "no such file");
-	expect_refused(dir, "is a directory");
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fclose(f);
-	expect_refused(p, "empty file");
-	f = fopen(p, "w");
-	fputs("imsi,impi,k\n001010000000001,x,y\n", f);
-	fclose(f);
-	expect_refused(p, "not an SQLite database");
-	expect_refused("postgresql://hss@127.0.0.1:5432/hss", "PostgreSQL");
-	unlink(p);
-	rmdir(dir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cx_mar_resync_and_maa),
 		cmocka_unit_test(test_s6a_aia_vector),
-		cmocka_unit_test(test_keydb_shapes),
-		cmocka_unit_test(test_keydb_problems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,7 +95,7 @@ cmp -s "$T/v.src" "$T/v.back" && ok "PostgreSQL -> SQLite: the same again" ||
 [ $? = 2 ] && grep -q "\-\-to: required" "$T/u" && ok "usage: $(cat "$T/u")" ||
 	bad "missing --to: $(cat "$T/u")"
 "$CTL" migrate --from "$T/none.db" --to "$T/x.db" >"$T/u" 2>&1
-[ $? = 1 ] && grep -q "no such store file" "$T/u" && [ ! -e "$T/x.db" ] &&
+[ $? = 1 ] && grep -q "no such file" "$T/u" && [ ! -e "$T/x.db" ] &&
 	ok "no such source: $(cat "$T/u")" || bad "missing source: $(cat "$T/u")"
 pg_as "$PG_BINDIR/createdb" -h "$PG_DIR" -p "$PG_PORT" -U postgres hss2
 "$CTL" migrate --from "$S" --to "postgresql://postgres:s3cr3t@127.0.0.1:$PG_PORT/hss2" \
