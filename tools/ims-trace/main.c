@@ -1,6 +1,6 @@
 /* ims-trace: explain IMS registrations in a capture ("why 403?").
  * Exit: 0 consistent (something was checked and held), 1 a finding, 2 bad
- * usage or an unreadable capture/database, 3 nothing to check. */
+ * usage or an unreadable capture/store, 3 nothing to check. */
 #include "analysis.h"
 #include "esp_sa.h"
 #include "hops.h"
@@ -38,7 +38,9 @@ static void usage(FILE *fp)
 		"                       TUAK's MAC (8), CK/IK (16 or 32) lengths and Keccak\n"
 		"                       iterations, as provisioned (TS 35.231 §5.1)\n"
 		"  --password S         SIP Digest password for algorithm=MD5\n"
-		"  --db FILE            hss-ctl database: keys looked up by IMPI\n"
+		"  --db FILE|URI        the HSS store, read-only: an hss-ctl SQLite file or\n"
+		"                       postgresql://USER@HOST:PORT/DB (any libpq URI, postgres://\n"
+		"                       too); keys looked up by IMPI, or IMSI for S6a\n"
 		"selection and decoding:\n"
 		"  --impi S             report only attempts of this IMPI\n"
 		"  --sip-port N         treat this port as SIP even when content detection fails\n"
@@ -48,7 +50,7 @@ static void usage(FILE *fp)
 		"                       attempt, the checks beside the messages, findings in red\n"
 		"  -h, --help           this text\n"
 		"  --version            print \"ims-trace VERSION\" and exit\n"
-		"exit status: 0 consistent, 1 a finding, 2 usage/unreadable capture or database,\n"
+		"exit status: 0 consistent, 1 a finding, 2 usage/unreadable capture or store,\n"
 		"             3 nothing to check (the identities seen are listed)\n");
 }
 
