@@ -19,7 +19,8 @@ static const char usage[] =
 	"       [--nonce-ttl S] [--hss-timeout MS] [--auth-items N] [--sip-rcvbuf OCTETS]\n"
 	"       [--sip-sndbuf OCTETS] [--watchdog S] [--reconnect-max S]\n"
 	"       [--default-expires S] [--min-expires S] [--max-expires S] [--retry-after S]\n"
-	"       [--max-pending N] [--ck-ik-always]\n"
+	"       [--max-pending N] [--pending-reserve PCT] [--pending-source address|via]\n"
+	"       [--timer-j MS] [--ck-ik-always]\n"
 	"       [--state-file FILE] [--port-file FILE]\n"
 	"       [--log-level error|warn|notice|info|debug] [--log-file FILE] [--log-keys]\n"
 	"       [--sofia-log] [--metrics tcp://IP:PORT] [--fault RULE ...]\n"
@@ -33,6 +34,13 @@ static const char usage[] =
 	"  --port-file FILE write the bound SIP port there once listening\n"
 	"  --max-pending N  REGISTERs awaiting the HSS at most (default 4096, about\n"
 	"                   10 KiB each); beyond: 503 with Retry-After\n"
+	"  --pending-reserve PCT  PCT % more slots (default 25) for the sources that\n"
+	"                   hold fewer than that many: one flooding source cannot\n"
+	"                   take them all\n"
+	"  --pending-source address|via  one source is the sender's address (default)\n"
+	"                   or the UE's Via (behind a P-CSCF)\n"
+	"  --timer-j MS     how long an answered UDP REGISTER transaction absorbs\n"
+	"                   retransmissions (default 5000; RFC 3261: 64*T1 = 32000)\n"
 	"  --ck-ik-always   ck=/ik= in every AKA 401; by default only when the\n"
 	"                   REGISTER came through a P-CSCF (a Path header)\n"
 	"  --metrics tcp://IP:PORT  serve Prometheus metrics (GET /metrics)\n"
@@ -64,6 +72,8 @@ static const struct flag flags[] = {
 	{ "min-expires", "min_expires", 1 }, { "max-expires", "max_expires", 1 },
 	{ "retry-after", "retry_after", 1 }, { "max-pending", "max_pending", 1 },
 	{ "ck-ik-always", "ck_ik_always", 0 },
+	{ "pending-reserve", "pending_reserve", 1 }, { "pending-source", "pending_source", 1 },
+	{ "timer-j", "timer_j", 1 },
 	{ "state-file", "state_file", 1 }, { "port-file", "port_file", 1 },
 	{ "log-level", "log_level", 1 },   { "log-file", "log_file", 1 },
 	{ "log-keys", "log_keys", 0 },     { "sofia-log", "sofia_log", 0 },

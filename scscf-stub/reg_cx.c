@@ -153,10 +153,23 @@ static bool overload_refuse(struct registrar *r, struct reg_txn *t)
 }
 
 /* Background SARs (no REGISTER waits for them) are bounded by the
- * bindings, not by max_pending. True when t was answered and freed. */
+ * bindings, not by max_pending. Beyond max_pending the reserve serves the
+ * sources that hold few slots (pending_src.h): a source flooding
+ * REGISTERs it never completes fills max_pending, not the slots of the
+ * others. True when t was answered and freed. */
 static bool overloaded(struct registrar *r, struct reg_txn *t)
 {
-	return t->handle && r->pending >= r->cfg->max_pending && overload_refuse(r, t);
+	return t->handle && !psrc_admit(r->psrc, r->pending, t->source) &&
+	       overload_refuse(r, t);
+}
+
+/* One fewer waiting for the HSS (its MAA/SAA came, or never will). */
+static void pending_done(struct registrar *r, struct reg_txn *t)
+{
+	r->pending--;
+	if (t->src_counted)
+		psrc_del(r->psrc, t->source);
+	t->src_counted = false;
 }
 
 /* Called once a second: a second without a refusal ends the overload. */
@@ -181,8 +194,10 @@ static int send_req(struct registrar *r, struct reg_txn *t, const uint8_t *buf, 
 	t->cx_t0_us = scscf_mono_us();
 	rc = n < 0 ? (int)n : r->ops.cx_send(r->ops.arg, buf, (size_t)n, fn, t);
 
-	if (rc == 0)
+	if (rc == 0) {
 		r->pending++;
+		t->src_counted = t->handle && !psrc_add(r->psrc, t->source);
+	}
 	return rc;
 }
 
@@ -310,7 +325,7 @@ static void on_maa(void *arg, int status, const struct diam_msg *ans, const char
 	char src[64];
 	int n = 0;
 
-	r->pending--;
+	pending_done(r, t);
 	if (status == 0 || status == -EBADMSG)
 		stall_over(r);
 	if (!m) {
@@ -434,7 +449,7 @@ static void on_saa(void *arg, int status, const struct diam_msg *ans, const char
 	struct registrar *r = t->reg;
 	struct cx_saa *s = malloc(sizeof(*s));
 
-	r->pending--;
+	pending_done(r, t);
 	if (status == 0 || status == -EBADMSG)
 		stall_over(r);
 	if (s && status == 0 && cx_parse_saa(ans, s))

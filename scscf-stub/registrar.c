@@ -41,7 +41,8 @@ struct registrar *registrar_new(const struct scscf_config *cfg, const struct reg
 	r->vs = vstore_new(4096);
 	r->bs = bstore_new();
 	r->vq = vqueue_new(1024);
-	if (!r->vs || !r->bs || !r->vq) {
+	r->psrc = psrc_new(cfg->max_pending, cfg->pending_reserve);
+	if (!r->vs || !r->bs || !r->vq || !r->psrc) {
 		registrar_free(r);
 		return NULL;
 	}
@@ -64,6 +65,7 @@ void registrar_free(struct registrar *r)
 		return;
 	vstore_free(r->vs);
 	vqueue_free(r->vq);
+	psrc_free(r->psrc);
 	bstore_free(r->bs);
 	for (size_t i = 0; i < r->n_local; i++)
 		free(r->local_hosts[i]);
@@ -177,6 +179,7 @@ static struct reg_txn *txn_new(struct registrar *r, const struct reg_request *q,
 	snprintf(t->impi, sizeof(t->impi), "%s", impi);
 	snprintf(t->impu, sizeof(t->impu), "%s", q->impu);
 	snprintf(t->path, sizeof(t->path), "%s", q->path ? q->path : "");
+	snprintf(t->source, sizeof(t->source), "%s", q->source ? q->source : "");
 	return t;
 }
 

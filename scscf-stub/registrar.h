@@ -48,6 +48,8 @@ struct reg_request {
 	bool star;                /* Contact: * */
 	long expires;             /* Expires header, -1 if none (reg_delta_seconds) */
 	const char *path;         /* Path values joined with ", ", NULL if none */
+	const char *source;       /* who sent it, for the pending reservation
+				   * (cfg pending_source); NULL: unknown */
 	const uint8_t *body;
 	size_t body_len;
 };

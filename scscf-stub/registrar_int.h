@@ -4,6 +4,7 @@
 
 #include "digest/auth_header.h"
 #include "fault.h"
+#include "pending_src.h"
 #include "util/log.h"
 #include "registrar.h"
 #include "scscf_metrics.h"
@@ -22,6 +23,7 @@ struct registrar {
 	char *local_hosts[REG_MAX_LOCAL];
 	size_t n_local;
 	size_t pending;
+	struct psrc *psrc;            /* REGISTERs waiting, per source (reg_cx.c) */
 	uint64_t last_tick;
 	struct {                      /* max_pending reached: 503 (reg_cx.c) */
 		bool on;
@@ -55,6 +57,8 @@ struct reg_txn {
 	uint64_t start_ms;
 	char impi[256], impu[256];
 	char path[1024];
+	char source[PSRC_KEY_MAX];    /* reg_request.source */
+	bool src_counted;             /* in r->psrc while it waits */
 	/* MAR */
 	enum digest_alg alg;
 	bool stale, resync;

@@ -38,6 +38,8 @@ void scscf_config_defaults(struct scscf_config *c)
 	c->max_expires = 3600;
 	c->retry_after = 5;
 	c->max_pending = 4096;
+	c->pending_reserve = 25;
+	c->timer_j_ms = 5000;
 	c->log_level = LOG_LVL_INFO;
 }
 
@@ -103,6 +105,19 @@ static int set_challenge(struct scscf_config *c, const char *v, char *err, size_
 		c->challenge = SCSCF_CHALLENGE_INITIAL;
 	else {
 		snprintf(err, errsz, "'%s' is not every|initial", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_pending_source(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	if (!strcasecmp(v, "address"))
+		c->pending_source = SCSCF_PSRC_ADDRESS;
+	else if (!strcasecmp(v, "via"))
+		c->pending_source = SCSCF_PSRC_VIA;
+	else {
+		snprintf(err, errsz, "'%s' is not address|via", v);
 		return -1;
 	}
 	return 0;
@@ -195,6 +210,10 @@ int scscf_config_set(struct scscf_config *c, const char *key, const char *v, cha
 	UINT("max_expires", max_expires, 1, 86400 * 7);
 	UINT("retry_after", retry_after, 0, 3600);
 	UINT("max_pending", max_pending, 1, 1000000);
+	UINT("pending_reserve", pending_reserve, 0, 100);
+	UINT("timer_j", timer_j_ms, 500, 32000);
+	if (!strcmp(key, "pending_source"))
+		return set_pending_source(c, v, err, errsz);
 	if (!strcmp(key, "scheme"))
 		return set_scheme(c, v, err, errsz);
 	if (!strcmp(key, "challenge"))
@@ -229,6 +248,7 @@ static const struct { const char *section, *ini, *key; } layout[] = {
 	{ "sip", "port_file", "port_file" },
 	{ "sip", "sip_rcvbuf", "sip_rcvbuf" },
 	{ "sip", "sip_sndbuf", "sip_sndbuf" },
+	{ "sip", "timer_j", "timer_j" },
 	{ "diameter", "hss", "hss" },
 	{ "diameter", "origin_host", "origin_host" },
 	{ "diameter", "hss_host", "hss_host" },
@@ -247,6 +267,8 @@ static const struct { const char *section, *ini, *key; } layout[] = {
 	{ "registrar", "max_expires", "max_expires" },
 	{ "registrar", "retry_after", "retry_after" },
 	{ "registrar", "max_pending", "max_pending" },
+	{ "registrar", "pending_reserve", "pending_reserve" },
+	{ "registrar", "pending_source", "pending_source" },
 	{ "registrar", "ck_ik_always", "ck_ik_always" },
 	{ "registrar", "state_file", "state_file" },
 	{ "log", "level", "log_level" },
@@ -358,6 +380,7 @@ void scscf_config_print(const struct scscf_config *c, FILE *fp)
 		fprintf(fp, "sip = %s\n", c->sip[i]);
 	fprintf(fp, "name = %s\nport_file = %s\nsip_rcvbuf = %u\nsip_sndbuf = %u\n", c->name,
 		c->port_file, c->sip_rcvbuf, c->sip_sndbuf);
+	fprintf(fp, "timer_j = %u\n", c->timer_j_ms);
 	fprintf(fp, "\n[diameter]\nhss = %s\norigin_host = %s\nhss_host = %s\nhss_realm = %s\n",
 		c->hss, c->origin_host, c->hss_host, *c->hss_realm ? c->hss_realm : c->realm);
 	fprintf(fp, "hss_timeout = %u\nwatchdog = %u\nreconnect_max = %u\n", c->hss_timeout_ms,
@@ -369,6 +392,8 @@ void scscf_config_print(const struct scscf_config *c, FILE *fp)
 		c->default_expires, c->min_expires, c->max_expires);
 	fprintf(fp, "retry_after = %u\nmax_pending = %u\nck_ik_always = %s\nstate_file = %s\n",
 		c->retry_after, c->max_pending, c->ck_ik_always ? "yes" : "no", c->state_file);
+	fprintf(fp, "pending_reserve = %u\npending_source = %s\n", c->pending_reserve,
+		c->pending_source == SCSCF_PSRC_VIA ? "via" : "address");
 	fprintf(fp, "\n[log]\nlevel = %s\nfile = %s\nkeys = %s\nsofia_log = %s\n",
 		log_level_name((enum log_level)c->log_level), c->log_file,
 		c->log_keys ? "yes" : "no", c->sofia_log ? "yes" : "no");

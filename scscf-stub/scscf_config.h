@@ -16,6 +16,11 @@
 
 enum scscf_challenge { SCSCF_CHALLENGE_EVERY = 0, SCSCF_CHALLENGE_INITIAL };
 
+/* What one source of REGISTERs is, for the pending reservation: the
+ * address the request came from (the top Via's received=/host), or the
+ * UE's own Via (the bottom one: the UE behind a P-CSCF). */
+enum scscf_pending_source { SCSCF_PSRC_ADDRESS, SCSCF_PSRC_VIA };
+
 struct scscf_config {
 	char sip[SCSCF_MAX_SIP][SCSCF_STR]; /* listen URIs, sip:IP:PORT[;transport=] */
 	unsigned n_sip;
@@ -37,6 +42,10 @@ struct scscf_config {
 	unsigned default_expires, min_expires, max_expires; /* s */
 	unsigned retry_after;         /* s, in 500 answers when the HSS is gone */
 	unsigned max_pending;         /* REGISTERs awaiting the HSS; beyond: 503 */
+	unsigned pending_reserve;     /* % of max_pending more, for the sources that
+				       * hold fewer than that many (issue 16) */
+	enum scscf_pending_source pending_source; /* what "one source" is */
+	unsigned timer_j_ms;          /* nta's 64*T1: Timer J of UDP non-INVITE */
 	bool ck_ik_always;            /* ck=/ik= in a 401 without a Path too */
 	char fault[SCSCF_MAX_FAULTS][SCSCF_STR]; /* fault rules (fault.h), file's first */
 	unsigned n_fault;

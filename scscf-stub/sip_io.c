@@ -38,6 +38,22 @@
  * connection carries every UE of a load generator or a P-CSCF. */
 #define SIP_TCP_QUEUE 4096
 
+/* Timer J (RFC 3261 §17.2.2): an answered non-INVITE server transaction
+ * over UDP stays to absorb retransmissions of the request for 64*T1 =
+ * 32 s, the client's whole Timer F. nta keeps the request and the answer
+ * for it, ≈ 13 KiB, so a flood of REGISTERs that never answer their 401
+ * holds rate × 32 s of them: 500/s was 218 MB and growing (issue 16).
+ * cfg->timer_j_ms (default 5 s) sets nta's 64*T1, which is Timer J here:
+ * the stub sends no requests (no Timer B/F) and answers INVITE 405 (Timer
+ * H, also 64*T1, as short). The deviation: a retransmission arriving after
+ * it, i.e. after the answer was lost again and again for 5 s (≥ 2
+ * retransmissions at T2 = 4 s apart), is handled as a new REGISTER: a
+ * fresh challenge, or for a lost 200 a 401 stale=true (its nonce is
+ * spent), which the UE answers. Kamailio's tm keeps a completed
+ * transaction 5 s too (wt_timer) and challenges statelessly; RFC 3261
+ * §8.2.7 and §26.1.5 name floods of unauthenticated requests as the reason
+ * not to keep state for them. docs/scscf-stub.md, "Overload". */
+
 struct sip_io {
 	su_home_t home[1];
 	nta_agent_t *agent;
@@ -228,6 +244,21 @@ static char *get_path(su_home_t *home, const sip_t *sip)
 	return s;
 }
 
+/* Who sent the REGISTER, for the pending reservation (pending_src.h): the
+ * address it came from (nta has put it in the top Via's received= when
+ * the sent-by differs), or with pending_source = via the UE's own Via,
+ * the bottom one, which a P-CSCF marks with received= in turn. The host
+ * only: a flood changes its port for free. */
+static const char *source_of(const struct sip_io *io, const sip_t *sip)
+{
+	const sip_via_t *v = sip->sip_via;
+
+	if (v && io->cfg->pending_source == SCSCF_PSRC_VIA)
+		while (v->v_next)
+			v = v->v_next;
+	return !v ? NULL : v->v_received ? v->v_received : v->v_host;
+}
+
 static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t *sip)
 {
 	su_home_t home[1] = { SU_HOME_INIT(home) };
@@ -248,6 +279,7 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 		q.expires = reg_delta_seconds(ex);
 	}
 	q.path = get_path(home, sip);
+	q.source = source_of(io, sip);
 	if (sip->sip_payload) {
 		q.body = (const uint8_t *)sip->sip_payload->pl_data;
 		q.body_len = sip->sip_payload->pl_len;
@@ -386,6 +418,7 @@ struct sip_io *sip_io_new(su_root_t *root, const struct scscf_config *cfg)
 		goto fail;
 	io->agent = nta_agent_create(root, URL_STRING_MAKE(cfg->sip[0]), NULL, NULL,
 				     NTATAG_UA(0), NTATAG_MAXSIZE(SIP_MAX_MSG),
+				     NTATAG_SIP_T1X64(cfg->timer_j_ms), /* Timer J: above */
 				     TPTAG_QUEUESIZE(SIP_TCP_QUEUE),
 				     TAG_IF(cfg->sip_rcvbuf, TPTAG_UDP_RMEM(cfg->sip_rcvbuf)),
 				     TAG_IF(cfg->sip_sndbuf, TPTAG_UDP_WMEM(cfg->sip_sndbuf)), TAG_END());

@@ -131,6 +131,17 @@ static void send_register(const char *auth, int expires, bool with_contact)
 	registrar_handle(reg, &q);
 }
 
+/* A REGISTER without credentials from `source` (pending reservation). */
+static void register_from(const char *source)
+{
+	struct reg_request q = {
+		.handle = (void *)1, .impu = IMPU, .call_id = "c1@ue",
+		.request_uri = "sip:" REALM, .contacts = &contact, .n_contacts = 1,
+		.expires = 600, .source = source,
+	};
+	registrar_handle(reg, &q);
+}
+
 static void last_req(struct diam_msg *m)
 {
 	assert_true(nsent > 0);
@@ -716,6 +727,46 @@ static void test_fault_omit_and_deregister(void **state)
 	assert_int_equal(registrar_pending(reg), 0);
 }
 
+/* Issue 16: one source fills max_pending; the reserve (25 % more) is for
+ * the sources holding fewer than the reserve, so a normal load keeps
+ * going while a flood from another address waits for the HSS. A single
+ * source (a P-CSCF) gets max_pending as before. */
+static void test_pending_reserve(void **state)
+{
+	(void)state;
+	registrar_free(reg);
+	cfg.max_pending = 8; /* reserve: 2 */
+	reg = registrar_new(&cfg, &(struct reg_ops){ .cx_send = fake_send, .reply = fake_reply,
+						     .now_ms = fake_now });
+	assert_non_null(reg);
+	for (int i = 0; i < 8; i++)
+		register_from("192.0.2.66");
+	assert_int_equal(registrar_pending(reg), 8);
+	assert_int_equal(nreplies, 0);
+	register_from("192.0.2.66"); /* the flood: max_pending is its limit */
+	assert_int_equal(got.status, 503);
+	assert_int_equal(got.retry_after, cfg.retry_after);
+	assert_int_equal(nreplies, 1);
+	register_from("192.0.2.1"); /* another source: into the reserve */
+	register_from("192.0.2.1");
+	assert_int_equal(registrar_pending(reg), 10);
+	assert_int_equal(nreplies, 1);
+	register_from("192.0.2.2"); /* the reserve is full too */
+	assert_int_equal(got.status, 503);
+	assert_int_equal(nreplies, 2);
+	sent[8].fn(sent[8].arg, -ETIMEDOUT, NULL, NULL); /* one of 192.0.2.1's ends */
+	assert_int_equal(registrar_pending(reg), 9);
+	register_from("192.0.2.66"); /* still over max_pending: refused */
+	assert_int_equal(got.status, 503);
+	register_from("192.0.2.2");
+	assert_int_equal(registrar_pending(reg), 10);
+	for (size_t i = 0; i < 8; i++) /* the flood's MARs end */
+		sent[i].fn(sent[i].arg, -ETIMEDOUT, NULL, NULL);
+	assert_int_equal(registrar_pending(reg), 2);
+	register_from("192.0.2.66");
+	assert_int_equal(registrar_pending(reg), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -733,6 +784,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_rechallenge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_omit_and_deregister, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_reserve, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,11 @@ challenge the stub keeps. Prints what it did.
 
     flood_gen.py --hss-port P --sip-port S --seconds N [--idle 300]
                  [--garbage 50] [--rate 500] [--realm R] [--base IMSI] [--users N]
+                 [--source IP]
+
+--source: the address the REGISTERs come from (default 127.0.0.1; any of
+127.0.0.0/8 works on Linux), so that the stub can tell the flood from a
+normal load on 127.0.0.1.
 """
 import argparse
 import os
@@ -33,11 +38,13 @@ def main():
     ap.add_argument("--realm", default="ims.mnc001.mcc001.3gppnetwork.org")
     ap.add_argument("--base", type=int, default=1010000300000)
     ap.add_argument("--users", type=int, default=1000)
+    ap.add_argument("--source", default="127.0.0.1")
     o = ap.parse_args()
     junk = bytes([0x01, 0x0f, 0xff, 0xff]) + b"\xa5" * 4092
     conns = [conn(o.hss_port, False) for _ in range(o.idle)] + \
         [conn(o.hss_port, True) for _ in range(o.garbage)]
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind((o.source, 0))
     udp.setblocking(False)
     opened, sent, n, t0 = len(conns), 0, 0, time.time()
     while time.time() - t0 < o.seconds:
