@@ -257,21 +257,13 @@ ssize_t diam_read(int fd, struct diam_conn *c)
 	return (ssize_t)total;
 }
 
-static ssize_t flush_tcp(int fd, struct diam_conn *c)
+/* One send of what is queued: as much of the byte stream as TCP takes.
+ * Returns the octets consumed or -errno. */
+static ssize_t send_tcp(int fd, const uint8_t *p, size_t pending)
 {
-	while (diam_conn_wpending(c)) {
-		ssize_t n = send(fd, diam_conn_wdata(c), diam_conn_wpending(c), MSG_NOSIGNAL);
+	ssize_t n = send(fd, p, pending, MSG_NOSIGNAL);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			return -errno;
-		}
-		diam_conn_wconsume(c, (size_t)n);
-	}
-	return (ssize_t)diam_conn_wpending(c);
+	return n < 0 ? -errno : n;
 }
 
 /* sctp_sendmsg() without linking libsctp: sendmsg() with an SCTP_SNDRCV
@@ -296,31 +288,34 @@ static ssize_t sctp_send_ppid(int fd, const uint8_t *p, size_t len, uint32_t ppi
 	return sendmsg(fd, &mh, MSG_NOSIGNAL);
 }
 
-static ssize_t flush_sctp(int fd, struct diam_conn *c)
+/* One send of what is queued over SCTP: exactly one whole message, so each
+ * Diameter message is one SCTP user message (RFC 6733 §2.1). */
+static ssize_t send_sctp(int fd, const uint8_t *p, size_t pending)
 {
-	while (diam_conn_wpending(c)) {
-		const uint8_t *p = diam_conn_wdata(c);
-		ssize_t len = diam_frame_len(p, diam_conn_wpending(c));
-		ssize_t n;
+	ssize_t len = diam_frame_len(p, pending);
 
-		if (len <= 0 || (size_t)len > diam_conn_wpending(c))
-			return -EPROTO; /* we only ever queue whole messages */
-		n = sctp_send_ppid(fd, p, (size_t)len, DIAM_SCTP_PPID);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			return -errno;
-		}
-		diam_conn_wconsume(c, (size_t)len);
-	}
-	return (ssize_t)diam_conn_wpending(c);
+	if (len <= 0 || (size_t)len > pending)
+		return -EPROTO; /* we only ever queue whole messages */
+	return sctp_send_ppid(fd, p, (size_t)len, DIAM_SCTP_PPID) < 0 ? -errno : len;
 }
 
 ssize_t diam_flush(int fd, enum diam_proto proto, struct diam_conn *c)
 {
-	return proto == DIAM_PROTO_SCTP ? flush_sctp(fd, c) : flush_tcp(fd, c);
+	ssize_t (*send_one)(int, const uint8_t *, size_t) =
+		proto == DIAM_PROTO_SCTP ? send_sctp : send_tcp;
+
+	while (diam_conn_wpending(c)) {
+		ssize_t n = send_one(fd, diam_conn_wdata(c), diam_conn_wpending(c));
+
+		if (n == -EINTR)
+			continue;
+		if (n == -EAGAIN || n == -EWOULDBLOCK)
+			break;
+		if (n < 0)
+			return n;
+		diam_conn_wconsume(c, (size_t)n);
+	}
+	return (ssize_t)diam_conn_wpending(c);
 }
 
 int diam_local_ip(int fd, struct diam_host_ip *ip)
