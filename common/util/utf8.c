@@ -14,11 +14,12 @@
 
 size_t utf8_seq_len(const uint8_t *s, size_t n)
 {
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
+	uint8_t c, lo = 0x80, hi = 0xbf;
 	size_t k;
 
 	if (n == 0)
-		return 0;
+		return 0; /* s[0] is not there to read */
+	c = s[0];
 	if (c < 0x80)
 		return 1;
 	if (c >= 0xc2 && c <= 0xdf)
@@ -45,17 +46,32 @@ size_t utf8_seq_len(const uint8_t *s, size_t n)
 	return k + 1;
 }
 
+/* True when the 8 octets at p are all ASCII. */
+static bool ascii8(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return !(w & 0x8080808080808080ull);
+}
+
 bool utf8_valid(const uint8_t *s, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
-		uint64_t w;
 		size_t l;
 
-		/* Identities are ASCII: eight octets per step until a high bit. */
-		if (n - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull))) {
-			i += 8;
+		/* Identities are ASCII: eight octets per step until a high bit;
+		 * a tail of fewer than eight is tested as the value's last eight
+		 * (octets before i that it covers were checked already). The
+		 * table above runs only from a non-ASCII octet on. */
+		if (n - i >= 8 ? ascii8(s + i) : n >= 8 && ascii8(s + n - 8)) {
+			i = n - i >= 8 ? i + 8 : n;
+			continue;
+		}
+		if (s[i] < 0x80) {
+			i++;
 			continue;
 		}
 		if (!(l = utf8_seq_len(s + i, n - i)))

@@ -124,6 +124,11 @@ static void test_utf8(void **state)
 		{ "\xee\x80\x80", 3 } /* U+E000 */, { "\xef\xbf\xbf", 3 },
 		{ "\xf0\x90\x80\x80", 4 } /* U+10000 */, { "\xf4\x8f\xbf\xbf", 4 } /* U+10FFFF */,
 		{ "abcdefgh\xc3\xa9ijklmnop", 18 },
+		/* the ASCII fast path's edges: a sequence across the 8-octet
+		 * step, in the tail after it, at the very end */
+		{ "abcdefg\xc3\xa9", 9 }, { "abc\xf0\x9f\x98\x80", 7 } /* U+1F600 */,
+		{ "abcdefghij\xe2\x82\xac", 13 } /* U+20AC */,
+		{ "sip:+1234567@ims.test\xf4\x8f\xbf\xbf", 25 } /* U+10FFFF */,
 	};
 	static const struct { const char *s; size_t len; } bad[] = {
 		{ "\x80", 1 }, { "\xbf", 1 }, { "\xc0\x80", 2 }, { "\xc1\xbf", 2 },
@@ -133,6 +138,12 @@ static void test_utf8(void **state)
 		{ "\xf4\x90\x80\x80", 4 }, { "\xf5\x80\x80\x80", 4 },  /* > U+10FFFF */
 		{ "\xf7\xbf\xbf\xbf", 4 }, { "\xff", 1 }, { "\xc3", 1 }, { "\xe2\x82", 2 },
 		{ "\xe2\x28\xa1", 3 }, { "abcdefgh\xed\xa0\x80", 11 }, { "abcdefghi\xf4\x90\x80\x80", 13 },
+		/* the same defects after ASCII, in the tail and across the step */
+		{ "abcdefg\x80", 8 }, { "abcdefghijklmno\xff", 16 },
+		{ "abc\xed\xbf\xbf", 6 } /* U+DFFF */, { "abcdefghij\xc0\xaf", 12 } /* overlong '/' */,
+		{ "abcdefg\xe0\x80\xaf", 10 } /* overlong '/' */,
+		{ "abcdef\xf0\x8f\xbf\xbfxyz", 13 } /* overlong U+FFFF */,
+		{ "ab\xf4\x90\x80\x80", 6 } /* U+110000 */, { "abcdefgh\xe2\x82", 10 } /* cut */,
 	};
 
 	(void)state;
