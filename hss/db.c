@@ -145,7 +145,16 @@ struct db_q *db_q(struct db *db, enum db_stmt id)
  * fails) when the statement has no such parameter. */
 static int pidx(struct db_q *q, const char *name)
 {
-	int i = q->db->drv->param_index(q->h, name);
+	int i;
+
+	for (i = 0; i < DB_PNAME_MEMO && i < q->nparams; i++)
+		if (q->pname[i] == name) {
+			q->bound |= 1ull << i;
+			return i + 1;
+		}
+	i = q->db->drv->param_index(q->h, name);
+	if (i > 0 && i <= DB_PNAME_MEMO)
+		q->pname[i - 1] = name;
 
 	if (i <= 0 || i > 64) {
 		if (!q->err)

@@ -11,7 +11,10 @@
  * parameter left unbound, makes the run fail with -EINVAL and a log line
  * naming the statement and the parameter ("SUB_BY_ID: no parameter
  * $idd"), without touching the database: a misspelt name never binds NULL
- * silently. Every run ends in db_q_done() (the db_q_* runners do it). */
+ * silently. Every run ends in db_q_done() (the db_q_* runners do it).
+ * Names are string constants: a statement remembers, by pointer, the
+ * names it has resolved (a buffer reused for another name would bind
+ * the old name's position). */
 #ifndef HSS_DB_INT_H
 #define HSS_DB_INT_H
 
@@ -24,6 +27,8 @@
 enum db_stmt { DB_STMTS(DB_ENUM) DB_STMT_COUNT };
 #undef DB_ENUM
 
+#define DB_PNAME_MEMO 8 /* parameters remembered by name pointer per statement */
+
 struct db_q {
 	struct db *db;
 	struct db_handle *h;
@@ -31,6 +36,11 @@ struct db_q {
 	int nparams;
 	uint64_t bound; /* bit i-1: parameter i bound in this run */
 	int err;        /* sticky: a bind failed */
+	/* Names already resolved, by position: a bind compares the caller's
+	 * name pointer (a string constant) before asking the backend, which
+	 * searches its parameter list by text (SQLite: ~150 instructions a
+	 * bind, on every MAR's SQN update). */
+	const char *pname[DB_PNAME_MEMO];
 };
 
 struct mar_cache; /* db_cache.c */
