@@ -4,6 +4,7 @@
  * well-formed messages of an OPEN peer. */
 #include "peer.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,34 +135,45 @@ static bool same_id(const struct diam_avp *a, const char *s)
 	return a->len == strlen(s) && !strncasecmp((const char *)a->data, s, a->len);
 }
 
+/* An AVP header's first 32 bits (code) or second (flags, length). */
+static uint32_t hdr_word(const uint8_t *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+	return ntohl(w);
+}
+
 /* One pass over the top-level AVP headers, no copy: this runs for every
- * request, which the validator has already checked (lengths are sane). */
+ * request, which the validator has already checked (lengths are sane).
+ * Two word loads per AVP: it costs ~12 instructions an AVP. */
 uint32_t diam_peer_check_routing(const struct diam_peer *p, const struct diam_msg *m,
 				 struct diam_verdict *v)
 {
 	const struct diam_local *l = p->cfg->local;
 	const uint8_t *b = m->raw;
+	size_t len = m->raw_len;
 	struct diam_avp oh = { 0 }, dr = { 0 }, dh = { 0 };
 
-	for (size_t off = DIAM_HDR_LEN; off + 8 <= m->raw_len;) {
-		uint32_t code = (uint32_t)b[off] << 24 | (uint32_t)b[off + 1] << 16 |
-				(uint32_t)b[off + 2] << 8 | b[off + 3];
-		size_t alen = (size_t)b[off + 5] << 16 | (size_t)b[off + 6] << 8 | b[off + 7];
+	for (size_t off = DIAM_HDR_LEN; off <= len && len - off >= 8;) {
+		uint32_t code = hdr_word(b + off), fl = hdr_word(b + off + 4);
+		size_t alen = fl & 0xffffff;
 		struct diam_avp *hit = NULL;
 
-		if (alen < 8 || off + alen > m->raw_len)
+		if (alen < 8 || alen > len - off)
 			break;
-		if (!(b[off + 4] & DIAM_AVP_V)) {
-			if (code == AVP_ORIGIN_HOST && !oh.raw)
+		if (!(fl >> 24 & DIAM_AVP_V)) {
+			if (code == AVP_ORIGIN_HOST)
 				hit = &oh;
-			else if (code == AVP_DESTINATION_REALM && !dr.raw)
+			else if (code == AVP_DESTINATION_REALM)
 				hit = &dr;
-			else if (code == AVP_DESTINATION_HOST && !dh.raw)
+			else if (code == AVP_DESTINATION_HOST)
 				hit = &dh;
 		}
-		if (hit)
-			*hit = (struct diam_avp){ .code = code, .flags = b[off + 4], .data = b + off + 8,
-						  .len = alen - 8, .raw = b + off, .raw_len = alen };
+		if (hit && !hit->raw) /* the first occurrence */
+			*hit = (struct diam_avp){ .code = code, .flags = (uint8_t)(fl >> 24),
+						  .data = b + off + 8, .len = alen - 8,
+						  .raw = b + off, .raw_len = alen };
 		off += (alen + 3) & ~(size_t)3;
 	}
 	if (!p->agent && oh.raw && !same_id(&oh, p->host))
