@@ -122,8 +122,8 @@ bool diam_peer_allowed(const struct diam_peer_cfg *cfg, const char *host);
 /* True when host is one of cfg->agents. */
 bool diam_peer_is_agent(const struct diam_peer_cfg *cfg, const char *host);
 /* The cfg->check_routing checks on one application request of p (see the
- * note above): 0, or the Result-Code with v filled (Failed-AVP, why). */
-uint32_t diam_peer_check_routing(const struct diam_peer *p, const struct diam_msg *m,
-				 struct diam_verdict *v);
+ * note above), given v, the request's verdict from diam_validate_in (its
+ * route[]): 0, or the Result-Code with v filled (Failed-AVP, why). */
+uint32_t diam_peer_check_routing(const struct diam_peer *p, struct diam_verdict *v);
 
 #endif

@@ -195,6 +195,17 @@ static int check_avp(struct diam_verdict *v, const struct diam_avp *a, int depth
 	return walk(v, a->data, a->len, g ? g->rules : NULL, g ? g->n : 0, depth + 1, full);
 }
 
+/* v->route: the first of each top-level routing AVP (validate.h). */
+static void note_route(struct diam_verdict *v, const struct diam_avp *a)
+{
+	int i = a->code == AVP_ORIGIN_HOST ? DIAM_ROUTE_ORIGIN_HOST
+		: a->code == AVP_DESTINATION_REALM ? DIAM_ROUTE_DEST_REALM
+		: a->code == AVP_DESTINATION_HOST ? DIAM_ROUTE_DEST_HOST : -1;
+
+	if (i >= 0 && !v->route[i].raw)
+		v->route[i] = *a;
+}
+
 static int walk(struct diam_verdict *v, const uint8_t *area, size_t len,
 		const struct diam_rule *rules, size_t nrules, int depth, bool full)
 {
@@ -219,6 +230,8 @@ static int walk(struct diam_verdict *v, const uint8_t *area, size_t len,
 			return bad_length(v, at, left);
 		if ((rc = check_avp(v, &a, depth, full)) != 0)
 			return rc;
+		if (depth == 0 && !(a.flags & DIAM_AVP_V))
+			note_route(v, &a);
 		for (size_t k = 0; full && k < nrules; k++) {
 			size_t i = last + k < nrules ? last + k : last + k - nrules;
 

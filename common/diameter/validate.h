@@ -20,7 +20,13 @@ struct diam_verdict {
 	struct diam_avp failed;  /* the offending AVP (into the message or failed_buf) */
 	uint8_t failed_buf[32];  /* synthesized Failed-AVP content (§7.5) */
 	char why[160];           /* human text, also sent as Error-Message */
+	/* The first top-level Origin-Host, Destination-Realm and
+	 * Destination-Host (DIAM_ROUTE_*), met on the way: the peer's routing
+	 * checks (peer.h) read them here instead of walking the message
+	 * again. Whole AVPs (header and data); .raw NULL when absent. */
+	struct diam_avp route[3];
 };
+enum { DIAM_ROUTE_ORIGIN_HOST, DIAM_ROUTE_DEST_REALM, DIAM_ROUTE_DEST_HOST };
 
 /* Check depth: full (rules too), or structure only (lengths, header bits,
  * types) — used for answers and for messages whose command has no table. */
