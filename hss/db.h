@@ -5,8 +5,8 @@
  * Files: db.c open/upgrade/transactions and statement running, db_stmt.h
  * every SQL statement, db_sub.c subscribers, db_impu.c identities and
  * registration, db_queue.c the outbound request queue, db_apn.c S6a data,
- * db_cache.c the MAR cache (above this API, any backend), db_sqlite.c the
- * SQLite backend.
+ * db_cache.c the MAR and AIR cache (above this API, any backend),
+ * db_sqlite.c the SQLite backend.
  *
  * Transactions: hssd's core calls db_txn_begin() before a loop turn and
  * db_txn_commit() after it (group commit, see hss/app.h and the design note
@@ -189,6 +189,11 @@ int db_ident_by_impu(struct db *db, const char *uri, struct db_sub *s, struct db
  * scscf_host (barred false, irs 0, ifc_xml NULL, scscf_realm empty).
  * -ENOENT when the IMPU is unknown. */
 int db_ident_auth(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u);
+/* The AIR hot path (hss/s6a.c): the subscriber by IMSI, only what
+ * authentication needs, from the same cache (one SQN per subscriber,
+ * whichever key found it). Fills s as db_ident_auth does, and s->imsi.
+ * -ENOENT when the IMSI is unknown. */
+int db_sub_auth(struct db *db, const char *imsi, struct db_sub *s);
 /* Every IMPU of a subscriber, in insertion order, with ifc_xml. */
 typedef int (*db_impu_fn)(void *arg, const struct db_impu *u);
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg);
@@ -217,6 +222,8 @@ struct db_auth {
 	char scscf_name[DB_ID_MAX], scscf_host[DB_ID_MAX];
 };
 int db_auth_by_uri(struct db *db, const char *uri, struct db_auth *out);
+/* The same by IMSI (AIR): impu_id 0, no registration. */
+int db_auth_by_imsi(struct db *db, const char *imsi, struct db_auth *out);
 
 /* ---- Charging information (TS 29.229 §6.3.19 Charging-Information) ---- */
 struct db_charging {

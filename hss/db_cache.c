@@ -1,10 +1,12 @@
-/* The MAR cache behind db_ident_auth (db.h), above the store API: it reads
- * through db_auth_by_uri() and db_data_version(), so it serves any
- * backend the same way.
+/* The identity cache behind db_ident_auth (MAR, by IMPU URI) and
+ * db_sub_auth (AIR, by IMSI) (db.h), above the store API: it reads through
+ * db_auth_by_uri(), db_auth_by_imsi() and db_data_version(), so it serves
+ * any backend the same way.
  *
- * What a MAR reads (identity, keys, registration's S-CSCF, SQN) is kept in
- * memory so the hot path runs one SQL statement (the SQN UPDATE) instead
- * of a three-table join. The store stays the single truth:
+ * What a MAR or an AIR reads (identity, keys, registration's S-CSCF, SQN)
+ * is kept in memory so the hot path runs one SQL statement (the SQN
+ * UPDATE) instead of a three-table join (MAR) or the full subscriber row
+ * (AIR). The store stays the single truth:
  *  - another connection's commit (hss-ctl) changes db_data_version(); it
  *    is read once per transaction (the write lock is held from
  *    db_txn_begin, so nobody else commits until our COMMIT) or per lookup
@@ -15,9 +17,12 @@
  *    and any rollback (also one the backend does by itself) drop all.
  * The SQN kept is the one written in the open transaction; a vector still
  * leaves only after its COMMIT (group commit, app.h). Three direct-mapped
- * tables: IMPU URI -> identity (2-way by hash), registration by IMPU id,
- * SQN by subscriber id (ids are dense: consecutive ids never collide).
- * Entries are valid while their generation equals the cache's. */
+ * tables: key -> identity (2-way by hash; the key is an IMPU URI or an
+ * IMSI, and an entry says which, so the two never match each other),
+ * registration by IMPU id (URI entries only), SQN by subscriber id (ids
+ * are dense: consecutive ids never collide; a MAR and an AIR of one
+ * subscriber share it). Entries are valid while their generation equals
+ * the cache's. */
 #include "db_int.h"
 
 #include <errno.h>
@@ -32,10 +37,11 @@ struct mc_ident {
 	uint32_t hash;
 	bool recent; /* the more recently used way of its set */
 	bool has_password;
+	bool by_imsi; /* key is an IMSI (AIR), not an IMPU URI (MAR) */
 	int64_t sub_id, impu_id;
 	struct aka_keys keys;
 	uint8_t amf[AKA_AMF_LEN];
-	char uri[DB_ID_MAX];
+	char uri[DB_ID_MAX]; /* the key */
 	char impi[DB_ID_MAX];
 	char auth_scheme[DB_SCHEME_MAX];
 };
@@ -105,9 +111,10 @@ void db_cache_free(struct db *db)
 }
 
 /* ---- lookups ---------------------------------------------------------------- */
-static uint32_t mc_hash(const char *s)
+/* FNV-1a; an IMSI key starts from another basis than a URI key. */
+static uint32_t mc_hash(const char *s, bool by_imsi)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
+	uint32_t h = by_imsi ? 0x050c5d1fu : 2166136261u;
 
 	while (*s)
 		h = (h ^ (uint8_t)*s++) * 16777619u;
@@ -142,14 +149,15 @@ static int mc_check(struct db *db)
 	return 0;
 }
 
-/* The way of uri's set holding it, else NULL; *victim = the way to fill. */
-static struct mc_ident *mc_ident_find(struct mar_cache *c, const char *uri, uint32_t h,
-				      struct mc_ident **victim)
+/* The way of key's set holding it, else NULL; *victim = the way to fill. */
+static struct mc_ident *mc_ident_find(struct mar_cache *c, const char *key, bool by_imsi,
+				      uint32_t h, struct mc_ident **victim)
 {
 	struct mc_ident *set = &c->ident[(h & (MC_SLOTS - 1)) & ~1u];
 
 	for (int w = 0; w < 2; w++)
-		if (set[w].gen == c->gen && set[w].hash == h && !strcmp(set[w].uri, uri)) {
+		if (set[w].gen == c->gen && set[w].hash == h && set[w].by_imsi == by_imsi &&
+		    !strcmp(set[w].uri, key)) {
 			set[w].recent = true;
 			set[!w].recent = false;
 			return &set[w];
@@ -159,13 +167,13 @@ static struct mc_ident *mc_ident_find(struct mar_cache *c, const char *uri, uint
 	return NULL;
 }
 
-/* One db_auth_by_uri row into the three tables. */
-static int mc_fill(struct db *db, const char *uri, uint32_t h, struct mc_ident *e)
+/* One db_auth_by_uri (or _by_imsi) row into the tables. */
+static int mc_fill(struct db *db, const char *key, bool by_imsi, uint32_t h, struct mc_ident *e)
 {
 	struct mar_cache *c = db->mc;
 	struct db_auth a;
 	struct mc_reg *r;
-	int ret = db_auth_by_uri(db, uri, &a);
+	int ret = by_imsi ? db_auth_by_imsi(db, key, &a) : db_auth_by_uri(db, key, &a);
 
 	e->gen = 0;
 	if (ret)
@@ -173,38 +181,81 @@ static int mc_fill(struct db *db, const char *uri, uint32_t h, struct mc_ident *
 	db_cache_sqn_written(db, a.sub_id, a.sqn);
 	e->sub_id = a.sub_id;
 	e->impu_id = a.impu_id;
+	e->by_imsi = by_imsi;
 	e->keys = a.keys;
 	memcpy(e->amf, a.amf, AKA_AMF_LEN);
 	e->has_password = a.has_password;
 	memcpy(e->impi, a.impi, sizeof(e->impi));
 	memcpy(e->auth_scheme, a.auth_scheme, sizeof(e->auth_scheme));
-	snprintf(e->uri, sizeof(e->uri), "%s", uri);
-	r = &c->reg[mc_slot(a.impu_id)];
-	r->impu_id = a.impu_id;
-	r->state = a.state;
-	memcpy(r->name, a.scscf_name, sizeof(r->name));
-	memcpy(r->host, a.scscf_host, sizeof(r->host));
-	r->gen = c->gen;
+	snprintf(e->uri, sizeof(e->uri), "%s", key);
+	if (!by_imsi) {
+		r = &c->reg[mc_slot(a.impu_id)];
+		r->impu_id = a.impu_id;
+		r->state = a.state;
+		memcpy(r->name, a.scscf_name, sizeof(r->name));
+		memcpy(r->host, a.scscf_host, sizeof(r->host));
+		r->gen = c->gen;
+	}
 	e->hash = h;
 	e->gen = c->gen;
 	explicit_bzero(&a.keys, sizeof(a.keys));
 	return 0;
 }
 
+/* A URI entry needs its registration slot, every entry its SQN slot. */
+static bool mc_complete(const struct mar_cache *c, const struct mc_ident *e)
+{
+	const struct mc_reg *r = &c->reg[mc_slot(e->impu_id)];
+	const struct mc_sqn *q = &c->sqn[mc_slot(e->sub_id)];
+
+	return q->gen == c->gen && q->sub_id == e->sub_id &&
+	       (e->by_imsi || (r->gen == c->gen && r->impu_id == e->impu_id));
+}
+
+/* The entry of key, filled from the store when absent or incomplete. */
+static int mc_lookup(struct db *db, const char *key, bool by_imsi, const struct mc_ident **out)
+{
+	struct mc_ident *e, *victim = NULL;
+	uint32_t h;
+	int ret = mc_check(db);
+
+	if (ret)
+		return ret;
+	h = mc_hash(key, by_imsi);
+	e = mc_ident_find(db->mc, key, by_imsi, h, &victim);
+	if (!e || !mc_complete(db->mc, e)) {
+		if (!e)
+			e = victim;
+		ret = mc_fill(db, key, by_imsi, h, e);
+		if (ret)
+			return ret;
+	}
+	*out = e;
+	return 0;
+}
+
 /* Only the fields db.h promises; the rest empty, not stale. */
-static void mc_copy_out(const struct mc_ident *e, const struct mc_reg *r, const struct mc_sqn *q,
-			struct db_sub *s, struct db_impu *u)
+static void mc_copy_sub(const struct mar_cache *c, const struct mc_ident *e, struct db_sub *s)
 {
 	s->id = e->sub_id;
 	s->imsi[0] = '\0';
+	if (e->by_imsi) /* shorter than DB_IMSI_MAX: db_sub_auth */
+		memcpy(s->imsi, e->uri, strlen(e->uri) + 1);
 	memcpy(s->impi, e->impi, strlen(e->impi) + 1);
 	s->keys = e->keys;
 	s->has_op = false;
 	memcpy(s->amf, e->amf, AKA_AMF_LEN);
-	s->sqn = s->sqn_read = q->sqn;
+	s->sqn = s->sqn_read = c->sqn[mc_slot(e->sub_id)].sqn;
 	s->has_password = e->has_password;
 	s->password[0] = '\0';
 	memcpy(s->auth_scheme, e->auth_scheme, sizeof(s->auth_scheme));
+}
+
+static void mc_copy_impu(const struct mar_cache *c, const struct mc_ident *e,
+			 struct db_impu *u)
+{
+	const struct mc_reg *r = &c->reg[mc_slot(e->impu_id)];
+
 	u->id = e->impu_id;
 	u->sub_id = e->sub_id;
 	memcpy(u->uri, e->uri, strlen(e->uri) + 1);
@@ -219,33 +270,29 @@ static void mc_copy_out(const struct mc_ident *e, const struct mc_reg *r, const 
 
 int db_ident_auth(struct db *db, const char *uri, struct db_sub *s, struct db_impu *u)
 {
-	struct mar_cache *c;
-	struct mc_ident *e, *victim = NULL;
-	const struct mc_reg *r;
-	const struct mc_sqn *q;
-	uint32_t h;
+	const struct mc_ident *e;
 	int ret;
 
 	if (strlen(uri) >= DB_ID_MAX) /* never stored (DB_ID_MAX bounds writers) */
 		return db_ident_by_impu(db, uri, s, u);
-	ret = mc_check(db);
+	ret = mc_lookup(db, uri, false, &e);
 	if (ret)
 		return ret;
-	c = db->mc;
-	h = mc_hash(uri);
-	e = mc_ident_find(c, uri, h, &victim);
-	r = e ? &c->reg[mc_slot(e->impu_id)] : NULL;
-	q = e ? &c->sqn[mc_slot(e->sub_id)] : NULL;
-	if (!e || r->gen != c->gen || r->impu_id != e->impu_id || q->gen != c->gen ||
-	    q->sub_id != e->sub_id) {
-		if (!e)
-			e = victim;
-		ret = mc_fill(db, uri, h, e);
-		if (ret)
-			return ret;
-		r = &c->reg[mc_slot(e->impu_id)];
-		q = &c->sqn[mc_slot(e->sub_id)];
-	}
-	mc_copy_out(e, r, q, s, u);
+	mc_copy_sub(db->mc, e, s);
+	mc_copy_impu(db->mc, e, u);
+	return 0;
+}
+
+int db_sub_auth(struct db *db, const char *imsi, struct db_sub *s)
+{
+	const struct mc_ident *e;
+	int ret;
+
+	if (strlen(imsi) >= DB_IMSI_MAX) /* never stored: an IMSI has 15 digits at most */
+		return -ENOENT;
+	ret = mc_lookup(db, imsi, true, &e);
+	if (ret)
+		return ret;
+	mc_copy_sub(db->mc, e, s);
 	return 0;
 }

@@ -111,10 +111,9 @@ int db_ident_by_impu(struct db *db, const char *uri, struct db_sub *s, struct db
 	return db_q_one(q, fill_ident, &x, "identity lookup");
 }
 
-static int fill_auth(struct db_q *q, void *out)
+/* DB_AUTH_COLS from column 0 on. */
+static int fill_auth_sub(struct db_q *q, struct db_auth *a)
 {
-	struct db_auth *a = out;
-
 	a->sub_id = db_col_i64(q, 0);
 	db_col_text(q, 1, a->impi, sizeof(a->impi));
 	if (db_row_keys(q, 2, &a->keys, a->amf, -1))
@@ -123,11 +122,33 @@ static int fill_auth(struct db_q *q, void *out)
 	a->keys.res_len = (size_t)db_col_i64(q, 7);
 	a->has_password = db_col_i64(q, 8) != 0;
 	db_col_text(q, 9, a->auth_scheme, sizeof(a->auth_scheme));
-	a->impu_id = db_col_i64(q, 10);
-	a->state = (enum db_reg_state)db_col_i64(q, 11);
-	db_col_text(q, 12, a->scscf_name, sizeof(a->scscf_name));
-	db_col_text(q, 13, a->scscf_host, sizeof(a->scscf_host));
-	return db_row_tuak(q, 14, &a->keys);
+	return 0;
+}
+
+/* AUTH_BY_URI: the subscriber's, then the IMPU's and its registration's. */
+static int fill_auth(struct db_q *q, void *out)
+{
+	struct db_auth *a = out;
+	int c = DB_AUTH_NCOLS;
+
+	if (fill_auth_sub(q, a))
+		return -EIO;
+	a->impu_id = db_col_i64(q, c);
+	a->state = (enum db_reg_state)db_col_i64(q, c + 1);
+	db_col_text(q, c + 2, a->scscf_name, sizeof(a->scscf_name));
+	db_col_text(q, c + 3, a->scscf_host, sizeof(a->scscf_host));
+	return db_row_tuak(q, c + 4, &a->keys);
+}
+
+/* AUTH_BY_IMSI: the subscriber's only (no IMPU, no registration). */
+static int fill_auth_imsi(struct db_q *q, void *out)
+{
+	struct db_auth *a = out;
+
+	memset(a, 0, sizeof(*a));
+	if (fill_auth_sub(q, a))
+		return -EIO;
+	return db_row_tuak(q, DB_AUTH_NCOLS, &a->keys);
 }
 
 int db_auth_by_uri(struct db *db, const char *uri, struct db_auth *out)
@@ -136,6 +157,14 @@ int db_auth_by_uri(struct db *db, const char *uri, struct db_auth *out)
 
 	db_bind_text(q, "$uri", uri);
 	return db_q_one(q, fill_auth, out, "identity lookup (MAR)");
+}
+
+int db_auth_by_imsi(struct db *db, const char *imsi, struct db_auth *out)
+{
+	struct db_q *q = db_q(db, DB_AUTH_BY_IMSI);
+
+	db_bind_text(q, "$imsi", imsi);
+	return db_q_one(q, fill_auth_imsi, out, "subscriber lookup (AIR)");
 }
 
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)

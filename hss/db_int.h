@@ -1,5 +1,5 @@
 /* Inside the store (hss/db*.c only): the connection object, running the
- * statements of db_stmt.h, and the hooks into the MAR cache.
+ * statements of db_stmt.h, and the hooks into the MAR and AIR cache.
  *
  * Running a statement:
  *

@@ -19,6 +19,11 @@
 	"s.id, s.imsi, s.impi, s.algo, s.k, s.op, s.opc, s.amf, s.sqn, s.res_len, s.password, " \
 	"s.auth_scheme, " DB_TUAK_COLS
 #define DB_SUB_NCOLS 16
+/* What authentication needs of a subscriber (db_impu.c fill_auth). */
+#define DB_AUTH_COLS                                                                   \
+	"s.id, s.impi, s.algo, s.k, s.opc, s.amf, s.sqn, s.res_len, CASE WHEN s.password IS " \
+	"NULL THEN 0 ELSE 1 END, s.auth_scheme"
+#define DB_AUTH_NCOLS 10
 #define DB_IMPU_SEL                                                                    \
 	"i.id, i.subscriber_id, i.uri, i.barred, i.irs, i.ifc_xml, coalesce(r.state, 0), "  \
 	"r.scscf_name, r.scscf_host, r.scscf_realm"
@@ -67,12 +72,13 @@
 	X(IDENT_BY_URI, "SELECT " DB_SUB_COLS ", " DB_IMPU_SEL " FROM " DB_IMPU_FROM        \
 			" JOIN subscriber s ON s.id = i.subscriber_id WHERE i.uri = $uri")  \
 	/* MAR: only what authentication needs (db_cache.c fills its tables). */       \
-	X(AUTH_BY_URI, "SELECT s.id, s.impi, s.algo, s.k, s.opc, s.amf, s.sqn, s.res_len, "  \
-		       "CASE WHEN s.password IS NULL THEN 0 ELSE 1 END, s.auth_scheme, i.id, "  \
-		       "coalesce(r.state, 0), r.scscf_name, r.scscf_host, " DB_TUAK_COLS " FROM " \
-		       "impu i JOIN "                                                         \
-		       "subscriber s ON s.id = i.subscriber_id LEFT JOIN registration r ON "  \
-		       "r.impu_id = i.id WHERE i.uri = $uri")                              \
+	X(AUTH_BY_URI, "SELECT " DB_AUTH_COLS ", i.id, coalesce(r.state, 0), r.scscf_name, "  \
+		       "r.scscf_host, " DB_TUAK_COLS " FROM impu i JOIN subscriber s ON s.id = " \
+		       "i.subscriber_id LEFT JOIN registration r ON r.impu_id = i.id WHERE "    \
+		       "i.uri = $uri")                                                       \
+	/* AIR: the same from the subscriber by IMSI (the same cache, db_cache.c). */    \
+	X(AUTH_BY_IMSI, "SELECT " DB_AUTH_COLS ", " DB_TUAK_COLS " FROM subscriber s WHERE "   \
+			"s.imsi = $imsi")                                                     \
 	X(REG_SET, "INSERT INTO registration (impu_id, state, scscf_name, scscf_host, "     \
 		   "scscf_realm, updated) VALUES ($impu, $state, $name, $host, $realm, $now) " \
 		   "ON CONFLICT (impu_id) DO UPDATE SET state = excluded.state, scscf_name = "  \

@@ -71,9 +71,12 @@ static int req_imsi(const struct diam_msg *req, char imsi[DB_IMSI_MAX])
 	return 0;
 }
 
-static int lookup(struct db *db, const char *imsi, struct db_sub *s)
+/* by: db_sub_by_imsi (the whole row), or db_sub_auth (what AIR needs,
+ * usually from memory: db.h). */
+static int lookup(struct db *db, int (*by)(struct db *, const char *, struct db_sub *),
+		  const char *imsi, struct db_sub *s)
 {
-	int ret = db_sub_by_imsi(db, imsi, s);
+	int ret = by(db, imsi, s);
 
 	return ret == -ENOENT ? S6A_E_USER_UNKNOWN : ret ? -EIO : 0;
 }
@@ -192,7 +195,8 @@ static int s6a_air(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_
 
 	if (!out || out == S6A_E_INVALID) {
 		/* Unknown user first (§5.2.3.1.3), then the PLMN check. */
-		int known = r.imsi[0] ? lookup(ctx->db, r.imsi, &s) : S6A_E_USER_UNKNOWN;
+		int known = r.imsi[0] ? lookup(ctx->db, db_sub_auth, r.imsi, &s)
+				      : S6A_E_USER_UNKNOWN;
 		if (known)
 			out = known;
 	}
@@ -284,7 +288,8 @@ static int s6a_ulr(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_
 	int out = ulr_parse(ctx, req, &r);
 
 	if (!out || out == S6A_E_INVALID) {
-		int known = r.imsi[0] ? lookup(ctx->db, r.imsi, &s) : S6A_E_USER_UNKNOWN;
+		int known = r.imsi[0] ? lookup(ctx->db, db_sub_by_imsi, r.imsi, &s)
+				      : S6A_E_USER_UNKNOWN;
 		if (known)
 			out = known;
 	}
@@ -324,7 +329,7 @@ static int s6a_pur(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_
 	if (diam_msg_str(req, AVP_ORIGIN_HOST, 0, host, sizeof(host)))
 		host[0] = '\0';
 	if (!out)
-		out = lookup(ctx->db, imsi, &s);
+		out = lookup(ctx->db, db_sub_by_imsi, imsi, &s);
 	if (!out)
 		out = db_eps_get(ctx->db, s.id, &e) ? -EIO : 0;
 	if (!out && e.mme_host[0] && !strcasecmp(e.mme_host, host)) {

@@ -1,8 +1,9 @@
-/* The MAR cache behind db_ident_auth (hss/db_cache.c): it must always answer
- * what the database holds — after this connection's SQN and registration
- * writes, after a rollback, after another connection's commits (as
- * hss-ctl does from another process), for a subscriber with several
- * IMPUs, and with more identities than the cache has slots. */
+/* The identity cache behind db_ident_auth and db_sub_auth (hss/db_cache.c):
+ * it must always answer what the database holds — after this connection's
+ * SQN and registration writes, after a rollback, after another
+ * connection's commits (as hss-ctl does from another process), for a
+ * subscriber with several IMPUs, with more identities than the cache has
+ * slots, and by IMSI (AIR) as by IMPU (MAR). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -286,6 +287,61 @@ static void test_more_than_slots(void **state)
 	}
 }
 
+/* AIR's key, the IMSI: the cached answer equals the full row, a MAR and an
+ * AIR of one subscriber share its SQN both ways, another connection's
+ * set-sqn is seen, and an IMPU written like an IMSI is not taken for it. */
+static void test_imsi_key(void **state)
+{
+	struct fx *f = *state;
+	struct db_sub s, full;
+	struct db_impu u;
+	int64_t sub = add_sub(f->a, "001010000000006", SET2_K, SET2_OPC, 0x60), v;
+	int64_t other = add_sub(f->a, "001010000000007", SET1_K, SET1_OPC, 0x70);
+
+	add_impu(f->a, sub, "sip:six@cache.test");
+	add_impu(f->a, other, "001010000000006"); /* another subscriber's IMPU */
+	assert_int_equal(db_sub_by_imsi(f->a, "001010000000006", &full), 0);
+	for (int round = 0; round < 2; round++) { /* miss, then hit */
+		assert_int_equal(db_sub_auth(f->a, "001010000000006", &s), 0);
+		assert_int_equal(s.id, sub);
+		assert_string_equal(s.imsi, "001010000000006");
+		assert_string_equal(s.impi, full.impi);
+		assert_hex(s.keys.k, AKA_K_LEN, SET2_K);
+		assert_hex(s.keys.opc, AKA_OP_LEN, SET2_OPC);
+		assert_int_equal(s.keys.algo, full.keys.algo);
+		assert_int_equal(s.keys.res_len, full.keys.res_len);
+		assert_hex(s.amf, AKA_AMF_LEN, "8000");
+		assert_int_equal(s.sqn, 0x60);
+		assert_int_equal(s.sqn_read, 0x60);
+		assert_false(s.has_password);
+		assert_string_equal(s.auth_scheme, full.auth_scheme);
+	}
+	/* the IMPU spelt like the IMSI belongs to the other subscriber */
+	assert_int_equal(db_ident_auth(f->a, "001010000000006", &s, &u), 0);
+	assert_int_equal(s.id, other);
+	assert_int_equal(db_sub_auth(f->a, "001010000000006", &s), 0);
+	assert_int_equal(s.id, sub);
+	/* one SQN for both keys, both ways */
+	assert_int_equal(db_ident_auth(f->a, "sip:six@cache.test", &s, &u), 0);
+	assert_int_equal(db_sub_advance_sqn(f->a, sub, 0x60, 0x81), 0); /* a MAR */
+	assert_int_equal(db_sub_auth(f->a, "001010000000006", &s), 0);
+	assert_int_equal(s.sqn, 0x81);
+	assert_int_equal(db_sub_advance_sqn(f->a, sub, 0x81, 0xa2), 0); /* an AIR */
+	assert_int_equal(db_ident_auth(f->a, "sip:six@cache.test", &s, &u), 0);
+	assert_int_equal(s.sqn, 0xa2);
+	/* another connection's set-sqn and delete */
+	v = version(f->a);
+	assert_int_equal(db_sub_set_sqn(f->b, sub, 0x4000), 0);
+	settle(f->a, v);
+	assert_int_equal(db_sub_auth(f->a, "001010000000006", &s), 0);
+	assert_int_equal(s.sqn, 0x4000);
+	v = version(f->a);
+	assert_int_equal(db_sub_del(f->b, sub), 0);
+	settle(f->a, v);
+	assert_int_equal(db_sub_auth(f->a, "001010000000006", &s), -ENOENT);
+	assert_int_equal(db_sub_auth(f->a, "0010100000000061", &s), -ENOENT); /* too long */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +351,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_sqn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_more_than_slots, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_imsi_key, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
