@@ -70,7 +70,7 @@ int ctl_next_opt(struct ctl_cli *c, int argc, char **argv, const struct option *
 	int o = cli_getopt_long(CTL_PROG, argc, argv, "h", opts, NULL);
 
 	if (o == 'h') {
-		printf("usage: " CTL_PROG " --db FILE %s\n", c->usage);
+		printf("usage: " CTL_PROG "%s %s\n", c->no_db ? "" : " --db FILE", c->usage);
 		exit(0);
 	}
 	if (o == '?')

@@ -7,6 +7,7 @@
 #define HSS_CTL_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 
 #include "db.h"
 
@@ -17,6 +18,8 @@ struct ctl_cli {
 	struct db *db;     /* opened by ctl_open/ctl_begin, closed by main */
 	const char *cmd;   /* the running (sub)command, "apn add", for messages */
 	const char *usage; /* its usage line, for --help and missing arguments */
+	bool no_db;        /* it names its stores itself (migrate --from/--to):
+			    * no "--db FILE" in its usage */
 };
 
 /* Opens the store (DB_OPEN_READONLY for views) unless open; exits 1 with

@@ -30,6 +30,7 @@ struct cmd {
 	const char *name;
 	int (*run)(struct ctl_cli *c, int argc, char **argv);
 	const char *usage;
+	bool no_db; /* names its stores itself: no --db (ctl_cli.h) */
 };
 
 static void hex48(uint64_t v, char out[13])
@@ -408,21 +409,21 @@ static const struct cmd cmds[] = {
 	 "[--amf HEX] [--sqn HEX] [--algo milenage|xor|tuak] [--password S] [--scheme NAME] "
 	 "[--res-len N]\n    TUAK: --algo tuak --k HEX (16 or 32 octets) (--top HEX|--topc HEX) "
 	 "[--res-len 4|8|16|32] [--mac-len 8] [--ck-len 16|32] [--ik-len 16|32] "
-	 "[--iterations N]"},
-	{"show", cmd_show, "show IMPI|IMSI [--json] [--show-keys]"},
-	{"list", cmd_list, "list [--json] [--show-keys]"},
-	{"del", cmd_del, "del IMPI|IMSI"},
-	{"set-sqn", cmd_set_sqn, "set-sqn IMPI|IMSI HEX"},
-	{"add-impu", ctl_add_impu_cmd, CTL_ADD_IMPU_USAGE},
-	{"set-impu", ctl_set_impu_cmd, CTL_SET_IMPU_USAGE},
-	{"del-impu", ctl_del_impu_cmd, CTL_DEL_IMPU_USAGE},
-	{"set-charging", ctl_set_charging_cmd, CTL_SET_CHARGING_USAGE},
-	{"import", cmd_import, "import CSV  (header: " CTL_CSV_HEADER "; '-' = stdin)"},
-	{"rtr", cmd_rtr, "rtr IMPI|IMSI|IMPU [--reason 0..3] [--info TEXT]"},
-	{"apn", ctl_apn_cmd, CTL_APN_USAGE},
-	{"set-eps", ctl_set_eps_cmd, CTL_SET_EPS_USAGE},
-	{"fault", ctl_fault_cmd, CTL_FAULT_USAGE},
-	{"migrate", ctl_migrate_cmd, CTL_MIGRATE_USAGE},
+	 "[--iterations N]", false},
+	{"show", cmd_show, "show IMPI|IMSI [--json] [--show-keys]", false},
+	{"list", cmd_list, "list [--json] [--show-keys]", false},
+	{"del", cmd_del, "del IMPI|IMSI", false},
+	{"set-sqn", cmd_set_sqn, "set-sqn IMPI|IMSI HEX", false},
+	{"add-impu", ctl_add_impu_cmd, CTL_ADD_IMPU_USAGE, false},
+	{"set-impu", ctl_set_impu_cmd, CTL_SET_IMPU_USAGE, false},
+	{"del-impu", ctl_del_impu_cmd, CTL_DEL_IMPU_USAGE, false},
+	{"set-charging", ctl_set_charging_cmd, CTL_SET_CHARGING_USAGE, false},
+	{"import", cmd_import, "import CSV  (header: " CTL_CSV_HEADER "; '-' = stdin)", false},
+	{"rtr", cmd_rtr, "rtr IMPI|IMSI|IMPU [--reason 0..3] [--info TEXT]", false},
+	{"apn", ctl_apn_cmd, CTL_APN_USAGE, false},
+	{"set-eps", ctl_set_eps_cmd, CTL_SET_EPS_USAGE, false},
+	{"fault", ctl_fault_cmd, CTL_FAULT_USAGE, false},
+	{"migrate", ctl_migrate_cmd, CTL_MIGRATE_USAGE, true},
 };
 #define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
@@ -437,10 +438,14 @@ static const struct cmd *cmd_find(const char *name)
 static void main_usage(FILE *fp)
 {
 	fprintf(fp, "usage: " PROG " --db STORE COMMAND [ARGS]   (COMMAND --help for details;\n"
-		"       STORE: an SQLite file or postgresql://USER@HOST:PORT/DB)\n"
-		"       " PROG " --version\n");
+		"       STORE: an SQLite file or postgresql://USER@HOST:PORT/DB)\n");
 	for (size_t i = 0; i < N_CMDS; i++)
-		fprintf(fp, "  %s\n", cmds[i].usage);
+		if (cmds[i].no_db)
+			fprintf(fp, "       " PROG " %s\n", cmds[i].usage);
+	fprintf(fp, "       " PROG " --version\n");
+	for (size_t i = 0; i < N_CMDS; i++)
+		if (!cmds[i].no_db)
+			fprintf(fp, "  %s\n", cmds[i].usage);
 }
 
 /* "hss-ctl list --db F": getopt stops at the command name, so a --db
@@ -506,6 +511,7 @@ int main(int argc, char **argv)
 	optind = 0; /* glibc: full re-initialisation for the command's options */
 	c.cmd = cmd->name;
 	c.usage = cmd->usage;
+	c.no_db = cmd->no_db;
 	ret = cmd->run(&c, argc, argv);
 	db_close(c.db);
 	return ret;

@@ -39,6 +39,13 @@ for c in add show list del set-sqn add-impu set-impu del-impu set-charging impor
 	expect 0 "" "$c" --help
 	grep -q "^usage: hss-ctl --db FILE $c" "$T/out" || bad "$c --help: $(cat "$T/out")"
 done
+# migrate names its stores with --from/--to and takes no --db: its usage says so
+expect 0 "" migrate --help
+grep -q "^usage: hss-ctl migrate --from STORE --to STORE" "$T/out" && ! grep -q -- "--db" "$T/out" ||
+	bad "migrate --help: $(cat "$T/out")"
+expect 0 "" --help
+grep -q "^       hss-ctl migrate --from STORE --to STORE" "$T/out" && ! grep -q "^  migrate" "$T/out" ||
+	bad "--help lists migrate under --db STORE COMMAND: $(cat "$T/out")"
 expect 2 "COMMAND" --db "$DB"
 expect 2 "unknown command 'frobnicate'" --db "$DB" frobnicate
 expect 2 "--db" list
