@@ -41,6 +41,9 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 VERSION=$(cat "$BUILD/generated/VERSION")
+# hss/deploy: the two-hssd agent configuration, as examples (not dra_apps.fdx)
+EX=/usr/share/doc/ims-hss-bench/examples/deploy
+DEPLOY_FILES="$EX/README.md $EX/dra.conf $EX/rtd.conf $EX/acl_wl.conf $EX/hssd1.conf $EX/hssd2.conf $EX/dra_apps.c"
 if (cd "$BUILD" && cpack -G DEB -B "$T/pkg") >"$T/cpack.log" 2>&1; then
 	DEB=$(ls "$T"/pkg/"${PKG}"_*.deb 2>/dev/null | head -1)
 fi
@@ -60,10 +63,10 @@ dpkg-deb -c "$DEB" | awk '{print $6}' | sed 's|^\./|/|' >"$T/contents"
 for f in /usr/bin/hssd /usr/bin/ims-bench /usr/libexec/ims-bench/capture.sh /usr/share/man/man8/hssd.8.gz \
 	/usr/share/bash-completion/completions/ue-sim /usr/lib/systemd/system/hssd.service \
 	/etc/ims-hss-bench/hssd.conf /usr/share/ims-bench/scenarios/resync.scn \
-	/usr/share/doc/ims-hss-bench/examples/scscf.conf.example; do
+	/usr/share/doc/ims-hss-bench/examples/scscf.conf.example $DEPLOY_FILES; do
 	grep -qx "$f" "$T/contents" || missing="${missing:-} $f"
 done
-[ -z "${missing:-}" ] && ok "the package holds programs, runner helpers, man pages, completion, units, configs, scenarios" ||
+[ -z "${missing:-}" ] && ok "the package holds programs, runner helpers, man pages, completion, units, configs, scenarios, the agent deployment" ||
 	bad "the package lacks$missing"
 
 # Install, use, remove, purge.
@@ -84,6 +87,24 @@ if command -v systemd-analyze >/dev/null; then
 	out=$(systemd-analyze verify /usr/lib/systemd/system/hssd.service /usr/lib/systemd/system/scscf-stub.service 2>&1)
 	[ $? = 0 ] && [ -z "$out" ] && ok "systemd-analyze verify of the installed units: clean" ||
 		bad "systemd-analyze verify: $out"
+fi
+for f in $DEPLOY_FILES; do [ -f "$f" ] || nodeploy="${nodeploy:-} $f"; done
+[ -z "${nodeploy:-}" ] && ok "installed: $EX (README, dra/rtd/acl_wl, hssd1/hssd2, dra_apps.c)" ||
+	bad "not installed:$nodeploy"
+grep -q 'fdx$' "$T/contents" && bad "the package ships an .fdx (it would need libfdcore)"
+for f in hssd1.conf hssd2.conf; do
+	/usr/bin/hssd -n -c "$EX/$f" >/dev/null 2>"$T/err" && ok "hssd -n -c $EX/$f" || bad "hssd -n $f: $(cat "$T/err")"
+done
+# dra_apps.fdx built from the installed source as its README says
+if command -v cc >/dev/null && [ -f /usr/include/freeDiameter/extension.h ]; then
+	cmd=$(grep '^cc .*dra_apps.c' "$EX/README.md")
+	if (cd "$T" && eval "$cmd") >"$T/cc.log" 2>&1 && nm -D "$T/dra_apps.fdx" | grep -q ' T fd_ext_init'; then
+		ok "the README's command builds dra_apps.fdx from the package ($cmd)"
+	else
+		bad "building dra_apps.fdx as the README says: $(tail -3 "$T/cc.log")"
+	fi
+else
+	echo "# cc or libfreediameter-dev not installed: dra_apps.fdx not built from the package"
 fi
 mkdir "$T/run" && cd "$T/run" || exit 1
 if ims_out=$(PATH=/usr/bin:/bin ims-bench run /usr/share/ims-bench/scenarios/akav1-register.scn \

@@ -56,6 +56,13 @@ fi
 for f in hssd.conf.example scscf.conf.example; do
 	[ -f "$P/share/doc/ims-hss-bench/examples/$f" ] && ok "share/doc/ims-hss-bench/examples/$f" || bad "no $f"
 done
+# hss/deploy: the two-hssd agent configuration, beside the examples
+for f in README.md dra.conf rtd.conf acl_wl.conf hssd1.conf hssd2.conf dra_apps.c; do
+	[ -f "$P/share/doc/ims-hss-bench/examples/deploy/$f" ] || bad "no examples/deploy/$f"
+done
+"$P/bin/hssd" -n -c "$P/share/doc/ims-hss-bench/examples/deploy/hssd1.conf" >/dev/null 2>"$T/err" &&
+	ok "share/doc/ims-hss-bench/examples/deploy: the agent configuration (hssd1.conf checks with -n)" ||
+	bad "hssd -n examples/deploy/hssd1.conf: $(cat "$T/err")"
 echo "# edited by the admin" >>"$P/etc/ims-hss-bench/hssd.conf"
 cmake --install "$BUILD" --prefix "$P" >"$T/install2.log" 2>&1
 grep -q '^# edited by the admin' "$P/etc/ims-hss-bench/hssd.conf" &&
