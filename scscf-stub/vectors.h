@@ -53,7 +53,8 @@ void vstore_del(struct vstore *s, const char *nonce);
 /* Drops all entries of an IMPI (RTR, de-registration). */
 void vstore_del_impi(struct vstore *s, const char *impi);
 /* Frees expired entries; returns how many. Called from a timer. Entries
- * stay a grace period past expiry so a late answer reads as stale. */
+ * that were answered stay a grace period past expiry so a late answer
+ * reads as stale; a challenge never answered goes at its expiry. */
 size_t vstore_expire(struct vstore *s, uint64_t now_ms, uint64_t grace_ms);
 size_t vstore_count(const struct vstore *s);
 

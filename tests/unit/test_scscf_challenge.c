@@ -446,6 +446,14 @@ static void test_store_expiry(void **state)
 	assert_null(vstore_get(s, "n1", 1000));     /* expired: the caller answers stale */
 	assert_true(vstore_is_expired(s, "n1", 1000));
 	assert_null(vstore_get(s, "nope", 0));
+	/* issue 16: a challenge never answered goes at its expiry, a used
+	 * one stays the grace (n1: last_nc 7) */
+	snprintf(e.nonce, sizeof(e.nonce), "n3");
+	e.expires_ms = 1200;
+	assert_int_equal(vstore_put(s, &e), 0);
+	assert_int_equal(vstore_expire(s, 1300, 1000), 1);
+	assert_null(vstore_get(s, "n3", 0));
+	assert_true(vstore_is_expired(s, "n1", 1300));
 	assert_int_equal(vstore_expire(s, 1500, 100), 1);
 	assert_int_equal(vstore_count(s), 1);
 	vstore_del_impi(s, "alice@r");
