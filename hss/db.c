@@ -621,6 +621,30 @@ int db_checkpoint(struct db *db)
 	return ret ? db_fail(db, ret, "checkpoint") : 0;
 }
 
+int db_probe_write(struct db *db)
+{
+	/* The tables an MAR/AIR (SQN), an SAR (registration), a ULR and the
+	 * RTR/PPR queue write; the columns exist in both schemas. */
+	static const char *const probe[] = {
+		"UPDATE subscriber SET id = id WHERE 1 = 0",
+		"UPDATE registration SET impu_id = impu_id WHERE 1 = 0",
+		"UPDATE eps_subscription SET subscriber_id = subscriber_id WHERE 1 = 0",
+		"UPDATE out_queue SET id = id WHERE 1 = 0",
+	};
+
+	for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++) {
+		int ret = db->drv->exec(db->conn, probe[i]);
+
+		if (ret) {
+			snprintf(db->errmsg, sizeof(db->errmsg), "%s",
+				 db->drv->errmsg(db->conn));
+			db->errmsg[strcspn(db->errmsg, "\n")] = '\0';
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int db_data_version(struct db *db, int64_t *v)
 {
 	int ret = db->drv->data_version(db->conn, v);

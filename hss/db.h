@@ -102,6 +102,13 @@ int db_data_version(struct db *db, int64_t *v);
 /* Checkpoints the store's write-ahead log, when the backend has one
  * (SQLite: wal_checkpoint(TRUNCATE)); outside a transaction. 0 or -errno. */
 int db_checkpoint(struct db *db);
+/* Start-up write probe (issue 16 item 8): an UPDATE that matches no row
+ * on each table hssd writes while it serves, so the backend checks what
+ * a real write needs (SQLite: a writable file and its write lock;
+ * PostgreSQL: UPDATE privilege, not a read-only transaction or a hot
+ * standby) and changes nothing. 0 writable; -EBUSY another writer holds
+ * the lock (no verdict); else the error, db_errmsg says why. */
+int db_probe_write(struct db *db);
 
 /* ---- Subscribers ---------------------------------------------------- */
 #define DB_IMSI_MAX 16      /* 15 digits + NUL */

@@ -202,6 +202,19 @@ static int run(const struct hss_config *cfg)
 		LOGE(LOG_MAIN, "cannot open the store: %s", db_errmsg(NULL));
 		return 1;
 	}
+	/* A store hssd may read but not write (a SELECT-only role, a
+	 * read-only database or standby) would start and answer 5012 to every
+	 * MAR/AIR: refuse it with one line instead (issue 16 item 8). A full
+	 * disk is not refused: hssd starts and recovers when space returns,
+	 * as when the disk fills while it runs (docs/hssd.md, "Store
+	 * faults"). */
+	rc = db_probe_write(db);
+	if (rc && rc != -EBUSY) {
+		LOGE(LOG_MAIN, "cannot write the store %s: %s",
+		     db_where_shown(cfg->db, shown, sizeof(shown)), db_errmsg(db));
+		db_close(db);
+		return 1;
+	}
 	/* A turn blocked on hss-ctl's lock stalls every peer: wait at most
 	 * this long, then answer the turn's requests with 5012. */
 	db_set_busy_timeout(db, HSSD_BUSY_TIMEOUT_MS);

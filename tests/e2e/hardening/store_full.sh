@@ -6,7 +6,11 @@
 #    of the store's own), not one per request;
 #  - the filler goes: hssd commits again by itself (no restart), says so
 #    in one line, and its WAL is checkpointed;
-#  - a store on a read-only file system stops hssd at start (exit 1).
+#  - hssd started on a disk that is already full starts (a full disk is a
+#    condition that passes, not a store it may not write): 5012 while full,
+#    vectors again when the space is back, no restart;
+#  - a store on a read-only file system stops hssd at start (exit 1)
+#    (store_readonly.sh: the other stores hssd may read but not write).
 # Needs root (mount -o loop); exit 77 with the reason otherwise.
 # Usage: store_full.sh BIN_DIR. Exit 0 pass, 1 fail, 77 skip.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -42,16 +46,9 @@ mount -o loop "$T/img" "$T/m" 2>"$T/mount.err" ||
 	--impu "sip:001010000000001@$REALM" \
 	--k 465b5ce8b199b49faa5f0a2ee238a6bc --opc cd63cb71954a9f4e48a5994e37a02baf >/dev/null ||
 	{ bad "hss-ctl add"; exit 1; }
-"$BIN/hssd" --db "$T/m/hss.db" --listen tcp://127.0.0.1:0 --port-file "$T/port" \
-	--origin-host "hss.$REALM" --realm $REALM --peer "scscf.$REALM" --log-level notice \
-	>"$T/hssd.log" 2>&1 &
-HSSD_PID=$!
-PIDS=$HSSD_PID
-wait_for 10 test -s "$T/port" || { bad "hssd did not start"; cat "$T/hssd.log"; exit 1; }
-
-dd if=/dev/zero of="$T/m/filler" bs=64k 2>/dev/null
-echo "# file system full: $(df -k "$T/m" | awk 'NR == 2 { print $4 " KiB free" }')"
-TESTS_LIB="$HERE/../../lib" python3 - "$(cat "$T/port")" "$REALM" "$IMPI" "$T/m/filler" <<'PY' || FAILS=$((FAILS + 1))
+# the MAR probe: 200 MARs on the full disk, then the filler goes and 20
+# MARs must get vectors again
+cat >"$T/mars.py" <<'PY'
 import os, sys, time
 sys.path.insert(0, os.environ["TESTS_LIB"])
 import diameter as d
@@ -81,6 +78,27 @@ good = all(r == (2001, True) for r in back)
 print(("ok   - " if good else "FAIL - ") + "space back: 20 MARs get vectors again, no restart")
 sys.exit(0 if not bad and good else 1)
 PY
+
+start() { # LOG
+	rm -f "$T/port"
+	"$BIN/hssd" --db "$T/m/hss.db" --listen tcp://127.0.0.1:0 --port-file "$T/port" \
+		--origin-host "hss.$REALM" --realm $REALM --peer "scscf.$REALM" --log-level notice \
+		>"$1" 2>&1 &
+	HSSD_PID=$!
+	PIDS=$HSSD_PID
+	wait_for 10 test -s "$T/port" || { bad "hssd did not start"; cat "$1"; exit 1; }
+}
+
+full_then_back() {
+	TESTS_LIB="$HERE/../../lib" python3 "$T/mars.py" "$(cat "$T/port")" "$REALM" "$IMPI" \
+		"$T/m/filler" || FAILS=$((FAILS + 1))
+}
+
+start "$T/hssd.log"
+
+dd if=/dev/zero of="$T/m/filler" bs=64k 2>/dev/null
+echo "# file system full: $(df -k "$T/m" | awk 'NR == 2 { print $4 " KiB free" }')"
+full_then_back
 sleep 0.5
 n=$(grep -c " error  DB " "$T/hssd.log")
 if [ "$n" -le 4 ] && [ "$(grep -c 'store: COMMIT failed' "$T/hssd.log")" = 1 ]; then
@@ -95,6 +113,22 @@ else
 fi
 wal=$(stat -c %s "$T/m/hss.db-wal" 2>/dev/null || echo 0)
 echo "# WAL after recovery: $wal octets"
+stop_pids "$HSSD_PID"
+PIDS=""
+
+# hssd started on a full disk: starts, 5012 while full, back without a restart.
+dd if=/dev/zero of="$T/m/filler" bs=64k 2>/dev/null
+echo "# full again before the start: $(df -k "$T/m" | awk 'NR == 2 { print $4 " KiB free" }')"
+start "$T/hssd2.log"
+if kill -0 "$HSSD_PID" 2>/dev/null; then
+	ok "hssd starts on a full disk (it recovers when space returns, as below)"
+else
+	bad "hssd refused a full disk: $(tail -1 "$T/hssd2.log")"
+fi
+full_then_back
+sleep 0.5
+grep -q "store: writable again after .*WAL checkpointed" "$T/hssd2.log" &&
+	ok "started full: recovery logged once" || bad "started full: no recovery line"
 stop_pids "$HSSD_PID"
 PIDS=""
 
