@@ -48,14 +48,7 @@ case $USERS in *[!0-9]*|'') echo "flat.sh: -u: expected a number" >&2; exit 2 ;;
 STORE=${STORE:-/tmp/bench-flat-$USERS.db}
 bench_load_opts "$MODE" 1
 
-T=$(mktemp -d /tmp/bench-flat.XXXXXX) || exit 1
-HSSD_PID=
-cleanup() {
-	[ -n "$HSSD_PID" ] && kill "$HSSD_PID" 2>/dev/null && wait "$HSSD_PID" 2>/dev/null
-	rm -f "$T/hss.db" "$T/hss.db-wal" "$T/hss.db-shm" "$T/users.csv"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+bench_tmp bench-flat
 
 if [ ! -s "$STORE" ]; then
 	echo "# provisioning $USERS subscribers into $STORE"
@@ -68,25 +61,13 @@ if [ ! -s "$STORE" ]; then
 	rm -f "$T/hss.db-wal" "$T/hss.db-shm" "$T/users.csv"
 fi
 
-# count USERS IMSI_BASE: instructions per request over those subscribers.
+# count USERS IMSI_BASE: instructions per request over those subscribers
+# (PER), on a fresh copy of the store.
 count() {
-	rm -f "$T/hss.db-wal" "$T/hss.db-shm" "$T/port"
+	rm -f "$T/hss.db-wal" "$T/hss.db-shm"
 	cp "$STORE" "$T/hss.db" || exit 1
-	bench_hssd flat.sh "$T" 600 valgrind --tool=callgrind --instr-atstart=no \
-		--callgrind-out-file="$T/callgrind.$2.out" "$BIN/hssd"
-	# shellcheck disable=SC2086 # LOAD_OPTS is a word list
-	"$BIN/diam-load" --port "$PORT" --window 64 --users 1000 --duration 4 $LOAD_OPTS \
-		--json >"$T/warmup.json"
-	callgrind_control -i on "$HSSD_PID" >/dev/null 2>&1
-	# shellcheck disable=SC2086
-	"$BIN/diam-load" --port "$PORT" --window 64 --users "$1" --imsi-base "$2" \
-		--duration "$DUR" $LOAD_OPTS --json >"$T/load.json" || OK=1
-	callgrind_control -i off "$HSSD_PID" >/dev/null 2>&1
-	kill "$HSSD_PID" && wait "$HSSD_PID"
-	HSSD_PID=
-	N=$(sed -n 's/.*"answers": \([0-9]*\).*/\1/p' "$T/load.json")
-	IR=$(sed -n 's/^totals: //p' "$T/callgrind.$2.out")
-	[ -n "$N" ] && [ "$N" -gt 0 ] && [ -n "$IR" ] || { echo "flat.sh: no answers or no count"; exit 1; }
+	bench_insn flat.sh "$T" 1000 "$1" "$2" "$DUR" "callgrind.$2.out"
+	[ "$LOAD_OK" = 0 ] || OK=1
 	PER=$((IR / N))
 }
 

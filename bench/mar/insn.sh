@@ -40,32 +40,9 @@ command -v valgrind >/dev/null && command -v callgrind_control >/dev/null ||
 case $USERS in *[!0-9]*|'') echo "insn.sh: -u: expected a number" >&2; exit 2 ;; esac
 bench_load_opts "$MODE" "$VECTORS"
 
-T=$(mktemp -d /tmp/bench-insn.XXXXXX) || exit 1
-HSSD_PID=
-cleanup() {
-	[ -n "$HSSD_PID" ] && kill "$HSSD_PID" 2>/dev/null && wait "$HSSD_PID" 2>/dev/null
-	rm -f "$T/hss.db" "$T/hss.db-wal" "$T/hss.db-shm" "$T/users.csv"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
+bench_tmp bench-insn
 bench_users "$T" "$USERS" || exit 1
-bench_hssd insn.sh "$T" 400 valgrind --tool=callgrind --instr-atstart=no \
-	--callgrind-out-file="$T/callgrind.out" "$BIN/hssd"
-# shellcheck disable=SC2086 # LOAD_OPTS is a word list
-"$BIN/diam-load" --port "$PORT" --window 64 --users "$USERS" --duration 4 $LOAD_OPTS \
-	--json >"$T/warmup.json"
-callgrind_control -i on "$HSSD_PID" >/dev/null 2>&1
-# shellcheck disable=SC2086
-"$BIN/diam-load" --port "$PORT" --window 64 --users "$USERS" --duration "$DUR" $LOAD_OPTS \
-	--json >"$T/load.json"
-OK=$?
-callgrind_control -i off "$HSSD_PID" >/dev/null 2>&1
-kill "$HSSD_PID" && wait "$HSSD_PID"
-HSSD_PID=
-N=$(sed -n 's/.*"answers": \([0-9]*\).*/\1/p' "$T/load.json")
-IR=$(sed -n 's/^totals: //p' "$T/callgrind.out")
-[ -n "$N" ] && [ "$N" -gt 0 ] && [ -n "$IR" ] || { echo "insn.sh: no answers or no count"; exit 1; }
+bench_insn insn.sh "$T" "$USERS" "$USERS" 001010000000001 "$DUR" callgrind.out
 echo "$MODE, $VECTORS vector(s): answers $N, instructions $IR, per request $((IR / N))"
 echo "callgrind file: $T/callgrind.out"
-exit $OK
+exit $LOAD_OK

@@ -15,6 +15,15 @@
 #                            hss.bench.test, any peer, log level notice, and
 #                            $BENCH_HSSD_OPTS; waits TICKS x 50 ms for the
 #                            port file; sets HSSD_PID and PORT
+#   bench_tmp PREFIX         a temporary directory /tmp/PREFIX.XXXXXX in T;
+#                            on exit hssd ($HSSD_PID) is stopped and the
+#                            store and users.csv removed (the rest stays)
+#   bench_insn NAME DIR WARM USERS IMSI_BASE SECONDS OUT
+#                            hssd under callgrind on DIR/hss.db (counts to
+#                            DIR/OUT), a 4 s warm-up over WARM users, then
+#                            SECONDS of 1 x 64 over USERS users from
+#                            IMSI_BASE counted; sets N (answers), IR
+#                            (instructions), LOAD_OK (diam-load's status)
 #   bench_load_opts MODE N   the diam-load options for mode mar|air with N
 #                            vectors, and hssd's --max-vectors when N > 5
 #                            (its default cap): sets LOAD_OPTS, BENCH_HSSD_OPTS
@@ -80,4 +89,40 @@ bench_load_opts() {
 	BENCH_HSSD_OPTS=${BENCH_HSSD_EXTRA:-}
 	[ "$2" -gt 5 ] && BENCH_HSSD_OPTS="$BENCH_HSSD_OPTS --max-vectors $2"
 	return 0
+}
+
+bench_tmp() {
+	T=$(mktemp -d "/tmp/$1.XXXXXX") || exit 1
+	HSSD_PID=
+	trap bench_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+bench_cleanup() {
+	[ -n "$HSSD_PID" ] && kill "$HSSD_PID" 2>/dev/null && wait "$HSSD_PID" 2>/dev/null
+	rm -f "$T/hss.db" "$T/hss.db-wal" "$T/hss.db-shm" "$T/users.csv"
+}
+
+bench_insn() {
+	_name=$1 _dir=$2
+	rm -f "$_dir/port"
+	bench_hssd "$_name" "$_dir" 600 valgrind --tool=callgrind --instr-atstart=no \
+		--callgrind-out-file="$_dir/$7" "$BIN/hssd"
+	# shellcheck disable=SC2086 # LOAD_OPTS is a word list
+	"$BIN/diam-load" --port "$PORT" --window 64 --users "$3" --duration 4 $LOAD_OPTS \
+		--json >"$_dir/warmup.json"
+	callgrind_control -i on "$HSSD_PID" >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	"$BIN/diam-load" --port "$PORT" --window 64 --users "$4" --imsi-base "$5" \
+		--duration "$6" $LOAD_OPTS --json >"$_dir/load.json"
+	LOAD_OK=$?
+	callgrind_control -i off "$HSSD_PID" >/dev/null 2>&1
+	kill "$HSSD_PID" && wait "$HSSD_PID"
+	HSSD_PID=
+	N=$(sed -n 's/.*"answers": \([0-9]*\).*/\1/p' "$_dir/load.json")
+	IR=$(sed -n 's/^totals: //p' "$_dir/$7")
+	if [ -z "$N" ] || [ "$N" -eq 0 ] || [ -z "$IR" ]; then
+		echo "$_name: no answers or no count"
+		exit 1
+	fi
 }
