@@ -15,6 +15,7 @@
 #include "util/hex.h"
 #include "util/esc.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 static uint64_t default_now(void)
 {
@@ -557,6 +558,15 @@ void registrar_handle(struct registrar *r, const struct reg_request *q)
 	}
 	if (!impi || !*impi)
 		impi = derive_impi(q->impu, ibuf, sizeof(ibuf));
+	/* The IMPI and IMPU go to the HSS as UTF8String AVPs (TS 29.229
+	 * §6.3, RFC 6733 §4.3.1), which it must refuse when they are not
+	 * UTF-8 (5004), and SIP text is UTF-8 (RFC 3261 §7.3.1, §25.1): the
+	 * request is malformed, a 400 (§21.4.1), not a 500 for our HSS. */
+	if ((impi && !utf8_valid((const uint8_t *)impi, strlen(impi))) ||
+	    !utf8_valid((const uint8_t *)q->impu, strlen(q->impu))) {
+		simple(r, q, impi, start, 400, "Bad Request", "identity is not UTF-8");
+		return;
+	}
 	if (!impi) {
 		simple(r, q, NULL, start, 403, "Forbidden", "no private identity");
 		return;

@@ -11,6 +11,8 @@
 #             200 that drops it
 #   ckik      ck/ik in a 401 only through a P-CSCF (a Path header), or
 #             with --ck-ik-always
+#   utf8      an IMPI or IMPU that is not UTF-8: 400 from the stub, no MAR
+#             (hssd's 5004 was a 500)
 #   logesc    control characters in a username and a method name are in
 #             the log as \xHH, never raw
 # Usage: hardening.sh CHECK BIN_DIR. Exit 0 pass, 1 fail, 77 skip.
@@ -126,8 +128,15 @@ logesc)
 		ok "the username is logged escaped (\\x1b … \\x5c)" ||
 		bad "no escaped username line: $(grep 'impi=ue77' "$T/scscf.log" | head -2)"
 	;;
+utf8)
+	digest_hss ue77 aka
+	start_stub --log-level info
+	sipudp utf8 ue77 -
+	[ "$(count 'MAR' "$T/scscf.log")" = 1 ] && ok "one MAR: for the UTF-8 username only" ||
+		bad "MARs sent: $(grep -c 'MAR' "$T/scscf.log")"
+	;;
 *)
-	echo "usage: $0 pending|expires|contacts|ckik|logesc BIN_DIR" >&2
+	echo "usage: $0 pending|expires|contacts|ckik|logesc|utf8 BIN_DIR" >&2
 	exit 2
 	;;
 esac

@@ -268,7 +268,31 @@ def chk_logesc(port, user, _):
     ue.send(msg.replace(b"CSeq: %d REGISTER" % ue.cseq, b"CSeq: %d EV\x1bIL" % ue.cseq), 1.0)
 
 
-CHECKS = {"logesc": (chk_logesc, 2), "ckik": (chk_ckik, 2), "pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
+def chk_utf8(port, user, _):
+    """issue 16: an identity that is not UTF-8 (RFC 3629) is refused by
+    the stub itself with 400 (RFC 3261 §21.4.1), not sent to the HSS (whose
+    5004 became a 500); a UTF-8 one that is not provisioned is not a 400."""
+    for name, extra, impu in (
+            ("Authorization username", [
+                'Authorization: Digest username="%s\xff@%s", realm="%s", nonce="", '
+                'uri="sip:%s", response=""' % (user, REALM, REALM, REALM)], None),
+            ("Authorization username (a UTF-16 surrogate, ED A0 80)", [
+                'Authorization: Digest username="%s\xed\xa0\x80@%s", realm="%s", nonce="", '
+                'uri="sip:%s", response=""' % (user, REALM, REALM, REALM)], None),
+            ("To user part", [], "sip:%s\xc3@%s" % (user, REALM))):
+        ue = Ue(port, user)
+        r = ue.send(ue.request(extra, impu=impu))
+        check(r is not None and r.status == 400,
+              "%s not UTF-8 -> 400 (%s)" % (name, r.status if r else "no answer"))
+    ue = Ue(port, user)
+    auth = ('Authorization: Digest username="\xc3\xbc%s@%s", realm="%s", nonce="", '
+            'uri="sip:%s", response=""' % (user, REALM, REALM, REALM))
+    r = ue.send(ue.request([auth]))
+    check(r is not None and r.status not in (400, 500),
+          "a UTF-8 username (\u00fc) is not refused as malformed (%s)" % (r.status if r else "no answer"))
+
+
+CHECKS = {"utf8": (chk_utf8, 2), "logesc": (chk_logesc, 2), "ckik": (chk_ckik, 2), "pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
           "expires": (chk_expires, 2), "contacts": (chk_contacts, 2)}
 
 
