@@ -106,7 +106,7 @@ static bool value_ok(enum diam_type t, const struct diam_avp *a)
 			return a->len == 18;
 		return true;
 	case DT_IDENTITY:
-		return a->len > 0 && !memchr(a->data, 0, a->len) && utf8_valid(a->data, a->len);
+		return a->len > 0 && utf8_valid_nonul(a->data, a->len);
 	case DT_UTF8: case DT_URI:
 		return utf8_valid(a->data, a->len);
 	default:

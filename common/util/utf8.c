@@ -46,16 +46,19 @@ size_t utf8_seq_len(const uint8_t *s, size_t n)
 	return k + 1;
 }
 
-/* True when the 8 octets at p are all ASCII. */
-static bool ascii8(const uint8_t *p)
+/* True when the 8 octets at p are all ASCII (and, with nonul, none is
+ * NUL: the "has a zero octet" test of Hacker's Delight §6.1). */
+static bool ascii8(const uint8_t *p, bool nonul)
 {
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 	uint64_t w;
 
 	memcpy(&w, p, 8);
-	return !(w & 0x8080808080808080ull);
+	return !((w & high) | (nonul ? (w - ones) & ~w & high : 0));
 }
 
-bool utf8_valid(const uint8_t *s, size_t n)
+/* Inlined into both callers, so each gets the loop without the other's test. */
+static inline __attribute__((always_inline)) bool check(const uint8_t *s, size_t n, bool nonul)
 {
 	size_t i = 0;
 
@@ -66,11 +69,13 @@ bool utf8_valid(const uint8_t *s, size_t n)
 		 * a tail of fewer than eight is tested as the value's last eight
 		 * (octets before i that it covers were checked already). The
 		 * table above runs only from a non-ASCII octet on. */
-		if (n - i >= 8 ? ascii8(s + i) : n >= 8 && ascii8(s + n - 8)) {
+		if (n - i >= 8 ? ascii8(s + i, nonul) : n >= 8 && ascii8(s + n - 8, nonul)) {
 			i = n - i >= 8 ? i + 8 : n;
 			continue;
 		}
 		if (s[i] < 0x80) {
+			if (nonul && !s[i])
+				return false;
 			i++;
 			continue;
 		}
@@ -79,4 +84,14 @@ bool utf8_valid(const uint8_t *s, size_t n)
 		i += l;
 	}
 	return true;
+}
+
+bool utf8_valid(const uint8_t *s, size_t n)
+{
+	return check(s, n, false);
+}
+
+bool utf8_valid_nonul(const uint8_t *s, size_t n)
+{
+	return check(s, n, true);
 }

@@ -15,5 +15,8 @@ size_t utf8_seq_len(const uint8_t *s, size_t n);
 
 /* Every octet of s[0..n) belongs to a well-formed sequence. */
 bool utf8_valid(const uint8_t *s, size_t n);
+/* The same, and no octet is NUL (a DiameterIdentity, RFC 6733 §4.3.1: an
+ * FQDN), in the same pass. */
+bool utf8_valid_nonul(const uint8_t *s, size_t n);
 
 #endif

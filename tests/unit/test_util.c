@@ -151,6 +151,21 @@ static void test_utf8(void **state)
 		assert_true(utf8_valid((const uint8_t *)good[i].s, good[i].len));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_false(utf8_valid((const uint8_t *)bad[i].s, bad[i].len));
+	/* NUL is UTF-8 but not in an identity: at every place of the 8-octet
+	 * step and of the tail */
+	for (size_t at = 0; at < 19; at++) { /* 19, 20: é */
+		uint8_t id[21];
+
+		memcpy(id, "hss.ims.mnc001.test\xc3\xa9", 21);
+		assert_true(utf8_valid_nonul(id, 21));
+		id[at] = 0;
+		assert_true(utf8_valid(id, 21));
+		assert_false(utf8_valid_nonul(id, 21));
+	}
+	assert_true(utf8_valid_nonul((const uint8_t *)"\x01\x7f", 2));
+	assert_false(utf8_valid_nonul((const uint8_t *)"a\0", 2));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(utf8_valid_nonul((const uint8_t *)bad[i].s, bad[i].len));
 	assert_int_equal(utf8_seq_len((const uint8_t *)"\xf4\x8f\xbf\xbf", 4), 4);
 	assert_int_equal(utf8_seq_len((const uint8_t *)"\xe2\x82\xac", 2), 0); /* cut */
 	assert_int_equal(utf8_seq_len((const uint8_t *)"a", 0), 0);
