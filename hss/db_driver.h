@@ -91,7 +91,9 @@ struct db_driver {
 	void (*bind_blob)(struct db_handle *h, int i, const void *v, size_t len);
 	/* 1 a row is ready, 0 done, < 0 error. */
 	int (*step)(struct db_conn *c, struct db_handle *h);
-	/* Ends the run and clears the bindings. */
+	/* Ends the run. The bindings may stay (SQLite keeps them) but are
+	 * never used again: every run binds every parameter first (db.c
+	 * refuses to run otherwise; db_copy.c binds whole rows). */
 	void (*reset)(struct db_handle *h);
 	bool (*col_null)(struct db_handle *h, int col);
 	int64_t (*col_i64)(struct db_handle *h, int col);
