@@ -117,21 +117,23 @@ bool diam_peer_allowed(const struct diam_peer_cfg *cfg, const char *host)
 static uint32_t route_error(const struct diam_avp *a, uint32_t result, const char *what,
 			    struct diam_verdict *v)
 {
-	int n = a->len > 80 ? 80 : (int)a->len;
+	struct diam_avp f = *a; /* a may be in v (v->route) */
+	int n = f.len > 80 ? 80 : (int)f.len;
 
 	memset(v, 0, sizeof(*v));
 	v->result_code = result;
 	v->e_bit = true;
 	v->has_failed = true;
-	v->failed = *a;
-	snprintf(v->why, sizeof(v->why), "%s '%.*s'", what, n, (const char *)a->data);
+	v->failed = f;
+	snprintf(v->why, sizeof(v->why), "%s '%.*s'", what, n, (const char *)f.data);
 	return result;
 }
 
 /* DiameterIdentities compare without regard to case (§4.3.1: FQDN). */
 static bool same_id(const struct diam_avp *a, const char *s)
 {
-	return a->len == strlen(s) && !strncasecmp((const char *)a->data, s, a->len);
+	return a->len == strlen(s) && (!memcmp(a->data, s, a->len) || /* as usually spelt */
+				       !strncasecmp((const char *)a->data, s, a->len));
 }
 
 /* The routing AVPs come from the validator's walk (v->route), so a request
@@ -139,17 +141,17 @@ static bool same_id(const struct diam_avp *a, const char *s)
 uint32_t diam_peer_check_routing(const struct diam_peer *p, struct diam_verdict *v)
 {
 	const struct diam_local *l = p->cfg->local;
-	struct diam_avp oh = v->route[DIAM_ROUTE_ORIGIN_HOST];
-	struct diam_avp dr = v->route[DIAM_ROUTE_DEST_REALM];
-	struct diam_avp dh = v->route[DIAM_ROUTE_DEST_HOST];
+	const struct diam_avp *oh = &v->route[DIAM_ROUTE_ORIGIN_HOST];
+	const struct diam_avp *dr = &v->route[DIAM_ROUTE_DEST_REALM];
+	const struct diam_avp *dh = &v->route[DIAM_ROUTE_DEST_HOST];
 
-	if (!p->agent && oh.raw && !same_id(&oh, p->host))
-		return route_error(&oh, DIAM_UNKNOWN_PEER,
+	if (!p->agent && oh->raw && !same_id(oh, p->host))
+		return route_error(oh, DIAM_UNKNOWN_PEER,
 				   "Origin-Host is not the peer's CER identity:", v);
-	if (dr.raw && !same_id(&dr, l->origin_realm))
-		return route_error(&dr, DIAM_REALM_NOT_SERVED, "realm not served:", v);
-	if (dh.raw && !same_id(&dh, l->origin_host))
-		return route_error(&dh, DIAM_UNABLE_TO_DELIVER, "Destination-Host is not this node:",
+	if (dr->raw && !same_id(dr, l->origin_realm))
+		return route_error(dr, DIAM_REALM_NOT_SERVED, "realm not served:", v);
+	if (dh->raw && !same_id(dh, l->origin_host))
+		return route_error(dh, DIAM_UNABLE_TO_DELIVER, "Destination-Host is not this node:",
 				   v);
 	return 0;
 }
