@@ -45,6 +45,7 @@
 #define PG_MAX_PARAMS 24
 #define PG_MAX_DEFERRED 4096
 #define PG_RECONNECT_MS 1000
+#define PG_FRESH_US 1000
 /* Bounds on a server that stops answering (libpq connection options). */
 #define PG_CONN_OPTS "connect_timeout=5 keepalives=1 keepalives_idle=5 " \
 		     "keepalives_interval=1 keepalives_count=3 tcp_user_timeout=5000"
@@ -62,6 +63,8 @@ struct db_handle {
 	PGresult *res;
 	int row, nrows;
 	bool ran;
+	bool ro;                  /* a plain SELECT: may run on the read connection */
+	unsigned rd_gen;          /* prepared on the read connection of that generation */
 	/* bytea columns of the current row decoded, one after the other (each
 	 * valid until the next step, as db_driver.h promises) */
 	uint8_t blob[4096];
@@ -103,6 +106,15 @@ struct db_conn {
 	size_t nfailed, capfailed;
 	struct db_commit_done done; /* a finished commit not yet collected */
 	bool done_ready;
+	bool inflight_sync;       /* the commit in flight ran statements of its own */
+	uint64_t fresh_us;        /* when collect last read the socket (0: consumed) */
+	/* hssd's loop only: a second connection for plain SELECTs outside a
+	 * transaction, so a cache miss does not wait for the WAL flush of the
+	 * commit in flight (see rd_usable). */
+	PGconn *rd;
+	bool rd_wanted;
+	unsigned rd_gen;
+	uint64_t rd_last_try_ms;
 };
 
 static uint64_t now_ms(void)
@@ -111,6 +123,14 @@ static uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static bool pg_claims(const char *where)
@@ -309,6 +329,7 @@ static void pg_close(struct db_conn *c)
 	if (!c)
 		return;
 	PQfinish(c->pg);
+	PQfinish(c->rd);
 	free(c->conninfo);
 	free(c->def);
 	free(c->inflight_tags);
@@ -490,7 +511,14 @@ static int pg_data_version(struct db_conn *c, int64_t *v)
 	PGnotify *n;
 	int ret = usable(c);
 
-	if (!ret && !PQconsumeInput(c->pg)) {
+	/* The commit's results were read off the socket less than
+	 * PG_FRESH_US ago (collect, at the end of the last loop turn): the
+	 * notifications that came with them are in libpq's buffer. One read
+	 * per turn instead of two; a notification that arrives in between is
+	 * seen one turn later, as if the request had come that much earlier. */
+	if (!ret && c->fresh_us && now_us() - c->fresh_us < PG_FRESH_US)
+		c->fresh_us = 0;
+	else if (!ret && !PQconsumeInput(c->pg)) {
 		set_err(c, PQerrorMessage(c->pg));
 		went_down(c);
 		ret = -ENOTCONN;
@@ -538,6 +566,7 @@ static int translate(struct db_handle *h, const char *sql)
 	}
 	*o = '\0';
 	h->sql = out;
+	h->ro = !strncmp(out, "SELECT ", 7) && !strstr(out, "FOR UPDATE");
 	return 0;
 }
 
@@ -617,10 +646,86 @@ static void pg_bind_blob(struct db_handle *h, int i, const void *v, size_t len)
 	h->fmt[i - 1] = 1;
 }
 
+/* ---- the read connection ------------------------------------------------------
+ * In hssd's loop a cache miss (AUTH_BY_URI at 1 M subscribers: nearly
+ * every MAR) would wait on the write connection for the commit in flight,
+ * i.e. for a WAL flush, with the loop stopped. A plain SELECT goes to a
+ * second connection instead when that changes nothing it can see:
+ *  - no transaction is open on the write connection (its own uncommitted
+ *    writes are visible only there), and
+ *  - the commit in flight holds only deferred SQN updates, no statement
+ *    of its own: what it will change is the SQN alone, and a SQN read too
+ *    old fails its compare-and-swap at the commit (the request runs again,
+ *    its vector never leaves), so no SQN is issued twice. A commit that
+ *    also writes (a registration, a queue row) is waited for as before:
+ *    a read must see this hssd's earlier requests in order.
+ * The read connection is read-only, holds no transaction (each SELECT is
+ * its own), is (re)opened at most once a second while the write
+ * connection is up, and any failure on it sends the statement to the
+ * write connection (whose outage handling answers). */
+static bool rd_usable(struct db_conn *c)
+{
+	PGresult *r;
+
+	if (!c->rd_wanted || c->down || c->txn || (c->inflight && c->inflight_sync))
+		return false;
+	if (c->rd && PQstatus(c->rd) == CONNECTION_OK)
+		return true;
+	if (now_ms() - c->rd_last_try_ms < PG_RECONNECT_MS)
+		return false;
+	c->rd_last_try_ms = now_ms();
+	PQfinish(c->rd);
+	c->rd = PQconnectdb(c->conninfo);
+	r = PQstatus(c->rd) == CONNECTION_OK
+		    ? PQexec(c->rd, "SET client_min_messages = warning; "
+				    "SET default_transaction_read_only = on") : NULL;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		PQclear(r);
+		PQfinish(c->rd);
+		c->rd = NULL;
+		return false;
+	}
+	PQclear(r);
+	c->rd_gen++;
+	return true;
+}
+
+/* 0: h ran on the read connection (h->res holds its rows). */
+static int rd_step(struct db_conn *c, struct db_handle *h)
+{
+	PGresult *r;
+
+	if (!rd_usable(c))
+		return -EAGAIN;
+	if (h->rd_gen != c->rd_gen) {
+		r = PQprepare(c->rd, h->name, h->sql, h->nparams, NULL);
+		h->rd_gen = PQresultStatus(r) == PGRES_COMMAND_OK ? c->rd_gen : 0;
+		PQclear(r);
+		if (!h->rd_gen)
+			return -EIO;
+	}
+	r = PQexecPrepared(c->rd, h->name, h->nparams, h->val, h->len, h->fmt, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		if (PQstatus(c->rd) != CONNECTION_OK) {
+			PQfinish(c->rd);
+			c->rd = NULL;
+		}
+		return -EIO; /* the write connection runs it and reports */
+	}
+	h->res = r;
+	return 0;
+}
+
 static int pg_step(struct db_conn *c, struct db_handle *h)
 {
 	int ret;
 
+	if (!h->ran && h->ro && rd_step(c, h) == 0) {
+		h->ran = true;
+		h->nrows = PQntuples(h->res);
+		h->row = -1;
+	}
 	if (!h->ran) {
 		ExecStatusType s;
 
@@ -765,7 +870,10 @@ static int run_deferred_sync(struct db_conn *c)
 /* Nothing to set up: the pipeline needs no thread (commit_start). */
 static int pg_async_enable(struct db_conn *c)
 {
-	return c->readonly ? -EROFS : 0;
+	if (c->readonly)
+		return -EROFS;
+	c->rd_wanted = true;
+	return 0;
 }
 
 static int pg_commit_fd(struct db_conn *c)
@@ -817,6 +925,7 @@ static int pg_commit_start(struct db_conn *c, uint64_t *seq)
 		c->done_ready = true;
 		return 0;
 	}
+	c->inflight_sync = c->txn;
 	ret = send_commit(c);
 	c->txn = c->want_txn = false;
 	if (ret) {
@@ -863,6 +972,7 @@ static bool collect(struct db_conn *c, bool block)
 			c->inflight_err = -ENOTCONN;
 			return true;
 		}
+		c->fresh_us = now_us();
 		if (!block && PQisBusy(c->pg))
 			return false;
 		r = PQgetResult(c->pg);

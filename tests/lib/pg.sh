@@ -7,7 +7,8 @@
 #                       PG_DIR; returns 1 (with the log) when it cannot;
 #                       exits 77 when PostgreSQL is not installed.
 #                       PG_FAST=1: fsync off (tests of behaviour only, never
-#                       of durability or speed)
+#                       of durability or speed); PG_OPTS: more server options
+#                       ("-c commit_delay=100 …"), benchmarks only
 #   pg_stop [MODE]      pg_ctl stop -m fast (default) | immediate (a crash)
 #   pg_restart          start again after a stop (WAL replay after immediate)
 #   pg_psql SQL         runs SQL on the hss database, prints the rows (-At)
@@ -47,7 +48,7 @@ pg_restart() {
 	_fast=""
 	[ "${PG_FAST:-0}" = 1 ] && _fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	pg_as "$PG_BINDIR/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w -t 30 \
-		-o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 $_fast" start >/dev/null 2>&1 ||
+		-o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 $_fast ${PG_OPTS:-}" start >/dev/null 2>&1 ||
 		{ echo "pg_ctl start failed:"; tail -20 "$PG_DIR/pg.log"; return 1; }
 }
 

@@ -1,0 +1,129 @@
+#!/bin/bash
+# One hssd on SQLite vs one hssd on PostgreSQL vs two hssd on PostgreSQL,
+# at 1 k and at 1 M subscribers, MAR at 1 connection x WINDOW in flight per
+# generator, alternately in the same minutes (issue 11 item 6; results in
+# bench/README.md "One hssd, SQLite vs PostgreSQL").
+#
+#   SQLite      1,000,000 subscribers: hss-ctl import (bench/mar/lib.sh)
+#   PostgreSQL  the same 1,000,000: bench/pg/fill.sh; a real server from
+#               tests/lib/pg.sh, fsync and synchronous_commit on (defaults),
+#               plus $PG_OPTS (e.g. "-c commit_delay=200 -c commit_siblings=1")
+#   each round: for 1 k then 1 M subscribers, SQLite | PG x1 | PG x2 (two
+#   generators, one per hssd, disjoint halves of the subscribers).
+# "1 k" cycles over the first 1,000 subscribers (all cached after the first
+# round); a "1 M" run cycles over its own block of (USERS_MAX - 1000) /
+# (4 x ROUNDS) subscribers that no other run touched, so every request
+# misses hssd's identity cache (as in a round robin over 1 M) and its first
+# MAR stores the S-CSCF name (a registration row written).
+# Prints one line per run, the medians, and each hssd's RSS at the end.
+#
+# On each PostgreSQL run also: WAL flushes/s (pg_stat_wal.wal_sync),
+# commits/s (pg_stat_database.xact_commit) and answers per commit.
+# OLD_HSSD=PATH: another hssd build on the same PostgreSQL, run after each
+# "pg1" run as "pg1-old" (A/B of a change in the same minutes).
+# SQ_STORE=FILE keeps the 1 M SQLite store there (import once, copy after).
+#
+# usage: bench/pg/ab.sh BUILD_DIR [SECONDS] [ROUNDS] [WINDOW] [USERS_MAX]
+#   defaults 4 s, 3 rounds, window 64, 1000000 subscribers
+set -u
+BUILD=${1:?usage: ab.sh BUILD_DIR [SECONDS] [ROUNDS] [WINDOW] [USERS_MAX]}
+SECS=${2:-4} ROUNDS=${3:-3} WINDOW=${4:-64} MAXU=${5:-1000000}
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TESTS_LIB="$HERE/../../tests/lib"
+. "$TESTS_LIB/common.sh"
+. "$TESTS_LIB/pg.sh"
+BIN=$BUILD/bin
+. "$HERE/../mar/lib.sh"
+WORK=$(mktemp -d /tmp/pg-ab.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; pg_stop fast; rm -rf "$WORK"; }
+trap cleanup EXIT
+BASE=001010000000001
+t0=$(date +%s)
+if [ -n "${SQ_STORE:-}" ] && [ -s "$SQ_STORE" ]; then
+	cp "$SQ_STORE" "$WORK/hss.db" || exit 1
+	echo "# SQLite store: a copy of $SQ_STORE"
+else
+	bench_users "$WORK" "$MAXU" || exit 1
+	echo "# SQLite store: $MAXU subscribers imported in $(($(date +%s) - t0)) s"
+	[ -z "${SQ_STORE:-}" ] || cp "$WORK/hss.db" "$SQ_STORE"
+fi
+pg_start "$WORK" || exit 1
+"$HERE/fill.sh" "$BUILD" "$PG_URI" "$MAXU" "$BASE" bench.test | sed 's/^/# /' || exit 1
+start() { # start NAME DB [HSSD]
+	"${3:-$BIN/hssd}" --db "$2" --listen tcp://127.0.0.1:0 --port-file "$WORK/$1.port" \
+		--origin-host "$1.bench.test" --realm bench.test --accept-any-peer \
+		--log-level warn --log-file "$WORK/$1.log" 2>>"$WORK/$1.err" &
+	PIDS+=($!)
+	eval "PID_$1=$!"
+	wait_file "$WORK/$1.port" 20 || { echo "hssd $1 did not start"; cat "$WORK/$1.log"; exit 1; }
+}
+start sq "$WORK/hss.db"
+start pa "$PG_URI"
+start pb "$PG_URI"
+[ -z "${OLD_HSSD:-}" ] || start po "$PG_URI" "$OLD_HSSD"
+gen() { # gen NAME USERS BASE OUT
+	"$BIN/diam-load" --port "$(cat "$WORK/$1.port")" --window "$WINDOW" --users "$2" \
+		--imsi-base "$3" --origin-host "g$RANDOM.bench.test" --duration "$SECS" \
+		--warmup 0.5 >"$4" 2>&1
+}
+pgstat() { pg_psql "SELECT (SELECT wal_sync FROM pg_stat_wal), (SELECT xact_commit FROM pg_stat_database WHERE datname = 'hss')" | tr '|' ' '; }
+# flushes/s, commits/s, answers per commit between two pgstat snapshots
+pgrate() { # pgrate "S0" "S1" ANSWERS
+	set -- $1 $2 "$3"
+	awk -v f=$(( $3 - $1 )) -v c=$(( $4 - $2 )) -v a="$5" -v t="$SECS" \
+		'BEGIN { printf "flushes/s %.0f commits/s %.0f answers/commit %.1f", f / t, c / t, c ? a / c : 0 }'
+}
+answers() { sed -n 's/^answers\/s.*, \([0-9]*\) answered;.*/\1/p' "$1"; }
+rate() { sed -n 's/^answers\/s *\([0-9]*\).*/\1/p' "$1"; }
+p99() { sed -n 's/^latency.*p99 \([0-9.]*\) ms.*/\1/p' "$1"; }
+clean() { ! grep -qE '(unanswered|connections_lost|bad_answers)=[1-9]' "$1" && ! grep -qE ' [0-9]{4}=' <(sed -n 's/ 2001=[0-9]*//; /^results/p' "$1"); }
+echo "# $(date -u '+%F %H:%M') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), fsync on, synchronous_commit on${PG_OPTS:+, $PG_OPTS}; $SECS s x window $WINDOW per generator"
+echo "# round users store MAA/s p99_ms [second generator MAA/s p99_ms] clean"
+next=1000 # each 1 M run takes its own block of subscribers past the 1 k block
+CHUNK=$(( (MAXU - 1000) / (ROUNDS * 4) ))
+span() { # span USERS -> sets b1 n (the run's first IMSI and count), b2 (second half)
+	if [ "$1" = 1000 ]; then b1=$BASE n=1000; else
+		b1=$(printf '%015d' $((10#$BASE + next))) n=$CHUNK
+		next=$((next + CHUNK))
+	fi
+	b2=$(printf '%015d' $((10#$b1 + n / 2)))
+}
+ok() { clean "$1" && echo clean || echo NOT-CLEAN; }
+for r in $(seq 1 "$ROUNDS"); do
+	for users in 1000 "$MAXU"; do
+		span "$users"
+		gen sq "$n" "$b1" "$WORK/o"
+		echo "$r $users sqlite $(rate "$WORK/o") $(p99 "$WORK/o") $(ok "$WORK/o")"
+		span "$users"
+		s0=$(pgstat)
+		gen pa "$n" "$b1" "$WORK/o"
+		s1=$(pgstat)
+		echo "$r $users pg1 $(rate "$WORK/o") $(p99 "$WORK/o") $(ok "$WORK/o") $(pgrate "$s0" "$s1" "$(answers "$WORK/o")")"
+		if [ -n "${OLD_HSSD:-}" ]; then
+			span "$users"
+			s0=$(pgstat)
+			gen po "$n" "$b1" "$WORK/o"
+			s1=$(pgstat)
+			echo "$r $users pg1-old $(rate "$WORK/o") $(p99 "$WORK/o") $(ok "$WORK/o") $(pgrate "$s0" "$s1" "$(answers "$WORK/o")")"
+		fi
+		span "$users"
+		s0=$(pgstat)
+		gen pa $((n / 2)) "$b1" "$WORK/o1" & g=$!
+		gen pb $((n / 2)) "$b2" "$WORK/o2"; wait $g
+		s1=$(pgstat)
+		echo "$r $users pg2 $(( $(rate "$WORK/o1") + $(rate "$WORK/o2") )) $(p99 "$WORK/o1")/$(p99 "$WORK/o2") $(clean "$WORK/o1" && ok "$WORK/o2" || echo NOT-CLEAN) $(pgrate "$s0" "$s1" $(( $(answers "$WORK/o1") + $(answers "$WORK/o2") )))"
+	done
+done | tee "$WORK/all"
+echo "# medians (MAA/s):"
+for users in 1000 "$MAXU"; do
+	for s in sqlite pg1 ${OLD_HSSD:+pg1-old} pg2; do
+		m=$(awk -v u="$users" -v s="$s" '$2 == u && $3 == s { print $4 }' "$WORK/all" | sort -n |
+			awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+		echo "#   $users $s $m"
+	done
+done
+for n in sq pa pb ${OLD_HSSD:+po}; do
+	eval "p=\$PID_$n"
+	echo "# hssd $n RSS $(awk '/VmRSS/ { print $2 " kB" }' "/proc/$p/status"), peak $(awk '/VmHWM/ { print $2 " kB" }' "/proc/$p/status")"
+done
