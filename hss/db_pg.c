@@ -46,6 +46,19 @@
 #define PG_MAX_DEFERRED 4096
 #define PG_RECONNECT_MS 1000
 #define PG_FRESH_US 1000
+/* The SQN compare-and-swap (db_stmt.h SUB_ADVANCE_SQN, word for word: if
+ * the two differ, the updates simply run one by one) and the same for a
+ * whole commit in one statement: $1 subscriber ids, $2 the SQNs read,
+ * $3 the new SQNs, $4 group numbers; RETURNING names the groups whose
+ * compare held. Rows are locked in the order of $1 (sorted by id: two
+ * hssd lock the rows they share in the same order, no deadlock). Under
+ * READ COMMITTED a row another transaction changed meanwhile is checked
+ * again on its new version (EvalPlanQual), so the compare is exact as for
+ * the one-row statement. */
+#define CAS_ONE_SQL "UPDATE subscriber SET sqn = $sqn WHERE id = $id AND sqn = $old"
+#define CAS_SQL "UPDATE subscriber s SET sqn = u.new FROM unnest($1::bigint[], " \
+		"$2::bigint[], $3::bigint[], $4::int[]) AS u(id, old, new, g) " \
+		"WHERE s.id = u.id AND s.sqn = u.old RETURNING u.g"
 /* Bounds on a server that stops answering (libpq connection options). */
 #define PG_CONN_OPTS "connect_timeout=5 keepalives=1 keepalives_idle=5 " \
 		     "keepalives_interval=1 keepalives_count=3 tcp_user_timeout=5000"
@@ -64,6 +77,7 @@ struct db_handle {
 	int row, nrows;
 	bool ran;
 	bool ro;                  /* a plain SELECT: may run on the read connection */
+	int cas_id, cas_old, cas_new; /* SUB_ADVANCE_SQN: its parameters (0-based), else -1 */
 	unsigned rd_gen;          /* prepared on the read connection of that generation */
 	/* bytea columns of the current row decoded, one after the other (each
 	 * valid until the next step, as db_driver.h promises) */
@@ -100,6 +114,13 @@ struct db_conn {
 	bool inflight, inflight_begin;
 	uint32_t *inflight_tags;
 	size_t ninflight, res_i;
+	/* the SQN updates of the commit in flight as one statement (CAS_SQL):
+	 * per tag its group (one subscriber's chain), per group whether the
+	 * statement's RETURNING named it */
+	bool inflight_batch, cas_ready;
+	uint32_t *inflight_grp;
+	bool *grp_ok;
+	size_t ngrp;
 	uint64_t seq, inflight_seq;
 	int inflight_err;
 	uint32_t *failed_tags;
@@ -273,6 +294,7 @@ static int session_setup(struct db_conn *c)
 		ret = pg_exec_raw(c, "LISTEN hss_store");
 	for (struct db_handle *h = c->stmts; h && !ret; h = h->next)
 		ret = prepare_on_server(c, h);
+	c->cas_ready = false; /* prepared at its first use (the schema may not exist yet) */
 	c->txn = c->want_txn = false;
 	return ret;
 }
@@ -333,6 +355,8 @@ static void pg_close(struct db_conn *c)
 	free(c->conninfo);
 	free(c->def);
 	free(c->inflight_tags);
+	free(c->inflight_grp);
+	free(c->grp_ok);
 	free(c->failed_tags);
 	free(c);
 }
@@ -533,6 +557,8 @@ static int pg_data_version(struct db_conn *c, int64_t *v)
 }
 
 /* ---- statements ------------------------------------------------------------------ */
+static int pg_param_index(struct db_handle *h, const char *name);
+
 /* "$name" -> "$k" (the same name the same k); "/\*LOCK*\/" -> FOR UPDATE. */
 static int translate(struct db_handle *h, const char *sql)
 {
@@ -580,6 +606,12 @@ static int pg_prepare(struct db_conn *c, const char *sql, struct db_handle **out
 	h->c = c;
 	snprintf(h->name, sizeof(h->name), "hss_%d", c->nstmts++);
 	ret = translate(h, sql);
+	h->cas_id = h->cas_old = h->cas_new = -1;
+	if (!ret && !strcmp(sql, CAS_ONE_SQL)) {
+		h->cas_id = pg_param_index(h, "$id") - 1;
+		h->cas_old = pg_param_index(h, "$old") - 1;
+		h->cas_new = pg_param_index(h, "$sqn") - 1;
+	}
 	if (!ret)
 		ret = prepare_on_server(c, h);
 	if (ret) {
@@ -821,9 +853,14 @@ static int pg_defer(struct db_conn *c, struct db_handle *h, uint32_t tag)
 	struct deferred *d;
 
 	if (!c->def && (!(c->def = calloc(PG_MAX_DEFERRED, sizeof(*c->def))) ||
-			!(c->inflight_tags = calloc(PG_MAX_DEFERRED, sizeof(uint32_t))))) {
+			!(c->inflight_tags = calloc(PG_MAX_DEFERRED, sizeof(uint32_t))) ||
+			!(c->inflight_grp = calloc(PG_MAX_DEFERRED, sizeof(uint32_t))) ||
+			!(c->grp_ok = calloc(PG_MAX_DEFERRED, sizeof(bool))))) {
 		free(c->def);
+		free(c->inflight_tags);
+		free(c->inflight_grp);
 		c->def = NULL;
+		c->inflight_tags = c->inflight_grp = NULL;
 		return -ENOMEM;
 	}
 	if (c->ndef == PG_MAX_DEFERRED)
@@ -881,18 +918,117 @@ static int pg_commit_fd(struct db_conn *c)
 	return c->pg && PQstatus(c->pg) == CONNECTION_OK ? PQsocket(c->pg) : -1;
 }
 
+static bool batchable(const struct db_conn *c)
+{
+	for (size_t i = 0; i < c->ndef; i++)
+		if (c->def[i].h->cas_id < 0 || c->def[i].h->cas_old < 0 || c->def[i].h->cas_new < 0 ||
+		    c->def[i].null[c->def[i].h->cas_id] || c->def[i].null[c->def[i].h->cas_old] ||
+		    c->def[i].null[c->def[i].h->cas_new])
+			return false;
+	return true;
+}
+
+struct cas_ent {
+	int64_t id, old, new;
+	size_t i; /* its place in c->def */
+};
+
+static int cas_cmp(const void *a, const void *b)
+{
+	const struct cas_ent *x = a, *y = b;
+
+	return x->id != y->id ? (x->id < y->id ? -1 : 1) : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+/* Appends "v," to an array literal being built; false when it is full. */
+static bool arr_add(char *a, size_t cap, size_t *len, int64_t v)
+{
+	int n = snprintf(a + *len, cap - *len, "%s%lld", *len > 1 ? "," : "", (long long)v);
+
+	if (n < 0 || (size_t)n >= cap - *len)
+		return false;
+	*len += (size_t)n;
+	return true;
+}
+
+/* The commit's SQN updates as one CAS_SQL. A subscriber's updates in one
+ * commit form a chain (each from the SQN the one before wrote): they go
+ * as one group from the first's old SQN to the last's new one, and all its
+ * requests fail or hold together. An update that does not continue its
+ * chain (it cannot hold if the chain did) fails at once. */
+static bool send_batch(struct db_conn *c)
+{
+	size_t n = c->ndef, cap = n * 24 + 8, len[4] = { 1, 1, 1, 1 };
+	struct cas_ent *e = malloc(n * sizeof(*e));
+	char *a[4] = { malloc(cap), malloc(cap), malloc(cap), malloc(cap) };
+	const char *vals[4];
+	bool ok = e && a[0] && a[1] && a[2] && a[3];
+
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct deferred *d = &c->def[i];
+
+		e[i] = (struct cas_ent){ strtoll(d->val[d->h->cas_id], NULL, 10),
+					 strtoll(d->val[d->h->cas_old], NULL, 10),
+					 strtoll(d->val[d->h->cas_new], NULL, 10), i };
+	}
+	if (ok)
+		qsort(e, n, sizeof(*e), cas_cmp);
+	for (int k = 0; ok && k < 4; k++)
+		strcpy(a[k], "{");
+	c->ngrp = 0;
+	for (size_t j = 0; ok && j < n;) {
+		size_t g = c->ngrp, first = j, last = j;
+
+		for (; j < n && e[j].id == e[first].id; j++) {
+			if (j > first && (last != j - 1 || e[j].old != e[last].new)) {
+				failed_tag(c, c->def[e[j].i].tag); /* off the chain */
+				continue;
+			}
+			last = j;
+			c->inflight_tags[c->ninflight] = c->def[e[j].i].tag;
+			c->inflight_grp[c->ninflight++] = (uint32_t)g;
+		}
+		c->grp_ok[c->ngrp++] = false;
+		ok = arr_add(a[0], cap, &len[0], e[first].id) &&
+		     arr_add(a[1], cap, &len[1], e[first].old) &&
+		     arr_add(a[2], cap, &len[2], e[last].new) &&
+		     arr_add(a[3], cap, &len[3], (int64_t)g);
+	}
+	for (int k = 0; ok && k < 4; k++) {
+		a[k][len[k]] = '}';
+		a[k][len[k] + 1] = '\0';
+		vals[k] = a[k];
+	}
+	ok = ok && PQsendQueryPrepared(c->pg, "hss_cas", 4, vals, NULL, NULL, 0);
+	free(e);
+	for (int k = 0; k < 4; k++)
+		free(a[k]);
+	return ok;
+}
+
 /* Sends [BEGIN] + the deferred writes + COMMIT as one pipeline (blocking
  * writes: a few hundred octets; tcp_user_timeout bounds a stuck server). */
 static int send_commit(struct db_conn *c)
 {
-	bool ok = PQenterPipelineMode(c->pg);
+	bool ok;
+
+	if (!c->cas_ready && c->ndef > 1 && batchable(c)) {
+		PGresult *r = PQprepare(c->pg, "hss_cas", CAS_SQL, 4, NULL);
+
+		c->cas_ready = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+	}
+	ok = PQenterPipelineMode(c->pg);
 
 	c->inflight_begin = !c->txn;
 	c->res_i = 0;
 	c->ninflight = 0;
 	if (ok && !c->txn)
 		ok = PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
-	for (size_t i = 0; ok && i < c->ndef; i++) {
+	c->inflight_batch = ok && c->ndef > 1 && c->cas_ready && batchable(c);
+	if (c->inflight_batch)
+		ok = send_batch(c);
+	for (size_t i = 0; ok && !c->inflight_batch && i < c->ndef; i++) {
 		const char *vals[PG_MAX_PARAMS];
 
 		deferred_args(&c->def[i], vals);
@@ -949,14 +1085,26 @@ static void pipeline_result(struct db_conn *c, PGresult *r)
 	ExecStatusType s = PQresultStatus(r);
 	size_t i = c->res_i++;
 
-	if (s != PGRES_COMMAND_OK) {
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 		if (!c->inflight_err)
 			c->inflight_err = res_err(c, r);
 		return;
 	}
 	if (c->inflight_begin)
 		i = i ? i - 1 : SIZE_MAX; /* the BEGIN */
-	if (i < c->ninflight && !strcmp(PQcmdTuples(r), "0"))
+	if (c->inflight_batch && i == 0) {
+		for (int row = 0; row < PQntuples(r); row++) {
+			size_t g = (size_t)strtoull(PQgetvalue(r, row, 0), NULL, 10);
+
+			if (g < c->ngrp)
+				c->grp_ok[g] = true;
+		}
+		for (size_t t = 0; t < c->ninflight; t++)
+			if (!c->grp_ok[c->inflight_grp[t]])
+				failed_tag(c, c->inflight_tags[t]);
+		return;
+	}
+	if (!c->inflight_batch && i < c->ninflight && !strcmp(PQcmdTuples(r), "0"))
 		failed_tag(c, c->inflight_tags[i]);
 }
 

@@ -67,12 +67,24 @@ gen() { # gen NAME USERS BASE OUT
 		--imsi-base "$3" --origin-host "g$RANDOM.bench.test" --duration "$SECS" \
 		--warmup 0.5 >"$4" 2>&1
 }
-pgstat() { pg_psql "SELECT (SELECT wal_sync FROM pg_stat_wal), (SELECT xact_commit FROM pg_stat_database WHERE datname = 'hss')" | tr '|' ' '; }
-# flushes/s, commits/s, answers per commit between two pgstat snapshots
+# WAL flushes, CPU clock ticks of every PostgreSQL process, of hssd pa
+# (and pb): one snapshot
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pgticks() {
+	local pm t=0 p
+	pm=$(head -1 "$PG_DIR/data/postmaster.pid")
+	for p in $pm $(pgrep -P "$pm"); do t=$((t + $(ticks "$p"))); done
+	echo $t
+}
+pgstat() { echo "$(pg_psql "SELECT wal_sync FROM pg_stat_wal") $(pgticks) $(ticks "$PID_pa") $(ticks "$PID_pb") $(ticks "${PID_po:-0}")"; }
+HZ=$(getconf CLK_TCK)
+# WAL flushes/s, answers per flush, CPU per answer (µs) of PostgreSQL and of
+# the hssd that ran, between two pgstat snapshots (the flush and CPU counts
+# take in everything, the other generators included)
 pgrate() { # pgrate "S0" "S1" ANSWERS
 	set -- $1 $2 "$3"
-	awk -v f=$(( $3 - $1 )) -v c=$(( $4 - $2 )) -v a="$5" -v t="$SECS" \
-		'BEGIN { printf "flushes/s %.0f commits/s %.0f answers/commit %.1f", f / t, c / t, c ? a / c : 0 }'
+	awk -v f=$(( $6 - $1 )) -v pg=$(( $7 - $2 )) -v h=$(( $8 - $3 + $9 - $4 + ${10} - $5 )) \
+		-v a="${11}" -v t="$SECS" -v hz="$HZ" 'BEGIN { printf "flushes/s %.0f answers/flush %.1f CPU/answer: postgres %.0f us, hssd %.0f us", f / t, f ? a / f : 0, a ? pg * 1e6 / hz / a : 0, a ? h * 1e6 / hz / a : 0 }'
 }
 answers() { sed -n 's/^answers\/s.*, \([0-9]*\) answered;.*/\1/p' "$1"; }
 rate() { sed -n 's/^answers\/s *\([0-9]*\).*/\1/p' "$1"; }

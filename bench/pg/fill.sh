@@ -11,7 +11,10 @@
 # identities changed, so every other column (algo, amf, sqn, res_len,
 # auth_scheme, TUAK lengths, barred, irs, …) is exactly hss-ctl's. Then
 # the script checks that a subscriber it made and one hss-ctl made read
-# back alike through `hss-ctl show` (identities aside).
+# back alike through `hss-ctl show` (identities aside). The tables are then
+# frozen and analysed and a checkpoint written, so a benchmark right after
+# does not share the disk with autovacuum, hint-bit writes or the
+# checkpoint of a 1 M-row load.
 #
 # usage: bench/pg/fill.sh BUILD_DIR URI N [IMSI_BASE] [DOMAIN]
 #   defaults: IMSI_BASE 001010000000001, DOMAIN bench.test
@@ -60,7 +63,8 @@ INSERT INTO impu (subscriber_id, uri, $IMPUC)
 			    WHERE s0.imsi = '$FIRST') t
 	WHERE s.imsi <> '$FIRST' ORDER BY s.id;
 COMMIT;
-ANALYZE;
+VACUUM (FREEZE, ANALYZE) subscriber, impu;
+CHECKPOINT;
 SQL
 echo "fill.sh: $N subscribers ($FIRST..$LAST) in $(($(date +%s) - T0)) s"
 # hss-ctl's view of a filled subscriber must equal that of the imported one
