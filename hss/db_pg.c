@@ -14,18 +14,21 @@
  *    (the tag the core set) as failed: the core runs that request again
  *    on fresh data and never sends its first answer. Row locks make the
  *    CAS exact: a second writer waits for the first's commit and then sees
- *    the new SQN.
+ *    the new SQN. A commit's CAS updates go as one statement (CAS_SQL).
  *  - Group commit without stopping the loop: commit_start sends BEGIN (if
  *    no statement opened the transaction), the deferred CAS updates and
  *    COMMIT in one pipeline and returns; the socket tells when the results
  *    are in (commit_poll). synchronous_commit stays on: COMMIT returns
  *    when the WAL is flushed, so a finished commit is a durable one. One
- *    commit is in flight at a time; a statement that must run meanwhile
- *    (a cache miss) first waits for it.
+ *    commit is in flight at a time (the turns ending meanwhile join one
+ *    transaction: the next commit carries all that arrived during a
+ *    flush); a statement that must run meanwhile first waits for it,
+ *    except a plain SELECT that the read connection may take (rd_usable).
  *  - Caches of other instances learn of changes through LISTEN hss_store:
  *    triggers (schema_pg.sql step 4) notify at commit when identities,
  *    keys or registrations change; data_version() counts the
- *    notifications of other sessions.
+ *    notifications of other sessions, reading the socket once per loop
+ *    turn (PG_FRESH_US).
  *  - PostgreSQL unreachable: every call fails at once with -ENOTCONN (the
  *    core answers 5012), a reconnect is tried without blocking at most
  *    once a second, one log line when the store goes away and one when it
