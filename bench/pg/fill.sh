@@ -19,7 +19,7 @@
 # usage: bench/pg/fill.sh BUILD_DIR URI N [IMSI_BASE] [DOMAIN]
 #   defaults: IMSI_BASE 001010000000001, DOMAIN bench.test
 # The store must be empty (a fresh database). Exit 0 filled and checked.
-set -eu
+set -eu -o pipefail
 BUILD=${1:?usage: fill.sh BUILD_DIR URI N [IMSI_BASE] [DOMAIN]}
 URI=${2:?usage: fill.sh BUILD_DIR URI N [IMSI_BASE] [DOMAIN]}
 N=${3:?usage: fill.sh BUILD_DIR URI N [IMSI_BASE] [DOMAIN]}
@@ -71,7 +71,7 @@ echo "fill.sh: $N subscribers ($FIRST..$LAST) in $(($(date +%s) - T0)) s"
 # (identities replaced).
 "$CTL" --db "$URI" show "$FIRST" | sed "s/$FIRST/IMSI/g" >"$TMP/a"
 "$CTL" --db "$URI" show "$LAST" | sed "s/$LAST/IMSI/g" >"$TMP/b"
-if ! diff -u "$TMP/a" "$TMP/b"; then
+if [ ! -s "$TMP/a" ] || ! diff -u "$TMP/a" "$TMP/b"; then
 	echo "fill.sh: subscriber $LAST differs from the one hss-ctl imported" >&2
 	exit 1
 fi
