@@ -50,6 +50,7 @@ else
 fi
 pg_start "$WORK" || exit 1
 "$HERE/fill.sh" "$BUILD" "$PG_URI" "$MAXU" "$BASE" bench.test | sed 's/^/# /' || exit 1
+PID_pa="" PID_pb="" PID_po="" # set by start (eval)
 start() { # start NAME DB [HSSD]
 	"${3:-$BIN/hssd}" --db "$2" --listen tcp://127.0.0.1:0 --port-file "$WORK/$1.port" \
 		--origin-host "$1.bench.test" --realm bench.test --accept-any-peer \
@@ -82,6 +83,7 @@ HZ=$(getconf CLK_TCK)
 # the hssd that ran, between two pgstat snapshots (the flush and CPU counts
 # take in everything, the other generators included)
 pgrate() { # pgrate "S0" "S1" ANSWERS
+	# shellcheck disable=SC2086 # the two snapshots split into their fields
 	set -- $1 $2 "$3"
 	awk -v f=$(( $6 - $1 )) -v pg=$(( $7 - $2 )) -v h=$(( $8 - $3 + $9 - $4 + ${10} - $5 )) \
 		-v a="${11}" -v t="$SECS" -v hz="$HZ" 'BEGIN { printf "flushes/s %.0f answers/flush %.1f CPU/answer: postgres %.0f us, hssd %.0f us", f / t, f ? a / f : 0, a ? pg * 1e6 / hz / a : 0, a ? h * 1e6 / hz / a : 0 }'
