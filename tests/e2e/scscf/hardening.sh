@@ -5,6 +5,10 @@
 #             REGISTERs wait, the rest get 503 + Retry-After at once, the
 #             log says so once per overload (not per request); after the
 #             504s the bound is free again
+#   reserve   the same silent HSS: one address fills max_pending, a
+#             REGISTER from another (127.0.0.2) still waits in the reserve
+#             (--pending-reserve) and gets 504, not an immediate 503
+#             (RESERVE_OPTS="--pending-reserve 0": the old bound, it fails)
 #   expires   Expires / ;expires= of 2^31, 2^32, 2^64 and malformed: the
 #             contact is bound for max-expires (3600), never de-registered
 #   contacts  a binding keeps 16 contacts: a 17th is refused with 503, no
@@ -128,6 +132,11 @@ logesc)
 		ok "the username is logged escaped (\\x1b … \\x5c)" ||
 		bad "no escaped username line: $(grep 'impi=ue77' "$T/scscf.log" | head -2)"
 	;;
+reserve)
+	silent_hss
+	start_stub --max-pending 40 --hss-timeout 2000 --log-level notice ${RESERVE_OPTS:-}
+	sipudp reserve 300 40
+	;;
 utf8)
 	digest_hss ue77 aka
 	start_stub --log-level info
@@ -136,7 +145,7 @@ utf8)
 		bad "MARs sent: $(grep -c 'MAR' "$T/scscf.log")"
 	;;
 *)
-	echo "usage: $0 pending|expires|contacts|ckik|logesc|utf8 BIN_DIR" >&2
+	echo "usage: $0 pending|reserve|expires|contacts|ckik|logesc|utf8 BIN_DIR" >&2
 	exit 2
 	;;
 esac

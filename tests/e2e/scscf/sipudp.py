@@ -163,6 +163,38 @@ def chk_pending(port, n, bound):
     check(ra == counts.get(503, 0), "every 503 carries Retry-After (%d)" % ra)
 
 
+def chk_reserve(port, n, bound):
+    """issue 16 (flood done-when): one address fills max-pending (`bound`);
+    a REGISTER from another address (127.0.0.2) still waits for the HSS in
+    the reserve (pending-reserve): the silent HSS makes it a 504 after
+    hss-timeout, where it was a 503 at once."""
+    counts, _ = flood(port, n, 0.5)
+    check(counts.get(503, 0) == n - bound, "the flooding address: %d of %d answered 503 "
+          "(want %d)" % (counts.get(503, 0), n, n - bound))
+    other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    other.bind(("127.0.0.2", 0))
+    lport = other.getsockname()[1]
+    impu = "sip:other@%s" % REALM
+    other.sendto(("REGISTER sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.2:%d;branch=z9hG4bKo%d\r\n"
+                  "Max-Forwards: 70\r\nFrom: <%s>;tag=o\r\nTo: <%s>\r\n"
+                  "Call-ID: other%d@127.0.0.2\r\nCSeq: 1 REGISTER\r\n"
+                  "Contact: <sip:o@127.0.0.2:%d>\r\nContent-Length: 0\r\n\r\n"
+                  % (REALM, lport, os.getpid(), impu, impu, os.getpid(), lport)).encode(),
+                 ("127.0.0.1", port))
+    t0, status = time.monotonic(), None
+    end = t0 + 5
+    while status is None and time.monotonic() < end:
+        other.settimeout(max(0.01, end - time.monotonic()))
+        try:
+            r = Resp(other.recv(65535))
+        except socket.timeout:
+            break
+        if r.status >= 200:
+            status = r.status
+    check(status == 504, "another address waits for the HSS in the reserve: %s after %.1f s "
+          "(want 504 after hss-timeout, not 503 at once)" % (status, time.monotonic() - t0))
+
+
 def chk_pending_after(port, n, bound):
     """The same flood after the first one timed out (504): the bound is
     free again."""
@@ -292,7 +324,7 @@ def chk_utf8(port, user, _):
           "a UTF-8 username (\u00fc) is not refused as malformed (%s)" % (r.status if r else "no answer"))
 
 
-CHECKS = {"utf8": (chk_utf8, 2), "logesc": (chk_logesc, 2), "ckik": (chk_ckik, 2), "pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
+CHECKS = {"utf8": (chk_utf8, 2), "reserve": (chk_reserve, 2), "logesc": (chk_logesc, 2), "ckik": (chk_ckik, 2), "pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
           "expires": (chk_expires, 2), "contacts": (chk_contacts, 2)}
 
 
