@@ -63,6 +63,7 @@ struct sip_io {
 	struct scscf_metrics *met;
 	nta_incoming_t *current;  /* the REGISTER inside registrar_handle() */
 	bool current_answered;    /* ... and it was answered (or dropped) at once */
+	bool late_100;            /* hss-timeout outlasts Timer E reaching T2 */
 	struct held *held;        /* ring of SIP_HELD_MAX */
 	size_t held_head, nheld;
 	/* The contacts of the REGISTER being handled: one array for the loop,
@@ -290,11 +291,17 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 	io->current_answered = false;
 	registrar_handle(io->reg, &q);
 	io->current = NULL;
-	/* RFC 3261 §17.2.1: waiting for the HSS, a provisional makes nta
-	 * absorb retransmissions (sent after the registrar looked, so that a
-	 * "drop" fault leaves the UE with nothing at all). */
-	if (!io->current_answered)
-		nta_incoming_treply(irq, SIP_100_TRYING, TAG_END());
+	/* Waiting for the HSS: no 100 Trying. The server transaction absorbs
+	 * the UE's retransmissions in Trying without one (RFC 3261 §17.2.2),
+	 * and RFC 4320 §4.1 says an element SHOULD NOT send a 100 to a
+	 * non-INVITE over UDP before the client's Timer E has reached T2;
+	 * over TCP one MAY be sent but changes nothing for a non-INVITE
+	 * (Timer F runs on). When the HSS wait can outlast that point
+	 * (late_100), nta answers a retransmission arriving after it with
+	 * a 100 (UDP), or sends one at T2/2 (TCP). A "drop" fault decided
+	 * here leaves the UE with nothing at all. */
+	if (!io->current_answered && io->late_100)
+		nta_incoming_set_params(irq, NTATAG_EXTRA_100(1), TAG_END());
 	su_home_deinit(home);
 }
 
@@ -349,6 +356,7 @@ static void drop(struct sip_io *io, nta_incoming_t *irq)
 {
 	struct held *h;
 
+	nta_incoming_set_params(irq, NTATAG_EXTRA_100(0), TAG_END()); /* nothing, ever */
 	if (!io || io->nheld == SIP_HELD_MAX) { /* memory bound: the oldest goes now */
 		LOGW(LOG_SIP, "drop fault: %d dropped REGISTERs held, releasing the oldest early",
 		     SIP_HELD_MAX);
@@ -405,6 +413,23 @@ void sip_io_reply(void *arg, void *handle, const struct reg_reply *r)
 	nta_incoming_destroy(irq);
 }
 
+/* RFC 4320 §4.1: a 100 to a non-INVITE over UDP only once the client's
+ * Timer E has reached T2 (T1 + 2·T1 + 4·T1 = 3.5 s with the defaults).
+ * With an hss-timeout shorter than that (3 s by default) the final
+ * response (at worst the 504) always comes first, so nta's extra-100
+ * machinery (a timer per TCP request) is left off. */
+static void set_late_100(struct sip_io *io)
+{
+	unsigned t1 = 500, t2 = 4000, at = 0;
+
+	nta_agent_get_params(io->agent, NTATAG_SIP_T1_REF(t1), NTATAG_SIP_T2_REF(t2), TAG_END());
+	for (unsigned iv = t1 ? t1 : 1; iv < t2; iv *= 2)
+		at += iv;
+	io->late_100 = io->cfg->hss_timeout_ms > at;
+	if (io->late_100)
+		nta_agent_set_params(io->agent, NTATAG_EXTRA_100(1), TAG_END());
+}
+
 struct sip_io *sip_io_new(su_root_t *root, const struct scscf_config *cfg)
 {
 	struct sip_io *io = calloc(1, sizeof(*io));
@@ -434,6 +459,7 @@ struct sip_io *sip_io_new(su_root_t *root, const struct scscf_config *cfg)
 			LOGE(LOG_SIP, "cannot listen on %s", cfg->sip[i]);
 			goto fail;
 		}
+	set_late_100(io);
 	/* Sofia does not say what the kernel granted: look and log. */
 	sockbuf_apply_udp(cfg->sip_rcvbuf, cfg->sip_sndbuf);
 	io->leg = nta_leg_tcreate(io->agent, on_request, io, NTATAG_NO_DIALOG(1), TAG_END());

@@ -17,6 +17,9 @@
 #             with --ck-ik-always
 #   utf8      an IMPI or IMPU that is not UTF-8: 400 from the stub, no MAR
 #             (hssd's 5004 was a 500)
+#   late100   no 100 Trying to a REGISTER before the UE's Timer E reaches
+#             T2 (RFC 4320 §4.1); with hss-timeout beyond that, the
+#             retransmission after it gets one
 #   logesc    control characters in a username and a method name are in
 #             the log as \xHH, never raw
 # Usage: hardening.sh CHECK BIN_DIR. Exit 0 pass, 1 fail, 77 skip.
@@ -105,6 +108,15 @@ pending)
 		ok "the second overload is logged as its own" || bad "no second 'overload over: 60'"
 	[ "$(wc -l <"$T/scscf.log")" -le 10 ] && ok "$(wc -l <"$T/scscf.log") log lines in all" ||
 		bad "$(wc -l <"$T/scscf.log") log lines for two floods"
+	;;
+late100)
+	silent_hss
+	start_stub --hss-timeout 6000 --log-level notice
+	sipudp late100 6000
+	stop_pids "$STUB"
+	rm -f "$T/sip.port"
+	start_stub --log-level notice
+	sipudp late100 3000
 	;;
 expires | contacts)
 	digest_hss ue77

@@ -152,12 +152,14 @@ def flood(port, n, window_s):
 
 
 def chk_pending(port, n, bound):
-    """issue 16 item 4: with the HSS silent, `bound` REGISTERs wait (100
-    Trying), every further one gets 503 with Retry-After at once."""
+    """issue 16 item 4: with the HSS silent, `bound` REGISTERs wait (no
+    answer yet: the stub sends no 100 Trying to a REGISTER, RFC 4320
+    §4.1), every further one gets 503 with Retry-After at once."""
     counts, ra = flood(port, n, 1.5)
     print("responses: %s" % sorted(counts.items()))
-    check(counts.get(100, 0) == bound, "%d REGISTERs wait for the HSS (100 Trying), the bound"
-          % counts.get(100, 0))
+    waiting = n - sum(counts.values())
+    check(waiting == bound and set(counts) <= {503},
+          "%d REGISTERs wait for the HSS unanswered, the bound" % waiting)
     check(counts.get(503, 0) == n - bound, "%d of %d answered 503 at once (want %d)"
           % (counts.get(503, 0), n, n - bound))
     check(ra == counts.get(503, 0), "every 503 carries Retry-After (%d)" % ra)
@@ -324,7 +326,41 @@ def chk_utf8(port, user, _):
           "a UTF-8 username (\u00fc) is not refused as malformed (%s)" % (r.status if r else "no answer"))
 
 
-CHECKS = {"utf8": (chk_utf8, 2), "reserve": (chk_reserve, 2), "logesc": (chk_logesc, 2), "ckik": (chk_ckik, 2), "pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
+def chk_late100(port, hss_timeout_ms):
+    """RFC 4320 §4.1: no 100 Trying to a REGISTER over UDP before the
+    client's Timer E reaches T2 (3.5 s: retransmissions at 0.5, 1.5 and
+    3.5 s, sent here as a UE's Timer E would). With an HSS that never
+    answers: when hss-timeout outlasts that point the retransmission at
+    3.5 s gets a 100, and the 504 comes at hss-timeout; with a shorter one
+    the 504 alone."""
+    ue = Ue(port, "late")
+    msg, t0, got = ue.request(), time.monotonic(), []
+    for at in (0, 0.5, 1.5, 3.5, None):
+        end = t0 + (at if at is not None else hss_timeout_ms / 1000.0 + 1.5)
+        while time.monotonic() < end:
+            ue.s.settimeout(max(0.01, end - time.monotonic()))
+            try:
+                got.append((Resp(ue.s.recv(65535)).status, time.monotonic() - t0))
+            except socket.timeout:
+                break
+        if at is not None:
+            ue.s.sendto(msg, ue.dst)
+    print("responses (status, s): %s" % ["%d@%.1f" % g for g in got])
+    trying = [t for st, t in got if st == 100]
+    final = [(st, t) for st, t in got if st >= 200]
+    if hss_timeout_ms > 3500:
+        check(trying and min(trying) >= 3.5,
+              "a 100 only after the 3.5 s retransmission (first at %s)"
+              % ("%.1f s" % min(trying) if trying else "none"))
+    else:
+        check(not trying, "no 100 at all (%d)" % len(trying))
+    # (a retransmission after the 504 gets the 504 again, RFC 3261 §17.2.2)
+    check(final and {st for st, _ in final} == {504} and final[0][1] >= hss_timeout_ms / 1000.0 - 0.2,
+          "504 after hss-timeout (first final at %s)"
+          % ("%d %.1f s" % final[0] if final else "none"))
+
+
+CHECKS = {"late100": (chk_late100, 1), "utf8": (chk_utf8, 2), "reserve": (chk_reserve, 2), "logesc": (chk_logesc, 2), "ckik": (chk_ckik, 2), "pending": (chk_pending, 2), "pending-after": (chk_pending_after, 2),
           "expires": (chk_expires, 2), "contacts": (chk_contacts, 2)}
 
 
