@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/json.h"
+#include "util/str.h"
 
 #define NBUCKETS 1024
 
@@ -65,8 +66,8 @@ struct binding_rec *bind_get(struct bstore *s, const char *impu, const char *imp
 		*pp = r;
 		s->count++;
 	}
-	snprintf(r->impu, sizeof(r->impu), "%s", impu);
-	snprintf(r->impi, sizeof(r->impi), "%s", impi);
+	str_copy(r->impu, sizeof(r->impu), impu);
+	str_copy(r->impi, sizeof(r->impi), impi);
 	return r;
 }
 
@@ -178,8 +179,8 @@ int bind_set_contact(struct binding_rec *r, const char *uri, const char *params,
 			return -ENOSPC;
 		r->n++;
 	}
-	snprintf(r->c[i].uri, BIND_URI_MAX, "%s", uri);
-	snprintf(r->c[i].params, BIND_URI_MAX, "%s", params);
+	str_copy(r->c[i].uri, BIND_URI_MAX, uri);
+	str_copy(r->c[i].params, BIND_URI_MAX, params);
 	r->c[i].expires_ms = now_ms + (uint64_t)expires_s * 1000;
 	return 0;
 }
@@ -209,15 +210,17 @@ int bind_format_contacts(const struct binding_rec *r, uint64_t now_ms, char *out
 {
 	size_t len = 0;
 
-	if (outsz)
-		out[0] = '\0';
+	if (!outsz)
+		return r && r->n ? -ENOSPC : 0;
+	out[0] = '\0';
 	for (size_t i = 0; r && i < r->n; i++) {
-		int n = snprintf(out + len, outsz - len, "%s<%s>%s;expires=%u", i ? ", " : "",
-				 r->c[i].uri, r->c[i].params,
-				 remaining_s(r->c[i].expires_ms, now_ms));
-		if (n < 0 || (size_t)n >= outsz - len)
+		char ex[24] = ";expires=";
+
+		str_u32(ex + 9, remaining_s(r->c[i].expires_ms, now_ms));
+		if ((i && str_append(out, outsz, &len, ", ")) || str_append(out, outsz, &len, "<") ||
+		    str_append(out, outsz, &len, r->c[i].uri) || str_append(out, outsz, &len, ">") ||
+		    str_append(out, outsz, &len, r->c[i].params) || str_append(out, outsz, &len, ex))
 			return -ENOSPC;
-		len += (size_t)n;
 	}
 	return (int)len;
 }

@@ -12,6 +12,7 @@
 #include "diameter/codes.h"
 #include "util/log.h"
 #include "util/esc.h"
+#include "util/str.h"
 
 #define CX_BUF 2048
 
@@ -256,8 +257,8 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 		fail(r, t, 500, "Server Internal Error", 0, "cannot build nonce");
 		return;
 	}
-	snprintf(v.impi, sizeof(v.impi), "%s", t->impi);
-	snprintf(v.impu, sizeof(v.impu), "%s", t->impu);
+	str_copy(v.impi, sizeof(v.impi), t->impi);
+	str_copy(v.impu, sizeof(v.impu), t->impu);
 	v.alg = alg;
 	memcpy(v.xres, m->authorization, m->authorization_len);
 	v.xres_len = m->authorization_len;
@@ -432,10 +433,10 @@ static void registered(struct registrar *r, struct reg_txn *t, const struct cx_s
 			LOGW(LOG_SIP, "impu=%s: contact %s not stored (limit %d)", ESC(t->impu),
 			     ESC(t->contacts[i].uri), BIND_MAX_CONTACTS);
 	if (s->assoc[0])
-		snprintf(rec->assoc, sizeof(rec->assoc), "%s", s->assoc);
+		str_copy(rec->assoc, sizeof(rec->assoc), s->assoc);
 	else if (!rec->assoc[0])
 		snprintf(rec->assoc, sizeof(rec->assoc), "<%s>", t->impu);
-	snprintf(rec->path, sizeof(rec->path), "%s", t->path);
+	str_copy(rec->path, sizeof(rec->path), t->path);
 	f = sfault_pick(&r->faults, SF_AT_REGISTERED, false, t->impi, t->impu);
 	if (f)
 		sfault_dereg_arm(&r->faults, f, t->impi, t->impu, now);
@@ -511,8 +512,8 @@ static void background_sar(struct registrar *r, const char *impi, const char *im
 	t->kind = TXN_SAR;
 	t->start_ms = r->ops.now_ms();
 	t->sat = sat;
-	snprintf(t->impi, sizeof(t->impi), "%s", impi);
-	snprintf(t->impu, sizeof(t->impu), "%s", impu);
+	str_copy(t->impi, sizeof(t->impi), impi);
+	str_copy(t->impu, sizeof(t->impu), impu);
 	reg_start_sar(r, t);
 }
 

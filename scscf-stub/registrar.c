@@ -15,6 +15,7 @@
 #include "util/hex.h"
 #include "util/esc.h"
 #include "util/log.h"
+#include "util/str.h"
 #include "util/utf8.h"
 
 static uint64_t default_now(void)
@@ -177,10 +178,10 @@ static struct reg_txn *txn_new(struct registrar *r, const struct reg_request *q,
 	t->reg = r;
 	t->handle = q->handle;
 	t->start_ms = start;
-	snprintf(t->impi, sizeof(t->impi), "%s", impi);
-	snprintf(t->impu, sizeof(t->impu), "%s", q->impu);
-	snprintf(t->path, sizeof(t->path), "%s", q->path ? q->path : "");
-	snprintf(t->source, sizeof(t->source), "%s", q->source ? q->source : "");
+	str_copy(t->impi, sizeof(t->impi), impi);
+	str_copy(t->impu, sizeof(t->impu), q->impu);
+	str_copy(t->path, sizeof(t->path), q->path ? q->path : "");
+	str_copy(t->source, sizeof(t->source), q->source ? q->source : "");
 	return t;
 }
 

@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "sockbuf.h"
 #include "util/esc.h"
+#include "util/str.h"
 #include "util/log.h"
 
 /* nta's NTATAG_MAXSIZE bounds what tport reads in one go, not one message:
@@ -37,6 +38,9 @@
 /* Responses waiting on one TCP connection (tport default 64): one
  * connection carries every UE of a load generator or a P-CSCF. */
 #define SIP_TCP_QUEUE 4096
+/* Octets preloaded into a response's home: a 200 with its contacts,
+ * Path, Service-Route and P-Associated-URI fits. */
+#define SIP_REPLY_PRELOAD 6144
 
 /* Timer J (RFC 3261 §17.2.2): an answered non-INVITE server transaction
  * over UDP stays to absorb retransmissions of the request for 64*T1 =
@@ -193,12 +197,8 @@ static int join_params(const msg_param_t *params, char *out, size_t outsz)
 	for (int i = 0; params && params[i]; i++) {
 		if (!strncasecmp(params[i], "expires=", 8))
 			continue;
-		int n = snprintf(out + used, outsz - used, ";%s", params[i]);
-		if (n < 0 || (size_t)n >= outsz - used) {
-			out[used] = '\0';
+		if (str_append(out, outsz, &used, ";") || str_append(out, outsz, &used, params[i]))
 			return -1;
-		}
-		used += (size_t)n;
 	}
 	return 0;
 }
@@ -225,7 +225,7 @@ static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact
 		if (!u || strlen(u) >= sizeof(out[n].uri) ||
 		    join_params(m->m_params, out[n].params, sizeof(out[n].params)))
 			*too_long = true;
-		snprintf(out[n].uri, sizeof(out[n].uri), "%s", u ? u : "");
+		str_copy(out[n].uri, sizeof(out[n].uri), u ? u : "");
 		out[n].expires = m->m_expires ? reg_delta_seconds(m->m_expires) : -1;
 		n++;
 	}
@@ -276,7 +276,10 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 	q.contacts = contacts;
 	if (sip->sip_expires) { /* Sofia's value (saturated, never wrapped) as text */
 		char ex[24];
-		snprintf(ex, sizeof(ex), "%lu", (unsigned long)sip->sip_expires->ex_delta);
+		unsigned long d = sip->sip_expires->ex_delta;
+
+		/* reg_delta_seconds saturates at 2^32-1 too: same reading */
+		str_u32(ex, d > UINT32_MAX ? UINT32_MAX : (uint32_t)d);
 		q.expires = reg_delta_seconds(ex);
 	}
 	q.path = get_path(home, sip);
@@ -397,19 +400,35 @@ void sip_io_reply(void *arg, void *handle, const struct reg_reply *r)
 		return;
 	}
 	observe_duration(the_io, irq);
-	snprintf(pau, sizeof(pau), "P-Associated-URI: %s",
-		 r->p_associated_uri ? r->p_associated_uri : "");
-	snprintf(ra, sizeof(ra), "%u", r->retry_after);
-	snprintf(me, sizeof(me), "%u", r->min_expires);
-	nta_incoming_treply(irq, r->status, r->phrase,
-			    TAG_IF(r->www_authenticate,
-				   SIPTAG_WWW_AUTHENTICATE_STR(r->www_authenticate)),
-			    TAG_IF(r->contact, SIPTAG_CONTACT_STR(r->contact)),
-			    TAG_IF(r->path, SIPTAG_PATH_STR(r->path)),
-			    TAG_IF(r->service_route, SIPTAG_SERVICE_ROUTE_STR(r->service_route)),
-			    TAG_IF(r->p_associated_uri, SIPTAG_HEADER_STR(pau)),
-			    TAG_IF(r->retry_after, SIPTAG_RETRY_AFTER_STR(ra)),
-			    TAG_IF(r->min_expires, SIPTAG_MIN_EXPIRES_STR(me)), TAG_END());
+	if (r->p_associated_uri) {
+		size_t n = str_copy(pau, sizeof(pau), "P-Associated-URI: ");
+		str_copy(pau + n, sizeof(pau) - n, r->p_associated_uri);
+	}
+	str_u32(ra, r->retry_after);
+	str_u32(me, r->min_expires);
+	/* nta_incoming_treply() without its per-header mallocs: the
+	 * response's home gets one preloaded block that its headers are
+	 * carved from (su_home_preload), then nta completes and sends it. */
+	msg_t *msg = the_io ? nta_msg_create(the_io->agent, 0) : NULL;
+
+	if (msg)
+		su_home_preload(msg_home(msg), 1, SIP_REPLY_PRELOAD);
+	if (!msg ||
+	    nta_incoming_complete_response(
+		    irq, msg, r->status, r->phrase,
+		    TAG_IF(r->www_authenticate, SIPTAG_WWW_AUTHENTICATE_STR(r->www_authenticate)),
+		    TAG_IF(r->contact, SIPTAG_CONTACT_STR(r->contact)),
+		    TAG_IF(r->path, SIPTAG_PATH_STR(r->path)),
+		    TAG_IF(r->service_route, SIPTAG_SERVICE_ROUTE_STR(r->service_route)),
+		    TAG_IF(r->p_associated_uri, SIPTAG_HEADER_STR(pau)),
+		    TAG_IF(r->retry_after, SIPTAG_RETRY_AFTER_STR(ra)),
+		    TAG_IF(r->min_expires, SIPTAG_MIN_EXPIRES_STR(me)), TAG_END()) < 0) {
+		if (msg)
+			msg_destroy(msg);
+		nta_incoming_treply(irq, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
+	} else {
+		nta_incoming_mreply(irq, msg);
+	}
 	nta_incoming_destroy(irq);
 }
 

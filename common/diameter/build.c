@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "util/str.h"
 #include <time.h>
 
 #include "dict.h"
@@ -255,7 +256,18 @@ void diam_session_id(const char *origin_host, char *out, size_t outsz)
 {
 	if (!ids_ready)
 		ids_init();
-	snprintf(out, outsz, "%s;%u;%u", origin_host, sid_hi, sid_lo++);
+	char ids[24];
+	size_t n = 0;
+
+	/* by hand, not snprintf: one per MAR and SAR (issue 14) */
+	ids[n++] = ';';
+	n += str_u32(ids + n, sid_hi);
+	ids[n++] = ';';
+	str_u32(ids + n, sid_lo++);
+	if (outsz && str_copy(out, outsz, origin_host) < outsz) {
+		size_t len = strlen(out);
+		str_append(out, outsz, &len, ids);
+	}
 }
 
 uint32_t diam_next_hbh(void)

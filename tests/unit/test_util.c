@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "util/ct.h"
+#include "util/str.h"
 #include "util/hex.h"
 #include "util/esc.h"
 #include "util/ini.h"
@@ -239,6 +240,34 @@ static void test_log_limit(void **state)
 	assert_true(log_limit_pass(&l, 3, 1000, 6001)); /* a new window */
 }
 
+/* str.h: what snprintf("%s") / ("%u") gave, cut and terminated the same way. */
+static void test_str(void **state)
+{
+	char b[8], big[32];
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(str_copy(b, sizeof(b), "abc"), 3);
+	assert_string_equal(b, "abc");
+	assert_int_equal(str_copy(b, sizeof(b), "abcdefghij"), 10); /* cut: >= sz */
+	assert_string_equal(b, "abcdefg");
+	assert_int_equal(str_copy(b, 1, "x"), 1);
+	assert_string_equal(b, "");
+	b[0] = '\0';
+	assert_int_equal(str_append(b, sizeof(b), &len, "ab"), 0);
+	assert_int_equal(str_append(b, sizeof(b), &len, "cde"), 0);
+	assert_int_equal(len, 5);
+	assert_int_equal(str_append(b, sizeof(b), &len, "fgh"), -1);
+	assert_string_equal(b, "abcdefg");
+	assert_int_equal(len, 7);
+	assert_int_equal(str_u32(big, 0), 1);
+	assert_string_equal(big, "0");
+	assert_int_equal(str_u32(big, 4294967295u), 10);
+	assert_string_equal(big, "4294967295");
+	str_u32(big, 600);
+	assert_string_equal(big, "600");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_esc),
 		cmocka_unit_test(test_log_lines),
 		cmocka_unit_test(test_log_limit),
+		cmocka_unit_test(test_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
