@@ -11,8 +11,9 @@
 # RSS_MAX_MB, scscf-stub's under STUB_RSS_MAX_MB (Timer J 5 s: nta keeps
 # an answered UDP transaction that long, ≈ 13 KiB; at 32 s it was 218 MB
 # after 60 s and growing), and the logs of both (at notice, the production
-# level) grow < 1 MB. CI runs it for SECONDS=10 (Timer J is reached after
-# 5 s: the stub's RSS is at its plateau); the 60 s run is in
+# level) grow < 1 MB. CI runs it for SECONDS=10 (the transactions level
+# off after Timer J, 5 s: 45 MB; the unanswered challenges after
+# nonce-ttl, 30 s: 57 MB in the 60 s run); the 60 s run is in
 # bench/README.md.
 # Usage: [STUB_OPTS="--timer-j 32000 ..."] flood.sh BIN_DIR [SECONDS] (A/B runs).
 # Exit 0 pass, 1 fail, 77 skip.
