@@ -17,7 +17,7 @@ static const struct {
 	{ "registration", "registrations" }, { "apn", "APNs" },
 	{ "subscriber_apn", "APN assignments" }, { "eps_subscription", "EPS profiles" },
 	{ "charging_info", "charging informations" }, { "out_queue", "queued requests" },
-	{ "fault_rule", "fault rules" },
+	{ "fault_rule", "fault rules" }, { "subscriber_sqn", "SQNs" },
 };
 
 /* The source: read-only when it is at this version (nothing created or

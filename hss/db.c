@@ -626,7 +626,7 @@ int db_probe_write(struct db *db)
 	/* The tables an MAR/AIR (SQN), an SAR (registration), a ULR and the
 	 * RTR/PPR queue write; the columns exist in both schemas. */
 	static const char *const probe[] = {
-		"UPDATE subscriber SET id = id WHERE 1 = 0",
+		"UPDATE subscriber_sqn SET subscriber_id = subscriber_id WHERE 1 = 0",
 		"UPDATE registration SET impu_id = impu_id WHERE 1 = 0",
 		"UPDATE eps_subscription SET subscriber_id = subscriber_id WHERE 1 = 0",
 		"UPDATE out_queue SET id = id WHERE 1 = 0",

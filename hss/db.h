@@ -30,7 +30,7 @@ struct db;
 
 /* The schema version this program writes (every backend's schema has
  * the same steps: hss/schema.sql for SQLite). */
-#define DB_SCHEMA_VERSION 8
+#define DB_SCHEMA_VERSION 9
 
 /* Opens (creating if needed) and upgrades the store at `where` (a file
  * path for SQLite); *out is owned by the caller (db_close). On
@@ -307,7 +307,7 @@ int db_fault_version(struct db *db, int64_t *version);
 int db_fault_set_fired(struct db *db, int64_t id, uint64_t fired);
 
 /* ---- Copying a store whole (hss-ctl migrate, db_copy.c) -------------- */
-#define DB_COPY_TABLES 10
+#define DB_COPY_TABLES 11
 /* Copies every row of every table of `from` into `to` (both opened at this
  * schema version), ids and SQNs included, in one transaction of `to`: all
  * or nothing. `to` must be empty: -ENOTEMPTY (nothing written) when it

@@ -19,7 +19,7 @@ static const struct copy_table {
 	const char *cols;
 	bool has_id;
 } tables[] = {
-	{ "subscriber", "i:id t:imsi t:impi t:algo b:k b:op b:opc b:amf i:sqn i:res_len "
+	{ "subscriber", "i:id t:imsi t:impi t:algo b:k b:op b:opc b:amf i:res_len "
 			"t:password t:auth_scheme i:mac_len i:ck_len i:ik_len i:iterations", true },
 	{ "impu", "i:id i:subscriber_id t:uri i:barred i:irs t:ifc_xml", true },
 	{ "registration", "i:impu_id i:state t:scscf_name i:updated t:scscf_host t:scscf_realm",
@@ -38,6 +38,7 @@ static const struct copy_table {
 	{ "fault_rule", "i:id t:command t:user_glob i:every i:probability_ppm i:max_count "
 			"t:action i:fired i:created", true },
 	{ "fault_version", "i:id i:version", false },
+	{ "subscriber_sqn", "i:subscriber_id i:sqn", false },
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 _Static_assert(NTABLES == DB_COPY_TABLES, "db.h DB_COPY_TABLES");

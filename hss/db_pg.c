@@ -58,10 +58,11 @@
  * READ COMMITTED a row another transaction changed meanwhile is checked
  * again on its new version (EvalPlanQual), so the compare is exact as for
  * the one-row statement. */
-#define CAS_ONE_SQL "UPDATE subscriber SET sqn = $sqn WHERE id = $id AND sqn = $old"
-#define CAS_SQL "UPDATE subscriber s SET sqn = u.new FROM unnest($1::bigint[], " \
+#define CAS_ONE_SQL "UPDATE subscriber_sqn SET sqn = $sqn WHERE subscriber_id = $id AND " \
+		    "sqn = $old"
+#define CAS_SQL "UPDATE subscriber_sqn s SET sqn = u.new FROM unnest($1::bigint[], " \
 		"$2::bigint[], $3::bigint[], $4::int[]) AS u(id, old, new, g) " \
-		"WHERE s.id = u.id AND s.sqn = u.old RETURNING u.g"
+		"WHERE s.subscriber_id = u.id AND s.sqn = u.old RETURNING u.g"
 /* Bounds on a server that stops answering (libpq connection options). */
 #define PG_CONN_OPTS "connect_timeout=5 keepalives=1 keepalives_idle=5 " \
 		     "keepalives_interval=1 keepalives_count=3 tcp_user_timeout=5000"

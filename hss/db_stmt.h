@@ -16,12 +16,14 @@
 /* TUAK's lengths (schema version 6), after the columns that were there. */
 #define DB_TUAK_COLS "s.mac_len, s.ck_len, s.ik_len, s.iterations"
 #define DB_SUB_COLS                                                                    \
-	"s.id, s.imsi, s.impi, s.algo, s.k, s.op, s.opc, s.amf, s.sqn, s.res_len, s.password, " \
+	"s.id, s.imsi, s.impi, s.algo, s.k, s.op, s.opc, s.amf, q.sqn, s.res_len, s.password, " \
 	"s.auth_scheme, " DB_TUAK_COLS
 #define DB_SUB_NCOLS 16
+/* A subscriber with its SQN (schema version 9: a table of its own). */
+#define DB_SUB_FROM "subscriber s JOIN subscriber_sqn q ON q.subscriber_id = s.id"
 /* What authentication needs of a subscriber (db_impu.c fill_auth). */
 #define DB_AUTH_COLS                                                                   \
-	"s.id, s.impi, s.algo, s.k, s.opc, s.amf, s.sqn, s.res_len, CASE WHEN s.password IS " \
+	"s.id, s.impi, s.algo, s.k, s.opc, s.amf, q.sqn, s.res_len, CASE WHEN s.password IS " \
 	"NULL THEN 0 ELSE 1 END, s.auth_scheme"
 #define DB_AUTH_NCOLS 10
 #define DB_IMPU_SEL                                                                    \
@@ -38,18 +40,20 @@
 
 #define DB_STMTS(X)                                                                     \
 	/* ---- subscribers (db_sub.c) ---- */                                         \
-	X(SUB_INSERT, "INSERT INTO subscriber (imsi, impi, algo, k, op, opc, amf, sqn, res_len, " \
+	X(SUB_INSERT, "INSERT INTO subscriber (imsi, impi, algo, k, op, opc, amf, res_len, " \
 		      "password, auth_scheme, mac_len, ck_len, ik_len, iterations) VALUES ($imsi, " \
-		      "$impi, $algo, $k, $op, $opc, $amf, $sqn, $res_len, $password, $scheme, "  \
+		      "$impi, $algo, $k, $op, $opc, $amf, $res_len, $password, $scheme, "  \
 		      "$mac_len, $ck_len, $ik_len, $iterations) RETURNING id")         \
-	X(SUB_BY_IMPI, "SELECT " DB_SUB_COLS " FROM subscriber s WHERE s.impi = $impi")   \
-	X(SUB_BY_IMSI, "SELECT " DB_SUB_COLS " FROM subscriber s WHERE s.imsi = $imsi")   \
-	X(SUB_BY_ID, "SELECT " DB_SUB_COLS " FROM subscriber s WHERE s.id = $id")         \
-	X(SUB_ALL, "SELECT " DB_SUB_COLS " FROM subscriber s ORDER BY s.imsi")             \
+	X(SUB_SQN_INSERT, "INSERT INTO subscriber_sqn (subscriber_id, sqn) VALUES ($id, $sqn)") \
+	X(SUB_BY_IMPI, "SELECT " DB_SUB_COLS " FROM " DB_SUB_FROM " WHERE s.impi = $impi")   \
+	X(SUB_BY_IMSI, "SELECT " DB_SUB_COLS " FROM " DB_SUB_FROM " WHERE s.imsi = $imsi")   \
+	X(SUB_BY_ID, "SELECT " DB_SUB_COLS " FROM " DB_SUB_FROM " WHERE s.id = $id")         \
+	X(SUB_ALL, "SELECT " DB_SUB_COLS " FROM " DB_SUB_FROM " ORDER BY s.imsi")             \
 	X(SUB_DEL, "DELETE FROM subscriber WHERE id = $id")                               \
-	X(SUB_SET_SQN, "UPDATE subscriber SET sqn = $sqn WHERE id = $id")                  \
+	X(SUB_SET_SQN, "UPDATE subscriber_sqn SET sqn = $sqn WHERE subscriber_id = $id")      \
 	/* Vectors take SQNs only from the SQN they were computed from. */               \
-	X(SUB_ADVANCE_SQN, "UPDATE subscriber SET sqn = $sqn WHERE id = $id AND sqn = $old") \
+	X(SUB_ADVANCE_SQN, "UPDATE subscriber_sqn SET sqn = $sqn WHERE subscriber_id = $id AND " \
+			   "sqn = $old")                                                    \
 	X(CHARGING_GET, "SELECT ecf_primary, ecf_secondary, ccf_primary, ccf_secondary "    \
 			"FROM charging_info WHERE subscriber_id = $sub")                  \
 	X(CHARGING_SET, "INSERT INTO charging_info (subscriber_id, ecf_primary, "          \
@@ -70,14 +74,15 @@
 		       "$sub ORDER BY i.id")                                             \
 	/* The hot path of every Cx request but MAR: subscriber and IMPU at once. */   \
 	X(IDENT_BY_URI, "SELECT " DB_SUB_COLS ", " DB_IMPU_SEL " FROM " DB_IMPU_FROM        \
-			" JOIN subscriber s ON s.id = i.subscriber_id WHERE i.uri = $uri")  \
+			" JOIN subscriber s ON s.id = i.subscriber_id JOIN subscriber_sqn q ON " \
+			"q.subscriber_id = s.id WHERE i.uri = $uri")                          \
 	/* MAR: only what authentication needs (db_cache.c fills its tables). */       \
 	X(AUTH_BY_URI, "SELECT " DB_AUTH_COLS ", i.id, coalesce(r.state, 0), r.scscf_name, "  \
 		       "r.scscf_host, " DB_TUAK_COLS " FROM impu i JOIN subscriber s ON s.id = " \
-		       "i.subscriber_id LEFT JOIN registration r ON r.impu_id = i.id WHERE "    \
-		       "i.uri = $uri")                                                       \
+		       "i.subscriber_id JOIN subscriber_sqn q ON q.subscriber_id = s.id LEFT "  \
+		       "JOIN registration r ON r.impu_id = i.id WHERE i.uri = $uri")            \
 	/* AIR: the same from the subscriber by IMSI (the same cache, db_cache.c). */    \
-	X(AUTH_BY_IMSI, "SELECT " DB_AUTH_COLS ", " DB_TUAK_COLS " FROM subscriber s WHERE "   \
+	X(AUTH_BY_IMSI, "SELECT " DB_AUTH_COLS ", " DB_TUAK_COLS " FROM " DB_SUB_FROM " WHERE " \
 			"s.imsi = $imsi")                                                     \
 	X(REG_SET, "INSERT INTO registration (impu_id, state, scscf_name, scscf_host, "     \
 		   "scscf_realm, updated) VALUES ($impu, $state, $name, $host, $realm, $now) " \

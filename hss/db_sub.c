@@ -63,6 +63,7 @@ int db_sub_add(struct db *db, struct db_sub *s)
 	const struct aka_tuak *t = &s->keys.tuak;
 	bool tuak = s->keys.algo == AKA_ALGO_TUAK;
 	size_t op_len = tuak ? AKA_TOP_LEN : AKA_OP_LEN; /* XOR: kept, unused */
+	int ret;
 
 	if (aka_keys_check(&s->keys) || s->sqn > AKA_SQN_MAX)
 		return -EINVAL;
@@ -78,7 +79,6 @@ int db_sub_add(struct db *db, struct db_sub *s)
 	db_bind_blob(q, "$op", s->has_op ? s->op : NULL, op_len);
 	db_bind_blob(q, "$opc", s->keys.opc, op_len);
 	db_bind_blob(q, "$amf", s->amf, AKA_AMF_LEN);
-	db_bind_i64(q, "$sqn", (int64_t)s->sqn);
 	db_bind_i64(q, "$res_len", s->keys.res_len ? (int64_t)s->keys.res_len : 8);
 	/* An empty password is a password (not NULL). */
 	db_bind_str(q, "$password", s->has_password ? s->password : NULL);
@@ -89,7 +89,14 @@ int db_sub_add(struct db *db, struct db_sub *s)
 	db_bind_i64(q, "$ik_len", (int64_t)aka_ik_len(&s->keys));
 	db_bind_i64(q, "$iterations", t->iterations ? (int64_t)t->iterations : 1);
 	db_cache_drop(db); /* writes other than SQN/registration: simply drop all */
-	return db_q_exec(q, "insert subscriber", &s->id);
+	ret = db_q_exec(q, "insert subscriber", &s->id);
+	if (ret)
+		return ret;
+	/* its SQN row (schema version 9), in the caller's transaction */
+	q = db_q(db, DB_SUB_SQN_INSERT);
+	db_bind_i64(q, "$id", s->id);
+	db_bind_i64(q, "$sqn", (int64_t)s->sqn);
+	return db_q_exec(q, "insert subscriber SQN", NULL);
 }
 
 static int sub_by(struct db *db, enum db_stmt st, const char *param, const char *text,

@@ -232,3 +232,13 @@ COMMENT ON COLUMN fault_rule.id IS 'identity: never reused (hssd keeps fault cou
 -- the change only keeps the two schemas alike).
 ALTER TABLE registration DROP CONSTRAINT registration_state_check,
 	ADD CONSTRAINT registration_state_check CHECK (state = 0 OR state = 1 OR state = 2);
+
+-- @version 9: the SQN in a narrow table of its own (see schema.sql). The
+-- trigger of step 6 never watched sqn (hss-ctl set-sqn notifies itself),
+-- and none watches this table: an SQN is never trusted from a cache.
+CREATE TABLE subscriber_sqn (
+	subscriber_id bigint PRIMARY KEY REFERENCES subscriber(id) ON DELETE CASCADE,
+	sqn bigint NOT NULL DEFAULT 0 CHECK (sqn >= 0 AND sqn <= 281474976710655)
+);
+INSERT INTO subscriber_sqn (subscriber_id, sqn) SELECT id, sqn FROM subscriber ORDER BY id;
+ALTER TABLE subscriber DROP COLUMN sqn;

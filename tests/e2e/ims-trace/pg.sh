@@ -51,7 +51,7 @@ provision_swap() { # STORE: OP given as OPc, the classic mistake
 }
 provision "$T/good.sqlite" && provision "$PG_URI" || { bad "hss-ctl add"; exit 1; }
 provision_swap "$T/swap.sqlite" && provision_swap "$PG_SWAP" || { bad "hss-ctl add (swap)"; exit 1; }
-sqns() { pg_psql "SELECT impi, sqn FROM subscriber ORDER BY id"; }
+sqns() { pg_psql "SELECT s.impi, q.sqn FROM subscriber s JOIN subscriber_sqn q ON q.subscriber_id = s.id ORDER BY s.id"; }
 sqns >"$T/sqn.before"
 
 # --- 1 -----------------------------------------------------------------------
