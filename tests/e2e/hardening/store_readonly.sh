@@ -21,7 +21,8 @@ need_exe "$BIN/hssd" hssd
 need_exe "$BIN/hss-ctl" hss-ctl
 R=ims.mnc001.mcc001.3gppnetwork.org
 work_dir hssd-ro
-trap 'pg_stop; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+# shellcheck disable=SC2086 # PIDS is a list
+trap 'stop_pids $PIDS; pg_stop; if [ -n "${KEEP:-}" ]; then echo "logs kept in $T"; else rm -rf "$T"; fi' EXIT
 
 provision() { # STORE
 	"$BIN/hss-ctl" --db "$1" add --imsi 001010000000001 --impi 001010000000001@$R \
@@ -46,8 +47,11 @@ refused() { # WHAT LOG STORE [PREFIX...]
 }
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	mkdir "$T/sq" && provision "$T/sq/hss.db" && chmod 755 "$T" "$T/sq" &&
-		chmod 644 "$T/sq/hss.db" || { bad "SQLite store"; exit 1; }
+	if ! { mkdir "$T/sq" && provision "$T/sq/hss.db" && chmod 755 "$T" "$T/sq" &&
+		chmod 644 "$T/sq/hss.db"; }; then
+		bad "SQLite store"
+		exit 1
+	fi
 	refused "SQLite store not writable by this user" "$T/sq.log" "$T/sq/hss.db" \
 		setpriv --reuid=65534 --regid=65534 --clear-groups
 else
@@ -69,7 +73,7 @@ if kill -0 "$HSSD_PID" 2>/dev/null && ! grep -q " error " "$T/hssd.log"; then
 else
 	bad "writable store: $(tr '\n' '|' <"$T/hssd.log")"
 fi
-stop_pids $PIDS
+stop_pids "$HSSD_PID"
 PIDS=""
 
 pg_psql "ALTER DATABASE hss SET default_transaction_read_only = on" >/dev/null ||
