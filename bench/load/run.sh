@@ -6,7 +6,8 @@
 # and the median registrations/s. Everything started here is stopped on exit.
 # Each run also prints the CPU time (user + system, /proc/PID/stat) that
 # hssd and scscf-stub spent per registration: a figure a shared machine
-# distorts far less than the rate. With SYSCALLS=1 each run counts, with
+# distorts far less than the rate (ue-sim's too, from this script's
+# reaped children). With SYSCALLS=1 each run counts, with
 # `perf stat` on the syscall tracepoints (needs root or
 # perf_event_paranoid <= -1), the heap system calls (brk, mmap, munmap) per
 # 100 registrations and the fdatasyncs per registration of each daemon.
@@ -95,14 +96,16 @@ for ((r = 1; r <= RUNS; r++)); do
 		perf stat -x' ' -e "$TRACEPOINTS" -p "$HSSD_PID" -o "$WORK/hssd.perf" & PH=$!
 		perf stat -x' ' -e "$TRACEPOINTS" -p "$STUB_PID" -o "$WORK/stub.perf" & PS=$!
 	fi
+	u0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat) # children's CPU: ue-sim
 	load "$DURATION" "$WORK/run$r.txt"
 	h1=$(cpu_ticks "$HSSD_PID") s1=$(cpu_ticks "$STUB_PID")
+	u1=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
 	cat "$WORK/run$r.txt"
 	n=$(sed -n 's/^registrations: \([0-9]*\) ok.*/\1/p' "$WORK/run$r.txt")
 	rates+=("$(sed -n 's/.*= \([0-9]*\) registrations\/s/\1/p' "$WORK/run$r.txt")")
 	total=$((total + ${n:-0}))
 	[ -n "$n" ] && [ "$n" -gt 0 ] &&
-		echo "# run $r: load avg $(cut -d" " -f1 /proc/loadavg); CPU per registration: hssd $(( (h1 - h0) * 1000000 / HZ / n )) us, scscf-stub $(( (s1 - s0) * 1000000 / HZ / n )) us"
+		echo "# run $r: load avg $(cut -d" " -f1 /proc/loadavg); CPU per registration: hssd $(( (h1 - h0) * 1000000 / HZ / n )) us, scscf-stub $(( (s1 - s0) * 1000000 / HZ / n )) us, ue-sim $(( (u1 - u0) * 1000000 / HZ / n )) us"
 	if [ "$SYSCALLS" = 1 ]; then
 		kill -INT "$PH" "$PS"
 		wait "$PH" "$PS"
