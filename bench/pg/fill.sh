@@ -7,9 +7,10 @@
 # The rows are what `hss-ctl import` makes of bench/mar/lib.sh's CSV
 # (IMSI BASE+i, IMPI IMSI@DOMAIN, IMPU sip:IMSI@DOMAIN, TS 35.208 set 1
 # K/OPc): the first subscriber is imported by hss-ctl itself (which also
-# creates the schema), every other row is a copy of its rows with only the
-# identities changed, so every other column (algo, amf, sqn, res_len,
-# auth_scheme, TUAK lengths, barred, irs, …) is exactly hss-ctl's. Then
+# creates the schema), every other row is a copy of its rows (subscriber,
+# subscriber_sqn, impu) with only the identities changed, so every other
+# column (algo, amf, sqn, res_len, auth_scheme, TUAK lengths, barred, irs,
+# …) is exactly hss-ctl's. Then
 # the script checks that a subscriber it made and one hss-ctl made read
 # back alike through `hss-ctl show` (identities aside). The tables are then
 # frozen and analysed and a checkpoint written, so a benchmark right after
@@ -49,6 +50,8 @@ cols() { # cols TABLE EXCLUDED... -> "a, b, c"
 }
 SUBC=$(cols subscriber id imsi impi)
 IMPUC=$(cols impu id subscriber_id uri)
+# schema 9 keeps the SQN in subscriber_sqn, one row per subscriber
+SQNC=$(cols subscriber_sqn subscriber_id)
 T0=$(date +%s)
 psql "$URI" -q -v ON_ERROR_STOP=1 <<SQL
 BEGIN;
@@ -57,13 +60,18 @@ CREATE TEMP TABLE fill AS
 INSERT INTO subscriber (imsi, impi, $SUBC)
 	SELECT f.imsi, f.imsi || '@$DOMAIN', $(echo "$SUBC" | sed "s/\([a-z_][a-z_0-9]*\)/t.\1/g")
 	FROM fill f, (SELECT * FROM subscriber WHERE imsi = '$FIRST') t ORDER BY f.imsi;
+INSERT INTO subscriber_sqn (subscriber_id, $SQNC)
+	SELECT s.id, $(echo "$SQNC" | sed "s/\([a-z_][a-z_0-9]*\)/t.\1/g")
+	FROM subscriber s, (SELECT q.* FROM subscriber_sqn q JOIN subscriber s0 ON s0.id = q.subscriber_id
+			    WHERE s0.imsi = '$FIRST') t
+	WHERE s.imsi <> '$FIRST' ORDER BY s.id;
 INSERT INTO impu (subscriber_id, uri, $IMPUC)
 	SELECT s.id, 'sip:' || s.imsi || '@$DOMAIN', $(echo "$IMPUC" | sed "s/\([a-z_][a-z_0-9]*\)/t.\1/g")
 	FROM subscriber s, (SELECT i.* FROM impu i JOIN subscriber s0 ON s0.id = i.subscriber_id
 			    WHERE s0.imsi = '$FIRST') t
 	WHERE s.imsi <> '$FIRST' ORDER BY s.id;
 COMMIT;
-VACUUM (FREEZE, ANALYZE) subscriber, impu;
+VACUUM (FREEZE, ANALYZE) subscriber, subscriber_sqn, impu;
 CHECKPOINT;
 SQL
 echo "fill.sh: $N subscribers ($FIRST..$LAST) in $(($(date +%s) - T0)) s"
@@ -75,6 +83,7 @@ if [ ! -s "$TMP/a" ] || ! diff -u "$TMP/a" "$TMP/b"; then
 	echo "fill.sh: subscriber $LAST differs from the one hss-ctl imported" >&2
 	exit 1
 fi
-n=$(psql "$URI" -Atq -c "SELECT count(*) FROM subscriber s JOIN impu i ON i.subscriber_id = s.id")
+n=$(psql "$URI" -Atq -c "SELECT count(*) FROM subscriber s JOIN subscriber_sqn q ON q.subscriber_id = s.id
+	JOIN impu i ON i.subscriber_id = s.id")
 [ "$n" = "$N" ] || { echo "fill.sh: $n subscriber/IMPU pairs, expected $N" >&2; exit 1; }
 echo "fill.sh: checked: hss-ctl show $LAST = hss-ctl show $FIRST (identities aside); $n IMPUs"
