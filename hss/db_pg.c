@@ -106,6 +106,8 @@ struct db_conn {
 	bool txn;                 /* a transaction is open (BEGIN sent) */
 	bool want_txn;            /* db_txn_begin was called: BEGIN before the next statement */
 	bool down;                /* logged as unreachable */
+	bool lost;                /* went down holding deferred SQN updates or an open
+				   * transaction: the next commit must fail (went_down) */
 	bool connecting;          /* PQconnectStart in progress */
 	uint64_t down_since_ms, last_try_ms, failed_calls;
 	int64_t version;          /* notifications of other sessions seen (+ reconnects) */
@@ -204,9 +206,25 @@ static void went_down(struct db_conn *c)
 	c->down = true;
 	c->down_since_ms = now_ms();
 	c->failed_calls = 0;
+	/* The deferred SQN updates and the open transaction's writes are gone
+	 * with the connection, but the answers that rely on them are held by
+	 * the core until the next commit: that commit must fail (5012 for each)
+	 * even if the connection is back by then, never be "done at once"
+	 * with nothing to write — their SQNs were never stored, so releasing
+	 * them would hand the same SQNs out again (e2e/ha-durability). */
+	c->lost = c->ndef > 0 || c->txn;
 	c->txn = false;
-	c->inflight = false;
 	c->ndef = 0;
+	/* A commit in flight is lost with the connection too: its outcome is
+	 * an error for commit_poll to hand over, never nothing — the core
+	 * pairs finished commits with held batches in order, and one outcome
+	 * missing would release every later batch on the next commit's result
+	 * ("commit N finished, batch N-1 expected"). */
+	if (c->inflight) {
+		c->inflight = false;
+		c->done = (struct db_commit_done){ .seq = c->inflight_seq, .err = -ENOTCONN };
+		c->done_ready = true;
+	}
 	LOGE(LOG_DB, "PostgreSQL unreachable (%s): answering 5012 until it is back, "
 		     "reconnecting once a second", c->err);
 }
@@ -1053,8 +1071,14 @@ static int pg_commit_start(struct db_conn *c, uint64_t *seq)
 {
 	int ret = usable(c);
 
-	if (ret)
+	if (!ret && c->lost)
+		ret = -ENOTCONN; /* back, but this transaction's writes are not (went_down) */
+	if (ret) {
+		c->lost = false; /* the core fails the whole open batch on this */
+		c->ndef = 0;
+		c->txn = c->want_txn = false;
 		return ret;
+	}
 	if (c->inflight || c->done_ready)
 		return -EAGAIN; /* one at a time; the last one's outcome not yet taken */
 	*seq = ++c->seq;

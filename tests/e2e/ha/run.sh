@@ -169,6 +169,14 @@ rc=$?
 tail -2 "$WORK/verdict" | sed 's/^/# /'
 [ $rc = 0 ] || { grep '^FAIL' "$WORK/verdict" | head; fail "sqn_check"; }
 ok "$CYCLES crash cycles: every vector decoded (MAC-A verified), no SQN issued twice, every SQN durable"
+# Every finished commit pairs with its own batch of held answers: a lost
+# outcome (a connection dropped with a commit in flight) shifted the pairs
+# by one and released answers on the next commit's result — SQNs issued
+# twice, only later and only sometimes visible above.
+grep -h 'finished, batch' "$WORK"/hssd*.log | head -3 | sed 's/^/# /'
+! grep -q 'finished, batch' "$WORK"/hssd*.log ||
+	fail "a commit's outcome was paired with another batch (hssd log above)"
+ok "every finished commit released its own batch (no 'commit N finished, batch M expected')"
 seen=$(awk '{ print $1 }' "$WORK/phase$last" | sort -u | wc -l)
 [ "$seen" = "$NSUB" ] && ok "clean cycle: vectors for all $NSUB subscribers (none lost)" ||
 	fail "clean cycle: vectors for $seen of $NSUB subscribers"
