@@ -29,6 +29,21 @@
 #                         PATTERN is not empty, stderr ONE line matching it
 #   kamailio_mpath        Kamailio's module directory with the IMS modules
 #                         (sets MPATH, trailing /), or exits 77 saying why
+#   parse_opts TABLE ARGS...
+#                         a test script's command line (options only), by
+#                         TABLE: one option a line, "--name VAR [KIND]";
+#                         KIND: value (the default: the next word into VAR),
+#                         flag=V (no value, VAR=V), or a check made on VAR
+#                         once all is read (defaults too): exe (an
+#                         executable file, required), dir (a directory),
+#                         uint (digits); exe? and dir? check only a VAR that
+#                         is not empty. --help / -h print the script's usage
+#                         (its header comment) and exit 0; an unknown
+#                         option, a missing value or a failed check:
+#                         usage_fail with one line saying which and why
+#   opt_check OPT KIND VALUE
+#                         one such check, for a script's own conditions
+#   usage_fail MSG        "SCRIPT: MSG" on stderr, exit 2 (usage error)
 
 FAILS=0
 ok() { echo "ok   - $*"; }
@@ -50,6 +65,66 @@ kamailio_mpath() {
 		echo "skipped: kamailio not installed (apt-get install kamailio kamailio-ims-modules kamailio-presence-modules)"
 		exit 77
 	fi
+}
+
+script_usage() {
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+}
+
+usage_fail() {
+	echo "$(basename "$0"): $*" >&2
+	exit 2
+}
+
+opt_check() {
+	case $2 in
+	exe | 'exe?')
+		[ -n "$3" ] || [ "$2" != exe ] || usage_fail "$1 PATH is required (see --help)"
+		[ -z "$3" ] || { [ -f "$3" ] && [ -x "$3" ]; } ||
+			usage_fail "$1: $3 is not an executable" ;;
+	dir | 'dir?')
+		{ [ -z "$3" ] && [ "$2" = 'dir?' ]; } || [ -d "$3" ] ||
+			usage_fail "$1: '$3' is not a directory" ;;
+	uint)
+		case $3 in '' | *[!0-9]*) usage_fail "$1: '$3' is not a whole number" ;; esac ;;
+	esac
+	return 0
+}
+
+# The row of option $1 in table $2: sets _pvar and _pkind, 1 when absent.
+# The loops read here-documents, not pipes: they run in this shell, so
+# that exit and the variables they set reach the script.
+opt_row() {
+	while read -r _po _pvar _pkind; do
+		[ "$_po" = "$1" ] && { _pkind=${_pkind:-value}; return 0; }
+	done <<EOF
+$2
+EOF
+	return 1
+}
+
+parse_opts() {
+	_ptab=$1
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in --help | -h) script_usage; exit 0 ;; esac
+		opt_row "$1" "$_ptab" || usage_fail "unknown argument '$1' (see --help)"
+		case $_pkind in
+		flag=*) eval "$_pvar=\${_pkind#flag=}"; shift ;;
+		*)
+			[ $# -ge 2 ] || usage_fail "$1 needs a value (see --help)"
+			eval "$_pvar=\$2"
+			shift 2 ;;
+		esac
+	done
+	_pval=""
+	while read -r _po _pvar _pkind; do
+		[ -n "$_po" ] || continue
+		eval "_pval=\${$_pvar-}"
+		opt_check "$_po" "${_pkind:-value}" "$_pval"
+	done <<EOF
+$_ptab
+EOF
 }
 
 port_in_use() {

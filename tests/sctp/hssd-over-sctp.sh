@@ -143,24 +143,19 @@ guest() {
 
 host() {
 	hssd="" ctl="" client="" cache="$PWD/sctp-qemu-cache" probe="" selftest="" e2e="" stub="" ue=""
-	while [ $# -gt 0 ]; do
-		case "$1" in
-		--hssd) hssd="$2"; shift 2 ;;
-		--hss-ctl) ctl="$2"; shift 2 ;;
-		--client) client="$2"; shift 2 ;;
-		--cache) cache="$2"; shift 2 ;;
-		--probe) probe="$2"; shift 2 ;;
-		--selftest) selftest="$2"; shift 2 ;;
-		--e2e) e2e="$2"; shift 2 ;;
-		--stub) stub="$2"; shift 2 ;;
-		--ue) ue="$2"; shift 2 ;;
-		--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-		*) echo "hssd-over-sctp.sh: unknown argument '$1'" >&2; exit 2 ;;
-		esac
-	done
-	for f in "$hssd" "$ctl" "$client"; do
-		[ -x "$f" ] || { echo "hssd-over-sctp.sh: '$f' is not an executable" >&2; exit 2; }
-	done
+	# On the host only: the VM gets this script alone.
+	# shellcheck source=../lib/common.sh
+	. "$(dirname "$0")/../lib/common.sh"
+	parse_opts '
+		--hssd     hssd     exe
+		--hss-ctl  ctl      exe
+		--client   client   exe
+		--cache    cache
+		--probe    probe
+		--selftest selftest exe?
+		--e2e      e2e      exe?
+		--stub     stub     exe?
+		--ue       ue       exe?' "$@"
 	data=$(mktemp -d /tmp/hssd-sctp.XXXXXX)
 	trap 'rm -rf "$data"' EXIT
 	"$ctl" --db "$data/hss.db" add --imsi 001010000000001 --impi "$IMPI" --impu "$IMPU" \

@@ -33,26 +33,17 @@ TESTS_LIB="$HERE/../../lib"
 # shellcheck source=../../lib/pg.sh
 . "$TESTS_LIB/pg.sh"     # pg_start, pg_stop, pg_restart
 HSSD="" CTL="" LOAD="" CHECK="" CYCLES=10 SECONDS_=2.5 USERS=20 WINDOW=16 KEEP=0
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--hssd) HSSD="${2:-}"; shift 2 ;;
-	--hss-ctl) CTL="${2:-}"; shift 2 ;;
-	--diam-load) LOAD="${2:-}"; shift 2 ;;
-	--sqn-check) CHECK="${2:-}"; shift 2 ;;
-	--cycles) CYCLES="${2:-}"; shift 2 ;;
-	--seconds) SECONDS_="${2:-}"; shift 2 ;;
-	--users) USERS="${2:-}"; shift 2 ;;
-	--window) WINDOW="${2:-}"; shift 2 ;;
-	--keep) KEEP=1; shift ;;
-	--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-	*) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
-	esac
-done
-for x in "$HSSD" "$CTL" "$LOAD" "$CHECK"; do
-	[ -x "$x" ] || { echo "run.sh: '$x' is not an executable (--hssd, --hss-ctl, --diam-load, --sqn-check)" >&2; exit 2; }
-done
-case "$CYCLES$USERS$WINDOW" in *[!0-9]*) echo "run.sh: --cycles/--users/--window: numbers" >&2; exit 2 ;; esac
-[ "$CYCLES" -ge 1 ] && [ "$CYCLES" -le 60 ] || { echo "run.sh: --cycles: 1..60" >&2; exit 2; }
+parse_opts '
+	--hssd      HSSD     exe
+	--hss-ctl   CTL      exe
+	--diam-load LOAD     exe
+	--sqn-check CHECK    exe
+	--cycles    CYCLES   uint
+	--seconds   SECONDS_
+	--users     USERS    uint
+	--window    WINDOW   uint
+	--keep      KEEP     flag=1' "$@"
+[ "$CYCLES" -ge 1 ] && [ "$CYCLES" -le 60 ] || usage_fail "--cycles: 1..60"
 
 K=465b5ce8b199b49faa5f0a2ee238a6bc OPC=cd63cb71954a9f4e48a5994e37a02baf
 DOMAIN=ha.test

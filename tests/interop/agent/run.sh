@@ -37,21 +37,13 @@ DEPLOY="$ROOT/hss/deploy"
 # shellcheck source=../../lib/pg.sh
 . "$TESTS_LIB/pg.sh"     # pg_start, pg_stop
 HSSD="" HSSCTL="" STUB="" UESIM="" FDX_APPS="" KEEP=0
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--hssd) HSSD="${2:-}"; shift 2 ;;
-	--hss-ctl) HSSCTL="${2:-}"; shift 2 ;;
-	--scscf-stub) STUB="${2:-}"; shift 2 ;;
-	--ue-sim) UESIM="${2:-}"; shift 2 ;;
-	--dra-apps) FDX_APPS="${2:-}"; shift 2 ;;
-	--keep) KEEP=1; shift ;;
-	--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-	*) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
-	esac
-done
-for x in "$HSSD" "$HSSCTL" "$STUB" "$UESIM"; do
-	[ -x "$x" ] || { echo "run.sh: '$x' is not an executable (--hssd, --hss-ctl, --scscf-stub, --ue-sim)" >&2; exit 2; }
-done
+parse_opts '
+	--hssd       HSSD     exe
+	--hss-ctl    HSSCTL   exe
+	--scscf-stub STUB     exe
+	--ue-sim     UESIM    exe
+	--dra-apps   FDX_APPS
+	--keep       KEEP     flag=1' "$@"
 
 FDX=/usr/lib/freeDiameter
 if ! command -v freeDiameterd >/dev/null; then
@@ -72,7 +64,9 @@ STUB_HOST=scscf-stub.$REALM  # scscf-stub
 K=465b5ce8b199b49faa5f0a2ee238a6bc
 OP=cdc202d5123e20f62b6d676ac72cb318
 # user 1 registers at scscf-stub, user 2 at Kamailio.
+# shellcheck disable=SC2034 # IMPU1, IMPU2: read through eval (\$IMPU$n)
 IMPI1=001010000000001@$REALM IMPU1=sip:001010000000001@$REALM
+# shellcheck disable=SC2034
 IMPI2=001010000000002@$REALM IMPU2=sip:001010000000002@$REALM IMPU2_TEL=tel:+15550000002
 
 WORK="$(mktemp -d /tmp/agent-interop.XXXXXX)"

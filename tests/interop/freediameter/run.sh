@@ -20,16 +20,10 @@ TESTS_LIB="$HERE/../../lib"
 # shellcheck source=../../lib/common.sh
 . "$TESTS_LIB/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
 HSSD="" HSSCTL="" KEEP=0
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--hssd) HSSD="${2:-}"; shift 2 ;;
-	--hss-ctl) HSSCTL="${2:-}"; shift 2 ;;
-	--keep) KEEP=1; shift ;;
-	--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-	*) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
-	esac
-done
-[ -x "$HSSD" ] || { echo "run.sh: --hssd: '$HSSD' is not an executable" >&2; exit 2; }
+parse_opts '
+	--hssd    HSSD   exe
+	--hss-ctl HSSCTL
+	--keep    KEEP   flag=1' "$@"
 
 if ! command -v freeDiameterd >/dev/null; then
 	echo "skipped: freediameterd not installed (apt-get install freediameterd)"
@@ -86,7 +80,7 @@ fi
 
 freeDiameterd -c "$WORK/fd.conf" >"$WORK/fd.log" 2>&1 &
 FD_PID=$!
-PIDS+=($FD_PID)
+PIDS+=("$FD_PID")
 
 if wait_for 15 grep -q "> 'STATE_OPEN'" "$WORK/fd.log"; then
 	ok "CER/CEA: freeDiameterd reached STATE_OPEN with $HSS_HOST"
@@ -122,7 +116,7 @@ check_capture() {
 		>"$fields" 2>/dev/null
 	echo "# Diameter messages in the capture (frame cmd request result cause origin):"
 	sed 's/^/#   /' "$fields"
-	local cmd req res cause want
+	local want
 	for want in "257 1" "257 0 2001" "280 1" "280 0 2001" "282 1" "282 0 2001"; do
 		set -- $want
 		if awk -F'\t' -v c="$1" -v r="$2" -v rc="${3:-}" \

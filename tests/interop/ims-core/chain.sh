@@ -240,23 +240,19 @@ chain_down() {
 chain_main() {
 	local cmd=${1:-} work="" hssd="" db="" ip=127.0.0.1 port="" debug=0
 	shift || true
-	while [ $# -gt 0 ]; do
-		case "$1" in
-		--work) work="${2:-}"; shift 2 ;;
-		--hssd) hssd="${2:-}"; shift 2 ;;
-		--db) db="${2:-}"; shift 2 ;;
-		--pcscf-ip) ip="${2:-}"; shift 2 ;;
-		--pcscf-port) port="${2:-}"; shift 2 ;;
-		--realm) CHAIN_REALM="${2:-}"; shift 2 ;;
-		--debug) debug=1; shift ;;
-		--help|-h) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-		*) echo "chain.sh: unknown argument '$1'" >&2; exit 2 ;;
-		esac
-	done
-	[ -n "$work" ] || { echo "chain.sh: --work DIR is required" >&2; exit 2; }
+	# (parse_opts sets these locals: bash's dynamic scope)
+	parse_opts '
+		--work       work
+		--hssd       hssd
+		--db         db
+		--pcscf-ip   ip
+		--pcscf-port port
+		--realm      CHAIN_REALM
+		--debug      debug flag=1' "$@"
+	[ -n "$work" ] || usage_fail "--work DIR is required"
 	case "$cmd" in
 	up)
-		[ -x "$hssd" ] || { echo "chain.sh: --hssd: '$hssd' is not an executable" >&2; exit 2; }
+		opt_check --hssd exe "$hssd"
 		[[ -z "$port" || "$port" =~ ^[1-9][0-9]*$ ]] || { echo "chain.sh: --pcscf-port: expected a port, got '$port'" >&2; exit 2; }
 		[[ "$CHAIN_REALM" =~ ^[A-Za-z0-9.-]+$ ]] || { echo "chain.sh: --realm: expected a domain, got '$CHAIN_REALM'" >&2; exit 2; }
 		[[ "$ip" =~ ^[0-9.]+$ ]] || { echo "chain.sh: --pcscf-ip: expected an IPv4 address, got '$ip'" >&2; exit 2; }

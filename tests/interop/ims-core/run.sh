@@ -30,23 +30,14 @@ TESTS_LIB="$HERE/../../lib"
 # shellcheck source=chain.sh
 . "$HERE/chain.sh"
 HSSD="" HSSCTL="" UESIM="" SCN_DIR="$HERE/../../../scenarios" SAVE="" KEEP=0 DEBUG=0
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--hssd) HSSD="${2:-}"; shift 2 ;;
-	--hss-ctl) HSSCTL="${2:-}"; shift 2 ;;
-	--ue-sim) UESIM="${2:-}"; shift 2 ;;
-	--scenarios) SCN_DIR="${2:-}"; shift 2 ;;
-	--save) SAVE="${2:-}"; shift 2 ;;
-	--keep) KEEP=1; shift ;;
-	--debug) DEBUG=1; shift ;;
-	--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-	*) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
-	esac
-done
-for f in "$HSSD" "$HSSCTL" "$UESIM"; do
-	[ -x "$f" ] || { echo "run.sh: '$f' is not an executable (--hssd, --hss-ctl, --ue-sim)" >&2; exit 2; }
-done
-[ -d "$SCN_DIR" ] || { echo "run.sh: --scenarios: '$SCN_DIR' is not a directory" >&2; exit 2; }
+parse_opts '
+	--hssd      HSSD    exe
+	--hss-ctl   HSSCTL  exe
+	--ue-sim    UESIM   exe
+	--scenarios SCN_DIR dir
+	--save      SAVE
+	--keep      KEEP    flag=1
+	--debug     DEBUG   flag=1' "$@"
 chain_mpath >/dev/null || { echo "skipped: Kamailio IMS modules not installed (apt-get install kamailio kamailio-ims-modules kamailio-presence-modules)"; exit 77; }
 command -v python3 >/dev/null || { echo "skipped: python3 (the MESSAGE sender) not installed"; exit 77; }
 

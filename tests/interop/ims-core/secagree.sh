@@ -377,24 +377,16 @@ host_check() {
 
 host() {
 	HSSD="" HSSCTL="" UESIM="" AKATOOL="" CACHE="$PWD/sctp-qemu-cache" SCN_DIR="" SAVE="" KEEP=0 RECHECK=""
-	while [ $# -gt 0 ]; do
-		case "$1" in
-		--hssd) HSSD="${2:-}"; shift 2 ;;
-		--hss-ctl) HSSCTL="${2:-}"; shift 2 ;;
-		--ue-sim) UESIM="${2:-}"; shift 2 ;;
-		--aka-tool) AKATOOL="${2:-}"; shift 2 ;;
-		--cache) CACHE="${2:-}"; shift 2 ;;
-		--scenarios) SCN_DIR="${2:-}"; shift 2 ;;
-		--save) SAVE="${2:-}"; shift 2 ;;
-		--keep) KEEP=1; shift ;;
-		--recheck) RECHECK="${2:-}"; shift 2 ;;
-		--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-		*) echo "secagree.sh: unknown argument '$1'" >&2; exit 2 ;;
-		esac
-	done
-	for f in "$HSSD" "$HSSCTL" "$UESIM" "$AKATOOL"; do
-		[ -x "$f" ] || { echo "secagree.sh: '$f' is not an executable (--hssd, --hss-ctl, --ue-sim, --aka-tool)" >&2; exit 2; }
-	done
+	parse_opts '
+		--hssd      HSSD    exe
+		--hss-ctl   HSSCTL  exe
+		--ue-sim    UESIM   exe
+		--aka-tool  AKATOOL exe
+		--cache     CACHE
+		--scenarios SCN_DIR
+		--save      SAVE
+		--keep      KEEP    flag=1
+		--recheck   RECHECK' "$@"
 	[ -n "$SCN_DIR" ] || SCN_DIR="$HERE/../../../scenarios"
 	. "$HERE/chain.sh"
 	chain_mpath >/dev/null || { echo "skipped: Kamailio IMS modules not installed"; exit 77; }

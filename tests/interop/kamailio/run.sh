@@ -34,22 +34,13 @@ TESTS_LIB="$HERE/../../lib"
 # shellcheck source=../../lib/common.sh
 . "$TESTS_LIB/common.sh" # ok/bad, free_port, wait_for, term_exits_0, ...
 HSSD="" HSSCTL="" UESIM="" SCN_DIR="" KEEP=0 DEBUG=2
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--hssd) HSSD="${2:-}"; shift 2 ;;
-	--hss-ctl) HSSCTL="${2:-}"; shift 2 ;;
-	--ue-sim) UESIM="${2:-}"; shift 2 ;;
-	--scenarios) SCN_DIR="${2:-}"; shift 2 ;;
-	--keep) KEEP=1; shift ;;
-	--debug) DEBUG=3; shift ;;
-	--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
-	*) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
-	esac
-done
-[ -x "$HSSD" ] || { echo "run.sh: --hssd: '$HSSD' is not an executable" >&2; exit 2; }
-[ -x "$HSSCTL" ] || { echo "run.sh: --hss-ctl: '$HSSCTL' is not an executable" >&2; exit 2; }
-[ -z "$UESIM" ] || [ -x "$UESIM" ] || { echo "run.sh: --ue-sim: '$UESIM' is not an executable" >&2; exit 2; }
-[ -z "$SCN_DIR" ] || [ -d "$SCN_DIR" ] || { echo "run.sh: --scenarios: '$SCN_DIR' is not a directory" >&2; exit 2; }
+parse_opts '
+	--hssd      HSSD    exe
+	--hss-ctl   HSSCTL  exe
+	--ue-sim    UESIM   exe?
+	--scenarios SCN_DIR dir?
+	--keep      KEEP    flag=1
+	--debug     DEBUG   flag=3' "$@"
 
 # Scenarios (scenarios/*.scn) that hold for Kamailio as S-CSCF. Left out, and
 # why: akav2-register, md5-register, multi-vector, expiry, stale-nonce and
@@ -137,7 +128,7 @@ fi
 setsid kamailio -f "$WORK/kamailio.cfg" -DD -E -m 64 -M 8 -Y "$WORK" -P "$WORK/kamailio.pid" \
 	>"$WORK/kamailio.log" 2>&1 &
 KAM_PID=$!
-PIDS+=($KAM_PID)
+PIDS+=("$KAM_PID")
 # setsid made Kamailio's main process the leader of its own process group.
 wait_for 20 test -s "$WORK/kamailio.pid" && KAM_PGID="$(cat "$WORK/kamailio.pid")"
 
