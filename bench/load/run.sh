@@ -104,6 +104,8 @@ for ((r = 1; r <= RUNS; r++)); do
 	n=$(sed -n 's/^registrations: \([0-9]*\) ok.*/\1/p' "$WORK/run$r.txt")
 	rates+=("$(sed -n 's/.*= \([0-9]*\) registrations\/s/\1/p' "$WORK/run$r.txt")")
 	total=$((total + ${n:-0}))
+	[ -n "$n" ] && [ "$n" -gt 0 ] && [ -z "$CALLGRIND" ] &&
+		echo "# run $r: scscf-stub VmRSS $(awk '/^VmRSS/ { print $2 }' "/proc/$STUB_PID/status") kB, VmHWM $(awk '/^VmHWM/ { print $2 }' "/proc/$STUB_PID/status") kB"
 	[ -n "$n" ] && [ "$n" -gt 0 ] &&
 		echo "# run $r: load avg $(cut -d" " -f1 /proc/loadavg); CPU per registration: hssd $(( (h1 - h0) * 1000000 / HZ / n )) us, scscf-stub $(( (s1 - s0) * 1000000 / HZ / n )) us, ue-sim $(( (u1 - u0) * 1000000 / HZ / n )) us"
 	if [ "$SYSCALLS" = 1 ]; then
