@@ -376,6 +376,38 @@ static int schema_version(struct db *db, int *v)
 	return ret ? db_fail(db, ret, "schema version") : 0;
 }
 
+int db_scalar(struct db *db, const char *sql, int64_t *v)
+{
+	struct db_handle *h;
+	int ret = db->drv->prepare(db->conn, sql, &h);
+
+	*v = 0;
+	if (ret)
+		return db_fail(db, ret, sql);
+	ret = db->drv->step(db->conn, h);
+	if (ret == 1)
+		*v = db->drv->col_i64(h, 0);
+	db->drv->finalize(h);
+	return ret < 0 ? db_fail(db, ret, sql) : 0;
+}
+
+/* A store at version 0 with tables is another program's database (--db
+ * pointed at the wrong file): refused before anything is written to it.
+ * An HSS store's first step creates its tables and sets its version in
+ * one transaction, so tables seen before a version re-read still 0 are not
+ * ours; a version > 0 by then is another process creating the store. */
+static int foreign_store(struct db *db, int *v)
+{
+	int64_t n;
+	int ret = db_scalar(db, db->drv->tables_sql, &n);
+
+	if (ret || !n || (ret = schema_version(db, v)) != 0 || *v)
+		return ret;
+	snprintf(db->errmsg, sizeof(db->errmsg), "not an HSS store (it has tables, but no HSS "
+		 "schema version); refusing to add the HSS schema to it");
+	return -EMEDIUMTYPE;
+}
+
 static int too_new(struct db *db, int v)
 {
 	snprintf(db->errmsg, sizeof(db->errmsg),
@@ -449,7 +481,10 @@ static int db_setup(struct db *db)
 {
 	int v, ret = schema_version(db, &v);
 
-	/* Refuse a newer store before touching it (db_driver.h init_rw). */
+	/* Refuse a newer store, or another program's, before touching it
+	 * (db_driver.h init_rw). */
+	if (!ret && v == 0 && !(db->flags & DB_OPEN_READONLY))
+		ret = foreign_store(db, &v);
 	if (ret)
 		return ret;
 	if (v > DB_SCHEMA_VERSION)
@@ -510,7 +545,10 @@ int db_open_mode(const char *where, unsigned flags, struct db **out)
 	}
 	ret = db_setup(db);
 	if (ret) {
-		snprintf(open_errmsg, sizeof(open_errmsg), "%s: %s", where, db->errmsg);
+		char shown[512]; /* never a PostgreSQL password */
+
+		snprintf(open_errmsg, sizeof(open_errmsg), "%s: %s",
+			 db_where_shown(where, shown, sizeof(shown)), db->errmsg);
 		db_close(db);
 		return ret;
 	}

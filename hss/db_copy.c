@@ -90,22 +90,6 @@ static void build_sql(const char *table, const struct cols *c, char *sel, char *
 	snprintf(ins + ni, sz - ni, ")");
 }
 
-/* One integer from a query built on the driver's template. */
-static int scalar(struct db *db, const char *sql, int64_t *v)
-{
-	struct db_handle *h;
-	int ret = db->drv->prepare(db->conn, sql, &h);
-
-	*v = 0;
-	if (ret)
-		return db_fail(db, ret, sql);
-	ret = db->drv->step(db->conn, h);
-	if (ret == 1)
-		*v = db->drv->col_i64(h, 0);
-	db->drv->finalize(h);
-	return ret < 0 ? db_fail(db, ret, sql) : 0;
-}
-
 /* Row i of the source into the insert of the destination. */
 static void bind_row(struct db *from, struct db_handle *s, struct db *to, struct db_handle *d,
 		     const struct cols *c)
@@ -166,7 +150,7 @@ static int copy_rows(struct db *from, struct db *to, const struct copy_table *t,
 		return ret < 0 ? ret : 0;
 	/* ids never reused: the destination's next id after the source's mark */
 	snprintf(sql, sizeof(sql), from->drv->id_high_sql, t->name);
-	ret = scalar(from, sql, &high);
+	ret = db_scalar(from, sql, &high);
 	snprintf(sql, sizeof(sql), to->drv->id_set_sql, t->name, (long long)high);
 	if (!ret && (ret = to->drv->exec(to->conn, sql)) != 0)
 		db_fail(to, ret, sql);
@@ -185,7 +169,7 @@ static int check_empty(struct db *to)
 		if (!strcmp(tables[i].name, "fault_version"))
 			continue;
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i].name);
-		ret = scalar(to, sql, &n);
+		ret = db_scalar(to, sql, &n);
 		if (ret)
 			return ret;
 		if (n) {

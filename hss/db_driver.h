@@ -63,6 +63,10 @@ struct db_driver {
 	 * an upgrade step's transaction. */
 	int (*schema_version)(struct db_conn *c, int *v);
 	int (*set_schema_version)(struct db_conn *c, int v);
+	/* Counts the tables and views of the store, any program's: one with
+	 * version 0 that has some is another program's database, never given
+	 * the HSS schema (db.c foreign_store). */
+	const char *tables_sql;
 	/* Read-write opens, after the version check and before the upgrade
 	 * steps: the backend's session settings (SQLite: WAL, sync). */
 	int (*init_rw)(struct db_conn *c);

@@ -108,6 +108,8 @@ int db_row_to_sub(struct db_q *q, void *out);
 
 /* Records a failure of `what` (db_errmsg) and returns err; logs -EIO. */
 int db_fail(struct db *db, int err, const char *what);
+/* One integer from a query without parameters (0 when it has no row). */
+int db_scalar(struct db *db, const char *sql, int64_t *v);
 
 /* ---- MAR cache hooks (db_cache.c) ------------------------------------------ */
 /* This connection wrote an SQN / a registration (after the statement

@@ -1231,6 +1231,8 @@ const struct db_driver db_driver_pg = {
 	.set_busy_timeout = pg_busy,
 	.schema_version = pg_schema_version,
 	.set_schema_version = pg_set_schema_version,
+	.tables_sql = "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+		      "current_schema()",
 	.init_rw = pg_init_rw,
 	.data_version = pg_data_version,
 	.prepare = pg_prepare,

@@ -644,6 +644,7 @@ const struct db_driver db_driver_sqlite = {
 	.set_busy_timeout = sq_busy,
 	.schema_version = sq_schema_version,
 	.set_schema_version = sq_set_schema_version,
+	.tables_sql = "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view')",
 	.init_rw = sq_init_rw,
 	.after_upgrade = sq_after_upgrade,
 	.data_version = sq_data_version,

@@ -333,6 +333,36 @@ static void test_newer_refused(void **state)
 	tmpdb_remove(path);
 }
 
+/* Another program's database (tables, version 0) is refused read-write
+ * and left as it was; an empty file still becomes a store. */
+static void test_foreign_refused(void **state)
+{
+	(void)state;
+	char path[256], wal[300];
+	struct db *db = (struct db *)1;
+
+	tmpdb_path(path, sizeof(path));
+	assert_int_equal(raw_exec(path, "CREATE TABLE calls (x); INSERT INTO calls VALUES (1);"),
+			 SQLITE_OK);
+	assert_int_equal(db_open(path, &db), -EMEDIUMTYPE);
+	assert_null(db);
+	assert_non_null(strstr(db_errmsg(NULL), ": not an HSS store (it has tables, but no HSS "
+					       "schema version); refusing to add the HSS schema"));
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_master"), 1);
+	assert_int_equal(raw_int(path, "SELECT x FROM calls"), 1);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	assert_int_not_equal(access(wal, F_OK), 0); /* never switched to WAL */
+	tmpdb_remove(path);
+
+	tmpdb_path(path, sizeof(path));
+	assert_int_equal(raw_exec(path, "PRAGMA user_version = 0;"), SQLITE_OK); /* empty file */
+	assert_int_equal(db_open(path, &db), 0);
+	db_close(db);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), DB_SCHEMA_VERSION);
+	tmpdb_remove(path);
+}
+
 /* PostgreSQL: a version 4 store (steps 1-4 and hss_schema as db_pg.c
  * writes it) with a subscriber is upgraded to this version in place: the
  * subscriber keeps its id, SQN and identity, TUAK's columns have their
@@ -396,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_upgrade_tuak_from_v5),
 		cmocka_unit_test(test_upgrade_fault_ids_from_v6),
 		cmocka_unit_test(test_newer_refused),
+		cmocka_unit_test(test_foreign_refused),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test(test_embedded_matches_file),
