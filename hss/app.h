@@ -41,11 +41,29 @@ struct hss_ctx {
 typedef int (*hss_handler_fn)(struct hss_ctx *ctx, const struct diam_msg *req,
 			      struct diam_wr *ans);
 
+/* The key under which a route's handler looks its user up in the identity
+ * cache (db.h db_ident_auth, db_sub_auth): the first AVP code/vendor of
+ * the request, as a string. The core gathers a loop turn's keys and has
+ * the cache fill the missing ones in one store call before the handlers
+ * run (hss/prefetch.h). It must name what the handler looks up, or the
+ * lookup is wasted (never wrong: the handler looks up its key anyway). */
+enum hss_key_kind {
+	HSS_KEY_NONE = 0,
+	HSS_KEY_IMPU, /* a Public-Identity URI (db_ident_auth) */
+	HSS_KEY_IMSI, /* an IMSI, digits only (db_sub_auth) */
+};
+struct hss_key {
+	enum hss_key_kind kind;
+	uint32_t code, vendor;
+};
+#define HSS_NO_KEY { HSS_KEY_NONE, 0, 0 }
+
 struct hss_route {
 	uint32_t app_id;
 	uint32_t cmd_code;
 	hss_handler_fn handler;
 	const char *name;              /* "MAR", for the log line */
+	struct hss_key key;            /* HSS_KEY_NONE: none to gather */
 };
 
 /* One Diameter application hssd serves: everything the core needs to know

@@ -712,11 +712,12 @@ int cx_set_registration(struct db *db, int64_t sub_id, int irs, enum db_reg_stat
 }
 
 const struct hss_route cx_routes[] = {
-	{DIAM_APP_CX, DIAM_CMD_UA, cx_uar, "UAR"},
-	{DIAM_APP_CX, DIAM_CMD_SA, cx_sar, "SAR"},
-	{DIAM_APP_CX, DIAM_CMD_LI, cx_lir, "LIR"},
-	{DIAM_APP_CX, DIAM_CMD_MA, cx_mar, "MAR"},
-	{0, 0, NULL, NULL},
+	{DIAM_APP_CX, DIAM_CMD_UA, cx_uar, "UAR", HSS_NO_KEY},
+	{DIAM_APP_CX, DIAM_CMD_SA, cx_sar, "SAR", HSS_NO_KEY},
+	{DIAM_APP_CX, DIAM_CMD_LI, cx_lir, "LIR", HSS_NO_KEY},
+	/* mar_parse's IMPU: identify_by looks it up with db_ident_auth. */
+	{DIAM_APP_CX, DIAM_CMD_MA, cx_mar, "MAR", {HSS_KEY_IMPU, AVP_CX_PUBLIC_IDENTITY, V3}},
+	{0},
 };
 
 /* RTR (cx_rtr.c) and PPR (cx_ppr.c), through the outbound queue. */

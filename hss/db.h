@@ -201,6 +201,17 @@ int db_ident_auth(struct db *db, const char *uri, struct db_sub *s, struct db_im
  * whichever key found it). Fills s as db_ident_auth does, and s->imsi.
  * -ENOENT when the IMSI is unknown. */
 int db_sub_auth(struct db *db, const char *imsi, struct db_sub *s);
+/* Before a loop turn's handlers run (hssd, hss/prefetch.h): the cache of
+ * db_ident_auth and db_sub_auth looks up every key of keys[] it lacks in
+ * one store call per kind (db_auth_by_uris, db_auth_by_imsis; on
+ * PostgreSQL one round trip instead of one per request), so the handlers
+ * then find them. Only a hint: a key left out (unknown, evicted again,
+ * an error) is looked up by its handler as before, with the same result. */
+struct db_auth_key {
+	const char *key; /* an IMPU URI, or an IMSI when by_imsi */
+	bool by_imsi;
+};
+int db_auth_prefetch(struct db *db, const struct db_auth_key *keys, size_t n);
 /* Every IMPU of a subscriber, in insertion order, with ifc_xml. */
 typedef int (*db_impu_fn)(void *arg, const struct db_impu *u);
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg);
@@ -231,6 +242,17 @@ struct db_auth {
 int db_auth_by_uri(struct db *db, const char *uri, struct db_auth *out);
 /* The same by IMSI (AIR): impu_id 0, no registration. */
 int db_auth_by_imsi(struct db *db, const char *imsi, struct db_auth *out);
+/* Many keys at once (the identity cache fills a loop turn's misses, hssd):
+ * one statement for up to DB_KEYS_MAX of them (on PostgreSQL one round
+ * trip), fn(arg, key, a) for each key found, in no given order; a key
+ * with no row (unknown) is not reported. Only keys of printable ASCII
+ * are asked (others: the one-key lookup). A non-zero fn return stops the
+ * walk and is returned; else 0 or the store's error. */
+#define DB_KEYS_MAX 256
+typedef int (*db_auth_fn)(void *arg, const char *key, const struct db_auth *a);
+int db_auth_by_uris(struct db *db, const char *const *uris, size_t n, db_auth_fn fn, void *arg);
+int db_auth_by_imsis(struct db *db, const char *const *imsis, size_t n, db_auth_fn fn,
+		     void *arg);
 
 /* ---- Charging information (TS 29.229 §6.3.19 Charging-Information) ---- */
 struct db_charging {

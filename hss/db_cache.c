@@ -22,7 +22,15 @@
  * registration by IMPU id (URI entries only), SQN by subscriber id (ids
  * are dense: consecutive ids never collide; a MAR and an AIR of one
  * subscriber share it). Entries are valid while their generation equals
- * the cache's. */
+ * the cache's.
+ *
+ * A miss is one store row (db_auth_by_uri/_by_imsi). hssd's loop asks
+ * first, for all the requests of a turn at once (db_auth_prefetch: one
+ * statement, on PostgreSQL one round trip); the handlers then hit. Rows
+ * fill the identity and registration slots; a SQN slot that holds its
+ * subscriber at this generation is kept (mc_store): it is the SQN this
+ * connection wrote last, and a row may be older than that (PostgreSQL's
+ * read connection does not see the commit in flight). */
 #include "db_int.h"
 
 #include <errno.h>
@@ -167,39 +175,55 @@ static struct mc_ident *mc_ident_find(struct mar_cache *c, const char *key, bool
 	return NULL;
 }
 
-/* One db_auth_by_uri (or _by_imsi) row into the tables. */
-static int mc_fill(struct db *db, const char *key, bool by_imsi, uint32_t h, struct mc_ident *e)
+/* One db_auth_by_uri (…_by_imsi, …_by_uris) row into entry e and the
+ * registration and SQN slots. The SQN slot keeps what it holds for this
+ * subscriber at this generation: that is the SQN this connection wrote
+ * last (in the open transaction, or in a commit still on its way, whose
+ * compare-and-swap the next one must continue) or read since nothing
+ * changed, never older than the store's; a row read meanwhile may be
+ * older (PostgreSQL's read connection does not see the commit in flight),
+ * and a vector computed from it would only fail its compare-and-swap. */
+static void mc_store(struct db *db, const char *key, bool by_imsi, uint32_t h,
+		     struct mc_ident *e, const struct db_auth *a)
 {
 	struct mar_cache *c = db->mc;
-	struct db_auth a;
+	const struct mc_sqn *q = &c->sqn[mc_slot(a->sub_id)];
 	struct mc_reg *r;
-	int ret = by_imsi ? db_auth_by_imsi(db, key, &a) : db_auth_by_uri(db, key, &a);
 
-	e->gen = 0;
-	if (ret)
-		return ret;
-	db_cache_sqn_written(db, a.sub_id, a.sqn);
-	e->sub_id = a.sub_id;
-	e->impu_id = a.impu_id;
+	if (q->gen != c->gen || q->sub_id != a->sub_id)
+		db_cache_sqn_written(db, a->sub_id, a->sqn);
+	e->sub_id = a->sub_id;
+	e->impu_id = a->impu_id;
 	e->by_imsi = by_imsi;
-	e->keys = a.keys;
-	memcpy(e->amf, a.amf, AKA_AMF_LEN);
-	e->has_password = a.has_password;
-	memcpy(e->impi, a.impi, sizeof(e->impi));
-	memcpy(e->auth_scheme, a.auth_scheme, sizeof(e->auth_scheme));
+	e->keys = a->keys;
+	memcpy(e->amf, a->amf, AKA_AMF_LEN);
+	e->has_password = a->has_password;
+	memcpy(e->impi, a->impi, sizeof(e->impi));
+	memcpy(e->auth_scheme, a->auth_scheme, sizeof(e->auth_scheme));
 	snprintf(e->uri, sizeof(e->uri), "%s", key);
 	if (!by_imsi) {
-		r = &c->reg[mc_slot(a.impu_id)];
-		r->impu_id = a.impu_id;
-		r->state = a.state;
-		memcpy(r->name, a.scscf_name, sizeof(r->name));
-		memcpy(r->host, a.scscf_host, sizeof(r->host));
+		r = &c->reg[mc_slot(a->impu_id)];
+		r->impu_id = a->impu_id;
+		r->state = a->state;
+		memcpy(r->name, a->scscf_name, sizeof(r->name));
+		memcpy(r->host, a->scscf_host, sizeof(r->host));
 		r->gen = c->gen;
 	}
 	e->hash = h;
 	e->gen = c->gen;
+}
+
+/* One key from the store into e (e left invalid on an error). */
+static int mc_fill(struct db *db, const char *key, bool by_imsi, uint32_t h, struct mc_ident *e)
+{
+	struct db_auth a;
+	int ret = by_imsi ? db_auth_by_imsi(db, key, &a) : db_auth_by_uri(db, key, &a);
+
+	e->gen = 0;
+	if (!ret)
+		mc_store(db, key, by_imsi, h, e, &a);
 	explicit_bzero(&a.keys, sizeof(a.keys));
-	return 0;
+	return ret;
 }
 
 /* A URI entry needs its registration slot, every entry its SQN slot. */
@@ -232,6 +256,69 @@ static int mc_lookup(struct db *db, const char *key, bool by_imsi, const struct 
 	}
 	*out = e;
 	return 0;
+}
+
+/* ---- a loop turn's misses in one store call (db_auth_prefetch) ------------ */
+struct mc_batch {
+	struct db *db;
+	bool by_imsi;
+};
+
+/* db_auth_fn: one row of the batch into its key's entry. */
+static int mc_take(void *arg, const char *key, const struct db_auth *a)
+{
+	struct mc_batch *b = arg;
+	struct mc_ident *e, *victim = NULL;
+	uint32_t h = mc_hash(key, b->by_imsi);
+
+	e = mc_ident_find(b->db->mc, key, b->by_imsi, h, &victim);
+	if (!e) {
+		e = victim;
+		e->gen = 0;
+	}
+	mc_store(b->db, key, b->by_imsi, h, e, a);
+	return 0;
+}
+
+/* Adds key to list (n so far, hashes beside) unless cached, listed or too
+ * long to be stored (db_ident_auth and db_sub_auth do not look those up). */
+static void mc_want(struct mar_cache *c, const struct db_auth_key *k, const char **list,
+		    uint32_t *hash, size_t *n)
+{
+	struct mc_ident *e, *victim;
+	uint32_t h;
+
+	if (*n == DB_KEYS_MAX || strlen(k->key) >= (k->by_imsi ? DB_IMSI_MAX : DB_ID_MAX))
+		return;
+	h = mc_hash(k->key, k->by_imsi);
+	e = mc_ident_find(c, k->key, k->by_imsi, h, &victim);
+	if (e && mc_complete(c, e))
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (hash[i] == h && !strcmp(list[i], k->key))
+			return;
+	hash[*n] = h;
+	list[(*n)++] = k->key;
+}
+
+int db_auth_prefetch(struct db *db, const struct db_auth_key *keys, size_t n)
+{
+	const char *uri[DB_KEYS_MAX], *imsi[DB_KEYS_MAX];
+	uint32_t uh[DB_KEYS_MAX], ih[DB_KEYS_MAX];
+	struct mc_batch bu = { db, false }, bi = { db, true };
+	size_t nu = 0, ni = 0;
+	int ret = mc_check(db);
+
+	for (size_t i = 0; !ret && i < n; i++)
+		if (keys[i].by_imsi)
+			mc_want(db->mc, &keys[i], imsi, ih, &ni);
+		else
+			mc_want(db->mc, &keys[i], uri, uh, &nu);
+	if (!ret && nu)
+		ret = db_auth_by_uris(db, uri, nu, mc_take, &bu);
+	if (!ret && ni)
+		ret = db_auth_by_imsis(db, imsi, ni, mc_take, &bi);
+	return ret;
 }
 
 /* Only the fields db.h promises; the rest empty, not stale. */

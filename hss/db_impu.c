@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/json.h"
+
 const char *db_reg_state_name(enum db_reg_state s)
 {
 	switch (s) {
@@ -165,6 +167,86 @@ int db_auth_by_imsi(struct db *db, const char *imsi, struct db_auth *out)
 
 	db_bind_text(q, "$imsi", imsi);
 	return db_q_one(q, fill_auth_imsi, out, "subscriber lookup (AIR)");
+}
+
+static bool printable(const char *k)
+{
+	for (; *k; k++)
+		if (*k < 0x20 || *k > 0x7e)
+			return false;
+	return true;
+}
+
+/* keys[*i …] as a JSON array of strings into buf, as many as fit (at most
+ * DB_KEYS_MAX); *i moves past them. Keys that are not printable ASCII are
+ * left out: an octet PostgreSQL's json cannot take would fail the
+ * statement, and with it an open transaction. */
+static size_t keys_json(char *buf, size_t sz, const char *const *keys, size_t n, size_t *i)
+{
+	size_t len = 1, taken = 0;
+
+	buf[0] = '[';
+	for (; *i < n && taken < DB_KEYS_MAX; ++*i) {
+		const char *k = keys[*i];
+		size_t l;
+
+		if (!*k || !printable(k))
+			continue;
+		if (taken)
+			buf[len++] = ',';
+		l = json_string_buf(buf + len, sz - len - 1, k);
+		if (!l) {
+			len -= taken ? 1 : 0;
+			break; /* the next statement takes it */
+		}
+		len += l;
+		taken++;
+	}
+	buf[len++] = ']';
+	buf[len] = '\0';
+	return taken;
+}
+
+static int auth_many(struct db *db, enum db_stmt id, const char *const *keys, size_t n,
+		     db_fill_fn fill, int key_col, db_auth_fn fn, void *arg, const char *what)
+{
+	char json[DB_KEYS_MAX * 64], key[DB_ID_MAX];
+	struct db_auth a;
+	size_t i = 0;
+	int ret = 0, rc;
+
+	while (!ret && i < n) {
+		struct db_q *q;
+
+		if (!keys_json(json, sizeof(json), keys, n, &i))
+			continue;
+		q = db_q(db, id);
+		db_bind_text(q, "$keys", json);
+		while (!ret && (rc = db_row(q, what)) == 1) {
+			if (fill(q, &a))
+				continue; /* a damaged row: its own lookup reports it */
+			db_col_text(q, key_col, key, sizeof(key));
+			ret = fn(arg, key, &a);
+		}
+		if (!ret && rc < 0)
+			ret = rc;
+		db_q_done(q);
+	}
+	explicit_bzero(&a.keys, sizeof(a.keys));
+	return ret;
+}
+
+int db_auth_by_uris(struct db *db, const char *const *uris, size_t n, db_auth_fn fn, void *arg)
+{
+	return auth_many(db, DB_AUTH_BY_URIS, uris, n, fill_auth, DB_AUTH_NCOLS + 8, fn, arg,
+			 "identity lookups (MAR)");
+}
+
+int db_auth_by_imsis(struct db *db, const char *const *imsis, size_t n, db_auth_fn fn,
+		     void *arg)
+{
+	return auth_many(db, DB_AUTH_BY_IMSIS, imsis, n, fill_auth_imsi, DB_AUTH_NCOLS + 4, fn,
+			 arg, "subscriber lookups (AIR)");
 }
 
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)

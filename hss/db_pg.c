@@ -581,12 +581,14 @@ static int pg_data_version(struct db_conn *c, int64_t *v)
 /* ---- statements ------------------------------------------------------------------ */
 static int pg_param_index(struct db_handle *h, const char *name);
 
-/* "$name" -> "$k" (the same name the same k); "/\*LOCK*\/" -> FOR UPDATE. */
+/* "$name" -> "$k" (the same name the same k); "/\*LOCK*\/" -> FOR UPDATE;
+ * SQLite's json_each over an array (db_stmt.h DB_KEYS) -> PostgreSQL's
+ * json_array_elements_text (the same one column, value). */
 static int translate(struct db_handle *h, const char *sql)
 {
 	size_t n = strlen(sql);
-	char *out = malloc(n + 16), *o = out;
-	const char *lock = "/*LOCK*/";
+	char *out = malloc(2 * n + 16), *o = out;
+	const char *lock = "/*LOCK*/", *keys = "json_each(";
 
 	if (!out)
 		return -ENOMEM;
@@ -594,6 +596,9 @@ static int translate(struct db_handle *h, const char *sql)
 		if (!strncmp(p, lock, strlen(lock))) {
 			o += sprintf(o, "FOR UPDATE");
 			p += strlen(lock);
+		} else if (!strncmp(p, keys, strlen(keys))) {
+			o += sprintf(o, "json_array_elements_text(");
+			p += strlen(keys);
 		} else if (*p == '$' && (p[1] == '_' || (p[1] >= 'a' && p[1] <= 'z'))) {
 			size_t l = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789_");
 			int k;

@@ -26,6 +26,11 @@
 	"s.id, s.impi, s.algo, s.k, s.opc, s.amf, q.sqn, s.res_len, CASE WHEN s.password IS " \
 	"NULL THEN 0 ELSE 1 END, s.auth_scheme"
 #define DB_AUTH_NCOLS 10
+/* A JSON array of strings bound to parameter p, as a table k of one text
+ * column, value: SQLite's json_each; db_pg.c writes PostgreSQL's
+ * json_array_elements_text for it. In a join it comes first (CROSS JOIN:
+ * SQLite keeps that order), so each key is one index lookup. */
+#define DB_KEYS(p) "json_each(" p ") k CROSS JOIN "
 #define DB_IMPU_SEL                                                                    \
 	"i.id, i.subscriber_id, i.uri, i.barred, i.irs, i.ifc_xml, coalesce(r.state, 0), "  \
 	"r.scscf_name, r.scscf_host, r.scscf_realm"
@@ -84,6 +89,16 @@
 	/* AIR: the same from the subscriber by IMSI (the same cache, db_cache.c). */    \
 	X(AUTH_BY_IMSI, "SELECT " DB_AUTH_COLS ", " DB_TUAK_COLS " FROM " DB_SUB_FROM " WHERE " \
 			"s.imsi = $imsi")                                                     \
+	/* The same for many keys in one statement (db_cache.c fills a loop turn's \
+	 * misses at once; on PostgreSQL one round trip): $keys a JSON array, the \
+	 * key last. */                                                              \
+	X(AUTH_BY_URIS, "SELECT " DB_AUTH_COLS ", i.id, coalesce(r.state, 0), r.scscf_name, " \
+			"r.scscf_host, " DB_TUAK_COLS ", i.uri FROM " DB_KEYS("$keys") "impu i " \
+			"JOIN subscriber s ON s.id = i.subscriber_id JOIN subscriber_sqn q ON " \
+			"q.subscriber_id = s.id LEFT JOIN registration r ON r.impu_id = i.id "   \
+			"WHERE i.uri = k.value")                                              \
+	X(AUTH_BY_IMSIS, "SELECT " DB_AUTH_COLS ", " DB_TUAK_COLS ", s.imsi FROM "           \
+			 DB_KEYS("$keys") DB_SUB_FROM " WHERE s.imsi = k.value")               \
 	X(REG_SET, "INSERT INTO registration (impu_id, state, scscf_name, scscf_host, "     \
 		   "scscf_realm, updated) VALUES ($impu, $state, $name, $host, $realm, $now) " \
 		   "ON CONFLICT (impu_id) DO UPDATE SET state = excluded.state, scscf_name = "  \

@@ -344,10 +344,11 @@ static int s6a_pur(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_
 }
 
 const struct hss_route s6a_routes[] = {
-	{DIAM_APP_S6A, DIAM_CMD_AI, s6a_air, "AIR"},
-	{DIAM_APP_S6A, DIAM_CMD_UL, s6a_ulr, "ULR"},
-	{DIAM_APP_S6A, DIAM_CMD_PU, s6a_pur, "PUR"},
-	{0, 0, NULL, NULL},
+	/* req_imsi's User-Name: looked up with db_sub_auth. */
+	{DIAM_APP_S6A, DIAM_CMD_AI, s6a_air, "AIR", {HSS_KEY_IMSI, AVP_USER_NAME, 0}},
+	{DIAM_APP_S6A, DIAM_CMD_UL, s6a_ulr, "ULR", HSS_NO_KEY},
+	{DIAM_APP_S6A, DIAM_CMD_PU, s6a_pur, "PUR", HSS_NO_KEY},
+	{0},
 };
 
 /* CLR and IDR (s6a_out.c), through the outbound queue. */

@@ -22,6 +22,7 @@
 #include "held.h"
 #include "hss_metrics.h"
 #include "out_queue.h"
+#include "prefetch.h"
 #include "util/log.h"
 #include "util/metrics.h"
 
@@ -88,6 +89,7 @@ struct hss_server {
 	const char *allowed[HSS_MAX_PEERS], *agents[HSS_MAX_PEERS];
 	struct diam_peer_cfg pcfg;
 	struct hss_ctx ctx; /* template; peer_host set per request */
+	struct prefetch *pf; /* the turn's identity-cache keys (intake) */
 	bool in_txn;
 	bool txn_failed;
 	/* this turn's gated answers (held.h: request in the read buffer,
@@ -849,16 +851,68 @@ static void process_input(struct hss_server *s, struct pconn *pc, uint64_t now_m
 	}
 }
 
-static void on_readable(struct hss_server *s, struct pconn *pc, uint64_t now_ms, uint64_t t0)
+/* Reads what pc's socket has; false when the connection is lost. */
+static bool read_conn(struct pconn *pc, uint64_t now_ms)
 {
 	ssize_t n = diam_link_read(&pc->link, now_ms);
 
 	if (n < 0) {
 		diam_peer_lost(&pc->link.peer, strerror((int)-n));
 		pc->dead = true;
-		return;
+		return false;
 	}
-	process_input(s, pc, now_ms, t0);
+	return true;
+}
+
+static void on_readable(struct hss_server *s, struct pconn *pc, uint64_t now_ms, uint64_t t0)
+{
+	if (read_conn(pc, now_ms))
+		process_input(s, pc, now_ms, t0);
+}
+
+/* The identity-cache keys of the requests buffered on pc (prefetch.h),
+ * read where they lie: diam_link_next hands the same bytes to on_request
+ * later in this turn (they stay in the read buffer until end_turn
+ * compacts it). Only an open peer's: a stranger makes no store call. */
+static void gather_keys(struct hss_server *s, struct pconn *pc)
+{
+	const uint8_t *buf;
+	size_t pos = 0, len;
+	struct diam_msg m;
+
+	if (pc->dead || pc->link.peer.state != DIAM_PS_OPEN)
+		return;
+	while (diam_conn_peek(&pc->link.conn, &pos, &buf, &len) == 1) {
+		const struct hss_route *r;
+
+		if (diam_msg_parse(buf, len, &m) || !(m.hdr.flags & DIAM_FLAG_R))
+			continue;
+		r = find_route(find_app(m.hdr.app_id), m.hdr.code);
+		if (r)
+			prefetch_add(s->pf, r, &m);
+	}
+}
+
+/* A loop turn's input: every readable connection is read first, the
+ * identity-cache misses of all the requests that came are looked up in
+ * one store call (on PostgreSQL one round trip, not one per miss), then
+ * each connection's messages are handled in their order, as before. The
+ * cache fill is only a hint (prefetch.h): what each request is answered,
+ * and every error path, stay those of on_request. */
+static void intake(struct hss_server *s, struct pconn **rd, int n, uint64_t now_ms, uint64_t t0)
+{
+	int live = 0;
+
+	prefetch_reset(s->pf);
+	for (int i = 0; i < n; i++)
+		if (read_conn(rd[i], now_ms)) {
+			gather_keys(s, rd[i]);
+			rd[live++] = rd[i];
+		}
+	if (s->pf->n && txn_begin(s) == 0)
+		prefetch_run(s->pf, s->db); /* store down: each request answers 5012 itself */
+	for (int i = 0; i < live; i++)
+		process_input(s, rd[i], now_ms, t0);
 }
 
 /* ---- End of turn: seal, commit, release, log, write -------------------- */
@@ -1253,6 +1307,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 		   volatile sig_atomic_t *hup)
 {
 	struct epoll_event evs[MAX_EVENTS];
+	struct pconn *rd[MAX_EVENTS];
 
 	s->last_tick_ms = now_us() / 1000;
 	if (!s->cfg->no_faults && txn_begin(s) == 0) {
@@ -1262,7 +1317,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 	log_set_buffered(true);
 	for (;;) {
 		uint64_t now_ms = now_us() / 1000, t0;
-		int timeout = (int)(s->last_tick_ms + TICK_MS > now_ms
+		int nrd, timeout = (int)(s->last_tick_ms + TICK_MS > now_ms
 					    ? s->last_tick_ms + TICK_MS - now_ms : 0);
 		int n;
 
@@ -1289,6 +1344,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 		}
 		t0 = now_us();
 		now_ms = t0 / 1000;
+		nrd = 0;
 		for (int i = 0; i < n; i++) {
 			int tag = *(int *)evs[i].data.ptr;
 
@@ -1303,8 +1359,9 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 			if (tag == TAG_COMMIT)
 				continue; /* end_turn collects it */
 			if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
-				on_readable(s, evs[i].data.ptr, now_ms, t0);
+				rd[nrd++] = evs[i].data.ptr;
 		}
+		intake(s, rd, nrd, now_ms, t0);
 		if (now_ms >= s->last_tick_ms + TICK_MS) {
 			s->last_tick_ms = now_ms;
 			tick(s, now_ms);
@@ -1419,6 +1476,12 @@ int hss_server_open(struct hss_server **out, const struct hss_config *cfg, struc
 		return rc;
 	}
 	setup_identity(s);
+	s->pf = malloc(sizeof(*s->pf));
+	if (!s->pf) {
+		close(s->ep);
+		free(s);
+		return -ENOMEM;
+	}
 	s->commit_tag = TAG_COMMIT;
 	s->commit_fd = -1;
 	/* The commit of one turn becomes durable while the loop collects the
@@ -1484,6 +1547,7 @@ void hss_server_free(struct hss_server *s)
 	}
 	close(s->ep);
 	free(s->pend);
+	free(s->pf);
 	free(s);
 }
 

@@ -104,6 +104,19 @@ int diam_conn_next(struct diam_conn *c, const uint8_t **msg, size_t *len)
 	return 1;
 }
 
+int diam_conn_peek(const struct diam_conn *c, size_t *pos, const uint8_t **msg, size_t *len)
+{
+	size_t at = c->rpos + *pos, avail = c->rlen - at;
+	ssize_t n = at < c->rlen ? diam_frame_len(c->rbuf + at, avail) : 0;
+
+	if (n <= 0 || (size_t)n > avail)
+		return 0;
+	*msg = c->rbuf + at;
+	*len = (size_t)n;
+	*pos += (size_t)n;
+	return 1;
+}
+
 size_t diam_conn_partial(const struct diam_conn *c)
 {
 	return c->rlen - c->rpos;

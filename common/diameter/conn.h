@@ -38,6 +38,12 @@ void diam_conn_rcommit(struct diam_conn *c, size_t n);
  * length field is impossible (framing lost: answer 5011/5015 using the
  * *len (< 20 possible) buffered octets at *msg, then close). */
 int diam_conn_next(struct diam_conn *c, const uint8_t **msg, size_t *len);
+/* The complete messages diam_conn_next will return, without consuming
+ * them (hssd gathers a loop turn's requests before it handles them):
+ * *pos = 0 first, then left as returned. 1 → *msg and *len (valid as for
+ * diam_conn_next); 0 → no more complete ones (framing errors included:
+ * diam_conn_next reports those). */
+int diam_conn_peek(const struct diam_conn *c, size_t *pos, const uint8_t **msg, size_t *len);
 /* Drops consumed bytes (call once per loop turn, after handling). */
 void diam_conn_rcompact(struct diam_conn *c);
 /* Octets of an incomplete message still buffered (for "peer left mid-message"). */

@@ -2,25 +2,58 @@
 #include "hex.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* RFC 8259 §7: the escaped form of one octet of a string into e (at
+ * most 7 octets with the NUL); octets from 0x80 on pass as they are. */
+static const char *json_esc(unsigned char c, char e[8])
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	}
+	if (c < 0x20) {
+		snprintf(e, 8, "\\u%04x", c);
+	} else {
+		e[0] = (char)c;
+		e[1] = '\0';
+	}
+	return e;
+}
 
 void json_write_string(FILE *fp, const char *s)
 {
+	char e[8];
+
 	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		fputs(json_esc(*p, e), fp);
+	fputc('"', fp);
+}
+
+size_t json_string_buf(char *buf, size_t sz, const char *s)
+{
+	size_t n = 0;
+	char e[8];
+
+	if (sz < 3)
+		return 0;
+	buf[n++] = '"';
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		default:
-			if (*p < 0x20)
-				fprintf(fp, "\\u%04x", *p);
-			else
-				fputc(*p, fp);
-		}
+		const char *x = json_esc(*p, e);
+		size_t l = strlen(x);
+
+		if (sz - n < l + 2)
+			return 0;
+		memcpy(buf + n, x, l);
+		n += l;
 	}
-	fputc('"', fp);
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return n;
 }
 
 static void key(struct json *j, const char *k)

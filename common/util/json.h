@@ -28,5 +28,7 @@ void json_arr_begin(struct json *j, const char *key);
 void json_arr_end(struct json *j);
 /* Writes a JSON string literal (with quotes). */
 void json_write_string(FILE *fp, const char *s);
+/* The same into buf (NUL-terminated): its length, 0 when it does not fit. */
+size_t json_string_buf(char *buf, size_t sz, const char *s);
 
 #endif

@@ -67,7 +67,10 @@ static const char *plan_problem(sqlite3 *c, const char *sql, char *buf, size_t b
 			for (size_t i = 0; !m && t && i < sizeof(ops) / sizeof(ops[0]); i++)
 				if (!strcmp(t, ops[i]))
 					snprintf(buf, bufsz, "opcode %s", t);
-			if (m && t && ((!strncmp(t, "SCAN ", 5) && strcmp(t, "SCAN CONSTANT ROW")) ||
+			/* "SCAN k VIRTUAL TABLE": the bound key list (db_stmt.h DB_KEYS),
+			 * one row per key, each then one index lookup */
+			if (m && t && ((!strncmp(t, "SCAN ", 5) && strcmp(t, "SCAN CONSTANT ROW") &&
+					strncmp(t, "SCAN k VIRTUAL TABLE ", 21)) ||
 				       strstr(t, "TEMP B-TREE") || strstr(t, "AUTOMATIC")))
 				snprintf(buf, bufsz, "plan \"%s\"", t);
 		}

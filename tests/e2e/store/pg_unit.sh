@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../../lib/pg.sh
 . "$HERE/../../lib/pg.sh"
 BIN=${1:-}
-TESTS="test_db test_db_cache test_db_schema test_db_copy test_hss_ctl test_cx_reg test_cx_mar test_s6a_ulr
+TESTS="test_db test_db_cache test_prefetch test_db_schema test_db_copy test_hss_ctl test_cx_reg test_cx_mar test_s6a_ulr
 test_s6a_air test_s6a_mutate test_trace_keydb"
 for t in $TESTS; do need_exe "$BIN/$t" "$t"; done
 T=$(mktemp -d /tmp/store-pg.XXXXXX)

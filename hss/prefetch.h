@@ -1,0 +1,41 @@
+/* A loop turn's identity-cache keys, gathered before its handlers run
+ * (issue 11 item 6, issue 14 item 3). hssd's loop reads every readable
+ * connection first, adds the key of each buffered request whose route
+ * declares one (app.h struct hss_key: the IMPU of a MAR, the IMSI of an
+ * AIR), and has the cache look up all the missing keys in one store call
+ * (db.h db_auth_prefetch): on PostgreSQL one round trip per turn instead
+ * of one per cache miss. Then the requests run as before and find their
+ * identities in the cache. Only a hint: a request whose key was not
+ * gathered or not filled looks it up itself, with the same result.
+ * No sockets here: requests in, keys out (tests/unit/test_prefetch.c). */
+#ifndef HSS_PREFETCH_H
+#define HSS_PREFETCH_H
+
+#include <stddef.h>
+
+#include "app.h"
+#include "db.h"
+
+struct prefetch {
+	struct db_auth_key keys[DB_KEYS_MAX];
+	char text[DB_KEYS_MAX][DB_ID_MAX]; /* the keys' strings */
+	size_t n;
+};
+
+/* The key route r declares in request m, as its handler reads it, into
+ * out: 0, or -ENOENT (none declared, the AVP absent or empty, too long
+ * for the store, an IMSI with more than 15 digits or another character). */
+int hss_route_key(const struct hss_route *r, const struct diam_msg *m, char *out, size_t sz);
+
+static inline void prefetch_reset(struct prefetch *p)
+{
+	p->n = 0;
+}
+
+/* Adds m's key, if r declares one (beyond DB_KEYS_MAX: left to its handler). */
+void prefetch_add(struct prefetch *p, const struct hss_route *r, const struct diam_msg *m);
+/* Has the cache fill the keys gathered; 0 or the store's error (nothing
+ * to do for the caller: the handlers look up what is still missing). */
+int prefetch_run(struct prefetch *p, struct db *db);
+
+#endif
