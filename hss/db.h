@@ -212,6 +212,10 @@ struct db_auth_key {
 	bool by_imsi;
 };
 int db_auth_prefetch(struct db *db, const struct db_auth_key *keys, size_t n);
+/* Since the store was opened: lookups through db_ident_auth/db_sub_auth,
+ * and keys read from the store (a lookup's miss, or a key a prefetch
+ * asked for). */
+void db_auth_cache_counts(const struct db *db, uint64_t *lookups, uint64_t *fetched);
 /* Every IMPU of a subscriber, in insertion order, with ifc_xml. */
 typedef int (*db_impu_fn)(void *arg, const struct db_impu *u);
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg);

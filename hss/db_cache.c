@@ -71,6 +71,7 @@ struct mar_cache {
 	uint64_t gen;
 	int64_t data_version;
 	bool checked; /* data_version read in this transaction */
+	uint64_t lookups, fetched; /* db_auth_cache_counts */
 	struct mc_ident ident[MC_SLOTS];
 	struct mc_reg reg[MC_SLOTS];
 	struct mc_sqn sqn[MC_SLOTS];
@@ -219,6 +220,7 @@ static int mc_fill(struct db *db, const char *key, bool by_imsi, uint32_t h, str
 	struct db_auth a;
 	int ret = by_imsi ? db_auth_by_imsi(db, key, &a) : db_auth_by_uri(db, key, &a);
 
+	db->mc->fetched++;
 	e->gen = 0;
 	if (!ret)
 		mc_store(db, key, by_imsi, h, e, &a);
@@ -246,6 +248,7 @@ static int mc_lookup(struct db *db, const char *key, bool by_imsi, const struct 
 	if (ret)
 		return ret;
 	h = mc_hash(key, by_imsi);
+	db->mc->lookups++;
 	e = mc_ident_find(db->mc, key, by_imsi, h, &victim);
 	if (!e || !mc_complete(db->mc, e)) {
 		if (!e)
@@ -314,11 +317,19 @@ int db_auth_prefetch(struct db *db, const struct db_auth_key *keys, size_t n)
 			mc_want(db->mc, &keys[i], imsi, ih, &ni);
 		else
 			mc_want(db->mc, &keys[i], uri, uh, &nu);
+	if (!ret)
+		db->mc->fetched += nu + ni;
 	if (!ret && nu)
 		ret = db_auth_by_uris(db, uri, nu, mc_take, &bu);
 	if (!ret && ni)
 		ret = db_auth_by_imsis(db, imsi, ni, mc_take, &bi);
 	return ret;
+}
+
+void db_auth_cache_counts(const struct db *db, uint64_t *lookups, uint64_t *fetched)
+{
+	*lookups = db->mc ? db->mc->lookups : 0;
+	*fetched = db->mc ? db->mc->fetched : 0;
 }
 
 /* Only the fields db.h promises; the rest empty, not stale. */

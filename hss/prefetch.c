@@ -34,3 +34,17 @@ int prefetch_run(struct prefetch *p, struct db *db)
 {
 	return p->n ? db_auth_prefetch(db, p->keys, p->n) : 0;
 }
+
+bool prefetch_wanted(struct prefetch *p, const struct db *db)
+{
+	uint64_t lookups, fetched, l, f;
+
+	db_auth_cache_counts(db, &lookups, &fetched);
+	l = lookups - p->lookups;
+	f = fetched - p->fetched;
+	p->lookups = lookups;
+	p->fetched = fetched;
+	if (l)
+		p->off = f < 2 || f * 8 < l;
+	return !p->off;
+}

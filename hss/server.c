@@ -895,18 +895,21 @@ static void gather_keys(struct hss_server *s, struct pconn *pc)
 
 /* A loop turn's input: every readable connection is read first, the
  * identity-cache misses of all the requests that came are looked up in
- * one store call (on PostgreSQL one round trip, not one per miss), then
- * each connection's messages are handled in their order, as before. The
- * cache fill is only a hint (prefetch.h): what each request is answered,
- * and every error path, stay those of on_request. */
+ * one store call (on PostgreSQL one round trip, not one per miss) while
+ * the cache misses enough to pay for it (prefetch_wanted), then each
+ * connection's messages are handled in their order, as before. The cache
+ * fill is only a hint (prefetch.h): what each request is answered, and
+ * every error path, stay those of on_request. */
 static void intake(struct hss_server *s, struct pconn **rd, int n, uint64_t now_ms, uint64_t t0)
 {
+	bool want = prefetch_wanted(s->pf, s->db);
 	int live = 0;
 
 	prefetch_reset(s->pf);
 	for (int i = 0; i < n; i++)
 		if (read_conn(rd[i], now_ms)) {
-			gather_keys(s, rd[i]);
+			if (want)
+				gather_keys(s, rd[i]);
 			rd[live++] = rd[i];
 		}
 	if (s->pf->n && txn_begin(s) == 0)
@@ -1476,7 +1479,7 @@ int hss_server_open(struct hss_server **out, const struct hss_config *cfg, struc
 		return rc;
 	}
 	setup_identity(s);
-	s->pf = malloc(sizeof(*s->pf));
+	s->pf = calloc(1, sizeof(*s->pf));
 	if (!s->pf) {
 		close(s->ep);
 		free(s);

@@ -28,8 +28,9 @@
 #
 # On each PostgreSQL run also: WAL flushes/s (pg_stat_wal.wal_sync),
 # commits/s (pg_stat_database.xact_commit) and answers per commit.
-# OLD_HSSD=PATH: another hssd build on the same PostgreSQL, run after each
-# "pg1" run as "pg1-old" (A/B of a change in the same minutes).
+# OLD_HSSD=PATH: another hssd build, run after each run of this one as
+# "sqlite-old" (on its own copy of the SQLite store), "pg1-old" and
+# "pg2-old" (on the same PostgreSQL): A/B of a change in the same minutes.
 # SQ_STORE=FILE keeps the 1 M SQLite store there (import once, copy after).
 #
 # usage: bench/pg/ab.sh BUILD_DIR [SECONDS] [ROUNDS] [WINDOW] [USERS_MAX]
@@ -84,7 +85,12 @@ start() { # start NAME DB [HSSD]
 start sq "$WORK/hss.db"
 start pa "$PG_URI"
 start pb "$PG_URI"
-[ -z "${OLD_HSSD:-}" ] || start po "$PG_URI" "$OLD_HSSD"
+if [ -n "${OLD_HSSD:-}" ]; then
+	cp "$WORK/hss.db" "$WORK/hss-old.db" || exit 1
+	start so "$WORK/hss-old.db" "$OLD_HSSD"
+	start po "$PG_URI" "$OLD_HSSD"
+	start pq "$PG_URI" "$OLD_HSSD"
+fi
 gen() { # gen NAME USERS BASE OUT
 	"$BIN/diam-load" --port "$(cat "$WORK/$1.port")" --window "$WINDOW" --users "$2" \
 		--imsi-base "$3" --origin-host "$GEN_HOST" --duration "$SECS" \
@@ -99,7 +105,7 @@ pgticks() {
 	for p in $pm $(pgrep -P "$pm"); do t=$((t + $(ticks "$p"))); done
 	echo $t
 }
-pgstat() { echo "$(pg_psql "SELECT wal_sync FROM pg_stat_wal") $(pgticks) $(ticks "$PID_pa") $(ticks "$PID_pb") $(ticks "${PID_po:-0}")"; }
+pgstat() { echo "$(pg_psql "SELECT wal_sync FROM pg_stat_wal") $(pgticks) $(ticks "$PID_pa") $(ticks "$PID_pb") $(ticks "${PID_po:-0}") $(ticks "${PID_pq:-0}")"; }
 HZ=$(getconf CLK_TCK)
 # WAL flushes/s, answers per flush, CPU per answer (µs) of PostgreSQL and of
 # the hssd that ran, between two pgstat snapshots (the flush and CPU counts
@@ -107,8 +113,9 @@ HZ=$(getconf CLK_TCK)
 pgrate() { # pgrate "S0" "S1" ANSWERS
 	# shellcheck disable=SC2086 # the two snapshots split into their fields
 	set -- $1 $2 "$3"
-	awk -v f=$(( $6 - $1 )) -v pg=$(( $7 - $2 )) -v h=$(( $8 - $3 + $9 - $4 + ${10} - $5 )) \
-		-v a="${11}" -v t="$SECS" -v hz="$HZ" 'BEGIN { printf "flushes/s %.0f answers/flush %.1f CPU/answer: postgres %.0f us, hssd %.0f us", f / t, f ? a / f : 0, a ? pg * 1e6 / hz / a : 0, a ? h * 1e6 / hz / a : 0 }'
+	awk -v f=$(( $7 - $1 )) -v pg=$(( $8 - $2 )) \
+		-v h=$(( $9 - $3 + ${10} - $4 + ${11} - $5 + ${12} - $6 )) \
+		-v a="${13}" -v t="$SECS" -v hz="$HZ" 'BEGIN { printf "flushes/s %.0f answers/flush %.1f CPU/answer: postgres %.0f us, hssd %.0f us", f / t, f ? a / f : 0, a ? pg * 1e6 / hz / a : 0, a ? h * 1e6 / hz / a : 0 }'
 }
 answers() { sed -n 's/^answers\/s.*, \([0-9]*\) answered;.*/\1/p' "$1"; }
 rate() { sed -n 's/^answers\/s *\([0-9]*\).*/\1/p' "$1"; }
@@ -117,7 +124,9 @@ clean() { ! grep -qE '(unanswered|connections_lost|bad_answers)=[1-9]' "$1" && !
 echo "# $(date -u '+%F %H:%M') UTC, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}'), fsync on, synchronous_commit on${PG_OPTS:+, $PG_OPTS}; $SECS s x window $WINDOW per generator"
 echo "# round users store MAA/s p99_ms [second generator MAA/s p99_ms] clean"
 next=1000 # each 1 M run takes its own block of subscribers past the 1 k block
-CHUNK=$(( (MAXU - 1000) / (ROUNDS * 4) ))
+RUNS=3
+[ -z "${OLD_HSSD:-}" ] || RUNS=6
+CHUNK=$(( (MAXU - 1000) / (ROUNDS * RUNS) ))
 span() { # span USERS -> sets b1 n (the run's first IMSI and count), b2 (second half)
 	if [ "$1" = 1000 ]; then b1=$BASE n=1000; else
 		b1=$(printf '%015d' $((10#$BASE + next))) n=$CHUNK
@@ -126,34 +135,32 @@ span() { # span USERS -> sets b1 n (the run's first IMSI and count), b2 (second 
 	b2=$(printf '%015d' $((10#$b1 + n / 2)))
 }
 ok() { clean "$1" && echo clean || echo NOT-CLEAN; }
+# one run of each setting: run ROUND USERS SUFFIX SQLITE PG_A PG_B
+run() {
+	span "$2"
+	gen "$4" "$n" "$b1" "$WORK/o"
+	echo "$1 $2 sqlite$3 $(rate "$WORK/o") $(p99 "$WORK/o") $(ok "$WORK/o")"
+	span "$2"
+	s0=$(pgstat)
+	gen "$5" "$n" "$b1" "$WORK/o"
+	s1=$(pgstat)
+	echo "$1 $2 pg1$3 $(rate "$WORK/o") $(p99 "$WORK/o") $(ok "$WORK/o") $(pgrate "$s0" "$s1" "$(answers "$WORK/o")")"
+	span "$2"
+	s0=$(pgstat)
+	gen "$5" $((n / 2)) "$b1" "$WORK/o1" & g=$!
+	gen "$6" $((n / 2)) "$b2" "$WORK/o2"; wait $g
+	s1=$(pgstat)
+	echo "$1 $2 pg2$3 $(( $(rate "$WORK/o1") + $(rate "$WORK/o2") )) $(p99 "$WORK/o1")/$(p99 "$WORK/o2") $(clean "$WORK/o1" && ok "$WORK/o2" || echo NOT-CLEAN) $(pgrate "$s0" "$s1" $(( $(answers "$WORK/o1") + $(answers "$WORK/o2") )))"
+}
 for r in $(seq 1 "$ROUNDS"); do
 	for users in 1000 "$MAXU"; do
-		span "$users"
-		gen sq "$n" "$b1" "$WORK/o"
-		echo "$r $users sqlite $(rate "$WORK/o") $(p99 "$WORK/o") $(ok "$WORK/o")"
-		span "$users"
-		s0=$(pgstat)
-		gen pa "$n" "$b1" "$WORK/o"
-		s1=$(pgstat)
-		echo "$r $users pg1 $(rate "$WORK/o") $(p99 "$WORK/o") $(ok "$WORK/o") $(pgrate "$s0" "$s1" "$(answers "$WORK/o")")"
-		if [ -n "${OLD_HSSD:-}" ]; then
-			span "$users"
-			s0=$(pgstat)
-			gen po "$n" "$b1" "$WORK/o"
-			s1=$(pgstat)
-			echo "$r $users pg1-old $(rate "$WORK/o") $(p99 "$WORK/o") $(ok "$WORK/o") $(pgrate "$s0" "$s1" "$(answers "$WORK/o")")"
-		fi
-		span "$users"
-		s0=$(pgstat)
-		gen pa $((n / 2)) "$b1" "$WORK/o1" & g=$!
-		gen pb $((n / 2)) "$b2" "$WORK/o2"; wait $g
-		s1=$(pgstat)
-		echo "$r $users pg2 $(( $(rate "$WORK/o1") + $(rate "$WORK/o2") )) $(p99 "$WORK/o1")/$(p99 "$WORK/o2") $(clean "$WORK/o1" && ok "$WORK/o2" || echo NOT-CLEAN) $(pgrate "$s0" "$s1" $(( $(answers "$WORK/o1") + $(answers "$WORK/o2") )))"
+		run "$r" "$users" "" sq pa pb
+		[ -z "${OLD_HSSD:-}" ] || run "$r" "$users" -old so po pq
 	done
 done | tee "$WORK/all"
 echo "# medians (MAA/s):"
 for users in 1000 "$MAXU"; do
-	for s in sqlite pg1 ${OLD_HSSD:+pg1-old} pg2; do
+	for s in sqlite pg1 pg2 ${OLD_HSSD:+sqlite-old pg1-old pg2-old}; do
 		m=$(awk -v u="$users" -v s="$s" '$2 == u && $3 == s { print $4 }' "$WORK/all" | sort -n |
 			awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 		echo "#   $users $s $m"
@@ -161,8 +168,8 @@ for users in 1000 "$MAXU"; do
 done
 # 0 in steady state: no MAR of the runs rewrote its S-CSCF name
 REWRITTEN="SELECT count(*) FROM registration WHERE updated <> $PRIMED"
-echo "# registration rows written by the runs: SQLite $(sqlite3 "$WORK/hss.db" "$REWRITTEN"), PostgreSQL $(pg_psql "$REWRITTEN")"
-for n in sq pa pb ${OLD_HSSD:+po}; do
+echo "# registration rows written by the runs: SQLite $(sqlite3 "$WORK/hss.db" "$REWRITTEN")${OLD_HSSD:+ (old: $(sqlite3 "$WORK/hss-old.db" "$REWRITTEN"))}, PostgreSQL $(pg_psql "$REWRITTEN")"
+for n in sq pa pb ${OLD_HSSD:+so po pq}; do
 	eval "p=\$PID_$n"
 	echo "# hssd $n RSS $(awk '/VmRSS/ { print $2 " kB" }' "/proc/$p/status"), peak $(awk '/VmHWM/ { print $2 " kB" }' "/proc/$p/status")"
 done

@@ -5,7 +5,8 @@
  * in one call and the handlers then find the identities in the cache,
  * exactly as the store holds them; unknown, duplicate and odd keys change
  * nothing; and a row read for the batch never replaces a newer SQN this
- * connection wrote (db_cache.c). Runs on SQLite, and on PostgreSQL under
+ * connection wrote (db_cache.c); the keys are gathered only while the
+ * cache misses enough to pay for it. Runs on SQLite, and on PostgreSQL under
  * e2e/store-pg (HSS_TEST_PG). */
 #include "test_cx_util.h"
 
@@ -282,6 +283,47 @@ static void test_batch_more_than_max(void **state)
 	assert_int_equal(strncmp(s.impi, "changed", 7), 0);
 }
 
+/* The gathering pays only while the cache misses: at least 2 and an
+ * eighth of the lookups since the last turn (prefetch_wanted). */
+static void test_wanted_while_missing(void **state)
+{
+	struct hssf *f = *state;
+	struct db_sub s;
+	struct db_impu u;
+	char uri[16][40];
+
+	memset(&pf, 0, sizeof(pf));
+	assert_true(prefetch_wanted(&pf, f->db)); /* a fresh cache: yes */
+	assert_int_equal(db_txn_begin(f->db), 0);
+	for (int i = 0; i < 16; i++) {
+		char imsi[16];
+
+		snprintf(imsi, sizeof(imsi), "0010200000%05d", i);
+		snprintf(uri[i], sizeof(uri[i]), "sip:w%d@cx.test", i);
+		sub_with_impu(f->db, imsi, uri[i], 1, NULL);
+	}
+	assert_int_equal(db_txn_commit(f->db), 0);
+	for (int i = 0; i < 16; i++) /* 16 lookups, 16 misses */
+		assert_int_equal(db_ident_auth(f->db, uri[i], &s, &u), 0);
+	assert_true(prefetch_wanted(&pf, f->db));
+	assert_true(prefetch_wanted(&pf, f->db)); /* no lookup since: as before */
+	for (int r = 0; r < 4; r++) /* 64 lookups, all hits */
+		for (int i = 0; i < 16; i++)
+			assert_int_equal(db_ident_auth(f->db, uri[i], &s, &u), 0);
+	assert_false(prefetch_wanted(&pf, f->db));
+	/* one miss in 16 lookups: still not worth it (fewer than 2) */
+	assert_int_equal(db_ident_auth(f->db, "sip:nobody@cx.test", &s, &u), -ENOENT);
+	for (int i = 0; i < 15; i++)
+		assert_int_equal(db_ident_auth(f->db, uri[i], &s, &u), 0);
+	assert_false(prefetch_wanted(&pf, f->db));
+	/* 2 misses in 16: an eighth */
+	assert_int_equal(db_ident_auth(f->db, "sip:nobody@cx.test", &s, &u), -ENOENT);
+	assert_int_equal(db_ident_auth(f->db, "sip:nobody2@cx.test", &s, &u), -ENOENT);
+	for (int i = 0; i < 14; i++)
+		assert_int_equal(db_ident_auth(f->db, uri[i], &s, &u), 0);
+	assert_true(prefetch_wanted(&pf, f->db));
+}
+
 static int setup(void **state)
 {
 	*state = hssf_open(HSS_HOST, REALM, SCSCF_HOST, 1);
@@ -295,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_fills_cache, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_keeps_newer_sqn, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_more_than_max, setup, hssf_teardown),
+		cmocka_unit_test_setup_teardown(test_wanted_while_missing, setup, hssf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
