@@ -5,7 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HELD_POOL_MAX 4 /* batches kept for reuse: in flight + open + spare */
+/* Batches kept for reuse. Every batch returns to the pool with its
+ * buffers, so after the first turns a loaded hssd allocates nothing: the
+ * number alive is the commits in flight + the open one + those released
+ * in this turn, a few; the bound only caps what a burst of commits in
+ * flight (a slow disk) leaves behind. A batch whose buffers grew past
+ * HELD_KEEP_MAX in such a burst is freed rather than kept. Freeing batches
+ * here made glibc trim and grow the heap top every few turns (brk, and a
+ * page fault per new page: issue 14). */
+#define HELD_POOL_MAX 64
+#define HELD_KEEP_MAX (4u << 20)
 
 static void batch_free(struct held_batch *b)
 {
@@ -22,6 +31,7 @@ static struct held_batch *batch_get(struct held_queue *q)
 
 	if (b) {
 		q->pool = b->next;
+		q->npool--;
 		b->next = NULL;
 		return b;
 	}
@@ -100,11 +110,7 @@ struct held_batch *held_pop(struct held_queue *q)
 
 void held_put(struct held_queue *q, struct held_batch *b)
 {
-	size_t n = 0;
-
-	for (struct held_batch *p = q->pool; p; p = p->next)
-		n++;
-	if (n >= HELD_POOL_MAX) {
+	if (q->npool >= HELD_POOL_MAX || b->bufcap + b->cap * sizeof(*b->h) > HELD_KEEP_MAX) {
 		batch_free(b);
 		return;
 	}
@@ -113,6 +119,7 @@ void held_put(struct held_queue *q, struct held_batch *b)
 	b->n = b->len = 0;
 	b->next = q->pool;
 	q->pool = b;
+	q->npool++;
 }
 
 static void forget(struct held_batch *b, const void *conn)

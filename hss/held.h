@@ -51,6 +51,7 @@ struct held_queue {
 	struct held_batch *open;  /* this turn's, not yet committing */
 	struct held_batch *head, *tail;
 	struct held_batch *pool;
+	size_t npool;
 	size_t inflight;
 };
 
