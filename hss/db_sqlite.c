@@ -184,9 +184,13 @@ static int sq_connect(struct db_conn *c, const char *path, unsigned flags, bool 
 		snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
 	else
 		snprintf(uri, sizeof(uri), "%s", path);
-	if (sqlite3_open_v2(uri, &c->c, immutable ? of : of & ~SQLITE_OPEN_URI, NULL) == SQLITE_OK)
-		return 0;
-	return sq_err(c->c, SQLITE_CANTOPEN);
+	if (sqlite3_open_v2(uri, &c->c, immutable ? of : of & ~SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+		return sq_err(c->c, SQLITE_CANTOPEN);
+	/* From the first read on: another process creating or upgrading the
+	 * store holds its lock for a moment (the first read failed at once
+	 * with "database is locked" when four hss-ctl made one new store). */
+	sqlite3_busy_timeout(c->c, 5000);
+	return 0;
 }
 
 /* The first read: "not a database", or a read-only WAL store whose -shm
@@ -222,7 +226,6 @@ static void rollback_hook(void *arg)
 
 static int setup(struct db_conn *c, unsigned flags)
 {
-	sqlite3_busy_timeout(c->c, 5000);
 	sqlite3_rollback_hook(c->c, rollback_hook, c);
 	if (sqlite3_prepare_v3(c->c, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
 			       &c->data_version, NULL) != SQLITE_OK ||
