@@ -51,7 +51,7 @@ wait_file() { local i; for ((i = 0; i < 600; i++)); do [ -s "$1" ] && return 0; 
 {
 	echo "imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme"
 	for ((i = 0; i < USERS; i++)); do
-		imsi=$(printf "0010100002%05d" "$i")
+		printf -v imsi "0010100002%05d" "$i" # no fork per user: 5,000 forks took 40 s of CPU under load
 		echo "$imsi,$imsi@$REALM,sip:$imsi@$REALM,465b5ce8b199b49faa5f0a2ee238a6bc,,cd63cb71954a9f4e48a5994e37a02baf,8000,,,,"
 	done
 } >"$WORK/users.csv"
