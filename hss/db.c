@@ -404,7 +404,8 @@ static int foreign_store(struct db *db, int *v)
 	if (ret || !n || (ret = schema_version(db, v)) != 0 || *v)
 		return ret;
 	snprintf(db->errmsg, sizeof(db->errmsg), "not an HSS store (it has tables, but no HSS "
-		 "schema version); refusing to add the HSS schema to it");
+		 "schema version)%s", db->flags & DB_OPEN_READONLY ? "" :
+		 "; refusing to add the HSS schema to it");
 	return -EMEDIUMTYPE;
 }
 
@@ -483,7 +484,7 @@ static int db_setup(struct db *db)
 
 	/* Refuse a newer store, or another program's, before touching it
 	 * (db_driver.h init_rw). */
-	if (!ret && v == 0 && !(db->flags & DB_OPEN_READONLY))
+	if (!ret && v == 0)
 		ret = foreign_store(db, &v);
 	if (ret)
 		return ret;

@@ -12,8 +12,9 @@
 #      database, none fails on their lock);
 #   3. PostgreSQL (tests/lib/pg.sh): a database with a table of another
 #      program is refused the same way (pg_dump --schema-only unchanged,
-#      no hss_schema table), with a password in the URI never printed; the
-#      same database emptied gets the schema.
+#      no hss_schema table), with a password in the URI never printed;
+#      `hss-ctl list` (read-only) says it is not an HSS store; the same
+#      database emptied gets the schema.
 #   foreign.sh PATH/TO/hssd PATH/TO/hss-ctl
 # Exit 0 pass, 1 fail, 77 skipped (sqlite3 not installed; the PostgreSQL
 # part alone is skipped, saying so, when PostgreSQL is not installed).
@@ -143,6 +144,12 @@ ctl_refuses "PostgreSQL database of another program, add" --db "$SHOWN" --db "$U
 	--imsi 001010000000001 --impi "001010000000001@$R" --impu "sip:001010000000001@$R" \
 	--k 465b5ce8b199b49faa5f0a2ee238a6bc --opc cd63cb71954a9f4e48a5994e37a02baf
 hssd_refuses "PostgreSQL database of another program" "$URI" "$SHOWN"
+ctl_expect 1 "" --db "$URI" list
+if [ "$(cat "$T/err")" = "hss-ctl: --db: $SHOWN: not an HSS store (it has tables, but no HSS schema version)" ]; then
+	ok "PostgreSQL database of another program, list (read-only): $(cat "$T/err")"
+else
+	bad "PostgreSQL database of another program, list: stderr '$(cat "$T/err")'"
+fi
 grep -q s3cret "$T/hssd.log" "$T/err" && bad "the password was printed"
 pg_schema >"$T/pg.after" 2>&1
 if cmp -s "$T/pg.before" "$T/pg.after" && [ -s "$T/pg.before" ]; then
