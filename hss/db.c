@@ -648,6 +648,11 @@ int db_commit_poll(struct db *db, struct db_commit_done *out)
 	return ret;
 }
 
+void db_forget_cached(struct db *db)
+{
+	db_cache_drop(db);
+}
+
 bool db_in_txn(const struct db *db)
 {
 	return db->drv->in_txn(db->conn);

@@ -96,6 +96,9 @@ const char *db_where_shown(const char *where, char *buf, size_t bufsz);
 const char *db_backend(const struct db *db);
 /* Inside a transaction begun with db_txn_begin. */
 bool db_in_txn(const struct db *db);
+/* The MAR/AIR cache forgets everything and reads the store again (hssd:
+ * after a commit whose outcome it cannot know, server.c unpaired()). */
+void db_forget_cached(struct db *db);
 /* A number that changes when another connection committed (the caches
  * above the store compare it). */
 int db_data_version(struct db *db, int64_t *v);

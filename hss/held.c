@@ -108,6 +108,33 @@ struct held_batch *held_pop(struct held_queue *q)
 	return b;
 }
 
+struct held_batch *held_pair(struct held_queue *q, uint64_t seq, struct held_batch **unpaired)
+{
+	struct held_batch **tail = unpaired;
+
+	*unpaired = NULL;
+	if (!q->head || q->head->seq > seq)
+		return NULL;
+	while (q->head->seq < seq) {
+		*tail = held_pop(q);
+		tail = &(*tail)->next;
+		if (!q->head)
+			return NULL;
+	}
+	return q->head->seq == seq ? held_pop(q) : NULL;
+}
+
+enum held_fate held_fate(const struct held *h, int err, bool swap_failed)
+{
+	if (!h->conn)
+		return HELD_NOTHING;
+	if (!err && !(h->name && swap_failed))
+		return HELD_SEND;
+	if (!h->name)
+		return HELD_NOTHING;
+	return err ? HELD_5012 : HELD_RUN_AGAIN;
+}
+
 void held_put(struct held_queue *q, struct held_batch *b)
 {
 	if (q->npool >= HELD_POOL_MAX || b->bufcap + b->cap * sizeof(*b->h) > HELD_KEEP_MAX) {

@@ -7,11 +7,13 @@
  * *sealed*: the notes and copies of those bytes go into the open batch,
  * whose commit then starts; the loop goes on with the next turn while the
  * commit becomes durable. Batches wait in commit order; a finished one
- * releases its answers (or 5012s) and returns to a small pool, so a
- * loaded hssd allocates nothing per turn. */
+ * (held_pair: the one its commit's report names) releases its answers (or
+ * 5012s, held_fate) and returns to a pool with its buffers, so a loaded
+ * hssd allocates nothing per turn. */
 #ifndef HSS_HELD_H
 #define HSS_HELD_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,6 +64,29 @@ int held_seal(struct held_queue *q, const struct held *h, const uint8_t *ans);
 void held_committing(struct held_queue *q, uint64_t seq, uint64_t now_us);
 /* The oldest committing batch, taken off the queue (NULL: none). */
 struct held_batch *held_pop(struct held_queue *q);
+/* The batch a finished commit's report (db_commit_done.seq) belongs to,
+ * taken off the queue. Reports come one per commit, in commit order, so
+ * batches queued before it whose own report never came can never be
+ * paired: they are taken off too, onto *unpaired (in order), and their
+ * answers must not leave (their commits' outcomes are unknown). NULL when
+ * no queued batch has that seq (a stale or repeated report: nothing is
+ * taken off, the head batch waits for its own). */
+struct held_batch *held_pair(struct held_queue *q, uint64_t seq, struct held_batch **unpaired);
+
+/* What becomes of an entry when its batch is released. */
+enum held_fate {
+	HELD_SEND,      /* its answer leaves */
+	HELD_5012,      /* DIAMETER_UNABLE_TO_COMPLY instead (RFC 6733 §7.1.5) */
+	HELD_RUN_AGAIN, /* its SQN compare-and-swap lost: it runs again */
+	HELD_NOTHING,   /* a request of hssd's whose commit failed (its queue
+			 * row was rolled back), or its connection closed */
+};
+/* err: the commit's outcome (0: durable; any error, HELD_UNPAIRED too:
+ * nothing of the batch leaves); swap_failed: the entry's tag is among the
+ * commit's failed swaps. */
+enum held_fate held_fate(const struct held *h, int err, bool swap_failed);
+#define HELD_UNPAIRED (-EPROTO) /* the batch's commit was never reported */
+
 /* Back to the pool (the delay-fault copies must have been taken or freed). */
 void held_put(struct held_queue *q, struct held_batch *b);
 static inline const uint8_t *held_req(const struct held_batch *b, const struct held *h)

@@ -35,6 +35,7 @@
 #define MAX_BACKLOG (32u << 20) /* unsent octets before a peer is dropped */
 
 enum { TAG_LISTENER, TAG_CONN, TAG_METRICS, TAG_COMMIT };
+#define PAIR_LOG_BURST 3 /* lines a minute about unpaired commits */
 #define MAX_RUNS 8 /* a request whose SQN another hssd took runs again, this often */
 
 /* Answers held back until the turn's commit (one per connection). */
@@ -127,6 +128,7 @@ struct hss_server {
 	unsigned store_failures;    /* failed commits in this outage */
 	size_t store_lost;          /* answers replaced by 5012 in it */
 	struct log_limit evict_log; /* "waiting for CER": a line per window */
+	struct log_limit pair_log;  /* a commit not paired with its batch */
 	unsigned evicted_logged;    /* s->evicted at the last summary */
 };
 
@@ -1007,17 +1009,20 @@ static void release_batch(struct hss_server *s, struct held_batch *b, int err,
 		struct pconn *pc = p->conn;
 		uint8_t *out;
 
-		if (!pc)
-			continue; /* its connection closed */
-		if (!err && p->name && tag_failed(d, p->tag) && run_again(s, b, p))
+		switch (held_fate(p, err, tag_failed(d, p->tag))) {
+		case HELD_NOTHING:
 			continue;
-		if (err || (p->name && tag_failed(d, p->tag))) {
-			if (!p->name)
-				continue; /* a request of ours: its queue row was rolled back */
+		case HELD_RUN_AGAIN:
+			if (run_again(s, b, p))
+				continue;
+			__attribute__((fallthrough)); /* ran too often: 5012 */
+		case HELD_5012:
 			put_5012(&pc->link, NULL, held_req(b, p), p->req_len, &s->local);
 			hss_metrics_result(s->met, p->name, DIAM_UNABLE_TO_COMPLY, false,
 					   t1 - p->t0_us);
 			continue;
+		case HELD_SEND:
+			break;
 		}
 		log_held(p, held_req(b, p), held_ans(b, p), t1);
 		if (p->ans_len) {
@@ -1075,17 +1080,52 @@ static void store_ok(struct hss_server *s)
 	s->store_lost = 0;
 }
 
-/* Finished commits, in order: their batches are released. */
+/* A commit's report that does not pair with the oldest batch (a backend
+ * bug: reports come one per commit, in order). The batches it skipped
+ * never learn their commit's outcome: none of their answers leaves, each
+ * is 5012, and the cache, which may hold their SQNs and registrations, is
+ * read from the store again. A report no batch waits for releases nothing.
+ * One line per mismatch, at most PAIR_LOG_BURST a minute. */
+static void unpaired(struct hss_server *s, uint64_t seq, const struct held_batch *b,
+		     struct held_batch *lost)
+{
+	uint64_t first = lost ? lost->seq : s->held.head ? s->held.head->seq : 0;
+	size_t nb = 0, na = 0;
+
+	while (lost) {
+		struct held_batch *x = lost;
+
+		lost = x->next;
+		nb++;
+		na += x->n;
+		release_batch(s, x, HELD_UNPAIRED, NULL);
+		retire(s, x);
+	}
+	if (nb)
+		db_forget_cached(s->db);
+	if (log_limit_pass(&s->pair_log, PAIR_LOG_BURST, 60000, now_us() / 1000))
+		LOGE(LOG_DB, "store: commit %llu finished, batch %llu expected: %s",
+		     (unsigned long long)seq, (unsigned long long)first,
+		     nb ? "the skipped batches' commits were never reported" : "no batch waits for it");
+	if (nb)
+		LOGE(LOG_DB, "store: %zu batch(es) before commit %llu (%s) never paired with their "
+		     "commit: %zu held answer(s) replaced by 5012, cache dropped", nb,
+		     (unsigned long long)seq, b ? "released" : "not queued", na);
+}
+
+/* Finished commits, in order: each releases the batch it pairs with
+ * (held_pair; what it skipped is failed). */
 static void poll_commits(struct hss_server *s)
 {
 	struct db_commit_done d;
 
 	while (s->held.inflight && db_commit_poll(s->db, &d) == 1) {
-		struct held_batch *b = held_pop(&s->held);
+		struct held_batch *lost, *b = held_pair(&s->held, d.seq, &lost);
 
-		if (b->seq != d.seq)
-			LOGE(LOG_DB, "commit %llu finished, batch %llu expected",
-			     (unsigned long long)d.seq, (unsigned long long)b->seq);
+		if (lost || !b)
+			unpaired(s, d.seq, b, lost);
+		if (!b)
+			continue;
 		hss_metrics_commit(s->met, now_us() - b->commit_us);
 		if (d.err && d.err != -ENOTCONN) /* ENOTCONN: the store said it once */
 			store_failed(s, b->n);
