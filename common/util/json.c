@@ -43,9 +43,17 @@ size_t json_string_buf(char *buf, size_t sz, const char *s)
 		return 0;
 	buf[n++] = '"';
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		const char *x = json_esc(*p, e);
-		size_t l = strlen(x);
+		const char *x;
+		size_t l;
 
+		if (*p >= 0x20 && *p != '"' && *p != '\\') { /* most octets: as they are */
+			if (sz - n < 3)
+				return 0;
+			buf[n++] = (char)*p;
+			continue;
+		}
+		x = json_esc(*p, e);
+		l = strlen(x);
 		if (sz - n < l + 2)
 			return 0;
 		memcpy(buf + n, x, l);

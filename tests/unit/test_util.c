@@ -1,6 +1,6 @@
 /* common/util: hex, base64 (RFC 4648 §10 test vectors), constant-time
  * compare, INI parsing with file:line errors, UTF-8 (RFC 3629 §4) and
- * the log escaping of untrusted text. */
+ * the log escaping of untrusted text, JSON string literals (RFC 8259). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include "util/ct.h"
 #include "util/str.h"
 #include "util/hex.h"
+#include "util/json.h"
 #include "util/esc.h"
 #include "util/ini.h"
 #include "util/log.h"
@@ -268,6 +269,26 @@ static void test_str(void **state)
 	assert_string_equal(big, "600");
 }
 
+/* RFC 8259 §7 string literals into a buffer: the same escapes as
+ * json_write_string, and 0 when the literal does not fit. */
+static void test_json_string_buf(void **state)
+{
+	(void)state;
+	char b[32], f[64];
+	FILE *fp = fmemopen(f, sizeof(f), "w");
+
+	assert_int_equal(json_string_buf(b, sizeof(b), "sip:a\"b\\c\n\x01@x"), 23);
+	assert_string_equal(b, "\"sip:a\\\"b\\\\c\\n\\u0001@x\"");
+	json_write_string(fp, "sip:a\"b\\c\n\x01@x");
+	fclose(fp);
+	assert_string_equal(f, b);
+	assert_int_equal(json_string_buf(b, sizeof(b), ""), 2);
+	assert_string_equal(b, "\"\"");
+	assert_int_equal(json_string_buf(b, 5, "ab"), 4); /* "ab" and its NUL: 5 */
+	assert_int_equal(json_string_buf(b, 4, "ab"), 0);
+	assert_int_equal(json_string_buf(b, 8, "a\x01"), 0); /* "a\u0001" and its NUL: 10 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_log_lines),
 		cmocka_unit_test(test_log_limit),
 		cmocka_unit_test(test_str),
+		cmocka_unit_test(test_json_string_buf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
