@@ -27,7 +27,8 @@
 # Prints one line per run, the medians, and each hssd's RSS at the end.
 #
 # On each PostgreSQL run also: WAL flushes/s (pg_stat_wal.wal_sync),
-# commits/s (pg_stat_database.xact_commit) and answers per commit.
+# answers per flush, WAL octets and full-page images per answer
+# (pg_stat_wal.wal_bytes, wal_fpi), CPU per answer of PostgreSQL and hssd.
 # OLD_HSSD=PATH: another hssd build, run after each run of this one as
 # "sqlite-old" (on its own copy of the SQLite store), "pg1-old" and
 # "pg2-old" (on the same PostgreSQL): A/B of a change in the same minutes.
@@ -105,17 +106,18 @@ pgticks() {
 	for p in $pm $(pgrep -P "$pm"); do t=$((t + $(ticks "$p"))); done
 	echo $t
 }
-pgstat() { echo "$(pg_psql "SELECT wal_sync FROM pg_stat_wal") $(pgticks) $(ticks "$PID_pa") $(ticks "$PID_pb") $(ticks "${PID_po:-0}") $(ticks "${PID_pq:-0}")"; }
+pgstat() { echo "$(pg_psql "SELECT wal_sync || ' ' || wal_bytes || ' ' || wal_fpi FROM pg_stat_wal") $(pgticks) $(ticks "$PID_pa") $(ticks "$PID_pb") $(ticks "${PID_po:-0}") $(ticks "${PID_pq:-0}")"; }
 HZ=$(getconf CLK_TCK)
-# WAL flushes/s, answers per flush, CPU per answer (µs) of PostgreSQL and of
-# the hssd that ran, between two pgstat snapshots (the flush and CPU counts
-# take in everything, the other generators included)
+# WAL flushes/s, answers per flush, WAL octets and full-page images per
+# answer, CPU per answer (µs) of PostgreSQL and of the hssd that ran,
+# between two pgstat snapshots (the flush, WAL and CPU counts take in
+# everything, the other generators included)
 pgrate() { # pgrate "S0" "S1" ANSWERS
-	# shellcheck disable=SC2086 # the two snapshots split into their fields
-	set -- $1 $2 "$3"
-	awk -v f=$(( $7 - $1 )) -v pg=$(( $8 - $2 )) \
-		-v h=$(( $9 - $3 + ${10} - $4 + ${11} - $5 + ${12} - $6 )) \
-		-v a="${13}" -v t="$SECS" -v hz="$HZ" 'BEGIN { printf "flushes/s %.0f answers/flush %.1f CPU/answer: postgres %.0f us, hssd %.0f us", f / t, f ? a / f : 0, a ? pg * 1e6 / hz / a : 0, a ? h * 1e6 / hz / a : 0 }'
+	awk -v s0="$1" -v s1="$2" -v a="$3" -v t="$SECS" -v hz="$HZ" 'BEGIN {
+		split(s0, x); split(s1, y)
+		f = y[1] - x[1]; pg = y[4] - x[4]
+		h = y[5] - x[5] + y[6] - x[6] + y[7] - x[7] + y[8] - x[8]
+		printf "flushes/s %.0f answers/flush %.1f WAL/answer %.0f B %.2f FPI CPU/answer: postgres %.0f us, hssd %.0f us", f / t, f ? a / f : 0, a ? (y[2] - x[2]) / a : 0, a ? (y[3] - x[3]) / a : 0, a ? pg * 1e6 / hz / a : 0, a ? h * 1e6 / hz / a : 0 }'
 }
 answers() { sed -n 's/^answers\/s.*, \([0-9]*\) answered;.*/\1/p' "$1"; }
 rate() { sed -n 's/^answers\/s *\([0-9]*\).*/\1/p' "$1"; }
