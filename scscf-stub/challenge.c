@@ -9,31 +9,44 @@
 
 #include "aka/aka.h"
 #include "util/ct.h"
+#include "util/str.h"
 #include "util/hex.h"
 
 int challenge_build(const struct challenge_params *p, char *out, size_t outsz)
 {
 	char ck[33], ik[33];
-	int n;
+	size_t n = 0;
+	int cut = 0;
 
-	n = snprintf(out, outsz, "Digest realm=\"%s\", nonce=\"%s\", algorithm=%s", p->realm,
-		     p->nonce, digest_alg_name(p->alg));
-	if (n > 0 && p->qop && *p->qop)
-		n += snprintf(out + n, (size_t)n < outsz ? outsz - n : 0, ", qop=\"%s\"", p->qop);
+	if (!outsz)
+		return -ENOSPC;
+	/* str_append, not snprintf: ≈ 0.5 k instructions a call (issue 14) */
+	cut |= str_append(out, outsz, &n, "Digest realm=\"");
+	cut |= str_append(out, outsz, &n, p->realm);
+	cut |= str_append(out, outsz, &n, "\", nonce=\"");
+	cut |= str_append(out, outsz, &n, p->nonce);
+	cut |= str_append(out, outsz, &n, "\", algorithm=");
+	cut |= str_append(out, outsz, &n, digest_alg_name(p->alg));
+	if (p->qop && *p->qop) {
+		cut |= str_append(out, outsz, &n, ", qop=\"");
+		cut |= str_append(out, outsz, &n, p->qop);
+		cut |= str_append(out, outsz, &n, "\"");
+	}
 	/* ck/ik in the 401 as Kamailio's S-CSCF sends them: the P-CSCF takes
 	 * them out before the UE sees it (TS 33.203 §7.1). The caller decides
 	 * whether there is a P-CSCF (reg_cx.c). */
-	if (n > 0 && p->alg != DIGEST_ALG_MD5 && p->ck && p->ik) {
+	if (p->alg != DIGEST_ALG_MD5 && p->ck && p->ik) {
 		hex_encode(p->ck, 16, ck);
 		hex_encode(p->ik, 16, ik);
-		n += snprintf(out + n, (size_t)n < outsz ? outsz - n : 0, ", ck=\"%s\", ik=\"%s\"",
-			      ck, ik);
+		cut |= str_append(out, outsz, &n, ", ck=\"");
+		cut |= str_append(out, outsz, &n, ck);
+		cut |= str_append(out, outsz, &n, "\", ik=\"");
+		cut |= str_append(out, outsz, &n, ik);
+		cut |= str_append(out, outsz, &n, "\"");
 	}
-	if (n > 0 && p->stale)
-		n += snprintf(out + n, (size_t)n < outsz ? outsz - n : 0, ", stale=true");
-	if (n < 0 || (size_t)n >= outsz)
-		return -ENOSPC;
-	return n;
+	if (p->stale)
+		cut |= str_append(out, outsz, &n, ", stale=true");
+	return cut ? -ENOSPC : (int)n;
 }
 
 int challenge_nonce(const uint8_t *sip_authenticate, size_t len, char *out, size_t outsz)

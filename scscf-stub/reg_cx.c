@@ -283,10 +283,12 @@ static void challenge_from_maa(struct registrar *r, struct reg_txn *t, const str
 	}
 	memset(&v, 0, sizeof(v));
 	struct reg_reply rep = { .status = 401, .phrase = "Unauthorized", .www_authenticate = www };
-	snprintf(why, sizeof(why), "%s%s, %s",
-		 t->resync ? "challenge after resync" : t->stale ? "challenge, stale nonce"
-								 : "challenge",
-		 t->fault_id ? " (fault)" : "", src);
+	size_t wl = 0; /* the log line's reason, without snprintf (issue 14) */
+	str_append(why, sizeof(why), &wl,
+		   t->resync ? "challenge after resync" : t->stale ? "challenge, stale nonce"
+								   : "challenge");
+	str_append(why, sizeof(why), &wl, t->fault_id ? " (fault), " : ", ");
+	str_append(why, sizeof(why), &wl, src);
 	reg_finish(r, t->handle, t->impi, t->impu, t->start_ms, &rep, why);
 }
 
@@ -348,8 +350,15 @@ static void on_maa(void *arg, int status, const struct diam_msg *ans, const char
 	} else if (status || !cx_result_ok(&m[0].res)) {
 		reg_diam_failure(r, t, status, status ? NULL : &m[0].res, "MAR", detail);
 	} else {
-		snprintf(src, sizeof(src), "MAR, %d vector%s, %zu queued", n, n == 1 ? "" : "s",
-			 queue_rest(r, t, m, n));
+		char num[12];
+		size_t sl = str_copy(src, sizeof(src), "MAR, ");
+
+		str_u32(num, (uint32_t)n);
+		str_append(src, sizeof(src), &sl, num);
+		str_append(src, sizeof(src), &sl, n == 1 ? " vector, " : " vectors, ");
+		str_u32(num, (uint32_t)queue_rest(r, t, m, n));
+		str_append(src, sizeof(src), &sl, num);
+		str_append(src, sizeof(src), &sl, " queued");
 		challenge_from_maa(r, t, &m[0], src);
 	}
 	memset(m, 0, max * sizeof(*m));

@@ -7,6 +7,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
+
+#include <openssl/evp.h>
 
 #include "aka/aka.h"
 #include "digest/digest.h"
@@ -218,6 +221,34 @@ static void test_parsers(void **state)
 	assert_int_equal(digest_compute(&in, pw, 0, &r), -1);
 }
 
+/* HA1 = MD5(username ":" realm ":" password) for parts around and beyond
+ * md5_join's 512-octet gathering buffer, against a one-shot MD5 of the
+ * joined text. */
+static void test_long_parts(void **state)
+{
+	static const size_t lens[] = { 0, 1, 490, 500, 505, 506, 507, 508, 509, 510, 511, 512, 513, 600, 1500 };
+	static char user[1600], joined[1700];
+	const char *realm = "ims.example", *pw = "secret";
+	uint8_t md[16];
+	char want[33], got[DIGEST_HEX_LEN];
+	unsigned int mdlen;
+
+	(void)state;
+	memset(user, 'u', sizeof(user));
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t l = lens[i];
+		int n;
+
+		user[l] = '\0';
+		n = snprintf(joined, sizeof(joined), "%s:%s:%s", user, realm, pw);
+		assert_true(EVP_Digest(joined, (size_t)n, md, &mdlen, EVP_md5(), NULL));
+		hex_encode(md, 16, want);
+		assert_int_equal(digest_ha1(user, realm, (const uint8_t *)pw, strlen(pw), got), 0);
+		assert_string_equal(got, want);
+		user[l] = 'u';
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_auth_int_body),
 		cmocka_unit_test(test_akav1_binary_res),
 		cmocka_unit_test(test_parsers),
+		cmocka_unit_test(test_long_parts),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
