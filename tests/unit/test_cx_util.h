@@ -72,6 +72,31 @@ static inline void cxf_run(struct hssf *f, uint8_t *req, struct diam_wr *rw)
 	hssf_run(f, cx_routes, req, rw);
 }
 
+/* An MAR for user A (one AKA vector, this S-CSCF), run by the real
+ * handler: the MAA (2001) in f, the request in req (parsed into rm when
+ * not NULL); its length. */
+static inline size_t cxf_mar_a(struct hssf *f, uint8_t *req, size_t reqsz, struct diam_msg *rm)
+{
+	struct diam_wr w;
+	size_t n;
+
+	diam_wr_init(&w, req, reqsz);
+	req_head(&w, DIAM_CMD_MA);
+	diam_put_str(&w, AVP_USER_NAME, 0, A_IMPI);
+	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3, A_IMPU);
+	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, 1);
+	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, V3);
+	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, "Digest-AKAv1-MD5");
+	diam_group_end(&w);
+	diam_put_str(&w, AVP_CX_SERVER_NAME, V3, SCSCF_NAME);
+	cxf_run(f, req, &w);
+	n = (size_t)diam_wr_finish(&w);
+	if (rm)
+		assert_int_equal(diam_msg_parse(req, n, rm), 0);
+	hssf_assert_result(&f->msg, false, 2001);
+	return n;
+}
+
 /* Result-Code (exp = false) or Experimental-Result-Code (exp = true). */
 static inline void assert_result(struct hssf *f, bool exp, uint32_t code)
 {

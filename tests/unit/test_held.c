@@ -11,25 +11,6 @@
 
 #define CONN ((void *)0x1) /* a live connection: only its NULL-ness counts */
 
-/* A real MAR for user A and its MAA (2001) into f. */
-static size_t mar(struct hssf *f, uint8_t *req, size_t reqsz)
-{
-	struct diam_wr w;
-
-	diam_wr_init(&w, req, reqsz);
-	req_head(&w, DIAM_CMD_MA);
-	diam_put_str(&w, AVP_USER_NAME, 0, A_IMPI);
-	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3, A_IMPU);
-	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, 1);
-	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, V3);
-	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, "Digest-AKAv1-MD5");
-	diam_group_end(&w);
-	diam_put_str(&w, AVP_CX_SERVER_NAME, V3, SCSCF_NAME);
-	cxf_run(f, req, &w);
-	assert_result(f, false, DIAM_SUCCESS);
-	return (size_t)diam_wr_finish(&w);
-}
-
 /* One turn of n MARs sealed into the open batch, then its commit seq. */
 static void turn(struct hssf *f, struct held_queue *q, size_t n, uint64_t seq)
 {
@@ -38,7 +19,7 @@ static void turn(struct hssf *f, struct held_queue *q, size_t n, uint64_t seq)
 	for (size_t i = 0; i < n; i++) {
 		struct held h = { .conn = CONN, .name = "MAR", .req = req, .tag = (uint32_t)seq };
 
-		h.req_len = mar(f, req, sizeof(req));
+		h.req_len = cxf_mar_a(f, req, sizeof(req), NULL);
 		h.ans_len = f->ans_len;
 		assert_int_equal(held_seal(q, &h, f->ans), 0);
 	}

@@ -7,25 +7,6 @@
 #include "test_cx_util.h"
 #include "diam_fault.h"
 
-/* An MAR for user A, the MAA from the real handler into f. */
-static void maa(struct hssf *f, uint8_t *req, size_t reqsz, struct diam_msg *rm)
-{
-	struct diam_wr w;
-
-	diam_wr_init(&w, req, reqsz);
-	req_head(&w, DIAM_CMD_MA);
-	diam_put_str(&w, AVP_USER_NAME, 0, A_IMPI);
-	diam_put_str(&w, AVP_CX_PUBLIC_IDENTITY, V3, A_IMPU);
-	diam_put_u32(&w, AVP_CX_SIP_NUMBER_AUTH_ITEMS, V3, 1);
-	diam_group_begin(&w, AVP_CX_SIP_AUTH_DATA_ITEM, V3);
-	diam_put_str(&w, AVP_CX_SIP_AUTHENTICATION_SCHEME, V3, "Digest-AKAv1-MD5");
-	diam_group_end(&w);
-	diam_put_str(&w, AVP_CX_SERVER_NAME, V3, SCSCF_NAME);
-	cxf_run(f, req, &w);
-	assert_int_equal(diam_msg_parse(req, (size_t)diam_wr_finish(&w), rm), 0);
-	assert_result(f, false, 2001);
-}
-
 /* Every AVP at every depth iterates cleanly (lengths consistent). */
 static int walk(const uint8_t *area, size_t len, int depth)
 {
@@ -98,7 +79,7 @@ static void test_result(void **state)
 	struct diam_msg rm;
 	char s[256];
 
-	maa(f, req, sizeof(req), &rm);
+	cxf_mar_a(f, req, sizeof(req), &rm);
 	rewrite(f, "result:5001", &rm);
 	assert_result(f, true, 5001);
 	assert_int_equal(diam_msg_count(&f->msg, AVP_CX_SIP_AUTH_DATA_ITEM, V3), 0);
@@ -110,7 +91,7 @@ static void test_result(void **state)
 	assert_string_equal(s, HSS_HOST);
 	assert_int_equal(f->msg.hdr.hbh, rm.hdr.hbh);
 	assert_int_equal(f->msg.hdr.flags & DIAM_FLAG_E, 0);
-	maa(f, req, sizeof(req), &rm);
+	cxf_mar_a(f, req, sizeof(req), &rm);
 	rewrite(f, "result:3004", &rm); /* DIAMETER_TOO_BUSY: a protocol error, E bit */
 	assert_result(f, false, 3004);
 	assert_int_equal(f->msg.hdr.flags & DIAM_FLAG_E, DIAM_FLAG_E);
@@ -124,7 +105,7 @@ static void test_omit(void **state)
 	struct diam_avp item, x;
 	size_t before;
 
-	maa(f, req, sizeof(req), &rm);
+	cxf_mar_a(f, req, sizeof(req), &rm);
 	before = f->ans_len;
 	rewrite(f, "omit:Confidentiality-Key", &rm); /* inside SIP-Auth-Data-Item */
 	assert_int_equal(f->ans_len, before - 28);   /* 12-octet header + 16 */
@@ -143,11 +124,11 @@ static void test_bad_length(void **state)
 	uint8_t req[4096];
 	struct diam_msg rm;
 
-	maa(f, req, sizeof(req), &rm);
+	cxf_mar_a(f, req, sizeof(req), &rm);
 	assert_true(walk(f->msg.avps, f->msg.avps_len, 0) > 0);
 	rewrite(f, "bad-length:SIP-Authenticate", &rm);
 	assert_int_equal(walk(f->msg.avps, f->msg.avps_len, 0), -1); /* RFC 6733 §4.1 */
-	maa(f, req, sizeof(req), &rm);
+	cxf_mar_a(f, req, sizeof(req), &rm);
 	rewrite(f, "bad-length:Session-Id", &rm);
 	assert_int_equal(walk(f->msg.avps, f->msg.avps_len, 0), -1);
 }
@@ -180,7 +161,7 @@ static void test_store_and_poll(void **state)
 	assert_int_equal(hfaults_poll(&hf, f->db), 1);
 	assert_int_equal(hf.n, 1);
 	assert_int_equal(hfaults_poll(&hf, f->db), 0); /* nothing moved */
-	maa(f, req, sizeof(req), &rm);
+	cxf_mar_a(f, req, sizeof(req), &rm);
 	assert_non_null(hfaults_pick(&hf, "MAR", &rm));
 	assert_null(hfaults_pick(&hf, "SAR", &rm));
 	assert_int_equal(db_fault_add(f->db, &b), 0);
