@@ -228,6 +228,13 @@ int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg);
 int db_reg_set(struct db *db, int64_t impu_id, enum db_reg_state state, const char *name,
 	       const char *host, const char *realm);
 
+/* The same for every IMPU of the subscriber in implicit registration set
+ * irs (irs < 0: every IMPU of the subscriber; at most DB_SET_MAX), reading
+ * only their ids. */
+#define DB_SET_MAX 64
+int db_reg_set_irs(struct db *db, int64_t sub_id, int irs, enum db_reg_state state,
+		   const char *name, const char *host, const char *realm);
+
 /* Changes an IMPU's barring, implicit set and iFC (ifc_xml NULL: none). */
 int db_impu_update(struct db *db, int64_t id, bool barred, int irs, const char *ifc_xml);
 /* Deletes an IMPU (and, cascading, its registration). */

@@ -266,6 +266,30 @@ int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)
 	return ret;
 }
 
+int db_reg_set_irs(struct db *db, int64_t sub_id, int irs, enum db_reg_state state,
+		   const char *name, const char *host, const char *realm)
+{
+	struct db_q *q = db_q(db, DB_IMPU_IDS_IN_SET);
+	int64_t id[DB_SET_MAX];
+	size_t n = 0;
+	int rc;
+
+	/* ids first: no write while the SELECT runs (one result at a time) */
+	db_bind_i64(q, "$sub", sub_id);
+	db_bind_i64(q, "$irs", irs);
+	while ((rc = db_row(q, "list IMPUs")) == 1 && n < DB_SET_MAX)
+		id[n++] = db_col_i64(q, 0);
+	db_q_done(q);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		rc = db_reg_set(db, id[i], state, name, host, realm);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int db_reg_set(struct db *db, int64_t impu_id, enum db_reg_state state, const char *name,
 	       const char *host, const char *realm)
 {

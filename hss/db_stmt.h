@@ -104,6 +104,10 @@
 		   "ON CONFLICT (impu_id) DO UPDATE SET state = excluded.state, scscf_name = "  \
 		   "excluded.scscf_name, scscf_host = excluded.scscf_host, scscf_realm = "      \
 		   "excluded.scscf_realm, updated = excluded.updated")                      \
+	/* SAR: the IMPUs of a subscriber's implicit set ($irs < 0: all), ids only \
+	 * (RETURNING on an UPSERT would buffer its rows in a temporary table). */   \
+	X(IMPU_IDS_IN_SET, "SELECT id FROM impu WHERE subscriber_id = $sub AND ($irs < 0 " \
+			   "OR irs = $irs) ORDER BY id")                                  \
 	/* ---- the outbound request queue (db_queue.c) ---- */                       \
 	X(OUT_INSERT, "INSERT INTO out_queue (kind, user_name, impu, host, realm, code, info, " \
 		      "created, updated) VALUES ($kind, $user, $impu, $host, $realm, $code, "    \
