@@ -83,6 +83,7 @@ struct sip_io {
 	 * a fifth of the stub's CPU). Only the n used entries are written. */
 	struct reg_contact contacts[BIND_MAX_CONTACTS];
 	struct auth_header auth_pick; /* a REGISTER with several Authorization */
+	char impu[1024], ruri[1024];  /* its To AOR and Request-URI (url_text) */
 	msg_mclass_t *mclass;         /* sip_io_mclass() */
 };
 
@@ -146,11 +147,21 @@ void sip_io_sofia_logging(bool on)
 	}
 }
 
+/* A URL as text: into buf[size] when it fits (url_e, no allocation: each
+ * url_as_string was a su_alloc in a home torn down per REGISTER, issue
+ * 14), else allocated in home as before. NULL only without memory. */
+static char *url_text(su_home_t *home, char *buf, size_t size, const url_t *u)
+{
+	isize_t n = url_e(buf, (isize_t)size, u);
+
+	return n >= 0 && (size_t)n < size ? buf : url_as_string(home, u);
+}
+
 /* AOR of a To URI: sip:user@host[:port] without parameters (the IMPU as
  * the HSS knows it). tel: URIs are kept whole. */
-static char *aor_of(su_home_t *home, const url_t *u)
+static char *aor_of(su_home_t *home, char *buf, size_t size, const url_t *u)
 {
-	char *s = url_as_string(home, u);
+	char *s = url_text(home, buf, size, u);
 
 	if (s && (u->url_type == url_sip || u->url_type == url_sips))
 		s[strcspn(s, ";?")] = '\0';
@@ -218,7 +229,7 @@ static int join_params(const msg_param_t *params, char *out, size_t outsz)
 /* Contacts into out[max]; *too_long when one does not fit (the registrar
  * answers 400 rather than store a cut URI), *too_many when there are more
  * than max. */
-static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact *out,
+static size_t get_contacts(const sip_t *sip, struct reg_contact *out,
 			   size_t max, bool *star, bool *too_long, bool *too_many)
 {
 	size_t n = 0;
@@ -233,11 +244,13 @@ static size_t get_contacts(su_home_t *home, const sip_t *sip, struct reg_contact
 			*too_many = true;
 			break;
 		}
-		char *u = url_as_string(home, m->m_url);
-		if (!u || strlen(u) >= sizeof(out[n].uri) ||
+		isize_t ul = url_e(out[n].uri, (isize_t)sizeof(out[n].uri), m->m_url);
+
+		if (ul < 0 || (size_t)ul >= sizeof(out[n].uri) ||
 		    join_params(m->m_params, out[n].params, sizeof(out[n].params)))
 			*too_long = true;
-		str_copy(out[n].uri, sizeof(out[n].uri), u ? u : "");
+		if (ul < 0)
+			out[n].uri[0] = '\0';
 		out[n].expires = m->m_expires ? reg_delta_seconds(m->m_expires) : -1;
 		n++;
 	}
@@ -278,11 +291,11 @@ static void handle_register(struct sip_io *io, nta_incoming_t *irq, const sip_t 
 	struct reg_contact *contacts = io->contacts;
 	struct reg_request q = { .handle = irq, .expires = -1 };
 
-	q.impu = sip->sip_to ? aor_of(home, sip->sip_to->a_url) : NULL;
+	q.impu = sip->sip_to ? aor_of(home, io->impu, sizeof(io->impu), sip->sip_to->a_url) : NULL;
 	q.call_id = sip->sip_call_id ? sip->sip_call_id->i_id : NULL;
-	q.request_uri = url_as_string(home, sip->sip_request->rq_url);
+	q.request_uri = url_text(home, io->ruri, sizeof(io->ruri), sip->sip_request->rq_url);
 	q.auth = auth_value(io, sip, &q.auth_len, &q.auth_malformed);
-	q.n_contacts = get_contacts(home, sip, contacts, BIND_MAX_CONTACTS, &q.star, &q.oversized,
+	q.n_contacts = get_contacts(sip, contacts, BIND_MAX_CONTACTS, &q.star, &q.oversized,
 				    &q.too_many);
 	q.contacts = contacts;
 	if (sip->sip_expires) { /* Sofia's value (saturated, never wrapped) as text */
@@ -398,31 +411,45 @@ void sip_io_tick(struct sip_io *io)
 	}
 }
 
-/* A header whose wire form is ours in full (the challenge, the
- * Service-Route of our own name): inserted with its text already encoded
- * ("Name: value" CRLF, as Sofia would encode it: the values are built in
- * that form) so that Sofia neither parses it into an object nor encodes
- * it back — msg_headers_prepare() sends a header that has its data as it
- * is (issue 14: ≈ 2 × 2–3 k instructions a response). Only single-line
- * values: anything with a CR or LF goes the parsing way (-1). */
-static int add_encoded(msg_t *msg, msg_hclass_t *hc, const char *value)
+/* A header inserted with its text already encoded ("Name: value" CRLF,
+ * as Sofia would encode it) so that Sofia neither parses it into an
+ * object nor encodes it back: msg_headers_prepare() sends a header that
+ * has its data as it is (issue 14: ≈ 2–3 k instructions a header). For
+ * values that Sofia would send back as they are: the challenge and the
+ * Service-Route of our own name (built in that form), and the value of a
+ * header Sofia does not know (hc = sip_unknown_class, name given: Sofia
+ * keeps its value whole, trimmed). Anything with a CR or LF, or for an
+ * unknown header leading or trailing whitespace, goes the parsing way:
+ * -1, nothing inserted. */
+static int add_encoded(msg_t *msg, msg_hclass_t *hc, const char *name, const char *value)
 {
-	size_t nl = strlen(hc->hc_name), vl = strlen(value);
+	size_t nl = strlen(name), vl = strlen(value);
+	bool unknown = hc == sip_unknown_class;
 	msg_header_t *h;
 	char *b;
 
-	if (strpbrk(value, "\r\n"))
+	if (strpbrk(value, "\r\n") ||
+	    (unknown && (!vl || strchr(" \t", value[0]) || strchr(" \t", value[vl - 1]))))
 		return -1;
-	h = msg_header_alloc(msg_home(msg), hc, (isize_t)(nl + vl + 5));
+	h = msg_header_alloc(msg_home(msg), hc, (isize_t)(2 * (nl + vl) + 7));
 	if (!h)
 		return -1;
 	b = (char *)h + hc->hc_size;
-	memcpy(b, hc->hc_name, nl);
+	memcpy(b, name, nl);
 	memcpy(b + nl, ": ", 2);
 	memcpy(b + nl + 2, value, vl);
 	memcpy(b + nl + 2 + vl, "\r\n", 3);
 	h->sh_data = b;
 	h->sh_len = nl + vl + 4;
+	if (unknown) { /* name and value as the parser would have set them */
+		char *nv = b + nl + vl + 5;
+
+		memcpy(nv, name, nl);
+		nv[nl] = '\0';
+		memcpy(nv + nl + 1, value, vl + 1);
+		h->sh_unknown->un_name = nv;
+		h->sh_unknown->un_value = nv + nl + 1;
+	}
 	return msg_header_insert(msg, NULL, h);
 }
 
@@ -430,6 +457,7 @@ void sip_io_reply(void *arg, void *handle, const struct reg_reply *r)
 {
 	nta_incoming_t *irq = handle;
 	char pau[2200], ra[16], me[16];
+	bool www_done = false, sr_done = false, pau_done = false;
 
 	(void)arg;
 	if (the_io && the_io->current == irq)
@@ -449,10 +477,16 @@ void sip_io_reply(void *arg, void *handle, const struct reg_reply *r)
 	 * response's home comes with one preloaded block (SIP_MSG_PRELOAD)
 	 * that its headers are carved from, then nta completes and sends it. */
 	msg_t *msg = the_io ? nta_msg_create(the_io->agent, 0) : NULL;
-	bool www_done = msg && r->www_authenticate &&
-			!add_encoded(msg, sip_www_authenticate_class, r->www_authenticate);
-	bool sr_done = msg && r->service_route &&
-		       !add_encoded(msg, sip_service_route_class, r->service_route);
+	if (msg) {
+		www_done = r->www_authenticate &&
+			   !add_encoded(msg, sip_www_authenticate_class, "WWW-Authenticate",
+					r->www_authenticate);
+		sr_done = r->service_route && !add_encoded(msg, sip_service_route_class,
+							   "Service-Route", r->service_route);
+		pau_done = r->p_associated_uri && !add_encoded(msg, sip_unknown_class,
+							       "P-Associated-URI",
+							       r->p_associated_uri);
+	}
 
 	if (!msg ||
 	    nta_incoming_complete_response(
@@ -463,7 +497,7 @@ void sip_io_reply(void *arg, void *handle, const struct reg_reply *r)
 		    TAG_IF(r->path, SIPTAG_PATH_STR(r->path)),
 		    TAG_IF(r->service_route && !sr_done,
 			   SIPTAG_SERVICE_ROUTE_STR(r->service_route)),
-		    TAG_IF(r->p_associated_uri, SIPTAG_HEADER_STR(pau)),
+		    TAG_IF(r->p_associated_uri && !pau_done, SIPTAG_HEADER_STR(pau)),
 		    TAG_IF(r->retry_after, SIPTAG_RETRY_AFTER_STR(ra)),
 		    TAG_IF(r->min_expires, SIPTAG_MIN_EXPIRES_STR(me)), TAG_END()) < 0) {
 		if (msg)
