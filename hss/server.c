@@ -35,6 +35,8 @@
 #define MAX_BACKLOG (32u << 20) /* unsent octets before a peer is dropped */
 
 enum { TAG_LISTENER, TAG_CONN, TAG_METRICS, TAG_COMMIT };
+#define COMMIT_SIBLINGS 8 /* commit_wait: from this many entries a commit */
+#define COMMIT_DELAY_MS 1  /* ... and at most this long */
 #define PAIR_LOG_BURST 3 /* lines a minute about unpaired commits */
 #define MAX_RUNS 8 /* a request whose SQN another hssd took runs again, this often */
 
@@ -124,6 +126,8 @@ struct hss_server {
 	size_t max_pre_cer;         /* connections allowed to wait for CER */
 	unsigned evicted;           /* of them, closed to make room */
 	struct log_limit flood_log; /* lines strangers can cause */
+	size_t last_commit_n;       /* entries of the last commit started */
+	uint64_t commit_due_us;     /* commit_wait: the open batch waits until then */
 	uint64_t store_down_ms;     /* first failed commit of an outage, 0: none */
 	unsigned store_failures;    /* failed commits in this outage */
 	size_t store_lost;          /* answers replaced by 5012 in it */
@@ -1167,6 +1171,37 @@ static void fail_open(struct hss_server *s, int rc)
 	}
 }
 
+/* PostgreSQL's commit_delay, adaptive: under load (the last commit carried
+ * COMMIT_SIBLINGS entries or more) the next commit waits up to
+ * COMMIT_DELAY_MS for as many requests as the last one carried, so that
+ * more share one fsync (issue 14 item 2). At 1 or a few in flight nothing
+ * waits; nothing waits while hssd stops. True: not yet. */
+static bool commit_wait(struct hss_server *s, uint64_t now)
+{
+	size_t n = s->held.open ? s->held.open->n : 0;
+
+	if (s->stopping || s->last_commit_n < COMMIT_SIBLINGS || n >= s->last_commit_n) {
+		s->commit_due_us = 0;
+		return false;
+	}
+	if (!s->commit_due_us)
+		s->commit_due_us = now + COMMIT_DELAY_MS * 1000;
+	if (now < s->commit_due_us)
+		return true;
+	s->commit_due_us = 0;
+	return false;
+}
+
+/* epoll timeout (ms) while the open batch waits for no commit in flight. */
+static int commit_timeout(const struct hss_server *s)
+{
+	uint64_t now = now_us();
+
+	if (!s->commit_due_us || now >= s->commit_due_us)
+		return 0;
+	return (int)((s->commit_due_us - now + 999) / 1000);
+}
+
 static void commit_turn(struct hss_server *s)
 {
 	uint64_t c0 = now_us(), seq = 0;
@@ -1195,7 +1230,7 @@ static void commit_turn(struct hss_server *s)
 	 * one at a time anyway (one WAL or one PostgreSQL connection); this
 	 * makes one COMMIT (SQLite: its locks and WAL frames) and one batch
 	 * per fsync instead of one per turn (issue 14 item 2). */
-	if (s->held.inflight)
+	if (s->held.inflight || commit_wait(s, c0))
 		return;
 	rc = db_commit_start(s->db, &seq);
 	if (rc == -EAGAIN)
@@ -1203,6 +1238,7 @@ static void commit_turn(struct hss_server *s)
 	if (rc < 0)
 		return fail_open(s, rc);
 	s->in_txn = false;
+	s->last_commit_n = s->held.open ? s->held.open->n : 0;
 	held_committing(&s->held, seq, c0);
 }
 
@@ -1385,7 +1421,7 @@ int hss_server_run(struct hss_server *s, volatile sig_atomic_t *stop,
 			LOGN(LOG_MAIN, "SIGHUP: log reopened");
 		}
 		if ((s->npend || s->held.open) && !s->held.inflight)
-			timeout = 0; /* requests that ran again wait for a commit */
+			timeout = commit_timeout(s); /* 0: requests that ran again wait for a commit */
 		log_flush(); /* one write per turn for all lines, before sleeping */
 		n = epoll_wait(s->ep, evs, MAX_EVENTS, delay_timeout(s, now_ms, timeout));
 		if (n < 0 && errno != EINTR) {
