@@ -385,7 +385,16 @@ static int sq_data_version(struct db_conn *c, int64_t *v)
  * default) while the upgrade steps run: see sq_after_upgrade. */
 static int sq_init_rw(struct db_conn *c)
 {
-	int ret = sq_exec(c, "PRAGMA journal_mode = WAL");
+	int ret;
+
+	/* Switching a new file to WAL needs its exclusive lock. While another
+	 * process creates the same store, SQLite may answer SQLITE_BUSY at once
+	 * without calling the busy handler (its deadlock rule: our read lock
+	 * against the other's pending write lock), so wait here as the busy
+	 * timeout would: 5 s in 10 ms steps. A file already in WAL mode never
+	 * comes here twice. */
+	for (int i = 0; (ret = sq_exec(c, "PRAGMA journal_mode = WAL")) == -EBUSY && i < 500; i++)
+		usleep(10000);
 
 	if (!ret)
 		ret = sq_exec(c, "PRAGMA synchronous = FULL");
