@@ -229,8 +229,8 @@ int db_reg_set(struct db *db, int64_t impu_id, enum db_reg_state state, const ch
 	       const char *host, const char *realm);
 
 /* The same for every IMPU of the subscriber in implicit registration set
- * irs (irs < 0: every IMPU of the subscriber; at most DB_SET_MAX), reading
- * only their ids. */
+ * irs (irs < 0: every IMPU of the subscriber), reading only their ids,
+ * DB_SET_MAX at a time. */
 #define DB_SET_MAX 64
 int db_reg_set_irs(struct db *db, int64_t sub_id, int irs, enum db_reg_state state,
 		   const char *name, const char *host, const char *realm);

@@ -269,24 +269,33 @@ int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)
 int db_reg_set_irs(struct db *db, int64_t sub_id, int irs, enum db_reg_state state,
 		   const char *name, const char *host, const char *realm)
 {
-	struct db_q *q = db_q(db, DB_IMPU_IDS_IN_SET);
-	int64_t id[DB_SET_MAX];
-	size_t n = 0;
-	int rc;
+	int64_t id[DB_SET_MAX], after = 0;
+	size_t n;
+	int rc = 0;
 
-	/* ids first: no write while the SELECT runs (one result at a time) */
-	db_bind_i64(q, "$sub", sub_id);
-	db_bind_i64(q, "$irs", irs);
-	while ((rc = db_row(q, "list IMPUs")) == 1 && n < DB_SET_MAX)
-		id[n++] = db_col_i64(q, 0);
-	db_q_done(q);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		rc = db_reg_set(db, id[i], state, name, host, realm);
-		if (rc)
+	/* DB_SET_MAX ids at a time, then the next ones after the last: no
+	 * write while the SELECT runs (one result at a time), and a set of
+	 * any size is registered whole (TS 29.228 §6.1.2: the SAR's
+	 * registration is the implicit set's). */
+	do {
+		struct db_q *q = db_q(db, DB_IMPU_IDS_IN_SET);
+
+		n = 0;
+		db_bind_i64(q, "$sub", sub_id);
+		db_bind_i64(q, "$irs", irs);
+		db_bind_i64(q, "$after", after);
+		while (n < DB_SET_MAX && (rc = db_row(q, "list IMPUs")) == 1)
+			id[n++] = db_col_i64(q, 0);
+		db_q_done(q);
+		if (n < DB_SET_MAX && rc < 0)
 			return rc;
-	}
+		for (size_t i = 0; i < n; i++) {
+			rc = db_reg_set(db, id[i], state, name, host, realm);
+			if (rc)
+				return rc;
+		}
+		after = n ? id[n - 1] : after;
+	} while (n == DB_SET_MAX);
 	return 0;
 }
 

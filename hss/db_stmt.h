@@ -107,7 +107,7 @@
 	/* SAR: the IMPUs of a subscriber's implicit set ($irs < 0: all), ids only \
 	 * (RETURNING on an UPSERT would buffer its rows in a temporary table). */   \
 	X(IMPU_IDS_IN_SET, "SELECT id FROM impu WHERE subscriber_id = $sub AND ($irs < 0 " \
-			   "OR irs = $irs) ORDER BY id")                                  \
+			   "OR irs = $irs) AND id > $after ORDER BY id")                  \
 	/* ---- the outbound request queue (db_queue.c) ---- */                       \
 	X(OUT_INSERT, "INSERT INTO out_queue (kind, user_name, impu, host, realm, code, info, " \
 		      "created, updated) VALUES ($kind, $user, $impu, $host, $realm, $code, "    \

@@ -190,6 +190,32 @@ static void test_sar_registration_flow(void **state)
 	golden_check("lia_not_registered", f->ans, f->ans_len);
 }
 
+/* An implicit set larger than DB_SET_MAX (hss/db.h) is registered whole:
+ * the ids are read a block at a time (db_reg_set_irs), none is skipped. */
+static void test_sar_large_implicit_set(void **state)
+{
+	struct hssf *f = *state;
+	enum { N = 2 * DB_SET_MAX + 3 };
+	char uri[N][64], name[256];
+	struct db_sub s;
+
+	cxf_sub(f->db, "001010000000009", "dora@" REALM, NULL, NULL, &s);
+	for (int i = 0; i < N; i++) {
+		snprintf(uri[i], sizeof(uri[i]), "sip:dora%d@" REALM, i);
+		assert_int_equal(db_impu_add(f->db, s.id, uri[i], false, 1, NULL, NULL), 0);
+	}
+	sar(f, "dora@" REALM, uri[N - 1], CX_SAT_REGISTRATION, 1, NULL);
+	assert_result(f, false, 2001);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(state_of(f, uri[i], name), DB_REG_REGISTERED);
+		assert_string_equal(name, SCSCF_NAME);
+	}
+	sar(f, "dora@" REALM, uri[0], CX_SAT_USER_DEREGISTRATION, 1, NULL);
+	assert_result(f, false, 2001);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(state_of(f, uri[i], NULL), DB_REG_NOT_REGISTERED);
+}
+
 static void test_sar_store_server_name_and_auth_failure(void **state)
 {
 	struct hssf *f = *state;
@@ -452,6 +478,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_uar_first_registration, cxf_setup, cxf_teardown),
 		cmocka_unit_test_setup_teardown(test_sar_registration_flow, cxf_setup, cxf_teardown),
+		cmocka_unit_test_setup_teardown(test_sar_large_implicit_set, cxf_setup, cxf_teardown),
 		cmocka_unit_test_setup_teardown(test_sar_store_server_name_and_auth_failure,
 						cxf_setup, cxf_teardown),
 		cmocka_unit_test_setup_teardown(test_sar_unregistered_user_and_errors, cxf_setup,
