@@ -233,6 +233,31 @@ static void lean_run(struct load *L)
 	}
 }
 
+/* The measured part of a run, one function so that a profiler can count
+ * it alone: bench/load/run.sh's CALLGRIND=ue-sim collects only inside it
+ * (--toggle-collect=load_run), not the users' set-up. 0 or -1. */
+__attribute__((noinline)) static int load_run(struct load *L)
+{
+	if (L->lean) {
+		load_kick(L);
+		lean_run(L);
+		return 0;
+	}
+	/* su_timer_set_interval() arms ONE expiry (after the interval): with
+	 * it the tick ran once, so --rate stalled after its first tokens,
+	 * and no progress line nor the --duration check ever ran without a
+	 * completion. set_for_ever re-arms after each expiry. */
+	L->tick = su_timer_create(su_root_task(L->uac.root), TICK_MS);
+	if (!L->tick || su_timer_set_for_ever(L->tick, on_tick, (su_timer_arg_t *)L) < 0) {
+		fprintf(stderr, "ue-sim: cannot arm the load tick timer\n");
+		return -1;
+	}
+	load_kick(L);
+	if (!L->finished)
+		su_root_run(L->uac.root);
+	return 0;
+}
+
 static int init_user(struct load *L, size_t idx, const struct ue_cfg *c)
 {
 	if (L->lean)
@@ -456,23 +481,8 @@ int load_main(int argc, char **argv)
 	L.t0 = L.last_progress = L.last_scan = L.last_tick = uac_now_ns();
 	L.t_end_start = L.t0 + (uint64_t)(o.duration * 1e9);
 	L.tokens = o.rate > 0 ? 1 : 0;
-	if (L.lean) {
-		load_kick(&L);
-		lean_run(&L);
-	} else {
-		/* su_timer_set_interval() arms ONE expiry (after the interval): with
-		 * it the tick ran once, so --rate stalled after its first tokens,
-		 * and no progress line nor the --duration check ever ran without a
-		 * completion. set_for_ever re-arms after each expiry. */
-		L.tick = su_timer_create(su_root_task(L.uac.root), TICK_MS);
-		if (!L.tick || su_timer_set_for_ever(L.tick, on_tick, (su_timer_arg_t *)&L) < 0) {
-			fprintf(stderr, "ue-sim: cannot arm the load tick timer\n");
-			goto out;
-		}
-		load_kick(&L);
-		if (!L.finished)
-			su_root_run(L.uac.root);
-	}
+	if (load_run(&L) < 0)
+		goto out;
 	progress(&L, true);
 	report(&L);
 	rc = L.failed == 0 && L.ok > 0 ? 0 : 1;

@@ -14,11 +14,14 @@
 #   usage: bench/load/run.sh [BIN_DIR]   env: USERS=5000 DURATION=5 RUNS=3 CONC=96 RATE=0
 #          TRANSPORT=udp|tcp (tcp: ue-sim --stack nta, one TCP connection for all UEs)
 #          SYSCALLS=0|1 WARMUP=0 (seconds of load before the measured runs)
-#          CALLGRIND=hssd|scscf-stub: that daemon runs under valgrind's callgrind
-#          with instrumentation on only during the measured runs, and the
-#          instructions per registration are printed (user space only, not
+#          CALLGRIND=hssd|scscf-stub|ue-sim: that program runs under valgrind's
+#          callgrind with instrumentation on only during the measured runs, and
+#          the instructions per registration are printed (user space only, not
 #          the kernel): a figure the machine's load does not change. Use a
-#          low CONC (8): the daemon runs ~50x slower under valgrind.
+#          low CONC (8): the program runs ~50x slower under valgrind. ue-sim:
+#          each measured run's ue-sim runs under callgrind collecting only in
+#          its load loop (load_run*: not the users' set-up nor the warm-up);
+#          the runs' totals are added up.
 #          STUB_ARGS="...": extra scscf-stub flags (e.g. --timer-j 32000: the
 #          answered transactions then outlive a short run, so their teardown
 #          is not in the figures, as in the figures before Timer J was 5 s)
@@ -27,7 +30,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${1:-$ROOT/build/bin}
 USERS=${USERS:-5000} DURATION=${DURATION:-5} RUNS=${RUNS:-3} CONC=${CONC:-96} RATE=${RATE:-0}
 TRANSPORT=${TRANSPORT:-udp} SYSCALLS=${SYSCALLS:-0} WARMUP=${WARMUP:-0} CALLGRIND=${CALLGRIND:-}
-case $CALLGRIND in '' | hssd | scscf-stub) ;; *) echo "bench/load: CALLGRIND hssd or scscf-stub" >&2; exit 2 ;; esac
+case $CALLGRIND in '' | hssd | scscf-stub | ue-sim) ;; *) echo "bench/load: CALLGRIND hssd, scscf-stub or ue-sim" >&2; exit 2 ;; esac
 # The prefix that runs daemon $1: callgrind for the one CALLGRIND names.
 under() {
 	[ "$CALLGRIND" = "$1" ] && echo "valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=$WORK/callgrind.out"
@@ -78,16 +81,21 @@ if [ "$SYSCALLS" = 1 ] && ! perf stat -e "$TRACEPOINTS" true >/dev/null 2>&1; th
 	echo "bench/load: SYSCALLS=1 needs perf with syscall tracepoints (root)" >&2
 	exit 2
 fi
-load() { # DURATION OUT
-	"$BIN/ue-sim" load --users "$WORK/users.csv" --registrar "sip:127.0.0.1:$(cat "$WORK/sip.port")$TP" \
-		--realm $REALM --concurrency "$CONC" --rate "$RATE" --duration "$1" 2>/dev/null >"$2"
+load() { # DURATION OUT [PREFIX...]
+	local d=$1 out=$2
+	shift 2
+	"$@" "$BIN/ue-sim" load --users "$WORK/users.csv" --registrar "sip:127.0.0.1:$(cat "$WORK/sip.port")$TP" \
+		--realm $REALM --concurrency "$CONC" --rate "$RATE" --duration "$d" 2>/dev/null >"$out"
 }
 # perf stat's count of tracepoint $2 in file $1.
 count() { awk -v e="$2" '$2 == e { gsub(",", "", $1); print $1 }' "$1"; }
 # a / b with two decimals (awk: the shell has no fractions).
 ratio() { awk -v a="$1" -v b="$2" -v m="${3:-1}" 'BEGIN { if (b > 0) printf "%.2f", a * m / b; else print "-" }'; }
 [ "$WARMUP" != 0 ] && load "$WARMUP" "$WORK/warmup.txt"
-[ -n "$CALLGRIND" ] && callgrind_control -i on "$( [ "$CALLGRIND" = hssd ] && echo "$HSSD_PID" || echo "$STUB_PID")" >/dev/null 2>&1
+case $CALLGRIND in
+hssd) callgrind_control -i on "$HSSD_PID" >/dev/null 2>&1 ;;
+scscf-stub) callgrind_control -i on "$STUB_PID" >/dev/null 2>&1 ;;
+esac
 total=0
 rates=()
 for ((r = 1; r <= RUNS; r++)); do
@@ -97,7 +105,12 @@ for ((r = 1; r <= RUNS; r++)); do
 		perf stat -x' ' -e "$TRACEPOINTS" -p "$STUB_PID" -o "$WORK/stub.perf" & PS=$!
 	fi
 	u0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat) # children's CPU: ue-sim
-	load "$DURATION" "$WORK/run$r.txt"
+	if [ "$CALLGRIND" = ue-sim ]; then
+		load "$DURATION" "$WORK/run$r.txt" valgrind --tool=callgrind --collect-atstart=no \
+			--toggle-collect='load_run*' --callgrind-out-file="$WORK/callgrind.ue-sim.$r" -q
+	else
+		load "$DURATION" "$WORK/run$r.txt"
+	fi
 	h1=$(cpu_ticks "$HSSD_PID") s1=$(cpu_ticks "$STUB_PID")
 	u1=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
 	cat "$WORK/run$r.txt"
@@ -118,7 +131,12 @@ for ((r = 1; r <= RUNS; r++)); do
 		done
 	fi
 done
-if [ -n "$CALLGRIND" ]; then
+if [ "$CALLGRIND" = ue-sim ]; then
+	ir=$(cat "$WORK"/callgrind.ue-sim.* 2>/dev/null | sed -n 's/^totals: //p' | awk '{ s += $1 } END { if (NR) print s }')
+	[ "$total" -gt 0 ] && [ -n "$ir" ] &&
+		echo "$CALLGRIND: $ir instructions for $total registrations = $((ir / total)) per registration"
+	cp "$WORK/callgrind.ue-sim.$RUNS" "/tmp/callgrind.$CALLGRIND.$$" && echo "callgrind file (last run): /tmp/callgrind.$CALLGRIND.$$"
+elif [ -n "$CALLGRIND" ]; then
 	pid=$( [ "$CALLGRIND" = hssd ] && echo "$HSSD_PID" || echo "$STUB_PID")
 	callgrind_control -i off "$pid" >/dev/null 2>&1
 	kill "$pid"
