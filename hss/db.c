@@ -621,9 +621,9 @@ void db_set_tag(struct db *db, uint32_t tag)
 	db->tag = tag;
 }
 
-int db_commit_start(struct db *db, uint64_t *seq)
+int db_commit_start(struct db *db, uint64_t *seq, bool here)
 {
-	int ret = db->drv->commit_start(db->conn, seq);
+	int ret = db->drv->commit_start(db->conn, seq, here);
 
 	if (ret != -EAGAIN)
 		db_cache_txn_edge(db);
@@ -633,6 +633,11 @@ int db_commit_start(struct db *db, uint64_t *seq)
 int db_commit_fd(struct db *db)
 {
 	return db->drv->commit_fd(db->conn);
+}
+
+bool db_commit_fd_steady(const struct db *db)
+{
+	return db->drv->commit_fd_steady;
 }
 
 int db_commit_poll(struct db *db, struct db_commit_done *out)

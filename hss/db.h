@@ -78,9 +78,16 @@ struct db_commit_done {
 int db_async_enable(struct db *db);
 /* 0 and *seq; -EAGAIN: the backend commits one at a time and one is in
  * flight: the transaction stays open, the next turn joins it, call again
- * when a commit finished. */
-int db_commit_start(struct db *db, uint64_t *seq);
+ * when a commit finished. here: the caller has nothing else to do until
+ * this commit is durable (nothing readable); a backend that can then makes
+ * it durable before returning (SQLite: the WAL fsync on the calling thread,
+ * instead of waking its thread and being woken by it: two hand-offs of
+ * tens of µs each on a VM); db_commit_poll reports it as usual. */
+int db_commit_start(struct db *db, uint64_t *seq, bool here);
 int db_commit_fd(struct db *db);
+/* db_commit_fd is one descriptor for the connection's life, readable only
+ * when a commit finished: it may stay in an epoll set between commits. */
+bool db_commit_fd_steady(const struct db *db);
 int db_commit_poll(struct db *db, struct db_commit_done *out);
 /* The request whose store calls follow (its SQN writes carry the tag). */
 void db_set_tag(struct db *db, uint32_t tag);

@@ -112,10 +112,12 @@ struct db_driver {
 	 * the backend takes one commit at a time and one is in flight (the
 	 * transaction stays open). commit_fd is readable when commit_poll may
 	 * have news; commit_poll reports finished commits in order, one per
-	 * call (1), or none yet (0). */
+	 * call (1), or none yet (0). here and commit_fd_steady: db.h
+	 * db_commit_start and db_commit_fd_steady. */
 	int (*async_enable)(struct db_conn *c);
-	int (*commit_start)(struct db_conn *c, uint64_t *seq);
+	int (*commit_start)(struct db_conn *c, uint64_t *seq, bool here);
 	int (*commit_fd)(struct db_conn *c);
+	bool commit_fd_steady;
 	int (*commit_poll)(struct db_conn *c, struct db_commit_done *out);
 	/* Optional: another connection's caches must drop what they hold at
 	 * this transaction's commit (a change the change counter does not see

@@ -1072,10 +1072,11 @@ static int send_commit(struct db_conn *c)
 	return 0;
 }
 
-static int pg_commit_start(struct db_conn *c, uint64_t *seq)
+static int pg_commit_start(struct db_conn *c, uint64_t *seq, bool here)
 {
 	int ret = usable(c);
 
+	(void)here; /* the result comes on the socket, whichever thread waits */
 	if (!ret && c->lost)
 		ret = -ENOTCONN; /* back, but this transaction's writes are not (went_down) */
 	if (ret) {

@@ -9,7 +9,8 @@
  * "gated" buffer. At the end of the turn the turn is sealed (held.h: the
  * answers and their requests copied into a batch) and its commit starts
  * without stopping the loop (db.h db_commit_start: SQLite COMMITs without
- * an fsync and a thread fsyncs the WAL; PostgreSQL gets COMMIT in a
+ * an fsync and a thread fsyncs the WAL, or the loop itself when it has
+ * nothing else to do; PostgreSQL gets COMMIT in a
  * pipeline); the loop collects turn N+1 while the commit of turn N becomes
  * durable, and a batch's answers leave only when its commit is reported
  * durable (db_commit_poll, in commit order). If a commit fails, each of

@@ -1,5 +1,6 @@
 /* Store unit tests (hss/db.c) over temporary database files. */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -324,6 +325,58 @@ static void test_rollback_and_durability(void **state)
 	assert_int_equal(r.sqn, 0x1234);
 }
 
+static bool commit_fd_readable(struct db *db, int ms)
+{
+	struct pollfd p = { .fd = db_commit_fd(db), .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/* hssd's asynchronous commit: reported when the backend says so (SQLite:
+ * its fsync thread's eventfd), or, on SQLite asked to (here), made durable
+ * on the caller's thread: reported at once, the eventfd quiet, as
+ * db_commit_fd_steady promises. Reports come in order, and what they
+ * report is in the store. */
+static void test_async_commit(void **state)
+{
+	struct fx *f = *state;
+	bool sqlite = !strcmp(db_backend(f->db), "sqlite");
+	struct db_commit_done d;
+	struct db_sub s, r;
+	uint64_t seq;
+	int ret;
+
+	make_sub(&s, "001010000000001", "one@ims.example");
+	assert_int_equal(db_sub_add(f->db, &s), 0);
+	assert_int_equal(db_async_enable(f->db), 0);
+	assert_true(db_commit_fd_steady(f->db) == sqlite);
+	for (int i = 1; i <= 4; i++) {
+		bool here = i % 2 == 0;
+
+		assert_int_equal(db_txn_begin(f->db), 0);
+		assert_int_equal(db_sub_set_sqn(f->db, s.id, 0x100 + (uint64_t)i), 0);
+		assert_int_equal(db_commit_start(f->db, &seq, here), 0);
+		assert_int_equal(seq, (uint64_t)i);
+		if (sqlite && here) {
+			assert_false(commit_fd_readable(f->db, 0));
+			ret = db_commit_poll(f->db, &d);
+		} else {
+			while ((ret = db_commit_poll(f->db, &d)) == 0)
+				assert_true(commit_fd_readable(f->db, 5000));
+		}
+		assert_int_equal(ret, 1);
+		assert_int_equal(d.seq, (uint64_t)i);
+		assert_int_equal(d.err, 0);
+		assert_int_equal(db_commit_poll(f->db, &d), 0);
+		if (sqlite)
+			assert_false(commit_fd_readable(f->db, 0));
+	}
+	db_close(f->db);
+	assert_int_equal(db_open(f->path, &f->db), 0);
+	assert_int_equal(db_sub_by_id(f->db, s.id, &r), 0);
+	assert_int_equal(r.sqn, 0x104);
+}
+
 static int count_subs(void *arg, const struct db_sub *s)
 {
 	(void)s;
@@ -358,6 +411,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_charging_and_impu_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_and_durability, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreach_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_async_commit, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
