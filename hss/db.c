@@ -562,6 +562,14 @@ int db_open(const char *where, struct db **out)
 	return db_open_mode(where, 0, out);
 }
 
+int db_open_reader(struct db *db, struct db **out)
+{
+	const char *where = db->drv->reader_where ? db->drv->reader_where(db->conn) : NULL;
+
+	*out = NULL;
+	return where ? db_open_mode(where, DB_OPEN_READONLY, out) : -ENOTSUP;
+}
+
 void db_close(struct db *db)
 {
 	if (!db)
@@ -579,6 +587,8 @@ int db_txn_begin(struct db *db)
 	int ret = db->drv->begin(db->conn);
 
 	db_cache_txn_edge(db);
+	if (!ret)
+		db_cache_txn_began(db);
 	return ret ? db_fail(db, ret, "BEGIN") : 0;
 }
 

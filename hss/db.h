@@ -274,6 +274,29 @@ typedef int (*db_auth_fn)(void *arg, const char *key, const struct db_auth *a);
 int db_auth_by_uris(struct db *db, const char *const *uris, size_t n, db_auth_fn fn, void *arg);
 int db_auth_by_imsis(struct db *db, const char *const *imsis, size_t n, db_auth_fn fn,
 		     void *arg);
+/* db_auth_prefetch in parts, for a turn read on two connections (hssd's
+ * reader thread, prefetch.h). db_auth_missing: the keys the cache lacks,
+ * each once (at most DB_KEYS_MAX), into miss; at[i] (when at is not NULL)
+ * the index in miss of keys[i], -1 when it is not to be read (cached, too
+ * long). db_auth_read: keys read on db (any connection of the store,
+ * none of its cache touched), each row to uri_fn or imsi_fn by its key's
+ * kind. db_auth_fill: keys read on db into db's cache. db_auth_take: a
+ * row another connection read into db's cache, unless db's open
+ * transaction may have changed what it holds (a write other than SQN
+ * swaps, or a swap of this subscriber's SQN whose slot it no longer has:
+ * that connection does not see the open transaction); false when not
+ * taken (the handler looks the key up itself, on db). */
+int db_auth_missing(struct db *db, const struct db_auth_key *keys, size_t n,
+		    struct db_auth_key *miss, size_t *nmiss, int16_t *at);
+int db_auth_read(struct db *db, const struct db_auth_key *keys, size_t n, db_auth_fn uri_fn,
+		 db_auth_fn imsi_fn, void *arg);
+int db_auth_fill(struct db *db, const struct db_auth_key *keys, size_t n);
+bool db_auth_take(struct db *db, const char *key, bool by_imsi, const struct db_auth *a);
+/* A second, read-only connection to db's store for another thread, where
+ * the backend lets one read beside the writer and see each commit at once
+ * (SQLite in WAL mode); -ENOTSUP otherwise (PostgreSQL reads on a
+ * connection of its own already). */
+int db_open_reader(struct db *db, struct db **out);
 
 /* ---- Charging information (TS 29.229 §6.3.19 Charging-Information) ---- */
 struct db_charging {

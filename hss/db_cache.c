@@ -30,7 +30,15 @@
  * fill the identity and registration slots; a SQN slot that holds its
  * subscriber at this generation is kept (mc_store): it is the SQN this
  * connection wrote last, and a row may be older than that (PostgreSQL's
- * read connection does not see the commit in flight). */
+ * read connection does not see the commit in flight).
+ *
+ * Rows read by another connection of this store (hssd's reader thread,
+ * prefetch.h: a SQLite WAL reader sees every commit but not this
+ * connection's open transaction) are taken only where that transaction
+ * cannot have changed them (db_auth_take): not after any write of it but
+ * SQN swaps and not the SQN of a subscriber it swapped whose slot no
+ * longer holds it. The subscribers whose SQN it wrote are kept in a small
+ * set, emptied at BEGIN (db_cache_txn_began). */
 #include "db_int.h"
 
 #include <errno.h>
@@ -39,11 +47,18 @@
 #include <string.h>
 
 #define MC_SLOTS 8192u /* per table; ~10 MB at most, touched as used */
+#define MC_WAYS 8u     /* identity entries per set */
+#define MC_WRITTEN 4096u /* subscribers whose SQN the open transaction swapped */
+#define MC_PROBES 16
 
-struct mc_ident {
+/* An identity slot's tag: its set's 8 tags share two cache lines. */
+struct mc_tag {
 	uint64_t gen;
 	uint32_t hash;
-	bool recent; /* the more recently used way of its set */
+	uint32_t used; /* lookup tick of the last use: least recent is replaced */
+};
+
+struct mc_ident {
 	bool has_password;
 	bool by_imsi; /* key is an IMSI (AIR), not an IMPU URI (MAR) */
 	int64_t sub_id, impu_id;
@@ -67,11 +82,23 @@ struct mc_sqn {
 	uint64_t sqn;
 };
 
+struct mc_written {
+	uint64_t txn; /* the entry is of this transaction, else free */
+	int64_t sub_id;
+};
+
 struct mar_cache {
 	uint64_t gen;
 	int64_t data_version;
 	bool checked; /* data_version read in this transaction */
 	uint64_t lookups, fetched; /* db_auth_cache_counts */
+	uint32_t tick;
+	/* the open transaction (db_auth_take): its number, whether it wrote
+	 * anything but SQN swaps (or more than the set holds), and the set */
+	uint64_t txn;
+	bool txn_dirty;
+	struct mc_written written[MC_WRITTEN];
+	struct mc_tag tag[MC_SLOTS];
 	struct mc_ident ident[MC_SLOTS];
 	struct mc_reg reg[MC_SLOTS];
 	struct mc_sqn sqn[MC_SLOTS];
@@ -82,11 +109,48 @@ static size_t mc_slot(int64_t id)
 	return (size_t)((uint64_t)id & (MC_SLOTS - 1));
 }
 
+/* ---- the open transaction's SQN writes (db_auth_take) -------------------- */
+static size_t mc_written_at(int64_t sub_id, int probe)
+{
+	return (size_t)(((uint64_t)sub_id * 0x9e3779b97f4a7c15u >> 40) + (uint64_t)probe) &
+	       (MC_WRITTEN - 1);
+}
+
+static void mc_written_add(struct mar_cache *c, int64_t sub_id)
+{
+	for (int i = 0; i < MC_PROBES; i++) {
+		struct mc_written *w = &c->written[mc_written_at(sub_id, i)];
+
+		if (w->txn != c->txn) {
+			*w = (struct mc_written){ c->txn, sub_id };
+			return;
+		}
+		if (w->sub_id == sub_id)
+			return;
+	}
+	c->txn_dirty = true; /* the set is full: take no other connection's row */
+}
+
+static bool mc_written_has(const struct mar_cache *c, int64_t sub_id)
+{
+	for (int i = 0; i < MC_PROBES; i++) {
+		const struct mc_written *w = &c->written[mc_written_at(sub_id, i)];
+
+		if (w->txn != c->txn)
+			return false;
+		if (w->sub_id == sub_id)
+			return true;
+	}
+	return false;
+}
+
 /* ---- hooks from the store (db_int.h) ------------------------------------ */
 void db_cache_drop(struct db *db)
 {
-	if (db->mc)
+	if (db->mc) {
 		db->mc->gen++;
+		db->mc->txn_dirty = true;
+	}
 }
 
 void db_cache_txn_edge(struct db *db)
@@ -95,18 +159,36 @@ void db_cache_txn_edge(struct db *db)
 		db->mc->checked = false;
 }
 
+void db_cache_txn_began(struct db *db)
+{
+	if (db->mc) {
+		db->mc->txn++; /* empties the set */
+		db->mc->txn_dirty = false;
+	}
+}
+
+/* The SQN slot of a subscriber (a row read, or this connection's write). */
+static void mc_sqn_set(struct mar_cache *c, int64_t sub_id, uint64_t sqn)
+{
+	c->sqn[mc_slot(sub_id)] = (struct mc_sqn){ c->gen, sub_id, sqn };
+}
+
 void db_cache_sqn_written(struct db *db, int64_t sub_id, uint64_t sqn)
 {
 	struct mar_cache *c = db->mc;
 
-	if (c)
-		c->sqn[mc_slot(sub_id)] = (struct mc_sqn){ c->gen, sub_id, sqn };
+	if (c) {
+		mc_sqn_set(c, sub_id, sqn);
+		mc_written_add(c, sub_id);
+	}
 }
 
 void db_cache_reg_written(struct db *db, int64_t impu_id)
 {
-	if (db->mc)
+	if (db->mc) {
 		db->mc->reg[mc_slot(impu_id)].gen = 0;
+		db->mc->txn_dirty = true;
+	}
 }
 
 void db_cache_free(struct db *db)
@@ -144,6 +226,8 @@ static int mc_check(struct db *db)
 		if (!c)
 			return -ENOMEM;
 		c->gen = 1;
+		c->txn = 1;
+		c->txn_dirty = in_txn; /* begun before the cache: its writes are unknown */
 		c->data_version = -1; /* first check drops nothing real */
 	}
 	if (c->checked && in_txn)
@@ -158,25 +242,35 @@ static int mc_check(struct db *db)
 	return 0;
 }
 
-/* The way of key's set holding it, else NULL; *victim = the way to fill. */
-static struct mc_ident *mc_ident_find(struct mar_cache *c, const char *key, bool by_imsi,
-				      uint32_t h, struct mc_ident **victim)
+/* The slot of key's set holding it, else -1; *victim = the slot to fill
+ * (a free one, else the least recently used). The hashes first: a set's
+ * tags share two cache lines, the entries are ≈ 900 octets each. */
+static long mc_ident_find(struct mar_cache *c, const char *key, bool by_imsi, uint32_t h,
+			  size_t *victim)
 {
-	struct mc_ident *set = &c->ident[(h & (MC_SLOTS - 1)) & ~1u];
+	size_t base = (h & (MC_SLOTS - 1)) & ~(size_t)(MC_WAYS - 1), v = base;
+	struct mc_tag *t = &c->tag[base];
+	bool vfree = false;
 
-	for (int w = 0; w < 2; w++)
-		if (set[w].gen == c->gen && set[w].hash == h && set[w].by_imsi == by_imsi &&
-		    !strcmp(set[w].uri, key)) {
-			set[w].recent = true;
-			set[!w].recent = false;
-			return &set[w];
+	for (size_t w = 0; w < MC_WAYS; w++) {
+		if (t[w].gen != c->gen) {
+			if (!vfree)
+				v = base + w, vfree = true;
+			continue;
 		}
-	*victim = set[0].gen != c->gen ? &set[0] : set[1].gen != c->gen ? &set[1]
-		  : set[0].recent ? &set[1] : &set[0];
-	return NULL;
+		if (t[w].hash == h && c->ident[base + w].by_imsi == by_imsi &&
+		    !strcmp(c->ident[base + w].uri, key)) {
+			t[w].used = ++c->tick;
+			return (long)(base + w);
+		}
+		if (!vfree && (int32_t)(t[w].used - c->tag[v].used) < 0)
+			v = base + w;
+	}
+	*victim = v;
+	return -1;
 }
 
-/* One db_auth_by_uri (…_by_imsi, …_by_uris) row into entry e and the
+/* One db_auth_by_uri (…_by_imsi, …_by_uris) row into slot i and the
  * registration and SQN slots. The SQN slot keeps what it holds for this
  * subscriber at this generation: that is the SQN this connection wrote
  * last (in the open transaction, or in a commit still on its way, whose
@@ -184,15 +278,15 @@ static struct mc_ident *mc_ident_find(struct mar_cache *c, const char *key, bool
  * changed, never older than the store's; a row read meanwhile may be
  * older (PostgreSQL's read connection does not see the commit in flight),
  * and a vector computed from it would only fail its compare-and-swap. */
-static void mc_store(struct db *db, const char *key, bool by_imsi, uint32_t h,
-		     struct mc_ident *e, const struct db_auth *a)
+static void mc_store(struct mar_cache *c, const char *key, bool by_imsi, uint32_t h, size_t i,
+		     const struct db_auth *a)
 {
-	struct mar_cache *c = db->mc;
 	const struct mc_sqn *q = &c->sqn[mc_slot(a->sub_id)];
+	struct mc_ident *e = &c->ident[i];
 	struct mc_reg *r;
 
 	if (q->gen != c->gen || q->sub_id != a->sub_id)
-		db_cache_sqn_written(db, a->sub_id, a->sqn);
+		mc_sqn_set(c, a->sub_id, a->sqn);
 	e->sub_id = a->sub_id;
 	e->impu_id = a->impu_id;
 	e->by_imsi = by_imsi;
@@ -210,20 +304,19 @@ static void mc_store(struct db *db, const char *key, bool by_imsi, uint32_t h,
 		memcpy(r->host, a->scscf_host, sizeof(r->host));
 		r->gen = c->gen;
 	}
-	e->hash = h;
-	e->gen = c->gen;
+	c->tag[i] = (struct mc_tag){ c->gen, h, ++c->tick };
 }
 
-/* One key from the store into e (e left invalid on an error). */
-static int mc_fill(struct db *db, const char *key, bool by_imsi, uint32_t h, struct mc_ident *e)
+/* One key from the store into slot i (left invalid on an error). */
+static int mc_fill(struct db *db, const char *key, bool by_imsi, uint32_t h, size_t i)
 {
 	struct db_auth a;
 	int ret = by_imsi ? db_auth_by_imsi(db, key, &a) : db_auth_by_uri(db, key, &a);
 
 	db->mc->fetched++;
-	e->gen = 0;
+	db->mc->tag[i].gen = 0;
 	if (!ret)
-		mc_store(db, key, by_imsi, h, e, &a);
+		mc_store(db->mc, key, by_imsi, h, i, &a);
 	explicit_bzero(&a.keys, sizeof(a.keys));
 	return ret;
 }
@@ -241,7 +334,8 @@ static bool mc_complete(const struct mar_cache *c, const struct mc_ident *e)
 /* The entry of key, filled from the store when absent or incomplete. */
 static int mc_lookup(struct db *db, const char *key, bool by_imsi, const struct mc_ident **out)
 {
-	struct mc_ident *e, *victim = NULL;
+	size_t victim = 0;
+	long i;
 	uint32_t h;
 	int ret = mc_check(db);
 
@@ -249,81 +343,141 @@ static int mc_lookup(struct db *db, const char *key, bool by_imsi, const struct 
 		return ret;
 	h = mc_hash(key, by_imsi);
 	db->mc->lookups++;
-	e = mc_ident_find(db->mc, key, by_imsi, h, &victim);
-	if (!e || !mc_complete(db->mc, e)) {
-		if (!e)
-			e = victim;
-		ret = mc_fill(db, key, by_imsi, h, e);
+	i = mc_ident_find(db->mc, key, by_imsi, h, &victim);
+	if (i < 0 || !mc_complete(db->mc, &db->mc->ident[i])) {
+		if (i < 0)
+			i = (long)victim;
+		ret = mc_fill(db, key, by_imsi, h, (size_t)i);
 		if (ret)
 			return ret;
 	}
-	*out = e;
+	*out = &db->mc->ident[i];
 	return 0;
 }
 
 /* ---- a loop turn's misses in one store call (db_auth_prefetch) ------------ */
-struct mc_batch {
-	struct db *db;
-	bool by_imsi;
-};
-
-/* db_auth_fn: one row of the batch into its key's entry. */
-static int mc_take(void *arg, const char *key, const struct db_auth *a)
+/* One row into its key's entry. */
+static void mc_take(struct mar_cache *c, const char *key, bool by_imsi, const struct db_auth *a)
 {
-	struct mc_batch *b = arg;
-	struct mc_ident *e, *victim = NULL;
-	uint32_t h = mc_hash(key, b->by_imsi);
+	uint32_t h = mc_hash(key, by_imsi);
+	size_t victim = 0;
+	long i = mc_ident_find(c, key, by_imsi, h, &victim);
 
-	e = mc_ident_find(b->db->mc, key, b->by_imsi, h, &victim);
-	if (!e) {
-		e = victim;
-		e->gen = 0;
+	if (i < 0) {
+		i = (long)victim;
+		c->tag[i].gen = 0;
 	}
-	mc_store(b->db, key, b->by_imsi, h, e, a);
+	mc_store(c, key, by_imsi, h, (size_t)i, a);
+}
+
+static int mc_take_uri(void *arg, const char *key, const struct db_auth *a)
+{
+	mc_take(arg, key, false, a);
 	return 0;
 }
 
-/* Adds key to list (n so far, hashes beside) unless cached, listed or too
- * long to be stored (db_ident_auth and db_sub_auth do not look those up). */
-static void mc_want(struct mar_cache *c, const struct db_auth_key *k, const char **list,
-		    uint32_t *hash, size_t *n)
+static int mc_take_imsi(void *arg, const char *key, const struct db_auth *a)
 {
-	struct mc_ident *e, *victim;
+	mc_take(arg, key, true, a);
+	return 0;
+}
+
+/* Whether key is one to read: not cached, not listed (list[0 … n-1],
+ * hashes beside: its index into *at), not too long to be stored
+ * (db_ident_auth and db_sub_auth do not look those up). */
+static bool mc_want(struct mar_cache *c, const struct db_auth_key *k, const struct db_auth_key *list,
+		    uint32_t *hash, size_t n, long *at)
+{
+	size_t victim;
+	long e;
 	uint32_t h;
 
-	if (*n == DB_KEYS_MAX || strlen(k->key) >= (k->by_imsi ? DB_IMSI_MAX : DB_ID_MAX))
-		return;
+	*at = -1;
+	if (strlen(k->key) >= (k->by_imsi ? DB_IMSI_MAX : DB_ID_MAX))
+		return false;
 	h = mc_hash(k->key, k->by_imsi);
 	e = mc_ident_find(c, k->key, k->by_imsi, h, &victim);
-	if (e && mc_complete(c, e))
-		return;
-	for (size_t i = 0; i < *n; i++)
-		if (hash[i] == h && !strcmp(list[i], k->key))
-			return;
-	hash[*n] = h;
-	list[(*n)++] = k->key;
+	if (e >= 0 && mc_complete(c, &c->ident[e]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (hash[i] == h && list[i].by_imsi == k->by_imsi && !strcmp(list[i].key, k->key)) {
+			*at = (long)i;
+			return false;
+		}
+	hash[n] = h;
+	*at = (long)n;
+	return true;
+}
+
+int db_auth_missing(struct db *db, const struct db_auth_key *keys, size_t n,
+		    struct db_auth_key *miss, size_t *nmiss, int16_t *at)
+{
+	uint32_t hash[DB_KEYS_MAX];
+	int ret = mc_check(db);
+
+	*nmiss = 0;
+	for (size_t i = 0; !ret && i < n; i++) {
+		long x = -1;
+
+		if (*nmiss < DB_KEYS_MAX && mc_want(db->mc, &keys[i], miss, hash, *nmiss, &x))
+			miss[(*nmiss)++] = keys[i];
+		if (at)
+			at[i] = (int16_t)x;
+	}
+	if (!ret)
+		db->mc->fetched += *nmiss;
+	return ret;
+}
+
+int db_auth_read(struct db *db, const struct db_auth_key *keys, size_t n, db_auth_fn uri_fn,
+		 db_auth_fn imsi_fn, void *arg)
+{
+	const char *uri[DB_KEYS_MAX], *imsi[DB_KEYS_MAX];
+	size_t nu = 0, ni = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < n && i < DB_KEYS_MAX; i++)
+		if (keys[i].by_imsi)
+			imsi[ni++] = keys[i].key;
+		else
+			uri[nu++] = keys[i].key;
+	if (nu)
+		ret = db_auth_by_uris(db, uri, nu, uri_fn, arg);
+	if (!ret && ni)
+		ret = db_auth_by_imsis(db, imsi, ni, imsi_fn, arg);
+	return ret;
+}
+
+int db_auth_fill(struct db *db, const struct db_auth_key *keys, size_t n)
+{
+	int ret = mc_check(db);
+
+	return ret ? ret : db_auth_read(db, keys, n, mc_take_uri, mc_take_imsi, db->mc);
+}
+
+bool db_auth_take(struct db *db, const char *key, bool by_imsi, const struct db_auth *a)
+{
+	struct mar_cache *c = db->mc;
+	const struct mc_sqn *q;
+
+	if (!c || c->txn_dirty || strlen(key) >= (by_imsi ? DB_IMSI_MAX : DB_ID_MAX))
+		return false;
+	q = &c->sqn[mc_slot(a->sub_id)];
+	/* An SQN this transaction swapped and the slot no longer holds: the
+	 * row's is older (the other connection does not see the swap). */
+	if ((q->gen != c->gen || q->sub_id != a->sub_id) && mc_written_has(c, a->sub_id))
+		return false;
+	mc_take(c, key, by_imsi, a);
+	return true;
 }
 
 int db_auth_prefetch(struct db *db, const struct db_auth_key *keys, size_t n)
 {
-	const char *uri[DB_KEYS_MAX], *imsi[DB_KEYS_MAX];
-	uint32_t uh[DB_KEYS_MAX], ih[DB_KEYS_MAX];
-	struct mc_batch bu = { db, false }, bi = { db, true };
-	size_t nu = 0, ni = 0;
-	int ret = mc_check(db);
+	struct db_auth_key miss[DB_KEYS_MAX];
+	size_t nmiss;
+	int ret = db_auth_missing(db, keys, n, miss, &nmiss, NULL);
 
-	for (size_t i = 0; !ret && i < n; i++)
-		if (keys[i].by_imsi)
-			mc_want(db->mc, &keys[i], imsi, ih, &ni);
-		else
-			mc_want(db->mc, &keys[i], uri, uh, &nu);
-	if (!ret)
-		db->mc->fetched += nu + ni;
-	if (!ret && nu)
-		ret = db_auth_by_uris(db, uri, nu, mc_take, &bu);
-	if (!ret && ni)
-		ret = db_auth_by_imsis(db, imsi, ni, mc_take, &bi);
-	return ret;
+	return ret || !nmiss ? ret : db_auth_fill(db, miss, nmiss);
 }
 
 void db_auth_cache_counts(const struct db *db, uint64_t *lookups, uint64_t *fetched)

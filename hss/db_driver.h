@@ -79,6 +79,10 @@ struct db_driver {
 	/* A number that changes when another connection commits (caches
 	 * above the store drop what they hold when it does). */
 	int (*data_version)(struct db_conn *c, int64_t *v);
+	/* Optional: where another connection, opened read-only in another
+	 * thread, reads beside this one and sees each of its commits at once
+	 * (SQLite in WAL mode: the file). NULL: the backend has no such reader. */
+	const char *(*reader_where)(struct db_conn *c);
 	/* Optional: give back what a write-ahead log grew by (after an outage
 	 * of the disk). NULL: nothing to do for this backend. */
 	int (*checkpoint)(struct db_conn *c);

@@ -119,6 +119,8 @@ void db_cache_reg_written(struct db *db, int64_t impu_id);
 void db_cache_drop(struct db *db);
 /* A transaction begins or ends (the change counter is read again). */
 void db_cache_txn_edge(struct db *db);
+/* BEGIN succeeded: nothing of this connection is uncommitted (db_auth_take). */
+void db_cache_txn_began(struct db *db);
 void db_cache_free(struct db *db);
 
 #endif

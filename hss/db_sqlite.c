@@ -323,6 +323,12 @@ static int sq_rollback(struct db_conn *c)
 	return sq_exec(c, "ROLLBACK");
 }
 
+/* WAL: a reader sees every COMMIT at once (db_open_reader). */
+static const char *sq_reader_where(struct db_conn *c)
+{
+	return c->path;
+}
+
 static int sq_checkpoint(struct db_conn *c)
 {
 	int rc = sqlite3_wal_checkpoint_v2(c->c, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -697,6 +703,7 @@ const struct db_driver db_driver_sqlite = {
 	.after_upgrade = sq_after_upgrade,
 	.data_version = sq_data_version,
 	.checkpoint = sq_checkpoint,
+	.reader_where = sq_reader_where,
 	.prepare = sq_prepare,
 	.finalize = sq_finalize,
 	.param_count = sq_param_count,

@@ -18,13 +18,28 @@
 #include "app.h"
 #include "db.h"
 
+/* A turn's misses read on two connections: the loop's and a reader
+ * thread's (prefetch.c). Chunks of PF_CHUNK keys, one statement each. */
+#define PF_CHUNK 8
+#define PF_CHUNKS (DB_KEYS_MAX / PF_CHUNK)
+#define PF_SPLIT_MIN (2 * PF_CHUNK) /* fewer misses: all on the loop's connection */
+
+struct pf_reader; /* prefetch.c */
+
 struct prefetch {
 	struct db_auth_key keys[DB_KEYS_MAX];
 	char text[DB_KEYS_MAX][DB_ID_MAX]; /* the keys' strings */
-	size_t n;
+	const uint8_t *raw[DB_KEYS_MAX];   /* the request each key is from */
+	int16_t at[DB_KEYS_MAX];           /* its index among the turn's misses, or -1 */
+	size_t n, next;                    /* keys; the first whose request did not run */
 	/* prefetch_wanted: the cache's counts at the last call, the verdict */
 	uint64_t lookups, fetched;
 	bool off;
+	/* the reader thread: started by the first turn that needs it; none
+	 * on a store without side readers (PostgreSQL) or when it failed */
+	struct pf_reader *rd;
+	bool no_reader, split; /* split: this turn is read on both connections */
+	size_t split_min;      /* misses from which a turn is split (0: PF_SPLIT_MIN) */
 };
 
 /* Whether this turn's keys are worth gathering: yes while the cache
@@ -46,13 +61,27 @@ int hss_route_key(const struct hss_route *r, const struct diam_msg *m, char *out
 
 static inline void prefetch_reset(struct prefetch *p)
 {
-	p->n = 0;
+	p->n = p->next = 0;
+	p->split = false;
 }
 
 /* Adds m's key, if r declares one (beyond DB_KEYS_MAX: left to its handler). */
 void prefetch_add(struct prefetch *p, const struct hss_route *r, const struct diam_msg *m);
 /* Has the cache fill the keys gathered; 0 or the store's error (nothing
- * to do for the caller: the handlers look up what is still missing). */
+ * to do for the caller: the handlers look up what is still missing).
+ * With PF_SPLIT_MIN misses or more, on a store that has side readers
+ * (SQLite), the misses are read in chunks by this thread and a reader
+ * thread at once, and the loop goes on: before a request's handler runs,
+ * prefetch_ready(raw) makes sure its key's chunk is in the cache (reading
+ * it here if the reader did not take it yet); the rows of the reader's
+ * connection go in through db_auth_take, which refuses what the open
+ * transaction may have changed. prefetch_done ends the turn's reading:
+ * every chunk is then in the cache, and the reader touches nothing of
+ * this turn any more. */
 int prefetch_run(struct prefetch *p, struct db *db);
+void prefetch_ready(struct prefetch *p, struct db *db, const uint8_t *raw);
+void prefetch_done(struct prefetch *p, struct db *db);
+/* Stops the reader thread and closes its connection. */
+void prefetch_free(struct prefetch *p);
 
 #endif

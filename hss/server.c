@@ -804,6 +804,7 @@ static void on_request(struct hss_server *s, struct pconn *pc, const struct diam
 		error_answer(pc, m->raw, m->raw_len, DIAM_UNABLE_TO_COMPLY, "store unavailable");
 		return;
 	}
+	prefetch_ready(s->pf, s->db, m->raw); /* its identity in the cache, if it was read */
 	run_handler(s, pc, r, m, t0, 1);
 }
 
@@ -922,6 +923,7 @@ static void intake(struct hss_server *s, struct pconn **rd, int n, uint64_t now_
 		prefetch_run(s->pf, s->db); /* store down: each request answers 5012 itself */
 	for (int i = 0; i < live; i++)
 		process_input(s, rd[i], now_ms, t0);
+	prefetch_done(s->pf, s->db); /* the reader thread is done with this turn */
 }
 
 /* ---- End of turn: seal, commit, release, log, write -------------------- */
@@ -1661,6 +1663,8 @@ void hss_server_free(struct hss_server *s)
 	}
 	close(s->ep);
 	free(s->pend);
+	if (s->pf)
+		prefetch_free(s->pf);
 	free(s->pf);
 	free(s);
 }

@@ -12,6 +12,7 @@
 
 #include "db_int.h"
 #include "prefetch.h"
+#include "auc.h"
 #include "s6a.h"
 
 static struct prefetch pf; /* 64 KiB: not on the stack */
@@ -163,6 +164,7 @@ static void test_batch_fills_cache(void **state)
 	assert_true(pf.keys[5].by_imsi);
 	assert_int_equal(db_ident_by_impu(f->db, "sip:a@cx.test", &full, &fu), 0);
 	assert_int_equal(prefetch_run(&pf, f->db), 0);
+	prefetch_done(&pf, f->db);
 	/* behind the cache: what a lookup of the store would now see */
 	behind(f->db, "UPDATE subscriber SET impi = 'changed' || id WHERE id >= %lld", (long long)a);
 	assert_int_equal(db_ident_auth(f->db, "sip:a@cx.test", &s, &u), 0);
@@ -212,6 +214,7 @@ static void test_batch_keeps_newer_sqn(void **state)
 	prefetch_reset(&pf);
 	add_req(ar, buf, air(buf, sizeof(buf), "001010000000003"));
 	assert_int_equal(prefetch_run(&pf, f->db), 0);
+	prefetch_done(&pf, f->db);
 	assert_int_equal(db_sub_auth(f->db, "001010000000003", &s), 0);
 	assert_int_equal(s.sqn, 0x121);
 	assert_int_equal(s.sqn_read, 0x121);
@@ -273,6 +276,7 @@ static void test_batch_more_than_max(void **state)
 		add_req(mr, buf, mar(buf, sizeof(buf), uri[i], "x"));
 	assert_int_equal(pf.n, DB_KEYS_MAX);
 	assert_int_equal(prefetch_run(&pf, f->db), 0);
+	prefetch_done(&pf, f->db);
 	behind(f->db, "UPDATE subscriber SET impi = 'changed' || id WHERE id > %lld", 0);
 	for (int i = 0; i < DB_KEYS_MAX; i++) { /* cached (8,192 slots, ids dense) */
 		assert_int_equal(db_ident_auth(f->db, uri[i], &s, &u), 0);
@@ -324,6 +328,157 @@ static void test_wanted_while_missing(void **state)
 	assert_true(prefetch_wanted(&pf, f->db));
 }
 
+/* A subscriber whose id is a's + 8,192 (db_cache.c MC_SLOTS: the same SQN
+ * slot as a), with one IMPU uri and SQN 5. */
+static int64_t sub_colliding(struct db *db, int64_t a, const char *uri)
+{
+	char sql[512];
+	long long id = (long long)a + 8192;
+
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO subscriber (id, imsi, impi, algo, k, op, opc, amf, res_len, "
+		 "auth_scheme) SELECT %lld, '001019999999999', 'collide@cx.test', algo, k, op, opc, "
+		 "amf, res_len, auth_scheme FROM subscriber WHERE id = %lld; INSERT INTO "
+		 "subscriber_sqn (subscriber_id, sqn) VALUES (%lld, 5); INSERT INTO impu "
+		 "(subscriber_id, uri) VALUES (%lld, '%s')", id, (long long)a, id, id, uri);
+	assert_int_equal(db->drv->exec(db->conn, sql), 0);
+	return id;
+}
+
+static int keep_one(void *arg, const char *key, const struct db_auth *a)
+{
+	(void)key;
+	*(struct db_auth *)arg = *a;
+	return 0;
+}
+
+/* The reader's connection (prefetch.h) does not see this connection's open
+ * transaction: a subscriber whose SQN it swapped, and whose SQN slot another
+ * subscriber took since, comes back from the reader with the old SQN.
+ * db_auth_take refuses that row, so the handler reads the swapped SQN on
+ * this connection and continues from it: no SQN is issued twice. Rows of
+ * subscribers the transaction did not touch are taken; after any other
+ * write (a registration) none is; after the COMMIT all are again. */
+static void test_reader_refuses_swapped_sqn(void **state)
+{
+	struct hssf *f = *state;
+	struct db *rd;
+	struct db_auth row;
+	struct db_sub s, s2;
+	struct db_impu u;
+	const char *ua[] = { "sip:ra@cx.test" }, *ub[] = { "sip:rb@cx.test" };
+	uint64_t sqns[1];
+	int64_t ib, a = sub_with_impu(f->db, "001010000000011", "sip:ra@cx.test", 0x100, NULL);
+	int64_t b = sub_with_impu(f->db, "001010000000012", "sip:rb@cx.test", 0x200, &ib);
+
+	sub_colliding(f->db, a, "sip:collide@cx.test");
+	assert_int_equal(db_open_reader(f->db, &rd), 0);
+	/* the cache made before the transaction (one made inside it takes no
+	 * row of the reader's until the next BEGIN: it cannot know what the
+	 * transaction wrote before) */
+	assert_int_equal(db_ident_auth(f->db, "sip:collide@cx.test", &s2, &u), 0);
+	assert_int_equal(db_txn_begin(f->db), 0);
+	assert_int_equal(db_ident_auth(f->db, "sip:ra@cx.test", &s, &u), 0);
+	assert_int_equal(s.sqn, 0x100);
+	assert_int_equal(auc_take_sqns(f->db, &s, 1, sqns), 0); /* the MAR's swap */
+	assert_true(sqns[0] > 0x100);
+	assert_int_equal(db_ident_auth(f->db, "sip:collide@cx.test", &s2, &u), 0); /* A's slot */
+	assert_int_equal(s2.sqn, 5);
+	/* the reader: the SQN before the swap */
+	assert_int_equal(db_auth_by_uris(rd, ua, 1, keep_one, &row), 0);
+	assert_int_equal(row.sub_id, a);
+	assert_int_equal(row.sqn, 0x100);
+	assert_false(db_auth_take(f->db, "sip:ra@cx.test", false, &row));
+	explicit_bzero(&row, sizeof(row));
+	assert_int_equal(db_ident_auth(f->db, "sip:ra@cx.test", &s, &u), 0);
+	assert_int_equal(s.sqn, sqns[0]); /* read on this connection */
+	assert_int_equal(auc_take_sqns(f->db, &s, 1, sqns + 0), 0);
+	assert_true(s.sqn > 0x100);
+	/* untouched by the transaction: taken, and used */
+	assert_int_equal(db_auth_by_uris(rd, ub, 1, keep_one, &row), 0);
+	behind(f->db, "UPDATE subscriber SET impi = 'changed' WHERE id = %lld", (long long)b);
+	assert_true(db_auth_take(f->db, "sip:rb@cx.test", false, &row));
+	assert_int_equal(db_ident_auth(f->db, "sip:rb@cx.test", &s2, &u), 0);
+	assert_string_equal(s2.impi, "001010000000012@cx.test");
+	assert_int_equal(s2.sqn, 0x200);
+	/* a registration written: no row of the reader is taken */
+	assert_int_equal(db_reg_set(f->db, ib, DB_REG_REGISTERED, SCSCF_NAME, SCSCF_HOST, REALM), 0);
+	assert_false(db_auth_take(f->db, "sip:rb@cx.test", false, &row));
+	assert_int_equal(db_txn_commit(f->db), 0);
+	/* committed: the reader sees the swap, and a new transaction takes it */
+	assert_int_equal(db_txn_begin(f->db), 0);
+	assert_int_equal(db_auth_by_uris(rd, ua, 1, keep_one, &row), 0);
+	assert_int_equal(row.sqn, s.sqn);
+	assert_true(db_auth_take(f->db, "sip:ra@cx.test", false, &row));
+	assert_int_equal(db_txn_commit(f->db), 0);
+	explicit_bzero(&row, sizeof(row));
+	db_close(rd);
+}
+
+/* A turn of 40 MARs read on both connections (the reader thread from the
+ * back, this one from the front as prefetch_ready asks): every identity
+ * ends up in the cache as the store holds it, the one whose SQN the open
+ * transaction swapped (and lost the slot of) with the swapped SQN, and
+ * the next vector continues from it. Several turns, so both threads read. */
+static void test_turn_on_two_connections(void **state)
+{
+	struct hssf *f = *state;
+	const struct hss_route *mr = route(cx_routes, DIAM_CMD_MA);
+	enum { N = 40 };
+	static uint8_t buf[N][512];
+	static char uri[N][40];
+	struct db_sub s;
+	struct db_impu u;
+	uint64_t sqns[1], swapped;
+	int64_t first;
+
+	assert_int_equal(db_txn_begin(f->db), 0);
+	for (int i = 0; i < N; i++) {
+		char imsi[16];
+		int64_t id;
+
+		snprintf(imsi, sizeof(imsi), "0010300000%05d", i);
+		snprintf(uri[i], sizeof(uri[i]), "sip:t%d@cx.test", i);
+		id = sub_with_impu(f->db, imsi, uri[i], (uint64_t)(i + 1) * 32, NULL);
+		if (!i)
+			first = id;
+	}
+	assert_int_equal(db_txn_commit(f->db), 0);
+	sub_colliding(f->db, first, "sip:t-collide@cx.test");
+	/* the cache, before BEGIN */
+	assert_int_equal(db_ident_auth(f->db, "sip:t-collide@cx.test", &s, &u), 0);
+	for (int turn = 0; turn < 20; turn++) {
+		uint64_t l0, f0, l1, f1;
+
+		/* the last turn's ROLLBACK emptied the cache */
+		assert_int_equal(db_txn_begin(f->db), 0);
+		assert_int_equal(db_ident_auth(f->db, uri[0], &s, &u), 0);
+		assert_int_equal(auc_take_sqns(f->db, &s, 1, sqns), 0);
+		swapped = sqns[0];
+		assert_int_equal(db_ident_auth(f->db, "sip:t-collide@cx.test", &s, &u), 0);
+		db_auth_cache_counts(f->db, &l0, &f0);
+		prefetch_reset(&pf);
+		for (int i = 0; i < N; i++)
+			add_req(mr, buf[i], mar(buf[i], sizeof(buf[i]), uri[i], "x"));
+		assert_int_equal(prefetch_run(&pf, f->db), 0);
+		for (int i = 0; i < N; i++) {
+			prefetch_ready(&pf, f->db, buf[i]);
+			assert_int_equal(db_ident_auth(f->db, uri[i], &s, &u), 0);
+			assert_int_equal(s.sqn, i ? (uint64_t)(i + 1) * 32 : swapped);
+		}
+		prefetch_done(&pf, f->db);
+		/* N misses read for the turn; at most the swapped one again (when
+		 * the reader read it): every other row of the reader was taken */
+		db_auth_cache_counts(f->db, &l1, &f1);
+		assert_true(f1 - f0 == N || f1 - f0 == N + 1);
+		assert_int_equal(db_ident_auth(f->db, uri[0], &s, &u), 0);
+		assert_int_equal(auc_take_sqns(f->db, &s, 1, sqns), 0);
+		assert_true(sqns[0] > swapped);
+		assert_int_equal(db_txn_rollback(f->db), 0);
+	}
+	prefetch_free(&pf);
+}
+
 static int setup(void **state)
 {
 	*state = hssf_open(HSS_HOST, REALM, SCSCF_HOST, 1);
@@ -338,6 +493,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_keeps_newer_sqn, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_more_than_max, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_wanted_while_missing, setup, hssf_teardown),
+		cmocka_unit_test_setup_teardown(test_reader_refuses_swapped_sqn, setup, hssf_teardown),
+		cmocka_unit_test_setup_teardown(test_turn_on_two_connections, setup, hssf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
