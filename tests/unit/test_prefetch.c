@@ -371,8 +371,10 @@ static void test_reader_refuses_swapped_sqn(void **state)
 	int64_t ib, a = sub_with_impu(f->db, "001010000000011", "sip:ra@cx.test", 0x100, NULL);
 	int64_t b = sub_with_impu(f->db, "001010000000012", "sip:rb@cx.test", 0x200, &ib);
 
+	if (db_open_reader(f->db, &rd) == -ENOTSUP) /* PostgreSQL: no side reader */
+		skip();
+	assert_non_null(rd);
 	sub_colliding(f->db, a, "sip:collide@cx.test");
-	assert_int_equal(db_open_reader(f->db, &rd), 0);
 	/* the cache made before the transaction (one made inside it takes no
 	 * row of the reader's until the next BEGIN: it cannot know what the
 	 * transaction wrote before) */
