@@ -16,7 +16,7 @@
 #         flight, 2 s warm-up (WARMUP), 5 s; its CONC through LOAD_CONC)
 # Prints every run, then per benchmark and figure the median of each build
 # over the rounds and the ratio NEW/OLD; rates (higher is better) and CPU
-# time per request (hssd's, and scscf-stub's for load: lower is better,
+# time per request (hssd's, and scscf-stub's and ue-sim's for load: lower is better,
 # from /proc, far less distorted by other load than the rates). The load
 # average at each run is printed beside it. Default 5 rounds.
 # Both builds must read the same store schema (each run provisions its
@@ -72,13 +72,14 @@ run_one() {
 		;;
 	load)
 		RUNS=1 CONC=${LOAD_CONC:-96} "$HERE/load/run.sh" "$build/bin" >"$out" 2>&1 || FAIL=1
-		local rate h s
+		local rate h s u
 		rate=$(sed -n 's/^median: \([0-9]*\) .*/\1/p' "$out")
 		h=$(sed -n 's/.*CPU per registration: hssd \([0-9]*\) us.*/\1/p' "$out")
 		s=$(sed -n 's/.*CPU per registration: .*scscf-stub \([0-9]*\) us.*/\1/p' "$out")
-		echo "load $label: ${rate:-?} registrations/s, hssd ${h:-?} us, scscf-stub ${s:-?} us per registration (load avg $la)"
-		printf 'load %s rate %s\nload %s hssd_us %s\nload %s stub_us %s\n' "$label" "${rate:-nan}" \
-			"$label" "${h:-nan}" "$label" "${s:-nan}" >>"$T/figures"
+		u=$(sed -n 's/.*CPU per registration: .*ue-sim \([0-9]*\) us.*/\1/p' "$out")
+		echo "load $label: ${rate:-?} registrations/s, hssd ${h:-?} us, scscf-stub ${s:-?} us, ue-sim ${u:-?} us per registration (load avg $la)"
+		printf 'load %s rate %s\nload %s hssd_us %s\nload %s stub_us %s\nload %s uesim_us %s\n' "$label" "${rate:-nan}" \
+			"$label" "${h:-nan}" "$label" "${s:-nan}" "$label" "${u:-nan}" >>"$T/figures"
 		;;
 	esac
 	[ -n "${rate:-}" ] || { echo "  (failed:)"; sed 's/^/  /' "$out" | tail -5; FAIL=1; }
@@ -101,7 +102,7 @@ median() { sort -n | awk '$1 != "nan" {a[n++] = $1} END {if (n) print a[int((n -
 echo "## medians over $ROUNDS rounds (NEW/OLD: > 1 is better for a rate, < 1 for CPU time)"
 printf '%-5s %-8s %10s %10s %8s\n' bench figure OLD NEW NEW/OLD
 for s in $SUITES; do
-	for f in rate hssd_us stub_us; do
+	for f in rate hssd_us stub_us uesim_us; do
 		grep -q "^$s OLD $f " "$T/figures" 2>/dev/null || continue
 		o=$(awk -v s="$s" -v f="$f" '$1 == s && $2 == "OLD" && $3 == f {print $4}' "$T/figures" | median)
 		n=$(awk -v s="$s" -v f="$f" '$1 == s && $2 == "NEW" && $3 == f {print $4}' "$T/figures" | median)

@@ -517,6 +517,7 @@ static int ue_send_answer(struct ue *ue)
 	ue->answered = ue->ans.kind == UE_ANS_RES || ue->ans.kind == UE_ANS_PASSWORD;
 	if (ue->sec && ue->nc == 1 && ue_sec_protect(ue, &ue->ans) < 0)
 		return -1;
+	ue->t_answer = uac_now_ns();
 	return ue_send_register(ue, ue->ans.header, "answer", &ue->ans);
 }
 
@@ -549,7 +550,7 @@ int ue_start(struct ue *ue, enum ue_step step, const struct ue_step_opts *opts,
 	ue->status = 0;
 	ue->status_local = false;
 	ue->t_step = uac_now_ns();
-	ue->t_first_resp = ue->t_final = 0;
+	ue->t_first_resp = ue->t_answer = ue->t_final = 0;
 	switch (step) {
 	case UE_STEP_REGISTER:
 		ue->have_chal = ue->answered = false;

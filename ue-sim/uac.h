@@ -103,8 +103,8 @@ struct ue {
 	char associated_uris[1024];
 	int granted_expires;        /* from the 200's Contact/Expires, -1 unknown */
 
-	/* timing (load mode): monotonic ns */
-	uint64_t t_step, t_first_resp, t_final;
+	/* timing (load mode): monotonic ns; t_answer: the last answer to a 401 handed to nta */
+	uint64_t t_step, t_first_resp, t_answer, t_final;
 	struct ue_observer obs;
 	struct ue_sec *sec;         /* sec-agree state (ue_secagree.h), NULL when off */
 };

@@ -51,4 +51,52 @@ static inline size_t str_u32(char *out, uint32_t v)
 	return i;
 }
 
+/* Appends the n octets at src (a slice: no NUL needed) at dst + *len, as
+ * str_append does: 0, or -1 when it did not fit (dst holds what fitted,
+ * terminated, and *len is sz - 1). */
+static inline int str_append_n(char *dst, size_t sz, size_t *len, const char *src, size_t n)
+{
+	size_t room = sz - *len - 1, k = n < room ? n : room;
+
+	memcpy(dst + *len, src, k);
+	*len += k;
+	dst[*len] = '\0';
+	return k == n ? 0 : -1;
+}
+
+/* v in lower-case hex, at least `width` digits (zero-padded, at most 16):
+ * printf's %x, %llx, %08x, %016llx. out holds 17 octets; terminated;
+ * returns the length. */
+static inline size_t str_x64(char *out, uint64_t v, unsigned width)
+{
+	static const char dig[] = "0123456789abcdef";
+	char tmp[16];
+	size_t n = 0, i = 0;
+
+	do
+		tmp[n++] = dig[v & 15];
+	while ((v >>= 4) && n < 16);
+	while (n < width && n < 16)
+		tmp[n++] = '0';
+	while (n)
+		out[i++] = tmp[--n];
+	out[i] = '\0';
+	return i;
+}
+
+/* Appends v in decimal / in hex (str_x64) at dst + *len: 0 or -1 as str_append. */
+static inline int str_append_u32(char *dst, size_t sz, size_t *len, uint32_t v)
+{
+	char t[11];
+
+	return str_append_n(dst, sz, len, t, str_u32(t, v));
+}
+
+static inline int str_append_x64(char *dst, size_t sz, size_t *len, uint64_t v, unsigned width)
+{
+	char t[17];
+
+	return str_append_n(dst, sz, len, t, str_x64(t, v, width));
+}
+
 #endif

@@ -91,17 +91,19 @@ struct reg {
 	struct aka_vector v;
 	char nonce[64];
 	int done_status;
+	struct lean_times t;
 	char last[4096]; /* the request rx() returned last */
 };
 
-static void done_cb(void *arg, size_t idx, int status, const char *error, uint64_t a, uint64_t b,
-		    uint64_t c)
+static void done_cb(void *arg, size_t idx, int status, const char *error,
+		    const struct lean_times *t)
 {
 	struct reg *r = arg;
 
-	(void)idx, (void)a, (void)b, (void)c;
+	(void)idx;
 	assert_null(error);
 	r->done_status = status;
+	r->t = *t;
 }
 
 /* Receives the next request (pumping the client), returns it
@@ -151,6 +153,51 @@ static const char *authz_of(const char *req, struct auth_header *h)
 	return a;
 }
 
+/* Every byte of the lean client's requests for user 0 with seed 7 (the
+ * Call-ID, tag and cnonce come from the seeded generator), as the client
+ * wrote them before its messages were built without snprintf (issue 14):
+ * the load generator's wire stays what the S-CSCF and traces saw. */
+#define WIRE_HEAD(branch, cseq)                                                              \
+	"REGISTER sip:" REALM " SIP/2.0\r\n"                                                    \
+	"Via: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK" branch ";rport\r\n"                    \
+	"Max-Forwards: 70\r\n"                                                                  \
+	"From: <sip:001010000000001@" REALM ">;tag=044c3cd7f43c661c\r\n"                        \
+	"To: <sip:001010000000001@" REALM ">\r\n"                                                \
+	"Call-ID: 63cbe1e459320dd70@127.0.0.1\r\n"                                              \
+	"CSeq: " cseq " REGISTER\r\n"                                                           \
+	"Contact: <sip:001010000000001@127.0.0.1:PORT>;expires=600\r\n"                         \
+	"Expires: 600\r\n"                                                                      \
+	"Supported: path\r\n"
+#define WIRE_INITIAL(branch, cseq)                                                           \
+	WIRE_HEAD(branch, cseq)                                                              \
+	"Authorization: Digest username=\"" IMPI "\", realm=\"" REALM "\", uri=\"sip:" REALM   \
+	"\", nonce=\"\", response=\"\"\r\n"                                                    \
+	"Content-Length: 0\r\n\r\n"
+static const char wire_answer[] =
+	WIRE_HEAD("0.2", "3")
+	"Authorization: Digest username=\"" IMPI "\", realm=\"" REALM "\", "
+	"nonce=\"AQIDAAAAAAAAAAAAAAAAAA+XStAkX4AACzwbIaFslOs=\", uri=\"sip:" REALM "\", "
+	"response=\"e8c2642cfab48bda458a8490692ce583\", algorithm=AKAv1-MD5, "
+	"cnonce=\"e6984080bab12a02\", qop=auth, nc=00000001\r\n"
+	"Content-Length: 0\r\n\r\n";
+
+/* req with the UE's own port (free, so different every run) written as
+ * "PORT": what is left is every byte the client put on the wire. */
+static void wire_of(const char *req, const struct sockaddr_in *ue, char *out, size_t n)
+{
+	char port[8];
+	size_t o = 0, pl = (size_t)snprintf(port, sizeof(port), ":%u", ntohs(ue->sin_port));
+
+	for (const char *p = req; *p && o + 6 < n;) {
+		if (!strncmp(p, port, pl) && (p[pl] < '0' || p[pl] > '9')) {
+			memcpy(out + o, ":PORT", 5), o += 5, p += pl;
+			continue;
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
 static void test_lean_full_registration(void **state)
 {
 	static struct reg r;
@@ -159,7 +206,7 @@ static void test_lean_full_registration(void **state)
 	socklen_t len = sizeof(sa);
 	struct aka_keys keys = { .algo = AKA_ALGO_MILENAGE, .res_len = 8 };
 	uint8_t rand[16] = { 1, 2, 3 }, amf[2] = { 0x80, 0 };
-	char registrar[64], req[4096], extra[512];
+	char registrar[64], req[4096], extra[512], wire[4096];
 	struct ue_cfg c;
 	struct lean *l;
 	struct digest_result want;
@@ -182,6 +229,8 @@ static void test_lean_full_registration(void **state)
 
 	/* initial REGISTER: empty credentials (TS 24.229 §5.1.1.2) */
 	rx(&r, l, req, sizeof(req));
+	wire_of(req, &r.ue, wire, sizeof(wire));
+	assert_string_equal(wire, WIRE_INITIAL("0.1", "2"));
 	assert_true(strncmp(req, "REGISTER sip:" REALM " SIP/2.0\r\n", 15) == 0);
 	authz_of(req, &h);
 	assert_string_equal(auth_param_get(&h, "username"), IMPI);
@@ -202,6 +251,8 @@ static void test_lean_full_registration(void **state)
 
 	/* the answer: response over XRES as password (RFC 3310 §3.3) */
 	rx(&r, l, req, sizeof(req));
+	wire_of(req, &r.ue, wire, sizeof(wire));
+	assert_string_equal(wire, wire_answer);
 	authz_of(req, &h);
 	assert_string_equal(auth_param_get(&h, "nonce"), r.nonce);
 	struct digest_input in = {
@@ -216,6 +267,18 @@ static void test_lean_full_registration(void **state)
 	for (int i = 0; i < 100 && !r.done_status; i++)
 		lean_poll(l, 5);
 	assert_int_equal(r.done_status, 200);
+	/* the instants in order: REGISTER sent, 401 in, answer sent, 200 in */
+	assert_true(r.t.start > 0);
+	assert_true(r.t.first >= r.t.start);
+	assert_true(r.t.answer >= r.t.first);
+	assert_true(r.t.final >= r.t.answer);
+
+	/* the next registration of the same user: same dialog, next CSeq */
+	r.done_status = 0;
+	assert_int_equal(lean_start(l, 0), 0);
+	rx(&r, l, req, sizeof(req));
+	wire_of(req, &r.ue, wire, sizeof(wire));
+	assert_string_equal(wire, WIRE_INITIAL("0.3", "4"));
 	lean_close(l);
 	close(r.fd);
 }

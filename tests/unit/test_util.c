@@ -66,6 +66,16 @@ static void test_b64_rejects(void **state)
 	assert_int_equal(b64_decode("Zg==Zg==", 8, dec, sizeof(dec)), -1); /* pad mid-way */
 	assert_int_equal(b64_decode("Zm9*", 4, dec, sizeof(dec)), -1);     /* bad char */
 	assert_int_equal(b64_decode("Zm9vYmFy", 8, dec, 5), -1);           /* too long */
+	/* every octet: a digit of the RFC 4648 §4 alphabet with its value, the
+	 * padding, or rejected */
+	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (int c = 0; c < 256; c++) {
+		char in[4] = { 'A', 'A', 'A', (char)c };
+		const char *p = c ? memchr(alpha, c, 64) : NULL;
+		assert_int_equal(b64_decode(in, 4, dec, sizeof(dec)), p ? 3 : c == '=' ? 2 : -1);
+		if (p)
+			assert_int_equal(dec[2], p - alpha);
+	}
 }
 
 static void test_ct(void **state)
@@ -267,6 +277,27 @@ static void test_str(void **state)
 	assert_string_equal(big, "4294967295");
 	str_u32(big, 600);
 	assert_string_equal(big, "600");
+	/* str_append_n, str_x64: what %.*s, %x, %08x and %016llx gave */
+	len = 0;
+	assert_int_equal(str_append_n(b, sizeof(b), &len, "abcdef", 3), 0);
+	assert_string_equal(b, "abc");
+	assert_int_equal(str_append_n(b, sizeof(b), &len, "defgh", 5), -1);
+	assert_string_equal(b, "abcdefg");
+	assert_int_equal(len, 7);
+	assert_int_equal(str_x64(big, 0, 1), 1);
+	assert_string_equal(big, "0");
+	assert_int_equal(str_x64(big, 0x1a2b, 1), 4);
+	assert_string_equal(big, "1a2b");
+	str_x64(big, 1, 8);
+	assert_string_equal(big, "00000001");
+	assert_int_equal(str_x64(big, 0xffffffffffffffffull, 16), 16);
+	assert_string_equal(big, "ffffffffffffffff");
+	str_x64(big, 0x44c3cd7f43c661cull, 16);
+	assert_string_equal(big, "044c3cd7f43c661c");
+	len = 0;
+	assert_int_equal(str_append_x64(big, sizeof(big), &len, 0x99, 1), 0);
+	assert_int_equal(str_append_u32(big, sizeof(big), &len, 42), 0);
+	assert_string_equal(big, "9942");
 }
 
 /* RFC 8259 §7 string literals into a buffer: the same escapes as
