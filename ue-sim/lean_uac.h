@@ -43,6 +43,10 @@ int lean_user_init(struct lean *l, size_t idx, const struct ue_cfg *cfg);
 int lean_start(struct lean *l, size_t idx);
 /* Gives up on a request (408) after ms instead of 64*T1 = 32 s. */
 void lean_set_timeout(struct lean *l, unsigned ms);
+/* With 8 or more registrations in flight, a turn of lean_poll() starts at
+ * most every us microseconds: responses that arrive meanwhile wait in the
+ * socket and are read and answered together (0 = a turn per wake-up). */
+void lean_set_turn(struct lean *l, unsigned us);
 /* Sends what is queued, waits up to timeout_ms for responses, handles
  * them and the retransmission timers, sends what that queued. */
 void lean_poll(struct lean *l, int timeout_ms);
