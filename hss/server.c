@@ -37,6 +37,7 @@
 enum { TAG_LISTENER, TAG_CONN, TAG_METRICS, TAG_COMMIT };
 #define COMMIT_SIBLINGS 8 /* commit_wait: from this many entries a commit */
 #define COMMIT_DELAY_MS 1  /* ... and at most this long */
+#define HERE_PROBE_EVERY 32 /* commit_here: one idle commit in this many tries the other way */
 #define PAIR_LOG_BURST 3 /* lines a minute about unpaired commits */
 #define MAX_RUNS 8 /* a request whose SQN another hssd took runs again, this often */
 
@@ -128,6 +129,12 @@ struct hss_server {
 	struct log_limit flood_log; /* lines strangers can cause */
 	size_t last_commit_n;       /* entries of the last commit started */
 	uint64_t commit_due_us;     /* commit_wait: the open batch waits until then */
+	/* commit_here: how long an idle loop's commit takes to become durable
+	 * on its own thread and by the fsync thread (µs, running means), the
+	 * idle loop's commits so far, and the one timed on the fsync thread */
+	uint64_t here_avg_us, thread_avg_us;
+	uint64_t idle_commits;
+	uint64_t timed_seq, timed_us;
 	uint64_t store_down_ms;     /* first failed commit of an outage, 0: none */
 	unsigned store_failures;    /* failed commits in this outage */
 	size_t store_lost;          /* answers replaced by 5012 in it */
@@ -1119,6 +1126,20 @@ static void unpaired(struct hss_server *s, uint64_t seq, const struct held_batch
 		     (unsigned long long)seq, b ? "released" : "not queued", na);
 }
 
+static void avg_add(uint64_t *avg, uint64_t us)
+{
+	*avg = *avg ? *avg - *avg / 8 + us / 8 : (us ? us : 1);
+}
+
+/* A finished commit: the idle loop's one timed on the fsync thread? */
+static void commit_timed(struct hss_server *s, uint64_t seq)
+{
+	if (s->timed_seq && seq == s->timed_seq) {
+		avg_add(&s->thread_avg_us, now_us() - s->timed_us);
+		s->timed_seq = 0;
+	}
+}
+
 /* Finished commits, in order: each releases the batch it pairs with
  * (held_pair; what it skipped is failed). */
 static void poll_commits(struct hss_server *s)
@@ -1133,6 +1154,7 @@ static void poll_commits(struct hss_server *s)
 		if (!b)
 			continue;
 		hss_metrics_commit(s->met, now_us() - b->commit_us);
+		commit_timed(s, d.seq);
 		if (d.err && d.err != -ENOTCONN) /* ENOTCONN: the store said it once */
 			store_failed(s, b->n);
 		else if (!d.err)
@@ -1213,7 +1235,7 @@ static void flush_all(struct hss_server *s)
 		flush_conn(s, pc);
 }
 
-/* Nothing to read, accept or answer now: until its commit is durable the
+/* Nothing to read, accept or answer now: until the commit is durable the
  * loop would only sleep in epoll_wait. A zero-timeout look; the set is
  * level-triggered, so what it sees the loop's own epoll_wait sees again. */
 static bool loop_idle(struct hss_server *s)
@@ -1223,11 +1245,30 @@ static bool loop_idle(struct hss_server *s)
 	return !s->stopping && epoll_wait(s->ep, ev, 4, 0) == 0;
 }
 
+/* Whether the idle loop's commit becomes durable on the loop's own thread
+ * (db_commit_start here) or by the fsync thread, whichever has been faster
+ * lately; one in HERE_PROBE_EVERY goes the other way to keep both means
+ * current. On an idle VM the loop's own fsync wins (at 64 in flight in
+ * lock-step, and under a trickle of one or two requests a turn, the two
+ * hand-offs cost more than the fsync: issue 14); on a busy machine the
+ * fsync thread does, as the fsync sleeps several times and each time the
+ * loop thread, which has used far more CPU than the fsync thread, waits
+ * longer for a CPU (up to a scheduler tick). */
+static bool commit_here(struct hss_server *s)
+{
+	bool here_faster = s->here_avg_us <= s->thread_avg_us;
+
+	s->idle_commits++;
+	if (!s->here_avg_us || !s->thread_avg_us)
+		return !s->here_avg_us;
+	return s->idle_commits % HERE_PROBE_EVERY ? here_faster : !here_faster;
+}
+
 static void commit_turn(struct hss_server *s)
 {
-	uint64_t c0 = now_us(), seq = 0;
+	uint64_t c0 = now_us(), seq = 0, t;
 	struct held_batch *b;
-	bool here;
+	bool idle, here;
 	int rc;
 
 	if (!s->in_txn)
@@ -1254,19 +1295,22 @@ static void commit_turn(struct hss_server *s)
 	 * per fsync instead of one per turn (issue 14 item 2). */
 	if (s->held.inflight || commit_wait(s, c0))
 		return;
-	/* With nothing else to do the commit becomes durable on this thread
-	 * (db_commit_start here): at 64 in flight in lock-step, and under a
-	 * trickle of one or two requests a turn, the hand-offs to the fsync
-	 * thread and back cost more than the fsync (issue 14). What the last
-	 * turn released leaves first. */
-	here = loop_idle(s);
-	if (here)
-		flush_all(s);
+	idle = db_commit_fd_steady(s->db) && loop_idle(s);
+	here = idle && commit_here(s);
+	if (idle)
+		flush_all(s); /* what the last commit released leaves first */
+	t = now_us();
 	rc = db_commit_start(s->db, &seq, here);
 	if (rc == -EAGAIN)
 		return; /* the backend's own limit: the same */
 	if (rc < 0)
 		return fail_open(s, rc);
+	if (here) {
+		avg_add(&s->here_avg_us, now_us() - t);
+	} else if (idle) {
+		s->timed_seq = seq;
+		s->timed_us = t;
+	}
 	s->in_txn = false;
 	s->last_commit_n = s->held.open ? s->held.open->n : 0;
 	held_committing(&s->held, seq, c0);
