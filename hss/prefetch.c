@@ -22,12 +22,12 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/log.h"
 
@@ -57,6 +57,7 @@ struct pf_reader {
 	_Atomic uint32_t next;
 	_Atomic uint8_t state[PF_CHUNKS];
 	uint8_t nrows[PF_CHUNKS]; /* set by the reader before state PF_READ */
+	_Atomic bool busy; /* the reader may be in the job (claiming, reading) */
 	struct pf_row rows[DB_KEYS_MAX];
 };
 
@@ -168,15 +169,21 @@ static void *reader_main(void *arg)
 		pthread_mutex_unlock(&r->mu);
 		if (r->stop)
 			return NULL;
+		atomic_store(&r->busy, true); /* before the claim: prefetch_done */
 		while ((c = claim(r, seen, true)) >= 0) {
 			struct pf_sink s = { r, (size_t)c };
+			uint8_t free_ = PF_FREE;
 
 			r->nrows[c] = 0;
 			/* an error leaves the chunk's keys to their handlers */
 			(void)db_auth_read(r->db, &r->miss[c * PF_CHUNK], chunk_len(r, (size_t)c),
 					   keep_uri, keep_imsi, &s);
-			atomic_store_explicit(&r->state[c], PF_READ, memory_order_release);
+			/* unless the loop read it meanwhile (ensure) */
+			atomic_compare_exchange_strong_explicit(&r->state[c], &free_, PF_READ,
+								memory_order_acq_rel,
+								memory_order_acquire);
 		}
+		atomic_store(&r->busy, false);
 	}
 }
 
@@ -244,15 +251,19 @@ static void post(struct pf_reader *r)
 	pthread_mutex_unlock(&r->mu);
 }
 
-static void relax(unsigned *spins)
+static void relax(void)
 {
-	if (++*spins < 2000) {
 #if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
+	__builtin_ia32_pause();
 #endif
-	} else {
-		sched_yield(); /* the reader lost its core */
-	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
 /* The reader's rows of chunk c into the cache (what db_auth_take refuses
@@ -269,9 +280,14 @@ static void take_rows(struct pf_reader *r, struct db *db, size_t c)
 }
 
 /* Chunk c in the cache: taken from the reader, or read here when nobody
- * took it yet (with every free chunk before it). */
+ * took it yet (with every free chunk before it), or when the reader took
+ * it but has not finished it within PF_WAIT_NS (about the time a chunk
+ * takes: the reader lost its core, and waiting longer would cost the loop
+ * more than reading it; the reader's rows of it are then dropped). */
+#define PF_WAIT_NS 25000u
 static void ensure(struct pf_reader *r, struct db *db, size_t c)
 {
+	uint64_t since = 0;
 	unsigned spins = 0;
 
 	for (;;) {
@@ -284,13 +300,25 @@ static void ensure(struct pf_reader *r, struct db *db, size_t c)
 			take_rows(r, db, c);
 			return;
 		}
-		if (c >= ((atomic_load_explicit(&r->next, memory_order_acquire) >> 8) & 0xff) ||
-		    (k = claim(r, r->job, false)) < 0) { /* the reader is reading it */
-			relax(&spins);
+		if (c < ((atomic_load_explicit(&r->next, memory_order_acquire) >> 8) & 0xff) &&
+		    (k = claim(r, r->job, false)) >= 0) {
+			atomic_store_explicit(&r->state[k], PF_LOOP, memory_order_relaxed);
+			(void)db_auth_fill(db, &r->miss[k * PF_CHUNK], chunk_len(r, (size_t)k));
 			continue;
 		}
-		atomic_store_explicit(&r->state[k], PF_LOOP, memory_order_relaxed);
-		(void)db_auth_fill(db, &r->miss[k * PF_CHUNK], chunk_len(r, (size_t)k));
+		/* the reader is reading it */
+		relax();
+		if (++spins % 64)
+			continue;
+		if (!since) {
+			since = now_ns();
+		} else if (now_ns() - since > PF_WAIT_NS &&
+			   atomic_compare_exchange_strong_explicit(&r->state[c], &st, PF_LOOP,
+								   memory_order_acq_rel,
+								   memory_order_acquire)) {
+			(void)db_auth_fill(db, &r->miss[c * PF_CHUNK], chunk_len(r, (size_t)c));
+			return;
+		}
 	}
 }
 
@@ -349,8 +377,17 @@ void prefetch_done(struct prefetch *p, struct db *db)
 		return;
 	p->split = false;
 	/* every chunk in the cache (in hssd their requests ran: nothing left
-	 * but a dead connection's); then the reader has nothing of this turn */
+	 * but a dead connection's); then none is left to claim, and once the
+	 * reader is out of the chunk it may still be reading (one the loop
+	 * read too), it touches nothing of this turn */
 	chunks = (r->nmiss + PF_CHUNK - 1) / PF_CHUNK;
 	for (size_t c = 0; c < chunks; c++)
 		ensure(r, db, c);
+	while (atomic_load(&r->busy))
+		relax();
+	for (size_t c = 0; c < chunks; c++)
+		if (atomic_load_explicit(&r->state[c], memory_order_acquire) != PF_TAKEN)
+			for (size_t i = 0; i < r->nrows[c]; i++)
+				explicit_bzero(&r->rows[c * PF_CHUNK + i].a.keys,
+					       sizeof(struct aka_keys));
 }

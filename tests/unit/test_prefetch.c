@@ -432,7 +432,7 @@ static void test_turn_on_two_connections(void **state)
 	struct db_sub s;
 	struct db_impu u;
 	uint64_t sqns[1], swapped;
-	int64_t first;
+	int64_t first = 0;
 
 	assert_int_equal(db_txn_begin(f->db), 0);
 	for (int i = 0; i < N; i++) {
