@@ -77,22 +77,30 @@ static void count_cause(struct load *L, const char *cause)
 
 static void load_kick(struct load *L);
 
+/* b - a, 0 when b is not later (a clock step between two stamps must not
+ * make a 4,295 s latency). */
+static uint64_t span(uint64_t a, uint64_t b)
+{
+	return b > a ? b - a : 0;
+}
+
 /* A successful registration's latencies (struct lean_times): REGISTER->401
  * and answer->200 are the network's two transactions, the total their sum;
  * ue-sim's own time between the 401 and its answer (the USIM, the digest,
  * --answer-delay, a busy loop) is its own series, in no other. */
 static void account_ok(struct load *L, const struct lean_times *t)
 {
-	uint64_t t401 = t->first ? t->first - t->start : 0;
+	uint64_t t401 = t->first ? span(t->start, t->first) : 0;
 	uint64_t from = t->answer ? t->answer : t->first ? t->first : t->start;
-	uint64_t t200 = t->final - from, total = t->answer ? t401 + t200 : t->final - t->start;
+	uint64_t t200 = span(from, t->final);
+	uint64_t total = t->answer ? t401 + t200 : span(t->start, t->final);
 
 	if (t->first) {
 		lat_add(&L->l401, t401);
 		metric_observe_us(L->h401, t401 / 1000u);
 	}
 	if (t->answer)
-		lat_add(&L->lue, t->answer - t->first);
+		lat_add(&L->lue, span(t->first, t->answer));
 	lat_add(&L->l200, t200);
 	metric_observe_us(L->h200, t200 / 1000u);
 	lat_add(&L->ltotal, total);
