@@ -24,6 +24,12 @@ static size_t hash(const char *s)
 	return h % NBUCKETS;
 }
 
+static void rec_free(struct binding_rec *r)
+{
+	free(r->c);
+	free(r);
+}
+
 struct bstore *bstore_new(void)
 {
 	return calloc(1, sizeof(struct bstore));
@@ -36,7 +42,7 @@ void bstore_free(struct bstore *s)
 	for (size_t i = 0; i < NBUCKETS; i++)
 		for (struct binding_rec *r = s->b[i], *n; r; r = n) {
 			n = r->next;
-			free(r);
+			rec_free(r);
 		}
 	free(s);
 }
@@ -78,7 +84,7 @@ void bind_del(struct bstore *s, const char *impu)
 	if (!r)
 		return;
 	*pp = r->next;
-	free(r);
+	rec_free(r);
 	s->count--;
 }
 
@@ -112,7 +118,7 @@ static size_t remove_if(struct bstore *s, bool (*doomed)(struct binding_rec *, c
 				if (gone)
 					gone(arg, r);
 				*pp = r->next;
-				free(r);
+				rec_free(r);
 				n++;
 			} else {
 				pp = &r->next;
@@ -177,6 +183,18 @@ int bind_set_contact(struct binding_rec *r, const char *uri, const char *params,
 	if (i == r->n) {
 		if (r->n == BIND_MAX_CONTACTS)
 			return -ENOSPC;
+		if (r->n == r->cap) { /* 1, 2, 4 … BIND_MAX_CONTACTS */
+			size_t cap = r->cap ? 2 * r->cap : 1;
+			struct binding_contact *c;
+
+			if (cap > BIND_MAX_CONTACTS)
+				cap = BIND_MAX_CONTACTS;
+			c = realloc(r->c, cap * sizeof(*c));
+			if (!c)
+				return -ENOMEM;
+			r->c = c;
+			r->cap = cap;
+		}
 		r->n++;
 	}
 	str_copy(r->c[i].uri, BIND_URI_MAX, uri);

@@ -36,8 +36,11 @@ struct binding_rec {
 		char ccf[256];      /* Primary-Charging-Collection-Function-Name */
 		unsigned pushed;    /* PPRs applied */
 	} profile;
-	struct binding_contact c[BIND_MAX_CONTACTS];
-	size_t n;
+	/* n in use of cap allocated (up to BIND_MAX_CONTACTS): a record
+	 * holds the contacts it has, not room for 16 (≈ 16 KB a record, most
+	 * of a registered user's memory with one contact; issue 14). */
+	struct binding_contact *c;
+	size_t n, cap;
 	struct binding_rec *next;
 };
 
@@ -60,7 +63,8 @@ size_t bind_foreach_impi(struct bstore *s, const char *impi,
 			 void (*fn)(void *arg, struct binding_rec *r), void *arg);
 
 /* Adds/refreshes a contact, or removes it when expires_s == 0.
- * -ENOSPC when BIND_MAX_CONTACTS are in use, -EINVAL on a too long URI. */
+ * -ENOSPC when BIND_MAX_CONTACTS are in use, -EINVAL on a too long URI,
+ * -ENOMEM when there is no memory for one more. */
 int bind_set_contact(struct binding_rec *r, const char *uri, const char *params,
 		     unsigned expires_s, uint64_t now_ms);
 void bind_clear_contacts(struct binding_rec *r);

@@ -439,7 +439,7 @@ static void registered(struct registrar *r, struct reg_txn *t, const struct cx_s
 	for (size_t i = 0; i < t->n_contacts; i++)
 		if (bind_set_contact(rec, t->contacts[i].uri, t->contacts[i].params,
 				     (unsigned)t->contacts[i].expires, now))
-			LOGW(LOG_SIP, "impu=%s: contact %s not stored (limit %d)", ESC(t->impu),
+			LOGW(LOG_SIP, "impu=%s: contact %s not stored (limit %d, or no memory)", ESC(t->impu),
 			     ESC(t->contacts[i].uri), BIND_MAX_CONTACTS);
 	if (s->assoc[0])
 		str_copy(rec->assoc, sizeof(rec->assoc), s->assoc);
