@@ -47,6 +47,9 @@ struct pf_reader {
 	uint32_t posted; /* under mu: the last job given */
 	bool stop;       /* under mu */
 	uint32_t job;    /* the loop's */
+	/* the loop's counts, logged at the end: chunks read by the loop (of
+	 * them after waiting for the reader), taken from the reader */
+	uint64_t n_jobs, n_loop, n_stolen, n_taken;
 	/* the job: written by the loop before it is posted, then read only */
 	struct db_auth_key miss[DB_KEYS_MAX];
 	size_t nmiss;
@@ -221,6 +224,10 @@ void prefetch_free(struct prefetch *p)
 
 	if (!r)
 		return;
+	LOGN(LOG_DB, "identity reader thread: %llu turns read on two connections, chunks of %d "
+	     "keys read by the reader %llu, by the loop %llu (%llu of them after waiting for the "
+	     "reader)", (unsigned long long)r->n_jobs, PF_CHUNK, (unsigned long long)r->n_taken,
+	     (unsigned long long)(r->n_loop + r->n_stolen), (unsigned long long)r->n_stolen);
 	pthread_mutex_lock(&r->mu);
 	r->stop = true;
 	pthread_cond_signal(&r->cv);
@@ -243,6 +250,7 @@ static void post(struct pf_reader *r)
 		atomic_store_explicit(&r->state[c], PF_FREE, memory_order_relaxed);
 	if (!(++r->job & 0xffff))
 		++r->job; /* job 0 is the reader's "none seen yet" */
+	r->n_jobs++;
 	atomic_store_explicit(&r->next, (r->job & 0xffff) << 16 | chunks << 8,
 			      memory_order_release);
 	pthread_mutex_lock(&r->mu);
@@ -277,6 +285,7 @@ static void take_rows(struct pf_reader *r, struct db *db, size_t c)
 		explicit_bzero(&row->a.keys, sizeof(row->a.keys));
 	}
 	atomic_store_explicit(&r->state[c], PF_TAKEN, memory_order_relaxed);
+	r->n_taken++;
 }
 
 /* Chunk c in the cache: taken from the reader, or read here when nobody
@@ -303,6 +312,7 @@ static void ensure(struct pf_reader *r, struct db *db, size_t c)
 		if (c < ((atomic_load_explicit(&r->next, memory_order_acquire) >> 8) & 0xff) &&
 		    (k = claim(r, r->job, false)) >= 0) {
 			atomic_store_explicit(&r->state[k], PF_LOOP, memory_order_relaxed);
+			r->n_loop++;
 			(void)db_auth_fill(db, &r->miss[k * PF_CHUNK], chunk_len(r, (size_t)k));
 			continue;
 		}
@@ -316,6 +326,7 @@ static void ensure(struct pf_reader *r, struct db *db, size_t c)
 			   atomic_compare_exchange_strong_explicit(&r->state[c], &st, PF_LOOP,
 								   memory_order_acq_rel,
 								   memory_order_acquire)) {
+			r->n_stolen++;
 			(void)db_auth_fill(db, &r->miss[c * PF_CHUNK], chunk_len(r, (size_t)c));
 			return;
 		}

@@ -180,6 +180,7 @@ rate_mode() {
 		eval "_pid=\$PID_$tag"
 		echo "$tag hssd $(grep VmRSS "/proc/$_pid/status" | tr -s ' \t' ' ')"
 		kill "$_pid" && wait "$_pid"
+		grep -h 'identity reader thread' "$T/$tag/hssd.log" | sed "s/^/$tag hssd: /"
 		rm -f "$T/$tag/hss.db" "$T/$tag/hss.db-wal" "$T/$tag/hss.db-shm"
 	done
 	exit $OK
