@@ -19,8 +19,8 @@
  * eventfd. A commit is reported durable once an fsync that started after
  * it finished: the same state synchronous=FULL reaches inside COMMIT (the
  * commit frame and all before it on disk), while the loop meanwhile runs
- * the next turn's handlers; when the loop has nothing else to do it asks
- * for the fsync on its own thread instead (commit_start's here), which
+ * the next turn's handlers; when the loop has nothing else to do it may
+ * ask for the fsync on its own thread instead (commit_start's here), which
  * saves the two wake-ups. SQLite itself still syncs the WAL before a
  * checkpoint and the database after it (synchronous=NORMAL), and the -wal
  * inode stays while hssd's connection is open; the thread re-opens it if

@@ -10,7 +10,7 @@
  * answers and their requests copied into a batch) and its commit starts
  * without stopping the loop (db.h db_commit_start: SQLite COMMITs without
  * an fsync and a thread fsyncs the WAL, or the loop itself when it has
- * nothing else to do; PostgreSQL gets COMMIT in a
+ * nothing else to do and that has been faster; PostgreSQL gets COMMIT in a
  * pipeline); the loop collects turn N+1 while the commit of turn N becomes
  * durable, and a batch's answers leave only when its commit is reported
  * durable (db_commit_poll, in commit order). If a commit fails, each of
