@@ -205,6 +205,10 @@ static struct pf_reader *reader_start(struct db *db)
 		free(r);
 		return NULL;
 	}
+	/* A WAL reader is rarely kept waiting (a checkpoint that truncates);
+	 * the loop may wait for it at the end of a turn: not long. A lookup
+	 * that gives up is the handler's again. */
+	db_set_busy_timeout(r->db, 20);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
 	rc = pthread_create(&r->th, NULL, reader_main, r);
