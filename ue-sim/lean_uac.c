@@ -89,6 +89,9 @@ struct lean {
 	 * were ≈ 4 KB a user, written on every registration) */
 	struct ue_challenge ch;
 	struct ue_answer ans;
+	/* HA2 = MD5("REGISTER:" uri) of the last URI answered for: one realm,
+	 * one HA2 for every user and challenge (RFC 2617 §3.2.2.3, qop auth) */
+	char ha2_uri[260], ha2[DIGEST_HEX_LEN];
 	/* the send queue */
 	size_t ntx;
 	size_t tx_user[TX_BATCH];
@@ -467,6 +470,12 @@ static void on_401(struct lean *l, size_t idx, const char *www, uint64_t t_rx)
 		return;
 	}
 	str_x64(cnonce, prng_next(&l->prng), 16);
+	if (strcmp(l->ha2_uri, u->uri) != 0) {
+		l->ha2_uri[0] = '\0';
+		if (digest_ha2(req.method, u->uri, l->ha2) == 0)
+			str_copy(l->ha2_uri, sizeof(l->ha2_uri), u->uri);
+	}
+	req.ha2 = l->ha2_uri[0] ? l->ha2 : NULL;
 	if (!www || ue_challenge_parse(www, &l->ch) < 0) {
 		finish(l, idx, 401, "401 without a usable challenge", t_rx);
 		return;

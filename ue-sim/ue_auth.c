@@ -244,6 +244,8 @@ static int ans_digest(const struct ue_cfg *cfg, const struct ue_challenge *ch,
 		.nonce = ch->nonce, .uri = req->uri, .method = req->method, .qop = a->qop,
 		.nc = a->nc, .cnonce = a->cnonce, .body = req->body, .body_len = req->body_len,
 	};
+	if (req->ha2)
+		return digest_compute_ha2(&in, a->password, a->password_len, req->ha2, &a->digest);
 	return digest_compute(&in, a->password, a->password_len, &a->digest);
 }
 

@@ -60,6 +60,7 @@ struct ue_answer_req {
 	size_t body_len;
 	unsigned nc;             /* 1 for a fresh nonce */
 	const char *cnonce;
+	const char *ha2;         /* digest_ha2(method, uri) when the caller keeps it; NULL = computed */
 	bool corrupt_res;        /* fault: answer with a wrong RES */
 };
 

@@ -182,8 +182,18 @@ int digest_ha1(const char *username, const char *realm, const uint8_t *password,
 	return md5_join(a1, 3, out);
 }
 
-/* HA2 and the response from a known HA1 (§3.2.2.1, §3.2.2.3). */
-static int calc_from_ha1(const struct digest_input *in, const char *method,
+int digest_ha2(const char *method, const char *uri, char out[DIGEST_HEX_LEN])
+{
+	if (!method || !uri || !out)
+		return -1;
+	struct part a2[] = { S(method), S(uri) };
+	return md5_join(a2, 2, out);
+}
+
+/* HA2 and the response from a known HA1 (§3.2.2.1, §3.2.2.3); ha2, when
+ * not NULL, is MD5(method ":" uri) already (digest_ha2), used unless the
+ * qop is auth-int. */
+static int calc_from_ha1(const struct digest_input *in, const char *method, const char *ha2,
 			 struct digest_result *out)
 {
 	char hbody[DIGEST_HEX_LEN];
@@ -199,7 +209,9 @@ static int calc_from_ha1(const struct digest_input *in, const char *method,
 		if (md5_join(body, 1, hbody))
 			return -1;
 	}
-	if (md5_join(a2, in->qop == DIGEST_QOP_AUTH_INT ? 3 : 2, out->ha2))
+	if (ha2 && in->qop != DIGEST_QOP_AUTH_INT)
+		memcpy(out->ha2, ha2, DIGEST_HEX_LEN);
+	else if (md5_join(a2, in->qop == DIGEST_QOP_AUTH_INT ? 3 : 2, out->ha2))
 		return -1;
 	/* response (§3.2.2.1) */
 	if (in->qop == DIGEST_QOP_NONE) {
@@ -214,7 +226,7 @@ static int calc_from_ha1(const struct digest_input *in, const char *method,
 
 /* Every failure leaves *out empty and returns -1: a caller comparing a
  * response must check the return value, never compare an empty string. */
-static int digest_calc(const struct digest_input *in, const char *method,
+static int digest_calc(const struct digest_input *in, const char *method, const char *ha2,
 		       const uint8_t *password, size_t pw_len, struct digest_result *out)
 {
 	int rc = -1;
@@ -223,7 +235,7 @@ static int digest_calc(const struct digest_input *in, const char *method,
 		return -1;
 	memset(out, 0, sizeof(*out));
 	if (in && digest_ha1(in->username, in->realm, password, pw_len, out->ha1) == 0)
-		rc = calc_from_ha1(in, method, out);
+		rc = calc_from_ha1(in, method, ha2, out);
 	if (rc)
 		memset(out, 0, sizeof(*out));
 	return rc;
@@ -238,7 +250,7 @@ int digest_compute_ha1(const struct digest_input *in, const char *ha1, struct di
 	memset(out, 0, sizeof(*out));
 	if (in && ha1 && strlen(ha1) == 32 && strspn(ha1, "0123456789abcdef") == 32) {
 		memcpy(out->ha1, ha1, DIGEST_HEX_LEN);
-		rc = calc_from_ha1(in, in->method, out);
+		rc = calc_from_ha1(in, in->method, NULL, out);
 	}
 	if (rc)
 		memset(out, 0, sizeof(*out));
@@ -248,7 +260,18 @@ int digest_compute_ha1(const struct digest_input *in, const char *ha1, struct di
 int digest_compute(const struct digest_input *in, const uint8_t *password, size_t pw_len,
 		   struct digest_result *out)
 {
-	return digest_calc(in, in ? in->method : NULL, password, pw_len, out);
+	return digest_calc(in, in ? in->method : NULL, NULL, password, pw_len, out);
+}
+
+int digest_compute_ha2(const struct digest_input *in, const uint8_t *password, size_t pw_len,
+		       const char *ha2, struct digest_result *out)
+{
+	if (!ha2 || strlen(ha2) != 32) {
+		if (out)
+			memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return digest_calc(in, in ? in->method : NULL, ha2, password, pw_len, out);
 }
 
 /* rspauth (§3.2.3): A2 = ":" digest-uri (empty method), same otherwise. */
@@ -257,7 +280,7 @@ int digest_rspauth(const struct digest_input *in, const uint8_t *password, size_
 {
 	struct digest_result r;
 
-	if (!out || digest_calc(in, "", password, pw_len, &r))
+	if (!out || digest_calc(in, "", NULL, password, pw_len, &r))
 		return -1;
 	memcpy(out, r.response, DIGEST_HEX_LEN);
 	return 0;

@@ -64,6 +64,14 @@ int digest_ha1(const char *username, const char *realm, const uint8_t *password,
  * S-CSCF's SIP Digest, which never sees the password. in->username and
  * in->realm are not used. 0 or -1. */
 int digest_compute_ha1(const struct digest_input *in, const char *ha1, struct digest_result *out);
+/* HA2 of qop auth or none, MD5(method ":" uri) in lower-case hex: the
+ * same for every challenge a UE answers with one method and URI (ue-sim
+ * keeps it per user; issue 14). 0 or -1. */
+int digest_ha2(const char *method, const char *uri, char out[DIGEST_HEX_LEN]);
+/* digest_compute with that HA2 known (digest_ha2 of in->method, in->uri);
+ * qop auth-int computes its own over the body. 0 or -1 as digest_compute. */
+int digest_compute_ha2(const struct digest_input *in, const uint8_t *password, size_t pw_len,
+		       const char *ha2, struct digest_result *out);
 /* rspauth (RFC 2617 §3.2.3): same with an empty method. */
 int digest_rspauth(const struct digest_input *in, const uint8_t *password, size_t pw_len,
 		   char out[DIGEST_HEX_LEN]);

@@ -56,6 +56,41 @@ static void test_ha1_path(void **state)
 	assert_int_equal(digest_ha1(NULL, "r", NULL, 0, ha1), -1);
 }
 
+/* The same example with HA2 = MD5("GET:/dir/index.html") given (ue-sim keeps
+ * it per user): digest_ha2 is what digest_compute used, and the response is
+ * the RFC's; without a qop too; auth-int computes its own HA2 over the body
+ * (the given one is not for it); a malformed HA2 is refused. */
+static void test_ha2_path(void **state)
+{
+	struct digest_input in = {
+		.username = "Mufasa", .realm = "testrealm@host.com",
+		.nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093", .uri = "/dir/index.html",
+		.method = "GET", .qop = DIGEST_QOP_AUTH, .nc = "00000001", .cnonce = "0a4f113b",
+	};
+	static const uint8_t pw[] = "Circle Of Life", body[] = "x=1";
+	struct digest_result full, r;
+	char ha2[DIGEST_HEX_LEN];
+
+	(void)state;
+	assert_int_equal(digest_compute(&in, pw, 14, &full), 0);
+	assert_int_equal(digest_ha2("GET", "/dir/index.html", ha2), 0);
+	assert_string_equal(ha2, full.ha2);
+	assert_int_equal(digest_compute_ha2(&in, pw, 14, ha2, &r), 0);
+	assert_string_equal(r.response, "6629fae49393a05397450978507c4ef1");
+	in.qop = DIGEST_QOP_NONE;
+	assert_int_equal(digest_compute(&in, pw, 14, &full), 0);
+	assert_int_equal(digest_compute_ha2(&in, pw, 14, ha2, &r), 0);
+	assert_string_equal(r.response, full.response);
+	in.qop = DIGEST_QOP_AUTH_INT, in.body = body, in.body_len = 3;
+	assert_int_equal(digest_compute(&in, pw, 14, &full), 0);
+	assert_int_equal(digest_compute_ha2(&in, pw, 14, ha2, &r), 0);
+	assert_string_equal(r.response, full.response);
+	assert_string_not_equal(r.ha2, ha2);
+	assert_int_equal(digest_compute_ha2(&in, pw, 14, "39aff3a2", &r), -1);
+	assert_string_equal(r.response, "");
+	assert_int_equal(digest_ha2(NULL, "/", ha2), -1);
+}
+
 static void hexcol(const struct tsv *t, size_t r, const char *col, uint8_t *out, size_t *n)
 {
 	assert_int_equal(hex_decode(tsv_get(t, r, col), out, 64, n), 0);
@@ -254,6 +289,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc2617_example),
 		cmocka_unit_test(test_ha1_path),
+		cmocka_unit_test(test_ha2_path),
 		cmocka_unit_test(test_worked_examples),
 		cmocka_unit_test(test_no_qop),
 		cmocka_unit_test(test_auth_int_empty_body),

@@ -40,6 +40,11 @@ static void test_library_fails(void **state)
 	assert_int_equal(digest_compute_ha1(&mufasa, "939e7578ed9e3c518a452acee763bce9", &r), -1);
 	assert_string_equal(r.response, "");
 	assert_int_equal(digest_rspauth(&mufasa, (const uint8_t *)"p", 1, ha1), -1);
+	assert_int_equal(digest_ha2("GET", "/dir/index.html", ha1), -1);
+	memset(&r, 'x', sizeof(r));
+	assert_int_equal(digest_compute_ha2(&mufasa, (const uint8_t *)"Circle Of Life", 14,
+					    "39aff3a2bab6126f332b942af96d3366", &r), -1);
+	assert_string_equal(r.response, "");
 	assert_int_equal(digest_akav2_password(res, sizeof(res), k, k, v2), -1);
 }
 
