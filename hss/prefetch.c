@@ -163,14 +163,16 @@ static void *reader_main(void *arg)
 	uint32_t seen = 0;
 
 	for (;;) {
+		bool stop;
 		long c;
 
 		pthread_mutex_lock(&r->mu);
 		while (r->posted == seen && !r->stop)
 			pthread_cond_wait(&r->cv, &r->mu);
 		seen = r->posted;
+		stop = r->stop;
 		pthread_mutex_unlock(&r->mu);
-		if (r->stop)
+		if (stop)
 			return NULL;
 		atomic_store(&r->busy, true); /* before the claim: prefetch_done */
 		while ((c = claim(r, seen, true)) >= 0) {
