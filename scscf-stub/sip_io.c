@@ -598,9 +598,37 @@ static int add_content_length_0(msg_t *msg)
 	return h ? msg_header_insert(msg, NULL, h) : -1;
 }
 
+/* The request's To with the transaction's tag, as nta would add it
+ * (sip_to_tag) but without its su_sprintf("tag=%s"): ≈ 1 k instructions
+ * a response (issue 14). The tag is nta's own (nta_incoming_tag), so
+ * retransmissions and the response agree. Left to nta when the request's
+ * To has a tag already, or on no memory. */
+static void add_tagged_to(msg_t *msg, nta_incoming_t *irq, const sip_to_t *rto)
+{
+	su_home_t *home = msg_home(msg);
+	const char *tag;
+	sip_to_t *to;
+	size_t tl;
+	char *p;
+
+	if (!rto || rto->a_tag || !(tag = nta_incoming_tag(irq, NULL)))
+		return;
+	tl = strlen(tag);
+	to = sip_to_copy(home, rto);
+	p = su_alloc(home, tl + 5);
+	if (!to || !p)
+		return;
+	memcpy(p, "tag=", 4);
+	memcpy(p + 4, tag, tl + 1);
+	if (msg_header_replace_param(home, to->a_common, p) < 0 || !to->a_tag)
+		return;
+	(void)msg_header_insert(msg, NULL, (msg_header_t *)to);
+}
+
 /* The status line, CSeq and Content-Length of a response to irq,
- * encoded here (issue 14: Sofia's three snprintf calls and the CSeq copy,
- * ≈ 3 k instructions a response). What fails here is left to nta. */
+ * encoded here (issue 14: Sofia's three snprintf calls and the CSeq
+ * copy, ≈ 3 k instructions a response), and its tagged To. What fails
+ * here is left to nta. */
 static void add_fixed_lines(msg_t *msg, nta_incoming_t *irq, const struct reg_reply *r)
 {
 	msg_t *req = nta_incoming_getrequest(irq);
@@ -610,6 +638,8 @@ static void add_fixed_lines(msg_t *msg, nta_incoming_t *irq, const struct reg_re
 		(void)add_status_line(msg, r->status, r->phrase);
 	if (rs && rs->sip_cseq)
 		(void)add_cseq(msg, rs->sip_cseq);
+	if (rs && r->status > 100)
+		add_tagged_to(msg, irq, rs->sip_to);
 	(void)add_content_length_0(msg);
 	if (req)
 		msg_destroy(req);
