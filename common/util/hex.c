@@ -75,12 +75,12 @@ size_t b64_encode(const uint8_t *in, size_t len, char *out)
  * (a strchr over the alphabet per digit was ≈ 60 instructions, ≈ 2.5 k
  * for the AKA nonce every 401 carries; issue 14). */
 #define B64V(c)                                                                            \
-	((c) >= 'A' && (c) <= 'Z'   ? (c) - 'A'                                            \
-	 : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                                       \
-	 : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                                       \
-	 : (c) == '+'               ? 62                                                   \
-	 : (c) == '/'               ? 63                                                   \
-				    : -1)
+	((signed char)((c) >= 'A' && (c) <= 'Z'   ? (c) - 'A'                              \
+		       : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                         \
+		       : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                         \
+		       : (c) == '+'               ? 62                                     \
+		       : (c) == '/'               ? 63                                     \
+						  : -1))
 #define B64V4(c) B64V(c), B64V((c) + 1), B64V((c) + 2), B64V((c) + 3)
 #define B64V16(c) B64V4(c), B64V4((c) + 4), B64V4((c) + 8), B64V4((c) + 12)
 #define B64V64(c) B64V16(c), B64V16((c) + 16), B64V16((c) + 32), B64V16((c) + 48)
