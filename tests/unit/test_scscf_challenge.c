@@ -461,10 +461,49 @@ static void test_store_expiry(void **state)
 	vstore_free(s);
 }
 
+/* The table grows as entries come (vectors.c grow): every entry is still
+ * found, with its own fields, after many doublings from 4 buckets; a put
+ * with a known nonce replaces; expiry and deletion see every entry. */
+static void test_store_grows(void **state)
+{
+	enum { N = 20000 };
+	struct vstore *s = vstore_new(4);
+	struct vec_entry e = { .expires_ms = 1000 }, *g;
+	char nonce[32];
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		snprintf(e.nonce, sizeof(e.nonce), "nonce-%d", i);
+		snprintf(e.impi, sizeof(e.impi), "u%d@r", i % 3);
+		e.xres[0] = (uint8_t)i;
+		e.expires_ms = 1000 + (uint64_t)(i % 2) * 1000;
+		assert_int_equal(vstore_put(s, &e), 0);
+	}
+	assert_int_equal(vstore_count(s), N);
+	snprintf(e.nonce, sizeof(e.nonce), "nonce-%d", 7);
+	assert_int_equal(vstore_put(s, &e), 0); /* replaces */
+	assert_int_equal(vstore_count(s), N);
+	for (int i = 0; i < N; i++) {
+		snprintf(nonce, sizeof(nonce), "nonce-%d", i);
+		assert_non_null(g = vstore_get(s, nonce, 999));
+		assert_string_equal(g->nonce, nonce);
+		assert_int_equal(g->xres[0], i == 7 ? (uint8_t)(N - 1) : (uint8_t)i);
+	}
+	assert_null(vstore_get(s, "nonce-20000", 0));
+	assert_int_equal(vstore_expire(s, 1500, 0), N / 2); /* the even ones */
+	assert_int_equal(vstore_count(s), N / 2);
+	vstore_del_impi(s, "u0@r");
+	vstore_del_impi(s, "u1@r");
+	vstore_del_impi(s, "u2@r");
+	assert_int_equal(vstore_count(s), 0);
+	vstore_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_akav1_example),
+		cmocka_unit_test(test_store_grows),
 		cmocka_unit_test(test_akav2_example),
 		cmocka_unit_test(test_response_case),
 		cmocka_unit_test(test_auth_int_sipp_form),
