@@ -31,9 +31,11 @@
 #include "usim.h"
 #include "util/str.h"
 
-#define T1_MS 500
+/* RFC 3261 §17.1.1.1 timers: T1 is the user's (ue_cfg.t1_ms, --t1 or a
+ * scenario's `t1`), RFC 3261's 500 ms when 0; T2 the longest interval
+ * between two retransmissions; Timer F = 64*T1 ends the transaction. */
+#define T1_DEFAULT_MS 500
 #define T2_MS 4000
-#define TIMEOUT_MS (64 * T1_MS)
 #define MAX_CHALLENGES 3
 #define REQ_MAX 3072
 #define RX_BATCH 32           /* datagrams per recvmmsg */
@@ -83,7 +85,7 @@ struct lean {
 	uint64_t next_scan;
 	size_t *active;       /* users not idle: the timer scan walks only these */
 	size_t nactive;
-	uint64_t timeout_ms;  /* per request: 64*T1 unless lean_set_timeout */
+	uint64_t timeout_ms;  /* per request, lean_set_timeout; Timer F if sooner */
 	struct reqbuf *free_req, *all_req;
 	/* one challenge and answer at a time: scratch, not per user (they
 	 * were ≈ 4 KB a user, written on every registration) */
@@ -220,7 +222,7 @@ struct lean *lean_open(const char *bind_url, const char *registrar, size_t nuser
 	if (!l)
 		return NULL;
 	l->fd = -1;
-	l->timeout_ms = TIMEOUT_MS;
+	l->timeout_ms = UINT64_MAX; /* Timer F alone */
 	l->u = users_alloc(nusers ? nusers : 1, &l->u_bytes);
 	l->active = calloc(nusers, sizeof(*l->active));
 	l->rx = malloc(RX_BATCH * sizeof(*l->rx));
@@ -398,6 +400,12 @@ static void queue_req(struct lean *l, size_t idx)
 	u->queued = true;
 }
 
+static unsigned user_t1(const struct luser *u)
+{
+	return u->cfg.t1_ms ? u->cfg.t1_ms : T1_DEFAULT_MS;
+}
+
+/* Timer E starts at T1 (§17.1.2.2). */
 static void send_req(struct lean *l, size_t idx, enum lstamp stamp)
 {
 	struct luser *u = &l->u[idx];
@@ -405,9 +413,9 @@ static void send_req(struct lean *l, size_t idx, enum lstamp stamp)
 	queue_req(l, idx);
 	u->stamp = stamp;
 	u->st = L_SENT;
-	u->rtx_ms = T1_MS;
+	u->rtx_ms = user_t1(u);
 	u->t_sent = now_ms();
-	u->t_next = u->t_sent + T1_MS;
+	u->t_next = u->t_sent + u->rtx_ms;
 }
 
 static void finish(struct lean *l, size_t idx, int status, const char *error, uint64_t t_final)
@@ -577,7 +585,9 @@ static void on_datagram(struct lean *l, char *msg, size_t n, uint64_t t_rx)
 		finish(l, (size_t)idx, status, NULL, t_rx);
 }
 
-/* Retransmissions, timeouts and delayed answers. */
+/* Retransmissions (Timer E: T1, 2*T1, ... at most T2 apart), timeouts
+ * (Timer F = 64*T1, or lean_set_timeout's when sooner) and delayed
+ * answers. RFC 3261 §17.1.2.2. */
 static void scan_timers(struct lean *l)
 {
 	uint64_t now = now_ms();
@@ -589,7 +599,10 @@ static void scan_timers(struct lean *l)
 	for (size_t k = l->nactive; k-- > 0;) {
 		size_t i = l->active[k];
 		struct luser *u = &l->u[i];
-		if (u->st != L_DELAY && now - u->t_sent >= l->timeout_ms) {
+		uint64_t limit = 64ull * user_t1(u); /* Timer F */
+		if (l->timeout_ms < limit)
+			limit = l->timeout_ms;
+		if (u->st != L_DELAY && now - u->t_sent >= limit) {
 			finish(l, i, 408, NULL, now_ns()); /* before t_next: a short --timeout is on time */
 			continue;
 		}

@@ -3,7 +3,7 @@
  * util/str.h and responses read with a minimal parser, so the load
  * generator costs a fraction of the S-CSCF it measures. RFC 3261 §17.1.2
  * non-INVITE client transaction: retransmit at T1 doubling up to T2, give
- * up at 64*T1. Only what a REGISTER flow needs; the full UAC is uac.c.
+ * up at 64*T1 (T1 per user: ue_cfg.t1_ms, default 500 ms; T2 4 s). Only what a REGISTER flow needs; the full UAC is uac.c.
  *
  * All users share one socket. Requests made during a turn of the loop go
  * out together in one sendmmsg() at its end, responses come in with
@@ -41,7 +41,8 @@ int lean_user_init(struct lean *l, size_t idx, const struct ue_cfg *cfg);
 /* Starts a full registration of user idx (auto-answering 401s). 0 or -1.
  * The REGISTER is queued: it goes out at the next lean_poll(). */
 int lean_start(struct lean *l, size_t idx);
-/* Gives up on a request (408) after ms instead of 64*T1 = 32 s. */
+/* Gives up on a request (408) after ms when that comes before its Timer F
+ * (64*T1: 32 s with the default T1; T1 is the user's ue_cfg.t1_ms). */
 void lean_set_timeout(struct lean *l, unsigned ms);
 /* With 8 or more registrations in flight, a turn of lean_poll() starts at
  * most every us microseconds: responses that arrive meanwhile wait in the

@@ -123,8 +123,9 @@ static void account(struct load *L, size_t idx, int status, bool local, const ch
 			snprintf(cause, sizeof(cause), "local: %.50s", error);
 		else
 			snprintf(cause, sizeof(cause), "%d%s", status,
-				 local ? " (local: registrar unreachable)"
-				 : status == 401 ? " (challenged again)" : status == 408 ? " (timeout)" : "");
+				 status == 408 ? " (timeout)" /* nta's own: Timer F */
+				 : local ? " (local: registrar unreachable)"
+				 : status == 401 ? " (challenged again)" : "");
 		count_cause(L, cause);
 	}
 	load_kick(L);
@@ -497,6 +498,8 @@ int load_main(int argc, char **argv)
 		L.lean = lean_open(o.ue.bind, o.ue.cfg.registrar, L.nues, o.ue.seed, on_lean_done, &L);
 	else if ((L.ues = calloc(L.nues, sizeof(*L.ues))) && uac_open(&L.uac, o.ue.bind, o.ue.seed) < 0)
 		L.uac.root = NULL;
+	if (L.uac.root)
+		uac_set_t1(&L.uac, o.ue.cfg.t1_ms); /* the lean client takes it per user (cfg) */
 	if (!L.busy || (o.nta ? !L.uac.root : !L.lean)) {
 		fprintf(stderr, "ue-sim: cannot set up %zu UEs on %s\n", L.nues, o.ue.bind);
 		goto out;

@@ -195,6 +195,7 @@ int register_main(int argc, char **argv)
 		fprintf(stderr, "ue-sim: cannot open SIP on %s\n", o.ue.bind);
 		return 1;
 	}
+	uac_set_t1(&uac, o.ue.cfg.t1_ms);
 	if (ue_init(&ue, &uac, &o.ue.cfg, true) == 0) {
 		if (o.explain)
 			explain_attach(&ue, stdout);

@@ -37,6 +37,7 @@ const struct option ue_cli_options[] = {
 	{ "ck-len", required_argument, NULL, OPT_CK_LEN },
 	{ "ik-len", required_argument, NULL, OPT_IK_LEN },
 	{ "iterations", required_argument, NULL, OPT_ITERATIONS },
+	{ "t1", required_argument, NULL, OPT_T1 },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -66,6 +67,9 @@ const char ue_cli_help[] =
 	"  --answer-delay MS         wait MS before answering a 401 (Kamailio needs ~50)\n"
 	"  --retry-after-max S       a 503 with Retry-After <= S is sent again after that\n"
 	"                            time, twice at most (default 30; 0 = never)\n"
+	"  --t1 MS                   SIP T1 (default 500, 10..5000): over UDP a request is\n"
+	"                            sent again after T1, 2*T1, ... (at most T2 = 4 s apart)\n"
+	"                            and given up (408) after 64*T1 (RFC 3261 17.1.2.2)\n"
 	"  --bind sip:IP:PORT        local SIP address (default sip:127.0.0.1:0)\n"
 	"  --seed N                  deterministic Call-ID, tags, branches and cnonces\n";
 
@@ -218,6 +222,7 @@ int ue_cli_option(struct ue_cli *c, int opt, const char *val)
 	case OPT_RETRY_AFTER_MAX:
 		c->cfg.retry_after_max = (unsigned)cli_uint(UE_PROG, "--retry-after-max", val, 0, 3600);
 		return 1;
+	case OPT_T1: c->cfg.t1_ms = (unsigned)cli_uint(UE_PROG, "--t1", val, 10, 5000); return 1;
 	}
 	return 0;
 }

@@ -17,10 +17,10 @@ enum {
 	OPT_ALG, OPT_PASSWORD, OPT_QOP, OPT_ALGO, OPT_RES_LEN, OPT_SQN, OPT_USIM_STATE,
 	OPT_FAULT, OPT_AUTH_REALM, OPT_EXPIRES, OPT_ANSWER_DELAY, OPT_BIND, OPT_SEED,
 	OPT_RETRY_AFTER_MAX, OPT_TOP, OPT_TOPC, OPT_MAC_LEN, OPT_CK_LEN, OPT_IK_LEN,
-	OPT_ITERATIONS, OPT_UE_LAST
+	OPT_ITERATIONS, OPT_T1, OPT_UE_LAST
 };
 extern const struct option ue_cli_options[]; /* terminated by a zero entry */
-#define UE_CLI_NOPTS 28
+#define UE_CLI_NOPTS 29
 
 /* State while parsing: which key options were seen. */
 struct ue_cli {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "aka/aka.h"
@@ -198,34 +199,47 @@ static void wire_of(const char *req, const struct sockaddr_in *ue, char *out, si
 	out[o] = '\0';
 }
 
-static void test_lean_full_registration(void **state)
+/* An in-test registrar socket (r->fd) and a lean client of one user
+ * (seed 7, SIP T1 t1_ms, 0 = default) whose registration has started:
+ * its initial REGISTER goes out at the next lean_poll(). */
+static struct lean *lean_one(struct reg *r, unsigned t1_ms)
 {
-	static struct reg r;
-	static struct auth_header h;
+	static char registrar[64];
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa);
-	struct aka_keys keys = { .algo = AKA_ALGO_MILENAGE, .res_len = 8 };
-	uint8_t rand[16] = { 1, 2, 3 }, amf[2] = { 0x80, 0 };
-	char registrar[64], req[4096], extra[512], wire[4096];
 	struct ue_cfg c;
 	struct lean *l;
-	struct digest_result want;
 
-	(void)state;
-	r.fd = socket(AF_INET, SOCK_DGRAM, 0);
-	assert_int_equal(bind(r.fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	getsockname(r.fd, (struct sockaddr *)&sa, &len);
+	r->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(bind(r->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	getsockname(r->fd, (struct sockaddr *)&sa, &len);
 	snprintf(registrar, sizeof(registrar), "sip:127.0.0.1:%u", ntohs(sa.sin_port));
 	ue_cfg_default(&c);
 	c.impi = IMPI, c.impu = "sip:001010000000001@" REALM, c.realm = REALM;
 	c.registrar = registrar;
+	c.t1_ms = t1_ms;
 	hex_decode_exact(K, c.usim.k, 16);
 	hex_decode_exact(OPC, c.usim.op, 16);
 	c.usim.op_is_opc = true;
-	l = lean_open("sip:127.0.0.1:0", registrar, 1, 7, done_cb, &r);
+	l = lean_open("sip:127.0.0.1:0", registrar, 1, 7, done_cb, r);
 	assert_non_null(l);
 	assert_int_equal(lean_user_init(l, 0, &c), 0);
 	assert_int_equal(lean_start(l, 0), 0);
+	return l;
+}
+
+static void test_lean_full_registration(void **state)
+{
+	static struct reg r;
+	static struct auth_header h;
+	struct aka_keys keys = { .algo = AKA_ALGO_MILENAGE, .res_len = 8 };
+	uint8_t rand[16] = { 1, 2, 3 }, amf[2] = { 0x80, 0 };
+	char req[4096], extra[512], wire[4096];
+	struct lean *l;
+	struct digest_result want;
+
+	(void)state;
+	l = lean_one(&r, 0);
 
 	/* initial REGISTER: empty credentials (TS 24.229 §5.1.1.2) */
 	rx(&r, l, req, sizeof(req));
@@ -283,12 +297,60 @@ static void test_lean_full_registration(void **state)
 	close(r.fd);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The user's T1 (ue_cfg.t1_ms: --t1, a scenario's `t1`) drives the lean
+ * client's timers, RFC 3261 §17.1.2.2: with T1 = 20 ms and a silent
+ * registrar the REGISTER goes out again after 20, 60, 140, 300, 620,
+ * 1260 ms (Timer E doubling, T2 = 4 s not reached) and Timer F = 64*T1 =
+ * 1280 ms ends it in a 408, long before the 32 s of the default T1. Only
+ * lower bounds on the instants: a loaded machine can only make them late. */
+static void test_lean_t1(void **state)
+{
+	static struct reg r;
+	char req[4096], first[4096] = "";
+	uint64_t t0, at[16];
+	size_t sends = 0;
+	struct lean *l;
+
+	(void)state;
+	t0 = mono_ms();
+	l = lean_one(&r, 20);
+	while (!r.done_status && mono_ms() - t0 < 5000) {
+		ssize_t got;
+		lean_poll(l, 5);
+		while ((got = recv(r.fd, req, sizeof(req) - 1, MSG_DONTWAIT)) > 0) {
+			req[got] = '\0';
+			if (!sends)
+				snprintf(first, sizeof(first), "%s", req);
+			assert_string_equal(req, first); /* a retransmission is the same request */
+			assert_true(sends < 16);
+			at[sends++] = mono_ms() - t0;
+		}
+	}
+	assert_int_equal(r.done_status, 408);
+	assert_true(mono_ms() - t0 >= 64 * 20 - 1);
+	/* the initial send and 4..6 retransmissions before Timer F */
+	assert_in_range(sends, 5, 7);
+	for (size_t k = 1; k < sends; k++)
+		assert_true(at[k] + 1 >= ((1u << k) - 1) * 20u);
+	lean_close(l);
+	close(r.fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_users_csv),
 		cmocka_unit_test(test_lean_full_registration),
+		cmocka_unit_test(test_lean_t1),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
