@@ -42,9 +42,10 @@
 #include "db_int.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/str.h"
 
 #define MC_SLOTS 8192u /* per table; ~10 MB at most, touched as used */
 #define MC_WAYS 8u     /* identity entries per set */
@@ -58,22 +59,25 @@ struct mc_tag {
 	uint32_t used; /* lookup tick of the last use: least recent is replaced */
 };
 
+/* The strings are written and read only as long as they are (a miss
+ * touches the cache lines they fill, not DB_ID_MAX of each): the key,
+ * the IMPI and the auth scheme one after the other in str. */
 struct mc_ident {
+	int64_t sub_id, impu_id;
 	bool has_password;
 	bool by_imsi; /* key is an IMSI (AIR), not an IMPU URI (MAR) */
-	int64_t sub_id, impu_id;
-	struct aka_keys keys;
 	uint8_t amf[AKA_AMF_LEN];
-	char uri[DB_ID_MAX]; /* the key */
-	char impi[DB_ID_MAX];
-	char auth_scheme[DB_SCHEME_MAX];
+	uint16_t impi_at, scheme_at; /* offsets in str */
+	struct aka_keys keys;
+	char str[2 * DB_ID_MAX + DB_SCHEME_MAX]; /* the key first */
 };
 
 struct mc_reg {
 	uint64_t gen;
 	int64_t impu_id;
 	enum db_reg_state state;
-	char name[DB_ID_MAX], host[DB_ID_MAX];
+	uint16_t host_at; /* offset in str, after the name */
+	char str[2 * DB_ID_MAX];
 };
 
 struct mc_sqn {
@@ -244,7 +248,8 @@ static int mc_check(struct db *db)
 
 /* The slot of key's set holding it, else -1; *victim = the slot to fill
  * (a free one, else the least recently used). The hashes first: a set's
- * tags share two cache lines, the entries are ≈ 900 octets each. */
+ * tags share two cache lines, the entries are ≈ 700 octets each
+ * (of which a miss writes the strings' lengths). */
 static long mc_ident_find(struct mar_cache *c, const char *key, bool by_imsi, uint32_t h,
 			  size_t *victim)
 {
@@ -259,7 +264,7 @@ static long mc_ident_find(struct mar_cache *c, const char *key, bool by_imsi, ui
 			continue;
 		}
 		if (t[w].hash == h && c->ident[base + w].by_imsi == by_imsi &&
-		    !strcmp(c->ident[base + w].uri, key)) {
+		    !strcmp(c->ident[base + w].str, key)) {
 			t[w].used = ++c->tick;
 			return (long)(base + w);
 		}
@@ -268,6 +273,15 @@ static long mc_ident_find(struct mar_cache *c, const char *key, bool by_imsi, ui
 	}
 	*victim = v;
 	return -1;
+}
+
+/* s (cut to max - 1 octets, as every writer bounds it) and its NUL at
+ * dst; the octets written. */
+static size_t mc_put(char *dst, const char *s, size_t max)
+{
+	size_t n = str_copy(dst, max, s);
+
+	return (n < max ? n : max - 1) + 1;
 }
 
 /* One db_auth_by_uri (…_by_imsi, …_by_uris) row into slot i and the
@@ -293,15 +307,15 @@ static void mc_store(struct mar_cache *c, const char *key, bool by_imsi, uint32_
 	e->keys = a->keys;
 	memcpy(e->amf, a->amf, AKA_AMF_LEN);
 	e->has_password = a->has_password;
-	memcpy(e->impi, a->impi, sizeof(e->impi));
-	memcpy(e->auth_scheme, a->auth_scheme, sizeof(e->auth_scheme));
-	snprintf(e->uri, sizeof(e->uri), "%s", key);
+	e->impi_at = (uint16_t)mc_put(e->str, key, DB_ID_MAX);
+	e->scheme_at = (uint16_t)(e->impi_at + mc_put(e->str + e->impi_at, a->impi, DB_ID_MAX));
+	mc_put(e->str + e->scheme_at, a->auth_scheme, DB_SCHEME_MAX);
 	if (!by_imsi) {
 		r = &c->reg[mc_slot(a->impu_id)];
 		r->impu_id = a->impu_id;
 		r->state = a->state;
-		memcpy(r->name, a->scscf_name, sizeof(r->name));
-		memcpy(r->host, a->scscf_host, sizeof(r->host));
+		r->host_at = (uint16_t)mc_put(r->str, a->scscf_name, DB_ID_MAX);
+		mc_put(r->str + r->host_at, a->scscf_host, DB_ID_MAX);
 		r->gen = c->gen;
 	}
 	c->tag[i] = (struct mc_tag){ c->gen, h, ++c->tick };
@@ -492,15 +506,15 @@ static void mc_copy_sub(const struct mar_cache *c, const struct mc_ident *e, str
 	s->id = e->sub_id;
 	s->imsi[0] = '\0';
 	if (e->by_imsi) /* shorter than DB_IMSI_MAX: db_sub_auth */
-		memcpy(s->imsi, e->uri, strlen(e->uri) + 1);
-	memcpy(s->impi, e->impi, strlen(e->impi) + 1);
+		memcpy(s->imsi, e->str, e->impi_at);
+	memcpy(s->impi, e->str + e->impi_at, (size_t)(e->scheme_at - e->impi_at));
 	s->keys = e->keys;
 	s->has_op = false;
 	memcpy(s->amf, e->amf, AKA_AMF_LEN);
 	s->sqn = s->sqn_read = c->sqn[mc_slot(e->sub_id)].sqn;
 	s->has_password = e->has_password;
 	s->password[0] = '\0';
-	memcpy(s->auth_scheme, e->auth_scheme, sizeof(s->auth_scheme));
+	memcpy(s->auth_scheme, e->str + e->scheme_at, strlen(e->str + e->scheme_at) + 1);
 }
 
 static void mc_copy_impu(const struct mar_cache *c, const struct mc_ident *e,
@@ -510,13 +524,13 @@ static void mc_copy_impu(const struct mar_cache *c, const struct mc_ident *e,
 
 	u->id = e->impu_id;
 	u->sub_id = e->sub_id;
-	memcpy(u->uri, e->uri, strlen(e->uri) + 1);
+	memcpy(u->uri, e->str, e->impi_at);
 	u->barred = false;
 	u->irs = 0;
 	u->ifc_xml = NULL;
 	u->state = r->state;
-	memcpy(u->scscf_name, r->name, strlen(r->name) + 1);
-	memcpy(u->scscf_host, r->host, strlen(r->host) + 1);
+	memcpy(u->scscf_name, r->str, r->host_at);
+	memcpy(u->scscf_host, r->str + r->host_at, strlen(r->str + r->host_at) + 1);
 	u->scscf_realm[0] = '\0';
 }
 

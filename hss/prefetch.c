@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "util/log.h"
+#include "util/str.h"
 
 enum { PF_FREE, PF_LOOP, PF_READ, PF_TAKEN }; /* a chunk's state */
 
@@ -142,7 +143,7 @@ static int keep_row(struct pf_sink *s, const char *key, const struct db_auth *a,
 		return 0;
 	row = &r->rows[s->c * PF_CHUNK + r->nrows[s->c]++];
 	row->a = *a;
-	snprintf(row->key, sizeof(row->key), "%s", key);
+	str_copy(row->key, sizeof(row->key), key);
 	row->by_imsi = by_imsi;
 	return 0;
 }
