@@ -36,6 +36,10 @@ struct db_driver {
 	/* True when `where` (the --db value) is for this driver. The last
 	 * driver of db.c's table takes whatever the others did not claim. */
 	bool (*claims)(const char *where);
+	/* Many keys at once (db_auth_by_uris): a call of at most this many
+	 * binds them one by one (db_stmt.h DB_KEYS8); more, or 0, one JSON
+	 * array for all (PostgreSQL: one round trip, whatever the count). */
+	unsigned keys_bound;
 
 	/* Connects; err gets a one-line reason naming the cause ("no such
 	 * directory", "not a database"). */

@@ -207,30 +207,69 @@ static size_t keys_json(char *buf, size_t sz, const char *const *keys, size_t n,
 	return taken;
 }
 
-static int auth_many(struct db *db, enum db_stmt id, const char *const *keys, size_t n,
-		     db_fill_fn fill, int key_col, db_auth_fn fn, void *arg, const char *what)
+/* keys[*i …] bound to $k1 … $k8 of q (the rest NULL), the same keys as
+ * keys_json takes; *i moves past them. */
+static size_t keys_bind(struct db_q *q, const char *const *keys, size_t n, size_t *i)
 {
-	char json[DB_KEYS_MAX * 64], key[DB_ID_MAX];
+	static const char *const name[DB_KEYS_BOUND] = { "$k1", "$k2", "$k3", "$k4",
+							 "$k5", "$k6", "$k7", "$k8" };
+	size_t taken = 0;
+
+	for (; *i < n && taken < DB_KEYS_BOUND; ++*i)
+		if (*keys[*i] && printable(keys[*i]))
+			db_bind_text(q, name[taken++], keys[*i]);
+	for (size_t k = taken; k < DB_KEYS_BOUND; k++)
+		db_bind_null(q, name[k]);
+	return taken;
+}
+
+/* The statement's rows to fn; 0, fn's return or the store's error. */
+static int auth_rows(struct db_q *q, db_fill_fn fill, int key_col, db_auth_fn fn, void *arg,
+		     struct db_auth *a, const char *what)
+{
+	char key[DB_ID_MAX];
+	int ret = 0, rc;
+
+	while (!ret && (rc = db_row(q, what)) == 1) {
+		if (fill(q, a))
+			continue; /* a damaged row: its own lookup reports it */
+		db_col_text(q, key_col, key, sizeof(key));
+		ret = fn(arg, key, a);
+	}
+	if (!ret && rc < 0)
+		ret = rc;
+	db_q_done(q);
+	return ret;
+}
+
+/* id's statement for all n keys in one JSON array (as many as fit each
+ * time), or, when the driver binds a few one by one and there are that
+ * few, bound's. */
+static int auth_many(struct db *db, enum db_stmt id, enum db_stmt bound, const char *const *keys,
+		     size_t n, db_fill_fn fill, int key_col, db_auth_fn fn, void *arg,
+		     const char *what)
+{
+	char json[DB_KEYS_MAX * 64];
 	struct db_auth a;
 	size_t i = 0;
-	int ret = 0, rc;
+	int ret = 0;
 
 	while (!ret && i < n) {
 		struct db_q *q;
 
-		if (!keys_json(json, sizeof(json), keys, n, &i))
-			continue;
-		q = db_q(db, id);
-		db_bind_text(q, "$keys", json);
-		while (!ret && (rc = db_row(q, what)) == 1) {
-			if (fill(q, &a))
-				continue; /* a damaged row: its own lookup reports it */
-			db_col_text(q, key_col, key, sizeof(key));
-			ret = fn(arg, key, &a);
+		if (n <= db->drv->keys_bound) {
+			q = db_q(db, bound);
+			if (!keys_bind(q, keys, n, &i)) {
+				db_q_done(q);
+				continue;
+			}
+		} else {
+			if (!keys_json(json, sizeof(json), keys, n, &i))
+				continue;
+			q = db_q(db, id);
+			db_bind_text(q, "$keys", json);
 		}
-		if (!ret && rc < 0)
-			ret = rc;
-		db_q_done(q);
+		ret = auth_rows(q, fill, key_col, fn, arg, &a, what);
 	}
 	explicit_bzero(&a.keys, sizeof(a.keys));
 	return ret;
@@ -238,15 +277,15 @@ static int auth_many(struct db *db, enum db_stmt id, const char *const *keys, si
 
 int db_auth_by_uris(struct db *db, const char *const *uris, size_t n, db_auth_fn fn, void *arg)
 {
-	return auth_many(db, DB_AUTH_BY_URIS, uris, n, fill_auth, DB_AUTH_NCOLS + 8, fn, arg,
-			 "identity lookups (MAR)");
+	return auth_many(db, DB_AUTH_BY_URIS, DB_AUTH_BY_URIS8, uris, n, fill_auth,
+			 DB_AUTH_NCOLS + 8, fn, arg, "identity lookups (MAR)");
 }
 
 int db_auth_by_imsis(struct db *db, const char *const *imsis, size_t n, db_auth_fn fn,
 		     void *arg)
 {
-	return auth_many(db, DB_AUTH_BY_IMSIS, imsis, n, fill_auth_imsi, DB_AUTH_NCOLS + 4, fn,
-			 arg, "subscriber lookups (AIR)");
+	return auth_many(db, DB_AUTH_BY_IMSIS, DB_AUTH_BY_IMSIS8, imsis, n, fill_auth_imsi,
+			 DB_AUTH_NCOLS + 4, fn, arg, "subscriber lookups (AIR)");
 }
 
 int db_impu_foreach(struct db *db, int64_t sub_id, db_impu_fn fn, void *arg)

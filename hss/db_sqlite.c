@@ -27,6 +27,7 @@
  * its inode ever changes. An fsync that fails is sticky: every later
  * commit is reported failed (the page cache can no longer be trusted). */
 #include "db_driver.h"
+#include "db_stmt.h"
 #include "db_mem.h"
 #include "schema_sql.h"
 
@@ -686,6 +687,7 @@ const struct db_driver db_driver_sqlite = {
 	.name = "sqlite",
 	.schema_sql = db_schema_sqlite,
 	.claims = sq_claims,
+	.keys_bound = DB_KEYS_BOUND, /* hssd's reader thread reads chunks of 8 */
 	.open = sq_open,
 	.close = sq_close,
 	.exec = sq_exec,

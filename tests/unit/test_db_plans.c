@@ -68,9 +68,11 @@ static const char *plan_problem(sqlite3 *c, const char *sql, char *buf, size_t b
 				if (!strcmp(t, ops[i]))
 					snprintf(buf, bufsz, "opcode %s", t);
 			/* "SCAN k VIRTUAL TABLE": the bound key list (db_stmt.h DB_KEYS),
-			 * one row per key, each then one index lookup */
+			 * one row per key, each then one index lookup; "SCAN k" of
+			 * "SCAN 8 CONSTANT ROWS": the same as bound keys (DB_KEYS8) */
 			if (m && t && ((!strncmp(t, "SCAN ", 5) && strcmp(t, "SCAN CONSTANT ROW") &&
-					strncmp(t, "SCAN k VIRTUAL TABLE ", 21)) ||
+					strncmp(t, "SCAN k VIRTUAL TABLE ", 21) && strcmp(t, "SCAN k") &&
+					strcmp(t, "SCAN 8 CONSTANT ROWS")) ||
 				       strstr(t, "TEMP B-TREE") || strstr(t, "AUTOMATIC")))
 				snprintf(buf, bufsz, "plan \"%s\"", t);
 		}
