@@ -287,6 +287,37 @@ static void test_batch_more_than_max(void **state)
 	assert_int_equal(strncmp(s.impi, "changed", 7), 0);
 }
 
+/* db_auth_missing lists each missing key once, an IMSI apart from a URI
+ * spelt the same, and says for every key where in the list it is: with
+ * a turn's worth of keys, each asked twice (the keys found by hash). */
+static void test_missing_each_once(void **state)
+{
+	struct hssf *f = *state;
+	enum { N = DB_KEYS_MAX / 2 };
+	static char text[N][40];
+	static struct db_auth_key keys[2 * N], miss[DB_KEYS_MAX];
+	static int16_t at[2 * N];
+	size_t nmiss;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(text[i], sizeof(text[i]), i % 2 ? "sip:%d@cx.test" : "00101%010d", i / 2);
+		keys[i] = (struct db_auth_key){ text[i], !(i % 2) };
+		keys[2 * N - 1 - i] = keys[i];
+	}
+	keys[N - 1] = (struct db_auth_key){ text[0], false }; /* an IMSI's text as a URI */
+	assert_int_equal(db_auth_missing(f->db, keys, 2 * N, miss, &nmiss, at), 0);
+	assert_int_equal(nmiss, N + 1);
+	for (size_t i = 0; i < 2 * N; i++) {
+		assert_in_range(at[i], 0, (int)nmiss - 1);
+		assert_string_equal(miss[at[i]].key, keys[i].key);
+		assert_int_equal(miss[at[i]].by_imsi, keys[i].by_imsi);
+	}
+	for (size_t i = 0; i < nmiss; i++)
+		for (size_t j = 0; j < i; j++)
+			assert_false(miss[i].by_imsi == miss[j].by_imsi &&
+				     !strcmp(miss[i].key, miss[j].key));
+}
+
 /* The gathering pays only while the cache misses: at least 2 and an
  * eighth of the lookups since the last turn (prefetch_wanted). */
 static void test_wanted_while_missing(void **state)
@@ -494,6 +525,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch_fills_cache, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_keeps_newer_sqn, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_batch_more_than_max, setup, hssf_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_each_once, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_wanted_while_missing, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_reader_refuses_swapped_sqn, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_turn_on_two_connections, setup, hssf_teardown),
