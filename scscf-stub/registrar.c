@@ -415,21 +415,18 @@ static bool fault_rechallenge(struct registrar *r, const struct reg_request *q, 
 	return true;
 }
 
-static void handle_credentials(struct registrar *r, const struct reg_request *q,
-			       const struct auth_header *h, const char *impi, uint64_t start)
+/* Credentials for nonce, whose vector is v (a copy: vstore_use stores
+ * what the check changed). */
+static void check_credentials(struct registrar *r, const struct reg_request *q,
+			      const struct auth_header *h, const char *impi, uint64_t start,
+			      struct vec_entry *v)
 {
 	const char *nonce = auth_param_get(h, "nonce");
 	const char *resp = auth_param_get(h, "response");
-	uint64_t now = r->ops.now_ms();
-	struct vec_entry *v = vstore_get(r->vs, nonce, now);
 	struct check_input ci;
 	bool was_used;
 	int rc;
 
-	if (!v) { /* RFC 2617 §3.2.1: unknown/expired nonce -> stale=true */
-		challenge_new(r, q, impi, start, r->cfg->scheme, true, NULL, 0);
-		return;
-	}
 	/* Only the IMPI a vector was issued for may resync or drop it. */
 	if (strcmp(v->impi, impi)) {
 		simple(r, q, impi, start, 403, "Forbidden", "digest: username mismatch");
@@ -460,14 +457,29 @@ static void handle_credentials(struct registrar *r, const struct reg_request *q,
 		check_failed(r, q, impi, start, rc, nonce);
 		return;
 	}
+	vstore_use(r->vs, nonce, v->last_nc, v->consumed); /* this nc is spent */
 	if (was_used && r->cfg->challenge == SCSCF_CHALLENGE_EVERY) {
 		challenge_new(r, q, impi, start, v->alg, false, NULL, 0);
 		return;
 	}
 	if (fault_rechallenge(r, q, impi, start, v))
 		return;
-	v->consumed = true;
+	vstore_use(r->vs, nonce, v->last_nc, true);
 	do_register(r, q, impi, start);
+}
+
+static void handle_credentials(struct registrar *r, const struct reg_request *q,
+			       const struct auth_header *h, const char *impi, uint64_t start)
+{
+	struct vec_entry v;
+
+	if (!vstore_get(r->vs, auth_param_get(h, "nonce"), r->ops.now_ms(), &v)) {
+		/* RFC 2617 §3.2.1: unknown/expired nonce -> stale=true */
+		challenge_new(r, q, impi, start, r->cfg->scheme, true, NULL, 0);
+		return;
+	}
+	check_credentials(r, q, h, impi, start, &v);
+	explicit_bzero(&v, sizeof(v)); /* XRES/CK/IK/HA1 */
 }
 
 /* Input checks that need no HSS: 400/403 with a reason, else 0. */

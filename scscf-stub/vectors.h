@@ -4,9 +4,10 @@
  * identities it was issued for, an expiry and the last nonce-count seen
  * (RFC 2617 §3.2.2: a repeated nc is a replay).
  *
- * Time is passed in (monotonic milliseconds) so tests need no clock. The
- * store owns its entries; pointers returned stay valid until the next
- * vstore_put/vstore_del/vstore_expire. */
+ * Time is passed in (monotonic milliseconds) so tests need no clock.
+ * struct vec_entry is the value going in and out: the store keeps each in
+ * a compact record of its own (vectors.c) and copies it out on a lookup;
+ * what the caller changes (last_nc, consumed) goes back with vstore_use. */
 #ifndef SCSCF_VECTORS_H
 #define SCSCF_VECTORS_H
 
@@ -34,27 +35,34 @@ struct vec_entry {
 	bool consumed;              /* a registration succeeded with it */
 	bool fault_reissued;        /* sent by a challenge-twice/stale-nonce fault:
 				     * the answer to it is not faulted again */
-	struct vec_entry *next;     /* hash chain */
 };
 
 struct vstore;
 
+/* buckets: the first table size (rounded up to a power of two); the
+ * table grows as entries come. */
 struct vstore *vstore_new(size_t buckets);
 void vstore_free(struct vstore *s);
 
 /* Copies e in (replacing an entry with the same nonce). 0 or -ENOMEM. */
 int vstore_put(struct vstore *s, const struct vec_entry *e);
-/* The entry for nonce, or NULL (also NULL once expired at now_ms: the
- * caller then answers stale=true). */
-struct vec_entry *vstore_get(struct vstore *s, const char *nonce, uint64_t now_ms);
+/* Copies the entry for nonce into *out: true, or false when there is none
+ * or it expired at now_ms (the caller then answers stale=true). *out holds
+ * key material: the caller wipes it. */
+bool vstore_get(struct vstore *s, const char *nonce, uint64_t now_ms, struct vec_entry *out);
+/* Stores the use of the entry for nonce (its last nonce-count, consumed);
+ * nothing when it is gone. */
+void vstore_use(struct vstore *s, const char *nonce, uint32_t last_nc, bool consumed);
 /* Present but expired? (to tell "stale" from "never issued" in logs) */
 bool vstore_is_expired(struct vstore *s, const char *nonce, uint64_t now_ms);
 void vstore_del(struct vstore *s, const char *nonce);
 /* Drops all entries of an IMPI (RTR, de-registration). */
 void vstore_del_impi(struct vstore *s, const char *impi);
-/* Frees expired entries; returns how many. Called from a timer. Entries
- * that were answered stay a grace period past expiry so a late answer
- * reads as stale; a challenge never answered goes at its expiry. */
+/* Frees expired entries; returns how many. Called from a timer, costs what
+ * it frees (the entries are kept in expiry order). Entries that were
+ * answered stay a grace period past expiry so a late answer reads as
+ * stale, as a small record without their key material; a challenge never
+ * answered goes at its expiry. */
 size_t vstore_expire(struct vstore *s, uint64_t now_ms, uint64_t grace_ms);
 size_t vstore_count(const struct vstore *s);
 

@@ -430,7 +430,7 @@ static void test_build_md5(void **state)
 static void test_store_expiry(void **state)
 {
 	struct vstore *s = vstore_new(8);
-	struct vec_entry e = { .expires_ms = 1000 }, *g;
+	struct vec_entry e = { .expires_ms = 1000 }, g;
 
 	(void)state;
 	snprintf(e.nonce, sizeof(e.nonce), "n1");
@@ -439,20 +439,21 @@ static void test_store_expiry(void **state)
 	snprintf(e.nonce, sizeof(e.nonce), "n2");
 	e.expires_ms = 5000;
 	assert_int_equal(vstore_put(s, &e), 0);
-	g = vstore_get(s, "n1", 999);
-	assert_non_null(g);
-	g->last_nc = 7;
-	assert_int_equal(vstore_get(s, "n1", 999)->last_nc, 7);
-	assert_null(vstore_get(s, "n1", 1000));     /* expired: the caller answers stale */
+	assert_true(vstore_get(s, "n1", 999, &g));
+	assert_int_equal(g.last_nc, 0);
+	vstore_use(s, "n1", 7, false);
+	assert_true(vstore_get(s, "n1", 999, &g));
+	assert_int_equal(g.last_nc, 7);
+	assert_false(vstore_get(s, "n1", 1000, &g)); /* expired: the caller answers stale */
 	assert_true(vstore_is_expired(s, "n1", 1000));
-	assert_null(vstore_get(s, "nope", 0));
+	assert_false(vstore_get(s, "nope", 0, &g));
 	/* issue 16: a challenge never answered goes at its expiry, a used
 	 * one stays the grace (n1: last_nc 7) */
 	snprintf(e.nonce, sizeof(e.nonce), "n3");
 	e.expires_ms = 1200;
 	assert_int_equal(vstore_put(s, &e), 0);
 	assert_int_equal(vstore_expire(s, 1300, 1000), 1);
-	assert_null(vstore_get(s, "n3", 0));
+	assert_false(vstore_get(s, "n3", 0, &g));
 	assert_true(vstore_is_expired(s, "n1", 1300));
 	assert_int_equal(vstore_expire(s, 1500, 100), 1);
 	assert_int_equal(vstore_count(s), 1);
@@ -468,7 +469,7 @@ static void test_store_grows(void **state)
 {
 	enum { N = 20000 };
 	struct vstore *s = vstore_new(4);
-	struct vec_entry e = { .expires_ms = 1000 }, *g;
+	struct vec_entry e = { .expires_ms = 1000, .xres_len = 1 }, g; /* only xres_len octets are kept */
 	char nonce[32];
 
 	(void)state;
@@ -485,11 +486,11 @@ static void test_store_grows(void **state)
 	assert_int_equal(vstore_count(s), N);
 	for (int i = 0; i < N; i++) {
 		snprintf(nonce, sizeof(nonce), "nonce-%d", i);
-		assert_non_null(g = vstore_get(s, nonce, 999));
-		assert_string_equal(g->nonce, nonce);
-		assert_int_equal(g->xres[0], i == 7 ? (uint8_t)(N - 1) : (uint8_t)i);
+		assert_true(vstore_get(s, nonce, 999, &g));
+		assert_string_equal(g.nonce, nonce);
+		assert_int_equal(g.xres[0], i == 7 ? (uint8_t)(N - 1) : (uint8_t)i);
 	}
-	assert_null(vstore_get(s, "nonce-20000", 0));
+	assert_false(vstore_get(s, "nonce-20000", 0, &g));
 	assert_int_equal(vstore_expire(s, 1500, 0), N / 2); /* the even ones */
 	assert_int_equal(vstore_count(s), N / 2);
 	vstore_del_impi(s, "u0@r");
@@ -499,11 +500,105 @@ static void test_store_grows(void **state)
 	vstore_free(s);
 }
 
+/* Expiry in expiry order (vectors.c keeps the entries on a list, not a
+ * sweep of the table): an entry put with a shorter lifetime (nonce-ttl
+ * lowered by a reload) goes before older ones; an answered one becomes a
+ * tombstone for the grace (expired, no vector to get, no use to store)
+ * and a put of its nonce makes it live again. */
+static void test_store_expiry_order(void **state)
+{
+	struct vstore *s = vstore_new(4);
+	struct vec_entry e = { .xres_len = 8 }, g;
+	static const struct { const char *nonce; uint64_t exp; } in[] = {
+		{ "a", 3000 }, { "b", 4000 }, { "c", 2000 }, { "d", 4000 }, { "e", 1000 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		snprintf(e.nonce, sizeof(e.nonce), "%s", in[i].nonce);
+		snprintf(e.impi, sizeof(e.impi), "u@r");
+		e.expires_ms = in[i].exp;
+		assert_int_equal(vstore_put(s, &e), 0);
+	}
+	vstore_use(s, "a", 1, true);
+	assert_int_equal(vstore_expire(s, 999, 500), 0);
+	assert_int_equal(vstore_expire(s, 1000, 500), 1); /* e */
+	assert_false(vstore_is_expired(s, "e", 1000));   /* gone, not a tombstone */
+	assert_int_equal(vstore_expire(s, 3000, 500), 1); /* c; a answered: tombstone */
+	assert_int_equal(vstore_count(s), 3);
+	assert_true(vstore_is_expired(s, "a", 3000));
+	assert_false(vstore_get(s, "a", 0, &g));
+	vstore_use(s, "a", 9, true); /* a tombstone takes no use */
+	assert_true(vstore_get(s, "b", 3999, &g));
+	assert_int_equal(vstore_expire(s, 3499, 500), 0);
+	assert_int_equal(vstore_expire(s, 3500, 500), 1); /* a, past the grace */
+	assert_int_equal(vstore_count(s), 2);
+	vstore_use(s, "b", 1, false);
+	assert_int_equal(vstore_expire(s, 4000, 500), 1); /* d; b a tombstone */
+	snprintf(e.nonce, sizeof(e.nonce), "b");
+	e.expires_ms = 9000;
+	assert_int_equal(vstore_put(s, &e), 0); /* replaces the tombstone */
+	assert_int_equal(vstore_count(s), 1);
+	assert_true(vstore_get(s, "b", 8999, &g));
+	assert_int_equal(g.last_nc, 0);
+	assert_int_equal(g.xres_len, 8);
+	assert_int_equal(vstore_expire(s, 5000, 500), 0);
+	vstore_free(s);
+}
+
+/* Puts, lookups, deletions and expiry while the table doubles (the old
+ * table empties a few buckets per put): every entry is where a model says,
+ * with its own fields, through doublings from 4 buckets. */
+static void test_store_grow_interleaved(void **state)
+{
+	enum { N = 30000 };
+	struct vstore *s = vstore_new(4);
+	struct vec_entry e = { .xres_len = 2 }, g;
+	static bool present[N];
+	size_t live = 0;
+	char nonce[32];
+
+	(void)state;
+	memset(present, 0, sizeof(present));
+	for (int i = 0; i < N; i++) {
+		snprintf(e.nonce, sizeof(e.nonce), "n%d", i);
+		snprintf(e.impu, sizeof(e.impu), "sip:u%d@r", i);
+		e.xres[0] = (uint8_t)i, e.xres[1] = (uint8_t)(i >> 8);
+		e.expires_ms = 1000u + (unsigned)i;
+		assert_int_equal(vstore_put(s, &e), 0);
+		present[i] = true, live++;
+		if (i % 3 == 2) { /* the one before goes */
+			snprintf(nonce, sizeof(nonce), "n%d", i - 1);
+			vstore_del(s, nonce);
+			present[i - 1] = false, live--;
+		}
+		if (i % 1000 == 999) { /* the oldest hundred expire */
+			size_t n = 0;
+			for (int j = 0; j <= i - 900; j++)
+				n += present[j], live -= present[j], present[j] = false;
+			assert_int_equal(vstore_expire(s, 1000u + (unsigned)(i - 900), 0), n);
+		}
+		assert_int_equal(vstore_count(s), live);
+	}
+	for (int i = 0; i < N; i++) {
+		snprintf(nonce, sizeof(nonce), "n%d", i);
+		assert_int_equal(vstore_get(s, nonce, 0, &g), present[i]);
+		if (!present[i])
+			continue;
+		snprintf(nonce, sizeof(nonce), "sip:u%d@r", i);
+		assert_string_equal(g.impu, nonce);
+		assert_int_equal(g.xres[0] | g.xres[1] << 8, i & 0xffff);
+	}
+	vstore_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_akav1_example),
 		cmocka_unit_test(test_store_grows),
+		cmocka_unit_test(test_store_expiry_order),
+		cmocka_unit_test(test_store_grow_interleaved),
 		cmocka_unit_test(test_akav2_example),
 		cmocka_unit_test(test_response_case),
 		cmocka_unit_test(test_auth_int_sipp_form),

@@ -581,6 +581,49 @@ static void test_stale_nonce(void **state)
 	assert_non_null(strstr(got.www, ", stale=true"));
 }
 
+/* A REGISTER answered 200, then retransmitted (its 200 lost, the UE's
+ * Timer E after nta's Timer J let it through): within nonce-ttl its nc is
+ * a replay (403, no Diameter); past nonce-ttl, while the registrar keeps
+ * the answered nonce's tombstone for the grace (vectors.c: no key
+ * material left), and after the grace, a 401 stale=true with a new MAR:
+ * the same answers as when the whole vector stayed 90 s. */
+static void test_answered_retransmitted(void **state)
+{
+	struct vstore *vs = registrar_vectors(reg);
+
+	(void)state;
+	challenge_ex1();
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 200);
+	now_val += 6000;
+	registrar_tick(reg);
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(got.status, 403);
+	assert_int_equal(nsent, 2);
+	now_val += (uint64_t)cfg.nonce_ttl * 1000u;
+	registrar_tick(reg);
+	assert_int_equal(vstore_count(vs), 1);
+	assert_true(vstore_is_expired(vs, NONCE, now_val));
+	send_register(EX1_AUTH, 600, true);
+	assert_int_equal(nsent, 3);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 401);
+	assert_non_null(strstr(got.www, ", stale=true"));
+	/* That 401 carried EX1's nonce again: answered, then left past
+	 * nonce-ttl and the grace at once. */
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 200);
+	now_val += (uint64_t)cfg.nonce_ttl * 1000u + 60000u;
+	registrar_tick(reg); /* past nonce-ttl and the grace at once: freed */
+	assert_int_equal(vstore_count(vs), 0);
+	send_register(EX1_AUTH, 600, true);
+	answer(DIAM_SUCCESS, false, true);
+	assert_int_equal(got.status, 401);
+	assert_non_null(strstr(got.www, ", stale=true"));
+}
+
 /* EX1's answer with nonce-count nc (RES as the AKAv1 password). */
 static void ex1_auth_nc(unsigned nc, char *out, size_t outsz)
 {
@@ -779,6 +822,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rtr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ppr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_nonce, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_answered_retransmitted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_challenge_policy, setup, teardown),
 		cmocka_unit_test(test_delta_seconds),
 		cmocka_unit_test_setup_teardown(test_fault_status, setup, teardown),
