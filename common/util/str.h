@@ -14,10 +14,14 @@ static inline size_t str_copy(char *dst, size_t sz, const char *src)
 {
 	size_t n = strlen(src);
 
-	if (sz) {
-		size_t k = n < sz ? n : sz - 1;
-		memcpy(dst, src, k);
-		dst[k] = '\0';
+	/* Two paths, not one memcpy of min(n, sz - 1): with the min, gcc 12
+	 * at -O1 (the TSan build) lost that a short literal only takes the
+	 * first path and failed -Warray-bounds on a copy of sz - 1 from it. */
+	if (n < sz) {
+		memcpy(dst, src, n + 1);
+	} else if (sz) {
+		memcpy(dst, src, sz - 1);
+		dst[sz - 1] = '\0';
 	}
 	return n;
 }

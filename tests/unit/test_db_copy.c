@@ -20,11 +20,12 @@
 #include "db.h"
 #include "db_int.h"
 #include "test_db_util.h"
+#include "util/str.h"
 
 static void test_lists_every_column(void **state)
 {
 	(void)state;
-	char path[256], sql[512];
+	char path[256];
 	struct db *db;
 	sqlite3 *c;
 	sqlite3_stmt *st;
@@ -44,7 +45,7 @@ static void test_lists_every_column(void **state)
 		const char *cols = (const char *)sqlite3_column_text(st, 1);
 		const char *name, *spec;
 		char mine[512] = "";
-		size_t i;
+		size_t i, mlen = 0;
 
 		for (i = 0; db_copy_table(i, &name, &spec) == 0; i++)
 			if (!strcmp(name, table))
@@ -54,9 +55,9 @@ static void test_lists_every_column(void **state)
 		for (const char *p = spec; *p;) { /* "i:id t:imsi" -> "id imsi" */
 			size_t l = strcspn(p, " ");
 
-			snprintf(sql, sizeof(sql), "%s%s%.*s", mine, *mine ? " " : "", (int)l - 2,
-				 p + 2);
-			snprintf(mine, sizeof(mine), "%s", sql);
+			if (mlen)
+				str_append(mine, sizeof(mine), &mlen, " ");
+			str_append_n(mine, sizeof(mine), &mlen, p + 2, l - 2);
 			p += l + (p[l] == ' ');
 		}
 		if (strcmp(mine, cols))

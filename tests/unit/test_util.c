@@ -262,7 +262,13 @@ static void test_str(void **state)
 	assert_string_equal(b, "abc");
 	assert_int_equal(str_copy(b, sizeof(b), "abcdefghij"), 10); /* cut: >= sz */
 	assert_string_equal(b, "abcdefg");
+	assert_int_equal(str_copy(b, sizeof(b), "1234567"), 7); /* exactly fits */
+	assert_string_equal(b, "1234567");
+	assert_int_equal(str_copy(b, sizeof(b), "12345678"), 8); /* one too many */
+	assert_string_equal(b, "1234567");
 	assert_int_equal(str_copy(b, 1, "x"), 1);
+	assert_string_equal(b, "");
+	assert_int_equal(str_copy(b, 0, "x"), 1); /* nothing written */
 	assert_string_equal(b, "");
 	b[0] = '\0';
 	assert_int_equal(str_append(b, sizeof(b), &len, "ab"), 0);
