@@ -30,7 +30,7 @@ while getopts r:s:u:h o; do
 	r) ROUNDS=$OPTARG ;;
 	s) SUITES=$OPTARG ;;
 	u) USERS=$OPTARG ;;
-	h) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) . "$HERE/../tests/lib/common.sh" && script_usage; exit 0 ;;
 	*) echo "compare.sh: bad option (see -h)" >&2; exit 2 ;;
 	esac
 done

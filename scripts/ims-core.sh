@@ -10,12 +10,13 @@
 # Provision subscribers with build/bin/hss-ctl --db $IMS_CORE_DIR/hss.db add ...
 # (before or after `up`). See the README, "A real IMS core".
 set -euo pipefail
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.."
 dir=${IMS_CORE_DIR:-/tmp/ims-core}
 cmd=${1:-}
 case "$cmd" in
 up|down|env) shift ;;
--h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) . tests/lib/common.sh && script_usage "$self"; exit 0 ;;
 *) echo "usage: scripts/ims-core.sh up|down|env [options] (--help)" >&2; exit 2 ;;
 esac
 [ "$cmd" != up ] || [ -x build/bin/hssd ] || { echo "ims-core: build first (bash run.sh demo, or cmake --build build)" >&2; exit 2; }

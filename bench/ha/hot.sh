@@ -17,6 +17,7 @@ SECS=${2:-5} WINDOW=${3:-64}
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TESTS_LIB="$HERE/../../tests/lib"
 . "$TESTS_LIB/common.sh"
+case $BUILD in -h | --help) script_usage; exit 0 ;; esac
 . "$TESTS_LIB/pg.sh"
 B=$BUILD/bin
 WORK=$(mktemp -d /tmp/ha-hot.XXXXXX)

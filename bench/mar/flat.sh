@@ -58,7 +58,7 @@ while getopts b:u:s:d:aho:R: o; do
 	s) STORE=$OPTARG ;;
 	d) DUR=$OPTARG ;;
 	a) MODE=air ;;
-	h) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) . "$HERE/../../tests/lib/common.sh" && script_usage; exit 0 ;;
 	*) echo "flat.sh: bad option (see -h)" >&2; exit 2 ;;
 	esac
 done

@@ -29,7 +29,7 @@ while getopts b:u:d:av:h o; do
 	d) DUR=$OPTARG ;;
 	a) MODE=air ;;
 	v) VECTORS=$OPTARG ;;
-	h) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) . "$HERE/../../tests/lib/common.sh" && script_usage; exit 0 ;;
 	*) echo "insn.sh: bad option (see -h)" >&2; exit 2 ;;
 	esac
 done

@@ -46,7 +46,7 @@ while getopts b:u:c:w:d:r:t:pjav:h o; do
 	j) JSON=--json ;;
 	a) MODE=air ;;
 	v) VECTORS=$OPTARG ;;
-	h) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) . "$HERE/../../tests/lib/common.sh" && script_usage; exit 0 ;;
 	*) echo "run.sh: bad option (see -h)" >&2; exit 2 ;;
 	esac
 done

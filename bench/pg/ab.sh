@@ -42,6 +42,7 @@ SECS=${2:-4} ROUNDS=${3:-3} WINDOW=${4:-64} MAXU=${5:-1000000}
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TESTS_LIB="$HERE/../../tests/lib"
 . "$TESTS_LIB/common.sh"
+case $BUILD in -h | --help) script_usage; exit 0 ;; esac
 . "$TESTS_LIB/pg.sh"
 BIN=$BUILD/bin
 for c in sqlite3 psql; do

@@ -21,6 +21,7 @@
 #   defaults: IMSI_BASE 001010000000001, DOMAIN bench.test
 # The store must be empty (a fresh database). Exit 0 filled and checked.
 set -eu -o pipefail
+case ${1:-} in -h | --help) . "$(dirname "$0")/../../tests/lib/common.sh" && script_usage; exit 0 ;; esac
 BUILD=${1:?usage: fill.sh BUILD_DIR URI N [IMSI_BASE] [DOMAIN]}
 URI=${2:?usage: fill.sh BUILD_DIR URI N [IMSI_BASE] [DOMAIN]}
 N=${3:?usage: fill.sh BUILD_DIR URI N [IMSI_BASE] [DOMAIN]}

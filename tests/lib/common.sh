@@ -44,6 +44,7 @@
 #   opt_check OPT KIND VALUE
 #                         one such check, for a script's own conditions
 #   usage_fail MSG        "SCRIPT: MSG" on stderr, exit 2 (usage error)
+#   script_usage [FILE]   the header comment of FILE (default $0): --help text
 
 FAILS=0
 ok() { echo "ok   - $*"; }
@@ -67,8 +68,10 @@ kamailio_mpath() {
 	fi
 }
 
+# script_usage [FILE]: the leading comment block of FILE (default $0) after
+# the #! line, "# " taken off: a script's --help from its header.
 script_usage() {
-	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${1:-$0}"
 }
 
 usage_fail() {
