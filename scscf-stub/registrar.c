@@ -457,12 +457,12 @@ static void check_credentials(struct registrar *r, const struct reg_request *q,
 		check_failed(r, q, impi, start, rc, nonce);
 		return;
 	}
-	vstore_use(r->vs, nonce, v->last_nc, v->consumed); /* this nc is spent */
 	if (was_used && r->cfg->challenge == SCSCF_CHALLENGE_EVERY) {
+		vstore_use(r->vs, nonce, v->last_nc, true); /* this nc is spent */
 		challenge_new(r, q, impi, start, v->alg, false, NULL, 0);
 		return;
 	}
-	if (fault_rechallenge(r, q, impi, start, v))
+	if (fault_rechallenge(r, q, impi, start, v)) /* the vector is dropped */
 		return;
 	vstore_use(r->vs, nonce, v->last_nc, true);
 	do_register(r, q, impi, start);
