@@ -1230,10 +1230,16 @@ static int commit_timeout(const struct hss_server *s)
 	return (int)((s->commit_due_us - now + 999) / 1000);
 }
 
-static void flush_all(struct hss_server *s)
+/* Every connection's output written; at the end of a turn (compact) its
+ * read buffer compacted too: what the turn's requests pointed into is
+ * sealed or answered by then. */
+static void flush_all(struct hss_server *s, bool compact)
 {
-	for (struct pconn *pc = s->conns; pc; pc = pc->next)
+	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
 		flush_conn(s, pc);
+		if (compact)
+			diam_link_compact(&pc->link);
+	}
 }
 
 /* Nothing to read, accept or answer now: until the commit is durable the
@@ -1299,7 +1305,7 @@ static void commit_turn(struct hss_server *s)
 	idle = db_commit_fd_steady(s->db) && loop_idle(s);
 	here = idle && commit_here(s);
 	if (idle)
-		flush_all(s); /* what the last commit released leaves first */
+		flush_all(s, false); /* what the last commit released leaves first */
 	t = now_us();
 	rc = db_commit_start(s->db, &seq, here);
 	if (rc == -EAGAIN)
@@ -1331,10 +1337,7 @@ static void end_turn(struct hss_server *s)
 	commit_turn(s);
 	poll_commits(s); /* done at once: nothing to write, or durable here */
 	watch_commit(s);
-	for (struct pconn *pc = s->conns; pc; pc = pc->next) {
-		flush_conn(s, pc);
-		diam_link_compact(&pc->link);
-	}
+	flush_all(s, true);
 	close_dead(s, now_us() / 1000);
 }
 
