@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -201,6 +202,9 @@ static uint32_t spin_for_job(struct pf_reader *r, uint32_t seen)
 		relax();
 		if (++spins % 64)
 			continue;
+		/* woken together, the loop and this thread may share a vCPU:
+		 * the loop runs first (its post is what this waits for) */
+		sched_yield();
 		if (!since)
 			since = now_ns();
 		else if (now_ns() - since > PF_SPIN_NS)
