@@ -8,6 +8,8 @@
 # Assumes a built tree: BIN (default build/bin) holds the programs.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/common.sh
+. "$ROOT/tests/lib/common.sh" # wait_file, wait_for
 BIN=${BIN:-$ROOT/build/bin}
 for p in hssd hss-ctl scscf-stub ue-sim; do
 	if [ ! -x "$BIN/$p" ]; then
@@ -37,16 +39,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_file() { # FILE SECONDS
-	local i
-	for ((i = 0; i < $2 * 20; i++)); do [ -s "$1" ] && return 0; sleep 0.05; done
-	return 1
-}
-wait_grep() { # FILE REGEX SECONDS
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do grep -Eq -e "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-	return 1
-}
 fail() { echo "demo: $1" >&2; [ -f "${2:-}" ] && tail -5 "$2" >&2; exit 1; }
 
 echo "== provisioning $IMPI (K and OP of TS 35.208 test set 1; APNs internet + ims) in $WORK/hss.sqlite"
@@ -67,7 +59,7 @@ echo "== provisioning $IMPI (K and OP of TS 35.208 test set 1; APNs internet + i
 	--origin-host $HSS_HOST --realm $REALM --peer $SCSCF_HOST --log-level notice \
 	>"$WORK/hssd.log" 2>&1 &
 PIDS+=($!)
-wait_file "$WORK/hss.port" 10 || fail "hssd did not start" "$WORK/hssd.log"
+wait_file "$WORK/hss.port" 10 "$!" || fail "hssd did not start" "$WORK/hssd.log"
 HSS_PORT=$(cat "$WORK/hss.port")
 echo "== hssd on tcp://127.0.0.1:$HSS_PORT"
 
@@ -76,9 +68,9 @@ echo "== hssd on tcp://127.0.0.1:$HSS_PORT"
 	--name sip:$SCSCF_HOST --hss-host $HSS_HOST --hss-realm $REALM --log-level info \
 	>"$WORK/scscf.log" 2>&1 &
 PIDS+=($!)
-wait_file "$WORK/sip.port" 10 || fail "scscf-stub did not start" "$WORK/scscf.log"
+wait_file "$WORK/sip.port" 10 "$!" || fail "scscf-stub did not start" "$WORK/scscf.log"
 SIP_PORT=$(cat "$WORK/sip.port")
-wait_grep "$WORK/scscf.log" '-> OPEN|CEA' 5 || fail "scscf-stub did not connect to hssd" "$WORK/scscf.log"
+wait_for 5 grep -Eq -e '-> OPEN|CEA' "$WORK/scscf.log" || fail "scscf-stub did not connect to hssd" "$WORK/scscf.log"
 echo "== scscf-stub on sip:127.0.0.1:$SIP_PORT, Cx connection to hssd open"
 echo
 

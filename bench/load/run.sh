@@ -27,6 +27,9 @@
 #          is not in the figures, as in the figures before Timer J was 5 s)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/common.sh
+. "$ROOT/tests/lib/common.sh" # wait_file, script_usage
+case ${1:-} in -h | --help) script_usage; exit 0 ;; esac
 BIN=${1:-$ROOT/build/bin}
 USERS=${USERS:-5000} DURATION=${DURATION:-5} RUNS=${RUNS:-3} CONC=${CONC:-96} RATE=${RATE:-0}
 TRANSPORT=${TRANSPORT:-udp} SYSCALLS=${SYSCALLS:-0} WARMUP=${WARMUP:-0} CALLGRIND=${CALLGRIND:-}
@@ -49,7 +52,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-wait_file() { local i; for ((i = 0; i < 600; i++)); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
 
 {
 	echo "imsi,impi,impu,k,op,opc,amf,sqn,algo,password,scheme"
@@ -63,14 +65,14 @@ $(under hssd) "$BIN/hssd" --db "$WORK/hss.sqlite" --listen tcp://127.0.0.1:0 --p
 	--origin-host hss.$REALM --realm $REALM --accept-any-peer --log-level warn >"$WORK/hssd.log" 2>&1 &
 PIDS+=($!)
 HSSD_PID=$!
-wait_file "$WORK/hss.port" || { echo "hssd did not start"; exit 1; }
+wait_file "$WORK/hss.port" 30 "$HSSD_PID" || { echo "hssd did not start"; exit 1; }
 $(under scscf-stub) "$BIN/scscf-stub" --sip "sip:127.0.0.1:0$TP" --port-file "$WORK/sip.port" \
 	--hss "tcp://127.0.0.1:$(cat "$WORK/hss.port")" --origin-host scscf.$REALM --realm $REALM \
 	--name sip:scscf.$REALM --hss-host hss.$REALM --hss-realm $REALM --log-level warn ${STUB_ARGS:-} \
 	>"$WORK/scscf.log" 2>&1 &
 PIDS+=($!)
 STUB_PID=$!
-wait_file "$WORK/sip.port" || { echo "scscf-stub did not start"; exit 1; }
+wait_file "$WORK/sip.port" 30 "$STUB_PID" || { echo "scscf-stub did not start"; exit 1; }
 sleep "$([ -n "$CALLGRIND" ] && echo 3 || echo 0.5)" # Cx CER/CEA (longer under valgrind)
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load avg $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $USERS users, concurrency $CONC, rate ${RATE} (0 = unpaced), $DURATION s x $RUNS runs, $TRANSPORT"

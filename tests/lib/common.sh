@@ -9,7 +9,9 @@
 #   free_port             a random unused port below the ephemeral range
 #   listening PORT        something LISTENs on TCP PORT
 #   wait_for SECS CMD...  retries CMD every 0.1 s until it succeeds
-#   wait_file FILE SECS   waits for FILE to exist and be non-empty
+#   wait_file FILE SECS [PID]
+#                         waits for FILE to exist and be non-empty; 1 after
+#                         SECS, or at once when PID (the writer) is gone
 #   stop_pids PID...      TERM, up to 3 s, then KILL
 #   term_exits_0 PID NAME SIGTERM makes PID (our child) exit 0 within 10 s
 #   start_hssd HSSD WORK ARGS...
@@ -168,10 +170,14 @@ wait_for() {
 	return 1
 }
 
+# The one wait for a port or state file in the shell scripts of the tree;
+# tools/ims-bench/ims-bench.sh has its own copy (it is installed, without
+# tests/).
 wait_file() {
 	_t=$(($2 * 20))
 	while [ "$_t" -gt 0 ]; do
 		[ -s "$1" ] && return 0
+		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.05
 		_t=$((_t - 1))
 	done

@@ -87,13 +87,14 @@ need_prog() {
 }
 
 # wait_file FILE SECONDS [PID]: FILE exists and is not empty (not when PID
-# exits first)
+# exits first). tests/lib/common.sh's, copied: ims-bench is installed
+# (packaging/) and sources nothing from the source tree.
 wait_file() {
-	_t=$(($2 * 50))
+	_t=$(($2 * 20))
 	while [ "$_t" -gt 0 ]; do
 		[ -s "$1" ] && return 0
 		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || return 1
-		sleep 0.02
+		sleep 0.05
 		_t=$((_t - 1))
 	done
 	return 1

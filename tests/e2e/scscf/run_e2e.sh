@@ -5,7 +5,7 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 TESTS_LIB="$HERE/../../lib"
 # shellcheck source=../../lib/common.sh
-. "$TESTS_LIB/common.sh" # capture_start, capture_stop
+. "$TESTS_LIB/common.sh" # wait_file, wait_for, capture_start, capture_stop
 BIN=$1
 CLIENT=$2
 for p in hssd hss-ctl scscf-stub; do
@@ -30,14 +30,6 @@ K=465b5ce8b199b49faa5f0a2ee238a6bc
 OPC=cd63cb71954a9f4e48a5994e37a02baf
 FAIL=0
 
-wait_file() { # FILE
-	i=0
-	while [ ! -s "$1" ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && { echo "timeout waiting for $1"; return 1; }
-		sleep 0.1
-	done
-}
-
 add_user() { # N [extra hss-ctl args]
 	n=$1; shift
 	"$BIN/hss-ctl" --db "$T/hss.db" add --imsi 00101000000000$n \
@@ -54,7 +46,7 @@ start_scscf() { # NAME HSS_PORT [flags]
 		--log-file "$T/$name.log" --log-level debug "$@" 2>"$T/$name.stderr" &
 	PIDS="$PIDS $!"
 	eval "${name}_PID=$!"
-	wait_file "$T/$name.port" || exit 1
+	wait_file "$T/$name.port" 10 "$!" || { echo "scscf-stub $name did not start"; exit 1; }
 	eval "${name}_PORT=$(cat "$T/$name.port")"
 }
 
@@ -89,7 +81,7 @@ add_user 5
 	--log-file "$T/hssd.log" &
 HSS_PID=$!
 PIDS="$PIDS $HSS_PID"
-wait_file "$T/hss.port" || exit 1
+wait_file "$T/hss.port" 10 "$HSS_PID" || { echo "hssd did not start"; exit 1; }
 HP=$(cat "$T/hss.port")
 
 # Capture from before the stubs start, so CER/CEA are judged too. UDP is
