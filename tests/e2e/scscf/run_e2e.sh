@@ -15,10 +15,10 @@ done
 
 T=$(mktemp -d /tmp/scscf-e2e.XXXXXX)
 PIDS=""
-CAP_PID=""
+CAP_PID="" CAPS=""
 cleanup() {
-	for p in $PIDS $CAP_PID; do kill "$p" 2>/dev/null; done
-	for p in $PIDS $CAP_PID; do kill -CONT "$p" 2>/dev/null; done
+	for p in $PIDS $CAPS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS $CAPS; do kill -CONT "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	if [ -n "$KEEP" ]; then echo "logs kept in $T"; else rm -rf "$T"; fi
 }
@@ -84,13 +84,25 @@ PIDS="$PIDS $HSS_PID"
 wait_file "$T/hss.port" 10 "$HSS_PID" || { echo "hssd did not start"; exit 1; }
 HP=$(cat "$T/hss.port")
 
-# Capture from before the stubs start, so CER/CEA are judged too. UDP is
-# captured wholesale (the SIP ports are not known yet) and narrowed to our
-# ports when read.
-if command -v dumpcap >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1; then
-	# returns once a probe is in the file ("Capturing on" comes too early)
-	capture_start "$T/e2e.pcapng" "tcp port $HP or udp" "$T/dumpcap.log" ||
-		{ echo "dumpcap cannot capture on lo:"; cat "$T/dumpcap.log"; exit 1; }
+# Two captures of this test's own traffic, merged when read: Diameter on
+# hssd's port from before the stubs start (their CER/CEA are judged too),
+# SIP on the stubs' ports once they are known. Not all of lo's UDP: other
+# programs' SIP (a load run) then filled the file, and capture.sh, which
+# reads the whole file for its probe every 0.1 s, took minutes (the test
+# timed out under load). capture_start returns once a probe is in the file.
+CAPTURE=""
+if command -v dumpcap >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1 &&
+	command -v mergecap >/dev/null 2>&1; then
+	CAPTURE=1
+fi
+capture() { # NAME FILTER: capture_start into $T/NAME.pcapng (CAP_PID), or exit 1
+	capture_start "$T/$1.pcapng" "$2" "$T/dumpcap-$1.log" ||
+		{ echo "dumpcap cannot capture on lo:"; cat "$T/dumpcap-$1.log"; exit 1; }
+	CAPS="$CAPS $CAP_PID"
+}
+if [ -n "$CAPTURE" ]; then
+	capture diam "tcp port $HP"
+	CAP_DIAM=$CAP_PID
 fi
 
 # A closed port for the "HSS down" case: bind-and-release is racy, so use
@@ -102,12 +114,12 @@ start_scscf DOWN 9 --hss-timeout 1000
 
 # Wait until each stub has its Cx connection open (CEA seen in its log).
 for n in AKA1 AKA2 MD5; do
-	i=0
-	until grep -q "open (CEA" "$T/$n.log"; do
-		i=$((i + 1)); [ $i -gt 100 ] && { echo "$n: no Cx connection"; cat "$T/$n.log"; exit 1; }
-		sleep 0.1
-	done
+	wait_for 10 grep -q "open (CEA" "$T/$n.log" || { echo "$n: no Cx connection"; cat "$T/$n.log"; exit 1; }
 done
+if [ -n "$CAPTURE" ]; then
+	capture sip "udp port $AKA1_PORT or udp port $AKA2_PORT or udp port $MD5_PORT or udp port $DOWN_PORT"
+	CAP_SIP=$CAP_PID
+fi
 
 echo "== AKAv1-MD5 (qop auth-int, digest uri sip:IP:port like SIPp)"
 client "$AKA1_PORT" 1 register --alg AKAv1-MD5 --qop auth-int --uri sip:127.0.0.1:$AKA1_PORT
@@ -190,8 +202,14 @@ for n in AKA1 AKA2 MD5 DOWN; do
 	PIDS=$(echo "$PIDS" | sed "s/ $pid\b//")
 done
 
-if [ -n "$CAP_PID" ]; then
-	capture_stop "$T/e2e.pcapng" # after every packet sent so far is in it
+if [ -n "$CAPTURE" ]; then
+	# each stopped after every packet sent so far is in it
+	CAP_PID=$CAP_SIP
+	capture_stop "$T/sip.pcapng"
+	CAP_PID=$CAP_DIAM
+	capture_stop "$T/diam.pcapng"
+	mergecap -w "$T/e2e.pcapng" "$T/diam.pcapng" "$T/sip.pcapng" ||
+		{ echo "mergecap failed"; exit 1; }
 	DEC="-d tcp.port==$HP,diameter"
 	OURS="tcp.port == $HP"
 	for p in $AKA1_PORT $AKA2_PORT $MD5_PORT $DOWN_PORT; do
@@ -212,7 +230,7 @@ if [ -n "$CAP_PID" ]; then
 	# shellcheck disable=SC2086
 	[ "$bad" -eq 0 ] || tshark -r "$T/e2e.pcapng" $DEC -Y "$BAD" | head -20
 else
-	echo "  (tshark/dumpcap not installed: capture check skipped)"
+	echo "  (tshark/dumpcap/mergecap not installed: capture check skipped)"
 fi
 
 if [ $FAIL -ne 0 ]; then
