@@ -56,7 +56,9 @@ void vstore_use(struct vstore *s, const char *nonce, uint32_t last_nc, bool cons
 /* Present but expired? (to tell "stale" from "never issued" in logs) */
 bool vstore_is_expired(struct vstore *s, const char *nonce, uint64_t now_ms);
 void vstore_del(struct vstore *s, const char *nonce);
-/* Drops all entries of an IMPI (RTR, de-registration). */
+/* Drops the IMPI's entries (RTR, de-registration): those before their
+ * expiry, found by an index; an answered one past it (a tombstone, no
+ * vector) stays its grace. */
 void vstore_del_impi(struct vstore *s, const char *impi);
 /* Frees expired entries; returns how many. Called from a timer, costs what
  * it frees (the entries are kept in expiry order). Entries that were

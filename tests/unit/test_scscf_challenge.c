@@ -543,12 +543,30 @@ static void test_store_expiry_order(void **state)
 	assert_int_equal(g.last_nc, 0);
 	assert_int_equal(g.xres_len, 8);
 	assert_int_equal(vstore_expire(s, 5000, 500), 0);
+	/* A de-registration drops the IMPI's live entries; its tombstones
+	 * (no vector left) stay their grace. */
+	snprintf(e.nonce, sizeof(e.nonce), "f");
+	assert_int_equal(vstore_put(s, &e), 0);
+	vstore_use(s, "f", 1, true);
+	assert_int_equal(vstore_expire(s, 9000, 500), 1); /* b; f a tombstone */
+	snprintf(e.nonce, sizeof(e.nonce), "g");
+	e.expires_ms = 20000;
+	assert_int_equal(vstore_put(s, &e), 0);
+	snprintf(e.nonce, sizeof(e.nonce), "h");
+	snprintf(e.impi, sizeof(e.impi), "other@r");
+	assert_int_equal(vstore_put(s, &e), 0);
+	vstore_del_impi(s, "u@r");
+	assert_int_equal(vstore_count(s), 2);
+	assert_false(vstore_get(s, "g", 9000, &g));
+	assert_true(vstore_get(s, "h", 9000, &g));
+	assert_true(vstore_is_expired(s, "f", 9000));
 	vstore_free(s);
 }
 
-/* Puts, lookups, deletions and expiry while the table doubles (the old
- * table empties a few buckets per put): every entry is where a model says,
- * with its own fields, through doublings from 4 buckets. */
+/* Puts, lookups, deletions (by nonce and by IMPI) and expiry while the
+ * tables double (the old table empties a few buckets per put): every
+ * entry is where a model says, with its own fields, through doublings
+ * from 4 buckets. */
 static void test_store_grow_interleaved(void **state)
 {
 	enum { N = 30000 };
@@ -563,6 +581,7 @@ static void test_store_grow_interleaved(void **state)
 	for (int i = 0; i < N; i++) {
 		snprintf(e.nonce, sizeof(e.nonce), "n%d", i);
 		snprintf(e.impu, sizeof(e.impu), "sip:u%d@r", i);
+		snprintf(e.impi, sizeof(e.impi), "u%d@r", i % 50);
 		e.xres[0] = (uint8_t)i, e.xres[1] = (uint8_t)(i >> 8);
 		e.expires_ms = 1000u + (unsigned)i;
 		assert_int_equal(vstore_put(s, &e), 0);
@@ -571,6 +590,13 @@ static void test_store_grow_interleaved(void **state)
 			snprintf(nonce, sizeof(nonce), "n%d", i - 1);
 			vstore_del(s, nonce);
 			present[i - 1] = false, live--;
+		}
+		if (i % 2500 == 1234) { /* a de-registration */
+			int k = (i / 2500) % 50;
+			snprintf(nonce, sizeof(nonce), "u%d@r", k);
+			vstore_del_impi(s, nonce);
+			for (int j = k; j <= i; j += 50)
+				live -= present[j], present[j] = false;
 		}
 		if (i % 1000 == 999) { /* the oldest hundred expire */
 			size_t n = 0;
@@ -587,6 +613,8 @@ static void test_store_grow_interleaved(void **state)
 			continue;
 		snprintf(nonce, sizeof(nonce), "sip:u%d@r", i);
 		assert_string_equal(g.impu, nonce);
+		snprintf(nonce, sizeof(nonce), "u%d@r", i % 50);
+		assert_string_equal(g.impi, nonce);
 		assert_int_equal(g.xres[0] | g.xres[1] << 8, i & 0xffff);
 	}
 	vstore_free(s);
