@@ -22,15 +22,12 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "util/log.h"
 #include "util/str.h"
@@ -48,16 +45,12 @@ struct pf_reader {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int wake_ep;             /* prefetch_watch's set, or -1 */
-	_Atomic uint32_t posted; /* the last job given */
-	_Atomic uint32_t over;   /* the last job whose turn is done */
-	_Atomic bool sleeping;   /* the reader waits on cv: post signals it */
-	_Atomic bool stop;
-	uint32_t job; /* the loop's */
+	uint32_t posted; /* under mu: the last job given */
+	bool stop;       /* under mu */
+	uint32_t job;    /* the loop's */
 	/* the loop's counts, logged at the end: chunks read by the loop (of
-	 * them after waiting for the reader), taken from the reader; jobs
-	 * for which the loop had to wake the reader */
-	uint64_t n_jobs, n_loop, n_stolen, n_taken, n_signalled;
+	 * them after waiting for the reader), taken from the reader */
+	uint64_t n_jobs, n_loop, n_stolen, n_taken;
 	/* the job: written by the loop before it is posted, then read only */
 	struct db_auth_key miss[DB_KEYS_MAX];
 	size_t nmiss;
@@ -165,99 +158,22 @@ static int keep_imsi(void *arg, const char *key, const struct db_auth *a)
 	return keep_row(arg, key, a, true);
 }
 
-static void relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-/* A job posted after seen whose turn is not over, or 0. */
-static uint32_t live_job(struct pf_reader *r, uint32_t seen)
-{
-	uint32_t job = atomic_load(&r->posted);
-
-	return job != seen && job != atomic_load(&r->over) ? job : 0;
-}
-
-/* After a wake by the turn's requests: the job the loop posts once it
- * has read them and found the misses (tens of µs), or 0 after
- * PF_SPIN_NS (a turn without a job: all cached, or too few misses). */
-#define PF_SPIN_NS 100000u
-static uint32_t spin_for_job(struct pf_reader *r, uint32_t seen)
-{
-	uint64_t since = 0;
-	unsigned spins = 0;
-	uint32_t job;
-
-	while (!(job = live_job(r, seen)) && !atomic_load(&r->stop)) {
-		relax();
-		if (++spins % 64)
-			continue;
-		/* woken together, the loop and this thread may share a vCPU:
-		 * the loop runs first (its post is what this waits for) */
-		sched_yield();
-		if (!since)
-			since = now_ns();
-		else if (now_ns() - since > PF_SPIN_NS)
-			break;
-	}
-	return job;
-}
-
-/* The next job after seen, 0 to stop. First woken with the loop by the
- * input of the watched connections (no cost to the loop); after PF_NAPS
- * such wakes (or PF_NAP_MS of nothing) without a job, or with no set to
- * watch, on the condition variable, which post then signals. */
-#define PF_NAPS 2
-#define PF_NAP_MS 20 /* also how long prefetch_free may wait for the thread */
-static uint32_t next_job(struct pf_reader *r, uint32_t seen)
-{
-	for (unsigned naps = 0;;) {
-		uint32_t job = live_job(r, seen);
-
-		if (atomic_load(&r->stop))
-			return 0;
-		if (job)
-			return job;
-		if (r->wake_ep >= 0 && naps < PF_NAPS) {
-			struct epoll_event ev[8];
-
-			if (epoll_wait(r->wake_ep, ev, 8, PF_NAP_MS) > 0 && spin_for_job(r, seen))
-				naps = 0;
-			else
-				naps++;
-			continue;
-		}
-		/* seq_cst with post: it sees sleeping, or this sees its job */
-		atomic_store(&r->sleeping, true);
-		pthread_mutex_lock(&r->mu);
-		while (!live_job(r, seen) && !atomic_load(&r->stop))
-			pthread_cond_wait(&r->cv, &r->mu);
-		pthread_mutex_unlock(&r->mu);
-		atomic_store(&r->sleeping, false);
-		naps = 0;
-	}
-}
-
 static void *reader_main(void *arg)
 {
 	struct pf_reader *r = arg;
 	uint32_t seen = 0;
 
 	for (;;) {
+		bool stop;
 		long c;
 
-		seen = next_job(r, seen);
-		if (!seen)
+		pthread_mutex_lock(&r->mu);
+		while (r->posted == seen && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		seen = r->posted;
+		stop = r->stop;
+		pthread_mutex_unlock(&r->mu);
+		if (stop)
 			return NULL;
 		atomic_store(&r->busy, true); /* before the claim: prefetch_done */
 		while ((c = claim(r, seen, true)) >= 0) {
@@ -277,14 +193,13 @@ static void *reader_main(void *arg)
 	}
 }
 
-static struct pf_reader *reader_start(struct db *db, int wake_ep)
+static struct pf_reader *reader_start(struct db *db)
 {
 	struct pf_reader *r = calloc(1, sizeof(*r));
 	int rc;
 
 	if (!r)
 		return NULL;
-	r->wake_ep = wake_ep;
 	rc = db_open_reader(db, &r->db);
 	if (rc) {
 		if (rc != -ENOTSUP)
@@ -310,33 +225,18 @@ static struct pf_reader *reader_start(struct db *db, int wake_ep)
 	return r;
 }
 
-void prefetch_watch(struct prefetch *p, int fd)
-{
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.fd = fd };
-
-	if (!p->wake_open && !p->wake_failed) {
-		p->wake_ep = epoll_create1(EPOLL_CLOEXEC);
-		p->wake_open = p->wake_ep >= 0;
-		p->wake_failed = !p->wake_open;
-	}
-	/* not watched: the loop wakes the reader for that input's turns */
-	if (p->wake_open)
-		(void)epoll_ctl(p->wake_ep, EPOLL_CTL_ADD, fd, &ev);
-}
-
 void prefetch_free(struct prefetch *p)
 {
 	struct pf_reader *r = p->rd;
 
 	if (!r)
-		goto out;
-	LOGN(LOG_DB, "identity reader thread: %llu turns read on two connections (the loop woke "
-	     "the reader for %llu), chunks of %d keys read by the reader %llu, by the loop %llu "
-	     "(%llu of them after waiting for the reader)", (unsigned long long)r->n_jobs,
-	     (unsigned long long)r->n_signalled, PF_CHUNK, (unsigned long long)r->n_taken,
+		return;
+	LOGN(LOG_DB, "identity reader thread: %llu turns read on two connections, chunks of %d "
+	     "keys read by the reader %llu, by the loop %llu (%llu of them after waiting for the "
+	     "reader)", (unsigned long long)r->n_jobs, PF_CHUNK, (unsigned long long)r->n_taken,
 	     (unsigned long long)(r->n_loop + r->n_stolen), (unsigned long long)r->n_stolen);
-	atomic_store(&r->stop, true);
 	pthread_mutex_lock(&r->mu);
+	r->stop = true;
 	pthread_cond_signal(&r->cv);
 	pthread_mutex_unlock(&r->mu);
 	pthread_join(r->th, NULL);
@@ -346,10 +246,6 @@ void prefetch_free(struct prefetch *p)
 	explicit_bzero(r->rows, sizeof(r->rows));
 	free(r);
 	p->rd = NULL;
-out:
-	if (p->wake_open)
-		close(p->wake_ep);
-	p->wake_open = false;
 }
 
 /* Posts the turn's misses (already in r->miss) to the reader. */
@@ -364,15 +260,25 @@ static void post(struct pf_reader *r)
 	r->n_jobs++;
 	atomic_store_explicit(&r->next, (r->job & 0xffff) << 16 | chunks << 8,
 			      memory_order_release);
-	/* seq_cst with next_job: the reader sees the job, or this sees it
-	 * asleep; awake, it was woken by this turn's input (prefetch_watch) */
-	atomic_store(&r->posted, r->job & 0xffff);
-	if (atomic_load(&r->sleeping)) {
-		r->n_signalled++;
-		pthread_mutex_lock(&r->mu);
-		pthread_cond_signal(&r->cv);
-		pthread_mutex_unlock(&r->mu);
-	}
+	pthread_mutex_lock(&r->mu);
+	r->posted = r->job & 0xffff;
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
 /* The reader's rows of chunk c into the cache (what db_auth_take refuses
@@ -441,7 +347,7 @@ static bool split(struct prefetch *p, struct db *db)
 	size_t min = p->split_min ? p->split_min : PF_SPLIT_MIN;
 
 	if (!r && !p->no_reader) {
-		r = p->rd = reader_start(db, p->wake_open ? p->wake_ep : -1);
+		r = p->rd = reader_start(db);
 		p->no_reader = !r;
 	}
 	if (!r || db_auth_missing(db, p->keys, p->n, r->miss, &r->nmiss, p->at))
@@ -495,7 +401,6 @@ void prefetch_done(struct prefetch *p, struct db *db)
 	chunks = (r->nmiss + PF_CHUNK - 1) / PF_CHUNK;
 	for (size_t c = 0; c < chunks; c++)
 		ensure(r, db, c);
-	atomic_store(&r->over, r->job & 0xffff); /* the reader waits for the next */
 	while (atomic_load(&r->busy))
 		relax();
 	for (size_t c = 0; c < chunks; c++)

@@ -39,9 +39,6 @@ struct prefetch {
 	 * on a store without side readers (PostgreSQL) or when it failed */
 	struct pf_reader *rd;
 	bool no_reader, split; /* split: this turn is read on both connections */
-	/* prefetch_watch: the connections whose input wakes the reader */
-	int wake_ep;
-	bool wake_open, wake_failed;
 	size_t split_min;      /* misses from which a turn is split (0: PF_SPLIT_MIN) */
 };
 
@@ -84,13 +81,6 @@ void prefetch_add(struct prefetch *p, const struct hss_route *r, const struct di
 int prefetch_run(struct prefetch *p, struct db *db);
 void prefetch_ready(struct prefetch *p, struct db *db, const uint8_t *raw);
 void prefetch_done(struct prefetch *p, struct db *db);
-/* Connection fd's input wakes the reader thread too (edge-triggered, in
- * its own epoll set), at the moment the loop is woken for it: so the loop
- * need not wake the reader when it posts the turn's misses — a futex wake
- * of an idle vCPU costs the waker tens of µs on this VM (issue 14). A
- * closed fd leaves the set by itself. Without it (or when it fails) the
- * loop wakes the reader as before. */
-void prefetch_watch(struct prefetch *p, int fd);
 /* Stops the reader thread and closes its connection. */
 void prefetch_free(struct prefetch *p);
 

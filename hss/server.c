@@ -455,7 +455,6 @@ static void accept_all(struct hss_server *s, const struct listener *l, uint64_t 
 		}
 		ev.data.ptr = pc;
 		epoll_ctl(s->ep, EPOLL_CTL_ADD, pc->link.fd, &ev);
-		prefetch_watch(s->pf, pc->link.fd); /* its requests wake the reader thread */
 		pc->next = s->conns;
 		s->conns = pc;
 		if (stranger_line(s, NULL, now_ms))

@@ -8,9 +8,6 @@
  * connection wrote (db_cache.c); the keys are gathered only while the
  * cache misses enough to pay for it. Runs on SQLite, and on PostgreSQL under
  * e2e/store-pg (HSS_TEST_PG). */
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "test_cx_util.h"
 
 #include "db_int.h"
@@ -455,12 +452,10 @@ static void test_reader_refuses_swapped_sqn(void **state)
  * back, this one from the front as prefetch_ready asks): every identity
  * ends up in the cache as the store holds it, the one whose SQN the open
  * transaction swapped (and lost the slot of) with the swapped SQN, and
- * the next vector continues from it. Several turns, so both threads read.
- * With watched, each turn's requests arrive on a watched socket
- * (prefetch_watch): the reader is woken by them, not by the loop. */
-static void turns_on_two_connections(struct hssf *f, bool watched)
+ * the next vector continues from it. Several turns, so both threads read. */
+static void test_turn_on_two_connections(void **state)
 {
-	int sv[2] = { -1, -1 };
+	struct hssf *f = *state;
 	const struct hss_route *mr = route(cx_routes, DIAM_CMD_MA);
 	enum { N = 40 };
 	static uint8_t buf[N][512];
@@ -485,10 +480,6 @@ static void turns_on_two_connections(struct hssf *f, bool watched)
 	sub_colliding(f->db, first, "sip:t-collide@cx.test");
 	/* the cache, before BEGIN */
 	assert_int_equal(db_ident_auth(f->db, "sip:t-collide@cx.test", &s, &u), 0);
-	if (watched) {
-		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
-		prefetch_watch(&pf, sv[0]);
-	}
 	for (int turn = 0; turn < 20; turn++) {
 		uint64_t l0, f0, l1, f1;
 
@@ -502,12 +493,6 @@ static void turns_on_two_connections(struct hssf *f, bool watched)
 		prefetch_reset(&pf);
 		for (int i = 0; i < N; i++)
 			add_req(mr, buf[i], mar(buf[i], sizeof(buf[i]), uri[i], "x"));
-		if (watched) { /* the turn's input: it wakes the reader */
-			char c;
-
-			assert_int_equal(write(sv[1], "r", 1), 1);
-			assert_int_equal(read(sv[0], &c, 1), 1);
-		}
 		assert_int_equal(prefetch_run(&pf, f->db), 0);
 		for (int i = 0; i < N; i++) {
 			prefetch_ready(&pf, f->db, buf[i]);
@@ -525,20 +510,6 @@ static void turns_on_two_connections(struct hssf *f, bool watched)
 		assert_int_equal(db_txn_rollback(f->db), 0);
 	}
 	prefetch_free(&pf);
-	if (watched) {
-		close(sv[0]);
-		close(sv[1]);
-	}
-}
-
-static void test_turn_on_two_connections(void **state)
-{
-	turns_on_two_connections(*state, false);
-}
-
-static void test_turn_reader_woken_by_input(void **state)
-{
-	turns_on_two_connections(*state, true);
 }
 
 static int setup(void **state)
@@ -558,7 +529,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wanted_while_missing, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_reader_refuses_swapped_sqn, setup, hssf_teardown),
 		cmocka_unit_test_setup_teardown(test_turn_on_two_connections, setup, hssf_teardown),
-		cmocka_unit_test_setup_teardown(test_turn_reader_woken_by_input, setup, hssf_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
