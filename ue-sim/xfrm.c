@@ -112,13 +112,15 @@ static void lft_infinite(struct xfrm_lifetime_cfg *l)
 
 static void algs_put(struct nlbuf *b, const struct sa_set *s)
 {
-	struct {
+	/* a header with a flexible key array, then the key: a union, as a
+	 * struct field not at the end is a GNU extension (clang warns) */
+	union {
 		struct xfrm_algo_auth a;
-		uint8_t key[20];
+		uint8_t raw[sizeof(struct xfrm_algo_auth) + 20];
 	} auth;
-	struct {
+	union {
 		struct xfrm_algo a;
-		uint8_t key[16];
+		uint8_t raw[sizeof(struct xfrm_algo) + 16];
 	} enc;
 
 	memset(&auth, 0, sizeof(auth));
@@ -132,8 +134,8 @@ static void algs_put(struct nlbuf *b, const struct sa_set *s)
 	enc.a.alg_key_len = (unsigned)(s->keys.ck_len * 8);
 	memcpy(enc.a.alg_key, s->keys.ck, s->keys.ck_len);
 	nl_attr(b, XFRMA_ALG_CRYPT, &enc, sizeof(enc.a) + s->keys.ck_len);
-	memset(&auth, 0, sizeof(auth)); /* no key material left on the stack */
-	memset(&enc, 0, sizeof(enc));
+	explicit_bzero(&auth, sizeof(auth)); /* no key material left on the stack */
+	explicit_bzero(&enc, sizeof(enc));
 }
 
 int xfrm_msg_newsa(uint8_t *buf, size_t size, const struct sa_set *s, const struct sa_one *sa,
@@ -237,7 +239,7 @@ static int xfrm_request(int fd, const uint8_t *msg, int len)
 		return -errno;
 	for (;;) {
 		ssize_t got = recv(fd, &ans, sizeof(ans), 0);
-		int n = (int)got;
+		unsigned n = (unsigned)got; /* NLMSG_OK compares it with nlmsg_len (__u32) */
 		if (got < 0)
 			return -errno;
 		for (struct nlmsghdr *h = &ans.h; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
