@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
 #include "util/json.h"
 #include "util/str.h"
 
@@ -17,11 +18,7 @@ struct bstore {
 
 static size_t hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h % NBUCKETS;
+	return str_hash_fnv(s) % NBUCKETS;
 }
 
 static void rec_free(struct binding_rec *r)

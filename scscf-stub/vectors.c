@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+
 /* Old buckets moved per insert: the old table is empty after onb / 8
  * inserts, long before the next doubling (2 × onb inserts away). */
 #define MIGRATE_STEP 8
@@ -62,19 +64,11 @@ struct vstore {
 	size_t count, nlive;
 };
 
-/* FNV-1a and a final mix (murmur3's fmix32): the table takes the low
- * bits, which FNV alone spreads poorly. */
+/* FNV-1a and a final mix: the table takes the low bits, which FNV alone
+ * spreads poorly (util/hash.h). */
 static uint32_t hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	return h ^ (h >> 16);
+	return hash_fmix32(str_hash_fnv(s));
 }
 
 static const char *key_of(const struct vrec *e, int ix)

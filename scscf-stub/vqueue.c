@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
+
 struct vq_entry {
 	char impi[256];
 	struct cx_maa v;
@@ -22,11 +24,7 @@ struct vqueue {
 
 static size_t hash(const char *s, size_t nb)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h % nb;
+	return str_hash_fnv(s) % nb;
 }
 
 struct vqueue *vqueue_new(size_t buckets)
