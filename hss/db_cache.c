@@ -48,7 +48,15 @@
 #include "util/hash.h"
 #include "util/str.h"
 
-#define MC_SLOTS 8192u /* per table; ~10 MB at most, touched as used */
+/* Slots per table: ~10 MB at most with 8,192, touched as used. A build
+ * may set another power of two (cmake -DHSS_AUTH_CACHE_SLOTS=N): only
+ * bench/mar/cached.sh does, to measure a cache that holds a whole block
+ * of subscribers (bench/README.md, issue 14 item 3); an entry costs about
+ * 1.2 KB once used. */
+#ifndef MC_SLOTS
+#define MC_SLOTS 8192u
+#endif
+_Static_assert(MC_SLOTS >= 64 && (MC_SLOTS & (MC_SLOTS - 1)) == 0, "MC_SLOTS: a power of two");
 #define MC_WAYS 8u     /* identity entries per set */
 #define MC_WRITTEN 4096u /* subscribers whose SQN the open transaction swapped */
 #define MC_PROBES 16

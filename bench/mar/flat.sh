@@ -117,14 +117,6 @@ rate_start() {
 # and hssd's CPU per answer from /proc over 2 s of it (clock ticks of each
 # thread: the loop is the thread whose id is the process's, the rest are
 # the fsync thread and the identity reader thread).
-ticks() { # PID TID: utime + stime of one thread, or of all others (TID = -PID)
-	for _f in /proc/"$1"/task/*/stat; do
-		_t=${_f%/stat}; _t=${_t##*/}
-		if [ "$2" = "$_t" ] || { [ "$2" = "-$1" ] && [ "$_t" != "$1" ]; }; then
-			awk '{ print $14 + $15 }' "$_f"
-		fi
-	done | awk '{ s += $1 } END { print s + 0 }'
-}
 
 rate_run() {
 	eval "_port=\$PORT_$1 _pid=\$PID_$1"
@@ -132,9 +124,9 @@ rate_run() {
 		--duration "$DUR" --warmup 0.5 --json >"$T/$1/run.json" 2>&1 &
 	_load=$!
 	sleep 0.6
-	_l0=$(ticks "$_pid" "$_pid") _o0=$(ticks "$_pid" "-$_pid")
+	_l0=$(bench_ticks "$_pid" "$_pid") _o0=$(bench_ticks "$_pid" "-$_pid")
 	sleep 2
-	_l1=$(ticks "$_pid" "$_pid") _o1=$(ticks "$_pid" "-$_pid")
+	_l1=$(bench_ticks "$_pid" "$_pid") _o1=$(bench_ticks "$_pid" "-$_pid")
 	wait $_load || OK=1
 	RATE=$(sed -n 's/.*"answers_per_s": \([0-9]*\).*/\1/p' "$T/$1/run.json")
 	RATE=${RATE:-0}
@@ -146,7 +138,6 @@ rate_run() {
 		"${_p99:-?}" "$CPU"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 rate_mode() {
 	OK=0
@@ -173,9 +164,9 @@ rate_mode() {
 	for tag in $TAGS; do
 		for req in mar air; do
 			printf '%s %s medians: 1k %s, 1M %s, ratio %s\n' "$tag" "$req" \
-				"$(awk -v t=$tag -v q=$req '$1 == t && $2 == q { print $3 }' "$T/ratios" | median)" \
-				"$(awk -v t=$tag -v q=$req '$1 == t && $2 == q { print $4 }' "$T/ratios" | median)" \
-				"$(awk -v t=$tag -v q=$req '$1 == t && $2 == q { print $5 }' "$T/ratios" | median)"
+				"$(awk -v t=$tag -v q=$req '$1 == t && $2 == q { print $3 }' "$T/ratios" | bench_median)" \
+				"$(awk -v t=$tag -v q=$req '$1 == t && $2 == q { print $4 }' "$T/ratios" | bench_median)" \
+				"$(awk -v t=$tag -v q=$req '$1 == t && $2 == q { print $5 }' "$T/ratios" | bench_median)"
 		done
 		eval "_pid=\$PID_$tag"
 		echo "$tag hssd $(grep VmRSS "/proc/$_pid/status" | tr -s ' \t' ' ')"

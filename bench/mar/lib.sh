@@ -1,5 +1,6 @@
 # shellcheck shell=sh disable=SC2034 # sets variables for the sourcing script
-# bench/mar/lib.sh — what run.sh and insn.sh share (sourced, POSIX sh).
+# bench/mar/lib.sh — what run.sh, insn.sh, flat.sh and cached.sh share
+# (sourced, POSIX sh).
 #
 #   bench_args "$@"          turns the long options --air and --vectors N
 #                            into -a and -v N; the result is in BENCH_ARGS
@@ -24,6 +25,9 @@
 #                            SECONDS of 1 x 64 over USERS users from
 #                            IMSI_BASE counted; sets N (answers), IR
 #                            (instructions), LOAD_OK (diam-load's status)
+#   bench_ticks PID TID      CPU clock ticks of thread TID of PID (-PID: of
+#                            all its other threads)
+#   bench_median             the median of the numbers on standard input
 #   bench_load_opts MODE N   the diam-load options for mode mar|air with N
 #                            vectors, and hssd's --max-vectors when N > 5
 #                            (its default cap): sets LOAD_OPTS, BENCH_HSSD_OPTS
@@ -126,3 +130,17 @@ bench_insn() {
 		exit 1
 	fi
 }
+
+# bench_ticks PID TID: utime + stime (clock ticks) of thread TID of PID, or
+# of all its other threads when TID is -PID.
+bench_ticks() {
+	for _f in /proc/"$1"/task/*/stat; do
+		_t=${_f%/stat}; _t=${_t##*/}
+		if [ "$2" = "$_t" ] || { [ "$2" = "-$1" ] && [ "$_t" != "$1" ]; }; then
+			awk '{ print $14 + $15 }' "$_f"
+		fi
+	done | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# bench_median: the median of the numbers on standard input, one a line.
+bench_median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
