@@ -141,6 +141,9 @@ void scscf_config_from_args(struct scscf_config *c, int argc, char **argv)
 			fputs(usage, stdout);
 			exit(0);
 		}
+		/* getopt's '?' with optopt set: a known flag without its value */
+		if (opt == '?' && optopt >= 256 && optopt < 256 + (int)NFLAGS)
+			cli_usage_error(PROG, "--%s: missing value", flags[optopt - 256].opt);
 		if (opt < 256)
 			cli_usage_error(PROG, "unknown argument '%s'", argv[optind - 1]);
 		const struct flag *f = &flags[opt - 256];

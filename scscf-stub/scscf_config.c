@@ -72,10 +72,30 @@ static int set_uint(unsigned *dst, const char *v, unsigned min, unsigned max, ch
 	return 0;
 }
 
+/* sip:IP[:PORT][;params]: an IP literal (IPv6 in brackets) and a port
+ * 0..65535. Sofia takes a port of 70000 modulo 65536 (it bound 4464) and
+ * resolves names itself: both refused here, where the value is named. */
+static bool sip_listen_ok(const char *v)
+{
+	char ep_uri[SCSCF_STR + 8];
+	size_t hp = strcspn(v + 4, ";");
+	struct diam_endpoint ep;
+
+	if (hp >= SCSCF_STR)
+		return false;
+	snprintf(ep_uri, sizeof(ep_uri), "tcp://%.*s", (int)hp, v + 4);
+	return !diam_endpoint_parse(ep_uri, &ep);
+}
+
 static int set_sip(struct scscf_config *c, const char *v, char *err, size_t errsz)
 {
 	if (strncasecmp(v, "sip:", 4)) {
 		snprintf(err, errsz, "'%s' is not a sip: URI", v);
+		return -1;
+	}
+	if (!sip_listen_ok(v)) {
+		snprintf(err, errsz, "'%s' is not sip:IP:PORT (an IP literal, IPv6 in brackets; "
+			 "port 0..65535)", v);
 		return -1;
 	}
 	if (c->n_sip >= SCSCF_MAX_SIP) {
@@ -178,6 +198,29 @@ static int set_level(struct scscf_config *c, const char *v, char *err, size_t er
 	return 0;
 }
 
+/* hss and name are checked when set, as every other key is: a flag then
+ * fails as a bad argument naming the flag (exit 2), a file line with its
+ * file:line; scscf_config_validate() checks them again. */
+static int set_hss(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	struct diam_endpoint ep;
+
+	if (scscf_parse_hss_uri(v, &ep)) {
+		snprintf(err, errsz, "'%s' is not tcp://IP:PORT or sctp://IP:PORT", v);
+		return -1;
+	}
+	return set_str(c->hss, sizeof(c->hss), v, err, errsz);
+}
+
+static int set_name(struct scscf_config *c, const char *v, char *err, size_t errsz)
+{
+	if (strncasecmp(v, "sip:", 4) && strncasecmp(v, "sips:", 5)) {
+		snprintf(err, errsz, "'%s' is not a SIP URI", v);
+		return -1;
+	}
+	return set_str(c->name, sizeof(c->name), v, err, errsz);
+}
+
 int scscf_config_set(struct scscf_config *c, const char *key, const char *v, char *err,
 		     size_t errsz)
 {
@@ -189,10 +232,12 @@ int scscf_config_set(struct scscf_config *c, const char *key, const char *v, cha
 		return set_fault(c, v, err, errsz);
 	if (!strcmp(key, "metrics"))
 		return set_metrics(c, v, err, errsz);
-	STR("hss", hss);
+	if (!strcmp(key, "hss"))
+		return set_hss(c, v, err, errsz);
+	if (!strcmp(key, "name"))
+		return set_name(c, v, err, errsz);
 	STR("origin_host", origin_host);
 	STR("realm", realm);
-	STR("name", name);
 	STR("hss_host", hss_host);
 	STR("hss_realm", hss_realm);
 	STR("state_file", state_file);
@@ -361,8 +406,10 @@ int scscf_config_validate(const struct scscf_config *c, char *err, size_t errsz)
 		snprintf(err, errsz, "origin_host and realm must not be empty");
 		return -1;
 	}
-	if (c->min_expires > c->max_expires || c->default_expires > c->max_expires) {
-		snprintf(err, errsz, "need min_expires <= default_expires <= max_expires");
+	/* a default below min_expires made every REGISTER without an expiry a 423 */
+	if (c->min_expires > c->default_expires || c->default_expires > c->max_expires) {
+		snprintf(err, errsz, "need min_expires <= default_expires <= max_expires, got %u, "
+			 "%u, %u", c->min_expires, c->default_expires, c->max_expires);
 		return -1;
 	}
 	if (c->n_sip == 0) {

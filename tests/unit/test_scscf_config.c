@@ -90,6 +90,13 @@ static void test_errors_name_line(void **state)
 		{ "realm = x.test\n", ":1: key 'realm' belongs in section [registrar]" },
 		{ "[scscf]\nscheme = MD5\n", ":2: unknown section [scscf]" },
 		{ "[sip]\nlog_level = debug\n", ":2: unknown key 'log_level' in [sip]" },
+		/* checked where they are set, not only by validate() */
+		{ "[diameter]\nhss = udp://127.0.0.1:3868\n", ":2: 'udp://127.0.0.1:3868' is not tcp://" },
+		{ "[sip]\nname = scscf.test\n", ":2: 'scscf.test' is not a SIP URI" },
+		/* Sofia bound port 70000 as 4464, and resolves names itself */
+		{ "[sip]\nsip = sip:127.0.0.1:70000\n", ":2: 'sip:127.0.0.1:70000' is not sip:IP:PORT" },
+		{ "[sip]\nsip = sip:localhost:5060\n", ":2: 'sip:localhost:5060' is not sip:IP:PORT" },
+		{ "[sip]\nsip = sip:[::1:5060\n", ":2: 'sip:[::1:5060' is not sip:IP:PORT" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -137,6 +144,21 @@ static void test_validate_and_hss_uri(void **state)
 	c.min_expires = 7200;
 	assert_int_equal(scscf_config_validate(&c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "min_expires"));
+	/* a default below min_expires: every REGISTER without Expires got 423 */
+	scscf_config_defaults(&c);
+	c.default_expires = 10;
+	assert_int_equal(scscf_config_validate(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "got 60, 10, 3600"));
+	/* the listen URIs a user writes */
+	scscf_config_defaults(&c);
+	c.n_sip = 0;
+	assert_int_equal(scscf_config_set(&c, "sip", "sip:127.0.0.1:0;transport=udp", err,
+					  sizeof(err)), 0);
+	assert_int_equal(scscf_config_set(&c, "sip", "sip:[::1]:5060;transport=tcp", err,
+					  sizeof(err)), 0);
+	assert_int_equal(scscf_config_set(&c, "sip", "sip:10.0.0.1", err, sizeof(err)), 0);
+	assert_int_equal(scscf_config_set(&c, "sip", "sip:10.0.0.1:65536", err, sizeof(err)), -1);
+	assert_int_equal(c.n_sip, 3);
 }
 
 int main(void)

@@ -61,4 +61,18 @@ out=$("$STUB" --sip sip:127.0.0.1:0 --port 0 2>&1)
 rc=$?
 [ "$rc" = 2 ] && [ "$out" = "scscf-stub: '--port' is not an option (did you mean --port-file? options are spelt out in full)" ] &&
 	ok "abbreviated option refused: $out" || bad "--port 0: exit $rc, '$out'"
+# A bad value of any flag is a usage error naming the flag (exit 2): --hss
+# and --name were checked only after parsing (exit 1, "hss: …"), a flag
+# without its value was an "unknown argument", and Sofia bound a listen
+# port of 70000 as 4464.
+usage_expect 2 "^scscf-stub: --hss: 'udp://127.0.0.1:3868' is not tcp://IP:PORT or sctp://IP:PORT\$" \
+	"$STUB" -n --hss udp://127.0.0.1:3868
+usage_expect 2 "^scscf-stub: --name: 'scscf.test' is not a SIP URI\$" "$STUB" -n --name scscf.test
+usage_expect 2 '^scscf-stub: --realm: missing value$' "$STUB" -n --realm
+usage_expect 2 "^scscf-stub: --sip: 'sip:127.0.0.1:70000' is not sip:IP:PORT" \
+	"$STUB" -n --sip sip:127.0.0.1:70000
+# min <= default <= max: a default below min-expires answered every
+# REGISTER without an expiry 423
+usage_expect 1 '^scscf-stub: need min_expires <= default_expires <= max_expires, got 60, 10, 3600$' \
+	"$STUB" -n --default-expires 10
 [ "$FAILS" -eq 0 ]
