@@ -65,9 +65,10 @@ int cmd_auts(int argc, char **argv)
 	keys_from_args(&ka, &keys);
 	keys_need_autn_mac(&keys);
 	hex_arg("--rand", rand_s, rand, sizeof(rand));
+	if (make)
+		sqn_ms = sqn_arg("--sqn-ms", sqn_ms_s); /* before any output */
 	out_begin(json);
 	if (make) {
-		sqn_ms = sqn_arg("--sqn-ms", sqn_ms_s);
 		if (aka_auts_make(&keys, rand, sqn_ms, auts))
 			exit(1);
 		b64_encode(auts, sizeof(auts), b64);

@@ -130,12 +130,13 @@ struct values {
 	uint8_t ck[16], ik[16]; /* the 128-bit CK/IK the network uses (aka_key128) */
 	uint8_t autn[16];
 	char nonce[64];
+	unsigned ind_bits; /* --ind-bits, default 5 (TS 33.102 C.3.2) */
 };
 
-static void explain_inputs(const struct explain_args *a, struct values *v)
+static void explain_inputs(struct values *v)
 {
 	char buf[96];
-	unsigned bits = a->ind_bits ? (unsigned)cli_uint(PROG, "--ind-bits", a->ind_bits, 0, 8) : 5;
+	unsigned bits = v->ind_bits;
 	uint64_t sqn = aka_sqn_get(v->sqn);
 
 	heading("Inputs");
@@ -372,6 +373,8 @@ static void explain_digest(const struct explain_args *a, const struct values *v,
 
 static void load_values(struct explain_args *a, struct values *v)
 {
+	uint8_t pw[64];
+
 	memset(v, 0, sizeof(*v));
 	keys_from_args(&a->ka, &v->keys);
 	keys_need_autn_mac(&v->keys);
@@ -387,6 +390,10 @@ static void load_values(struct explain_args *a, struct values *v)
 	need(a->realm, "--realm");
 	need(a->uri, "--uri");
 	need(a->method, "--method");
+	/* every argument is checked before the first line is printed */
+	v->ind_bits = a->ind_bits ? (unsigned)cli_uint(PROG, "--ind-bits", a->ind_bits, 0, 8) : 5;
+	if (a->password)
+		password_arg(a->password, pw);
 	if (aka_compute(&v->keys, v->rand, v->sqn, v->amf, &v->o))
 		exit(1);
 	aka_key128(v->o.ck, v->o.ck_len, v->ck);
@@ -417,7 +424,7 @@ int cmd_explain(int argc, char **argv)
 	load_values(&a, &v);
 	printf("IMS AKA registration, step by step (%s, %s)\n", aka_algo_name(v.keys.algo),
 	       digest_alg_name((enum digest_alg)alg));
-	explain_inputs(&a, &v);
+	explain_inputs(&v);
 	if (v.keys.algo == AKA_ALGO_XOR)
 		explain_xor(&v);
 	else if (v.keys.algo == AKA_ALGO_TUAK)

@@ -22,19 +22,18 @@ static const char help[] =
 	"                    --ik-len, --iterations as for 'aka-tool tuak'\n"
 	"  --json            keys: rand autn sqn_xor_ak amf mac_a [sqn mac_ok res ck ik]\n";
 
-static void check_with_keys(const struct key_args *ka, const struct nonce_parts *p, bool *ok)
+/* keys: checked by the caller before anything is printed (a usage error
+ * leaves stdout empty, never half a JSON object). */
+static void check_with_keys(const struct aka_keys *keys, const struct nonce_parts *p, bool *ok)
 {
-	struct aka_keys keys;
 	struct aka_out o;
 	uint8_t sqn[AKA_SQN_LEN];
 
-	keys_from_args(ka, &keys);
-	keys_need_autn_mac(&keys);
-	if (aka_compute(&keys, p->rand, p->autn, p->autn + 6, &o)) /* AK only */
+	if (aka_compute(keys, p->rand, p->autn, p->autn + 6, &o)) /* AK only */
 		exit(1);
 	for (int i = 0; i < AKA_SQN_LEN; i++)
 		sqn[i] = p->autn[i] ^ o.ak[i];
-	if (aka_compute(&keys, p->rand, sqn, p->autn + 6, &o))
+	if (aka_compute(keys, p->rand, sqn, p->autn + 6, &o))
 		exit(1);
 	*ok = ct_equal(o.mac_a, p->autn + 8, AKA_MAC_LEN);
 	out_hex("sqn", "SQN", sqn, AKA_SQN_LEN);
@@ -51,6 +50,7 @@ int cmd_nonce(int argc, char **argv)
 	const struct opt tab[] = { KEY_OPTS(ka), { "--json", NULL, &json }, { NULL, NULL, NULL } };
 	const char *pos[2];
 	struct nonce_parts p;
+	struct aka_keys keys;
 	int npos, rc;
 
 	opts_parse(argc, argv, 2, tab, pos, 2, &npos, help);
@@ -61,6 +61,10 @@ int cmd_nonce(int argc, char **argv)
 	rc = nonce_decode(pos[1], strlen(pos[1]), &p);
 	if (rc)
 		cli_usage_error(PROG, "NONCE: %s", nonce_strerror(rc));
+	if (keys_given(&ka)) {
+		keys_from_args(&ka, &keys);
+		keys_need_autn_mac(&keys);
+	}
 	out_begin(json);
 	out_hex("rand", "RAND", p.rand, 16);
 	out_hex("autn", "AUTN", p.autn, 16);
@@ -70,7 +74,7 @@ int cmd_nonce(int argc, char **argv)
 	if (p.extra_len && !json)
 		out_hex("extra", "extra", p.extra, p.extra_len);
 	if (keys_given(&ka))
-		check_with_keys(&ka, &p, &ok);
+		check_with_keys(&keys, &p, &ok);
 	out_end();
 	return ok ? 0 : 1;
 }

@@ -10,16 +10,17 @@ trap 'rm -rf "$T"' EXIT
 K=465b5ce8b199b49faa5f0a2ee238a6bc OP=cdc202d5123e20f62b6d676ac72cb318
 RAND=23553cbe9637a89d218ae64dae47bf35
 
-# usage CODE LINE ARGS...: exit CODE and stderr exactly LINE
+# usage CODE LINE ARGS...: exit CODE, stderr exactly LINE and nothing on
+# stdout (a usage error never leaves half a report or half a JSON object)
 usage() {
 	_want=$1 _line=$2
 	shift 2
 	"$TOOL" "$@" >"$T/out" 2>"$T/err"
 	_rc=$?
-	if [ "$_rc" = "$_want" ] && [ "$(cat "$T/err")" = "$_line" ]; then
+	if [ "$_rc" = "$_want" ] && [ "$(cat "$T/err")" = "$_line" ] && [ ! -s "$T/out" ]; then
 		ok "aka-tool $(echo "$*" | cut -c1-50)…: exit $_rc, $_line"
 	else
-		bad "aka-tool $*: exit $_rc (want $_want), stderr '$(cat "$T/err")' (want '$_line')"
+		bad "aka-tool $*: exit $_rc (want $_want), stderr '$(cat "$T/err")' (want '$_line'), stdout '$(cat "$T/out")'"
 	fi
 }
 DIG="digest --alg MD5 --username u --realm r --nonce n --uri sip:r --method REGISTER"
@@ -34,6 +35,16 @@ done
 usage 2 "aka-tool: --cnonce: only with --qop" explain --k $K --op $OP --rand $RAND --sqn 000000000001 \
 	--amf 8000 --impi i --realm r --uri sip:r --method REGISTER --cnonce c
 usage 2 "aka-tool: --algo: not an option of 'milenage'" milenage --k $K --op $OP --rand $RAND --algo xor
+usage 2 "aka-tool: --ind-bits: expected a number in 0..8, got '9'" explain --demo --ind-bits 9
+# keys and SQN_MS are checked before anything is printed, with --json too
+NONCE=I1U8vpY3qJ0hiuZNrke/NVXzKLQ1d7m5Sp/6w1Tfr7M=
+usage 2 "aka-tool: --op/--opc: one of them is required" nonce decode $NONCE --k $K --json
+usage 2 "aka-tool: --k: required" nonce decode $NONCE --op $OP
+usage 2 "aka-tool: --mac-len: AUTN and AUTS carry a 64-bit MAC (TS 33.102 §6.3.2), so this needs 8" \
+	nonce decode $NONCE --algo tuak --k $K --top $OP$OP --mac-len 16 --json
+usage 2 "aka-tool: --sqn-ms: required" auts make --k $K --op $OP --rand $RAND --json
+usage 2 "aka-tool: --sqn-ms: expected 6 octets as 12 hex digits (wrong length)" \
+	auts make --k $K --op $OP --rand $RAND --sqn-ms 00
 "$TOOL" explain --demo --qop auth --nc 00000002 --cnonce c >"$T/out" 2>&1 &&
 	grep -q 'qop=auth, nc=00000002, cnonce="c"' "$T/out" && ok "explain --demo with a valid nc" ||
 	bad "explain --demo --nc 00000002: $(tail -3 "$T/out")"
