@@ -118,11 +118,16 @@ void analysis_nothing_text(const struct analysis *an, char *buf, size_t sz)
 
 	if (an->impi && !an->nshown)
 		o = (size_t)snprintf(buf, sz, "--impi %s matches no registration attempt", an->impi);
+	else if (!an->p.n && !an->dx.n) /* keys would not help: say what is missing */
+		o = (size_t)snprintf(buf, sz, "nothing to check: no SIP REGISTER and no Diameter "
+				     "authentication (Cx MAR/MAA, S6a AIR/AIA) in the capture");
 	else
 		o = (size_t)snprintf(buf, sz, "nothing to check: %zu registration attempt%s and %zu "
 				     "Diameter exchange%s, none verifiable without the subscriber's "
 				     "keys (give --k and --op/--opc, or --db)", an->nshown,
 				     an->nshown == 1 ? "" : "s", an->dx.n, an->dx.n == 1 ? "" : "s");
+	if (!an->p.n && !an->dx.n && !an->nids)
+		return;
 	if (o < sz)
 		o += (size_t)snprintf(buf + o, sz - o, "; identities seen: ");
 	for (size_t i = 0; i < an->nids && o < sz; i++)

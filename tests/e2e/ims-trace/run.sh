@@ -74,6 +74,14 @@ while IFS=$'\t' read -r cap args want strings; do
 done <"$PCAPS/expected.tsv"
 echo "checked $n expected verdicts"
 
+# A capture with no REGISTER and no Diameter, keys given: nothing to check,
+# and stderr names what is missing, not the keys that were given.
+printf '\324\303\262\241\2\0\4\0\0\0\0\0\0\0\0\0\377\377\0\0\1\0\0\0' >"$TMP/empty.pcap"
+check "header-only capture with keys" 3 "no SIP REGISTER and no Diameter authentication" -- \
+	--k $K1 --opc $OPC1 "$TMP/empty.pcap"
+grep -q "without the subscriber's keys" "$TMP/err.txt" &&
+	bad "header-only capture with keys: asks for keys that were given: $(cat "$TMP/err.txt")"
+
 # 2. keys from an hss-ctl database
 if [ -n "$HSSCTL" ] && [ -x "$HSSCTL" ]; then
 	"$HSSCTL" --db "$TMP/swap.sqlite" add --imsi 001010000000001 --impi "$IMPI" \
