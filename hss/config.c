@@ -150,18 +150,28 @@ int hss_config_set(struct hss_config *c, const char *key, const char *v, char *e
 	return -1;
 }
 
-/* Which section each key lives in (the INI layout of hssd.conf.example). */
-static const struct { const char *key, *section; } layout[] = {
-	{ "origin-host", "hssd" }, { "realm", "hssd" }, { "db", "hssd" },
-	{ "max-vectors", "hssd" }, { "metrics", "hssd" }, { "no-faults", "hssd" },
-	{ "listen", "diameter" }, { "peer", "diameter" }, { "agent", "diameter" },
-	{ "accept-any-peer", "diameter" }, { "watchdog", "diameter" },
-	{ "level", "log" }, { "file", "log" }, { "keys", "log" },
+/* Which section each key lives in (the INI layout of hssd.conf.example),
+ * and whether it may repeat (a list). */
+static const struct { const char *key, *section; bool repeats; } layout[] = {
+	{ "origin-host", "hssd", false }, { "realm", "hssd", false }, { "db", "hssd", false },
+	{ "max-vectors", "hssd", false }, { "metrics", "hssd", false },
+	{ "no-faults", "hssd", false },
+	{ "listen", "diameter", true }, { "peer", "diameter", true }, { "agent", "diameter", true },
+	{ "accept-any-peer", "diameter", false }, { "watchdog", "diameter", false },
+	{ "level", "log", false }, { "file", "log", false }, { "keys", "log", false },
+};
+
+/* One file being loaded: which single-valued keys it has set already. */
+struct load {
+	struct hss_config *c;
+	unsigned seen; /* bit i: layout[i] */
 };
 
 static int on_key(void *arg, const char *section, const char *key, const char *value, char *err,
 		  size_t errsz)
 {
+	struct load *l = arg;
+
 	for (size_t i = 0; i < sizeof(layout) / sizeof(layout[0]); i++) {
 		if (strcmp(layout[i].key, key))
 			continue;
@@ -170,7 +180,15 @@ static int on_key(void *arg, const char *section, const char *key, const char *v
 				 layout[i].section);
 			return -1;
 		}
-		return hss_config_set(arg, key, value, err, errsz);
+		/* A second `db =` would silently win over the first: refused,
+		 * as hss-ctl refuses a repeated option. */
+		if (!layout[i].repeats && (l->seen & 1u << i)) {
+			snprintf(err, errsz, "key '%s' given twice (only listen, peer and agent "
+				 "repeat)", key);
+			return -1;
+		}
+		l->seen |= 1u << i;
+		return hss_config_set(l->c, key, value, err, errsz);
 	}
 	snprintf(err, errsz, "unknown key '%s'%s%s%s", key, section ? " in [" : "",
 		 section ? section : "", section ? "]" : "");
@@ -179,7 +197,9 @@ static int on_key(void *arg, const char *section, const char *key, const char *v
 
 int hss_config_load(struct hss_config *c, const char *path, char *err, size_t errsz)
 {
-	return ini_parse_file(path, on_key, c, err, errsz);
+	struct load l = { c, 0 };
+
+	return ini_parse_file(path, on_key, &l, err, errsz);
 }
 
 int hss_config_check(const struct hss_config *c, char *err, size_t errsz)

@@ -84,6 +84,16 @@ static void test_errors(void **state)
 	assert_string_equal(c.listen[0].host, "::1");
 	assert_int_equal(c.listen[0].port, 0);
 	assert_int_equal(c.listen[1].port, 3868);
+	/* A single-valued key twice: the second would silently win. */
+	assert_int_equal(load_text("[hssd]\ndb = /var/lib/hssd/hss.db\nrealm = r\n"
+				   "db = /tmp/other.db\n", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, ":4: key 'db' given twice (only listen, peer and agent repeat)");
+	assert_int_equal(load_text("[diameter]\nwatchdog = 10\npeer = a\npeer = b\n"
+				   "[diameter]\nwatchdog = 20\n", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, ":6: key 'watchdog' given twice (only listen, peer and agent "
+			    "repeat)");
+	assert_int_equal(load_text("[diameter]\nlisten = sctp://[::1]:0\nlisten = tcp://127.0.0.1\n",
+				   &c, err, sizeof(err)), 0);
 	/* Required keys. */
 	assert_int_equal(hss_config_check(&c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "origin-host"));
