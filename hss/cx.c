@@ -366,13 +366,17 @@ static int cx_mar(struct hss_ctx *ctx, const struct diam_msg *req, struct diam_w
 	int out = mar_parse(req, &m);
 
 	mar_origin(ctx, &m, &o);
+	/* TS 29.228 §6.3.1: both identities must exist; an empty one names
+	 * no one (identify_by would take "" as not given). Then only what
+	 * authentication needs, usually from memory (db.h). */
 	if (!out)
-		/* Only what authentication needs, usually from memory (db.h). */
-		out = identify_by(ctx->db, db_ident_auth, m.impi, m.impu, &s, &u);
+		out = !m.impi[0] || !m.impu[0]
+			      ? CX_E_USER_UNKNOWN
+			      : identify_by(ctx->db, db_ident_auth, m.impi, m.impu, &s, &u);
 	if (!out)
 		out = mar_scheme(&s, m.scheme, &scheme, &kind);
 	/* db_ident_auth leaves the password out: SIP Digest reads it here. */
-	if (!out && kind == SCHEME_DIGEST && m.impu[0] && db_sub_by_id(ctx->db, s.id, &s))
+	if (!out && kind == SCHEME_DIGEST && db_sub_by_id(ctx->db, s.id, &s))
 		out = -EIO;
 	if (!out && kind == SCHEME_AKA && m.authz)
 		out = mar_resync(&s, &m);

@@ -218,6 +218,14 @@ static void test_identity_errors(void **state)
 	assert_echo(f, A_IMPI, B_IMPU);
 	golden_check("mar_identities_dont_match", f->ans, f->ans_len);
 	assert_int_equal(stored_sqn(f, A_IMPI), 0);
+	/* TS 29.228 §6.3.1 step 1: the IMPI and the IMPU must both exist; an
+	 * empty User-Name or Public-Identity names no one, so no vector of A
+	 * (as UAR answers it). */
+	mar(f, "", A_IMPU, 1, "Digest-AKAv1-MD5", NULL, 0);
+	assert_result(f, true, 5001);
+	mar(f, A_IMPI, "", 1, "Digest-AKAv1-MD5", NULL, 0);
+	assert_result(f, true, 5001);
+	assert_int_equal(stored_sqn(f, A_IMPI), 0);
 }
 
 /* The first vector's RAND, from SIP-Authenticate. */
