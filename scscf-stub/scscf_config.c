@@ -12,6 +12,7 @@
 #include "util/ini.h"
 #include "util/log.h"
 #include "util/metrics.h"
+#include "util/sip_addr.h"
 
 #define PROG "scscf-stub"
 
@@ -72,28 +73,13 @@ static int set_uint(unsigned *dst, const char *v, unsigned min, unsigned max, ch
 	return 0;
 }
 
-/* sip:IP[:PORT][;params]: an IP literal (IPv6 in brackets) and a port
- * 0..65535. Sofia takes a port of 70000 modulo 65536 (it bound 4464) and
- * resolves names itself: both refused here, where the value is named. */
-static bool sip_listen_ok(const char *v)
-{
-	char ep_uri[SCSCF_STR + 8];
-	size_t hp = strcspn(v + 4, ";");
-	struct diam_endpoint ep;
-
-	if (hp >= SCSCF_STR)
-		return false;
-	snprintf(ep_uri, sizeof(ep_uri), "tcp://%.*s", (int)hp, v + 4);
-	return !diam_endpoint_parse(ep_uri, &ep);
-}
-
 static int set_sip(struct scscf_config *c, const char *v, char *err, size_t errsz)
 {
 	if (strncasecmp(v, "sip:", 4)) {
 		snprintf(err, errsz, "'%s' is not a sip: URI", v);
 		return -1;
 	}
-	if (!sip_listen_ok(v)) {
+	if (sip_addr_check(v, false)) {
 		snprintf(err, errsz, "'%s' is not sip:IP:PORT (an IP literal, IPv6 in brackets; "
 			 "port 0..65535)", v);
 		return -1;

@@ -501,7 +501,10 @@ int load_main(int argc, char **argv)
 	if (L.uac.root)
 		uac_set_t1(&L.uac, o.ue.cfg.t1_ms); /* the lean client takes it per user (cfg) */
 	if (!L.busy || (o.nta ? !L.uac.root : !L.lean)) {
-		fprintf(stderr, "ue-sim: cannot set up %zu UEs on %s\n", L.nues, o.ue.bind);
+		/* the lean client's socket is IPv4 (lean_uac.c) */
+		fprintf(stderr, "ue-sim: cannot set up %zu UEs on %s towards %s%s\n", L.nues, o.ue.bind,
+			o.ue.cfg.registrar, o.nta || !strchr(o.ue.cfg.registrar, '[') ? ""
+			: " (the lean stack is IPv4 only: --stack nta for IPv6)");
 		goto out;
 	}
 	if ((users ? load_users_csv(&L, users) : load_users_generated(&L)) < 0) {

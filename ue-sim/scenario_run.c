@@ -447,8 +447,10 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 		default: cli_usage_error(UE_PROG, "%s: unknown or incomplete option", argv[optind - 1]);
 		}
 	}
-	if (!o->registrar || strncmp(o->registrar, "sip:", 4) != 0)
-		cli_usage_error(UE_PROG, "--registrar: missing or not sip:IP:PORT");
+	if (!o->registrar)
+		cli_usage_error(UE_PROG, "--registrar: missing (sip:IP:PORT)");
+	ue_cli_sip_addr("--registrar", o->registrar);
+	ue_cli_sip_addr("--bind", o->bind);
 	if (optind >= argc)
 		cli_usage_error(UE_PROG, "SCENARIO: at least one scenario file is needed");
 	return optind;

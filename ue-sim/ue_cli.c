@@ -7,6 +7,7 @@
 
 #include "util/cli.h"
 #include "util/hex.h"
+#include "util/sip_addr.h"
 
 const struct option ue_cli_options[] = {
 	{ "registrar", required_argument, NULL, OPT_REGISTRAR },
@@ -165,6 +166,13 @@ static int ue_cli_keys(struct ue_cli *c, int opt, const char *val)
 	return 0;
 }
 
+void ue_cli_sip_addr(const char *opt, const char *val)
+{
+	if (sip_addr_check(val, true))
+		cli_usage_error(UE_PROG, "%s: expected sip:IP:PORT (an IP literal, IPv6 in brackets; "
+				"port 0..65535), got '%s'", opt, val);
+}
+
 /* An option given twice would silently keep the last: refused, as
  * aka-tool and hss-ctl do (exit 2). --fault repeats. Two operator keys
  * (--op and --opc) are refused by ue_cli_op. */
@@ -190,8 +198,7 @@ int ue_cli_option(struct ue_cli *c, int opt, const char *val)
 		return 1;
 	switch (opt) {
 	case OPT_REGISTRAR:
-		if (strncmp(val, "sip:", 4) != 0)
-			cli_usage_error(UE_PROG, "--registrar: expected sip:IP:PORT, got '%s'", val);
+		ue_cli_sip_addr("--registrar", val);
 		c->cfg.registrar = val;
 		return 1;
 	case OPT_IMPI: c->cfg.impi = val; return 1;
@@ -214,8 +221,7 @@ int ue_cli_option(struct ue_cli *c, int opt, const char *val)
 		c->cfg.answer_delay_ms = (unsigned)cli_uint(UE_PROG, "--answer-delay", val, 0, 60000);
 		return 1;
 	case OPT_BIND:
-		if (strncmp(val, "sip:", 4) != 0)
-			cli_usage_error(UE_PROG, "--bind: expected sip:IP:PORT, got '%s'", val);
+		ue_cli_sip_addr("--bind", val);
 		c->bind = val;
 		return 1;
 	case OPT_SEED: c->seed = (long long)cli_uint(UE_PROG, "--seed", val, 0, 1ull << 62); return 1;

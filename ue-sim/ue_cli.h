@@ -38,6 +38,9 @@ void ue_cli_init(struct ue_cli *c);
 int ue_cli_option(struct ue_cli *c, int opt, const char *val);
 /* Checks the required identity/key options (need_ids: impi/impu), exit 2. */
 void ue_cli_finish(struct ue_cli *c, bool need_ids);
+/* opt's value must be sip:IP:PORT (util/sip_addr.h), else exit 2 naming
+ * opt: --registrar and --bind of every subcommand. */
+void ue_cli_sip_addr(const char *opt, const char *val);
 /* Usage text of the shared options. */
 extern const char ue_cli_help[];
 

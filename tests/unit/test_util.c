@@ -19,6 +19,7 @@
 #include "util/ini.h"
 #include "util/log.h"
 #include "util/utf8.h"
+#include "util/sip_addr.h"
 
 static void test_hex(void **state)
 {
@@ -326,6 +327,32 @@ static void test_json_string_buf(void **state)
 	assert_int_equal(json_string_buf(b, 8, "a\x01"), 0); /* "a\u0001" and its NUL: 10 */
 }
 
+/* The SIP addresses of scscf-stub --sip and ue-sim --registrar/--bind. */
+static void test_sip_addr(void **state)
+{
+	static const char *const good[] = {
+		"sip:127.0.0.1:5060", "sip:127.0.0.1:0;transport=udp", "sip:[::1]:5060;transport=tcp",
+		"SIP:10.0.0.1:65535", "sip:[2001:db8::1]:1",
+	};
+	static const char *const bad[] = {
+		"sip:127.0.0.1:70000", "sip:127.0.0.1:65536", "sip:localhost:5060", "sip:127.0.0.1:",
+		"sip:127.0.0.1:50x", "sip::5060", "sip:[::1:5060", "sip:[::1]x", "sip:::1:5060",
+		"sip:999.1.1.1:5060", "tcp://127.0.0.1:5060", "sip:127.0.0.1:-1", "sip:",
+		"sip:127.0.0.1:123456",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (sip_addr_check(good[i], true))
+			fail_msg("refused '%s'", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!sip_addr_check(bad[i], false))
+			fail_msg("took '%s'", bad[i]);
+	/* the port may be left out where the caller allows it */
+	assert_int_equal(sip_addr_check("sip:127.0.0.1", false), 0);
+	assert_int_equal(sip_addr_check("sip:[::1];transport=tcp", false), 0);
+	assert_int_equal(sip_addr_check("sip:127.0.0.1", true), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_log_limit),
 		cmocka_unit_test(test_str),
 		cmocka_unit_test(test_json_string_buf),
+		cmocka_unit_test(test_sip_addr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

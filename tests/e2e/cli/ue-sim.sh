@@ -22,6 +22,17 @@ usage 2 '^ue-sim: --k: given twice$' $REG --k $K --k $K --op $OP
 usage 2 '^ue-sim: --impi: given twice$' $REG --impi b@ims.test --k $K --op $OP
 usage 2 '^ue-sim: --op: not used by the XOR algorithm' $REG --k $K --op $OP --algo xor
 usage 2 '^ue-sim: --k: given twice$' load --count 1 --registrar sip:127.0.0.1:9 --realm x --k $K --k $K --op $OP
+# sip:IP:PORT as documented, checked where it is given: a host name was a
+# 503 "DNS Error" later (Sofia does not read /etc/hosts), port 99999 was
+# sent to, and load without a port said "cannot set up 1 UEs on sip:127.0.0.1:0"
+usage 2 "^ue-sim: --registrar: expected sip:IP:PORT .*got 'sip:localhost:5060'\$" \
+	register --registrar sip:localhost:5060 --impi a@ims.test --impu sip:a@ims.test --realm ims.test --k $K --op $OP
+usage 2 "^ue-sim: --registrar: expected sip:IP:PORT .*got 'sip:127.0.0.1:99999'\$" \
+	register --registrar sip:127.0.0.1:99999 --impi a@ims.test --impu sip:a@ims.test --realm ims.test --k $K --op $OP
+usage 2 "^ue-sim: --registrar: expected sip:IP:PORT .*got 'sip:127.0.0.1'\$" \
+	load --count 1 --registrar sip:127.0.0.1 --realm x --k $K --op $OP
+usage 2 "^ue-sim: --bind: expected sip:IP:PORT .*got 'sip:127.0.0.1:70000'\$" \
+	run x.scn --registrar "sip:127.0.0.1:$CLOSED" --bind sip:127.0.0.1:70000
 }
 
 # A scenario that passes without a registrar: the REGISTER to a closed port
