@@ -128,6 +128,11 @@ static const char *reg_reason(const struct ue *ue)
 		return "registered";
 	snprintf(buf, sizeof(buf), "%d %s%s", ue->status, ue->resp ? ue->resp->phrase : "",
 		 ue_status_origin(ue));
+	/* nothing was answered: say so rather than a bare "401 Unauthorized" */
+	if (ue->status == 401 && !ue->have_chal && !ue->status_local)
+		snprintf(buf, sizeof(buf), "401 %s (no Digest challenge with a nonce in it: "
+			 "WWW-Authenticate missing, not Digest or unparsable)",
+			 ue->resp ? ue->resp->phrase : "");
 	if (ue->ans.kind == UE_ANS_MAC_FAILURE && ue->have_chal)
 		snprintf(buf, sizeof(buf), "%d %s (the USIM found a MAC failure: wrong K/OP(c)?)",
 			 ue->status, ue->resp ? ue->resp->phrase : "");
