@@ -1,5 +1,6 @@
 /* ims-trace: SIP reader (compact forms, folding, several messages per
- * stream buffer), ESP-NULL trailer, TCP reassembly out of order, and the
+ * stream buffer), ESP-NULL trailer, TCP reassembly out of order, pcapng
+ * with interfaces of different link types, and the
  * verdict pipeline on a registration built from TS 35.208 test set 1
  * (K 465b5ce8…, RAND 23553cbe…, SQN ff9bb4d0b607, AMF b9b9 → MAC-A
  * 4a9ffac354dfafb3, RES a54211d5e3ba50bf, AK aa689c648370). */
@@ -17,6 +18,7 @@
 #include "ip.h"
 #include "ip_frag.h"
 #include "pair.h"
+#include "pcap_in.h"
 #include "sip_msg.h"
 #include "tcp_reasm.h"
 #include "trace.h"
@@ -299,6 +301,169 @@ static void run_verdict(const char *res, const char *realm, int status, struct k
 	trace_free(&c);
 }
 
+/* --- pcapng: interfaces of different link types (dumpcap -i eth0 -i any),
+ * both byte orders, timestamp resolutions, SPB, unknown blocks skipped --- */
+struct ngw {
+	uint8_t b[2048];
+	size_t n;
+	bool be; /* this section's byte order */
+};
+
+static void ng_u32(struct ngw *w, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		w->b[w->n++] = (uint8_t)(w->be ? v >> (24 - 8 * i) : v >> (8 * i));
+}
+
+static void ng_u16(struct ngw *w, uint16_t v)
+{
+	w->b[w->n++] = (uint8_t)(w->be ? v >> 8 : v);
+	w->b[w->n++] = (uint8_t)(w->be ? v : v >> 8);
+}
+
+/* One block: type, length, body (padded to 4), length. */
+static void ng_block(struct ngw *w, uint32_t type, const uint8_t *body, size_t len)
+{
+	size_t pad = (4 - len % 4) % 4, total = 12 + len + pad;
+
+	ng_u32(w, type);
+	ng_u32(w, (uint32_t)total);
+	memcpy(w->b + w->n, body, len);
+	memset(w->b + w->n + len, 0, pad);
+	w->n += len + pad;
+	ng_u32(w, (uint32_t)total);
+}
+
+static void ng_shb(struct ngw *w, bool be)
+{
+	w->be = be;
+	ng_u32(w, 0x0A0D0D0A);
+	ng_u32(w, 28);
+	ng_u32(w, 0x1A2B3C4D);
+	ng_u16(w, 1);
+	ng_u16(w, 0);
+	ng_u32(w, 0xffffffff); /* section length -1: not given */
+	ng_u32(w, 0xffffffff);
+	ng_u32(w, 28);
+}
+
+/* IDB with link type and, when tsresol is not 6, an if_tsresol option. */
+static void ng_idb(struct ngw *w, uint16_t link, uint8_t tsresol)
+{
+	struct ngw body = { .be = w->be };
+
+	ng_u16(&body, link);
+	ng_u16(&body, 0);
+	ng_u32(&body, 0);
+	if (tsresol != 6) {
+		ng_u16(&body, 9);
+		ng_u16(&body, 1);
+		ng_u32(&body, (uint32_t)tsresol << (w->be ? 24 : 0));
+		ng_u32(&body, 0); /* opt_endofopt */
+	}
+	ng_block(w, 1, body.b, body.n);
+}
+
+static void ng_epb(struct ngw *w, uint32_t ifn, uint64_t ts, const uint8_t *d, size_t len)
+{
+	struct ngw body = { .be = w->be };
+
+	ng_u32(&body, ifn);
+	ng_u32(&body, (uint32_t)(ts >> 32));
+	ng_u32(&body, (uint32_t)ts);
+	ng_u32(&body, (uint32_t)len);
+	ng_u32(&body, (uint32_t)len);
+	memcpy(body.b + body.n, d, len);
+	ng_block(w, 6, body.b, body.n + len);
+}
+
+/* IPv4/UDP 5060 -> 5060 carrying an OPTIONS with Call-ID `id`, after
+ * `hl` octets of link header (zeros but for the protocol field at `proto`). */
+static size_t sip_frame(uint8_t *f, size_t hl, size_t proto, const char *id)
+{
+	char sip[128];
+	size_t sl = (size_t)snprintf(sip, sizeof(sip),
+				     "OPTIONS sip:x SIP/2.0\r\nCall-ID: %s\r\nl: 0\r\n\r\n", id);
+	uint8_t *ip = f + hl;
+
+	memset(f, 0, hl + 28);
+	if (hl) {
+		f[proto] = 0x08; /* 0x0800: IPv4 */
+		f[proto + 1] = 0x00;
+	}
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((28 + sl) >> 8);
+	ip[3] = (uint8_t)(28 + sl);
+	ip[8] = 64;
+	ip[9] = 17;
+	ip[12] = ip[16] = 10;
+	ip[15] = 1;
+	ip[19] = 2;
+	ip[20] = ip[22] = 0x13;
+	ip[21] = ip[23] = 0xc4;
+	ip[24] = (uint8_t)((8 + sl) >> 8);
+	ip[25] = (uint8_t)(8 + sl);
+	memcpy(ip + 28, sip, sl);
+	return hl + 28 + sl;
+}
+
+static void test_pcapng_mixed_links(void **state)
+{
+	static const uint8_t junk[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct trace_opts o = { 0, 3868 };
+	struct trace_ctx c;
+	struct ngw w = { .n = 0 };
+	uint8_t f[256];
+	char err[256] = "";
+	size_t n, cut;
+
+	(void)state;
+	/* section 1, big-endian: Ethernet in ns, raw IP (LINKTYPE_RAW 101) in us */
+	ng_shb(&w, true);
+	ng_idb(&w, 1, 9);
+	ng_idb(&w, 101, 6);
+	ng_block(&w, 0x00000BAD, junk, sizeof(junk)); /* unknown: skipped */
+	n = sip_frame(f, 0, 0, "raw");
+	ng_epb(&w, 1, 1700000000000000ULL + 2000, f, n);            /* t0 + 2 ms */
+	n = sip_frame(f, 14, 12, "eth");
+	ng_epb(&w, 0, 1700000000000000000ULL + 1000000, f, n);      /* t0 + 1 ms */
+	/* section 2, little-endian: Linux cooked v2 (protocol at 0) */
+	ng_shb(&w, false);
+	ng_idb(&w, 276, 6);
+	n = sip_frame(f, 20, 0, "sll2");
+	ng_epb(&w, 0, 1700000000000000ULL + 3000, f, n);
+	cut = w.n;
+
+	trace_init(&c, &o);
+	assert_int_equal(pcap_in_read(&c, fmemopen(w.b, w.n, "rb"), err, sizeof(err)), PCAP_IN_OK);
+	assert_int_equal(c.frames, 3);
+	assert_int_equal(c.nev, 3);
+	trace_sort(&c);
+	assert_string_equal(sip_hdr(c.ev[0].sip, "Call-ID"), "eth");
+	assert_string_equal(sip_hdr(c.ev[1].sip, "Call-ID"), "raw");
+	assert_string_equal(sip_hdr(c.ev[2].sip, "Call-ID"), "sll2");
+	assert_true(c.ev[2].m.ts - c.ev[0].m.ts > 0.0019 && c.ev[2].m.ts - c.ev[0].m.ts < 0.0021);
+	trace_free(&c);
+
+	/* cut inside the last block: what came before stays, the rest is an error */
+	trace_init(&c, &o);
+	assert_int_equal(pcap_in_read(&c, fmemopen(w.b, cut - 10, "rb"), err, sizeof(err)),
+			 PCAP_IN_ETRUNC);
+	assert_int_equal(c.frames, 2);
+	assert_non_null(strstr(err, "capture unreadable after frame 2: truncated block"));
+	trace_free(&c);
+
+	/* no interface we decode: refused as before */
+	w.n = 0;
+	ng_shb(&w, false);
+	ng_idb(&w, 147, 6); /* LINKTYPE_USER0 */
+	trace_init(&c, &o);
+	assert_int_equal(pcap_in_read(&c, fmemopen(w.b, w.n, "rb"), err, sizeof(err)),
+			 PCAP_IN_ELINK);
+	assert_non_null(strstr(err, "link type 147"));
+	trace_free(&c);
+}
+
 static void test_verdict_set1(void **state)
 {
 	struct keyarg op = { OP1, false, NULL }, opc = { OPC1, true, NULL };
@@ -460,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_esp_trailer),
 		cmocka_unit_test(test_tcp_out_of_order),
 		cmocka_unit_test(test_ip_ext_and_fragments),
+		cmocka_unit_test(test_pcapng_mixed_links),
 		cmocka_unit_test(test_verdict_set1),
 		cmocka_unit_test(test_verdict_op_opc_swap),
 		cmocka_unit_test(test_verdict_resync),

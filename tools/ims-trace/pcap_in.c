@@ -1,5 +1,6 @@
 #include "pcap_in.h"
 #include "ip.h"
+#include "pcapng_in.h"
 
 #include <pcap/pcap.h>
 #include <string.h>
@@ -99,13 +100,43 @@ void pcap_in_frame(struct trace_ctx *c, int dlt, const uint8_t *data, size_t cap
 	}
 }
 
+void pcap_in_packet(struct trace_ctx *c, int dlt, double ts, const uint8_t *data, size_t caplen,
+		    size_t wirelen)
+{
+	c->cur_frame = c->frames + 1;
+	c->cur_ts = ts;
+	if (!c->have_first) {
+		c->first_ts = c->cur_ts;
+		c->have_first = true;
+	}
+	pcap_in_frame(c, dlt, data, caplen, wirelen);
+}
+
+void pcap_in_link_error(int dlt, char *err, size_t errsz)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+
+	snprintf(err, errsz, "link type %d (%s) is not supported (Ethernet, SLL, SLL2, raw IP)",
+		 dlt, name ? name : "?");
+}
+
 int pcap_in_read(struct trace_ctx *c, FILE *fp, char *err, size_t errsz)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int rc;
+	int rc, first = fgetc(fp);
 
+	/* pcapng (first octet 0x0A of its section header; no pcap magic starts
+	 * so) is read by pcapng_in.c: libpcap refuses interfaces of different
+	 * link types in one file. One octet of push-back works on pipes too. */
+	if (first == 0x0A && ungetc(first, fp) == first)
+		return pcapng_in_read(c, fp, err, errsz);
+	if (first != EOF && ungetc(first, fp) != first) {
+		fclose(fp);
+		snprintf(err, errsz, "not a readable pcap/pcapng capture: read error");
+		return PCAP_IN_EOPEN;
+	}
 	pcap_t *p = pcap_fopen_offline(fp, perr);
 	if (!p) {
 		fclose(fp);
@@ -114,22 +145,13 @@ int pcap_in_read(struct trace_ctx *c, FILE *fp, char *err, size_t errsz)
 	}
 	int dlt = pcap_datalink(p);
 	if (!pcap_in_link_supported(dlt)) {
-		snprintf(err, errsz, "link type %d (%s) is not supported (Ethernet, SLL, SLL2, raw IP)",
-			 dlt, pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?");
+		pcap_in_link_error(dlt, err, errsz);
 		pcap_close(p);
 		return PCAP_IN_ELINK;
 	}
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		c->cur_frame = c->frames + 1;
-		c->cur_ts = (double)h->ts.tv_sec + h->ts.tv_usec / 1e6;
-		if (!c->have_first) {
-			c->first_ts = c->cur_ts;
-			c->have_first = true;
-		}
-		/* pcapng may change link type per interface; libpcap reports the
-		 * first one only, which is what we decode (documented). */
-		pcap_in_frame(c, dlt, data, h->caplen, h->len);
-	}
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1)
+		pcap_in_packet(c, dlt, (double)h->ts.tv_sec + h->ts.tv_usec / 1e6, data, h->caplen,
+			       h->len);
 	if (rc == PCAP_ERROR) {
 		snprintf(err, errsz, "capture unreadable after frame %u: %s", c->frames,
 			 pcap_geterr(p));

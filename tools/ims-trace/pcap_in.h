@@ -1,4 +1,4 @@
-/* Capture input through libpcap (pcap and pcapng, any libpcap reads) and
+/* Capture input: pcap through libpcap, pcapng through pcapng_in.c, and
  * the link layers real UE traces come with: Ethernet (+802.1Q), Linux
  * cooked SLL and SLL2, raw IPv4/IPv6, BSD loopback. */
 #ifndef TRACE_PCAP_IN_H
@@ -23,7 +23,13 @@ int pcap_in_read(struct trace_ctx *c, FILE *fp, char *err, size_t errsz);
 /* One frame of link type `dlt` (a DLT_* value). Exposed for tests. */
 void pcap_in_frame(struct trace_ctx *c, int dlt, const uint8_t *data, size_t caplen,
 		   size_t wirelen);
+/* One packet at time `ts` (seconds): frame number, first time, then
+ * pcap_in_frame(). Both readers go through it. */
+void pcap_in_packet(struct trace_ctx *c, int dlt, double ts, const uint8_t *data, size_t caplen,
+		    size_t wirelen);
 /* true when `dlt` is one we decode. */
 bool pcap_in_link_supported(int dlt);
+/* "link type N (NAME) is not supported (...)" into err. */
+void pcap_in_link_error(int dlt, char *err, size_t errsz);
 
 #endif

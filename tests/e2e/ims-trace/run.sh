@@ -82,6 +82,19 @@ check "header-only capture with keys" 3 "no SIP REGISTER and no Diameter authent
 grep -q "without the subscriber's keys" "$TMP/err.txt" &&
 	bad "header-only capture with keys: asks for keys that were given: $(cat "$TMP/err.txt")"
 
+# A pcapng whose interfaces have different link types, as dumpcap writes
+# for -i eth0 -i any (Ethernet and SLL2) or -i eth0 -i gtp0 (raw IP), here
+# made by Wireshark's mergecap: every interface is decoded with its own
+# (libpcap refuses such a file as a whole).
+if command -v mergecap >/dev/null; then
+	mergecap -F pcapng -w "$TMP/mixed.pcapng" "$PCAPS/kamailio_hssd.pcapng" "$PCAPS/ipv6_esp_raw.pcap"
+	check "pcapng: Ethernet and raw-IP interfaces" 0 \
+		"50 frames, 16 SIP and 16 Diameter messages, 5 registration attempts | UE [2001:db8:2::1] | [ESP ICV ok] | kinds:" \
+		-- --k $K1 --op $OP1 "$TMP/mixed.pcapng"
+else
+	echo "mergecap not installed: the mixed-link pcapng check is skipped"
+fi
+
 # 2. keys from an hss-ctl database
 if [ -n "$HSSCTL" ] && [ -x "$HSSCTL" ]; then
 	"$HSSCTL" --db "$TMP/swap.sqlite" add --imsi 001010000000001 --impi "$IMPI" \
