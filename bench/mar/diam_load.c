@@ -10,6 +10,7 @@
  * connection was lost, 1 otherwise (or setup failed), 2 bad usage. */
 #include "load.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,13 @@ static void parse_imsi(struct load_cfg *c, const char *v)
 	c->imsi_digits = (unsigned)n;
 }
 
+static bool ip_literal(const char *v)
+{
+	struct in6_addr a;
+
+	return inet_pton(AF_INET, v, &a) == 1 || inet_pton(AF_INET6, v, &a) == 1;
+}
+
 static void parse(int argc, char **argv, struct load_cfg *c, const char **dump)
 {
 	*c = (struct load_cfg){ .host = "127.0.0.1", .conns = 1, .window = 64, .users = 1000,
@@ -94,6 +102,9 @@ static void parse(int argc, char **argv, struct load_cfg *c, const char **dump)
 			cli_usage_error(PROG, "%s: unknown option or missing value (see --help)", a);
 		} else if (!strcmp(a, "--host")) {
 			c->host = v;
+			if (!ip_literal(v)) /* a name would fail later as EINVAL, exit 1 */
+				cli_usage_error(PROG, "--host: expected an IPv4 or IPv6 address, got '%s'",
+						v);
 		} else if (!strcmp(a, "--port")) {
 			c->port = (uint16_t)cli_uint(PROG, a, v, 1, 65535);
 		} else if (!strcmp(a, "--connections")) {
