@@ -88,8 +88,14 @@ int cmd_digest(int argc, char **argv)
 		.method = need(a.method, "--method"), .qop = (enum digest_qop)qop,
 		.nc = a.nc, .cnonce = a.cnonce, .body = body, .body_len = body_len,
 	};
+	/* rspauth's auth-int hash is over the 200 OK's body (RFC 2617 §3.2.3:
+	 * the response's entity-body), which a REGISTER's 200 OK does not
+	 * have: never the request's --body-hex */
+	struct digest_input rsp = in;
+
+	rsp.body_len = 0;
 	pw_len = password_of(&a, alg, pw);
-	if (digest_compute(&in, pw, pw_len, &r) || digest_rspauth(&in, pw, pw_len, rspauth))
+	if (digest_compute(&in, pw, pw_len, &r) || digest_rspauth(&rsp, pw, pw_len, rspauth))
 		exit(1);
 	out_begin(a.json);
 	out_str("ha1", "HA1", r.ha1);

@@ -45,6 +45,16 @@ usage 2 "aka-tool: --mac-len: AUTN and AUTS carry a 64-bit MAC (TS 33.102 §6.3.
 usage 2 "aka-tool: --sqn-ms: required" auts make --k $K --op $OP --rand $RAND --json
 usage 2 "aka-tool: --sqn-ms: expected 6 octets as 12 hex digits (wrong length)" \
 	auts make --k $K --op $OP --rand $RAND --sqn-ms 00
+# rspauth with qop=auth-int hashes the 200 OK's (empty) body, not the
+# REGISTER's --body-hex (RFC 2617 §3.2.3); value from Python's hashlib:
+# response MD5(HA1:n:00000001:c:auth-int:MD5("REGISTER:sip:r:" MD5(00ff))),
+# rspauth the same with MD5(":sip:r:" MD5(""))
+"$TOOL" digest --alg AKAv1-MD5 --username u --realm r --nonce n --uri sip:r --method REGISTER \
+	--res a54211d5e3ba50bf --qop auth-int --nc 00000001 --cnonce c --body-hex 00ff >"$T/out" 2>&1
+grep -q '^response   76339cc211dbb242782edca323a8e372$' "$T/out" &&
+	grep -q '^rspauth    72dc65e3f67c93a4f5a504fdb743d606$' "$T/out" &&
+	ok "digest auth-int: response over the body, rspauth over the 200 OK's empty body" ||
+	bad "digest auth-int with --body-hex: $(cat "$T/out")"
 "$TOOL" explain --demo --qop auth --nc 00000002 --cnonce c >"$T/out" 2>&1 &&
 	grep -q 'qop=auth, nc=00000002, cnonce="c"' "$T/out" && ok "explain --demo with a valid nc" ||
 	bad "explain --demo --nc 00000002: $(tail -3 "$T/out")"
