@@ -13,6 +13,7 @@
 
 #include "aka/aka.h"
 #include "ue_secagree.h"
+#include "util/esc.h"
 #include "util/hex.h"
 
 #define MAXW 24
@@ -56,10 +57,15 @@ __attribute__((format(printf, 2, 3))) static int perr(struct pctx *c, const char
 	va_list ap;
 	int n = snprintf(c->err, c->errsz, "%s:%d: ", c->name, c->line);
 
+	char msg[512];
+
 	va_start(ap, fmt);
-	if (n > 0 && (size_t)n < c->errsz)
-		vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* the message quotes the file: escaped (util/esc.h), so binary or a
+	 * terminal escape sequence in a scenario is not printed raw */
+	if (n > 0 && (size_t)n < c->errsz)
+		esc_str(c->err + n, c->errsz - (size_t)n, msg);
 	return -1;
 }
 

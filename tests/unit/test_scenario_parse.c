@@ -130,6 +130,10 @@ static void test_errors_name_file_and_line(void **state)
 {
 	(void)state;
 	expect_error(UE_HEAD "register\nfrobnicate\n", "bad.scn:7: unknown directive 'frobnicate'");
+	/* quoted text from the file is escaped: binary or an escape sequence
+	 * in a scenario must not reach the terminal raw */
+	expect_error(UE_HEAD "register\n\x1b[2J\xff\x07\n",
+		     "bad.scn:7: unknown directive '\\x1b[2J\\xff\\x07'");
 	expect_error(UE_HEAD "ue k 1234\nregister\n", "bad.scn:6: ue k: expected 16 hex octets");
 	expect_error(UE_HEAD "register\nexpect status 2000\n", "bad.scn:7: expect status");
 	expect_error(UE_HEAD "register\nexpect header Contact contains\n", "bad.scn:7: expect header contains: needs a text");
