@@ -55,6 +55,32 @@ int ctl_parse_sqn(const char *s, uint64_t *sqn)
 	return 0;
 }
 
+/* The number of a tel URI (RFC 3966 §3): a global number, "+" and digits
+ * with visual separators (the E.164 form TS 23.003 §13.4 gives an IMPU),
+ * or a local number of hex digits, '*' and '#' that only means something
+ * with its ";phone-context=". "tel:abc" or "tel:+" name no number. */
+static int tel_check(const char *num)
+{
+	size_t n = strcspn(num, ";");
+	bool global = num[0] == '+';
+	const char *digits = global ? "0123456789" : "0123456789abcdefABCDEF*#";
+	const char *p = num + global, *ctx;
+	bool any = false;
+
+	for (; p < num + n; p++) {
+		if (strchr(digits, *p))
+			any = true;
+		else if (!strchr("-.()", *p))
+			return -EINVAL;
+	}
+	if (!any)
+		return -EINVAL;
+	for (ctx = num + n; !global && ctx; ctx = strchr(ctx + 1, ';'))
+		if (strncasecmp(ctx, ";phone-context=", 15) == 0 && ctx[15] && ctx[15] != ';')
+			return 0;
+	return global ? 0 : -EINVAL;
+}
+
 int ctl_impu_check(const char *uri)
 {
 	static const char *const schemes[] = {"sip:", "sips:", "tel:"};
@@ -65,7 +91,7 @@ int ctl_impu_check(const char *uri)
 	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		size_t n = strlen(schemes[i]);
 		if (strncasecmp(uri, schemes[i], n) == 0 && uri[n])
-			return 0;
+			return i == 2 ? tel_check(uri + n) : 0;
 	}
 	return -EINVAL;
 }
@@ -91,7 +117,8 @@ static int parse_ids(const struct ctl_fields *f, const char *px, struct db_sub *
 	for (int i = 0; i < f->n_impu; i++)
 		if (strlen(f->impu[i]) >= DB_ID_MAX || ctl_impu_check(f->impu[i]))
 			return fail(err, errsz, px, "impu",
-				    "expected a sip:, sips: or tel: URI, got '%s'", f->impu[i]);
+				    "expected a sip:, sips: or tel: URI (tel:+E.164 digits, RFC 3966), "
+				    "got '%s'", f->impu[i]);
 	if (f->n_impu < 1)
 		return fail(err, errsz, px, "impu", "at least one public identity is required");
 	return 0;

@@ -28,8 +28,9 @@ struct ctl_fields {
  * columns). */
 int ctl_sub_parse(const struct ctl_fields *f, const char *prefix, struct db_sub *out, char *err,
 		  size_t errsz);
-/* A URI acceptable as IMPU: sip:, sips: or tel: followed by something,
- * no whitespace. */
+/* A URI acceptable as IMPU: sip: or sips: followed by something, or a tel:
+ * URI with a number (RFC 3966: +E.164, or a local number with its
+ * phone-context); no whitespace, no comma. */
 int ctl_impu_check(const char *uri);
 /* 1..12 hex digits -> 48-bit SQN; -EINVAL otherwise. */
 int ctl_parse_sqn(const char *s, uint64_t *sqn);

@@ -46,7 +46,8 @@ static char *read_ifc(const char *path)
 static void check_uri(const char *uri)
 {
 	if (strlen(uri) >= DB_ID_MAX || ctl_impu_check(uri))
-		cli_usage_error(PROG, "IMPU: expected a sip:, sips: or tel: URI, got '%s'", uri);
+		cli_usage_error(PROG, "IMPU: expected a sip:, sips: or tel: URI (tel:+E.164 digits, "
+				"RFC 3966), got '%s'", uri);
 }
 
 static bool held(const struct db_impu *u)

@@ -68,6 +68,20 @@ static void test_parse_errors(void **state)
 	expect_err(f, "--", "--imsi: expected 5..15 digits");
 	f = base(), f.impu[0] = "a@ims.example";
 	expect_err(f, "--", "--impu: expected a sip:, sips: or tel: URI");
+	/* RFC 3966 §3: a tel URI names a number, "+" E.164 digits or a local
+	 * one with its phone-context */
+	const char *bad_tel[] = { "tel:abc", "tel:+", "tel:+1555x", "tel:---", "tel:;x=1",
+				  "tel:1234", "tel:1234;phone-context=" };
+	for (size_t i = 0; i < sizeof(bad_tel) / sizeof(bad_tel[0]); i++) {
+		f = base(), f.impu[0] = bad_tel[i];
+		expect_err(f, "--", "--impu: expected a sip:, sips: or tel: URI");
+	}
+	const char *good_tel[] = { "tel:+15550000001", "TEL:+1-555-000-0001",
+				   "tel:+1(555)0000001;ext=12", "tel:7042;phone-context=example.com",
+				   "tel:*21#;phone-context=+1555" };
+	for (size_t i = 0; i < sizeof(good_tel) / sizeof(good_tel[0]); i++)
+		if (ctl_impu_check(good_tel[i]))
+			fail_msg("%s refused", good_tel[i]);
 	f = base(), f.n_impu = 0;
 	expect_err(f, "--", "--impu: at least one");
 	f = base(), f.sqn = "1000000000000";
