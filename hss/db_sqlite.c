@@ -112,18 +112,34 @@ static int sq_exec(struct db_conn *c, const char *sql)
  * empty file is refused here. */
 static int path_problem(const char *path, unsigned flags, char *err, size_t errsz)
 {
-	char dir[4096];
+	char buf[4096];
+	const char *dir;
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if (stat(dirname(dir), &st) != 0 || !S_ISDIR(st.st_mode))
+	snprintf(buf, sizeof(buf), "%s", path);
+	dir = dirname(buf); /* "." for a bare name */
+	/* EACCES is not "no such file": the file may well be there */
+	if (stat(dir, &st) != 0 && errno == EACCES)
+		return snprintf(err, errsz, "%s: permission denied: this user may not look into "
+				"a directory on the way", path), -EACCES;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return snprintf(err, errsz, "%s: no such directory: %s", path, dir), -ENOENT;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	if (stat(path, &st) != 0) {
+		if (errno == EACCES)
+			return snprintf(err, errsz, "%s: permission denied: this user may not "
+					"look into %s", path, dir), -EACCES;
+		if (!(flags & DB_OPEN_READONLY))
+			return 0; /* created */
+		return snprintf(err, errsz, "%s: no such file", path), -ENOENT;
+	}
+	if (S_ISDIR(st.st_mode))
 		return snprintf(err, errsz, "%s: is a directory, not a store file", path), -EISDIR;
+	if (access(path, R_OK) != 0 && errno == EACCES) /* else SQLite's "unable to open" */
+		return snprintf(err, errsz, "%s: permission denied: not readable by this user "
+				"(mode %04o, owner uid %u)", path, (unsigned)(st.st_mode & 07777),
+				(unsigned)st.st_uid), -EACCES;
 	if (!(flags & DB_OPEN_READONLY))
 		return 0;
-	if (stat(path, &st) != 0)
-		return snprintf(err, errsz, "%s: no such file", path), -ENOENT;
 	if (st.st_size == 0)
 		return snprintf(err, errsz, "%s: empty file: not an hss-ctl store (hss-ctl creates "
 				"it with its first command)", path), -EMEDIUMTYPE;

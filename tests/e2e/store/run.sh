@@ -6,7 +6,9 @@
 #   2. a store this user can only read (another user, a directory it cannot
 #      write): hss-ctl list/show read it, a write says why it cannot;
 #   3. hssd and hss-ctl name the cause when the store cannot be opened:
-#      "no such directory", "not a database" (not "Input/output error").
+#      "no such directory", "not a database" (not "Input/output error"),
+#      and (part 2, as nobody) "permission denied" for a store this user may
+#      not read or reach (not "unable to open database file", "no such file").
 # Part 2 runs hss-ctl as the user nobody (runuser) and so needs root; as
 # another user it is skipped with a line saying so. Exit 0 pass, 1 fail.
 set -u
@@ -61,6 +63,27 @@ if [ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null; then
 	[ $rc -eq 1 ] && grep -q "read-only for this user" "$T/err" &&
 		ok "read-only store: a write fails with the reason" ||
 		bad "read-only set-sqn: exit $rc, $(cat "$T/err")"
+	# a store this user may not read, or not even reach: permission denied,
+	# not SQLite's "unable to open database file" nor "no such file"
+	mkdir "$T/priv" && cp "$T/hss.db" "$T/priv/hss.db" && cp "$T/hss.db" "$T/unread.db" &&
+		chmod 700 "$T/priv" && chmod 600 "$T/unread.db"
+	for c in "$T/unread.db:permission denied: not readable by this user (mode 0600, owner uid 0)" \
+		"$T/priv/hss.db:permission denied: this user may not look into $T/priv"; do
+		path=${c%%:*} why=${c#*:}
+		for cmd in list "set-sqn one@$R 20"; do
+			# shellcheck disable=SC2086
+			as_nobody --db "$path" $cmd
+			rc=$?
+			[ $rc -eq 1 ] && [ "$(cat "$T/err")" = "hss-ctl: --db: $path: $why" ] &&
+				ok "hss-ctl ${cmd%% *}: $why" ||
+				bad "hss-ctl ${cmd%% *} --db $path: exit $rc, $(cat "$T/err")"
+		done
+		runuser -u nobody -- "$HSSD" --db "$path" --origin-host "hss.$R" --realm $R \
+			--accept-any-peer --listen tcp://127.0.0.1:0 >"$T/hssd.out" 2>&1
+		rc=$?
+		[ $rc -eq 1 ] && grep -qF "cannot open the store: $path: $why" "$T/hssd.out" &&
+			ok "hssd: $why" || bad "hssd --db $path: exit $rc, $(cat "$T/hssd.out")"
+	done
 else
 	echo "# skipped part 2 (read-only store): needs root to run hss-ctl as nobody"
 fi
