@@ -15,14 +15,16 @@ BUILD_PKGS=(build-essential cmake pkg-config libsofia-sip-ua-dev libssl-dev
 # chromium renders ims-trace's --html page and python3-html5lib parses it;
 # curl, promtool and the prometheus server scrape hssd's and scscf-stub's
 # /metrics; man-db reads the manual pages and systemd's systemd-analyze
-# verifies the units the package installs; PostgreSQL is the second store
-# backend, started by the tests themselves, freeDiameterd's extensions
-# route between two hssd; libfreediameter-dev builds hss/deploy's
-# dra_apps.fdx, the extension that lets Kamailio's cdp use the agent).
+# verifies the units the package installs, lintian checks the package
+# and adduser is its dependency (e2e/deb installs it with dpkg -i);
+# PostgreSQL is the second store backend, started by the tests themselves,
+# freeDiameterd's extensions route between two hssd; libfreediameter-dev
+# builds hss/deploy's dra_apps.fdx, the extension that lets Kamailio's cdp
+# use the agent).
 TEST_PKGS=(tshark sip-tester python3 curl prometheus libxml2-utils libosmocore-utils freediameterd
 	freediameter-extensions libfreediameter-dev postgresql kamailio kamailio-ims-modules
 	kamailio-presence-modules clang libclang-rt-14-dev qemu-system-x86
-	busybox-static cpio chromium python3-html5lib man-db systemd)
+	busybox-static cpio chromium python3-html5lib man-db systemd lintian adduser)
 
 want=("${BUILD_PKGS[@]}")
 [ "${1:-build}" = test ] && want+=("${TEST_PKGS[@]}")

@@ -2,7 +2,9 @@
 # The systemd units of hssd and scscf-stub as an install makes them:
 # cmake --install into a temporary prefix, then each unit starts the
 # installed program with the installed config, and `systemd-analyze verify`
-# (with the installed manual pages for Documentation=) prints nothing.
+# (with the installed manual pages for Documentation=) prints nothing, and
+# `systemd-analyze security` finds that neither daemon runs as root (hssd
+# as the system user hssd, scscf-stub as a transient user).
 # Skipped (77) without systemd-analyze (apt-get install systemd).
 #   units.sh BUILD_DIR
 . "$(dirname "$0")/../../lib/common.sh"
@@ -31,4 +33,14 @@ if out=$(MANPATH=$P/share/man systemd-analyze verify $units 2>&1) && [ -z "$out"
 else
 	bad "systemd-analyze verify: $out"
 fi
+for unit in $units; do
+	u=$(basename "$unit" .service)
+	if ! out=$(systemd-analyze security --offline=true "$unit" 2>&1); then
+		bad "systemd-analyze security $u.service: $(echo "$out" | tail -2)"
+	elif echo "$out" | grep -q 'Service runs as root user'; then
+		bad "$u.service runs the daemon as root (no User= or DynamicUser=)"
+	else
+		ok "$u.service: $(echo "$out" | grep -o 'Service runs under a [a-z -]*user identity' | head -1)"
+	fi
+done
 [ "$FAILS" -eq 0 ]
