@@ -470,6 +470,15 @@ cmd_run() {
 			--jobs)
 				case $_v in '' | *[!0-9]* | 0) usage_error "--jobs: expected a number >= 1, got '$_v'" ;; esac
 				JOBS=$_v ;;
+			--answer-delay | --timeout)
+				# ue-sim's ranges, checked before any scenario starts its daemons
+				_lo=0 _hi=60000
+				[ "$_a" = --timeout ] && _lo=1 _hi=600000
+				_d=$_v
+				case $_v in '' | *[!0-9]*) _d=x ;; esac
+				{ [ "$_d" != x ] && [ ${#_d} -le 7 ] && [ "$_d" -ge $_lo ] && [ "$_d" -le $_hi ]; } ||
+					usage_error "$_a: expected a number in $_lo..$_hi, got '$_v'"
+				UE_ARGS="$UE_ARGS $_a $_v" ;;
 			--bind)
 				case $_v in sip:*) ;; *) usage_error "--bind: expected sip:IP:PORT, got '$_v'" ;; esac
 				BIND=$_v UE_ARGS="$UE_ARGS --bind $_v" ;;

@@ -23,6 +23,12 @@ usage 2 '^ims-bench: --bogus: unknown option' run --bogus "$SCN/akav1-register.s
 usage 2 '^ims-bench: --update-golden: needs --golden' run --update-golden "$SCN/akav1-register.scn"
 usage 2 '^ims-bench: --registrar: expected sip:IP:PORT' run --registrar 127.0.0.1:5060 "$SCN/akav1-register.scn"
 usage 2 '^ims-bench: --db: only with --hss or --registrar' run --db x.db "$SCN/akav1-register.scn"
+# checked before any scenario starts hssd and scscf-stub (was: each one FAIL, exit 1)
+usage 2 "^ims-bench: --timeout: expected a number in 1..600000, got '-5'$" run --timeout -5 "$SCN/akav1-register.scn"
+usage 2 "^ims-bench: --answer-delay: expected a number in 0..60000, got 'abc'$" \
+	run --answer-delay abc "$SCN/akav1-register.scn"
+usage 2 "^ims-bench: --answer-delay: expected a number in 0..60000, got '60001'$" \
+	run --answer-delay=60001 "$SCN/akav1-register.scn"
 usage 1 "^ims-bench: --junit $T/no/dir/x.xml: cannot be written" run --junit "$T/no/dir/x.xml" "$SCN/akav1-register.scn"
 
 # --no-capture: the scenarios pass, the report holds both, nothing captured
