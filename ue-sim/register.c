@@ -121,6 +121,7 @@ static void json_uri_list(struct json *j, const char *key, const char *v)
 static const char *reg_reason(const struct ue *ue)
 {
 	static char buf[320];
+	char me[24];
 
 	if (ue->error)
 		return ue->error;
@@ -133,6 +134,10 @@ static const char *reg_reason(const struct ue *ue)
 		snprintf(buf, sizeof(buf), "401 %s (no Digest challenge with a nonce in it: "
 			 "WWW-Authenticate missing, not Digest or unparsable)",
 			 ue->resp ? ue->resp->phrase : "");
+	/* RFC 3261 §10.2.8: a 423 names the shortest expiry the registrar takes */
+	if (ue->status == 423 && ue->resp && ue_resp_header(ue->resp, "Min-Expires", me, sizeof(me)))
+		snprintf(buf, sizeof(buf), "423 %s (Min-Expires: %s; --expires asked %u)",
+			 ue->resp->phrase, me, ue->cfg.expires);
 	if (ue->ans.kind == UE_ANS_MAC_FAILURE && ue->have_chal)
 		snprintf(buf, sizeof(buf), "%d %s (the USIM found a MAC failure: wrong K/OP(c)?)",
 			 ue->status, ue->resp ? ue->resp->phrase : "");
