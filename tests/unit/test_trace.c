@@ -275,6 +275,7 @@ static int lookup(void *arg, const char *impi, struct trace_keys *out)
 	hex_decode_exact(ka->k ? ka->k : K1, out->k, 16);
 	hex_decode_exact(ka->op, out->op, 16);
 	out->is_opc = ka->is_opc;
+	out->have_aka = true;
 	snprintf(out->source, sizeof(out->source), "test");
 	return 1;
 }

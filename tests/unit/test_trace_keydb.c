@@ -80,6 +80,7 @@ static void test_keydb_store(void **state)
 		hex("cd63cb71954a9f4e48a5994e37a02baf", want, 16);
 		assert_memory_equal(k.op, want, 16);
 		assert_true(k.is_opc);
+		assert_true(k.have_aka);
 		assert_true(k.have_amf);
 		assert_int_equal(k.amf[0], 0x80);
 		assert_int_equal(k.res_len, 8);

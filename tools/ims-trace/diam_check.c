@@ -305,7 +305,7 @@ static int exchange_new(struct diam_checks *out, int req, int ans, const char *u
 
 static void run_one(struct dctx *d, const struct trace_keyring *kr)
 {
-	d->have_keys = trace_keys_get(kr, d->x->user, &d->keys) == 1;
+	d->have_keys = trace_keys_get(kr, d->x->user, &d->keys) == 1 && d->keys.have_aka;
 	if (d->have_keys)
 		snprintf(d->x->keys_source, sizeof(d->x->keys_source), "%s", d->keys.source);
 	if (d->x->req >= 0)

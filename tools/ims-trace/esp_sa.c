@@ -212,7 +212,7 @@ static bool keys_from_subscriber(const struct run *r, struct esp_sa_set *s,
 	struct trace_keys k;
 	struct trace_aka a[TRACE_KEY_VARIANTS];
 
-	if (trace_keys_get(r->kr, s->impi, &k) != 1)
+	if (trace_keys_get(r->kr, s->impi, &k) != 1 || !k.have_aka)
 		return false;
 	int v = trace_aka_find(&k, np->rand, np->autn, a);
 	if (v < 0)

@@ -36,6 +36,7 @@ static void keys_from_sub(const struct keysrc *ks, const struct db_sub *s, struc
 	memcpy(out->k, s->keys.k, aka_k_len(&s->keys));
 	memcpy(out->op, s->keys.opc, s->keys.algo == AKA_ALGO_TUAK ? AKA_TOP_LEN : AKA_OP_LEN);
 	out->is_opc = true;
+	out->have_aka = true;
 	out->tuak = s->keys.tuak;
 	out->res_len = s->keys.res_len;
 	memcpy(out->amf, s->amf, sizeof(out->amf));

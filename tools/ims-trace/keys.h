@@ -21,6 +21,8 @@ struct trace_keys {
 	uint8_t op[AKA_TOP_LEN]; /* the value as given: OP, or OPc when is_opc
 				  * (TUAK: TOP or TOPc, 32 octets) */
 	bool is_opc;
+	bool have_aka;        /* K and OP/OPc (TOP/TOPc) are here: the AKA checks
+			       * run; false for --password alone (MD5 only) */
 	struct aka_tuak tuak; /* TUAK's lengths and iterations (TS 35.231 §5.1) */
 	uint8_t amf[2];
 	bool have_amf;

@@ -198,7 +198,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 				? "--k: needs --top or --topc (and those need --k)"
 				: "--k: needs --op or --opc (and those need --k)");
 	check_keys(o);
-	o->ks.have_cli = o->have_k;
+	o->ks.have_cli = o->ks.cli.have_aka = o->have_k;
 	if (o->ks.have_cli)
 		snprintf(o->ks.cli.source, sizeof(o->ks.cli.source), "--k/%s",
 			 o->ks.cli.algo == AKA_ALGO_XOR ? "xor" : o->op_opt);

@@ -398,7 +398,10 @@ static void run_checks(struct vctx *x)
 		     "check", v->alg);
 		return;
 	}
-	if (trace_keys_get(x->kr, x->a->impi, &x->keys) == 1) {
+	/* --password alone is the key of an MD5 challenge only: an AKA one
+	 * is then checked as without keys, never with a K of zeros */
+	if (trace_keys_get(x->kr, x->a->impi, &x->keys) == 1 &&
+	    (x->keys.have_aka || x->alg == DIGEST_ALG_MD5)) {
 		x->have_keys = true;
 		snprintf(v->keys_source, sizeof(v->keys_source), "%s", x->keys.source);
 	}

@@ -26,6 +26,7 @@ static int keys(void *arg, const char *impi, struct trace_keys *out)
 	hex_decode_exact("465b5ce8b199b49faa5f0a2ee238a6bc", out->k, 16);
 	hex_decode_exact("cd63cb71954a9f4e48a5994e37a02baf", out->op, 16);
 	out->is_opc = true;
+	out->have_aka = true;
 	snprintf(out->source, sizeof(out->source), "fuzz");
 	return 1;
 }
