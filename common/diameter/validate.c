@@ -304,6 +304,31 @@ static int check_result(struct diam_verdict *v, const struct diam_msg *m,
 	return DIAM_INVALID_AVP_VALUE;
 }
 
+/* RFC 6733 §6.11, TS 29.229 §6.1: a request's Vendor-Specific-Application-Id
+ * names the application of its header (Cx 16777216 in a MAR). A MAR that
+ * says S6a, or an accounting application, is not served as Cx: 5004 with
+ * the Auth-/Acct-Application-Id inside as Failed-AVP. */
+static int check_app_id(struct diam_verdict *v, const struct diam_msg *m)
+{
+	struct diam_avp vsai, id;
+	uint32_t app;
+
+	if (m->hdr.app_id == DIAM_APP_BASE ||
+	    diam_msg_find(m, AVP_VENDOR_SPECIFIC_APPLICATION_ID, 0, &vsai))
+		return 0;
+	if (diam_group_find(&vsai, AVP_AUTH_APPLICATION_ID, 0, &id) &&
+	    diam_group_find(&vsai, AVP_ACCT_APPLICATION_ID, 0, &id))
+		return 0; /* neither: the group's rule table answers that */
+	if (id.code == AVP_AUTH_APPLICATION_ID && !diam_avp_u32(&id, &app) &&
+	    app == m->hdr.app_id)
+		return 0;
+	set_failed(v, &id);
+	fail(v, DIAM_INVALID_AVP_VALUE, "%s", NULL);
+	snprintf(v->why, sizeof(v->why), "Vendor-Specific-Application-Id names another "
+		 "application than the header's %u", m->hdr.app_id);
+	return DIAM_INVALID_AVP_VALUE;
+}
+
 /* Is app one the sets (NULL: every known set) have tables for? */
 static bool app_served(const struct diam_rule_set *const *sets, uint32_t app)
 {
@@ -342,6 +367,8 @@ int diam_validate_in(const uint8_t *buf, size_t len, unsigned flags,
 	rc = walk(v, m.avps, m.avps_len, cr ? cr->rules : NULL, cr ? cr->n : 0, 0, cr != NULL);
 	if (rc == 0 && cr && !request)
 		rc = check_result(v, &m, cr);
+	if (rc == 0 && cr && request)
+		rc = check_app_id(v, &m);
 	return rc;
 }
 

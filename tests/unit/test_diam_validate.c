@@ -18,7 +18,8 @@
 
 enum { F_NONE = 0, F_NO_PUBID = 1, F_TWO_UNAME = 2, F_RESULT = 4, F_BAD_U32 = 8,
        F_UNKNOWN_M = 16, F_UNKNOWN_OPT = 32, F_AVP_BITS = 64, F_P_BIT = 128,
-       F_BAD_GROUP = 256, F_BAD_UTF8 = 512, F_SURROGATE = 1024, F_ABOVE_MAX = 2048 };
+       F_BAD_GROUP = 256, F_BAD_UTF8 = 512, F_SURROGATE = 1024, F_ABOVE_MAX = 2048,
+       F_VSAI_S6A = 4096 };
 
 static ssize_t mar(uint8_t *buf, size_t cap, unsigned f)
 {
@@ -27,7 +28,7 @@ static ssize_t mar(uint8_t *buf, size_t cap, unsigned f)
 	diam_wr_init(&w, buf, cap);
 	diam_put_hdr(&w, DIAM_FLAG_R | DIAM_FLAG_P, DIAM_CMD_MA, DIAM_APP_CX, 7, 9);
 	diam_put_str(&w, AVP_SESSION_ID, 0, "scscf.test;1;1");
-	diam_put_vendor_app(&w, V3, DIAM_APP_CX);
+	diam_put_vendor_app(&w, V3, f & F_VSAI_S6A ? DIAM_APP_S6A : DIAM_APP_CX);
 	diam_put_u32(&w, AVP_AUTH_SESSION_STATE, 0, 1);
 	diam_put_str(&w, AVP_ORIGIN_HOST, 0, "scscf.test");
 	diam_put_str(&w, AVP_ORIGIN_REALM, 0, "test");
@@ -162,6 +163,14 @@ static void test_avp_level(void **state)
 	assert_int_equal(run(b, (size_t)n, &v), DIAM_INVALID_AVP_BITS);
 	assert_true(v.e_bit);
 	assert_int_equal(v.failed.code, AVP_DESTINATION_HOST);
+
+	/* A Cx MAR whose Vendor-Specific-Application-Id names S6a (RFC 6733
+	 * §6.11): 5004, the Auth-Application-Id in Failed-AVP */
+	n = mar(b, sizeof(b), F_VSAI_S6A);
+	assert_int_equal(run(b, (size_t)n, &v), DIAM_INVALID_AVP_VALUE);
+	assert_false(v.e_bit);
+	assert_int_equal(v.failed.code, AVP_AUTH_APPLICATION_ID);
+	assert_memory_equal(v.failed.data, "\x01\x00\x00\x23", 4);
 }
 
 static void test_avp_length(void **state)
