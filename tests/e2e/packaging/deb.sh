@@ -116,6 +116,16 @@ out=$(/usr/bin/hssd --version) && [ "$out" = "hssd $VERSION" ] && ok "/usr/bin/h
 	bad "/usr/bin/hssd --version: $out"
 if command -v man >/dev/null; then
 	MANWIDTH=80 man 8 hssd 2>/dev/null | grep -q '^ *hssd - ' && ok "man 8 hssd" || bad "man 8 hssd finds no page"
+	# each daemon's page names the files its unit uses (FILES)
+	for u in hssd scscf-stub; do
+		conf=$(sed -n 's/^ExecStart=[^ ]* -c //p' /usr/lib/systemd/system/$u.service)
+		want="$conf /usr/lib/systemd/system/$u.service"
+		[ $u = hssd ] && want="$want /var/lib/hssd/hss.db"
+		page=$(MANWIDTH=200 man 8 $u 2>/dev/null)
+		for f in $want; do echo "$page" | grep -qF "$f" || unnamed="${unnamed:-} $f"; done
+		[ -z "${unnamed:-}" ] && ok "man 8 $u names $want" || bad "man 8 $u does not name$unnamed"
+		unnamed=""
+	done
 fi
 if command -v systemd-analyze >/dev/null; then
 	out=$(systemd-analyze verify /usr/lib/systemd/system/hssd.service /usr/lib/systemd/system/scscf-stub.service 2>&1)
