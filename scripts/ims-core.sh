@@ -8,7 +8,8 @@
 #   scripts/ims-core.sh down
 #   scripts/ims-core.sh env      the ports (PCSCF=sip:IP:PORT, ...)
 # Provision subscribers with build/bin/hss-ctl --db $IMS_CORE_DIR/hss.db add ...
-# (before or after `up`). See the README, "A real IMS core".
+# (after `up`, or before it once the folder exists: mkdir -p $IMS_CORE_DIR).
+# See the README, "A real IMS core".
 set -euo pipefail
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.."
