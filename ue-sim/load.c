@@ -462,6 +462,17 @@ static void load_parse(int argc, char **argv, struct load_opts *o)
 		cli_usage_error(UE_PROG, "%s: unexpected argument", argv[optind]);
 	if (!o->count == !o->users_csv)
 		cli_usage_error(UE_PROG, "--count or --users: exactly one is needed");
+	/* the IMSIs keep the base's digits: base+count-1 must fit in them (an
+	 * IMSI has at most 15 digits, TS 23.003 §2.2) */
+	if (o->count) {
+		unsigned long long last = strtoull(o->imsi_base, NULL, 10) + o->count - 1, lim = 1;
+		for (size_t d = strlen(o->imsi_base); d; d--)
+			lim *= 10;
+		if (last >= lim)
+			cli_usage_error(UE_PROG, "--imsi-base: %s + %lu users run to %llu, longer than "
+					"the base's %zu digits", o->imsi_base, (unsigned long)o->count,
+					last, strlen(o->imsi_base));
+	}
 	ue_cli_finish(&o->ue, false);
 	/* the lean client speaks UDP only; anything else goes through nta */
 	if (strstr(o->ue.cfg.registrar, "transport=") && !strstr(o->ue.cfg.registrar, "transport=udp"))

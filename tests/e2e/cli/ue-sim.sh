@@ -31,6 +31,10 @@ usage 2 "^ue-sim: --registrar: expected sip:IP:PORT .*got 'sip:127.0.0.1:99999'\
 	register --registrar sip:127.0.0.1:99999 --impi a@ims.test --impu sip:a@ims.test --realm ims.test --k $K --op $OP
 usage 2 "^ue-sim: --registrar: expected sip:IP:PORT .*got 'sip:127.0.0.1'\$" \
 	load --count 1 --registrar sip:127.0.0.1 --realm x --k $K --op $OP
+# the generated IMSIs keep the base's digits: 999999999999999 + 3 users
+# made a 16-digit "IMSI" (TS 23.003: at most 15)
+usage 2 "^ue-sim: --imsi-base: 999999999999999 \\+ 3 users run to 1000000000000001, longer than the base's 15 digits\$" \
+	load --count 3 --imsi-base 999999999999999 --registrar sip:127.0.0.1:9 --realm x --k $K --op $OP
 usage 2 "^ue-sim: --bind: expected sip:IP:PORT .*got 'sip:127.0.0.1:70000'\$" \
 	run x.scn --registrar "sip:127.0.0.1:$CLOSED" --bind sip:127.0.0.1:70000
 }
