@@ -3,6 +3,7 @@
 #include "esc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <strings.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 bool log_keys_enabled;
 
@@ -55,11 +57,21 @@ void log_set_level(enum log_level l) { cur_level = l; }
 enum log_level log_get_level(void) { return cur_level; }
 bool log_enabled(enum log_level l) { return l <= cur_level; }
 
+/* A new log file is 0600 whatever the umask, as the store is: with
+ * --log-keys it holds CK, IK and XRES, and at any level it names every
+ * subscriber. An existing file keeps its mode (logrotate's `create`). */
 static int open_path(void)
 {
-	FILE *fp = fopen(log_path, "a");
-	if (!fp)
-		return -errno;
+	int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *fp = fd >= 0 ? fdopen(fd, "a") : NULL;
+
+	if (!fp) {
+		int err = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return -err;
+	}
 	set_mode(fp);
 	if (log_fp)
 		fclose(log_fp);

@@ -2,7 +2,7 @@
 # e2e for the store's files (docs/hssd.md "Store files"):
 #   run.sh PATH/TO/hssd PATH/TO/hss-ctl
 #   1. a new store and the -wal/-shm files hssd keeps beside it are 0600
-#      (the keys are in them), whatever the umask;
+#      (the keys are in them), whatever the umask; so is a new --log-file;
 #   2. a store this user can only read (another user, a directory it cannot
 #      write): hss-ctl list/show read it, a write says why it cannot;
 #   3. hssd and hss-ctl name the cause when the store cannot be opened:
@@ -33,13 +33,17 @@ mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
 	--impu "sip:one@$R" --k $K --op $OP) || bad "hss-ctl add"
 [ "$(mode "$T/hss.db")" = 600 ] && ok "new store created 0600 (umask 022)" ||
 	bad "new store mode $(mode "$T/hss.db"), expected 600"
-(umask 022 && start_hssd "$HSSD" "$T" --origin-host "hss.$R" --realm $R --accept-any-peer)
+(umask 022 && start_hssd "$HSSD" "$T" --origin-host "hss.$R" --realm $R --accept-any-peer \
+	--log-file "$T/hssd-file.log")
 HSSD_PID=$(pgrep -n -f "$T/hss.db" || :)
 for f in hss.db-wal hss.db-shm; do
 	wait_for 5 test -e "$T/$f"
 	[ "$(mode "$T/$f")" = 600 ] && ok "$f beside a running hssd is 0600" ||
 		bad "$f mode $(mode "$T/$f"), expected 600"
 done
+# the log names every subscriber and, with --log-keys, holds CK/IK/XRES
+[ "$(mode "$T/hssd-file.log")" = 600 ] && ok "new --log-file created 0600 (umask 022)" ||
+	bad "--log-file mode $(mode "$T/hssd-file.log"), expected 600"
 [ -n "$HSSD_PID" ] && stop_pids "$HSSD_PID"
 HSSD_PID=
 
