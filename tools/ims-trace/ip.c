@@ -70,6 +70,22 @@ static void reassemble(struct trace_ctx *c, struct trace_meta *m, const struct i
 	free(dgram);
 }
 
+/* An IP packet the capture holds only the start of (tcpdump -s N, an old
+ * default snaplen of 68 or 96 octets): a UDP datagram, ESP packet or
+ * fragment cut short would be read as complete (a REGISTER without its
+ * Authorization, an ICV over half a packet), so it is not read; TCP goes
+ * on, its missing octets are a gap the reassembly reports. */
+static bool snap_cut(struct trace_ctx *c, int proto, bool fragment)
+{
+	if (proto == IPPROTO_TCP_ && !fragment)
+		return false;
+	if (!c->snap_cut++)
+		trace_note(c, "packets cut short by the capture's snaplen are not read (the first "
+			   "at frame %u): capture whole packets (tcpdump -s 0)", c->cur_frame);
+	c->truncated_frames++;
+	return true;
+}
+
 static void ipv4_input(struct trace_ctx *c, const uint8_t *p, size_t len, int depth)
 {
 	struct trace_meta m;
@@ -86,6 +102,8 @@ static void ipv4_input(struct trace_ctx *c, const uint8_t *p, size_t len, int de
 	if (tot < len)
 		len = tot; /* Ethernet padding */
 	uint16_t frag = be16(p + 6);
+	if (tot > len && snap_cut(c, p[9], frag & 0x3fff))
+		return;
 	meta_init(c, &m, 4);
 	memcpy(m.src.ip, p + 12, 4);
 	memcpy(m.dst.ip, p + 16, 4);
@@ -156,6 +174,8 @@ static void ipv6_input(struct trace_ctx *c, const uint8_t *p, size_t len, int de
 	size_t plen = be16(p + 4);
 	if (plen && plen + 40 < len)
 		len = plen + 40;
+	if (plen + 40 > len && snap_cut(c, p[6], false)) /* extension headers: cut too */
+		return;
 	meta_init(c, &m, 6);
 	memcpy(m.src.ip, p + 8, 16);
 	memcpy(m.dst.ip, p + 24, 16);

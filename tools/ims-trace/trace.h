@@ -130,6 +130,7 @@ struct trace_ctx {
 	/* counters for "what could not be read" */
 	unsigned frames, non_ip, ip_fragments, esp_encrypted, esp_unknown, not_sip_udp;
 	unsigned tcp_gaps, sip_bad, diam_bad, truncated_frames, sctp_chunks, gtp_pdus;
+	unsigned snap_cut; /* IP packets the capture holds only part of (snaplen) */
 	char *notes[TRACE_NOTES_MAX]; /* distinct warnings, owned */
 	size_t nnotes;
 	unsigned cur_frame;
