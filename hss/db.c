@@ -90,7 +90,7 @@ const char *db_errmsg(struct db *db)
 	return db ? db->errmsg : open_errmsg;
 }
 
-const char *db_where_shown(const char *where, char *buf, size_t bufsz)
+size_t db_where_password(const char *where, const char **pw)
 {
 	const char *scheme = strstr(where, "://");
 	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
@@ -99,8 +99,17 @@ const char *db_where_shown(const char *where, char *buf, size_t bufsz)
 	/* userinfo ends at the first '@' before any '/' (RFC 3986 §3.2.1) */
 	if (at && !memchr(scheme + 3, '/', (size_t)(at - scheme - 3)))
 		colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
-	if (colon)
-		snprintf(buf, bufsz, "%.*s:***%s", (int)(colon - where), where, at);
+	*pw = colon ? colon + 1 : NULL;
+	return colon ? (size_t)(at - colon - 1) : 0;
+}
+
+const char *db_where_shown(const char *where, char *buf, size_t bufsz)
+{
+	const char *pw;
+	size_t n = db_where_password(where, &pw);
+
+	if (pw)
+		snprintf(buf, bufsz, "%.*s***%s", (int)(pw - where), where, pw + n);
 	else
 		snprintf(buf, bufsz, "%s", where);
 	return buf;

@@ -99,6 +99,9 @@ int db_schema_step(const char *schema, int version, char *buf, size_t bufsz);
 /* `where` (a --db value) fit for a log line or a message: a password in a
  * URI (postgresql://USER:PASSWORD@HOST/DB) shows as "***". Returns buf. */
 const char *db_where_shown(const char *where, char *buf, size_t bufsz);
+/* The password of a store URI's userinfo (RFC 3986 §3.2.1), as written in
+ * it: its length and *pw, or 0 and *pw NULL when there is none. */
+size_t db_where_password(const char *where, const char **pw);
 /* The backend's name ("sqlite"). */
 const char *db_backend(const struct db *db);
 /* Inside a transaction begun with db_txn_begin. */

@@ -321,6 +321,27 @@ static int session_setup(struct db_conn *c)
 	return ret;
 }
 
+/* libpq's parse errors quote the URI, or the token that failed, password
+ * and all ("invalid percent-encoded token: \"s3%zzcret\""): every copy of
+ * the password in msg is replaced by *** (db_where_shown masks the URI the
+ * same way). */
+static void mask_password(const char *where, const char *msg, char *out, size_t outsz)
+{
+	const char *pw;
+	size_t o = 0, pl = db_where_password(where, &pw);
+
+	while (*msg && o + 4 < outsz) {
+		if (pl && !strncmp(msg, pw, pl)) {
+			memcpy(out + o, "***", 3);
+			o += 3;
+			msg += pl;
+		} else {
+			out[o++] = *msg++;
+		}
+	}
+	out[o] = '\0';
+}
+
 static int pg_open(const char *where, unsigned flags, struct db_conn **out, char *err,
 		   size_t errsz)
 {
@@ -339,8 +360,8 @@ static int pg_open(const char *where, unsigned flags, struct db_conn **out, char
 	c->readonly = flags & DB_OPEN_READONLY;
 	c->pg = PQconnectdb(c->conninfo);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
-		snprintf(err, errsz, "%s: %s", db_where_shown(where, shown, sizeof(shown)),
-			 PQerrorMessage(c->pg));
+		mask_password(where, PQerrorMessage(c->pg), c->err, sizeof(c->err));
+		snprintf(err, errsz, "%s: %s", db_where_shown(where, shown, sizeof(shown)), c->err);
 		err[strcspn(err, "\n")] = '\0';
 		PQfinish(c->pg);
 		free(c->conninfo);

@@ -178,6 +178,14 @@ expect 1 "no subscriber" --db "$DB" del "three@$R"
 expect 0 "" --db "$DB" list
 [ "$(wc -l <"$T/out")" = 3 ] || bad "after del: $(cat "$T/out")"
 
+# --- a PostgreSQL URI's password is never printed, even where libpq's
+# parse error quotes the URI or the token that failed (no server needed)
+for u in 'postgresql://hss:s3cret@[::1/hss' 'postgresql://hss:s3%zzcret@127.0.0.1:1/hss' \
+	'postgres://hss:s3cret@127.0.0.1:1/hss?bogus=1'; do
+	expect 1 "^hss-ctl: --db: postgres" --db "$u" list
+	grep -q "s3" "$T/err" && bad "the password of $u printed: $(cat "$T/err")"
+done
+
 if [ "$FAILS" -ne 0 ]; then
 	echo "$FAILS check(s) failed"
 	exit 1
