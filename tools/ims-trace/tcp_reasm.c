@@ -190,6 +190,8 @@ static void consume(struct trace_ctx *c, struct tcp_flow *f, const struct trace_
 {
 	size_t used = 0;
 
+	if (!f->len)
+		return; /* nothing held (and no buffer yet: f->buf may be NULL) */
 	if (f->kind == FLOW_UNKNOWN)
 		classify(c, f);
 	if (f->kind == FLOW_SIP)
