@@ -416,7 +416,9 @@ int ctl_import_csv(struct db *db, const struct ctl_import_src *src, char *err, s
 	unsigned lineno = 0;
 
 	while (fgets(line, sizeof(line), src->fp)) {
-		lineno++;
+		/* a spreadsheet's "CSV UTF-8" begins with a byte order mark */
+		if (++lineno == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
+			memmove(line, line + 3, strlen(line + 3) + 1);
 		if (!strchr(line, '\n') && !feof((FILE *)src->fp))
 			ret = (snprintf(why, sizeof(why), "line longer than %zu characters",
 					sizeof(line) - 2), -EINVAL);
@@ -431,6 +433,9 @@ int ctl_import_csv(struct db *db, const struct ctl_import_src *src, char *err, s
 			return ret;
 		}
 	}
+	if (ferror((FILE *)src->fp)) /* a directory, an I/O error: not "empty" */
+		return snprintf(err, errsz, "%s: cannot read: %s", src->name, strerror(errno)),
+		       -EINVAL;
 	if (!ncols)
 		return snprintf(err, errsz, "%s: empty file, expected the header %s", src->name,
 				CTL_CSV_HEADER), -EINVAL;

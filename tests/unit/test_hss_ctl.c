@@ -168,6 +168,13 @@ static void test_import(void **state)
 	assert_int_equal(import_text(db, "imsi,impi,impu,k,op\n1,2\n", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "t.csv:2: expected 5 fields as in the header, got 2");
 	assert_int_equal(import_text(db, "# only a comment\n", err, sizeof(err)), -EINVAL);
+	/* A spreadsheet's "CSV UTF-8" starts with a byte order mark: not part
+	 * of the first column's name */
+	assert_int_equal(db_txn_begin(db), 0);
+	assert_int_equal(import_text(db, "\xef\xbb\xbfimsi,impi,impu,k,op\n001010000000004,d@x,"
+				     "sip:d@x," K "," OP "\n", err, sizeof(err)), 1);
+	assert_int_equal(db_txn_commit(db), 0);
+	assert_int_equal(db_sub_by_impi(db, "d@x", &s), 0);
 	db_close(db);
 	tmpdb_remove(path);
 }

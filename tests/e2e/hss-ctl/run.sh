@@ -171,6 +171,7 @@ expect 2 "header: unknown or repeated column 'colour'" --db "$DB" import "$T/hdr
 printf 'imsi,impi,impu,k,op\n001010000000014,ten@%s,sip:x@%s,%s,%s\n' "$R" "$R" $K $OP >"$T/dup.csv"
 expect 2 ":2: impi: ten@$R already exists$" --db "$DB" import "$T/dup.csv"
 expect 2 "CSV: cannot open" --db "$DB" import "$T/none.csv"
+expect 2 "^hss-ctl: $T: cannot read: Is a directory$" --db "$DB" import "$T"
 
 # --- del ----------------------------------------------------------------------
 expect 0 "" --db "$DB" del "three@$R"
