@@ -2,6 +2,9 @@
 #include "register.h"
 
 #include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +34,7 @@ static const char reg_help[] =
 	"  --explain                 print the flow as a ladder with every derived value\n"
 	"  --json                    print {status, reason, service_route, associated_uris, ...}\n"
 	"  --hold S                  stay registered S seconds (refresh before expiry), then de-register\n"
+	"                            (SIGINT/SIGTERM: de-register now and exit)\n"
 	"  --deregister              de-register right after the 200 OK\n"
 	"  --timeout MS              give up on a step after MS (default 40000)\n"
 	"  --sec-agree               sec-agree with the P-CSCF (TS 33.203 §7): offer IPsec in\n"
@@ -168,21 +172,49 @@ static void reg_report(const struct reg_opts *o, const struct ue *ue, int rc)
 	fflush(stdout); /* --hold: the result is readable while the UE stays */
 }
 
+/* SIGINT/SIGTERM during --hold: end the hold now and de-register, as a
+ * UE does when switched off (TS 24.229 §5.1.1.6), instead of dying with
+ * its binding left at the S-CSCF until it expires. */
+static volatile sig_atomic_t hold_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	hold_stop = 1;
+}
+
+/* Runs the loop for ms, in slices, until a stop signal. false when one came. */
+static bool hold_sleep(struct ue *ue, uint64_t ms)
+{
+	for (uint64_t end = uac_now_ns() + ms * 1000000ull; !hold_stop && uac_now_ns() < end;) {
+		uint64_t left = (end - uac_now_ns()) / 1000000ull;
+		uac_sleep(ue->uac, left > 100 ? 100 : (unsigned)left + 1);
+	}
+	return !hold_stop;
+}
+
 /* --hold: refresh at half the granted expiry (TS 24.229 §5.1.1.4.1 asks
  * for 600 s before expiry or half the time when shorter), then leave. */
 static int reg_hold(const struct reg_opts *o, struct ue *ue)
 {
 	uint64_t end = uac_now_ns() + (uint64_t)o->hold_s * 1000000000ull;
+	struct sigaction sa = { .sa_handler = on_stop_signal }, old;
 
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	/* an ignored SIGINT (a background job of a shell) stays ignored */
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
 	while (uac_now_ns() < end) {
 		unsigned exp = ue->granted_expires > 0 ? (unsigned)ue->granted_expires : ue->cfg.expires;
 		unsigned wait_ms = exp > 1200 ? (exp - 600) * 1000 : exp * 500;
 		uint64_t left_ms = (end - uac_now_ns()) / 1000000ull;
 		if (wait_ms >= left_ms) {
-			uac_sleep(ue->uac, (unsigned)left_ms);
+			hold_sleep(ue, left_ms);
 			break;
 		}
-		uac_sleep(ue->uac, wait_ms);
+		if (!hold_sleep(ue, wait_ms))
+			break;
 		if (ue_step_sync(ue, UE_STEP_REREGISTER, NULL, o->timeout_ms) < 0 || ue->status != 200)
 			return -1;
 		if (!o->json)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # e2e: a short `ue-sim load` over TCP (--stack nta, one connection carrying
 # every UE) against scscf-stub + hssd, at concurrency 256: every full AKA
-# registration must succeed (no 413/503 from the stub's TCP side).
+# registration must succeed (no 413/503 from the stub's TCP side); then one
+# ue-sim register --hold stopped by SIGTERM must de-register.
 # Usage: tcp_load.sh BIN_DIR   env: USERS=600 CONC=256 DURATION=3 PACED_RATE=1000
 # Exit 0 pass, 1 fail, 77 skip. Logs kept with KEEP=1.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +23,11 @@ while [ $i -lt "$USERS" ]; do
 	i=$((i + 1))
 done
 "$BIN/hss-ctl" --db "$T/hss.db" import "$T/users.csv" >/dev/null || { bad "hss-ctl import"; exit 1; }
+# one more, not in the load's CSV, for the --hold check at the end
+HOLD_IMSI=001010000399999
+"$BIN/hss-ctl" --db "$T/hss.db" add --imsi $HOLD_IMSI --impi $HOLD_IMSI@$REALM \
+	--impu sip:$HOLD_IMSI@$REALM --k 465b5ce8b199b49faa5f0a2ee238a6bc \
+	--opc cd63cb71954a9f4e48a5994e37a02baf --amf 8000 >/dev/null || { bad "hss-ctl add"; exit 1; }
 start_hssd "$BIN/hssd" "$T" --origin-host hss.$REALM --realm $REALM --accept-any-peer --log-level warn
 PIDS="$HSSD_PID"
 "$BIN/scscf-stub" --sip "sip:127.0.0.1:0;transport=tcp" --port-file "$T/sip.port" \
@@ -53,5 +59,30 @@ for RATE in 0 ${PACED_RATE:-1000}; do
 		tail -5 "$T/load.err"; grep -v " 401 \| 200 " "$T/scscf.log" | tail -5
 	fi
 done
+# ue-sim register --hold, stopped with SIGTERM (a UE switched off, TS
+# 24.229 §5.1.1.6): it de-registers at once and exits 0; it used to die
+# with its binding left at the S-CSCF until expiry.
+IMSI=$HOLD_IMSI
+"$BIN/ue-sim" register --registrar "sip:127.0.0.1:$PORT;transport=tcp" --impi "$IMSI@$REALM" \
+	--impu "sip:$IMSI@$REALM" --realm $REALM --k 465b5ce8b199b49faa5f0a2ee238a6bc \
+	--opc cd63cb71954a9f4e48a5994e37a02baf --hold 60 >"$T/hold.out" 2>&1 &
+UE=$!
+if wait_for 10 grep -q '^registered: 200' "$T/hold.out"; then
+	kill -TERM "$UE"
+	if wait_for 10 sh -c "! kill -0 $UE 2>/dev/null"; then
+		wait "$UE"
+		rc=$?
+		[ "$rc" = 0 ] && grep -q '^de-registered: 200' "$T/hold.out" &&
+			grep -q "impu=sip:$IMSI@$REALM -> 200 OK (de-registered)" "$T/scscf.log" &&
+			ok "--hold ended by SIGTERM: de-registered, exit 0" ||
+			bad "--hold and SIGTERM: exit $rc, $(tr '\n' ' ' <"$T/hold.out")"
+	else
+		kill "$UE"
+		bad "--hold 60 still running 10 s after SIGTERM"
+	fi
+else
+	kill "$UE"
+	bad "ue-sim register --hold: $(cat "$T/hold.out")"
+fi
 [ "$FAILS" -eq 0 ] && exit 0
 exit 1
