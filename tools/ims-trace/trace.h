@@ -1,7 +1,9 @@
 /* ims-trace: the shared state of one capture analysis.
  *
  * Data flow (one pass over the capture, then analysis):
- *   pcap_in.c  frames + link layer (Ethernet, SLL, SLL2, raw IP)
+ *   pcap_in.c  frames + link layer (Ethernet, SLL, SLL2, raw IP); pcap
+ *              through libpcap, pcapng through pcapng_in.c (a link type
+ *              per interface)
  *   ip.c       IPv4/IPv6 (extension headers, fragments), UDP, TCP, SCTP
  *   gtpu.c     GTP-U G-PDUs (TS 29.281) -> the UE's inner IP packet
  *   esp.c      ESP packets are kept aside during the read; esp_sa.c derives
