@@ -1,11 +1,12 @@
 #include "json.h"
 #include "hex.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* RFC 8259 §7: the escaped form of one octet of a string into e (at
- * most 7 octets with the NUL); octets from 0x80 on pass as they are. */
+/* RFC 8259 §7: the escaped form of one octet below 0x80 of a string into
+ * e (at most 7 octets with the NUL). */
 static const char *json_esc(unsigned char c, char e[8])
 {
 	switch (c) {
@@ -24,35 +25,61 @@ static const char *json_esc(unsigned char c, char e[8])
 	return e;
 }
 
+/* The JSON form of the character at p (end: the string's end) into e;
+ * *used receives the octets it stands for. A well-formed UTF-8 sequence
+ * passes as it is; an octet that starts none (text that is not UTF-8, such
+ * as a capture's raw header bytes) becomes \ufffd, so the document stays
+ * UTF-8 as RFC 8259 §8.1 wants and every JSON reader takes it. */
+static const char *json_char(const unsigned char *p, const unsigned char *end, char e[8],
+			     size_t *used)
+{
+	size_t n;
+
+	*used = 1;
+	if (*p < 0x80)
+		return json_esc(*p, e);
+	n = utf8_seq_len(p, (size_t)(end - p));
+	if (!n)
+		return "\\ufffd";
+	memcpy(e, p, n);
+	e[n] = '\0';
+	*used = n;
+	return e;
+}
+
 void json_write_string(FILE *fp, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 	char e[8];
+	size_t used;
 
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		fputs(json_esc(*p, e), fp);
+	for (; p < end; p += used)
+		fputs(json_char(p, end, e, &used), fp);
 	fputc('"', fp);
 }
 
 size_t json_string_buf(char *buf, size_t sz, const char *s)
 {
-	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	size_t n = 0, used;
 	char e[8];
 
 	if (sz < 3)
 		return 0;
 	buf[n++] = '"';
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (; p < end; p += used) {
 		const char *x;
 		size_t l;
 
-		if (*p >= 0x20 && *p != '"' && *p != '\\') { /* most octets: as they are */
+		used = 1;
+		if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') { /* most: as they are */
 			if (sz - n < 3)
 				return 0;
 			buf[n++] = (char)*p;
 			continue;
 		}
-		x = json_esc(*p, e);
+		x = json_char(p, end, e, &used);
 		l = strlen(x);
 		if (sz - n < l + 2)
 			return 0;

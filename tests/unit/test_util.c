@@ -325,6 +325,14 @@ static void test_json_string_buf(void **state)
 	assert_int_equal(json_string_buf(b, 5, "ab"), 4); /* "ab" and its NUL: 5 */
 	assert_int_equal(json_string_buf(b, 4, "ab"), 0);
 	assert_int_equal(json_string_buf(b, 8, "a\x01"), 0); /* "a\u0001" and its NUL: 10 */
+	/* UTF-8 passes as it is; an octet that is not UTF-8 (a capture's raw
+	 * bytes in ims-trace --json) is U+FFFD, so the document stays UTF-8 */
+	assert_int_equal(json_string_buf(b, sizeof(b), "\xc3\xa9\xff\xe2\x82x"), 23);
+	assert_string_equal(b, "\"\xc3\xa9\\ufffd\\ufffd\\ufffdx\"");
+	fp = fmemopen(f, sizeof(f), "w");
+	json_write_string(fp, "\xc3\xa9\xff\xe2\x82x");
+	fclose(fp);
+	assert_string_equal(f, b);
 }
 
 /* The SIP addresses of scscf-stub --sip and ue-sim --registrar/--bind. */
