@@ -39,6 +39,18 @@ static void hex48(uint64_t v, char out[13])
 }
 
 /* ---- add ---------------------------------------------------------------- */
+/* An option of add given once, with a value: an empty one ("--amf
+ * \"$AMF\"" with AMF unset) would quietly mean the default (CSV leaves a
+ * column empty for that, not the command line). --password '' is a
+ * password. */
+static void add_opt(const char *name, const char **field, const char *v)
+{
+	if (!*v && strcmp(name, "--password"))
+		cli_usage_error(PROG, "%s: empty value (leave the option out for its default)",
+				name);
+	cli_set_once(PROG, name, field, v);
+}
+
 static int cmd_add(struct ctl_cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -56,28 +68,28 @@ static int cmd_add(struct ctl_cli *c, int argc, char **argv)
 
 	while ((o = ctl_next_opt(c, argc, argv, opts)) != -1) {
 		switch (o) {
-		case 'i': cli_set_once(PROG, "--imsi", &f.imsi, optarg); break;
-		case 'p': cli_set_once(PROG, "--impi", &f.impi, optarg); break;
+		case 'i': add_opt("--imsi", &f.imsi, optarg); break;
+		case 'p': add_opt("--impi", &f.impi, optarg); break;
 		case 'u':
 			if (f.n_impu == CTL_MAX_IMPU)
 				cli_usage_error(PROG, "--impu: at most %d", CTL_MAX_IMPU);
 			f.impu[f.n_impu++] = optarg;
 			break;
-		case 'k': cli_set_once(PROG, "--k", &f.k, optarg); break;
-		case 'o': cli_set_once(PROG, "--op", &f.op, optarg); break;
-		case 'c': cli_set_once(PROG, "--opc", &f.opc, optarg); break;
-		case 'a': cli_set_once(PROG, "--amf", &f.amf, optarg); break;
-		case 's': cli_set_once(PROG, "--sqn", &f.sqn, optarg); break;
-		case 'g': cli_set_once(PROG, "--algo", &f.algo, optarg); break;
-		case 'w': cli_set_once(PROG, "--password", &f.password, optarg); break;
-		case 'm': cli_set_once(PROG, "--scheme", &f.scheme, optarg); break;
-		case 'r': cli_set_once(PROG, "--res-len", &f.res_len, optarg); break;
-		case 'T': cli_set_once(PROG, "--top", &f.top, optarg); break;
-		case 'C': cli_set_once(PROG, "--topc", &f.topc, optarg); break;
-		case 'M': cli_set_once(PROG, "--mac-len", &f.mac_len, optarg); break;
-		case 'X': cli_set_once(PROG, "--ck-len", &f.ck_len, optarg); break;
-		case 'Y': cli_set_once(PROG, "--ik-len", &f.ik_len, optarg); break;
-		case 'N': cli_set_once(PROG, "--iterations", &f.iterations, optarg); break;
+		case 'k': add_opt("--k", &f.k, optarg); break;
+		case 'o': add_opt("--op", &f.op, optarg); break;
+		case 'c': add_opt("--opc", &f.opc, optarg); break;
+		case 'a': add_opt("--amf", &f.amf, optarg); break;
+		case 's': add_opt("--sqn", &f.sqn, optarg); break;
+		case 'g': add_opt("--algo", &f.algo, optarg); break;
+		case 'w': add_opt("--password", &f.password, optarg); break;
+		case 'm': add_opt("--scheme", &f.scheme, optarg); break;
+		case 'r': add_opt("--res-len", &f.res_len, optarg); break;
+		case 'T': add_opt("--top", &f.top, optarg); break;
+		case 'C': add_opt("--topc", &f.topc, optarg); break;
+		case 'M': add_opt("--mac-len", &f.mac_len, optarg); break;
+		case 'X': add_opt("--ck-len", &f.ck_len, optarg); break;
+		case 'Y': add_opt("--ik-len", &f.ik_len, optarg); break;
+		case 'N': add_opt("--iterations", &f.iterations, optarg); break;
 		}
 	}
 	ctl_want_args(c, argc, argv, 0);

@@ -75,6 +75,11 @@ expect 2 "^hss-ctl: --scheme: 'SIP Digest' needs a password$" --db "$DB" add --i
 	--impi "three@$R" --impu "sip:three@$R" --k $K --op $OP --scheme "SIP Digest"
 expect 2 "^hss-ctl: --opc: not used by the XOR algorithm" --db "$DB" add --imsi 001010000000003 \
 	--impi "three@$R" --impu "sip:three@$R" --k $K --opc $OPC --algo xor
+# an empty value (a script's unset variable) is refused, not the default
+for o in --amf --sqn --algo --scheme --res-len; do
+	expect 2 "^hss-ctl: $o: empty value (leave the option out for its default)$" --db "$DB" \
+		add --imsi 001010000000003 --impi "three@$R" --impu "sip:three@$R" --k $K --op $OP "$o" ""
+done
 expect 0 "" --db "$DB" add --imsi 001010000000003 --impi "three@$R" --impu "sip:three@$R" \
 	--k $K --algo xor --res-len 16 --sqn ff --amf 0000 --password pw --scheme "SIP Digest"
 
