@@ -508,7 +508,12 @@ static int ue_send_answer(struct ue *ue)
 		rc = ue_auth_reanswer(&ue->cfg, &ue->chal, &req, &ue->ans, &ue->ans);
 	ue->opts.corrupt_res = false;
 	if (rc < 0) {
-		ue->error = rc == UE_E_ALG      ? "the challenge's algorithm is not the UE's --alg"
+		/* RFC 3310 §3.1: no algorithm parameter means plain MD5 */
+		snprintf(ue->error_buf, sizeof(ue->error_buf),
+			 "the challenge's algorithm %s%s is not the UE's --alg %s",
+			 ue->chal.algorithm[0] ? ue->chal.algorithm : "MD5",
+			 ue->chal.algorithm[0] ? "" : " (none given)", digest_alg_name(ue->cfg.alg));
+		ue->error = rc == UE_E_ALG      ? ue->error_buf
 			    : rc == UE_E_NONCE   ? "the nonce is not base64(RAND||AUTN)"
 			    : rc == USIM_ESTATE  ? "cannot write the --usim-state file"
 						 : "cannot compute the digest answer";

@@ -74,6 +74,7 @@ struct ue {
 	nta_outgoing_t *orq;
 	su_timer_t *timer;
 	char call_id[112], from_tag[24], uri[300], contact[400];
+	char error_buf[160];        /* a formatted ue->error */
 
 	struct ue_challenge chal;   /* the last 401 */
 	bool have_chal;

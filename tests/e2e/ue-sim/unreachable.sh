@@ -25,7 +25,8 @@ trap 'exit 1' INT TERM
 KEYS="--realm ims.example.org --k 465b5ce8b199b49faa5f0a2ee238a6bc --opc cd63cb71954a9f4e48a5994e37a02baf"
 # A registrar that takes UDP datagrams and TCP connections and says nothing,
 # one on UDP that answers every request with a real 503, one with a 401
-# that carries no challenge and one with a 423 (Min-Expires 1800); bounded:
+# that carries no challenge, one with a 423 (Min-Expires 1800) and one with
+# an AKAv2-MD5 challenge; bounded:
 # it exits by itself after 100 s.
 python3 - "$T/ports" <<'PY' &
 import socket, sys, time
@@ -33,15 +34,19 @@ u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
 b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", 0)); b.setblocking(False)
 c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); c.bind(("127.0.0.1", 0)); c.setblocking(False)
 m = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); m.bind(("127.0.0.1", 0)); m.setblocking(False)
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0)); a.setblocking(False)
 t = socket.socket(); t.bind(("127.0.0.1", 0)); t.listen(64); t.settimeout(0.2)
-open(sys.argv[1] + ".tmp", "w").write("%d %d %d %d %d\n" % (u.getsockname()[1], t.getsockname()[1], b.getsockname()[1], c.getsockname()[1], m.getsockname()[1]))
+open(sys.argv[1] + ".tmp", "w").write("%d %d %d %d %d %d\n" % (u.getsockname()[1], t.getsockname()[1], b.getsockname()[1], c.getsockname()[1], m.getsockname()[1], a.getsockname()[1]))
 import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 keep, end = [], time.time() + 100
 while time.time() < end:
     try: keep.append(t.accept()[0])
     except OSError: pass
     for sock, status in ((b, "503 Service Unavailable"), (c, "401 Unauthorized"),
-                         (m, "423 Interval Too Brief\r\nMin-Expires: 1800")):
+                         (m, "423 Interval Too Brief\r\nMin-Expires: 1800"),
+                         (a, '401 Unauthorized\r\nWWW-Authenticate: Digest realm="ims.example.org", '
+                             'nonce="64CI1GSLDqKcLW63J4l5DUL3sg2aK4AArOXfmYSHgaw=", '
+                             'algorithm=AKAv2-MD5, qop="auth"')):
         try:
             req, peer = sock.recvfrom(65536)
             hdrs = [l for l in req.decode().split("\r\n") if l.split(":")[0].lower() in ("via", "from", "to", "call-id", "cseq")]
@@ -50,7 +55,7 @@ while time.time() < end:
 PY
 SILENT=$!
 wait_file "$T/ports" 10 || { bad "silent registrar did not start"; exit 1; }
-read -r UDP TCP BUSY NOCHAL BRIEF <"$T/ports"
+read -r UDP TCP BUSY NOCHAL BRIEF AKAV2 <"$T/ports"
 CLOSED=$(free_port) || { bad "no free port"; exit 1; }
 
 # expect NAME MAX_SECONDS CAUSE_REGEX -- command...: exit 1, within time, cause in output
@@ -80,6 +85,8 @@ expect "register, TCP port closed" 3 '503 Service Unavailable \(made locally by 
 expect "register, a registrar answering 503" 3 'registration failed: 503 Service Unavailable$' -- $R --registrar "sip:127.0.0.1:$BUSY"
 # a 401 the UE cannot answer says why (it said "401 Unauthorized" only)
 expect "register, a 401 without WWW-Authenticate" 3 'registration failed: 401 Unauthorized \(no Digest challenge with a nonce in it' -- $R --registrar "sip:127.0.0.1:$NOCHAL"
+# a challenge for another algorithm names both
+expect "register, an AKAv2-MD5 challenge to an AKAv1-MD5 UE" 3 "registration failed: the challenge's algorithm AKAv2-MD5 is not the UE's --alg AKAv1-MD5\$" -- $R --registrar "sip:127.0.0.1:$AKAV2"
 # a 423 says what the registrar wants (RFC 3261 §10.2.8)
 expect "register, a 423" 3 'registration failed: 423 Interval Too Brief \(Min-Expires: 1800; --expires asked 600\)$' -- $R --registrar "sip:127.0.0.1:$BRIEF"
 expect "load nta, a registrar answering 503" 3 '"503": 4' -- $L --stack nta --registrar "sip:127.0.0.1:$BUSY"
