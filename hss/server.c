@@ -1663,13 +1663,13 @@ int hss_server_open(struct hss_server **out, const struct hss_config *cfg, struc
 	rc = open_listeners(s);
 	if (rc == 0)
 		rc = open_metrics(s);
-	size_pre_cer(s);
-	LOGI(LOG_MAIN, "up to %zu connections may wait for their CER (%u s each)", s->max_pre_cer,
-	     CER_WAIT_MS / 1000);
-	if (rc < 0) {
+	if (rc < 0) { /* its one error line said why: nothing after it */
 		hss_server_free(s);
 		return rc;
 	}
+	size_pre_cer(s);
+	LOGI(LOG_MAIN, "up to %zu connections may wait for their CER (%u s each)", s->max_pre_cer,
+	     CER_WAIT_MS / 1000);
 	*out = s;
 	return 0;
 }

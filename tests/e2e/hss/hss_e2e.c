@@ -905,6 +905,12 @@ static int case_cli(void)
 	snprintf(cmd, sizeof(cmd), "'%s' --listen udp://x 2>'%s/err'; test $? -eq 2 && grep -q -- --listen '%s/err'",
 		 e2e.hssd_path, e2e.dir, e2e.dir);
 	CHECK(run_status(cmd) == 0, "a bad --listen must exit 2 naming the option");
+	/* an address this host does not have (TEST-NET-1): exit 1, one line */
+	snprintf(cmd, sizeof(cmd), "'%s' --db '%s/listen.db' --origin-host h --realm r "
+		 "--accept-any-peer --listen tcp://192.0.2.1:3868 2>'%s/err'; test $? -eq 1 && "
+		 "test $(wc -l <'%s/err') -eq 1 && grep -q 'listen tcp://192.0.2.1:3868: ' '%s/err'",
+		 e2e.hssd_path, e2e.dir, e2e.dir, e2e.dir, e2e.dir);
+	CHECK(run_status(cmd) == 0, "a listen failure must exit 1 with one line");
 	snprintf(conf, sizeof(conf), "%s/bad.conf", e2e.dir);
 	fp = fopen(conf, "w");
 	CHECK(fp, "write %s", conf);
