@@ -53,7 +53,7 @@ struct load {
 	/* the same three in the buckets of hssd's and scscf-stub's histograms */
 	struct metrics *reg;
 	struct metric_series *h401, *h200, *htotal;
-	struct { char cause[64]; unsigned long n; } causes[MAX_CAUSES];
+	struct { char cause[112]; unsigned long n; } causes[MAX_CAUSES];
 	size_t ncauses;
 	su_timer_t *tick;
 	uint64_t last_progress, last_scan, last_tick;
@@ -110,7 +110,7 @@ static void account_ok(struct load *L, const struct lean_times *t)
 static void account(struct load *L, size_t idx, int status, bool local, const char *error,
 		    const struct lean_times *t)
 {
-	char cause[64];
+	char cause[112];
 
 	L->busy[idx] = false;
 	L->inflight--;
@@ -120,7 +120,7 @@ static void account(struct load *L, size_t idx, int status, bool local, const ch
 	} else {
 		L->failed++;
 		if (error)
-			snprintf(cause, sizeof(cause), "local: %.50s", error);
+			snprintf(cause, sizeof(cause), "local: %.100s", error);
 		else
 			snprintf(cause, sizeof(cause), "%d%s", status,
 				 status == 408 ? " (timeout)" /* nta's own: Timer F */
@@ -136,7 +136,11 @@ static void on_done(struct ue *ue, void *arg)
 	struct load *L = arg;
 	struct lean_times t = { ue->t_step, ue->t_first_resp, ue->t_answer, ue->t_final };
 
-	account(L, (size_t)(ue - L->ues), ue->status, ue->status_local, ue->error, &t);
+	/* a 401 left unanswered for want of a challenge: the lean stack's cause */
+	account(L, (size_t)(ue - L->ues), ue->status, ue->status_local,
+		ue->error || ue->status != 401 || ue->have_chal ? ue->error
+								: "401 without a usable challenge",
+		&t);
 }
 
 static void on_lean_done(void *arg, size_t idx, int status, const char *error,

@@ -87,6 +87,11 @@ expect "register, a registrar answering 503" 3 'registration failed: 503 Service
 expect "register, a 401 without WWW-Authenticate" 3 'registration failed: 401 Unauthorized \(no Digest challenge with a nonce in it' -- $R --registrar "sip:127.0.0.1:$NOCHAL"
 # a challenge for another algorithm names both
 expect "register, an AKAv2-MD5 challenge to an AKAv1-MD5 UE" 3 "registration failed: the challenge's algorithm AKAv2-MD5 is not the UE's --alg AKAv1-MD5\$" -- $R --registrar "sip:127.0.0.1:$AKAV2"
+# load names the same causes on both stacks, whole (nta said "401
+# (challenged again)" for a 401 with no challenge; causes were cut at 50)
+expect "load nta, a 401 without WWW-Authenticate" 3 '"local: 401 without a usable challenge": 4' -- $L --stack nta --registrar "sip:127.0.0.1:$NOCHAL"
+expect "load lean, a 401 without WWW-Authenticate" 3 '"local: 401 without a usable challenge": 4' -- $L --registrar "sip:127.0.0.1:$NOCHAL"
+expect "load nta, an AKAv2-MD5 challenge" 3 "\"local: the challenge's algorithm AKAv2-MD5 is not the UE's --alg AKAv1-MD5\": 4" -- $L --stack nta --registrar "sip:127.0.0.1:$AKAV2"
 # a 423 says what the registrar wants (RFC 3261 §10.2.8)
 expect "register, a 423" 3 'registration failed: 423 Interval Too Brief \(Min-Expires: 1800; --expires asked 600\)$' -- $R --registrar "sip:127.0.0.1:$BRIEF"
 expect "load nta, a registrar answering 503" 3 '"503": 4' -- $L --stack nta --registrar "sip:127.0.0.1:$BUSY"
