@@ -18,8 +18,11 @@ int sip_addr_check(const char *uri, bool need_port)
 	end = h + strcspn(h, ";");
 	v6 = *h == '[';
 	colon = v6 ? memchr(h, ']', (size_t)(end - h)) : memchr(h, ':', (size_t)(end - h));
-	if (v6 && (!colon++ || (colon < end && *colon != ':')))
+	/* "[v6]" then ":" or the end; NULL + 1 would be UB, so test first */
+	if (v6 && (!colon || (colon + 1 < end && colon[1] != ':')))
 		return -1;
+	if (v6)
+		colon++;
 	if (!colon || colon > end)
 		colon = end;
 	hl = (size_t)(colon - h) - (v6 ? 2 : 0);
