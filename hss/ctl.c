@@ -75,7 +75,7 @@ static int tel_check(const char *num)
 	}
 	if (!any)
 		return -EINVAL;
-	for (ctx = num + n; !global && ctx; ctx = strchr(ctx + 1, ';'))
+	for (ctx = strchr(num, ';'); !global && ctx; ctx = strchr(ctx + 1, ';'))
 		if (strncasecmp(ctx, ";phone-context=", 15) == 0 && ctx[15] && ctx[15] != ';')
 			return 0;
 	return global ? 0 : -EINVAL;
