@@ -130,7 +130,7 @@ static const char *reg_reason(const struct ue *ue)
 	if (ue->error)
 		return ue->error;
 	if (ue->status >= 200 && ue->status < 300)
-		return "registered";
+		return ue->cfg.expires ? "registered" : "de-registered (--expires 0)";
 	snprintf(buf, sizeof(buf), "%d %s%s", ue->status, ue->resp ? ue->resp->phrase : "",
 		 ue_status_origin(ue));
 	/* nothing was answered: say so rather than a bare "401 Unauthorized" */
@@ -163,7 +163,8 @@ static void reg_report(const struct reg_opts *o, const struct ue *ue, int rc)
 		ue_sec_json(ue, &j);
 		json_end(&j);
 	} else if (rc == 0) {
-		printf("registered: %d, expires %d\n", ue->status, ue->granted_expires);
+		printf("%s: %d, expires %d\n", ue->cfg.expires ? "registered" : "de-registered",
+		       ue->status, ue->granted_expires);
 		printf("Service-Route: %s\nP-Associated-URI: %s\n", ue->service_route,
 		       ue->associated_uris);
 	}

@@ -84,5 +84,12 @@ else
 	kill "$UE"
 	bad "ue-sim register --hold: $(cat "$T/hold.out")"
 fi
+# --expires 0 asks for no binding: reported as such, not as "registered"
+out=$("$BIN/ue-sim" register --registrar "sip:127.0.0.1:$PORT;transport=tcp" --impi "$IMSI@$REALM" \
+	--impu "sip:$IMSI@$REALM" --realm $REALM --k 465b5ce8b199b49faa5f0a2ee238a6bc \
+	--opc cd63cb71954a9f4e48a5994e37a02baf --expires 0 --json 2>&1)
+rc=$?
+[ "$rc" = 0 ] && echo "$out" | grep -q '"reason": "de-registered (--expires 0)"' &&
+	ok "--expires 0: 200, reported as de-registered" || bad "--expires 0: exit $rc, $out"
 [ "$FAILS" -eq 0 ] && exit 0
 exit 1
