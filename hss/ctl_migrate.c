@@ -16,7 +16,7 @@ static const struct {
 	{ "subscriber", "subscribers" }, { "impu", "public identities" },
 	{ "registration", "registrations" }, { "apn", "APNs" },
 	{ "subscriber_apn", "APN assignments" }, { "eps_subscription", "EPS profiles" },
-	{ "charging_info", "charging informations" }, { "out_queue", "queued requests" },
+	{ "charging_info", "charging records" }, { "out_queue", "queued requests" },
 	{ "fault_rule", "fault rules" }, { "subscriber_sqn", "SQNs" },
 };
 

@@ -33,7 +33,8 @@ static void usage(FILE *fp)
 		"            [--metrics tcp://IP:PORT] [--no-faults]\n"
 		"       hssd -n -c FILE [overrides]   check the configuration and print it\n"
 		"\n"
-		"  -c, --config FILE     INI configuration (see hss/hssd.conf.example)\n"
+		"  -c, --config FILE     INI configuration (every key: hssd.conf.example in\n"
+		"                        /usr/share/doc/ims-hss-bench/examples, or hss/)\n"
 		"      --db FILE|URI     the store: an SQLite file (created if missing) or\n"
 		"                        postgresql://USER@HOST:PORT/DB; provision with hss-ctl\n"
 		"      --listen URI      listen endpoint, repeatable (replaces the file's list);\n"
@@ -252,7 +253,7 @@ int main(int argc, char **argv)
 	parse_cli(argc, argv, &cli);
 	hss_config_defaults(&cfg);
 	if (cli.config && hss_config_load(&cfg, cli.config, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
+		fprintf(stderr, "%s: %s\n", PROG, err); /* err names the file (and line) */
 		return EXIT_CHECK_FAILED;
 	}
 	apply_cli(&cli, &cfg);

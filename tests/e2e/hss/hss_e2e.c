@@ -916,9 +916,14 @@ static int case_cli(void)
 	CHECK(fp, "write %s", conf);
 	fputs("[hssd]\norigin-host = h\nnonsense = 1\n", fp);
 	fclose(fp);
-	snprintf(cmd, sizeof(cmd), "'%s' -n -c '%s' 2>'%s/err'; test $? -eq 1 && grep -q 'bad.conf:3:' '%s/err'",
-		 e2e.hssd_path, conf, e2e.dir, e2e.dir);
-	CHECK(run_status(cmd) == 0, "a bad config line must exit 1 with file:line");
+	snprintf(cmd, sizeof(cmd), "'%s' -n -c '%s' 2>'%s/err'; test $? -eq 1 && grep -qx 'hssd: %s:3: .*' '%s/err'",
+		 e2e.hssd_path, conf, e2e.dir, conf, e2e.dir);
+	CHECK(run_status(cmd) == 0, "a bad config line must exit 1 with hssd: file:line");
+	/* a file that is not there: the program's name first, as scscf-stub */
+	snprintf(cmd, sizeof(cmd), "'%s' -n -c '%s/none.conf' 2>'%s/err'; test $? -eq 1 && "
+		 "grep -qx 'hssd: %s/none.conf: No such file or directory' '%s/err'",
+		 e2e.hssd_path, e2e.dir, e2e.dir, e2e.dir, e2e.dir);
+	CHECK(run_status(cmd) == 0, "a missing config file must exit 1 with one line naming hssd and it");
 	return 0;
 }
 
