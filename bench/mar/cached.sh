@@ -58,34 +58,18 @@ cp "$STORE" "$T/hss.db" || exit 1
 bench_hssd cached.sh "$T" 200 "$BIN/hssd"
 FAR=001010000600001
 
-# run USERS BASE SECONDS: one load; RATE, ANSWERS, LOOP and OTHER (µs per answer)
+# run USERS BASE SECONDS: one load (bench_rate), printed
 run() {
 	# shellcheck disable=SC2086 # LOAD_OPTS is a word list
-	"$BIN/diam-load" --port "$PORT" --window 64 --users "$1" --imsi-base "$2" $LOAD_OPTS \
-		--duration "$3" --warmup 0.5 --json >"$T/run.json" 2>&1 &
-	_load=$!
-	sleep 0.6
-	_l0=$(bench_ticks "$HSSD_PID" "$HSSD_PID") _o0=$(bench_ticks "$HSSD_PID" "-$HSSD_PID")
-	sleep 2
-	_l1=$(bench_ticks "$HSSD_PID" "$HSSD_PID") _o1=$(bench_ticks "$HSSD_PID" "-$HSSD_PID")
-	wait $_load || OK=1
-	RATE=$(sed -n 's/.*"answers_per_s": \([0-9]*\).*/\1/p' "$T/run.json")
-	RATE=${RATE:-0}
-	ANSWERS=$(sed -n 's/.*"answers": \([0-9]*\).*/\1/p' "$T/run.json")
-	_p99=$(sed -n 's/.*"p99_us": \([0-9]*\).*/\1/p' "$T/run.json")
-	set -- $(awk -v l=$((_l1 - _l0)) -v o=$((_o1 - _o0)) -v r="$RATE" -v hz="$(getconf CLK_TCK)" \
-		'BEGIN { if (r) printf "%.1f %.1f", l * 1e6 / hz / 2 / r, o * 1e6 / hz / 2 / r; else print "0 0" }')
-	LOOP=$1 OTHER=$2
+	bench_rate "$HSSD_PID" "$PORT" "$BIN" "$1" "$2" "$3" "$T/run.json" $LOAD_OPTS
 	printf '%s load %s %s users=%s base=%s: %s/s p99 %s us, hssd CPU per answer loop / other threads %s / %s us\n' \
-		"$(date -u +%H:%M:%S)" "$(cut -d' ' -f1 /proc/loadavg)" "$MODE" "$USERS_RUN" "$BASE_RUN" \
-		"$RATE" "${_p99:-?}" "$LOOP" "$OTHER"
+		"$(date -u +%H:%M:%S)" "$(cut -d' ' -f1 /proc/loadavg)" "$MODE" "$1" "$2" \
+		"$RATE" "${P99:-?}" "$LOOP_US" "$OTHER_US"
 }
 
 OK=0
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $MODE, $BIN ($SLOTS cache slots), store $STORE, block of $BLOCK from $FAR"
-USERS_RUN=1000 BASE_RUN=001010000000001
 run 1000 001010000000001 2 >/dev/null
-USERS_RUN=$BLOCK BASE_RUN=$FAR
 # Every subscriber of the block asked for at least once: diam-load starts
 # at the block's first each run, so one run long enough to go round it.
 d=3 ANSWERS=0
@@ -94,13 +78,11 @@ while [ "${ANSWERS:-0}" -lt $((BLOCK * 3 / 2)) ]; do
 	run "$BLOCK" "$FAR" "$d" >/dev/null
 	d=$((d * 2))
 done
-for r in $(seq "$ROUNDS"); do
-	USERS_RUN=1000 BASE_RUN=001010000000001
+for _ in $(seq "$ROUNDS"); do
 	run 1000 001010000000001 "$DUR"
-	echo "k $RATE $LOOP $OTHER" >>"$T/runs"
-	USERS_RUN=$BLOCK BASE_RUN=$FAR
+	echo "k $RATE $LOOP_US $OTHER_US" >>"$T/runs"
 	run "$BLOCK" "$FAR" "$DUR"
-	echo "b $RATE $LOOP $OTHER" >>"$T/runs"
+	echo "b $RATE $LOOP_US $OTHER_US" >>"$T/runs"
 done
 med() { awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$T/runs" | bench_median; }
 printf 'medians: 1,000 %s/s (loop %s, other %s us); block of %s cached %s/s (loop %s, other %s us)\n' \

@@ -119,23 +119,11 @@ rate_start() {
 # the fsync thread and the identity reader thread).
 
 rate_run() {
-	eval "_port=\$PORT_$1 _pid=\$PID_$1"
-	"$2/diam-load" --port "$_port" --window 64 --users "$4" --imsi-base "$5" --request "$3" \
-		--duration "$DUR" --warmup 0.5 --json >"$T/$1/run.json" 2>&1 &
-	_load=$!
-	sleep 0.6
-	_l0=$(bench_ticks "$_pid" "$_pid") _o0=$(bench_ticks "$_pid" "-$_pid")
-	sleep 2
-	_l1=$(bench_ticks "$_pid" "$_pid") _o1=$(bench_ticks "$_pid" "-$_pid")
-	wait $_load || OK=1
-	RATE=$(sed -n 's/.*"answers_per_s": \([0-9]*\).*/\1/p' "$T/$1/run.json")
-	RATE=${RATE:-0}
-	_p99=$(sed -n 's/.*"p99_us": \([0-9]*\).*/\1/p' "$T/$1/run.json")
-	CPU=$(awk -v l=$((_l1 - _l0)) -v o=$((_o1 - _o0)) -v r="$RATE" -v hz="$(getconf CLK_TCK)" \
-		'BEGIN { if (r) printf "%.1f / %.1f", l * 1e6 / hz / 2 / r, o * 1e6 / hz / 2 / r; else print "- / -" }')
-	printf '%s load %s %s %s users=%s base=%s: %s/s p99 %s us, hssd CPU per answer loop / other threads %s us\n' \
+	eval "_rpid=\$PID_$1 _rport=\$PORT_$1"
+	bench_rate "$_rpid" "$_rport" "$2" "$4" "$5" "$DUR" "$T/$1/run.json" --request "$3"
+	printf '%s load %s %s %s users=%s base=%s: %s/s p99 %s us, hssd CPU per answer loop / other threads %s / %s us\n' \
 		"$(date -u +%H:%M:%S)" "$(cut -d' ' -f1 /proc/loadavg)" "$1" "$3" "$4" "$5" "$RATE" \
-		"${_p99:-?}" "$CPU"
+		"${P99:-?}" "$LOOP_US" "$OTHER_US"
 }
 
 

@@ -28,6 +28,13 @@
 #   bench_ticks PID TID      CPU clock ticks of thread TID of PID (-PID: of
 #                            all its other threads)
 #   bench_median             the median of the numbers on standard input
+#   bench_rate PID PORT BIN USERS BASE SECONDS JSON DIAM-LOAD-OPTIONS...
+#                            one 1 x 64 run of BIN/diam-load (0.5 s warm-up)
+#                            against hssd PID on PORT, its JSON in JSON; sets
+#                            RATE, ANSWERS, P99 (µs) and LOOP_US / OTHER_US,
+#                            hssd's CPU per answer over 2 s of the run (its
+#                            loop thread / the others), 0 without answers;
+#                            OK=1 when diam-load failed
 #   bench_load_opts MODE N   the diam-load options for mode mar|air with N
 #                            vectors, and hssd's --max-vectors when N > 5
 #                            (its default cap): sets LOAD_OPTS, BENCH_HSSD_OPTS
@@ -144,3 +151,24 @@ bench_ticks() {
 
 # bench_median: the median of the numbers on standard input, one a line.
 bench_median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+bench_rate() {
+	_pid=$1 _port=$2 _bin=$3 _users=$4 _base=$5 _secs=$6 _json=$7
+	shift 7
+	"$_bin/diam-load" --port "$_port" --window 64 --users "$_users" --imsi-base "$_base" "$@" \
+		--duration "$_secs" --warmup 0.5 --json >"$_json" 2>&1 &
+	_load=$!
+	sleep 0.6
+	_l0=$(bench_ticks "$_pid" "$_pid") _o0=$(bench_ticks "$_pid" "-$_pid")
+	sleep 2
+	_l1=$(bench_ticks "$_pid" "$_pid") _o1=$(bench_ticks "$_pid" "-$_pid")
+	wait $_load || OK=1
+	RATE=$(sed -n 's/.*"answers_per_s": \([0-9]*\).*/\1/p' "$_json")
+	RATE=${RATE:-0}
+	ANSWERS=$(sed -n 's/.*"answers": \([0-9]*\).*/\1/p' "$_json")
+	P99=$(sed -n 's/.*"p99_us": \([0-9]*\).*/\1/p' "$_json")
+	LOOP_US=$(awk -v t=$((_l1 - _l0)) -v r="$RATE" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.1f", r ? t * 1e6 / hz / 2 / r : 0 }')
+	OTHER_US=$(awk -v t=$((_o1 - _o0)) -v r="$RATE" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "%.1f", r ? t * 1e6 / hz / 2 / r : 0 }')
+}
